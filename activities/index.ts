@@ -1,0 +1,133 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
+import { loadAgencyCalendar } from './calendar-store';
+import type { NotificationOutbox } from './notifications';
+import { recordDossierEvent, type DossierEventRecord } from './read-model';
+
+export type { DossierEventRecord, ProjectionFields } from './read-model';
+
+export interface ActivityDeps {
+  db: Knex;
+  outbox: NotificationOutbox;
+  /** Test hook: runs after an event is durably written, before the activity completes. */
+  afterEventWritten?: (event: DossierEventRecord) => void;
+}
+
+export interface AppointmentResult {
+  appointmentAt: string;
+  calendarCode: string;
+  calendarVersion: number;
+  explanation: string;
+}
+
+/** Activity factory: every side effect of the dossier workflow, with its dependencies injected. */
+export function createActivities(deps: ActivityDeps) {
+  const { db, outbox } = deps;
+  return {
+    async recordDossierEvent(event: DossierEventRecord): Promise<void> {
+      await recordDossierEvent(db, event);
+      deps.afterEventWritten?.(event);
+    },
+
+    /** Ngày hẹn trả, on the receiving agency's calendar, from the procedure's time limit. */
+    async computeAppointment(input: { agencyEid: string; procedureCode: string; receivedAt: string }): Promise<AppointmentResult> {
+      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit');
+      if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
+      const limit = procedure.time_limit as TimeLimit;
+      const calendar = await loadAgencyCalendar(db, input.agencyEid);
+      try {
+        const appointment = calendar.appointment(new Date(input.receivedAt), limit);
+        return {
+          appointmentAt: toOffsetIso(appointment),
+          calendarCode: calendar.code,
+          calendarVersion: calendar.version,
+          explanation: `${describeLimit(limit)} từ ${toOffsetIso(new Date(input.receivedAt))} theo lịch ${calendar.code} v${calendar.version}`,
+        };
+      } catch (err) {
+        if (err instanceof CalendarCoverageError) {
+          throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
+        }
+        throw err;
+      }
+    },
+
+    /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
+    async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
+      const current = await db('dossiers as d')
+        .join('users as u', 'u.id', 'd.assignee_id')
+        .where('d.id', input.dossierId)
+        .first('u.id', 'u.full_name');
+      if (current) return { userId: current.id, fullName: current.full_name };
+      const candidate = await db('users as u')
+        .join('user_roles as r', 'r.user_id', 'u.id')
+        .join('agencies as a', 'a.id', 'r.agency_id')
+        .where({ 'a.eid': input.agencyEid, 'r.role': 'specialist', 'u.active': true })
+        .select('u.id', 'u.full_name')
+        .select(
+          db.raw(
+            "(select count(*) from dossiers d where d.assignee_id = u.id and d.status not in ('COMPLETED','REFUSED_AT_INTAKE'))::int as open_count",
+          ),
+        )
+        .orderBy([{ column: 'open_count', order: 'asc' }, { column: 'u.id', order: 'asc' }])
+        .first();
+      if (!candidate) {
+        throw ApplicationFailure.nonRetryable(`agency ${input.agencyEid} has no active specialist`, 'NoSpecialist');
+      }
+      return { userId: candidate.id, fullName: candidate.full_name };
+    },
+
+    /** Issues the numbered result document (số văn bản) once per dossier, whatever the retries. */
+    async issueResult(input: {
+      dossierId: number;
+      agencyEid: string;
+      procedureCode: string;
+      signerId: number;
+      issuedAt: string;
+    }): Promise<{ number: string }> {
+      return db.transaction(async (trx) => {
+        const existing = await trx('dossier_results').where('dossier_id', input.dossierId).first('number');
+        if (existing) return { number: existing.number };
+        const agency = await trx('agencies').where('eid', input.agencyEid).first('id');
+        const procedure = await trx('procedures').where('code', input.procedureCode).first('result_name');
+        const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
+        const [{ last_value }] = await trx('result_number_sequences')
+          .insert({ agency_id: agency.id, year, last_value: 1 })
+          .onConflict(['agency_id', 'year'])
+          .merge({ last_value: trx.raw('result_number_sequences.last_value + 1') })
+          .returning('last_value');
+        const number = `${String(last_value).padStart(4, '0')}/${year}/KQ-${input.agencyEid}`;
+        await trx('dossier_results').insert({
+          dossier_id: input.dossierId,
+          number,
+          title: procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính',
+          signer_id: input.signerId,
+          issued_at: input.issuedAt,
+        });
+        return { number };
+      });
+    },
+
+    async notifyApplicant(input: { dossierId: number; seq: number; template: 'intake_accepted' | 'result_delivered' }): Promise<void> {
+      await outbox.enqueue(`dossier-${input.dossierId}-${input.seq}-${input.template}`, {
+        dossierId: input.dossierId,
+        template: input.template,
+      });
+    },
+  };
+}
+
+export type DossierActivities = ReturnType<typeof createActivities>;
+
+function describeLimit(limit: TimeLimit): string {
+  switch (limit.unit) {
+    case 'working_days':
+      return `${limit.value} ngày làm việc`;
+    case 'working_hours':
+      return `${limit.value} giờ làm việc`;
+    case 'calendar_days':
+      return `${limit.value} ngày`;
+    case 'same_day':
+      return `trong ngày (tiếp nhận sau ${limit.cutoff ?? '15:00'} trả ngày làm việc tiếp theo)`;
+  }
+}

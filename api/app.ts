@@ -1,0 +1,35 @@
+import express from 'express';
+import type { Client } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { catalogueRoutes } from './catalogue';
+import { dossierRoutes } from './dossiers';
+import { healthRoutes } from './health';
+import { openApiDocument, renderDocsHtml } from './openapi';
+import { errorHandler, HttpProblem, sendProblem } from './problem';
+import { statusRoutes } from './status';
+
+export interface AppDeps {
+  db: Knex;
+  redis: Redis;
+  temporal: Client;
+  taskQueue: string;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(express.json({ limit: '256kb' }));
+
+  app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
+  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));
+  app.get('/api/docs', (_req, res) => res.type('html').send(renderDocsHtml()));
+  app.use('/api/v1', catalogueRoutes(deps.db));
+  app.use('/api/v1', statusRoutes(deps.db));
+  app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+
+  app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
+  app.use(errorHandler);
+  return app;
+}

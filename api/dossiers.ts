@@ -1,0 +1,306 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Router, type Request } from 'express';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { dossierWorkflowId, formatDossierCode, parseDossierCode } from '../domain/dossier-code';
+import { statusLabel, isDossierStatus } from '../domain/status';
+import type { Actor, DeliveryMethod, DossierView, DossierWorkflowInput } from '../domain/types';
+import {
+  acceptIntakeUpdate,
+  AgencyCodeKey,
+  decideUpdate,
+  DossierCodeKey,
+  DossierStatusKey,
+  handOverResultUpdate,
+  ProcedureCodeKey,
+  proposeDecisionUpdate,
+} from '../workflows/messages';
+import { officerFor } from './identity';
+import { HttpProblem } from './problem';
+import { problemFromTemporal } from './temporal-errors';
+import { bodyOf, Validator } from './validation';
+import { vnLocalDate, vnTime } from './format';
+
+export interface DossierRoutesDeps {
+  db: Knex;
+  temporal: Client;
+  taskQueue: string;
+}
+
+const SUBMISSION_SCOPE = 'dossier-submission';
+const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
+const PHONE = /^(\+84|0)\d{9}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Which result deliveries each online level allows (DOMAIN.md §12). */
+const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
+  full: ['online', 'postal', 'counter'],
+  partial: ['counter', 'postal'],
+};
+
+function canonicalHash(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(sort(value))).digest('hex');
+}
+
+function idempotencyKey(req: Request, required: boolean): string | undefined {
+  const key = req.get('idempotency-key')?.trim();
+  if (!key) {
+    if (required) {
+      throw new HttpProblem(400, 'Idempotency-Key required', 'Thiếu tiêu đề Idempotency-Key: mỗi lần nộp hồ sơ cần một khóa duy nhất để việc gửi lại không tạo hồ sơ trùng.');
+    }
+    return undefined;
+  }
+  if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
+    throw new HttpProblem(400, 'Bad Idempotency-Key', 'Idempotency-Key phải gồm tối đa 200 ký tự ASCII in được.');
+  }
+  return key;
+}
+
+export function dossierRoutes(deps: DossierRoutesDeps): Router {
+  const { db, temporal } = deps;
+  const router = Router();
+
+  async function dossierSummary(id: number) {
+    const d = await db('dossiers as d')
+      .join('procedures as p', 'p.id', 'd.procedure_id')
+      .join('agencies as a', 'a.id', 'd.agency_id')
+      .where('d.id', id)
+      .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name');
+    return {
+      code: d.code,
+      procedure: { code: d.procedure_code, name: d.procedure_name },
+      agency: { eid: d.agency_eid, name: d.agency_name },
+      channel: d.channel,
+      deliveryMethod: d.delivery_method,
+      status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
+      submittedAt: vnTime(d.submitted_at),
+      receivedAt: vnTime(d.received_at),
+      appointmentAt: vnTime(d.appointment_at),
+      links: { status: `/api/v1/status/${encodeURIComponent(d.code)}` },
+    };
+  }
+
+  async function startDossierWorkflow(input: DossierWorkflowInput): Promise<void> {
+    try {
+      await temporal.workflow.start('dossierWorkflow', {
+        taskQueue: deps.taskQueue,
+        workflowId: dossierWorkflowId(input.code),
+        args: [input],
+        typedSearchAttributes: [
+          { key: DossierCodeKey, value: input.code },
+          { key: AgencyCodeKey, value: input.agencyEid },
+          { key: ProcedureCodeKey, value: input.procedureCode },
+          { key: DossierStatusKey, value: 'SUBMITTED' },
+        ],
+      });
+    } catch (err) {
+      // A retried submission finds the workflow already running: that is the point.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+
+  /** Online submission by a citizen (nộp hồ sơ trực tuyến). */
+  router.post('/dossiers', async (req, res) => {
+    const key = idempotencyKey(req, true)!;
+    const body = bodyOf(req.body);
+    const v = new Validator();
+    const procedureCode = v.string(body, 'procedureCode', 'procedureCode', { required: true, max: 64 });
+    const agencyEid = v.string(body, 'agencyEid', 'agencyEid', { required: true, max: 64 });
+    const deliveryMethod = v.oneOf(body, 'deliveryMethod', 'deliveryMethod', ['online', 'counter', 'postal'] as const);
+    const applicant = v.object(body, 'applicant', 'applicant');
+    let fullName: string | undefined, idNumber: string | undefined, phone: string | undefined, email: string | undefined, address: string | undefined;
+    if (applicant) {
+      fullName = v.string(applicant, 'fullName', 'applicant.fullName', { required: true, min: 2, max: 200 });
+      idNumber = v.string(applicant, 'idNumber', 'applicant.idNumber', {
+        required: true,
+        pattern: CCCD_OR_CMND,
+        patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số',
+      });
+      phone = v.string(applicant, 'phone', 'applicant.phone', { pattern: PHONE, patternMessage: 'số điện thoại Việt Nam, ví dụ 0912345678' });
+      email = v.string(applicant, 'email', 'applicant.email', { max: 254, pattern: EMAIL, patternMessage: 'địa chỉ thư điện tử không hợp lệ' });
+      address = v.string(applicant, 'address', 'applicant.address', { max: 500 });
+      if (deliveryMethod === 'postal' && !address) v.fail('applicant.address', 'bắt buộc khi nhận kết quả qua bưu chính');
+    }
+    const documents = body.documents ?? [];
+    if (!Array.isArray(documents) || documents.some((d) => !d || typeof d !== 'object' || typeof (d as { name?: unknown }).name !== 'string')) {
+      v.fail('documents', 'phải là danh sách các giấy tờ { name, fileId? }');
+    }
+    v.throwIfInvalid();
+
+    const procedure = await db('procedures').where({ code: procedureCode, active: true }).first('id', 'code', 'online_level');
+    const agency = await db('agencies').where({ eid: agencyEid }).first('id', 'eid');
+    if (!procedure) v.fail('procedureCode', `không có thủ tục "${procedureCode}" trong danh mục`);
+    if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
+    v.throwIfInvalid();
+    const offered = await db('procedure_agencies').where({ procedure_id: procedure.id, agency_id: agency.id }).first();
+    if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
+    const allowed = DELIVERY_BY_LEVEL[procedure.online_level as 'full' | 'partial'];
+    if (!allowed.includes(deliveryMethod!)) {
+      v.fail('deliveryMethod', `thủ tục này chỉ trả kết quả qua: ${allowed.join(', ')}`);
+    }
+    v.throwIfInvalid();
+
+    const requestHash = canonicalHash(body);
+    const submittedAt = new Date();
+    const outcome = await db.transaction(async (trx) => {
+      const claimed = await trx('idempotency_keys')
+        .insert({ scope: SUBMISSION_SCOPE, key, request_hash: requestHash })
+        .onConflict(['scope', 'key'])
+        .ignore()
+        .returning('key');
+      if (!claimed.length) {
+        const prior = await trx('idempotency_keys').where({ scope: SUBMISSION_SCOPE, key }).first('request_hash', 'dossier_id');
+        if (prior.request_hash !== requestHash) {
+          throw new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
+        }
+        return { created: false, dossierId: Number(prior.dossier_id) };
+      }
+      const day = vnLocalDate(submittedAt);
+      // Atomic per agency and day: concurrent submissions serialise on this row.
+      const [{ last_value: sequence }] = await trx('dossier_code_sequences')
+        .insert({ agency_id: agency.id, day, last_value: 1 })
+        .onConflict(['agency_id', 'day'])
+        .merge({ last_value: trx.raw('dossier_code_sequences.last_value + 1') })
+        .returning('last_value');
+      const code = formatDossierCode(agency.eid, day, sequence);
+      const [{ id }] = await trx('dossiers')
+        .insert({
+          code,
+          workflow_id: dossierWorkflowId(code),
+          procedure_id: procedure.id,
+          agency_id: agency.id,
+          channel: 'online',
+          delivery_method: deliveryMethod,
+          status: 'SUBMITTED',
+          applicant_full_name: fullName,
+          applicant_id_number: idNumber,
+          applicant_phone: phone ?? null,
+          applicant_email: email ?? null,
+          applicant_address: address ?? null,
+          documents: JSON.stringify(documents),
+          submitted_at: submittedAt,
+        })
+        .returning('id');
+      await trx('idempotency_keys').where({ scope: SUBMISSION_SCOPE, key }).update({ dossier_id: id });
+      return { created: true, dossierId: Number(id) };
+    });
+
+    const dossier = await db('dossiers').where('id', outcome.dossierId).first('id', 'code', 'channel', 'delivery_method', 'submitted_at');
+    // Started after the commit (and again on any retry), so a crash in between loses nothing.
+    await startDossierWorkflow({
+      dossierId: Number(dossier.id),
+      code: dossier.code,
+      agencyEid: agency.eid,
+      procedureCode: procedure.code,
+      channel: dossier.channel,
+      deliveryMethod: dossier.delivery_method,
+      submittedAt: new Date(dossier.submitted_at).toISOString(),
+    });
+    res
+      .status(outcome.created ? 201 : 200)
+      .location(`/api/v1/dossiers/${encodeURIComponent(dossier.code)}`)
+      .json(await dossierSummary(outcome.dossierId));
+  });
+
+  async function loadDossier(code: string) {
+    if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
+    const d = await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id');
+    if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${code}.`);
+    return d;
+  }
+
+  router.get('/dossiers/:code', async (req, res) => {
+    const d = await loadDossier(req.params.code);
+    await officerFor(db, req, d.agency_id);
+    const summary = await dossierSummary(d.id);
+    const full = await db('dossiers as d')
+      .leftJoin('users as u', 'u.id', 'd.assignee_id')
+      .where('d.id', d.id)
+      .first('d.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone', 'd.applicant_email', 'd.applicant_address', 'd.documents', 'd.result_number', 'u.id as assignee_id', 'u.full_name as assignee_name');
+    const events = await db('dossier_events as e')
+      .leftJoin('users as u', 'u.id', 'e.actor_id')
+      .where('e.dossier_id', d.id)
+      .orderBy('e.seq')
+      .select('e.seq', 'e.type', 'e.from_status', 'e.to_status', 'e.actor_role', 'u.full_name as actor_name', 'e.occurred_at', 'e.data');
+    res.json({
+      ...summary,
+      applicant: {
+        fullName: full.applicant_full_name,
+        idNumber: full.applicant_id_number,
+        phone: full.applicant_phone,
+        email: full.applicant_email,
+        address: full.applicant_address,
+      },
+      documents: full.documents,
+      assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
+      resultNumber: full.result_number,
+      events: events.map((e) => ({
+        seq: e.seq,
+        type: e.type,
+        from: e.from_status,
+        to: e.to_status,
+        actor: e.actor_name ? { fullName: e.actor_name, role: e.actor_role } : e.actor_role ? { role: e.actor_role } : null,
+        at: vnTime(e.occurred_at),
+        data: e.data,
+      })),
+    });
+  });
+
+  /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
+  function officerAction(
+    path: string,
+    build: (body: Record<string, unknown>, actor: Actor, v: Validator) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+  ) {
+    router.post(path, async (req, res) => {
+      const code = String(req.params.code);
+      const d = await loadDossier(code);
+      const actor = await officerFor(db, req, d.agency_id);
+      const body = req.body === undefined ? {} : bodyOf(req.body);
+      const v = new Validator();
+      const action = build(body, actor, v);
+      v.throwIfInvalid();
+      const key = idempotencyKey(req, false);
+      // The same Idempotency-Key maps to the same update id: Temporal applies it once.
+      const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
+      try {
+        const view = await action.run(temporal.workflow.getHandle(d.workflow_id), updateId);
+        res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
+      } catch (err) {
+        const problem = problemFromTemporal(err, code);
+        if (problem) throw problem;
+        throw err;
+      }
+    });
+  }
+
+  officerAction('/dossiers/:code/intake/accept', (body, actor, v) => {
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/review/proposal', (body, actor, v) => {
+    const proposal = v.oneOf(body, 'proposal', 'proposal', ['approve'] as const);
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: proposal!, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/decision', (body, actor, v) => {
+    const decision = v.oneOf(body, 'decision', 'decision', ['approve'] as const);
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: decision!, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/result/handover', (body, actor, v) => {
+    const receivedBy = v.string(body, 'receivedBy', 'receivedBy', { required: true, max: 200 });
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: receivedBy!, note }], updateId }) };
+  });
+
+  return router;
+}

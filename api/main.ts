@@ -1,0 +1,45 @@
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import { createDb } from '../db/connection';
+import { loadConfig } from '../platform/config';
+import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
+import { createApp } from './app';
+
+/** API process. It starts even while a dependency is down; /ready tells when it can serve. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb(config.databaseUrl);
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  redis.on('error', () => undefined); // reported by /health, not crashed on
+  const connection = Connection.lazy(temporalConnectionOptions(config, temporalAddress(config)));
+  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const app = createApp({ db, redis, temporal, taskQueue: config.taskQueue });
+
+  const server: Server = app.listen(config.port, () => {
+    process.stdout.write(`api: listening on http://127.0.0.1:${config.port} (pid ${process.pid})\n`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`api: ${signal} received, closing…\n`);
+    server.close(async () => {
+      await connection.close().catch(() => undefined);
+      redis.disconnect();
+      await db.destroy();
+      process.stdout.write('api: stopped\n');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err) => {
+  process.stderr.write(`api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

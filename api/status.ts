@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import type { Knex } from 'knex';
+import { parseDossierCode } from '../domain/dossier-code';
+import { maskPersonName } from '../domain/masking';
+import { isDossierStatus, statusLabel, DOSSIER_STATUSES, type DossierStatus } from '../domain/status';
+import { HttpProblem } from './problem';
+import { vnTime } from './format';
+
+/** Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names, personal data masked. */
+export function statusRoutes(db: Knex): Router {
+  const router = Router();
+  router.get('/status/:code', async (req, res) => {
+    const code = String(req.params.code).trim();
+    if (!parseDossierCode(code)) {
+      throw new HttpProblem(400, 'Bad dossier code', `Mã hồ sơ "${code}" không đúng định dạng <mã cơ quan>-<YYMMDD>-<số thứ tự>, ví dụ 000.20.20.H29-260310-0001.`);
+    }
+    const d = await db('dossiers as d')
+      .join('procedures as p', 'p.id', 'd.procedure_id')
+      .join('agencies as a', 'a.id', 'd.agency_id')
+      .where('d.code', code)
+      .first(
+        'd.id',
+        'd.code',
+        'd.status',
+        'd.channel',
+        'd.applicant_full_name',
+        'd.submitted_at',
+        'd.received_at',
+        'd.appointment_at',
+        'p.code as procedure_code',
+        'p.national_code',
+        'p.name as procedure_name',
+        'a.eid as agency_eid',
+        'a.name as agency_name',
+      );
+    if (!d) throw new HttpProblem(404, 'Dossier not found', `Không tìm thấy hồ sơ có mã ${code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.`);
+    const history = await db('dossier_events')
+      .where({ dossier_id: d.id, is_public: true })
+      .whereNotNull('to_status')
+      .orderBy('seq')
+      .select('to_status', 'occurred_at');
+    const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
+    res.set('Cache-Control', 'no-store').json({
+      code: d.code,
+      procedure: { code: d.procedure_code, nationalCode: d.national_code, name: d.procedure_name },
+      agency: { eid: d.agency_eid, name: d.agency_name },
+      applicant: { fullName: maskPersonName(d.applicant_full_name) },
+      channel: d.channel,
+      submittedAt: vnTime(d.submitted_at),
+      receivedAt: vnTime(d.received_at),
+      appointmentAt: vnTime(d.appointment_at),
+      status: status(d.status),
+      history: history
+        .filter((h) => isDossierStatus(h.to_status) && DOSSIER_STATUSES[h.to_status as DossierStatus].public)
+        .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
+    });
+  });
+  return router;
+}

@@ -1,0 +1,50 @@
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import pg from 'pg';
+
+// Dates stay dates: DATE columns come back as 'YYYY-MM-DD' strings, not local-midnight Date objects.
+pg.types.setTypeParser(1082, (value: string) => value);
+// BIGINT amounts (VND) fit in a JS number far beyond any fee.
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
+export const SEEDS_DIR = path.join(__dirname, 'seeds');
+
+export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Knex {
+  return knex({
+    client: 'pg',
+    connection: databaseUrl,
+    pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
+    migrations: { directory: MIGRATIONS_DIR, loadExtensions: ['.ts', '.js'], tableName: 'knex_migrations' },
+    seeds: { directory: SEEDS_DIR, loadExtensions: ['.ts', '.js'] },
+  });
+}
+
+/** Creates the database named in the URL when it does not exist (start script and tests). */
+export async function ensureDatabase(databaseUrl: string): Promise<void> {
+  const url = new URL(databaseUrl);
+  const name = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new Error(`unsupported database name "${name}"`);
+  const admin = new URL(databaseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await client.query(`create database "${name}"`);
+      } catch (err) {
+        // Two processes racing to create it is fine.
+        if ((err as { code?: string }).code !== '42P04') throw err;
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function migrateAndSeed(db: Knex): Promise<void> {
+  await db.migrate.latest();
+  await db.seed.run();
+}

@@ -1,0 +1,243 @@
+import type { Knex } from 'knex';
+
+/**
+ * Platform schema: agencies and officers, the working calendar, the procedure
+ * catalogue, dossier codes, the dossier read model and its event log.
+ */
+export async function up(knex: Knex): Promise<void> {
+  await knex.schema.createTable('work_calendars', (t) => {
+    t.increments('id');
+    t.text('code').notNullable();
+    t.integer('version').notNullable();
+    t.text('name').notNullable();
+    t.integer('utc_offset_minutes').notNullable().defaultTo(420);
+    t.jsonb('weekly_hours').notNullable();
+    t.date('coverage_from').notNullable();
+    t.date('coverage_to').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.unique(['code', 'version']);
+  });
+
+  await knex.schema.createTable('work_calendar_days', (t) => {
+    t.integer('calendar_id').notNullable().references('work_calendars.id').onDelete('CASCADE');
+    t.date('day').notNullable();
+    t.enu('kind', ['day_off', 'working_day'], { useNative: true, enumName: 'calendar_day_kind' }).notNullable();
+    t.text('name').notNullable();
+    t.boolean('provisional').notNullable().defaultTo(false);
+    t.primary(['calendar_id', 'day']);
+  });
+
+  await knex.schema.createTable('agencies', (t) => {
+    t.increments('id');
+    // Electronic identifier code (mã định danh điện tử, QĐ 20/2020/QĐ-TTg); prefix of dossier codes.
+    t.text('eid').notNullable().unique();
+    t.text('name').notNullable();
+    t.enu('level', ['province', 'department', 'commune'], { useNative: true, enumName: 'agency_level' }).notNullable();
+    t.integer('parent_id').references('agencies.id');
+    t.integer('calendar_id').notNullable().references('work_calendars.id');
+    t.text('address');
+    t.text('phone');
+  });
+
+  await knex.schema.createTable('users', (t) => {
+    t.increments('id');
+    t.text('username').notNullable().unique();
+    t.text('full_name').notNullable();
+    t.text('email');
+    t.text('phone');
+    t.boolean('active').notNullable().defaultTo(true);
+  });
+
+  await knex.schema.createTable('user_roles', (t) => {
+    t.integer('user_id').notNullable().references('users.id').onDelete('CASCADE');
+    t.integer('agency_id').notNullable().references('agencies.id').onDelete('CASCADE');
+    t.enu('role', ['one_stop_officer', 'specialist', 'leader', 'supervisor', 'admin'], {
+      useNative: true,
+      enumName: 'officer_role',
+    }).notNullable();
+    t.primary(['user_id', 'agency_id', 'role']);
+  });
+
+  await knex.schema.createTable('procedures', (t) => {
+    t.increments('id');
+    t.text('code').notNullable().unique();
+    // Code in the national TTHC database (e.g. 1.004222), when known.
+    t.text('national_code');
+    t.text('name').notNullable();
+    t.text('field').notNullable(); // lĩnh vực
+    t.text('legal_basis').notNullable();
+    // { unit, value, counting?, cutoff? } as in domain/calendar.ts TimeLimit
+    t.jsonb('time_limit').notNullable();
+    t.enu('online_level', ['full', 'partial'], { useNative: true, enumName: 'online_level' }).notNullable();
+    t.boolean('on_site_verification').notNullable();
+    t.boolean('result_is_document').notNullable().defaultTo(true);
+    t.enu('fee_timing', ['none', 'at_submission', 'before_processing', 'at_result'], {
+      useNative: true,
+      enumName: 'fee_timing',
+    }).notNullable();
+    t.enu('clock_policy', ['PAUSE', 'RESTART', 'CONTINUE'], { useNative: true, enumName: 'clock_policy' })
+      .notNullable()
+      .defaultTo('PAUSE');
+    t.text('result_name').notNullable();
+    t.text('notes');
+    t.boolean('active').notNullable().defaultTo(true);
+  });
+
+  await knex.schema.createTable('procedure_fees', (t) => {
+    t.integer('procedure_id').notNullable().references('procedures.id').onDelete('CASCADE');
+    t.enu('channel', ['counter', 'online', 'postal'], { useNative: true, enumName: 'submission_channel' }).notNullable();
+    t.text('fee_name').notNullable();
+    t.bigInteger('amount_vnd').notNullable();
+    t.text('note');
+    t.primary(['procedure_id', 'channel', 'fee_name']);
+  });
+
+  await knex.schema.createTable('procedure_documents', (t) => {
+    t.integer('procedure_id').notNullable().references('procedures.id').onDelete('CASCADE');
+    t.integer('position').notNullable();
+    t.text('name').notNullable();
+    t.boolean('required').notNullable().defaultTo(true);
+    t.integer('copies').notNullable().defaultTo(1);
+    t.primary(['procedure_id', 'position']);
+  });
+
+  await knex.schema.createTable('procedure_agencies', (t) => {
+    t.integer('procedure_id').notNullable().references('procedures.id').onDelete('CASCADE');
+    t.integer('agency_id').notNullable().references('agencies.id').onDelete('CASCADE');
+    t.primary(['procedure_id', 'agency_id']);
+  });
+
+  // One row per agency and day; the counter only ever goes up, so a code is never reused.
+  await knex.schema.createTable('dossier_code_sequences', (t) => {
+    t.integer('agency_id').notNullable().references('agencies.id');
+    t.date('day').notNullable();
+    t.integer('last_value').notNullable();
+    t.primary(['agency_id', 'day']);
+  });
+
+  await knex.schema.createTable('dossiers', (t) => {
+    t.bigIncrements('id');
+    t.text('code').notNullable().unique();
+    t.text('workflow_id').notNullable().unique();
+    t.integer('procedure_id').notNullable().references('procedures.id');
+    t.integer('agency_id').notNullable().references('agencies.id');
+    t.enu('channel', null, { useNative: true, existingType: true, enumName: 'submission_channel' }).notNullable();
+    t.enu('delivery_method', ['online', 'counter', 'postal'], { useNative: true, enumName: 'delivery_method' }).notNullable();
+    t.text('status').notNullable();
+    t.text('applicant_full_name').notNullable();
+    t.text('applicant_id_number').notNullable();
+    t.text('applicant_phone');
+    t.text('applicant_email');
+    t.text('applicant_address');
+    t.jsonb('documents').notNullable().defaultTo('[]');
+    t.timestamp('submitted_at', { useTz: true }).notNullable();
+    t.timestamp('received_at', { useTz: true });
+    t.timestamp('appointment_at', { useTz: true });
+    t.text('calendar_code');
+    t.integer('calendar_version');
+    t.integer('assignee_id').references('users.id');
+    t.integer('received_by').references('users.id');
+    t.integer('decided_by').references('users.id');
+    t.timestamp('decided_at', { useTz: true });
+    t.text('result_number');
+    t.timestamp('result_delivered_at', { useTz: true });
+    t.timestamp('completed_at', { useTz: true });
+    t.timestamp('workflow_started_at', { useTz: true });
+    // Sequence of the last workflow event projected here: older projections never overwrite newer ones.
+    t.integer('projection_seq').notNullable().defaultTo(0);
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['agency_id', 'status']);
+    t.index(['assignee_id', 'status']);
+    t.index(['applicant_id_number']);
+  });
+
+  await knex.schema.createTable('dossier_events', (t) => {
+    t.bigIncrements('id');
+    t.bigInteger('dossier_id').notNullable().references('dossiers.id').onDelete('CASCADE');
+    t.integer('seq').notNullable();
+    t.text('type').notNullable();
+    t.text('from_status');
+    t.text('to_status');
+    t.integer('actor_id').references('users.id');
+    t.text('actor_role');
+    t.timestamp('occurred_at', { useTz: true }).notNullable();
+    t.boolean('is_public').notNullable().defaultTo(true);
+    t.jsonb('data').notNullable().defaultTo('{}');
+    t.timestamp('recorded_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    // The workflow numbers its events; a retried activity cannot write one twice.
+    t.unique(['dossier_id', 'seq']);
+  });
+
+  await knex.schema.createTable('idempotency_keys', (t) => {
+    t.text('scope').notNullable();
+    t.text('key').notNullable();
+    t.text('request_hash').notNullable();
+    t.bigInteger('dossier_id').references('dossiers.id').onDelete('CASCADE');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.primary(['scope', 'key']);
+  });
+
+  await knex.schema.createTable('result_number_sequences', (t) => {
+    t.integer('agency_id').notNullable().references('agencies.id');
+    t.integer('year').notNullable();
+    t.integer('last_value').notNullable();
+    t.primary(['agency_id', 'year']);
+  });
+
+  await knex.schema.createTable('dossier_results', (t) => {
+    t.bigIncrements('id');
+    t.bigInteger('dossier_id').notNullable().unique().references('dossiers.id').onDelete('CASCADE');
+    t.text('number').notNullable().unique(); // số văn bản kết quả
+    t.text('title').notNullable();
+    t.integer('signer_id').notNullable().references('users.id');
+    t.timestamp('issued_at', { useTz: true }).notNullable();
+  });
+
+  await knex.schema.createTable('notifications', (t) => {
+    t.bigIncrements('id');
+    // BullMQ job id: one row per job whatever the retries.
+    t.text('job_id').notNullable().unique();
+    t.bigInteger('dossier_id').references('dossiers.id').onDelete('CASCADE');
+    t.text('channel').notNullable();
+    t.text('recipient').notNullable();
+    t.text('template').notNullable();
+    t.text('body').notNullable();
+    t.text('provider_message_id');
+    t.timestamp('sent_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+}
+
+export async function down(knex: Knex): Promise<void> {
+  for (const table of [
+    'notifications',
+    'dossier_results',
+    'result_number_sequences',
+    'idempotency_keys',
+    'dossier_events',
+    'dossiers',
+    'dossier_code_sequences',
+    'procedure_agencies',
+    'procedure_documents',
+    'procedure_fees',
+    'procedures',
+    'user_roles',
+    'users',
+    'agencies',
+    'work_calendar_days',
+    'work_calendars',
+  ]) {
+    await knex.schema.dropTableIfExists(table);
+  }
+  for (const type of [
+    'delivery_method',
+    'clock_policy',
+    'fee_timing',
+    'online_level',
+    'submission_channel',
+    'officer_role',
+    'agency_level',
+    'calendar_day_kind',
+  ]) {
+    await knex.raw(`drop type if exists ${type}`);
+  }
+}

@@ -1,0 +1,60 @@
+import path from 'node:path';
+
+/**
+ * All configuration comes from environment variables (documented in README and
+ * .env.example); this is the only module that reads process.env for settings.
+ */
+export interface AppConfig {
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+  taskQueue: string;
+  dataDir: string;
+  temporal: {
+    /** Set when an existing cluster is used; otherwise `npm start` runs a dev server. */
+    address: string | undefined;
+    namespace: string;
+    devServerPort: number;
+    uiPort: number;
+    tls: boolean;
+    tlsCertPath: string | undefined;
+    tlsKeyPath: string | undefined;
+    tlsCaPath: string | undefined;
+    tlsServerName: string | undefined;
+    apiKey: string | undefined;
+  };
+}
+
+function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return n;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const tlsCertPath = env.TEMPORAL_TLS_CERT || undefined;
+  const apiKey = env.TEMPORAL_API_KEY || undefined;
+  return {
+    port: int('PORT', 3000, env),
+    databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/dossier',
+    redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
+    queuePrefix: env.QUEUE_PREFIX || 'dossier',
+    taskQueue: env.TEMPORAL_TASK_QUEUE || 'dossiers',
+    dataDir: path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data')),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS || undefined,
+      namespace: env.TEMPORAL_NAMESPACE || 'default',
+      devServerPort: int('TEMPORAL_PORT', 7233, env),
+      uiPort: int('TEMPORAL_UI_PORT', 8233, env),
+      tls: env.TEMPORAL_TLS === 'true' || Boolean(tlsCertPath) || Boolean(apiKey),
+      tlsCertPath,
+      tlsKeyPath: env.TEMPORAL_TLS_KEY || undefined,
+      tlsCaPath: env.TEMPORAL_TLS_CA || undefined,
+      tlsServerName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
+      apiKey,
+    },
+  };
+}

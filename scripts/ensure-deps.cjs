@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// Runs before `npm start` and `npm test`: installs dependencies on a fresh clone,
+// or when package-lock.json changed since the last install. Plain CommonJS on purpose:
+// it must run before anything is installed.
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const lock = path.join(root, 'package-lock.json');
+const installed = path.join(root, 'node_modules', '.package-lock.json');
+
+function stale() {
+  if (!fs.existsSync(installed)) return true;
+  if (!fs.existsSync(lock)) return false;
+  return fs.statSync(lock).mtimeMs > fs.statSync(installed).mtimeMs + 1000;
+}
+
+if (stale()) {
+  const cmd = fs.existsSync(lock) ? 'ci' : 'install';
+  process.stdout.write(`Installing dependencies (npm ${cmd})…\n`);
+  const r = spawnSync('npm', [cmd, '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    process.stderr.write('npm could not install the dependencies; see above.\n');
+    process.exit(r.status ?? 1);
+  }
+}

@@ -1,0 +1,135 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
+import { loadConfig } from '../platform/config';
+import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
+
+/**
+ * `npm start`: the whole system on one machine. Migrates and seeds PostgreSQL, runs a
+ * persistent Temporal dev server (unless TEMPORAL_ADDRESS names a cluster), then the
+ * worker and API processes; restarts either if it dies; stops everything on Ctrl-C/SIGTERM.
+ */
+const ROOT = path.join(__dirname, '..');
+const log = (line: string) => process.stdout.write(`start: ${line}\n`);
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  fs.mkdirSync(config.dataDir, { recursive: true });
+
+  log(`database ${new URL(config.databaseUrl).pathname.slice(1)}: creating if missing, migrating, seeding`);
+  try {
+    await ensureDatabase(config.databaseUrl);
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is not reachable at ${new URL(config.databaseUrl).host} (${(err as Error).message}). ` +
+        'Start it (e.g. `pg_ctlcluster 15 main start`) or set DATABASE_URL.',
+    );
+  }
+  const db = createDb(config.databaseUrl, { max: 2 });
+  await migrateAndSeed(db);
+  await db.destroy();
+
+  let devServer: DevServer | undefined;
+  if (!config.temporal.address) {
+    log(`Temporal dev server on 127.0.0.1:${config.temporal.devServerPort}, persisting to ${path.join(config.dataDir, 'temporal.sqlite')}`);
+    devServer = await startDevServer({
+      port: config.temporal.devServerPort,
+      uiPort: config.temporal.uiPort,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      logFile: path.join(config.dataDir, 'temporal.log'),
+      namespace: config.temporal.namespace,
+    });
+  } else {
+    log(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
+  }
+
+  let shuttingDown = false;
+  const children = new Map<string, ChildProcess>();
+  const restarts = new Map<string, number[]>();
+
+  const launch = (name: 'worker' | 'api') => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, name, 'main.ts')], {
+      cwd: ROOT,
+      env: process.env,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    children.set(name, child);
+    child.once('exit', (code, signal) => {
+      children.delete(name);
+      if (shuttingDown) return;
+      const recent = (restarts.get(name) ?? []).filter((t) => Date.now() - t < 60_000);
+      if (recent.length >= 5) {
+        log(`${name} exited (${code ?? signal}) 5 times within a minute; stopping everything`);
+        void shutdown(1);
+        return;
+      }
+      restarts.set(name, [...recent, Date.now()]);
+      log(`${name} exited (${code ?? signal}); restarting`);
+      setTimeout(() => !shuttingDown && launch(name), 1000);
+    });
+  };
+
+  const shutdown = async (exitCode: number) => {
+    if (shuttingDown) return;
+    shuttingDown = true;
+    log('shutting down…');
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await devServer?.stop();
+    log('stopped');
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  launch('worker');
+  launch('api');
+
+  const base = `http://127.0.0.1:${config.port}`;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (shuttingDown) return;
+    try {
+      const res = await fetch(`${base}/ready`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      log('the system did not become ready within 3 minutes; see the messages above');
+      return shutdown(1);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  log('ready');
+  process.stdout.write(
+    [
+      '',
+      `  API          ${base}`,
+      `  API docs     ${base}/api/docs`,
+      `  Health       ${base}/health`,
+      `  Temporal UI  ${devServer?.uiUrl ?? '(the cluster’s own UI)'}`,
+      `  Temporal     ${devServer?.address ?? config.temporal.address}`,
+      '',
+      '  Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
+}
+
+main().catch((err) => {
+  process.stderr.write(`start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+import fs from 'node:fs';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Knex } from 'knex';
+import { createActivities, type ActivityDeps } from '../activities';
+import type { AppConfig } from '../platform/config';
+import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
+
+export const WORKFLOWS_PATH = require.resolve('../workflows');
+
+/**
+ * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
+ * one is given (production image, tests), and bundles from source otherwise.
+ */
+export async function createDossierWorker(opts: {
+  config: AppConfig;
+  db: Knex;
+  outbox: ActivityDeps['outbox'];
+  afterEventWritten?: ActivityDeps['afterEventWritten'];
+  bundlePath?: string;
+}): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect(temporalConnectionOptions(opts.config, temporalAddress(opts.config)));
+  // Only an explicit bundle is used: silently picking up a stale dist/ bundle would run old workflow code.
+  const bundlePath = opts.bundlePath;
+  if (bundlePath && !fs.existsSync(bundlePath)) throw new Error(`workflow bundle ${bundlePath} does not exist`);
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundlePath
+    ? { workflowBundle: { codePath: bundlePath } }
+    : { workflowsPath: WORKFLOWS_PATH };
+  const worker = await Worker.create({
+    connection,
+    namespace: opts.config.temporal.namespace,
+    taskQueue: opts.config.taskQueue,
+    ...workflowSource,
+    activities: createActivities({ db: opts.db, outbox: opts.outbox, afterEventWritten: opts.afterEventWritten }),
+    shutdownGraceTime: '10 seconds',
+  });
+  return { worker, connection };
+}

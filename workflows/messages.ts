@@ -1,0 +1,21 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type {
+  AcceptIntakeCommand,
+  DecideCommand,
+  DossierView,
+  HandOverResultCommand,
+  ProposeDecisionCommand,
+} from '../domain/types';
+
+/** Messages of the dossier workflow, shared by the workflow and the API. */
+export const acceptIntakeUpdate = defineUpdate<DossierView, [AcceptIntakeCommand]>('acceptIntake');
+export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
+export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
+export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');
+export const dossierViewQuery = defineQuery<DossierView>('dossierView');
+
+export const DossierStatusKey = defineSearchAttributeKey('DossierStatus', SearchAttributeType.KEYWORD);
+export const DossierCodeKey = defineSearchAttributeKey('DossierCode', SearchAttributeType.KEYWORD);
+export const AgencyCodeKey = defineSearchAttributeKey('AgencyCode', SearchAttributeType.KEYWORD);
+export const ProcedureCodeKey = defineSearchAttributeKey('ProcedureCode', SearchAttributeType.KEYWORD);
