@@ -2,7 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { dossierWorkflowId, formatDossierCode, parseDossierCode } from '../domain/dossier-code';
+import { allocateDossierCode } from '../db/dossier-codes';
+import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
 import { statusLabel, isDossierStatus } from '../domain/status';
 import type { Actor, DeliveryMethod, DossierView, DossierWorkflowInput } from '../domain/types';
 import {
@@ -162,13 +163,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
         return { created: false, dossierId: Number(prior.dossier_id) };
       }
       const day = vnLocalDate(submittedAt);
-      // Atomic per agency and day: concurrent submissions serialise on this row.
-      const [{ last_value: sequence }] = await trx('dossier_code_sequences')
-        .insert({ agency_id: agency.id, day, last_value: 1 })
-        .onConflict(['agency_id', 'day'])
-        .merge({ last_value: trx.raw('dossier_code_sequences.last_value + 1') })
-        .returning('last_value');
-      const code = formatDossierCode(agency.eid, day, sequence);
+      const code = await allocateDossierCode(trx, agency, day);
       const [{ id }] = await trx('dossiers')
         .insert({
           code,

@@ -1,22 +1,31 @@
-import path from 'node:path';
 import knex, { type Knex } from 'knex';
 import pg from 'pg';
+import { MIGRATIONS } from './migrations';
+import { SEEDS } from './seeds';
 
 // Dates stay dates: DATE columns come back as 'YYYY-MM-DD' strings, not local-midnight Date objects.
 pg.types.setTypeParser(1082, (value: string) => value);
 // BIGINT amounts (VND) fit in a JS number far beyond any fee.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
-export const MIGRATIONS_DIR = path.join(__dirname, 'migrations');
-export const SEEDS_DIR = path.join(__dirname, 'seeds');
+const migrationSource: Knex.MigrationSource<(typeof MIGRATIONS)[number]> = {
+  getMigrations: async () => [...MIGRATIONS],
+  getMigrationName: (m) => m.name,
+  getMigration: async (m) => m.migration,
+};
+
+const seedSource = {
+  getSeeds: async () => [...SEEDS],
+  getSeed: async (s: (typeof SEEDS)[number]) => s.seed,
+};
 
 export function createDb(databaseUrl: string, pool: { min?: number; max?: number } = {}): Knex {
   return knex({
     client: 'pg',
     connection: databaseUrl,
     pool: { min: pool.min ?? 0, max: pool.max ?? 10 },
-    migrations: { directory: MIGRATIONS_DIR, loadExtensions: ['.ts', '.js'], tableName: 'knex_migrations' },
-    seeds: { directory: SEEDS_DIR, loadExtensions: ['.ts', '.js'] },
+    migrations: { migrationSource, tableName: 'knex_migrations' },
+    seeds: { seedSource },
   });
 }
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsEntry } from '../workflows/path';
 
 /**
  * Builds the workflow bundle once (production image, tests). Bundling fails on Node
@@ -8,7 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
  */
 export async function buildWorkflowBundle(outFile: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
+    workflowsPath: workflowsEntry(),
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`), log() {} },
   });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });

@@ -3,9 +3,10 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Knex } from 'knex';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../platform/config';
+import { workflowsEntry } from '../workflows/path';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 
-export const WORKFLOWS_PATH = require.resolve('../workflows');
+
 
 /**
  * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
@@ -24,7 +25,7 @@ export async function createDossierWorker(opts: {
   if (bundlePath && !fs.existsSync(bundlePath)) throw new Error(`workflow bundle ${bundlePath} does not exist`);
   const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundlePath
     ? { workflowBundle: { codePath: bundlePath } }
-    : { workflowsPath: WORKFLOWS_PATH };
+    : { workflowsPath: workflowsEntry() };
   const worker = await Worker.create({
     connection,
     namespace: opts.config.temporal.namespace,

@@ -1,0 +1,10 @@
+import type { Knex } from 'knex';
+import * as platform from './20261124000001_platform';
+
+/**
+ * Migrations in order. Listed statically so they load the same way under tsx,
+ * vitest and the compiled image; add new ones at the end, never rename old ones.
+ */
+export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration }> = [
+  { name: '20261124000001_platform', migration: platform },
+];

@@ -1,0 +1,68 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import pg from 'pg';
+import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
+import { findTemporalCli } from '../platform/temporal-cli';
+import { startDevServer } from '../platform/temporal-dev-server';
+import { buildWorkflowBundle } from '../scripts/bundle-workflows';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+    temporalCli: string;
+    databaseUrl: string;
+    redisUrl: string;
+    workflowBundlePath: string;
+    runId: string;
+  }
+}
+
+/**
+ * Real components for the whole run: an ephemeral Temporal dev server on free ports
+ * (same binary as `npm start`), a fresh PostgreSQL database migrated and seeded, and
+ * one prebuilt workflow bundle for the worker processes the tests spawn.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = `t${process.pid}${Date.now().toString(36)}`;
+  const baseUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/dossier_test';
+  const redisUrl = process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
+
+  // A fresh database each run: tests assert exact counts and sequences.
+  const url = new URL(baseUrl);
+  const name = url.pathname.slice(1);
+  const admin = new URL(baseUrl);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`drop database if exists "${name}" with (force)`);
+  await client.end();
+  await ensureDatabase(baseUrl);
+  const db = createDb(baseUrl, { max: 2 });
+  await migrateAndSeed(db);
+  await db.destroy();
+
+  const cli = findTemporalCli();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-test-'));
+  const server = await startDevServer({ cli, uiPort: false, logFile: path.join(tmp, 'temporal.log') });
+  let workflowBundlePath: string;
+  try {
+    workflowBundlePath = await buildWorkflowBundle(path.join(tmp, 'workflow-bundle.js'));
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
+
+  project.provide('temporalAddress', server.address);
+  project.provide('temporalCli', cli);
+  project.provide('databaseUrl', baseUrl);
+  project.provide('redisUrl', redisUrl);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('runId', runId);
+
+  return async () => {
+    await server.stop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,140 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { inject } from 'vitest';
+import { createApp } from '../../api/app';
+import { createDb } from '../../db/connection';
+
+export const ROOT = path.join(__dirname, '..', '..');
+
+/** Environment for a process of this system wired to the test components. */
+export function stackEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    DATABASE_URL: inject('databaseUrl'),
+    REDIS_URL: inject('redisUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    QUEUE_PREFIX: `${inject('runId')}`,
+    WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
+    ...overrides,
+  };
+}
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+/** The real worker process (`worker/main.ts`), as `npm start` runs it. */
+export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout!.on('data', (b) => (out += b));
+  child.stderr!.on('data', (b) => (out += b));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const deadline = Date.now() + 60_000;
+  while (!/state: 'RUNNING'/.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited early:\n${out}`);
+    if (Date.now() > deadline) throw new Error(`worker did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const signal = async (sig: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    await exited;
+  };
+  return { child, output: () => out, exited, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+}
+
+export interface ApiUnderTest {
+  baseUrl: string;
+  db: Knex;
+  temporal: Client;
+  close(): Promise<void>;
+}
+
+/** The real Express app, in-process, on a free port, against the test components. */
+export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
+  const db = createDb(inject('databaseUrl'));
+  const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+  const connection = await Connection.connect({ address: inject('temporalAddress') });
+  const temporal = new Client({ connection });
+  const app = createApp({ db, redis, temporal, taskQueue });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    db,
+    temporal,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await connection.close();
+      redis.disconnect();
+      await db.destroy();
+    },
+  };
+}
+
+export interface HttpAnswer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
+
+export async function http<T = any>(
+  method: string,
+  url: string,
+  opts: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpAnswer<T>> {
+  const res = await fetch(url, {
+    method,
+    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
+    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+  });
+  const text = await res.text();
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+export async function eventually<T>(fn: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T;
+  for (;;) {
+    last = await fn();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+let seq = 0;
+export function uniqueKey(prefix = 'k'): string {
+  seq += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq}`;
+}
+
+export const SAMPLE_SUBMISSION = {
+  procedureCode: 'KT-HKD',
+  agencyEid: '000.20.20.H29',
+  deliveryMethod: 'online',
+  applicant: { fullName: 'Nguyễn Văn An', idNumber: '079123456789', phone: '0912345678', email: 'an.nguyen@example.vn' },
+  documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', fileId: 'file-001' }],
+};

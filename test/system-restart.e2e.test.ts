@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { freePort } from '../platform/temporal-dev-server';
+import { eventually, http, ROOT, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
+
+/**
+ * `npm start` as a newcomer runs it: it creates and migrates its own database, starts a
+ * persistent Temporal dev server with its Web UI, the worker and the API. A dossier begun
+ * before the whole system is stopped (SIGTERM) is finished after it is started again.
+ */
+describe('npm start: whole-system restart', () => {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-system-'));
+  const dbUrl = new URL(inject('databaseUrl'));
+  dbUrl.pathname = `${dbUrl.pathname}_system`;
+  let system: { child: ChildProcess; output: () => string } | undefined;
+
+  afterAll(async () => {
+    if (system && system.child.exitCode === null) system.child.kill('SIGKILL');
+    const admin = new URL(dbUrl.toString());
+    admin.pathname = '/postgres';
+    const client = new pg.Client({ connectionString: admin.toString() });
+    await client.connect();
+    await client.query(`drop database if exists "${dbUrl.pathname.slice(1)}" with (force)`);
+    await client.end();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function ports() {
+    return { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+  }
+
+  async function start(p: { api: number; temporal: number; ui: number }) {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PORT: String(p.api),
+      TEMPORAL_PORT: String(p.temporal),
+      TEMPORAL_UI_PORT: String(p.ui),
+      DATA_DIR: dataDir,
+      DATABASE_URL: dbUrl.toString(),
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: `${inject('runId')}-system`,
+      TEMPORAL_TASK_QUEUE: `system-${process.pid}`,
+      TEMPORAL_CLI: inject('temporalCli'),
+    };
+    delete env.TEMPORAL_ADDRESS;
+    delete env.WORKFLOW_BUNDLE_PATH;
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (b) => (out += b));
+    child.stderr!.on('data', (b) => (out += b));
+    const deadline = Date.now() + 150_000;
+    while (!out.includes('start: ready')) {
+      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
+      if (Date.now() > deadline) throw new Error(`npm start not ready:\n${out}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    system = { child, output: () => out };
+    return system;
+  }
+
+  async function stop(s: { child: ChildProcess; output: () => string }) {
+    const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
+    s.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(s.output()).toContain('start: stopped');
+  }
+
+  it('reaches /ready with the Temporal UI up, and finishes after a full restart a dossier started before it', async () => {
+    const p1 = await ports();
+    const s1 = await start(p1);
+    const base1 = `http://127.0.0.1:${p1.api}`;
+    expect((await http('GET', `${base1}/ready`)).status).toBe(200);
+    const health = await http('GET', `${base1}/health`);
+    expect(health.body.checks).toMatchObject({ postgres: { ok: true }, redis: { ok: true }, temporal: { ok: true } });
+    expect((await fetch(`http://127.0.0.1:${p1.ui}/`)).status).toBe(200);
+    expect((await http('GET', `${base1}/api/docs`)).status).toBe(200);
+    expect(s1.output()).toContain(`Temporal UI  http://127.0.0.1:${p1.ui}`);
+
+    const submitted = await http('POST', `${base1}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': uniqueKey('system') } });
+    expect(submitted.status).toBe(201);
+    const code = submitted.body.code;
+    const accepted = await http('POST', `${base1}/api/v1/dossiers/${code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } });
+    expect(accepted.status).toBe(200);
+    await stop(s1);
+    await expect(fetch(`${base1}/health`)).rejects.toThrow();
+    expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);
+
+    // Everything comes back on new ports; the dossier's state lives in SQLite and PostgreSQL.
+    const p2 = await ports();
+    const s2 = await start(p2);
+    const base2 = `http://127.0.0.1:${p2.api}`;
+    const before = await http('GET', `${base2}/api/v1/status/${code}`);
+    expect(before.body.status.code).toBe('IN_REVIEW');
+
+    const officer = await http('GET', `${base2}/api/v1/dossiers/${code}`, { headers: { 'X-User-Id': 'motcua.saigon' } });
+    const assignee = officer.body.assignee.userId;
+    expect((await http('POST', `${base2}/api/v1/dossiers/${code}/review/proposal`, { body: { proposal: 'approve' }, headers: { 'X-User-Id': String(assignee) } })).status).toBe(200);
+    expect((await http('POST', `${base2}/api/v1/dossiers/${code}/decision`, { body: { decision: 'approve' }, headers: { 'X-User-Id': 'lanhdao.saigon' } })).status).toBe(200);
+    const done = await eventually(() => http('GET', `${base2}/api/v1/status/${code}`), (r) => r.body.status?.code === 'COMPLETED');
+    expect(done.body.history).toHaveLength(7);
+    await stop(s2);
+  });
+});

@@ -1,0 +1,190 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkingCalendar } from '../domain/calendar';
+import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
+import { dossierWorkflowId } from '../domain/dossier-code';
+import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+
+/**
+ * The walking skeleton over HTTP on the real stack: the real worker process, a
+ * Temporal dev server, PostgreSQL and Redis. The status lookup is checked after every step.
+ */
+describe('walking skeleton: online submission to completed dossier', () => {
+  const taskQueue = `skeleton-${process.pid}`;
+  let worker: WorkerProcess;
+  let api: ApiUnderTest;
+  let code: string;
+
+  beforeAll(async () => {
+    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
+    api = await startApi(taskQueue);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  const status = () => http(`GET`, `${api.baseUrl}/api/v1/status/${code}`);
+  const act = (action: string, user: string, body: unknown = {}, headers: Record<string, string> = {}) =>
+    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user, ...headers } });
+
+  it('a citizen submits online; a retry with the same Idempotency-Key returns the same dossier', async () => {
+    const key = uniqueKey('submit');
+    const first = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': key } });
+    expect(first.status).toBe(201);
+    code = first.body.code;
+    expect(code).toMatch(/^000\.20\.20\.H29-\d{6}-\d{4,}$/);
+    expect(first.headers.get('location')).toBe(`/api/v1/dossiers/${code}`);
+
+    const retry = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': key } });
+    expect(retry.status).toBe(200);
+    expect(retry.body.code).toBe(code);
+    expect(await api.db('dossiers').where('applicant_id_number', SAMPLE_SUBMISSION.applicant.idNumber).count('* as n').first()).toEqual({ n: 1 });
+
+    const reused = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
+      body: { ...SAMPLE_SUBMISSION, deliveryMethod: 'postal', applicant: { ...SAMPLE_SUBMISSION.applicant, address: 'Hà Nội' } },
+      headers: { 'Idempotency-Key': key },
+    });
+    expect(reused.status).toBe(422);
+    expect(reused.headers.get('content-type')).toContain('application/problem+json');
+
+    // The workflow ID is derived from the dossier code.
+    const description = await api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe();
+    expect(description.type).toBe('dossierWorkflow');
+    expect(description.taskQueue).toBe(taskQueue);
+
+    const s = await eventually(status, (r) => r.body.history?.length === 1);
+    expect(s.status).toBe(200);
+    expect(s.body).toMatchObject({
+      code,
+      procedure: { code: 'KT-HKD', name: 'Đăng ký thành lập hộ kinh doanh' },
+      applicant: { fullName: 'N***** V** A*' },
+      receivedAt: null,
+      appointmentAt: null,
+      status: { code: 'SUBMITTED', label: 'Đã nộp, chờ tiếp nhận' },
+    });
+  });
+
+  it('a one-stop officer accepts it at intake; the appointment date is computed in working days', async () => {
+    const wrongRole = await act('intake/accept', 'chuyenvien.saigon1');
+    expect(wrongRole.status).toBe(403);
+    expect(wrongRole.body.detail).toContain('one_stop_officer');
+
+    const accepted = await act('intake/accept', 'motcua.saigon', { note: 'Hồ sơ đầy đủ' });
+    expect(accepted.status).toBe(200);
+    expect(accepted.body.status.code).toBe('IN_REVIEW');
+    expect(accepted.body.assignee).toMatchObject({ fullName: expect.any(String) });
+
+    // Three working days of working time from the moment of receipt, on the seeded calendar.
+    const row = await api.db('dossiers').where({ code }).first('received_at', 'appointment_at', 'calendar_code', 'calendar_version');
+    const expected = new WorkingCalendar(VN_STATE_CALENDAR).appointment(new Date(row.received_at), { unit: 'working_days', value: 3 });
+    expect(new Date(row.appointment_at).getTime()).toBe(expected.getTime());
+    expect(row).toMatchObject({ calendar_code: 'VN-STATE', calendar_version: 1 });
+
+    const s = await status();
+    expect(s.body.status).toEqual({ code: 'IN_REVIEW', label: 'Đang xử lý' });
+    expect(s.body.receivedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+07:00$/);
+    expect(new Date(s.body.appointmentAt).getTime()).toBe(expected.getTime());
+    expect(s.body.history.map((h: any) => h.status.code)).toEqual(['SUBMITTED', 'RECEIVED', 'IN_REVIEW']);
+
+    const again = await act('intake/accept', 'motcua.saigon');
+    expect(again.status).toBe(409);
+  });
+
+  it('the assigned specialist proposes approval; anyone else is refused', async () => {
+    const assignee = await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username');
+    const other = assignee.username === 'chuyenvien.saigon1' ? 'chuyenvien.saigon2' : 'chuyenvien.saigon1';
+    const notMine = await act('review/proposal', other, { proposal: 'approve' });
+    expect(notMine.status).toBe(409);
+    expect(notMine.body.detail).toContain('is assigned to');
+
+    const badBody = await act('review/proposal', assignee.username, { proposal: 'maybe' });
+    expect(badBody.status).toBe(422);
+
+    // A double click or a network retry carries the same Idempotency-Key: one update, two identical answers.
+    const key = uniqueKey('propose');
+    const [proposed, replayed] = await Promise.all([
+      act('review/proposal', assignee.username, { proposal: 'approve', note: 'Đủ điều kiện' }, { 'Idempotency-Key': key }),
+      act('review/proposal', assignee.username, { proposal: 'approve', note: 'Đủ điều kiện' }, { 'Idempotency-Key': key }),
+    ]);
+    expect(proposed.status).toBe(200);
+    expect(replayed.status).toBe(200);
+    const dossierId = (await api.db('dossiers').where({ code }).first('id')).id;
+    expect(await api.db('dossier_events').where({ dossier_id: dossierId, type: 'approval_proposed' }).count('* as n').first()).toEqual({ n: 1 });
+    const s = await status();
+    expect(s.body.status).toEqual({ code: 'AWAITING_DECISION', label: 'Chờ lãnh đạo phê duyệt' });
+  });
+
+  it('the leader approves; two decisions at once are applied once', async () => {
+    const [a, b] = await Promise.all([
+      act('decision', 'lanhdao.saigon', { decision: 'approve' }),
+      act('decision', 'lanhdao.saigon', { decision: 'approve' }),
+    ]);
+    expect([a.status, b.status].sort()).toEqual([200, 409]);
+    const ok = a.status === 200 ? a : b;
+    expect(ok.body.resultNumber).toMatch(/^\d{4}\/\d{4}\/KQ-000\.20\.20\.H29$/);
+
+    const s = await status();
+    expect(['APPROVED', 'RESULT_DELIVERED', 'COMPLETED']).toContain(s.body.status.code);
+  });
+
+  it('the result is delivered online and the dossier completes', async () => {
+    const s = await eventually(status, (r) => r.body.status?.code === 'COMPLETED');
+    expect(s.body.status).toEqual({ code: 'COMPLETED', label: 'Hoàn thành' });
+    expect(s.body.history.map((h: any) => h.status.code)).toEqual([
+      'SUBMITTED',
+      'RECEIVED',
+      'IN_REVIEW',
+      'AWAITING_DECISION',
+      'APPROVED',
+      'RESULT_DELIVERED',
+      'COMPLETED',
+    ]);
+
+    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
+    expect((await handle.result()).status).toBe('COMPLETED');
+
+    const dossier = await api.db('dossiers').where({ code }).first();
+    const events = await api.db('dossier_events').where('dossier_id', dossier.id).orderBy('seq').select('seq', 'type');
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.map((e) => e.type)).toEqual([
+      'submitted',
+      'intake_accepted',
+      'assigned',
+      'approval_proposed',
+      'approved',
+      'result_delivered_online',
+      'completed',
+    ]);
+    expect(dossier.result_number).toBeTruthy();
+    expect(dossier.result_delivered_at).toBeTruthy();
+    expect(dossier.completed_at).toBeTruthy();
+    expect(await api.db('dossier_results').where('dossier_id', dossier.id).first('number')).toEqual({ number: dossier.result_number });
+
+    // The citizen was told by SMS (BullMQ → sandbox gateway), once per notice.
+    const sms = await eventually(
+      () => api.db('notifications').where('dossier_id', dossier.id).orderBy('id').select('template', 'recipient'),
+      (rows) => rows.length === 2,
+    );
+    expect(sms).toEqual([
+      { template: 'intake_accepted', recipient: '0912345678' },
+      { template: 'result_delivered', recipient: '0912345678' },
+    ]);
+
+    if (process.env.RECORD_HISTORIES === '1') {
+      const history = await handle.fetchHistory();
+      fs.writeFileSync(path.join(__dirname, 'histories', 'walking-skeleton.json'), historyToJSON(history));
+    }
+  });
+
+  it('an officer action on an unknown dossier or by an unknown officer gets a clear problem', async () => {
+    const unknown = await http('POST', `${api.baseUrl}/api/v1/dossiers/000.20.20.H29-990101-0001/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } });
+    expect(unknown.status).toBe(404);
+    const anonymous = await http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/intake/accept`);
+    expect(anonymous.status).toBe(401);
+    const stranger = await act('intake/accept', 'chuyenvien.tuphap');
+    expect(stranger.status).toBe(403);
+  });
+});
