@@ -1,11 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../domain/calendar';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The walking skeleton over HTTP on the real stack: the real worker process, a
@@ -173,10 +171,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
       { template: 'result_delivered', recipient: '0912345678' },
     ]);
 
-    if (process.env.RECORD_HISTORIES === '1') {
-      const history = await handle.fetchHistory();
-      fs.writeFileSync(path.join(__dirname, 'histories', 'walking-skeleton.json'), historyToJSON(history));
-    }
+    if (process.env.RECORD_HISTORIES === '1') recordHistory('walking-skeleton', historyToJSON(await handle.fetchHistory()));
   });
 
   it('an officer action on an unknown dossier or by an unknown officer gets a clear problem', async () => {

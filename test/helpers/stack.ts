@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import fs from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
@@ -138,3 +139,13 @@ export const SAMPLE_SUBMISSION = {
   applicant: { fullName: 'Nguyễn Văn An', idNumber: '079123456789', phone: '0912345678', email: 'an.nguyen@example.vn' },
   documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', fileId: 'file-001' }],
 };
+
+/**
+ * With RECORD_HISTORIES=1, keeps a real run's history for the replay test. An existing
+ * file is never overwritten: it stands for dossiers already running on older code.
+ */
+export function recordHistory(name: string, json: string): void {
+  if (process.env.RECORD_HISTORIES !== '1') return;
+  const file = path.join(ROOT, 'test', 'histories', `${name}.json`);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, json);
+}
