@@ -37,6 +37,8 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // Started by `npm start` with an IPC channel: if the supervisor dies, do not linger.
+  if (process.send) process.on('disconnect', () => stop('supervisor gone'));
 }
 
 main().catch((err) => {

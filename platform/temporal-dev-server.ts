@@ -25,6 +25,13 @@ export interface DevServerOptions {
   namespace?: string;
   logFile?: string;
   cli?: string;
+  /**
+   * Run in its own process group, so a terminal's Ctrl-C reaches only the supervisor,
+   * which stops the server last, after the worker has drained.
+   */
+  detached?: boolean;
+  /** Records the server's pid; a server left behind by a hard-killed run is stopped first. */
+  pidFile?: string;
 }
 
 export interface DevServer {
@@ -57,8 +64,37 @@ function portInUse(port: number): Promise<boolean> {
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops a dev server recorded in `pidFile` if it is still running (and really is one). */
+export async function reapStaleDevServer(pidFile: string): Promise<boolean> {
+  if (!fs.existsSync(pidFile)) return false;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').trim());
+  fs.rmSync(pidFile, { force: true });
+  if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return false;
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return false;
+  }
+  if (!cmdline.includes('start-dev')) return false;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  return true;
+}
+
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = options.cli ?? findTemporalCli();
+  if (options.pidFile) await reapStaleDevServer(options.pidFile);
   const port = options.port ?? (await freePort());
   if (await portInUse(port)) {
     throw new Error(`port ${port} is already in use: stop what holds it or set TEMPORAL_PORT / TEMPORAL_ADDRESS`);
@@ -75,7 +111,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFile, '--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=normal');
   }
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
-  const child = spawn(cli, args, { stdio: ['ignore', out, out], detached: false });
+  const child = spawn(cli, args, { stdio: ['ignore', out, out], detached: options.detached ?? false });
+  if (options.pidFile && child.pid) fs.writeFileSync(options.pidFile, `${child.pid}\n`);
   const address = `127.0.0.1:${port}`;
   let exited: string | undefined;
   child.once('exit', (code, signal) => {
@@ -112,6 +149,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
         child.once('exit', () => {
           clearTimeout(timer);
+          if (options.pidFile) fs.rmSync(options.pidFile, { force: true });
           resolve();
         });
         child.kill('SIGTERM');

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       dbFile: path.join(config.dataDir, 'temporal.sqlite'),
       logFile: path.join(config.dataDir, 'temporal.log'),
       namespace: config.temporal.namespace,
+      detached: true,
+      pidFile: path.join(config.dataDir, 'temporal.pid'),
     });
   } else {
     log(`using the Temporal cluster at ${config.temporal.address} (namespace ${config.temporal.namespace})`);
@@ -46,15 +48,22 @@ async function main(): Promise<void> {
 
   let shuttingDown = false;
   const children = new Map<string, ChildProcess>();
+  let workerReady = false;
   const restarts = new Map<string, number[]>();
 
   const launch = (name: 'worker' | 'api') => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, name, 'main.ts')], {
       cwd: ROOT,
       env: process.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // The IPC channel lets a child notice when this supervisor is gone and stop itself.
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.set(name, child);
+    if (name === 'worker') {
+      child.on('message', (m: { type?: string }) => {
+        if (m?.type === 'ready') workerReady = true;
+      });
+    }
     child.once('exit', (code, signal) => {
       children.delete(name);
       if (shuttingDown) return;
@@ -74,25 +83,31 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log('shutting down…');
-    await Promise.all(
-      [...children.values()].map(
-        (child) =>
-          new Promise<void>((resolve) => {
-            const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-            child.once('exit', () => {
-              clearTimeout(timer);
-              resolve();
-            });
-            child.kill('SIGTERM');
-          }),
-      ),
-    );
+    // API first (no new actions), then the worker drains while Temporal is still up, then Temporal.
+    for (const name of ['api', 'worker'] as const) {
+      const child = children.get(name);
+      if (!child) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      });
+    }
     await devServer?.stop();
     log('stopped');
     process.exit(exitCode);
   };
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
+
+  devServer?.process.once('exit', (code, signal) => {
+    if (shuttingDown) return;
+    log(`the Temporal dev server exited (${code ?? signal}); see ${path.join(config.dataDir, 'temporal.log')}`);
+    void shutdown(1);
+  });
 
   launch('worker');
   launch('api');
@@ -103,7 +118,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     try {
       const res = await fetch(`${base}/ready`);
-      if (res.ok) break;
+      if (res.ok && workerReady) break;
     } catch {
       // not listening yet
     }

@@ -103,6 +103,28 @@ describe('npm start: whole-system restart', () => {
     expect((await http('POST', `${base2}/api/v1/dossiers/${code}/decision`, { body: { decision: 'approve' }, headers: { 'X-User-Id': 'lanhdao.saigon' } })).status).toBe(200);
     const done = await eventually(() => http('GET', `${base2}/api/v1/status/${code}`), (r) => r.body.status?.code === 'COMPLETED');
     expect(done.body.history).toHaveLength(7);
-    await stop(s2);
+
+    // The supervisor itself is killed hard: worker and API notice and stop; the orphaned
+    // dev server is reaped by the next start, which reuses the same ports.
+    const pids = [...s2.output().matchAll(/\(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids).toHaveLength(2);
+    s2.child.kill('SIGKILL');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    await eventually(async () => pids.filter(alive), (left) => left.length === 0, 30_000);
+    const orphan = Number(fs.readFileSync(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    expect(alive(orphan)).toBe(true);
+
+    const s3 = await start(p2);
+    expect(alive(orphan)).toBe(false);
+    expect((await http('GET', `${base2}/api/v1/status/${code}`)).body.status.code).toBe('COMPLETED');
+    await stop(s3);
+    expect(fs.existsSync(path.join(dataDir, 'temporal.pid'))).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { Runtime, type Worker } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '../db/connection';
@@ -9,9 +10,25 @@ import { startNotificationWorker } from './notification-worker';
 
 /**
  * Worker process: the Temporal worker for dossier workflows and the BullMQ workers.
- * SIGTERM/SIGINT drain both before exiting.
+ * SIGTERM/SIGINT drain both before exiting, including a signal that arrives while the
+ * workflow bundle is still being built.
  */
 async function main(): Promise<void> {
+  let stopRequested = false;
+  const running: { worker?: Worker } = {};
+  const stop = (reason: string) => {
+    if (stopRequested) return;
+    stopRequested = true;
+    process.stdout.write(`worker: ${reason}, draining…\n`);
+    if (running.worker?.getState() === 'RUNNING') running.worker.shutdown();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM received'));
+  process.on('SIGINT', () => stop('SIGINT received'));
+  // Started by `npm start` with an IPC channel: if the supervisor dies, do not linger.
+  if (process.send) process.on('disconnect', () => stop('supervisor gone'));
+  // Signals are handled above, in order; the runtime must not act on them on its own.
+  Runtime.install({ shutdownSignals: [] });
+
   const config = loadConfig();
   const db = createDb(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
@@ -30,35 +47,31 @@ async function main(): Promise<void> {
         }
       : undefined;
 
-  const { worker, connection } = await createDossierWorker({
+  const created = await createDossierWorker({
     config,
     db,
     outbox: bullmqOutbox(queue),
     afterEventWritten,
     bundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
+  const worker = created.worker;
+  running.worker = worker;
   const notifications = startNotificationWorker({ db, redis, prefix: config.queuePrefix, sms: sandboxSmsProvider() });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`worker: ${signal} received, draining…\n`);
-    worker.shutdown();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
-
-  process.stdout.write(`worker: polling task queue "${config.taskQueue}" (pid ${process.pid})\n`);
   try {
-    await worker.run();
+    if (!stopRequested) {
+      process.stdout.write(`worker: polling task queue "${config.taskQueue}" (pid ${process.pid})\n`);
+      process.send?.({ type: 'ready' });
+      await worker.run();
+    }
   } finally {
     await notifications.close();
     await queue.close();
-    await connection.close();
+    await created.connection.close();
     redis.disconnect();
     await db.destroy();
     process.stdout.write('worker: stopped\n');
+    if (process.send) process.disconnect();
   }
 }
 

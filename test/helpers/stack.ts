@@ -44,7 +44,7 @@ export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess
   child.stderr!.on('data', (b) => (out += b));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + 60_000;
-  while (!/state: 'RUNNING'/.test(out)) {
+  while (!/worker: polling task queue/.test(out)) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited early:\n${out}`);
     if (Date.now() > deadline) throw new Error(`worker did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
