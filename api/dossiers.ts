@@ -1,21 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Router, type Request } from 'express';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { allocateDossierCode } from '../db/dossier-codes';
 import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
 import { statusLabel, isDossierStatus } from '../domain/status';
-import type { Actor, DeliveryMethod, DossierView, DossierWorkflowInput } from '../domain/types';
-import {
-  acceptIntakeUpdate,
-  AgencyCodeKey,
-  decideUpdate,
-  DossierCodeKey,
-  DossierStatusKey,
-  handOverResultUpdate,
-  ProcedureCodeKey,
-  proposeDecisionUpdate,
-} from '../workflows/messages';
+import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
+import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
+import { acceptIntakeUpdate, decideUpdate, handOverResultUpdate, proposeDecisionUpdate } from '../workflows/messages';
 import { officerFor } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
@@ -29,6 +21,7 @@ export interface DossierRoutesDeps {
 }
 
 const SUBMISSION_SCOPE = 'dossier-submission';
+const START_DEADLINE_MS = 5_000;
 const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 const PHONE = /^(\+84|0)\d{9}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -85,25 +78,6 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       appointmentAt: vnTime(d.appointment_at),
       links: { status: `/api/v1/status/${encodeURIComponent(d.code)}` },
     };
-  }
-
-  async function startDossierWorkflow(input: DossierWorkflowInput): Promise<void> {
-    try {
-      await temporal.workflow.start('dossierWorkflow', {
-        taskQueue: deps.taskQueue,
-        workflowId: dossierWorkflowId(input.code),
-        args: [input],
-        typedSearchAttributes: [
-          { key: DossierCodeKey, value: input.code },
-          { key: AgencyCodeKey, value: input.agencyEid },
-          { key: ProcedureCodeKey, value: input.procedureCode },
-          { key: DossierStatusKey, value: 'SUBMITTED' },
-        ],
-      });
-    } catch (err) {
-      // A retried submission finds the workflow already running: that is the point.
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
   }
 
   /** Online submission by a citizen (nộp hồ sơ trực tuyến). */
@@ -186,21 +160,26 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       return { created: true, dossierId: Number(id) };
     });
 
-    const dossier = await db('dossiers').where('id', outcome.dossierId).first('id', 'code', 'channel', 'delivery_method', 'submitted_at');
-    // Started after the commit (and again on any retry), so a crash in between loses nothing.
-    await startDossierWorkflow({
-      dossierId: Number(dossier.id),
-      code: dossier.code,
-      agencyEid: agency.eid,
-      procedureCode: procedure.code,
-      channel: dossier.channel,
-      deliveryMethod: dossier.delivery_method,
-      submittedAt: new Date(dossier.submitted_at).toISOString(),
-    });
+    // Started after the commit (and again on any retry, or by the worker's reconciler),
+    // so a crash or a Temporal outage in between loses nothing.
+    let processing = true;
+    try {
+      const input = await dossierWorkflowInput(db, outcome.dossierId);
+      // A citizen waits for this answer: past a few seconds, the reconciler takes over.
+      await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
+    } catch (err) {
+      processing = false;
+      process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
+    }
+    const summary = await dossierSummary(outcome.dossierId);
     res
-      .status(outcome.created ? 201 : 200)
-      .location(`/api/v1/dossiers/${encodeURIComponent(dossier.code)}`)
-      .json(await dossierSummary(outcome.dossierId));
+      .status(!processing ? 202 : outcome.created ? 201 : 200)
+      .location(`/api/v1/dossiers/${encodeURIComponent(summary.code)}`)
+      .json(
+        processing
+          ? summary
+          : { ...summary, notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' },
+      );
   });
 
   async function loadDossier(code: string) {

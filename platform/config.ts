@@ -11,6 +11,8 @@ export interface AppConfig {
   queuePrefix: string;
   taskQueue: string;
   dataDir: string;
+  /** How often, and after how long, submissions whose workflow never started are started again. */
+  submissionReconcile: { intervalMs: number; graceMs: number };
   temporal: {
     /** Set when an existing cluster is used; otherwise `npm start` runs a dev server. */
     address: string | undefined;
@@ -24,6 +26,14 @@ export interface AppConfig {
     tlsServerName: string | undefined;
     apiKey: string | undefined;
   };
+}
+
+function millis(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`);
+  return n;
 }
 
 function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
@@ -44,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX || 'dossier',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'dossiers',
     dataDir: path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data')),
+    submissionReconcile: {
+      intervalMs: Math.max(millis('SUBMISSION_RECONCILE_INTERVAL_MS', 30_000, env), 500),
+      graceMs: millis('SUBMISSION_RECONCILE_GRACE_MS', 30_000, env),
+    },
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || 'default',

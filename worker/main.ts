@@ -1,11 +1,14 @@
 import fs from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
 import { Runtime, type Worker } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '../db/connection';
 import { bullmqOutbox, NOTIFICATION_QUEUE, sandboxSmsProvider, type NotificationJob } from '../activities/notifications';
 import { loadConfig } from '../platform/config';
+import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createDossierWorker } from './dossier-worker';
+import { startMaintenance } from './maintenance-worker';
 import { startNotificationWorker } from './notification-worker';
 
 /**
@@ -57,6 +60,17 @@ async function main(): Promise<void> {
   const worker = created.worker;
   running.worker = worker;
   const notifications = startNotificationWorker({ db, redis, prefix: config.queuePrefix, sms: sandboxSmsProvider() });
+  const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
+  const maintenance = await startMaintenance({
+    db,
+    redis,
+    prefix: config.queuePrefix,
+    temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
+    taskQueue: config.taskQueue,
+    intervalMs: config.submissionReconcile.intervalMs,
+    graceMs: config.submissionReconcile.graceMs,
+    log: (line) => process.stdout.write(`${line}\n`),
+  });
 
   try {
     if (!stopRequested) {
@@ -65,8 +79,10 @@ async function main(): Promise<void> {
       await worker.run();
     }
   } finally {
+    await maintenance.close();
     await notifications.close();
     await queue.close();
+    await clientConnection.close();
     await created.connection.close();
     redis.disconnect();
     await db.destroy();

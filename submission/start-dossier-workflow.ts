@@ -1,0 +1,73 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { dossierWorkflowId } from '../domain/dossier-code';
+import type { DossierWorkflowInput } from '../domain/types';
+import { AgencyCodeKey, DossierCodeKey, DossierStatusKey, ProcedureCodeKey } from '../workflows/messages';
+
+/** Workflow input of a stored dossier: identifiers only, read back from the read model. */
+export async function dossierWorkflowInput(db: Knex, dossierId: number): Promise<DossierWorkflowInput> {
+  const d = await db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', dossierId)
+    .first('d.id', 'd.code', 'd.channel', 'd.delivery_method', 'd.submitted_at', 'p.code as procedure_code', 'a.eid as agency_eid');
+  if (!d) throw new Error(`dossier ${dossierId} not found`);
+  return {
+    dossierId: Number(d.id),
+    code: d.code,
+    agencyEid: d.agency_eid,
+    procedureCode: d.procedure_code,
+    channel: d.channel,
+    deliveryMethod: d.delivery_method,
+    submittedAt: new Date(d.submitted_at).toISOString(),
+  };
+}
+
+/** Starts the dossier's workflow; a workflow already running for that code is success, not an error. */
+export async function startDossierWorkflow(client: Client, taskQueue: string, input: DossierWorkflowInput): Promise<'started' | 'already-running'> {
+  try {
+    await client.workflow.start('dossierWorkflow', {
+      taskQueue,
+      workflowId: dossierWorkflowId(input.code),
+      args: [input],
+      typedSearchAttributes: [
+        { key: DossierCodeKey, value: input.code },
+        { key: AgencyCodeKey, value: input.agencyEid },
+        { key: ProcedureCodeKey, value: input.procedureCode },
+        { key: DossierStatusKey, value: 'SUBMITTED' },
+      ],
+    });
+    return 'started';
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
+    throw err;
+  }
+}
+
+/**
+ * Starts the workflows of dossiers that were committed but never began processing
+ * (Temporal unreachable at submission, or the API stopped in between). Safe to run
+ * anywhere, any number of times.
+ */
+export async function startPendingDossierWorkflows(
+  db: Knex,
+  client: Client,
+  taskQueue: string,
+  opts: { olderThanMs: number; limit?: number },
+): Promise<{ started: number; alreadyRunning: number }> {
+  const pending: Array<{ id: number }> = await db('dossiers')
+    .where('status', 'SUBMITTED')
+    .whereNull('workflow_started_at')
+    .andWhere('submitted_at', '<', new Date(Date.now() - opts.olderThanMs))
+    .orderBy('id')
+    .limit(opts.limit ?? 100)
+    .select('id');
+  let started = 0;
+  let alreadyRunning = 0;
+  for (const { id } of pending) {
+    const outcome = await startDossierWorkflow(client, taskQueue, await dossierWorkflowInput(db, Number(id)));
+    if (outcome === 'started') started += 1;
+    else alreadyRunning += 1;
+  }
+  return { started, alreadyRunning };
+}

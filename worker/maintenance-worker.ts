@@ -1,0 +1,40 @@
+import { Queue, Worker as QueueWorker } from 'bullmq';
+import type { Client } from '@temporalio/client';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import { startPendingDossierWorkflows } from '../submission/start-dossier-workflow';
+
+export const MAINTENANCE_QUEUE = 'maintenance';
+
+/**
+ * Periodic maintenance through a BullMQ job scheduler: one run per interval whatever
+ * the number of worker replicas. Today it restarts stalled submissions.
+ */
+export async function startMaintenance(opts: {
+  db: Knex;
+  redis: Redis;
+  prefix: string;
+  temporal: Client;
+  taskQueue: string;
+  intervalMs: number;
+  graceMs: number;
+  log: (line: string) => void;
+}): Promise<{ close(): Promise<void> }> {
+  const queue = new Queue(MAINTENANCE_QUEUE, { connection: opts.redis, prefix: opts.prefix });
+  await queue.upsertJobScheduler('start-pending-dossiers', { every: opts.intervalMs }, { name: 'start-pending-dossiers' });
+  const worker = new QueueWorker(
+    MAINTENANCE_QUEUE,
+    async () => {
+      const r = await startPendingDossierWorkflows(opts.db, opts.temporal, opts.taskQueue, { olderThanMs: opts.graceMs });
+      if (r.started) opts.log(`worker: started ${r.started} dossier workflow(s) that had not begun processing`);
+      return r;
+    },
+    { connection: opts.redis, prefix: opts.prefix, concurrency: 1 },
+  );
+  return {
+    async close() {
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
