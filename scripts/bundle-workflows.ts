@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsEntry } from '../workflows/path';
+import { workflowsEntry } from '../platform/workflows-entry';
 
 /**
  * Builds the workflow bundle once (production image, tests). Bundling fails on Node

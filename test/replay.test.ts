@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
-import { workflowsEntry } from '../workflows/path';
+import { workflowsEntry } from '../platform/workflows-entry';
 
 /**
  * Replays histories recorded from real runs (RECORD_HISTORIES=1 npm test rewrites them)

@@ -3,7 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Knex } from 'knex';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../platform/config';
-import { workflowsEntry } from '../workflows/path';
+import { workflowsEntry } from '../platform/workflows-entry';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 
 
