@@ -2,10 +2,10 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { loadAgencyCalendar } from './calendar-store';
-import type { NotificationOutbox } from './notifications';
+import type { NotificationJob, NotificationOutbox } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from './read-model';
 
-export type { DossierEventRecord, ProjectionFields } from './read-model';
+export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from './read-model';
 
 export interface ActivityDeps {
   db: Knex;
@@ -52,6 +52,17 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
+    /** A citizen's deadline (e.g. to supplement): the close of office hours of the Nth working day after `from`. */
+    async computeDeadline(input: { agencyEid: string; from: string; workingDays: number }): Promise<string> {
+      const calendar = await loadAgencyCalendar(db, input.agencyEid);
+      try {
+        return toOffsetIso(calendar.appointment(new Date(input.from), { unit: 'working_days', value: input.workingDays, counting: 'whole_days' }));
+      } catch (err) {
+        if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
+        throw err;
+      }
+    },
+
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
     async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
       const current = await db('dossiers as d')
@@ -77,14 +88,19 @@ export function createActivities(deps: ActivityDeps) {
       return { userId: candidate.id, fullName: candidate.full_name };
     },
 
-    /** Issues the numbered result document (số văn bản) once per dossier, whatever the retries. */
+    /**
+     * Issues the numbered result document (số văn bản), or the reasoned notice that the
+     * dossier does not qualify, once per dossier whatever the retries.
+     */
     async issueResult(input: {
       dossierId: number;
       agencyEid: string;
       procedureCode: string;
       signerId: number;
       issuedAt: string;
+      kind?: 'result' | 'denial_notice';
     }): Promise<{ number: string }> {
+      const kind = input.kind ?? 'result';
       return db.transaction(async (trx) => {
         const existing = await trx('dossier_results').where('dossier_id', input.dossierId).first('number');
         if (existing) return { number: existing.number };
@@ -96,11 +112,15 @@ export function createActivities(deps: ActivityDeps) {
           .onConflict(['agency_id', 'year'])
           .merge({ last_value: trx.raw('result_number_sequences.last_value + 1') })
           .returning('last_value');
-        const number = `${String(last_value).padStart(4, '0')}/${year}/KQ-${input.agencyEid}`;
+        const number = `${String(last_value).padStart(4, '0')}/${year}/${kind === 'result' ? 'KQ' : 'TB'}-${input.agencyEid}`;
         await trx('dossier_results').insert({
           dossier_id: input.dossierId,
           number,
-          title: procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính',
+          kind,
+          title:
+            kind === 'result'
+              ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
+              : 'Thông báo hồ sơ không đủ điều kiện giải quyết',
           signer_id: input.signerId,
           issued_at: input.issuedAt,
         });
@@ -108,7 +128,7 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
-    async notifyApplicant(input: { dossierId: number; seq: number; template: 'intake_accepted' | 'result_delivered' }): Promise<void> {
+    async notifyApplicant(input: { dossierId: number; seq: number; template: NotificationJob['template'] }): Promise<void> {
       await outbox.enqueue(`dossier-${input.dossierId}-${input.seq}-${input.template}`, {
         dossierId: input.dossierId,
         template: input.template,

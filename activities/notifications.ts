@@ -5,7 +5,15 @@ export const NOTIFICATION_QUEUE = 'notifications';
 
 export interface NotificationJob {
   dossierId: number;
-  template: 'intake_accepted' | 'result_delivered';
+  template:
+    | 'intake_accepted'
+    | 'supplement_requested'
+    | 'intake_refused'
+    | 'closed_unsupplemented'
+    | 'denied'
+    | 'withdrawn'
+    | 'cancelled'
+    | 'result_delivered';
 }
 
 /** Where activities hand notifications off; BullMQ in production, anything in tests. */
@@ -46,23 +54,37 @@ export function sandboxSmsProvider(): SmsProvider {
   };
 }
 
-const TEMPLATES: Record<NotificationJob['template'], (d: { code: string; appointment: string | null }) => string> = {
+// Unaccented text: one 160-character GSM segment per part, which every handset shows.
+const TEMPLATES: Record<NotificationJob['template'], (d: { code: string; appointment: string | null; deadline: string | null }) => string> = {
   intake_accepted: (d) =>
     `Ho so ${d.code} da duoc tiep nhan. Ngay hen tra: ${d.appointment ?? '-'}. Tra cuu tai Cong dich vu cong.`,
+  supplement_requested: (d) =>
+    `Ho so ${d.code} can bo sung giay to truoc ${d.deadline ?? '-'}. Xem danh sach tai Cong dich vu cong.`,
+  intake_refused: (d) => `Ho so ${d.code} khong duoc tiep nhan. Ly do xem tai Cong dich vu cong.`,
+  closed_unsupplemented: (d) => `Ho so ${d.code} da dong do khong bo sung dung han.`,
+  denied: (d) => `Ho so ${d.code} khong du dieu kien giai quyet. Thong bao ly do xem tai Cong dich vu cong.`,
+  withdrawn: (d) => `Ho so ${d.code} da dung giai quyet theo yeu cau cua Ong/Ba.`,
+  cancelled: (d) => `Ho so ${d.code} da dung xu ly. Ly do xem tai Cong dich vu cong.`,
   result_delivered: (d) => `Ho so ${d.code} da co ket qua va da duoc tra. Cam on Ong/Ba da su dung dich vu.`,
 };
+
+function vnMinute(value: Date | string | null): string | null {
+  if (!value) return null;
+  return new Date(new Date(value).getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
 
 /** Sends one notification job and logs it; safe to run twice for the same job id. */
 export async function deliverNotification(db: Knex, sms: SmsProvider, jobId: string, job: NotificationJob): Promise<void> {
   const already = await db('notifications').where('job_id', jobId).first('id');
   if (already) return;
-  const dossier = await db('dossiers').where('id', job.dossierId).first('code', 'applicant_phone', 'appointment_at');
+  const dossier = await db('dossiers').where('id', job.dossierId).first('code', 'applicant_phone', 'appointment_at', 'pending_action');
   if (!dossier) throw new Error(`dossier ${job.dossierId} not found`);
   if (!dossier.applicant_phone) return;
-  const appointment = dossier.appointment_at
-    ? new Date(new Date(dossier.appointment_at).getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
-    : null;
-  const body = TEMPLATES[job.template]({ code: dossier.code, appointment });
+  const body = TEMPLATES[job.template]({
+    code: dossier.code,
+    appointment: vnMinute(dossier.appointment_at),
+    deadline: vnMinute(dossier.pending_action?.deadline ?? null),
+  });
   const { messageId } = await sms.send(dossier.applicant_phone, body);
   await db('notifications')
     .insert({

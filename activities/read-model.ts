@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { toOffsetIso } from '../domain/calendar';
 
 /** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
 export interface ProjectionFields {
@@ -15,6 +16,20 @@ export interface ProjectionFields {
   resultDeliveredAt?: string;
   completedAt?: string;
   workflowStartedAt?: string;
+  pendingAction?: Record<string, unknown> | null;
+  closingReason?: string | null;
+}
+
+export type HandoffStep = 'intake' | 'citizen_supplement' | 'review' | 'decision' | 'result';
+
+/** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
+export interface HandoffOpening {
+  step: HandoffStep;
+  giverId: number | null;
+  giverUnit: string;
+  receiverId: number | null;
+  receiverUnit: string;
+  dueAt: string | null;
 }
 
 export interface DossierEventRecord {
@@ -30,6 +45,8 @@ export interface DossierEventRecord {
   isPublic: boolean;
   data: Record<string, unknown>;
   projection: ProjectionFields;
+  /** Hand-offs: the open one is closed at `occurredAt` and/or a new one opens. */
+  handoff?: { close?: boolean; open?: HandoffOpening };
 }
 
 const COLUMNS: Record<keyof ProjectionFields, string> = {
@@ -46,12 +63,24 @@ const COLUMNS: Record<keyof ProjectionFields, string> = {
   resultDeliveredAt: 'result_delivered_at',
   completedAt: 'completed_at',
   workflowStartedAt: 'workflow_started_at',
+  pendingAction: 'pending_action',
+  closingReason: 'closing_reason',
 };
 
 /**
- * Appends one event to the dossier's log and projects it onto the read model, in one
- * transaction. Replaying the same (dossier, seq) writes nothing twice, and a late
- * retry of an older event never overwrites a newer projection.
+ * Early (trước hạn) when done on an earlier local day than due, on time (đúng hạn) when
+ * done by the due moment on its day, late (quá hạn) after it.
+ */
+export function handoffOutcome(doneAt: Date, dueAt: Date | null): 'early' | 'on_time' | 'late' | null {
+  if (!dueAt) return null;
+  if (doneAt.getTime() > dueAt.getTime()) return 'late';
+  return toOffsetIso(doneAt).slice(0, 10) < toOffsetIso(dueAt).slice(0, 10) ? 'early' : 'on_time';
+}
+
+/**
+ * Appends one event to the dossier's log and applies it to the read model and the
+ * process-control sheet, in one transaction. The event row is the idempotency guard:
+ * when it already exists the whole event was applied before, so a retry changes nothing.
  */
 export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promise<{ inserted: boolean }> {
   return db.transaction(async (trx) => {
@@ -71,11 +100,38 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
       .onConflict(['dossier_id', 'seq'])
       .ignore()
       .returning('id');
+    if (inserted.length === 0) return { inserted: false };
+
     const update: Record<string, unknown> = { projection_seq: e.seq, updated_at: trx.fn.now() };
     for (const [key, value] of Object.entries(e.projection)) {
-      if (value !== undefined) update[COLUMNS[key as keyof ProjectionFields]] = value;
+      if (value === undefined) continue;
+      update[COLUMNS[key as keyof ProjectionFields]] = key === 'pendingAction' && value !== null ? JSON.stringify(value) : value;
     }
     await trx('dossiers').where('id', e.dossierId).andWhere('projection_seq', '<', e.seq).update(update);
-    return { inserted: inserted.length > 0 };
+
+    if (e.handoff?.close) {
+      const open = await trx('dossier_handoffs').where({ dossier_id: e.dossierId }).whereNull('done_at').first('id', 'due_at');
+      if (open) {
+        const doneAt = new Date(e.occurredAt);
+        await trx('dossier_handoffs')
+          .where('id', open.id)
+          .update({ done_at: doneAt, closed_seq: e.seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
+      }
+    }
+    if (e.handoff?.open) {
+      const h = e.handoff.open;
+      await trx('dossier_handoffs').insert({
+        dossier_id: e.dossierId,
+        opened_seq: e.seq,
+        step: h.step,
+        giver_id: h.giverId,
+        giver_unit: h.giverUnit,
+        receiver_id: h.receiverId,
+        receiver_unit: h.receiverUnit,
+        received_at: e.occurredAt,
+        due_at: h.dueAt,
+      });
+    }
+    return { inserted: true };
   });
 }

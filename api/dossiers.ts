@@ -7,7 +7,17 @@ import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
 import { statusLabel, isDossierStatus } from '../domain/status';
 import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
 import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
-import { acceptIntakeUpdate, decideUpdate, handOverResultUpdate, proposeDecisionUpdate } from '../workflows/messages';
+import {
+  acceptIntakeUpdate,
+  cancelUpdate,
+  decideUpdate,
+  handOverResultUpdate,
+  proposeDecisionUpdate,
+  refuseIntakeUpdate,
+  requestIntakeSupplementUpdate,
+  submitSupplementUpdate,
+  withdrawUpdate,
+} from '../workflows/messages';
 import { officerFor } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
@@ -258,16 +268,41 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     return { run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note }], updateId }) };
   });
 
+  officerAction('/dossiers/:code/intake/supplement-request', (body, actor, v) => {
+    const items = texts(v, body, 'items', true)!;
+    const reason = v.string(body, 'reason', 'reason', { max: 2000 });
+    const days = body.deadlineWorkingDays;
+    if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
+      v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
+    }
+    return {
+      run: (h, updateId) =>
+        h.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor, items, reason, deadlineWorkingDays: days as number | undefined }], updateId }),
+    };
+  });
+
+  officerAction('/dossiers/:code/intake/refuse', (body, actor, v) => {
+    const reasons = texts(v, body, 'reasons', true)!;
+    return { run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons }], updateId }) };
+  });
+
   officerAction('/dossiers/:code/review/proposal', (body, actor, v) => {
-    const proposal = v.oneOf(body, 'proposal', 'proposal', ['approve'] as const);
+    const proposal = v.oneOf(body, 'proposal', 'proposal', ['approve', 'deny'] as const);
+    const reasons = texts(v, body, 'reasons', proposal === 'deny');
     const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: proposal!, note }], updateId }) };
+    return { run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: proposal!, reasons, note }], updateId }) };
   });
 
   officerAction('/dossiers/:code/decision', (body, actor, v) => {
-    const decision = v.oneOf(body, 'decision', 'decision', ['approve'] as const);
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: decision!, note }], updateId }) };
+    const decision = v.oneOf(body, 'decision', 'decision', ['approve', 'deny', 'return'] as const);
+    const reasons = texts(v, body, 'reasons', decision === 'deny');
+    const note = v.string(body, 'note', 'note', { max: 2000, required: decision === 'return' });
+    return { run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: decision!, reasons, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/cancel', (body, actor, v) => {
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ actor, reason: reason! }], updateId }) };
   });
 
   officerAction('/dossiers/:code/result/handover', (body, actor, v) => {
@@ -276,5 +311,99 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     return { run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: receivedBy!, note }], updateId }) };
   });
 
+  /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
+  router.get('/dossiers/:code/process-control', async (req, res) => {
+    const d = await loadDossier(req.params.code);
+    await officerFor(db, req, d.agency_id);
+    const rows = await db('dossier_handoffs as h')
+      .leftJoin('users as g', 'g.id', 'h.giver_id')
+      .leftJoin('users as r', 'r.id', 'h.receiver_id')
+      .where('h.dossier_id', d.id)
+      .orderBy('h.opened_seq')
+      .select('h.*', 'g.full_name as giver_name', 'r.full_name as receiver_name');
+    res.json({
+      code: d.code,
+      handoffs: rows.map((h) => ({
+        step: h.step,
+        giver: { userId: h.giver_id, name: h.giver_name ?? h.giver_unit, unit: h.giver_unit },
+        receiver: { userId: h.receiver_id, name: h.receiver_name ?? h.receiver_unit, unit: h.receiver_unit },
+        receivedAt: vnTime(h.received_at),
+        dueAt: vnTime(h.due_at),
+        doneAt: vnTime(h.done_at),
+        outcome: h.outcome,
+      })),
+    });
+  });
+
+  /**
+   * Citizen actions on their own dossier. Until citizen sign-in (VNeID) is wired, the
+   * applicant proves ownership with the ID number given at submission.
+   */
+  function citizenAction(
+    path: string,
+    build: (body: Record<string, unknown>, v: Validator) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+  ) {
+    router.post(path, async (req, res) => {
+      const code = String(req.params.code);
+      const d = await loadDossier(code);
+      const body = bodyOf(req.body);
+      const v = new Validator();
+      const idNumber = v.string(body, 'idNumber', 'idNumber', { required: true, pattern: CCCD_OR_CMND, patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số' });
+      const action = build(body, v);
+      v.throwIfInvalid();
+      const owner = await db('dossiers').where('id', d.id).first('applicant_id_number');
+      if (owner.applicant_id_number !== idNumber) {
+        throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
+      }
+      const key = idempotencyKey(req, false);
+      const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${key}` : randomUUID();
+      try {
+        await action.run(temporal.workflow.getHandle(d.workflow_id), updateId);
+        res.json(await dossierSummary(d.id));
+      } catch (err) {
+        const problem = problemFromTemporal(err, code);
+        if (problem) throw citizenProblem(problem);
+        throw err;
+      }
+    });
+  }
+
+  citizenAction('/citizen/dossiers/:code/supplement', (body, v) => {
+    const documents = body.documents;
+    if (!Array.isArray(documents) || documents.length === 0 || documents.length > 50 || documents.some((x) => !x || typeof x !== 'object' || typeof (x as { name?: unknown }).name !== 'string' || !(x as { name: string }).name.trim())) {
+      v.fail('documents', 'phải liệt kê ít nhất một giấy tờ { name, fileId? }');
+    }
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    const docs = Array.isArray(documents) ? (documents as Array<{ name: string; fileId?: string }>).map((x) => ({ name: String(x.name), fileId: x.fileId ? String(x.fileId) : undefined })) : [];
+    return { run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: docs, note }], updateId }) };
+  });
+
+  citizenAction('/citizen/dossiers/:code/withdraw', (body, v) => {
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(withdrawUpdate, { args: [{ reason: reason! }], updateId }) };
+  });
+
   return router;
+}
+
+/** Optional or required list of short texts (reasons, missing items). */
+function texts(v: Validator, body: Record<string, unknown>, field: string, required: boolean): string[] | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) {
+    if (required) v.fail(field, 'bắt buộc: danh sách nội dung cụ thể');
+    return undefined;
+  }
+  if (!Array.isArray(value) || value.length === 0 || value.length > 50 || value.some((x) => typeof x !== 'string' || !x.trim() || x.length > 1000)) {
+    v.fail(field, 'phải là danh sách từ 1 đến 50 nội dung, mỗi nội dung tối đa 1000 ký tự');
+    return undefined;
+  }
+  return value.map((x: string) => x.trim());
+}
+
+/** Citizens read Vietnamese: state conflicts are explained in their words. */
+function citizenProblem(p: HttpProblem): HttpProblem {
+  if (p.status === 409) {
+    return new HttpProblem(409, p.title, 'Hồ sơ không còn ở bước cho phép thao tác này (đã có quyết định, đã kết thúc hoặc đang được xử lý). Vui lòng tra cứu lại tình trạng hồ sơ.', { reason: p.extra.reason, technicalDetail: p.detail });
+  }
+  return p;
 }

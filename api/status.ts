@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Knex } from 'knex';
 import { parseDossierCode } from '../domain/dossier-code';
 import { maskPersonName } from '../domain/masking';
-import { isDossierStatus, statusLabel, DOSSIER_STATUSES, type DossierStatus } from '../domain/status';
+import { isDossierStatus, statusLabel } from '../domain/status';
 import { HttpProblem } from './problem';
 import { vnTime } from './format';
 
@@ -27,6 +27,8 @@ export function statusRoutes(db: Knex): Router {
         'd.submitted_at',
         'd.received_at',
         'd.appointment_at',
+        'd.pending_action',
+        'd.closing_reason',
         'p.code as procedure_code',
         'p.national_code',
         'p.name as procedure_name',
@@ -50,8 +52,12 @@ export function statusRoutes(db: Knex): Router {
       receivedAt: vnTime(d.received_at),
       appointmentAt: vnTime(d.appointment_at),
       status: status(d.status),
+      // What the citizen must do now, e.g. the documents to supplement and by when.
+      pending: d.pending_action
+        ? { kind: d.pending_action.kind, items: d.pending_action.items, reason: d.pending_action.reason ?? null, deadline: vnTime(d.pending_action.deadline) }
+        : null,
+      closingReason: d.closing_reason,
       history: history
-        .filter((h) => isDossierStatus(h.to_status) && DOSSIER_STATUSES[h.to_status as DossierStatus].public)
         .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
     });
   });

@@ -8,7 +8,12 @@ export class Validator {
     this.errors.push({ field, message });
   }
 
-  string(obj: Record<string, unknown>, field: string, path: string, opts: { required?: boolean; min?: number; max?: number; pattern?: RegExp; patternMessage?: string } = {}): string | undefined {
+  string(
+    obj: Record<string, unknown>,
+    field: string,
+    path: string,
+    opts: { required?: boolean; min?: number; max?: number; pattern?: RegExp; patternMessage?: string } = {},
+  ): string | undefined {
     const value = obj[field];
     if (value === undefined || value === null || value === '') {
       if (opts.required) this.fail(path, 'bắt buộc nhập');

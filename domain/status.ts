@@ -1,33 +1,43 @@
 /**
  * Dossier processing statuses (tình trạng xử lý hồ sơ).
  * `code` is stable and meant for machines; `label` is what citizens read.
- * The set already covers the whole lifecycle of DOMAIN.md §2.3 so later branches
- * extend transitions rather than rename states.
+ * Business state only: fees, delivery and portal sync keep their own states (DOMAIN.md §2.3).
  */
 export const DOSSIER_STATUSES = {
-  SUBMITTED: { label: 'Đã nộp, chờ tiếp nhận', public: true, terminal: false },
-  SUPPLEMENT_AT_INTAKE: { label: 'Yêu cầu bổ sung hồ sơ', public: true, terminal: false },
-  REFUSED_AT_INTAKE: { label: 'Từ chối tiếp nhận', public: true, terminal: true },
-  RECEIVED: { label: 'Đã tiếp nhận', public: true, terminal: false },
-  IN_REVIEW: { label: 'Đang xử lý', public: true, terminal: false },
-  AWAITING_DECISION: { label: 'Chờ lãnh đạo phê duyệt', public: true, terminal: false },
-  APPROVED: { label: 'Đã có kết quả', public: true, terminal: false },
-  RESULT_DELIVERED: { label: 'Đã trả kết quả', public: true, terminal: false },
-  COMPLETED: { label: 'Hoàn thành', public: true, terminal: true },
+  SUBMITTED: { label: 'Đã nộp, chờ tiếp nhận', terminal: false },
+  SUPPLEMENT_AT_INTAKE: { label: 'Yêu cầu bổ sung hồ sơ', terminal: false },
+  CLOSED_UNSUPPLEMENTED: { label: 'Đóng hồ sơ do không bổ sung đúng hạn', terminal: true },
+  REFUSED_AT_INTAKE: { label: 'Từ chối tiếp nhận', terminal: true },
+  RECEIVED: { label: 'Đã tiếp nhận', terminal: false },
+  IN_REVIEW: { label: 'Đang xử lý', terminal: false },
+  AWAITING_DECISION: { label: 'Chờ lãnh đạo phê duyệt', terminal: false },
+  APPROVED: { label: 'Đã có kết quả', terminal: false },
+  DENIED: { label: 'Không đủ điều kiện giải quyết', terminal: true },
+  RESULT_DELIVERED: { label: 'Đã trả kết quả', terminal: false },
+  COMPLETED: { label: 'Hoàn thành', terminal: true },
+  WITHDRAWN: { label: 'Công dân yêu cầu rút hồ sơ', terminal: true },
+  CANCELLED: { label: 'Dừng xử lý', terminal: true },
 } as const;
 
 export type DossierStatus = keyof typeof DOSSIER_STATUSES;
 
+/** States from which the citizen may withdraw or an officer stop the dossier: no decision issued yet (ND 118 art. 21). */
+export const STOPPABLE: readonly DossierStatus[] = ['SUBMITTED', 'SUPPLEMENT_AT_INTAKE', 'RECEIVED', 'IN_REVIEW', 'AWAITING_DECISION'];
+
 const TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
-  SUBMITTED: ['RECEIVED', 'SUPPLEMENT_AT_INTAKE', 'REFUSED_AT_INTAKE'],
-  SUPPLEMENT_AT_INTAKE: ['SUBMITTED'],
+  SUBMITTED: ['RECEIVED', 'SUPPLEMENT_AT_INTAKE', 'REFUSED_AT_INTAKE', 'WITHDRAWN', 'CANCELLED'],
+  SUPPLEMENT_AT_INTAKE: ['SUBMITTED', 'CLOSED_UNSUPPLEMENTED', 'WITHDRAWN', 'CANCELLED'],
+  CLOSED_UNSUPPLEMENTED: [],
   REFUSED_AT_INTAKE: [],
-  RECEIVED: ['IN_REVIEW'],
-  IN_REVIEW: ['AWAITING_DECISION'],
-  AWAITING_DECISION: ['APPROVED', 'IN_REVIEW'],
+  RECEIVED: ['IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
+  IN_REVIEW: ['AWAITING_DECISION', 'WITHDRAWN', 'CANCELLED'],
+  AWAITING_DECISION: ['APPROVED', 'DENIED', 'IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
   APPROVED: ['RESULT_DELIVERED'],
+  DENIED: [],
   RESULT_DELIVERED: ['COMPLETED'],
   COMPLETED: [],
+  WITHDRAWN: [],
+  CANCELLED: [],
 };
 
 export function canTransition(from: DossierStatus, to: DossierStatus): boolean {
@@ -36,6 +46,10 @@ export function canTransition(from: DossierStatus, to: DossierStatus): boolean {
 
 export function statusLabel(status: DossierStatus): string {
   return DOSSIER_STATUSES[status].label;
+}
+
+export function isTerminal(status: DossierStatus): boolean {
+  return DOSSIER_STATUSES[status].terminal;
 }
 
 export function isDossierStatus(value: string): value is DossierStatus {

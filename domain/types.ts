@@ -28,6 +28,8 @@ export interface DossierWorkflowInput {
 export interface DossierView {
   code: string;
   status: DossierStatus;
+  /** What the citizen must act on now (supplement list and deadline, refusal grounds…). */
+  pending: { kind: 'supplement'; items: string[]; deadline: string } | null;
   receivedAt: string | null;
   appointmentAt: string | null;
   assignee: { userId: number; fullName: string } | null;
@@ -42,14 +44,50 @@ export interface AcceptIntakeCommand {
 
 export interface ProposeDecisionCommand {
   actor: Actor;
-  proposal: 'approve';
+  proposal: 'approve' | 'deny';
+  /** Required when proposing a denial: the concrete grounds the citizen will read. */
+  reasons?: string[];
   note?: string;
 }
 
 export interface DecideCommand {
   actor: Actor;
-  decision: 'approve';
+  /** `return` sends the dossier back to the specialist with comments. */
+  decision: 'approve' | 'deny' | 'return';
+  reasons?: string[];
   note?: string;
+}
+
+/** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Form 02): everything missing, listed in one go. */
+export interface IntakeSupplementCommand {
+  actor: Actor;
+  items: string[];
+  reason?: string;
+  /** Working days the citizen has to supplement; the procedure's default applies when absent. */
+  deadlineWorkingDays?: number;
+}
+
+/** Phiếu từ chối tiếp nhận (Form 03), with concrete reasons. */
+export interface RefuseIntakeCommand {
+  actor: Actor;
+  reasons: string[];
+}
+
+/** The citizen's supplement: document references only, the files stay in storage. */
+export interface SubmitSupplementCommand {
+  documents: Array<{ name: string; fileId?: string }>;
+  note?: string;
+}
+
+/** The citizen asks to stop the procedure (ND 118 art. 21). */
+export interface WithdrawCommand {
+  reason: string;
+}
+
+/** An officer stops processing, with a reason. */
+export interface CancelCommand {
+  actor: Actor;
+  reason: string;
 }
 
 export interface HandOverResultCommand {

@@ -24,6 +24,9 @@ describe('dossier workflow (activities mocked)', () => {
       if (!calendarCovers) throw ApplicationFailure.nonRetryable('calendar VN-STATE v1 has no holiday data for 2028-01-03', 'CalendarCoverageError');
       return { appointmentAt: '2026-03-13T10:00:00+07:00', calendarCode: 'VN-STATE', calendarVersion: 1, explanation: 'test' };
     },
+    async computeDeadline() {
+      return '2026-03-31T17:00:00+07:00';
+    },
     async assignSpecialist() {
       return { userId: 2, fullName: 'Lê Văn Hùng' };
     },

@@ -7,8 +7,9 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DossierActivities, ProjectionFields } from '../activities';
-import { canTransition, type DossierStatus } from '../domain/status';
+import type { DossierActivities, HandoffOpening, ProjectionFields } from '../activities';
+import type { NotificationJob } from '../activities/notifications';
+import { canTransition, isTerminal, STOPPABLE, type DossierStatus } from '../domain/status';
 import {
   FAILURE_TYPES,
   type Actor,
@@ -18,11 +19,16 @@ import {
 } from '../domain/types';
 import {
   acceptIntakeUpdate,
+  cancelUpdate,
   decideUpdate,
   dossierViewQuery,
   DossierStatusKey,
   handOverResultUpdate,
   proposeDecisionUpdate,
+  refuseIntakeUpdate,
+  requestIntakeSupplementUpdate,
+  submitSupplementUpdate,
+  withdrawUpdate,
 } from './messages';
 
 // Read-model writes must eventually succeed: a worker crash or a database blip only delays them.
@@ -37,10 +43,19 @@ const lookup = proxyActivities<DossierActivities>({
   retry: { initialInterval: '500 milliseconds', maximumAttempts: 5, nonRetryableErrorTypes: ['CalendarCoverageError'] },
 });
 
+/** Citizen's supplement deadline when the officer names none: 15 working days (ND 297/2025 art. 5). */
+const DEFAULT_SUPPLEMENT_WORKING_DAYS = 15;
+const ONE_STOP_UNIT = 'Bộ phận Một cửa';
+const LEADERS_UNIT = 'Lãnh đạo cơ quan';
+const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
+
+type Party = { actor: Actor; role: OfficerRole } | { applicant: true } | null;
+
 /**
- * One dossier (hồ sơ) from online submission to the result being handed back.
- * Officer actions arrive as Updates: validators refuse stale or unauthorised actions
- * before anything is written to history, and a `busy` flag serialises actions
+ * One dossier (hồ sơ) from online submission to the result being handed back, or to
+ * its refusal, closure, denial, withdrawal or stop.
+ * Officer and citizen actions arrive as Updates: validators refuse stale or unauthorised
+ * actions before anything is written to history, and a `busy` flag serialises actions
  * that wait on activities, so two officers deciding at once cannot both win.
  */
 export async function dossierWorkflow(input: DossierWorkflowInput): Promise<DossierView> {
@@ -52,11 +67,14 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     appointmentAt: null as string | null,
     assignee: null as { userId: number; fullName: string } | null,
     resultNumber: null as string | null,
+    pending: null as DossierView['pending'],
+    intakeSupplements: 0,
   };
 
   const view = (): DossierView => ({
     code: input.code,
     status: state.status,
+    pending: state.pending,
     receivedAt: state.receivedAt,
     appointmentAt: state.appointmentAt,
     assignee: state.assignee,
@@ -69,9 +87,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   async function transition(
     to: DossierStatus,
     type: string,
-    actor: { actor: Actor; role: OfficerRole } | null,
+    by: Party,
     projection: ProjectionFields = {},
     data: Record<string, unknown> = {},
+    handoff?: { close?: boolean; open?: HandoffOpening },
   ): Promise<void> {
     const from = state.status;
     if (!canTransition(from, to)) {
@@ -86,37 +105,46 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       type,
       fromStatus: from,
       toStatus: to,
-      actorId: actor?.actor.userId ?? null,
-      actorRole: actor?.role ?? null,
+      actorId: by && 'actor' in by ? by.actor.userId : null,
+      actorRole: by && 'actor' in by ? by.role : by ? 'applicant' : null,
       occurredAt: now(),
       isPublic: true,
       data,
       projection: { ...projection, status: to },
+      handoff,
     });
   }
 
-  function requireIdle(expected: DossierStatus, action: string): void {
-    if (state.busy) {
-      throw ApplicationFailure.nonRetryable(
-        `another action on dossier ${input.code} is in progress; reload and try again`,
-        FAILURE_TYPES.invalidState,
-      );
-    }
-    if (state.status !== expected) {
-      throw ApplicationFailure.nonRetryable(
-        `cannot ${action}: dossier ${input.code} is ${state.status}, not ${expected}`,
-        FAILURE_TYPES.invalidState,
-      );
+  const notify = (template: NotificationJob['template']) =>
+    record.notifyApplicant({ dossierId: input.dossierId, seq: state.seq, template });
+
+  function refuse(message: string, type: string = FAILURE_TYPES.invalidState): never {
+    throw ApplicationFailure.nonRetryable(message, type);
+  }
+
+  function requireIdle(expected: DossierStatus | readonly DossierStatus[], action: string): void {
+    if (state.busy) refuse(`another action on dossier ${input.code} is in progress; reload and try again`);
+    const allowed = typeof expected === 'string' ? [expected] : expected;
+    if (!allowed.includes(state.status)) {
+      refuse(`cannot ${action}: dossier ${input.code} is ${state.status}, not ${allowed.join(' or ')}`);
     }
   }
 
-  function requireRole(actor: Actor, role: OfficerRole, action: string): void {
-    if (!actor.roles.includes(role)) {
-      throw ApplicationFailure.nonRetryable(
-        `${actor.username} cannot ${action}: the ${role} role in agency ${input.agencyEid} is required`,
-        FAILURE_TYPES.forbidden,
-      );
+  function requireRole(actor: Actor, roles: OfficerRole | OfficerRole[], action: string): void {
+    const needed = typeof roles === 'string' ? [roles] : roles;
+    if (!needed.some((r) => actor.roles.includes(r))) {
+      refuse(`${actor.username} cannot ${action}: the ${needed.join(' or ')} role in agency ${input.agencyEid} is required`, FAILURE_TYPES.forbidden);
     }
+  }
+
+  function requireTexts(values: unknown, field: string, max = 50): void {
+    if (!Array.isArray(values) || values.length === 0 || values.length > max || values.some((v) => typeof v !== 'string' || !v.trim() || v.length > 1000)) {
+      refuse(`${field} must list 1 to ${max} non-empty items`, FAILURE_TYPES.invalidInput);
+    }
+  }
+
+  function requireText(value: unknown, field: string): void {
+    if (typeof value !== 'string' || !value.trim()) refuse(`${field} is required`, FAILURE_TYPES.invalidInput);
   }
 
   async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
@@ -156,11 +184,21 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
             receivedBy: cmd.actor.userId,
           },
           { note: cmd.note ?? null, explanation: appointment.explanation },
+          { close: true },
         );
-        await record.notifyApplicant({ dossierId: input.dossierId, seq: state.seq, template: 'intake_accepted' });
+        await notify('intake_accepted');
         const assignee = await lookup.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
         state.assignee = assignee;
-        await transition('IN_REVIEW', 'assigned', null, { assigneeId: assignee.userId }, { assignee });
+        await transition('IN_REVIEW', 'assigned', null, { assigneeId: assignee.userId }, { assignee }, {
+          open: {
+            step: 'review',
+            giverId: cmd.actor.userId,
+            giverUnit: ONE_STOP_UNIT,
+            receiverId: assignee.userId,
+            receiverUnit: assignee.fullName,
+            dueAt: state.appointmentAt,
+          },
+        });
         return view();
       }),
     {
@@ -172,15 +210,109 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   );
 
   setHandler(
+    requestIntakeSupplementUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const deadline = await lookup.computeDeadline({
+          agencyEid: input.agencyEid,
+          from: now(),
+          workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS,
+        });
+        state.intakeSupplements += 1;
+        state.pending = { kind: 'supplement', items: cmd.items, deadline };
+        await transition(
+          'SUPPLEMENT_AT_INTAKE',
+          'intake_supplement_requested',
+          { actor: cmd.actor, role: 'one_stop_officer' },
+          { pendingAction: { ...state.pending, reason: cmd.reason ?? null } },
+          { items: cmd.items, reason: cmd.reason ?? null, deadline },
+          {
+            close: true,
+            open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: ONE_STOP_UNIT, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
+          },
+        );
+        await notify('supplement_requested');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('SUBMITTED', 'request a supplement');
+        requireRole(cmd.actor, 'one_stop_officer', 'request a supplement');
+        requireTexts(cmd.items, 'items');
+        if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
+          refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+        }
+        // ND 118 art. 11: everything missing is asked for once; after that, accept or refuse.
+        if (state.intakeSupplements >= 1) {
+          refuse(`a supplement was already requested for dossier ${input.code}; accept it or refuse it with reasons`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    submitSupplementUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        state.pending = null;
+        await transition(
+          'SUBMITTED',
+          'supplement_submitted',
+          { applicant: true },
+          { pendingAction: null },
+          { documents: cmd.documents, note: cmd.note ?? null },
+          { close: true, open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('SUPPLEMENT_AT_INTAKE', 'submit a supplement');
+        if (!Array.isArray(cmd.documents) || cmd.documents.length === 0 || cmd.documents.some((d: { name?: unknown }) => typeof d?.name !== 'string' || !d.name.trim())) {
+          refuse('documents must list at least one document with a name', FAILURE_TYPES.invalidInput);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    refuseIntakeUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        await transition(
+          'REFUSED_AT_INTAKE',
+          'intake_refused',
+          { actor: cmd.actor, role: 'one_stop_officer' },
+          { closingReason: cmd.reasons.join('; '), pendingAction: null },
+          { reasons: cmd.reasons },
+          { close: true },
+        );
+        await notify('intake_refused');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('SUBMITTED', 'refuse the dossier at intake');
+        requireRole(cmd.actor, 'one_stop_officer', 'refuse the dossier at intake');
+        requireTexts(cmd.reasons, 'reasons');
+      },
+    },
+  );
+
+  setHandler(
     proposeDecisionUpdate,
     (cmd) =>
       exclusively(async () => {
         await transition(
           'AWAITING_DECISION',
-          'approval_proposed',
+          cmd.proposal === 'approve' ? 'approval_proposed' : 'denial_proposed',
           { actor: cmd.actor, role: 'specialist' },
           {},
-          { proposal: cmd.proposal, note: cmd.note ?? null },
+          { proposal: cmd.proposal, reasons: cmd.reasons ?? null, note: cmd.note ?? null },
+          {
+            close: true,
+            open: { step: 'decision', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: state.appointmentAt },
+          },
         );
         return view();
       }),
@@ -189,14 +321,10 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         requireIdle('IN_REVIEW', 'propose a decision');
         requireRole(cmd.actor, 'specialist', 'propose a decision');
         if (state.assignee?.userId !== cmd.actor.userId) {
-          throw ApplicationFailure.nonRetryable(
-            `dossier ${input.code} is assigned to ${state.assignee?.fullName ?? 'nobody'}, not to ${cmd.actor.fullName}`,
-            FAILURE_TYPES.invalidState,
-          );
+          refuse(`dossier ${input.code} is assigned to ${state.assignee?.fullName ?? 'nobody'}, not to ${cmd.actor.fullName}`);
         }
-        if (cmd.proposal !== 'approve') {
-          throw ApplicationFailure.nonRetryable(`unknown proposal "${String(cmd.proposal)}"`, FAILURE_TYPES.invalidInput);
-        }
+        if (cmd.proposal !== 'approve' && cmd.proposal !== 'deny') refuse(`unknown proposal "${String(cmd.proposal)}"`, FAILURE_TYPES.invalidInput);
+        if (cmd.proposal === 'deny') requireTexts(cmd.reasons, 'reasons');
       },
     },
   );
@@ -205,6 +333,14 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     decideUpdate,
     (cmd) =>
       exclusively(async () => {
+        const leader = { actor: cmd.actor, role: 'leader' as const };
+        if (cmd.decision === 'return') {
+          await transition('IN_REVIEW', 'returned_to_specialist', leader, {}, { note: cmd.note ?? null }, {
+            close: true,
+            open: { step: 'review', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: state.assignee?.userId ?? null, receiverUnit: state.assignee?.fullName ?? LEADERS_UNIT, dueAt: state.appointmentAt },
+          });
+          return view();
+        }
         const decidedAt = now();
         const result = await record.issueResult({
           dossierId: input.dossierId,
@@ -212,14 +348,28 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
           procedureCode: input.procedureCode,
           signerId: cmd.actor.userId,
           issuedAt: decidedAt,
+          ...(cmd.decision === 'deny' ? { kind: 'denial_notice' as const } : {}),
         });
         state.resultNumber = result.number;
+        if (cmd.decision === 'deny') {
+          await transition(
+            'DENIED',
+            'denied',
+            leader,
+            { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number, closingReason: cmd.reasons!.join('; ') },
+            { decision: 'deny', reasons: cmd.reasons, note: cmd.note ?? null, noticeNumber: result.number },
+            { close: true },
+          );
+          await notify('denied');
+          return view();
+        }
         await transition(
           'APPROVED',
           'approved',
-          { actor: cmd.actor, role: 'leader' },
+          leader,
           { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number },
           { decision: cmd.decision, note: cmd.note ?? null, resultNumber: result.number },
+          { close: true, open: { step: 'result', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: state.appointmentAt } },
         );
         return view();
       }),
@@ -227,9 +377,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       validator: (cmd) => {
         requireIdle('AWAITING_DECISION', 'decide');
         requireRole(cmd.actor, 'leader', 'decide');
-        if (cmd.decision !== 'approve') {
-          throw ApplicationFailure.nonRetryable(`unknown decision "${String(cmd.decision)}"`, FAILURE_TYPES.invalidInput);
-        }
+        if (!['approve', 'deny', 'return'].includes(cmd.decision)) refuse(`unknown decision "${String(cmd.decision)}"`, FAILURE_TYPES.invalidInput);
+        if (cmd.decision === 'deny') requireTexts(cmd.reasons, 'reasons');
+        if (cmd.decision === 'return') requireText(cmd.note, 'note (the comments for the specialist)');
       },
     },
   );
@@ -244,6 +394,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
           { actor: cmd.actor, role: 'one_stop_officer' },
           { resultDeliveredAt: now() },
           { deliveryMethod: input.deliveryMethod, receivedBy: cmd.receivedBy, note: cmd.note ?? null },
+          { close: true },
         );
         return view();
       }),
@@ -252,14 +403,46 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         requireIdle('APPROVED', 'hand over the result');
         requireRole(cmd.actor, 'one_stop_officer', 'hand over the result');
         if (input.deliveryMethod === 'online') {
-          throw ApplicationFailure.nonRetryable(
-            `dossier ${input.code} receives its result online; nothing is handed over at the counter`,
-            FAILURE_TYPES.invalidState,
-          );
+          refuse(`dossier ${input.code} receives its result online; nothing is handed over at the counter`);
         }
-        if (!cmd.receivedBy?.trim()) {
-          throw ApplicationFailure.nonRetryable('receivedBy is required', FAILURE_TYPES.invalidInput);
-        }
+        requireText(cmd.receivedBy, 'receivedBy');
+      },
+    },
+  );
+
+  setHandler(
+    withdrawUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // Thông báo dừng giải quyết hồ sơ: the citizen's own request, before any decision.
+        state.pending = null;
+        await transition('WITHDRAWN', 'withdrawn', { applicant: true }, { closingReason: cmd.reason, pendingAction: null }, { reason: cmd.reason }, { close: true });
+        await notify('withdrawn');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(STOPPABLE, 'withdraw the dossier');
+        requireText(cmd.reason, 'reason');
+      },
+    },
+  );
+
+  setHandler(
+    cancelUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        state.pending = null;
+        const role = cmd.actor.roles.includes('leader') ? 'leader' : 'one_stop_officer';
+        await transition('CANCELLED', 'cancelled', { actor: cmd.actor, role }, { closingReason: cmd.reason, pendingAction: null }, { reason: cmd.reason }, { close: true });
+        await notify('cancelled');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(STOPPABLE, 'stop the dossier');
+        requireRole(cmd.actor, ['leader', 'one_stop_officer'], 'stop the dossier');
+        requireText(cmd.reason, 'reason');
       },
     },
   );
@@ -279,21 +462,35 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     isPublic: true,
     data: { channel: input.channel, deliveryMethod: input.deliveryMethod, workflowId: workflowInfo().workflowId },
     projection: { status: 'SUBMITTED', workflowStartedAt: now() },
+    handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
   });
 
-  await condition(() => state.status === 'APPROVED' && !state.busy);
-
-  if (input.deliveryMethod === 'online') {
-    // Trả kết quả trực tuyến: the e-result is published to the applicant's account and they are told.
-    await transition('RESULT_DELIVERED', 'result_delivered_online', null, { resultDeliveredAt: now() }, {
-      deliveryMethod: 'online',
-    });
-  } else {
-    await condition(() => state.status === 'RESULT_DELIVERED' && !state.busy);
+  // Until a decision is issued or the dossier ends, handlers drive it; this loop only
+  // watches the citizen's supplement deadline.
+  for (;;) {
+    await condition(() => !state.busy && (state.status === 'SUPPLEMENT_AT_INTAKE' || state.status === 'APPROVED' || isTerminal(state.status)));
+    if (state.status !== 'SUPPLEMENT_AT_INTAKE') break;
+    const remaining = Date.parse(state.pending!.deadline) - Date.now();
+    if (remaining > 0) {
+      await condition(() => state.status !== 'SUPPLEMENT_AT_INTAKE', remaining);
+      continue;
+    }
+    // Silence past the deadline closes the dossier (it was never received: no clock, no result).
+    state.pending = null;
+    await transition('CLOSED_UNSUPPLEMENTED', 'closed_unsupplemented', null, { pendingAction: null, closingReason: 'Không bổ sung hồ sơ trong thời hạn' }, {}, { close: true });
+    await notify('closed_unsupplemented');
   }
-  await record.notifyApplicant({ dossierId: input.dossierId, seq: state.seq, template: 'result_delivered' });
 
-  await transition('COMPLETED', 'completed', null, { completedAt: now() });
+  if (state.status === 'APPROVED') {
+    if (input.deliveryMethod === 'online') {
+      // Trả kết quả trực tuyến: the e-result is published to the applicant's account and they are told.
+      await transition('RESULT_DELIVERED', 'result_delivered_online', null, { resultDeliveredAt: now() }, { deliveryMethod: 'online' }, { close: true });
+    } else {
+      await condition(() => state.status === 'RESULT_DELIVERED' && !state.busy);
+    }
+    await notify('result_delivered');
+    await transition('COMPLETED', 'completed', null, { completedAt: now() });
+  }
   await condition(allHandlersFinished);
   return view();
 }

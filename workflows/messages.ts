@@ -2,17 +2,27 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type {
   AcceptIntakeCommand,
+  CancelCommand,
   DecideCommand,
   DossierView,
   HandOverResultCommand,
+  IntakeSupplementCommand,
   ProposeDecisionCommand,
+  RefuseIntakeCommand,
+  SubmitSupplementCommand,
+  WithdrawCommand,
 } from '../domain/types';
 
 /** Messages of the dossier workflow, shared by the workflow and the API. */
 export const acceptIntakeUpdate = defineUpdate<DossierView, [AcceptIntakeCommand]>('acceptIntake');
+export const requestIntakeSupplementUpdate = defineUpdate<DossierView, [IntakeSupplementCommand]>('requestIntakeSupplement');
+export const refuseIntakeUpdate = defineUpdate<DossierView, [RefuseIntakeCommand]>('refuseIntake');
+export const submitSupplementUpdate = defineUpdate<DossierView, [SubmitSupplementCommand]>('submitSupplement');
 export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
 export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');
+export const withdrawUpdate = defineUpdate<DossierView, [WithdrawCommand]>('withdraw');
+export const cancelUpdate = defineUpdate<DossierView, [CancelCommand]>('cancel');
 export const dossierViewQuery = defineQuery<DossierView>('dossierView');
 
 export const DossierStatusKey = defineSearchAttributeKey('DossierStatus', SearchAttributeType.KEYWORD);

@@ -143,6 +143,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('result_delivered_at', { useTz: true });
     t.timestamp('completed_at', { useTz: true });
     t.timestamp('workflow_started_at', { useTz: true });
+    // What the citizen must do now (supplement list and deadline), shown on the lookup.
+    t.jsonb('pending_action');
+    // Grounds of a refusal, denial, withdrawal or stop, as the citizen reads them.
+    t.text('closing_reason');
     // Sequence of the last workflow event projected here: older projections never overwrite newer ones.
     t.integer('projection_seq').notNullable().defaultTo(0);
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -168,6 +172,25 @@ export async function up(knex: Knex): Promise<void> {
     t.unique(['dossier_id', 'seq']);
   });
 
+  // Process-control sheet (phiếu kiểm soát quá trình): one row per hand-off of the dossier.
+  await knex.schema.createTable('dossier_handoffs', (t) => {
+    t.bigIncrements('id');
+    t.bigInteger('dossier_id').notNullable().references('dossiers.id').onDelete('CASCADE');
+    t.integer('opened_seq').notNullable();
+    t.integer('closed_seq');
+    t.text('step').notNullable();
+    t.integer('giver_id').references('users.id');
+    t.text('giver_unit').notNullable();
+    t.integer('receiver_id').references('users.id');
+    t.text('receiver_unit').notNullable();
+    t.timestamp('received_at', { useTz: true }).notNullable();
+    t.timestamp('due_at', { useTz: true });
+    t.timestamp('done_at', { useTz: true });
+    t.enu('outcome', ['early', 'on_time', 'late'], { useNative: true, enumName: 'handoff_outcome' });
+    t.unique(['dossier_id', 'opened_seq']);
+    t.index(['receiver_id', 'done_at']);
+  });
+
   await knex.schema.createTable('idempotency_keys', (t) => {
     t.text('scope').notNullable();
     t.text('key').notNullable();
@@ -188,6 +211,8 @@ export async function up(knex: Knex): Promise<void> {
     t.bigIncrements('id');
     t.bigInteger('dossier_id').notNullable().unique().references('dossiers.id').onDelete('CASCADE');
     t.text('number').notNullable().unique(); // số văn bản kết quả
+    // A result document, or the reasoned notice that the dossier does not qualify.
+    t.enu('kind', ['result', 'denial_notice'], { useNative: true, enumName: 'result_kind' }).notNullable().defaultTo('result');
     t.text('title').notNullable();
     t.integer('signer_id').notNullable().references('users.id');
     t.timestamp('issued_at', { useTz: true }).notNullable();
@@ -213,6 +238,7 @@ export async function down(knex: Knex): Promise<void> {
     'dossier_results',
     'result_number_sequences',
     'idempotency_keys',
+    'dossier_handoffs',
     'dossier_events',
     'dossiers',
     'dossier_code_sequences',
@@ -229,6 +255,8 @@ export async function down(knex: Knex): Promise<void> {
     await knex.schema.dropTableIfExists(table);
   }
   for (const type of [
+    'handoff_outcome',
+    'result_kind',
     'delivery_method',
     'clock_policy',
     'fee_timing',

@@ -1,0 +1,193 @@
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dossierWorkflowId } from '../domain/dossier-code';
+import { eventually, http, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+
+/**
+ * The branches off the happy path, over HTTP on the real stack: supplement at intake,
+ * refusal, withdrawal by the citizen, a stop by an officer, denial, and a leader
+ * returning the dossier to the specialist. Each checks the read model, the
+ * process-control sheet and the public lookup, and records its history for replay.
+ */
+describe('dossier lifecycle branches', () => {
+  const taskQueue = `branches-${process.pid}`;
+  let worker: WorkerProcess;
+  let api: ApiUnderTest;
+  let idSeq = 0;
+
+  beforeAll(async () => {
+    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
+    api = await startApi(taskQueue);
+  });
+  afterAll(async () => {
+    await api?.close();
+    await worker?.stop();
+  });
+
+  async function submit(): Promise<{ code: string; idNumber: string }> {
+    idSeq += 1;
+    const idNumber = `0790${String(process.pid).padStart(6, '0').slice(-6)}${String(idSeq).padStart(2, '0')}`;
+    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
+      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber } },
+      headers: { 'Idempotency-Key': uniqueKey('branch') },
+    });
+    expect(r.status).toBe(201);
+    await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
+    return { code: r.body.code, idNumber };
+  }
+  const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
+  const officer = (code: string, action: string, user: string, body: unknown = {}) =>
+    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } });
+  const citizen = (code: string, action: string, body: unknown) => http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/${action}`, { body });
+  const handoffs = async (code: string) =>
+    (await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': 'giamsat.saigon' } })).body.handoffs;
+  const events = async (code: string) => {
+    const d = await api.db('dossiers').where({ code }).first('id');
+    return (await api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('seq', 'type')).map((e) => e.type);
+  };
+  const assigneeOf = async (code: string) =>
+    (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username as string;
+  const finished = async (code: string, name: string) => {
+    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
+    const result = await handle.result();
+    recordHistory(name, historyToJSON(await handle.fetchHistory()));
+    return result;
+  };
+
+  it('supplement at intake: listed in one go, the citizen supplements, the dossier returns to the check and is accepted', async () => {
+    const { code, idNumber } = await submit();
+    const missing = ['Bản sao CCCD của chủ hộ kinh doanh', 'Hợp đồng thuê địa điểm kinh doanh'];
+    const asked = await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: missing, reason: 'Thiếu giấy tờ theo quy định', deadlineWorkingDays: 5 });
+    expect(asked.status).toBe(200);
+    expect(asked.body.status.code).toBe('SUPPLEMENT_AT_INTAKE');
+
+    const s = await lookup(code);
+    expect(s.body.status).toEqual({ code: 'SUPPLEMENT_AT_INTAKE', label: 'Yêu cầu bổ sung hồ sơ' });
+    expect(s.body.pending).toMatchObject({ kind: 'supplement', items: missing, reason: 'Thiếu giấy tờ theo quy định' });
+    expect(s.body.pending.deadline).toMatch(/T17:00:00\+07:00$/);
+    expect(s.body.receivedAt).toBeNull(); // not received: no clock yet
+
+    const notOwner = await citizen(code, 'supplement', { idNumber: '012345678901', documents: [{ name: 'x' }] });
+    expect(notOwner.status).toBe(403);
+    expect(notOwner.body.detail).toContain('không khớp');
+    const empty = await citizen(code, 'supplement', { idNumber, documents: [] });
+    expect(empty.status).toBe(422);
+
+    const supplied = await citizen(code, 'supplement', {
+      idNumber,
+      documents: [{ name: missing[0], fileId: 'file-101' }, { name: missing[1], fileId: 'file-102' }],
+    });
+    expect(supplied.status).toBe(200);
+    expect(supplied.body.status.code).toBe('SUBMITTED');
+    expect((await lookup(code)).body.pending).toBeNull();
+
+    // Everything missing was to be listed at once: no second request.
+    const again = await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['Giấy tờ khác'] });
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toContain('already requested');
+
+    expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
+    const assignee = await assigneeOf(code);
+    expect((await officer(code, 'review/proposal', assignee, { proposal: 'approve' })).status).toBe(200);
+    expect((await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' })).status).toBe(200);
+    expect((await finished(code, 'intake-supplement')).status).toBe('COMPLETED');
+
+    expect(await events(code)).toEqual([
+      'submitted',
+      'intake_supplement_requested',
+      'supplement_submitted',
+      'intake_accepted',
+      'assigned',
+      'approval_proposed',
+      'approved',
+      'result_delivered_online',
+      'completed',
+    ]);
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'citizen_supplement', 'intake', 'review', 'decision', 'result']);
+    expect(sheet.every((h: any) => h.doneAt)).toBe(true);
+    expect(sheet[1]).toMatchObject({ giver: { name: 'Trần Thị Mai' }, receiver: { unit: 'Tổ chức, cá nhân nộp hồ sơ' }, outcome: 'early' });
+    expect(sheet[4].outcome).toMatch(/early|on_time/);
+  });
+
+  it('refusal at intake: concrete reasons reach the citizen and the dossier ends', async () => {
+    const { code } = await submit();
+    expect((await officer(code, 'intake/refuse', 'motcua.saigon', { reasons: [] })).status).toBe(422);
+    const refused = await officer(code, 'intake/refuse', 'motcua.saigon', { reasons: ['Ngành nghề kinh doanh thuộc danh mục cấm'] });
+    expect(refused.status).toBe(200);
+    expect((await finished(code, 'intake-refusal')).status).toBe('REFUSED_AT_INTAKE');
+    const s = await lookup(code);
+    expect(s.body.status).toEqual({ code: 'REFUSED_AT_INTAKE', label: 'Từ chối tiếp nhận' });
+    expect(s.body.closingReason).toBe('Ngành nghề kinh doanh thuộc danh mục cấm');
+    expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(404); // the process has ended
+    expect(await events(code)).toEqual(['submitted', 'intake_refused']);
+  });
+
+  it('withdrawal by the citizen before the decision; refused once decided', async () => {
+    const { code, idNumber } = await submit();
+    expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
+    expect((await citizen(code, 'withdraw', { idNumber })).status).toBe(422); // a reason is required
+    const withdrawn = await citizen(code, 'withdraw', { idNumber, reason: 'Không còn nhu cầu' });
+    expect(withdrawn.status).toBe(200);
+    expect((await finished(code, 'withdrawal')).status).toBe('WITHDRAWN');
+    const s = await lookup(code);
+    expect(s.body.status).toEqual({ code: 'WITHDRAWN', label: 'Công dân yêu cầu rút hồ sơ' });
+    expect(s.body.history.map((h: any) => h.status.code)).toEqual(['SUBMITTED', 'RECEIVED', 'IN_REVIEW', 'WITHDRAWN']);
+    const sheet = await handoffs(code);
+    expect(sheet.at(-1)).toMatchObject({ step: 'review' });
+    expect(sheet.at(-1).doneAt).toBeTruthy();
+
+    // A dossier already decided cannot be withdrawn.
+    const other = await submit();
+    await officer(other.code, 'intake/accept', 'motcua.saigon');
+    await officer(other.code, 'review/proposal', await assigneeOf(other.code), { proposal: 'approve' });
+    await officer(other.code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
+    const late = await citizen(other.code, 'withdraw', { idNumber: other.idNumber, reason: 'Đổi ý' });
+    expect([404, 409]).toContain(late.status);
+  });
+
+  it('an officer stops a dossier with a reason; a specialist may not', async () => {
+    const { code } = await submit();
+    await officer(code, 'intake/accept', 'motcua.saigon');
+    const assignee = await assigneeOf(code);
+    expect((await officer(code, 'cancel', assignee, { reason: 'x' })).status).toBe(403);
+    expect((await officer(code, 'cancel', 'lanhdao.saigon', {})).status).toBe(422);
+    const stopped = await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
+    expect(stopped.status).toBe(200);
+    expect((await finished(code, 'officer-stop')).status).toBe('CANCELLED');
+    expect((await lookup(code)).body).toMatchObject({ status: { code: 'CANCELLED', label: 'Dừng xử lý' }, closingReason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
+  });
+
+  it('denial: the specialist proposes it with reasons, the leader issues a reasoned notice', async () => {
+    const { code } = await submit();
+    await officer(code, 'intake/accept', 'motcua.saigon');
+    const assignee = await assigneeOf(code);
+    expect((await officer(code, 'review/proposal', assignee, { proposal: 'deny' })).status).toBe(422);
+    expect((await officer(code, 'review/proposal', assignee, { proposal: 'deny', reasons: ['Địa điểm kinh doanh không hợp pháp'] })).status).toBe(200);
+    const denied = await officer(code, 'decision', 'lanhdao.saigon', { decision: 'deny', reasons: ['Địa điểm kinh doanh không hợp pháp'] });
+    expect(denied.status).toBe(200);
+    expect(denied.body.resultNumber).toMatch(/^\d{4}\/\d{4}\/TB-000\.20\.20\.H29$/);
+    expect((await finished(code, 'denial')).status).toBe('DENIED');
+    expect((await lookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
+    const notice = await api.db('dossier_results as r').join('dossiers as d', 'd.id', 'r.dossier_id').where('d.code', code).first('r.kind', 'r.title');
+    expect(notice).toEqual({ kind: 'denial_notice', title: 'Thông báo hồ sơ không đủ điều kiện giải quyết' });
+  });
+
+  it('the leader returns the dossier to the specialist with comments, then approves', async () => {
+    const { code } = await submit();
+    await officer(code, 'intake/accept', 'motcua.saigon');
+    const assignee = await assigneeOf(code);
+    await officer(code, 'review/proposal', assignee, { proposal: 'approve' });
+    expect((await officer(code, 'decision', 'lanhdao.saigon', { decision: 'return' })).status).toBe(422); // comments required
+    const returned = await officer(code, 'decision', 'lanhdao.saigon', { decision: 'return', note: 'Bổ sung ý kiến thẩm định về địa điểm' });
+    expect(returned.status).toBe(200);
+    expect(returned.body.status.code).toBe('IN_REVIEW');
+    expect((await officer(code, 'review/proposal', assignee, { proposal: 'approve', note: 'Đã bổ sung' })).status).toBe(200);
+    expect((await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' })).status).toBe(200);
+    expect((await finished(code, 'return-to-specialist')).status).toBe('COMPLETED');
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review', 'decision', 'review', 'decision', 'result']);
+    expect(sheet[3]).toMatchObject({ giver: { name: 'Nguyễn Quốc Bảo' }, receiver: { userId: expect.any(Number) } });
+    expect(sheet.filter((h: any) => h.dueAt).every((h: any) => ['early', 'on_time'].includes(h.outcome))).toBe(true);
+  });
+});
