@@ -2,14 +2,13 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { loadAgencyCalendar } from './calendar-store';
-import type { NotificationJob, NotificationOutbox } from './notifications';
+import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from './read-model';
 
 export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from './read-model';
 
 export interface ActivityDeps {
   db: Knex;
-  outbox: NotificationOutbox;
   /** Test hook: runs after an event is durably written, before the activity completes. */
   afterEventWritten?: (event: DossierEventRecord) => void;
 }
@@ -23,7 +22,7 @@ export interface AppointmentResult {
 
 /** Activity factory: every side effect of the dossier workflow, with its dependencies injected. */
 export function createActivities(deps: ActivityDeps) {
-  const { db, outbox } = deps;
+  const { db } = deps;
   return {
     async recordDossierEvent(event: DossierEventRecord): Promise<void> {
       await recordDossierEvent(db, event);
@@ -128,8 +127,9 @@ export function createActivities(deps: ActivityDeps) {
       });
     },
 
+    /** PostgreSQL only (outbox): telling the citizen never waits on Redis or the SMS gateway. */
     async notifyApplicant(input: { dossierId: number; seq: number; template: NotificationJob['template'] }): Promise<void> {
-      await outbox.enqueue(`dossier-${input.dossierId}-${input.seq}-${input.template}`, {
+      await addToOutbox(db, `dossier-${input.dossierId}-${input.seq}-${input.template}`, {
         dossierId: input.dossierId,
         template: input.template,
       });

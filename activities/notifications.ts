@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Knex } from 'knex';
 
 export const NOTIFICATION_QUEUE = 'notifications';
@@ -16,24 +16,40 @@ export interface NotificationJob {
     | 'result_delivered';
 }
 
-/** Where activities hand notifications off; BullMQ in production, anything in tests. */
-export interface NotificationOutbox {
-  enqueue(jobId: string, job: NotificationJob): Promise<void>;
+/** Records that the applicant must be told something; idempotent on the job key. */
+export async function addToOutbox(db: Knex, jobKey: string, job: NotificationJob): Promise<void> {
+  await db('notification_outbox')
+    .insert({ job_key: jobKey, dossier_id: job.dossierId, template: job.template })
+    .onConflict('job_key')
+    .ignore();
 }
 
-export function bullmqOutbox(queue: Queue<NotificationJob>): NotificationOutbox {
-  return {
-    async enqueue(jobId, job) {
-      // The job id makes a retried activity enqueue at most one job.
-      await queue.add(job.template, job, {
-        jobId,
-        attempts: 8,
-        backoff: { type: 'exponential', delay: 1000 },
-        removeOnComplete: 1000,
-        removeOnFail: false,
-      });
-    },
-  };
+/**
+ * Moves outbox rows into BullMQ. Rows are locked with SKIP LOCKED so several workers
+ * can relay side by side, and the BullMQ job id is the outbox key so nothing is queued
+ * twice. When Redis is down the rows simply wait for the next pass.
+ */
+export async function relayOutbox(db: Knex, queue: Queue<NotificationJob>, limit = 100): Promise<number> {
+  return db.transaction(async (trx) => {
+    const rows: Array<{ id: number; job_key: string; dossier_id: number; template: NotificationJob['template'] }> = await trx(
+      'notification_outbox',
+    )
+      .whereNull('enqueued_at')
+      .orderBy('id')
+      .limit(limit)
+      .forUpdate()
+      .skipLocked()
+      .select('id', 'job_key', 'dossier_id', 'template');
+    for (const row of rows) {
+      await queue.add(
+        row.template,
+        { dossierId: Number(row.dossier_id), template: row.template },
+        { jobId: row.job_key, attempts: 8, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: 1000, removeOnFail: false },
+      );
+      await trx('notification_outbox').where('id', row.id).update({ enqueued_at: trx.fn.now() });
+    }
+    return rows.length;
+  });
 }
 
 /** An SMS gateway as seen by this system: it accepts a message and returns its id. */
@@ -73,29 +89,35 @@ function vnMinute(value: Date | string | null): string | null {
   return new Date(new Date(value).getTime() + 7 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 }
 
-/** Sends one notification job and logs it; safe to run twice for the same job id. */
-export async function deliverNotification(db: Knex, sms: SmsProvider, jobId: string, job: NotificationJob): Promise<void> {
-  const already = await db('notifications').where('job_id', jobId).first('id');
-  if (already) return;
+/**
+ * Sends one notification job. The row is claimed before the gateway is called: a job
+ * redelivered by BullMQ (stalled worker, retry) finds it and sends nothing; only a send
+ * that failed is tried again.
+ */
+export async function deliverNotification(db: Knex, sms: SmsProvider, jobId: string, job: NotificationJob): Promise<'sent' | 'skipped'> {
   const dossier = await db('dossiers').where('id', job.dossierId).first('code', 'applicant_phone', 'appointment_at', 'pending_action');
   if (!dossier) throw new Error(`dossier ${job.dossierId} not found`);
-  if (!dossier.applicant_phone) return;
+  if (!dossier.applicant_phone) return 'skipped';
   const body = TEMPLATES[job.template]({
     code: dossier.code,
     appointment: vnMinute(dossier.appointment_at),
     deadline: vnMinute(dossier.pending_action?.deadline ?? null),
   });
-  const { messageId } = await sms.send(dossier.applicant_phone, body);
-  await db('notifications')
-    .insert({
-      job_id: jobId,
-      dossier_id: job.dossierId,
-      channel: 'sms',
-      recipient: dossier.applicant_phone,
-      template: job.template,
-      body,
-      provider_message_id: messageId,
-    })
+  const claimed = await db('notifications')
+    .insert({ job_id: jobId, dossier_id: job.dossierId, channel: 'sms', recipient: dossier.applicant_phone, template: job.template, body, status: 'sending' })
     .onConflict('job_id')
-    .ignore();
+    .ignore()
+    .returning('id');
+  if (!claimed.length) {
+    const retried = await db('notifications').where({ job_id: jobId, status: 'failed' }).update({ status: 'sending', claimed_at: db.fn.now(), error: null });
+    if (!retried) return 'skipped';
+  }
+  try {
+    const { messageId } = await sms.send(dossier.applicant_phone, body);
+    await db('notifications').where('job_id', jobId).update({ status: 'sent', provider_message_id: messageId, sent_at: db.fn.now() });
+    return 'sent';
+  } catch (err) {
+    await db('notifications').where('job_id', jobId).update({ status: 'failed', error: (err as Error).message });
+    throw err;
+  }
 }

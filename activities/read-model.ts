@@ -8,7 +8,7 @@ export interface ProjectionFields {
   appointmentAt?: string;
   calendarCode?: string;
   calendarVersion?: number;
-  assigneeId?: number;
+  assigneeId?: number | null;
   receivedBy?: number;
   decidedBy?: number;
   decidedAt?: string;
@@ -20,7 +20,7 @@ export interface ProjectionFields {
   closingReason?: string | null;
 }
 
-export type HandoffStep = 'intake' | 'citizen_supplement' | 'review' | 'decision' | 'result';
+export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'decision' | 'result';
 
 /** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
 export interface HandoffOpening {

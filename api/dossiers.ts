@@ -4,16 +4,19 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { allocateDossierCode } from '../db/dossier-codes';
 import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
-import { statusLabel, isDossierStatus } from '../domain/status';
+import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
 import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
 import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
 import {
   acceptIntakeUpdate,
+  assignUpdate,
   cancelUpdate,
+  claimUpdate,
   decideUpdate,
   handOverResultUpdate,
   proposeDecisionUpdate,
   refuseIntakeUpdate,
+  releaseUpdate,
   requestIntakeSupplementUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
@@ -31,6 +34,8 @@ export interface DossierRoutesDeps {
 }
 
 const SUBMISSION_SCOPE = 'dossier-submission';
+/** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
+const ACTION_DEADLINE_MS = 30_000;
 const START_DEADLINE_MS = 5_000;
 const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 const PHONE = /^(\+84|0)\d{9}$/;
@@ -175,8 +180,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     let processing = true;
     try {
       const input = await dossierWorkflowInput(db, outcome.dossierId);
+      const begun = await db('dossiers').where('id', outcome.dossierId).first('workflow_started_at');
       // A citizen waits for this answer: past a few seconds, the reconciler takes over.
-      await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
+      if (!begun.workflow_started_at) {
+        await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
+      }
     } catch (err) {
       processing = false;
       process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
@@ -192,9 +200,14 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       );
   });
 
+  async function hasEnded(dossierId: number): Promise<boolean> {
+    const row = await db('dossiers').where('id', dossierId).first('status');
+    return isDossierStatus(row.status) && isTerminal(row.status);
+  }
+
   async function loadDossier(code: string) {
     if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
-    const d = await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id');
+    const d = await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'status');
     if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${code}.`);
     return d;
   }
@@ -239,7 +252,12 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
   function officerAction(
     path: string,
-    build: (body: Record<string, unknown>, actor: Actor, v: Validator) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    build: (
+      body: Record<string, unknown>,
+      actor: Actor,
+      v: Validator,
+      locals: Record<string, unknown>,
+    ) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
   ) {
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
@@ -247,16 +265,18 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const actor = await officerFor(db, req, d.agency_id);
       const body = req.body === undefined ? {} : bodyOf(req.body);
       const v = new Validator();
-      const action = build(body, actor, v);
+      const action = build(body, actor, v, res.locals);
       v.throwIfInvalid();
       const key = idempotencyKey(req, false);
       // The same Idempotency-Key maps to the same update id: Temporal applies it once.
       const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
       try {
-        const view = await action.run(temporal.workflow.getHandle(d.workflow_id), updateId);
+        const view = await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
+          action.run(temporal.workflow.getHandle(d.workflow_id), updateId),
+        );
         res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
       } catch (err) {
-        const problem = problemFromTemporal(err, code);
+        const problem = problemFromTemporal(err, code, await hasEnded(d.id));
         if (problem) throw problem;
         throw err;
       }
@@ -284,6 +304,44 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   officerAction('/dossiers/:code/intake/refuse', (body, actor, v) => {
     const reasons = texts(v, body, 'reasons', true)!;
     return { run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons }], updateId }) };
+  });
+
+  /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
+  router.post('/dossiers/:code/assignment', async (req, res, next) => {
+    const d = await loadDossier(String(req.params.code));
+    const body = bodyOf(req.body);
+    const raw = body.specialist;
+    const v = new Validator();
+    if (!(typeof raw === 'string' && raw.trim()) && !(typeof raw === 'number' && Number.isInteger(raw))) {
+      v.fail('specialist', 'bắt buộc: tên đăng nhập hoặc mã của chuyên viên');
+    }
+    v.throwIfInvalid();
+    const specialist = await db('users as u')
+      .join('user_roles as r', 'r.user_id', 'u.id')
+      .where({ 'r.agency_id': d.agency_id, 'r.role': 'specialist', 'u.active': true })
+      .andWhere(typeof raw === 'number' || /^\d+$/.test(String(raw)) ? { 'u.id': Number(raw) } : { 'u.username': String(raw).trim() })
+      .first('u.id', 'u.full_name');
+    if (!specialist) {
+      v.fail('specialist', `"${String(raw)}" không phải chuyên viên đang hoạt động của cơ quan giải quyết hồ sơ này`);
+      v.throwIfInvalid();
+    }
+    res.locals.specialist = { userId: specialist.id, fullName: specialist.full_name };
+    next();
+  });
+  officerAction('/dossiers/:code/assignment', (body, actor, v, locals) => {
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    const specialist = locals.specialist as { userId: number; fullName: string };
+    return { run: (h, updateId) => h.executeUpdate(assignUpdate, { args: [{ actor, specialist, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/claim', (body, actor, v) => {
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(claimUpdate, { args: [{ actor, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/release', (body, actor, v) => {
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note }], updateId }) };
   });
 
   officerAction('/dossiers/:code/review/proposal', (body, actor, v) => {
@@ -358,10 +416,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const key = idempotencyKey(req, false);
       const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${key}` : randomUUID();
       try {
-        await action.run(temporal.workflow.getHandle(d.workflow_id), updateId);
+        await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d.workflow_id), updateId));
         res.json(await dossierSummary(d.id));
       } catch (err) {
-        const problem = problemFromTemporal(err, code);
+        const problem = problemFromTemporal(err, code, await hasEnded(d.id));
         if (problem) throw citizenProblem(problem);
         throw err;
       }

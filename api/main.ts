@@ -16,8 +16,12 @@ async function main(): Promise<void> {
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
   const app = createApp({ db, redis, temporal, taskQueue: config.taskQueue });
 
-  const server: Server = app.listen(config.port, () => {
-    process.stdout.write(`api: listening on http://127.0.0.1:${config.port} (pid ${process.pid})\n`);
+  const server: Server = app.listen(config.port, config.host, (err?: Error) => {
+    if (err) {
+      process.stderr.write(`api: cannot listen on ${config.host}:${config.port}: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stdout.write(`api: listening on http://${config.host}:${config.port} (pid ${process.pid})\n`);
   });
 
   let stopping = false;

@@ -213,11 +213,16 @@ export class WorkingCalendar {
 
   /** Appointment date (ngày hẹn trả) for a dossier received at `receivedAt`. */
   appointment(receivedAt: Date, limit: TimeLimit): Date {
+    if (Number.isNaN(receivedAt.getTime())) throw new RangeError('receipt time is not a valid date');
+    if (limit.unit !== 'same_day') {
+      if (!Number.isFinite(limit.value) || limit.value < 0) throw new RangeError(`time limit must be a number ≥ 0, got ${limit.value}`);
+      const wholeDays = limit.unit === 'calendar_days' || (limit.unit === 'working_days' && limit.counting === 'whole_days');
+      if (wholeDays && !Number.isInteger(limit.value)) throw new RangeError(`a limit counted in whole days must be a whole number, got ${limit.value}`);
+    }
     switch (limit.unit) {
       case 'working_hours':
         return this.addWorkingTime(receivedAt, limit.value * 3_600_000);
       case 'working_days': {
-        if (!(limit.value >= 0)) throw new RangeError('time limit must be zero or more');
         if ((limit.counting ?? 'working_hours') === 'working_hours') {
           return this.addWorkingTime(receivedAt, limit.value * this.dailyWorkingMs);
         }
@@ -234,7 +239,8 @@ export class WorkingCalendar {
         const { dayIndex, msOfDay } = this.split(receivedAt);
         const cutoff = parseHm(limit.cutoff ?? '15:00') * MINUTE_MS;
         const today = this.periodsOnIndex(dayIndex);
-        if (today.length && msOfDay <= cutoff) return this.closeOfDay(dayIndex);
+        // Same day only when received on a working day before the cut-off and before closing time.
+        if (today.length && msOfDay <= cutoff && msOfDay < today[today.length - 1]![1]) return this.closeOfDay(dayIndex);
         return this.closeOfDay(this.nextWorkingDayIndex(dayIndex));
       }
     }

@@ -45,7 +45,7 @@ export const VN_STATE_CALENDAR_DAYS: readonly CalendarDay[] = [
   { day: '2026-09-02', kind: 'day_off', name: 'Quốc khánh' },
   // 2027 — computed, pending the Prime Minister's decision
   { day: '2027-01-01', kind: 'day_off', name: 'Tết Dương lịch', provisional: true },
-  { day: '2027-02-05', kind: 'day_off', name: 'Tết Đinh Mùi (30 tháng Chạp)', provisional: true },
+  { day: '2027-02-05', kind: 'day_off', name: 'Tết Đinh Mùi (29 tháng Chạp, ngày cuối năm)', provisional: true },
   { day: '2027-02-08', kind: 'day_off', name: 'Tết Đinh Mùi', provisional: true },
   { day: '2027-02-09', kind: 'day_off', name: 'Tết Đinh Mùi', provisional: true },
   { day: '2027-02-10', kind: 'day_off', name: 'Nghỉ bù Tết (mùng 1 là thứ Bảy)', provisional: true },

@@ -1,7 +1,7 @@
 /**
  * Personal data shown on the public lookup is masked (DOMAIN.md §12, "Status lookup").
- * Each word keeps its first letter so the applicant recognises their dossier,
- * while a stranger holding only the code cannot read the full name.
+ * Each word keeps its first letter so the applicant recognises their dossier; the mask
+ * has a fixed width so word lengths give nothing away to a stranger holding the code.
  */
 export function maskPersonName(fullName: string): string {
   return fullName
@@ -9,8 +9,7 @@ export function maskPersonName(fullName: string): string {
     .split(/\s+/u)
     .filter(Boolean)
     .map((word) => {
-      const letters = Array.from(word);
-      return letters[0] + '*'.repeat(Math.max(letters.length - 1, 1));
+      return `${Array.from(word)[0]}***`;
     })
     .join(' ');
 }

@@ -30,7 +30,8 @@ const TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
   CLOSED_UNSUPPLEMENTED: [],
   REFUSED_AT_INTAKE: [],
   RECEIVED: ['IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
-  IN_REVIEW: ['AWAITING_DECISION', 'WITHDRAWN', 'CANCELLED'],
+  // Back to RECEIVED when the specialist releases it for someone else.
+  IN_REVIEW: ['AWAITING_DECISION', 'RECEIVED', 'WITHDRAWN', 'CANCELLED'],
   AWAITING_DECISION: ['APPROVED', 'DENIED', 'IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
   APPROVED: ['RESULT_DELIVERED'],
   DENIED: [],
@@ -40,8 +41,9 @@ const TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
   CANCELLED: [],
 };
 
+/** Events that keep the status (reassignment, notes) are always allowed on a live dossier. */
 export function canTransition(from: DossierStatus, to: DossierStatus): boolean {
-  return TRANSITIONS[from].includes(to);
+  return (from === to && !DOSSIER_STATUSES[from].terminal) || TRANSITIONS[from].includes(to);
 }
 
 export function statusLabel(status: DossierStatus): string {

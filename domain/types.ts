@@ -84,6 +84,19 @@ export interface WithdrawCommand {
   reason: string;
 }
 
+/** A leader assigns or reassigns the dossier to a specialist of the agency (phân công). */
+export interface AssignCommand {
+  actor: Actor;
+  specialist: { userId: number; fullName: string };
+  note?: string;
+}
+
+/** A specialist takes an unassigned dossier, or gives back one assigned to them. */
+export interface ClaimCommand {
+  actor: Actor;
+  note?: string;
+}
+
 /** An officer stops processing, with a reason. */
 export interface CancelCommand {
   actor: Actor;

@@ -5,6 +5,8 @@ import path from 'node:path';
  * .env.example); this is the only module that reads process.env for settings.
  */
 export interface AppConfig {
+  /** Interface the API binds; loopback unless a gateway in front of it is configured. */
+  host: string;
   port: number;
   databaseUrl: string;
   redisUrl: string;
@@ -48,6 +50,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const tlsCertPath = env.TEMPORAL_TLS_CERT || undefined;
   const apiKey = env.TEMPORAL_API_KEY || undefined;
   return {
+    host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, env),
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/dossier',
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',

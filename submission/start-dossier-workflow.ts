@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import type { DossierWorkflowInput } from '../domain/types';
@@ -29,6 +29,8 @@ export async function startDossierWorkflow(client: Client, taskQueue: string, in
     await client.workflow.start('dossierWorkflow', {
       taskQueue,
       workflowId: dossierWorkflowId(input.code),
+      // One run per dossier, ever: a late retry must not start a finished dossier again.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [input],
       typedSearchAttributes: [
         { key: DossierCodeKey, value: input.code },
@@ -54,7 +56,7 @@ export async function startPendingDossierWorkflows(
   client: Client,
   taskQueue: string,
   opts: { olderThanMs: number; limit?: number },
-): Promise<{ started: number; alreadyRunning: number }> {
+): Promise<{ started: number; alreadyRunning: number; failed: number }> {
   const pending: Array<{ id: number }> = await db('dossiers')
     .where('status', 'SUBMITTED')
     .whereNull('workflow_started_at')
@@ -64,10 +66,16 @@ export async function startPendingDossierWorkflows(
     .select('id');
   let started = 0;
   let alreadyRunning = 0;
+  let failed = 0;
   for (const { id } of pending) {
-    const outcome = await startDossierWorkflow(client, taskQueue, await dossierWorkflowInput(db, Number(id)));
-    if (outcome === 'started') started += 1;
-    else alreadyRunning += 1;
+    // One dossier that cannot start must not hold back the others.
+    try {
+      const outcome = await startDossierWorkflow(client, taskQueue, await dossierWorkflowInput(db, Number(id)));
+      if (outcome === 'started') started += 1;
+      else alreadyRunning += 1;
+    } catch {
+      failed += 1;
+    }
   }
-  return { started, alreadyRunning };
+  return { started, alreadyRunning, failed };
 }

@@ -65,6 +65,20 @@ describe('appointment dates (ngày hẹn trả)', () => {
     expect(iso(cal.appointment(at('2026-02-13T16:00:00'), sameDay))).toBe('2026-02-23T17:00:00+07:00'); // Tết in between
   });
 
+  it('a same-day receipt after closing time is due the next working day, whatever the cut-off', () => {
+    const saturdayMornings = new WorkingCalendar({ ...VN_STATE_CALENDAR, weeklyHours: { ...VN_STATE_CALENDAR.weeklyHours, 6: [{ start: '07:30', end: '11:30' }] } });
+    expect(iso(saturdayMornings.appointment(at('2026-03-14T13:00:00'), { unit: 'same_day', cutoff: '15:00' }))).toBe('2026-03-16T17:00:00+07:00');
+    expect(iso(saturdayMornings.appointment(at('2026-03-14T10:00:00'), { unit: 'same_day', cutoff: '15:00' }))).toBe('2026-03-14T11:30:00+07:00');
+    expect(iso(cal.appointment(at('2026-03-10T17:15:00'), { unit: 'same_day', cutoff: '17:30' }))).toBe('2026-03-11T17:00:00+07:00');
+  });
+
+  it('refuses malformed limits instead of searching for years', () => {
+    expect(() => cal.appointment(at('2026-03-10T10:00:00'), { unit: 'working_days', value: Number.NaN })).toThrow(RangeError);
+    expect(() => cal.appointment(at('2026-03-10T10:00:00'), { unit: 'working_hours', value: -1 })).toThrow(RangeError);
+    expect(() => cal.appointment(at('2026-03-10T10:00:00'), { unit: 'working_days', value: 0.5, counting: 'whole_days' })).toThrow(/whole number/);
+    expect(() => cal.appointment(new Date('nonsense'), { unit: 'working_days', value: 1 })).toThrow(/valid date/);
+  });
+
   it('calendar-day limits move a due date off a day off', () => {
     // 10 days from Wed 11 Feb 2026 is Sat 21 Feb → Mon 23 Feb.
     expect(iso(cal.appointment(at('2026-02-11T09:00:00'), { unit: 'calendar_days', value: 10 }))).toBe('2026-02-23T17:00:00+07:00');

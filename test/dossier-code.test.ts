@@ -22,8 +22,8 @@ describe('dossier code format (TT 03/2025 art. 13)', () => {
   });
 
   it('masks applicant names for the public lookup', () => {
-    expect(maskPersonName('Nguyễn Văn An')).toBe('N***** V** A*');
-    expect(maskPersonName('  Lê   Thị  Ý ')).toBe('L* T** Ý*');
+    expect(maskPersonName('Nguyễn Văn An')).toBe('N*** V*** A***');
+    expect(maskPersonName('  Lê   Thị  Ý ')).toBe('L*** T*** Ý***');
   });
 });
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { DossierActivities, DossierEventRecord } from '../activities';
 import type { Actor, DossierWorkflowInput } from '../domain/types';
-import { acceptIntakeUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate } from '../workflows/messages';
+import { acceptIntakeUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
 
 /** The dossier workflow with its activities mocked, on the test dev server. */
 describe('dossier workflow (activities mocked)', () => {
@@ -14,7 +14,10 @@ describe('dossier workflow (activities mocked)', () => {
   let client: Client;
   const taskQueue = `wf-unit-${process.pid}`;
   const events: DossierEventRecord[] = [];
+  const notices: string[] = [];
   let calendarCovers = false;
+  let supplementDeadlineMs: number | null = null;
+  let noSpecialist = false;
 
   const activities: DossierActivities = {
     async recordDossierEvent(e) {
@@ -25,16 +28,19 @@ describe('dossier workflow (activities mocked)', () => {
       return { appointmentAt: '2026-03-13T10:00:00+07:00', calendarCode: 'VN-STATE', calendarVersion: 1, explanation: 'test' };
     },
     async computeDeadline() {
-      return '2026-03-31T17:00:00+07:00';
+      return supplementDeadlineMs === null ? '2026-03-31T17:00:00+07:00' : new Date(Date.now() + supplementDeadlineMs).toISOString();
     },
     async assignSpecialist() {
+      if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
       return { userId: 2, fullName: 'Lê Văn Hùng' };
     },
     async issueResult() {
       await new Promise((r) => setTimeout(r, 300)); // a slow signature keeps the decision in flight
       return { number: '0001/2026/KQ-000.20.20.H29' };
     },
-    async notifyApplicant() {},
+    async notifyApplicant(input) {
+      notices.push(input.template);
+    },
   };
 
   const officer: Actor = { userId: 1, username: 'motcua.saigon', fullName: 'Trần Thị Mai', roles: ['one_stop_officer'] };
@@ -52,7 +58,58 @@ describe('dossier workflow (activities mocked)', () => {
     await nativeConnection?.close();
   });
 
+  const input = (n: number): DossierWorkflowInput => ({
+    dossierId: 9000 + n,
+    code: `000.20.20.H29-260310-${9000 + n}`,
+    agencyEid: '000.20.20.H29',
+    procedureCode: 'KT-HKD',
+    channel: 'online',
+    deliveryMethod: 'online',
+    submittedAt: '2026-03-10T02:00:00.000Z',
+  });
+  const newWorker = () =>
+    Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+
+  it('closes a dossier whose applicant does not supplement by the deadline (a deadline of seconds)', async () => {
+    events.length = 0;
+    notices.length = 0;
+    supplementDeadlineMs = 1500;
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-close-${Date.now()}`, args: [input(2)] });
+      const asked = await handle.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor: officer, items: ['Bản sao CCCD'] }] });
+      expect(asked.status).toBe('SUPPLEMENT_AT_INTAKE');
+      expect(asked.pending?.items).toEqual(['Bản sao CCCD']);
+      const final = await handle.result();
+      expect(final.status).toBe('CLOSED_UNSUPPLEMENTED');
+      expect(events.map((e) => e.type)).toEqual(['submitted', 'intake_supplement_requested', 'closed_unsupplemented']);
+      expect(notices).toEqual(['supplement_requested', 'closed_unsupplemented']);
+    });
+    supplementDeadlineMs = null;
+  });
+
+  it('keeps an accepted dossier received when nobody can be assigned, until a specialist claims it', async () => {
+    events.length = 0;
+    noSpecialist = true;
+    calendarCovers = true;
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-assign-${Date.now()}`, args: [input(3)] });
+      await new Promise((r) => setTimeout(r, 300)); // let the submission be recorded
+      const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
+      expect(accepted).toMatchObject({ status: 'RECEIVED', assignee: null });
+      expect(events.at(-1)).toMatchObject({ type: 'assignment_pending', toStatus: 'RECEIVED', handoff: { open: { step: 'assignment' } } });
+      const claimed = await handle.executeUpdate(claimUpdate, { args: [{ actor: specialist }] });
+      expect(claimed).toMatchObject({ status: 'IN_REVIEW', assignee: { userId: 2 } });
+      await handle.executeUpdate(cancelUpdate, { args: [{ actor: leader, reason: 'Kết thúc kiểm thử' }] });
+      expect((await handle.result()).status).toBe('CANCELLED');
+    });
+    noSpecialist = false;
+    calendarCovers = false;
+  });
+
   it('refuses out-of-order actions without writing them, and releases its lock when an action fails', async () => {
+    events.length = 0;
     const worker = await Worker.create({
       connection: nativeConnection,
       taskQueue,
@@ -60,16 +117,8 @@ describe('dossier workflow (activities mocked)', () => {
       activities,
     });
     await worker.runUntil(async () => {
-      const input: DossierWorkflowInput = {
-        dossierId: 9001,
-        code: '000.20.20.H29-260310-9001',
-        agencyEid: '000.20.20.H29',
-        procedureCode: 'KT-HKD',
-        channel: 'online',
-        deliveryMethod: 'online',
-        submittedAt: '2026-03-10T02:00:00.000Z',
-      };
-      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-${Date.now()}`, args: [input] });
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-${Date.now()}`, args: [input(1)] });
+      await new Promise((r) => setTimeout(r, 300)); // let the submission be recorded
 
       // Deciding before review: refused by the validator, never reaches history.
       const early = await handle.executeUpdate(decideUpdate, { args: [{ actor: leader, decision: 'approve' }] }).catch((e) => e);

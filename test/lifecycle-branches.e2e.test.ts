@@ -119,7 +119,9 @@ describe('dossier lifecycle branches', () => {
     const s = await lookup(code);
     expect(s.body.status).toEqual({ code: 'REFUSED_AT_INTAKE', label: 'Từ chối tiếp nhận' });
     expect(s.body.closingReason).toBe('Ngành nghề kinh doanh thuộc danh mục cấm');
-    expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(404); // the process has ended
+    const ended = await officer(code, 'intake/accept', 'motcua.saigon');
+    expect(ended.status).toBe(409);
+    expect(ended.body.reason).toBe('DossierEnded');
     expect(await events(code)).toEqual(['submitted', 'intake_refused']);
   });
 
@@ -171,6 +173,41 @@ describe('dossier lifecycle branches', () => {
     expect((await lookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
     const notice = await api.db('dossier_results as r').join('dossiers as d', 'd.id', 'r.dossier_id').where('d.code', code).first('r.kind', 'r.title');
     expect(notice).toEqual({ kind: 'denial_notice', title: 'Thông báo hồ sơ không đủ điều kiện giải quyết' });
+  });
+
+  it('assignment: a specialist releases, another claims, the leader reassigns; only specialists of the agency qualify', async () => {
+    const { code } = await submit();
+    await officer(code, 'intake/accept', 'motcua.saigon');
+    const first = await assigneeOf(code);
+    const second = first === 'chuyenvien.saigon1' ? 'chuyenvien.saigon2' : 'chuyenvien.saigon1';
+
+    expect((await officer(code, 'release', second)).status).toBe(409); // not theirs
+    const released = await officer(code, 'release', first, { note: 'Đi công tác' });
+    expect(released.status).toBe(200);
+    expect(released.body.status.code).toBe('RECEIVED');
+    expect((await officer(code, 'review/proposal', first, { proposal: 'approve' })).status).toBe(409);
+
+    const claimed = await officer(code, 'claim', second);
+    expect(claimed.status).toBe(200);
+    expect(claimed.body.assignee.fullName).toBeTruthy();
+    expect((await officer(code, 'claim', first)).status).toBe(409); // already taken
+
+    expect((await officer(code, 'assignment', 'lanhdao.saigon', { specialist: 'chuyenvien.tuphap' })).status).toBe(422); // other agency
+    expect((await officer(code, 'assignment', second, { specialist: first })).status).toBe(403); // not a leader
+    const reassigned = await officer(code, 'assignment', 'lanhdao.saigon', { specialist: first, note: 'Cân đối khối lượng' });
+    expect(reassigned.status).toBe(200);
+    expect(await assigneeOf(code)).toBe(first);
+    expect((await officer(code, 'review/proposal', first, { proposal: 'approve' })).status).toBe(200);
+    await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
+    expect((await finished(code, 'assignment-changes')).status).toBe('COMPLETED');
+
+    expect(await events(code)).toEqual([
+      'submitted', 'intake_accepted', 'assigned', 'released', 'claimed', 'reassigned',
+      'approval_proposed', 'approved', 'result_delivered_online', 'completed',
+    ]);
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review', 'assignment', 'review', 'review', 'decision', 'result']);
+    expect(sheet[4]).toMatchObject({ giver: { name: 'Nguyễn Quốc Bảo' } });
   });
 
   it('the leader returns the dossier to the specialist with comments, then approves', async () => {

@@ -84,6 +84,7 @@ describe('npm start: whole-system restart', () => {
     const submitted = await http('POST', `${base1}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': uniqueKey('system') } });
     expect(submitted.status).toBe(201);
     const code = submitted.body.code;
+    await eventually(() => http('GET', `${base1}/api/v1/status/${code}`), (r) => r.body.history?.length === 1);
     const accepted = await http('POST', `${base1}/api/v1/dossiers/${code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } });
     expect(accepted.status).toBe(200);
     await stop(s1);

@@ -14,6 +14,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
   let worker: WorkerProcess;
   let api: ApiUnderTest;
   let code: string;
+  let submissionKey: string;
 
   beforeAll(async () => {
     worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
@@ -30,6 +31,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
   it('a citizen submits online; a retry with the same Idempotency-Key returns the same dossier', async () => {
     const key = uniqueKey('submit');
+    submissionKey = key;
     const first = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': key } });
     expect(first.status).toBe(201);
     code = first.body.code;
@@ -58,7 +60,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
     expect(s.body).toMatchObject({
       code,
       procedure: { code: 'KT-HKD', name: 'Đăng ký thành lập hộ kinh doanh' },
-      applicant: { fullName: 'N***** V** A*' },
+      applicant: { fullName: 'N*** V*** A***' },
       receivedAt: null,
       appointmentAt: null,
       status: { code: 'SUBMITTED', label: 'Đã nộp, chờ tiếp nhận' },
@@ -163,13 +165,20 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     // The citizen was told by SMS (BullMQ → sandbox gateway), once per notice.
     const sms = await eventually(
-      () => api.db('notifications').where('dossier_id', dossier.id).orderBy('id').select('template', 'recipient'),
+      () => api.db('notifications').where({ dossier_id: dossier.id, status: 'sent' }).orderBy('template').select('template', 'recipient'),
       (rows) => rows.length === 2,
     );
     expect(sms).toEqual([
       { template: 'intake_accepted', recipient: '0912345678' },
       { template: 'result_delivered', recipient: '0912345678' },
     ]);
+
+    // A late retry of the original submission returns the same dossier and starts nothing.
+    const late = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': submissionKey } });
+    expect(late.status).toBe(200);
+    expect(late.body.status.code).toBe('COMPLETED');
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
+    expect(await api.db('dossier_events').where('dossier_id', dossier.id).count('* as n').first()).toEqual({ n: 7 });
 
     if (process.env.RECORD_HISTORIES === '1') recordHistory('walking-skeleton', historyToJSON(await handle.fetchHistory()));
   });

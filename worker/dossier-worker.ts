@@ -15,7 +15,6 @@ import { temporalAddress, temporalConnectionOptions } from '../platform/temporal
 export async function createDossierWorker(opts: {
   config: AppConfig;
   db: Knex;
-  outbox: ActivityDeps['outbox'];
   afterEventWritten?: ActivityDeps['afterEventWritten'];
   bundlePath?: string;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
@@ -31,7 +30,7 @@ export async function createDossierWorker(opts: {
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.taskQueue,
     ...workflowSource,
-    activities: createActivities({ db: opts.db, outbox: opts.outbox, afterEventWritten: opts.afterEventWritten }),
+    activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten }),
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection };

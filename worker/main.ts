@@ -4,12 +4,12 @@ import { Runtime, type Worker } from '@temporalio/worker';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '../db/connection';
-import { bullmqOutbox, NOTIFICATION_QUEUE, sandboxSmsProvider, type NotificationJob } from '../activities/notifications';
+import { NOTIFICATION_QUEUE, sandboxSmsProvider, type NotificationJob } from '../activities/notifications';
 import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createDossierWorker } from './dossier-worker';
 import { startMaintenance } from './maintenance-worker';
-import { startNotificationWorker } from './notification-worker';
+import { startNotificationWorker, startOutboxRelay } from './notification-worker';
 
 /**
  * Worker process: the Temporal worker for dossier workflows and the BullMQ workers.
@@ -35,7 +35,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const db = createDb(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const queue = new Queue<NotificationJob>(NOTIFICATION_QUEUE, { connection: redis, prefix: config.queuePrefix });
+  // Fails fast while Redis is down, so the outbox relay retries on its next pass instead of hanging.
+  const queueRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  queueRedis.on('error', () => undefined);
+  redis.on('error', () => undefined);
+  const queue = new Queue<NotificationJob>(NOTIFICATION_QUEUE, { connection: queueRedis, prefix: config.queuePrefix });
 
   // Fault injection for the crash-recovery test: die once, hard, right after an event is written.
   const crashAfter = process.env.DOSSIER_FAULT_CRASH_AFTER_EVENT;
@@ -53,13 +57,13 @@ async function main(): Promise<void> {
   const created = await createDossierWorker({
     config,
     db,
-    outbox: bullmqOutbox(queue),
     afterEventWritten,
     bundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
   const worker = created.worker;
   running.worker = worker;
   const notifications = startNotificationWorker({ db, redis, prefix: config.queuePrefix, sms: sandboxSmsProvider() });
+  const relay = startOutboxRelay({ db, queue, intervalMs: 500, log: (line) => process.stdout.write(`${line}\n`) });
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
   const maintenance = await startMaintenance({
     db,
@@ -73,21 +77,27 @@ async function main(): Promise<void> {
   });
 
   try {
-    if (!stopRequested) {
+    // run() even when a stop came during start-up: a worker that never ran keeps its
+    // connection pinned, so it is started and shut down at once instead.
+    const run = worker.run();
+    if (stopRequested) worker.shutdown();
+    else {
       process.stdout.write(`worker: polling task queue "${config.taskQueue}" (pid ${process.pid})\n`);
-      process.send?.({ type: 'ready' });
-      await worker.run();
+      if (process.connected) process.send?.({ type: 'ready' });
     }
+    await run;
   } finally {
+    await relay.close();
     await maintenance.close();
     await notifications.close();
     await queue.close();
+    queueRedis.disconnect();
     await clientConnection.close();
     await created.connection.close();
     redis.disconnect();
     await db.destroy();
     process.stdout.write('worker: stopped\n');
-    if (process.send) process.disconnect();
+    if (process.connected) process.disconnect();
   }
 }
 

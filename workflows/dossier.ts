@@ -19,13 +19,16 @@ import {
 } from '../domain/types';
 import {
   acceptIntakeUpdate,
+  assignUpdate,
   cancelUpdate,
+  claimUpdate,
   decideUpdate,
   dossierViewQuery,
   DossierStatusKey,
   handOverResultUpdate,
   proposeDecisionUpdate,
   refuseIntakeUpdate,
+  releaseUpdate,
   requestIntakeSupplementUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
@@ -69,6 +72,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     resultNumber: null as string | null,
     pending: null as DossierView['pending'],
     intakeSupplements: 0,
+    /** The submission is in the event log; later events must not be projected before it. */
+    submissionRecorded: false,
   };
 
   const view = (): DossierView => ({
@@ -98,7 +103,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     }
     state.status = to;
     state.seq += 1;
-    upsertSearchAttributes([{ key: DossierStatusKey, value: to }]);
+    if (to !== from) upsertSearchAttributes([{ key: DossierStatusKey, value: to }]);
     await record.recordDossierEvent({
       dossierId: input.dossierId,
       seq: state.seq,
@@ -150,6 +155,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   async function exclusively<T>(fn: () => Promise<T>): Promise<T> {
     state.busy = true;
     try {
+      // An action arriving in the first instants waits for the submission to be logged.
+      if (!state.submissionRecorded) await condition(() => state.submissionRecorded);
       return await fn();
     } finally {
       state.busy = false;
@@ -187,7 +194,16 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
           { close: true },
         );
         await notify('intake_accepted');
-        const assignee = await lookup.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
+        let assignee: { userId: number; fullName: string };
+        try {
+          assignee = await lookup.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
+        } catch (err) {
+          // Received all the same: the dossier waits for a leader to assign it or a specialist to claim it.
+          await transition('RECEIVED', 'assignment_pending', null, {}, { reason: (err as Error).message }, {
+            open: { step: 'assignment', giverId: cmd.actor.userId, giverUnit: ONE_STOP_UNIT, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: state.appointmentAt },
+          });
+          return view();
+        }
         state.assignee = assignee;
         await transition('IN_REVIEW', 'assigned', null, { assigneeId: assignee.userId }, { assignee }, {
           open: {
@@ -205,6 +221,88 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       validator: (cmd) => {
         requireIdle('SUBMITTED', 'accept the dossier at intake');
         requireRole(cmd.actor, 'one_stop_officer', 'accept the dossier at intake');
+      },
+    },
+  );
+
+  const reviewHandoff = (giver: { id: number | null; unit: string }, to: { userId: number; fullName: string }): HandoffOpening => ({
+    step: 'review',
+    giverId: giver.id,
+    giverUnit: giver.unit,
+    receiverId: to.userId,
+    receiverUnit: to.fullName,
+    dueAt: state.appointmentAt,
+  });
+
+  setHandler(
+    assignUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // Phân công: a leader gives the dossier to a specialist, or moves it to another one.
+        const previous = state.assignee;
+        state.assignee = cmd.specialist;
+        await transition(
+          'IN_REVIEW',
+          previous ? 'reassigned' : 'assigned',
+          { actor: cmd.actor, role: 'leader' },
+          { assigneeId: cmd.specialist.userId },
+          { assignee: cmd.specialist, previous, note: cmd.note ?? null },
+          { close: true, open: reviewHandoff({ id: cmd.actor.userId, unit: cmd.actor.fullName }, cmd.specialist) },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(['RECEIVED', 'IN_REVIEW'], 'assign the dossier');
+        requireRole(cmd.actor, 'leader', 'assign the dossier');
+        if (!Number.isInteger(cmd.specialist?.userId)) refuse('specialist is required', FAILURE_TYPES.invalidInput);
+        if (state.assignee?.userId === cmd.specialist.userId) refuse(`dossier ${input.code} is already assigned to ${cmd.specialist.fullName}`);
+      },
+    },
+  );
+
+  setHandler(
+    claimUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        state.assignee = { userId: cmd.actor.userId, fullName: cmd.actor.fullName };
+        await transition(
+          'IN_REVIEW',
+          'claimed',
+          { actor: cmd.actor, role: 'specialist' },
+          { assigneeId: cmd.actor.userId },
+          { note: cmd.note ?? null },
+          { close: true, open: reviewHandoff({ id: null, unit: LEADERS_UNIT }, state.assignee) },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('RECEIVED', 'claim the dossier');
+        requireRole(cmd.actor, 'specialist', 'claim the dossier');
+      },
+    },
+  );
+
+  setHandler(
+    releaseUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        state.assignee = null;
+        await transition(
+          'RECEIVED',
+          'released',
+          { actor: cmd.actor, role: 'specialist' },
+          { assigneeId: null },
+          { note: cmd.note ?? null },
+          { close: true, open: { step: 'assignment', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: state.appointmentAt } },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('IN_REVIEW', 'release the dossier');
+        if (state.assignee?.userId !== cmd.actor.userId) refuse(`dossier ${input.code} is not assigned to ${cmd.actor.fullName}`);
       },
     },
   );
@@ -447,7 +545,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     },
   );
 
-  // Nộp hồ sơ: the submission itself is the first event of the dossier's history.
+  // Nộp hồ sơ: the submission itself is the first event of the dossier's history; actions
+  // wait until it is written so that no later event is projected before it.
   state.seq += 1;
   upsertSearchAttributes([{ key: DossierStatusKey, value: state.status }]);
   await record.recordDossierEvent({
@@ -464,6 +563,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     projection: { status: 'SUBMITTED', workflowStartedAt: now() },
     handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
   });
+  state.submissionRecorded = true;
 
   // Until a decision is issued or the dossier ends, handlers drive it; this loop only
   // watches the citizen's supplement deadline.

@@ -2,6 +2,8 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type {
   AcceptIntakeCommand,
+  AssignCommand,
+  ClaimCommand,
   CancelCommand,
   DecideCommand,
   DossierView,
@@ -18,6 +20,9 @@ export const acceptIntakeUpdate = defineUpdate<DossierView, [AcceptIntakeCommand
 export const requestIntakeSupplementUpdate = defineUpdate<DossierView, [IntakeSupplementCommand]>('requestIntakeSupplement');
 export const refuseIntakeUpdate = defineUpdate<DossierView, [RefuseIntakeCommand]>('refuseIntake');
 export const submitSupplementUpdate = defineUpdate<DossierView, [SubmitSupplementCommand]>('submitSupplement');
+export const assignUpdate = defineUpdate<DossierView, [AssignCommand]>('assign');
+export const claimUpdate = defineUpdate<DossierView, [ClaimCommand]>('claim');
+export const releaseUpdate = defineUpdate<DossierView, [ClaimCommand]>('release');
 export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
 export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');

@@ -218,23 +218,39 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('issued_at', { useTz: true }).notNullable();
   });
 
+  // Transactional outbox: what the citizen must be told, written with the workflow's event
+  // so that Redis being down never blocks an officer's action; a relay feeds BullMQ.
+  await knex.schema.createTable('notification_outbox', (t) => {
+    t.bigIncrements('id');
+    t.text('job_key').notNullable().unique();
+    t.bigInteger('dossier_id').notNullable().references('dossiers.id').onDelete('CASCADE');
+    t.text('template').notNullable();
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('enqueued_at', { useTz: true });
+    t.index(['enqueued_at', 'id']);
+  });
+
   await knex.schema.createTable('notifications', (t) => {
     t.bigIncrements('id');
-    // BullMQ job id: one row per job whatever the retries.
+    // Outbox job key: claimed before sending, so a redelivered job sends nothing twice.
     t.text('job_id').notNullable().unique();
     t.bigInteger('dossier_id').references('dossiers.id').onDelete('CASCADE');
     t.text('channel').notNullable();
     t.text('recipient').notNullable();
     t.text('template').notNullable();
     t.text('body').notNullable();
+    t.enu('status', ['sending', 'sent', 'failed'], { useNative: true, enumName: 'notification_status' }).notNullable();
     t.text('provider_message_id');
-    t.timestamp('sent_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.text('error');
+    t.timestamp('claimed_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('sent_at', { useTz: true });
   });
 }
 
 export async function down(knex: Knex): Promise<void> {
   for (const table of [
     'notifications',
+    'notification_outbox',
     'dossier_results',
     'result_number_sequences',
     'idempotency_keys',
@@ -255,6 +271,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.schema.dropTableIfExists(table);
   }
   for (const type of [
+    'notification_status',
     'handoff_outcome',
     'result_kind',
     'delivery_method',

@@ -1,8 +1,12 @@
 import type { Knex } from 'knex';
 import { VN_STATE_CALENDAR, VN_STATE_CALENDAR_DAYS } from '../../domain/holidays-vn';
 
-/** National state-agency calendar 2025–2027, version 1. Idempotent: re-running changes nothing. */
-export async function seed(knex: Knex): Promise<void> {
+/**
+ * National state-agency calendar 2025–2027, version 1. Adds what is missing and never
+ * edits a version in place: dossiers record the version their dates came from.
+ */
+export async function seed(db: Knex): Promise<void> {
+  await db.transaction(async (knex) => {
   const c = VN_STATE_CALENDAR;
   await knex('work_calendars')
     .insert({
@@ -20,5 +24,6 @@ export async function seed(knex: Knex): Promise<void> {
   await knex('work_calendar_days')
     .insert(VN_STATE_CALENDAR_DAYS.map((d) => ({ calendar_id: id, day: d.day, kind: d.kind, name: d.name, provisional: d.provisional ?? false })))
     .onConflict(['calendar_id', 'day'])
-    .merge(['kind', 'name', 'provisional']);
+    .ignore();
+  });
 }

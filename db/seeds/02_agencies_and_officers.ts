@@ -34,21 +34,26 @@ export const SEED_OFFICERS: ReadonlyArray<{ username: string; fullName: string; 
   { username: 'quantri', fullName: 'Quản trị hệ thống', roles: [['000.00.01.H29', 'admin']] },
 ];
 
-export async function seed(knex: Knex): Promise<void> {
+/** Adds the sample agencies and officers that are missing; edits made since are kept. */
+export async function seed(db: Knex): Promise<void> {
+  await db.transaction((knex) => seedIn(knex));
+}
+
+async function seedIn(knex: Knex): Promise<void> {
   const calendar = await knex('work_calendars').where({ code: 'VN-STATE' }).orderBy('version', 'desc').first('id');
   for (const a of SEED_AGENCIES) {
     const parent = a.parent ? await knex('agencies').where({ eid: a.parent }).first('id') : null;
     await knex('agencies')
       .insert({ eid: a.eid, name: a.name, level: a.level, parent_id: parent?.id ?? null, calendar_id: calendar.id })
       .onConflict('eid')
-      .merge(['name', 'level', 'parent_id']);
+      .ignore();
   }
   const agencyIds = new Map<string, number>((await knex('agencies').select('id', 'eid')).map((r) => [r.eid, r.id]));
   for (const o of SEED_OFFICERS) {
     await knex('users')
       .insert({ username: o.username, full_name: o.fullName, email: `${o.username}@hochiminhcity.gov.vn` })
       .onConflict('username')
-      .merge(['full_name']);
+      .ignore();
     const { id } = await knex('users').where({ username: o.username }).first('id');
     await knex('user_roles')
       .insert(o.roles.map(([eid, role]) => ({ user_id: id, agency_id: agencyIds.get(eid), role })))

@@ -199,45 +199,52 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
   },
 ];
 
-export async function seed(knex: Knex): Promise<void> {
-  const agencyIds = new Map<string, number>((await knex('agencies').select('id', 'eid')).map((r) => [r.eid, r.id]));
-  for (const p of SEED_PROCEDURES) {
-    const row = {
-      code: p.code,
-      national_code: p.nationalCode,
-      name: p.name,
-      field: p.field,
-      legal_basis: p.legalBasis,
-      time_limit: JSON.stringify(p.timeLimit),
-      online_level: p.onlineLevel,
-      on_site_verification: p.onSiteVerification,
-      fee_timing: p.feeTiming,
-      clock_policy: p.clockPolicy ?? 'PAUSE',
-      result_name: p.resultName,
-      notes: p.notes ?? null,
-    };
-    await knex('procedures').insert(row).onConflict('code').merge();
-    const { id } = await knex('procedures').where({ code: p.code }).first('id');
-    await knex('procedure_fees').where({ procedure_id: id }).del();
-    if (p.fees.length) {
-      await knex('procedure_fees').insert(
-        p.fees.map((f) => ({ procedure_id: id, channel: f.channel, fee_name: f.name, amount_vnd: f.amount, note: f.note ?? null })),
+/**
+ * Adds the catalogue procedures that are missing, with their fees, documents and
+ * agencies. A procedure already present is left as the agency has edited it.
+ */
+export async function seed(db: Knex): Promise<void> {
+  await db.transaction(async (knex) => {
+    const agencyIds = new Map<string, number>((await knex('agencies').select('id', 'eid')).map((r) => [r.eid, r.id]));
+    for (const p of SEED_PROCEDURES) {
+      const inserted = await knex('procedures')
+        .insert({
+          code: p.code,
+          national_code: p.nationalCode,
+          name: p.name,
+          field: p.field,
+          legal_basis: p.legalBasis,
+          time_limit: JSON.stringify(p.timeLimit),
+          online_level: p.onlineLevel,
+          on_site_verification: p.onSiteVerification,
+          fee_timing: p.feeTiming,
+          clock_policy: p.clockPolicy ?? 'PAUSE',
+          result_name: p.resultName,
+          notes: p.notes ?? null,
+        })
+        .onConflict('code')
+        .ignore()
+        .returning('id');
+      if (!inserted.length) continue;
+      const id = inserted[0].id;
+      if (p.fees.length) {
+        await knex('procedure_fees').insert(
+          p.fees.map((f) => ({ procedure_id: id, channel: f.channel, fee_name: f.name, amount_vnd: f.amount, note: f.note ?? null })),
+        );
+      }
+      await knex('procedure_documents').insert(
+        p.documents.map((d, i) => {
+          const doc = typeof d === 'string' ? { name: d } : d;
+          return { procedure_id: id, position: i + 1, name: doc.name, required: doc.required ?? true, copies: doc.copies ?? 1 };
+        }),
+      );
+      await knex('procedure_agencies').insert(
+        p.agencies.map((eid) => {
+          const agencyId = agencyIds.get(eid);
+          if (!agencyId) throw new Error(`procedure ${p.code}: unknown agency ${eid}`);
+          return { procedure_id: id, agency_id: agencyId };
+        }),
       );
     }
-    await knex('procedure_documents').where({ procedure_id: id }).del();
-    await knex('procedure_documents').insert(
-      p.documents.map((d, i) => {
-        const doc = typeof d === 'string' ? { name: d } : d;
-        return { procedure_id: id, position: i + 1, name: doc.name, required: doc.required ?? true, copies: doc.copies ?? 1 };
-      }),
-    );
-    await knex('procedure_agencies').where({ procedure_id: id }).del();
-    await knex('procedure_agencies').insert(
-      p.agencies.map((eid) => {
-        const agencyId = agencyIds.get(eid);
-        if (!agencyId) throw new Error(`procedure ${p.code}: unknown agency ${eid}`);
-        return { procedure_id: id, agency_id: agencyId };
-      }),
-    );
-  }
+  });
 }
