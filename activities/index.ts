@@ -62,6 +62,48 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
+    /**
+     * The appointment after the citizen's supplement, by the procedure's clock policy
+     * (DOMAIN.md §3.2, §12): PAUSE adds the working time the clock stood still,
+     * RESTART counts the full limit again from the supplement, CONTINUE keeps the date.
+     */
+    async resumeClock(input: {
+      agencyEid: string;
+      procedureCode: string;
+      appointmentAt: string;
+      pausedAt: string;
+      resumedAt: string;
+    }): Promise<{ appointmentAt: string; policy: 'PAUSE' | 'RESTART' | 'CONTINUE'; pausedWorkingMinutes: number; explanation: string }> {
+      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit', 'clock_policy');
+      if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
+      const calendar = await loadAgencyCalendar(db, input.agencyEid);
+      const paused = calendar.workingTimeBetween(new Date(input.pausedAt), new Date(input.resumedAt));
+      const minutes = Math.round(paused / 60_000);
+      try {
+        switch (procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE') {
+          case 'RESTART':
+            return {
+              appointmentAt: toOffsetIso(calendar.appointment(new Date(input.resumedAt), procedure.time_limit as TimeLimit)),
+              policy: 'RESTART',
+              pausedWorkingMinutes: minutes,
+              explanation: `Thời hạn tính lại từ đầu kể từ khi nhận đủ hồ sơ bổ sung (${toOffsetIso(new Date(input.resumedAt))})`,
+            };
+          case 'CONTINUE':
+            return { appointmentAt: input.appointmentAt, policy: 'CONTINUE', pausedWorkingMinutes: minutes, explanation: 'Thời gian bổ sung được tính vào thời hạn giải quyết' };
+          default:
+            return {
+              appointmentAt: toOffsetIso(calendar.addWorkingTime(new Date(input.appointmentAt), paused)),
+              policy: 'PAUSE',
+              pausedWorkingMinutes: minutes,
+              explanation: `Tạm dừng ${minutes} phút làm việc chờ công dân bổ sung; ngày hẹn lùi tương ứng`,
+            };
+        }
+      } catch (err) {
+        if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
+        throw err;
+      }
+    },
+
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
     async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
       const current = await db('dossiers as d')

@@ -8,6 +8,7 @@ export interface NotificationJob {
   template:
     | 'intake_accepted'
     | 'supplement_requested'
+    | 'site_visit_scheduled'
     | 'intake_refused'
     | 'closed_unsupplemented'
     | 'denied'
@@ -76,6 +77,7 @@ const TEMPLATES: Record<NotificationJob['template'], (d: { code: string; appoint
     `Ho so ${d.code} da duoc tiep nhan. Ngay hen tra: ${d.appointment ?? '-'}. Tra cuu tai Cong dich vu cong.`,
   supplement_requested: (d) =>
     `Ho so ${d.code} can bo sung giay to truoc ${d.deadline ?? '-'}. Xem danh sach tai Cong dich vu cong.`,
+  site_visit_scheduled: (d) => `Ho so ${d.code}: can bo se den xac minh thuc dia. Lich hen xem tai Cong dich vu cong.`,
   intake_refused: (d) => `Ho so ${d.code} khong duoc tiep nhan. Ly do xem tai Cong dich vu cong.`,
   closed_unsupplemented: (d) => `Ho so ${d.code} da dong do khong bo sung dung han.`,
   denied: (d) => `Ho so ${d.code} khong du dieu kien giai quyet. Thong bao ly do xem tai Cong dich vu cong.`,

@@ -20,7 +20,7 @@ export interface ProjectionFields {
   closingReason?: string | null;
 }
 
-export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'decision' | 'result';
+export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result';
 
 /** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
 export interface HandoffOpening {

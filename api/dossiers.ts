@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Router, type Request } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { allocateDossierCode } from '../db/dossier-codes';
 import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
 import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
-import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
+import type { Actor, DeliveryMethod, DossierView, SiteVisit } from '../domain/types';
 import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
 import {
   acceptIntakeUpdate,
@@ -17,7 +17,10 @@ import {
   proposeDecisionUpdate,
   refuseIntakeUpdate,
   releaseUpdate,
+  recordVerificationUpdate,
   requestIntakeSupplementUpdate,
+  requestSupplementUpdate,
+  scheduleVerificationUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
 } from '../workflows/messages';
@@ -95,11 +98,17 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     };
   }
 
-  /** Online submission by a citizen (nộp hồ sơ trực tuyến). */
-  router.post('/dossiers', async (req, res) => {
+  /**
+   * Stores a new dossier and starts its workflow: online by the citizen, or at the
+   * counter by a one-stop officer entering it for the citizen (tiếp nhận trực tiếp).
+   */
+  async function submitDossier(req: Request, res: Response, channel: 'online' | 'counter'): Promise<void> {
     const key = idempotencyKey(req, true)!;
     const body = bodyOf(req.body);
     const v = new Validator();
+    const acceptNow = body.acceptNow;
+    if (acceptNow !== undefined && typeof acceptNow !== 'boolean') v.fail('acceptNow', 'phải là true hoặc false');
+    if (channel === 'online' && acceptNow !== undefined) v.fail('acceptNow', 'chỉ dùng khi cán bộ tiếp nhận tại quầy');
     const procedureCode = v.string(body, 'procedureCode', 'procedureCode', { required: true, max: 64 });
     const agencyEid = v.string(body, 'agencyEid', 'agencyEid', { required: true, max: 64 });
     const deliveryMethod = v.oneOf(body, 'deliveryMethod', 'deliveryMethod', ['online', 'counter', 'postal'] as const);
@@ -128,6 +137,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (!procedure) v.fail('procedureCode', `không có thủ tục "${procedureCode}" trong danh mục`);
     if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
     v.throwIfInvalid();
+    const officer = channel === 'counter' ? await officerFor(db, req, agency.id) : null;
+    if (officer && !officer.roles.includes('one_stop_officer')) {
+      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency.eid}.`);
+    }
     const offered = await db('procedure_agencies').where({ procedure_id: procedure.id, agency_id: agency.id }).first();
     if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
     const allowed = DELIVERY_BY_LEVEL[procedure.online_level as 'full' | 'partial'];
@@ -159,7 +172,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
           workflow_id: dossierWorkflowId(code),
           procedure_id: procedure.id,
           agency_id: agency.id,
-          channel: 'online',
+          channel,
           delivery_method: deliveryMethod,
           status: 'SUBMITTED',
           applicant_full_name: fullName,
@@ -189,16 +202,35 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       processing = false;
       process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
     }
+    let acceptance: HttpProblem | null = null;
+    if (officer && acceptNow && processing) {
+      // Complete at the counter: received on the spot, the receipt shows the appointment.
+      const row = await db('dossiers').where('id', outcome.dossierId).first('code', 'workflow_id', 'status');
+      if (row.status === 'SUBMITTED') {
+        try {
+          await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
+            temporal.workflow.getHandle(row.workflow_id).executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }], updateId: `counter-accept:${key}` }),
+          );
+        } catch (err) {
+          acceptance = problemFromTemporal(err, row.code) ?? new HttpProblem(503, 'Processing delayed', (err as Error).message);
+        }
+      }
+    }
     const summary = await dossierSummary(outcome.dossierId);
     res
       .status(!processing ? 202 : outcome.created ? 201 : 200)
       .location(`/api/v1/dossiers/${encodeURIComponent(summary.code)}`)
-      .json(
-        processing
-          ? summary
-          : { ...summary, notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' },
-      );
-  });
+      .json({
+        ...summary,
+        ...(processing ? {} : { notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' }),
+        ...(acceptance ? { acceptance: { status: acceptance.status, detail: acceptance.detail } } : {}),
+      });
+  }
+
+  /** Online submission by a citizen (nộp hồ sơ trực tuyến). */
+  router.post('/dossiers', (req, res) => submitDossier(req, res, 'online'));
+  /** Counter intake: a one-stop officer enters the dossier for the citizen, and may accept it at once. */
+  router.post('/counter/dossiers', (req, res) => submitDossier(req, res, 'counter'));
 
   async function hasEnded(dossierId: number): Promise<boolean> {
     const row = await db('dossiers').where('id', dossierId).first('status');
@@ -342,6 +374,49 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   officerAction('/dossiers/:code/release', (body, actor, v) => {
     const note = v.string(body, 'note', 'note', { max: 2000 });
     return { run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/review/supplement-request', (body, actor, v) => {
+    const items = texts(v, body, 'items', true)!;
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    const days = body.deadlineWorkingDays;
+    if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
+      v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
+    }
+    return {
+      run: (h, updateId) =>
+        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, deadlineWorkingDays: days as number | undefined }], updateId }),
+    };
+  });
+
+  /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
+  officerAction('/dossiers/:code/verification', (body, actor, v) => {
+    const visit = v.object(body, 'visit', 'visit');
+    const purpose = v.string(body, 'purpose', 'purpose', { required: true, max: 2000 });
+    let parsed: SiteVisit | undefined;
+    if (visit) {
+      const date = v.string(visit, 'date', 'visit.date', { required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, patternMessage: 'định dạng YYYY-MM-DD' });
+      const from = v.string(visit, 'from', 'visit.from', { required: true, pattern: /^\d{2}:\d{2}$/, patternMessage: 'định dạng HH:MM' });
+      const to = v.string(visit, 'to', 'visit.to', { required: true, pattern: /^\d{2}:\d{2}$/, patternMessage: 'định dạng HH:MM' });
+      const place = v.string(visit, 'place', 'visit.place', { required: true, max: 500 });
+      const officers = texts(v, visit, 'officers', true);
+      if (from && to && from >= to) v.fail('visit.to', 'phải sau giờ bắt đầu');
+      if (date && Number.isNaN(Date.parse(`${date}T00:00:00Z`))) v.fail('visit.date', 'không phải ngày hợp lệ');
+      parsed = { date: date!, from: from!, to: to!, place: place!, officers: officers! };
+    }
+    return { run: (h, updateId) => h.executeUpdate(scheduleVerificationUpdate, { args: [{ actor, visit: parsed!, purpose: purpose! }], updateId }) };
+  });
+
+  /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
+  officerAction('/dossiers/:code/verification/record', (body, actor, v) => {
+    const outcome = v.oneOf(body, 'outcome', 'outcome', ['confirmed', 'discrepancies', 'missed'] as const);
+    const findings = v.string(body, 'findings', 'findings', { required: true, max: 10_000 });
+    const raw = body.attachments ?? [];
+    if (!Array.isArray(raw) || raw.length > 50 || raw.some((a) => !a || typeof a.name !== 'string' || typeof a.fileId !== 'string')) {
+      v.fail('attachments', 'phải là danh sách { name, fileId } (biên bản, ảnh chụp)');
+    }
+    const attachments = Array.isArray(raw) ? raw.map((a: { name: string; fileId: string }) => ({ name: String(a.name), fileId: String(a.fileId) })) : [];
+    return { run: (h, updateId) => h.executeUpdate(recordVerificationUpdate, { args: [{ actor, outcome: outcome!, findings: findings!, attachments }], updateId }) };
   });
 
   officerAction('/dossiers/:code/review/proposal', (body, actor, v) => {

@@ -53,13 +53,22 @@ export function statusRoutes(db: Knex): Router {
       appointmentAt: vnTime(d.appointment_at),
       status: status(d.status),
       // What the citizen must do now, e.g. the documents to supplement and by when.
-      pending: d.pending_action
-        ? { kind: d.pending_action.kind, items: d.pending_action.items, reason: d.pending_action.reason ?? null, deadline: vnTime(d.pending_action.deadline) }
-        : null,
+      pending: publicPending(d.pending_action),
       closingReason: d.closing_reason,
       history: history
         .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
     });
   });
   return router;
+}
+
+/** The citizen's next step, as the lookup shows it: documents to supplement by a deadline, or a site visit. */
+function publicPending(p: Record<string, any> | null): Record<string, unknown> | null {
+  if (!p) return null;
+  if (p.kind === 'supplement') return { kind: 'supplement', items: p.items, reason: p.reason ?? null, deadline: vnTime(p.deadline) };
+  if (p.kind === 'site_visit') {
+    const v = p.visit;
+    return { kind: 'site_visit', visit: { date: v.date, from: v.from, to: v.to, place: v.place } };
+  }
+  return null;
 }

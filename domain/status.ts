@@ -10,6 +10,8 @@ export const DOSSIER_STATUSES = {
   REFUSED_AT_INTAKE: { label: 'Từ chối tiếp nhận', terminal: true },
   RECEIVED: { label: 'Đã tiếp nhận', terminal: false },
   IN_REVIEW: { label: 'Đang xử lý', terminal: false },
+  SUPPLEMENT_REQUESTED: { label: 'Yêu cầu bổ sung hồ sơ trong quá trình giải quyết', terminal: false },
+  SITE_VERIFICATION: { label: 'Đang xác minh, kiểm tra thực địa', terminal: false },
   AWAITING_DECISION: { label: 'Chờ lãnh đạo phê duyệt', terminal: false },
   APPROVED: { label: 'Đã có kết quả', terminal: false },
   DENIED: { label: 'Không đủ điều kiện giải quyết', terminal: true },
@@ -22,7 +24,18 @@ export const DOSSIER_STATUSES = {
 export type DossierStatus = keyof typeof DOSSIER_STATUSES;
 
 /** States from which the citizen may withdraw or an officer stop the dossier: no decision issued yet (ND 118 art. 21). */
-export const STOPPABLE: readonly DossierStatus[] = ['SUBMITTED', 'SUPPLEMENT_AT_INTAKE', 'RECEIVED', 'IN_REVIEW', 'AWAITING_DECISION'];
+export const STOPPABLE: readonly DossierStatus[] = [
+  'SUBMITTED',
+  'SUPPLEMENT_AT_INTAKE',
+  'RECEIVED',
+  'IN_REVIEW',
+  'SUPPLEMENT_REQUESTED',
+  'SITE_VERIFICATION',
+  'AWAITING_DECISION',
+];
+
+/** Waiting for the citizen to supplement: the deadline timer runs. */
+export const AWAITING_SUPPLEMENT: readonly DossierStatus[] = ['SUPPLEMENT_AT_INTAKE', 'SUPPLEMENT_REQUESTED'];
 
 const TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
   SUBMITTED: ['RECEIVED', 'SUPPLEMENT_AT_INTAKE', 'REFUSED_AT_INTAKE', 'WITHDRAWN', 'CANCELLED'],
@@ -31,7 +44,9 @@ const TRANSITIONS: Record<DossierStatus, readonly DossierStatus[]> = {
   REFUSED_AT_INTAKE: [],
   RECEIVED: ['IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
   // Back to RECEIVED when the specialist releases it for someone else.
-  IN_REVIEW: ['AWAITING_DECISION', 'RECEIVED', 'WITHDRAWN', 'CANCELLED'],
+  IN_REVIEW: ['AWAITING_DECISION', 'RECEIVED', 'SUPPLEMENT_REQUESTED', 'SITE_VERIFICATION', 'WITHDRAWN', 'CANCELLED'],
+  SUPPLEMENT_REQUESTED: ['IN_REVIEW', 'CLOSED_UNSUPPLEMENTED', 'WITHDRAWN', 'CANCELLED'],
+  SITE_VERIFICATION: ['IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
   AWAITING_DECISION: ['APPROVED', 'DENIED', 'IN_REVIEW', 'WITHDRAWN', 'CANCELLED'],
   APPROVED: ['RESULT_DELIVERED'],
   DENIED: [],

@@ -29,7 +29,10 @@ export interface DossierView {
   code: string;
   status: DossierStatus;
   /** What the citizen must act on now (supplement list and deadline, refusal grounds…). */
-  pending: { kind: 'supplement'; items: string[]; deadline: string } | null;
+  pending:
+    | { kind: 'supplement'; items: string[]; deadline: string }
+    | { kind: 'site_visit'; visit: SiteVisit }
+    | null;
   receivedAt: string | null;
   appointmentAt: string | null;
   assignee: { userId: number; fullName: string } | null;
@@ -82,6 +85,38 @@ export interface SubmitSupplementCommand {
 /** The citizen asks to stop the procedure (ND 118 art. 21). */
 export interface WithdrawCommand {
   reason: string;
+}
+
+/** Yêu cầu bổ sung trong quá trình giải quyết: once, by the assigned specialist; the procedure's clock policy applies. */
+export interface ProcessingSupplementCommand {
+  actor: Actor;
+  items: string[];
+  reason: string;
+  deadlineWorkingDays?: number;
+}
+
+/** An on-site visit (xác minh, kiểm tra thực địa): when, where and by whom; the citizen is told. */
+export interface SiteVisit {
+  /** Local date and window, e.g. 2026-03-12 08:00–10:00 (+07:00). */
+  date: string;
+  from: string;
+  to: string;
+  place: string;
+  officers: string[];
+}
+
+export interface ScheduleVerificationCommand {
+  actor: Actor;
+  visit: SiteVisit;
+  purpose: string;
+}
+
+/** Biên bản xác minh: findings, attachments (minutes, photos) and the outcome. */
+export interface RecordVerificationCommand {
+  actor: Actor;
+  outcome: 'confirmed' | 'discrepancies' | 'missed';
+  findings: string;
+  attachments: Array<{ name: string; fileId: string }>;
 }
 
 /** A leader assigns or reassigns the dossier to a specialist of the agency (phân công). */

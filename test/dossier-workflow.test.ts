@@ -30,6 +30,9 @@ describe('dossier workflow (activities mocked)', () => {
     async computeDeadline() {
       return supplementDeadlineMs === null ? '2026-03-31T17:00:00+07:00' : new Date(Date.now() + supplementDeadlineMs).toISOString();
     },
+    async resumeClock(input) {
+      return { appointmentAt: input.appointmentAt, policy: 'CONTINUE' as const, pausedWorkingMinutes: 0, explanation: 'test' };
+    },
     async assignSpecialist() {
       if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
       return { userId: 2, fullName: 'Lê Văn Hùng' };
@@ -79,7 +82,7 @@ describe('dossier workflow (activities mocked)', () => {
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-close-${Date.now()}`, args: [input(2)] });
       const asked = await handle.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor: officer, items: ['Bản sao CCCD'] }] });
       expect(asked.status).toBe('SUPPLEMENT_AT_INTAKE');
-      expect(asked.pending?.items).toEqual(['Bản sao CCCD']);
+      expect(asked.pending).toMatchObject({ kind: 'supplement', items: ['Bản sao CCCD'] });
       const final = await handle.result();
       expect(final.status).toBe('CLOSED_UNSUPPLEMENTED');
       expect(events.map((e) => e.type)).toEqual(['submitted', 'intake_supplement_requested', 'closed_unsupplemented']);

@@ -9,7 +9,7 @@ import {
 } from '@temporalio/workflow';
 import type { DossierActivities, HandoffOpening, ProjectionFields } from '../activities';
 import type { NotificationJob } from '../activities/notifications';
-import { canTransition, isTerminal, STOPPABLE, type DossierStatus } from '../domain/status';
+import { AWAITING_SUPPLEMENT, canTransition, isTerminal, STOPPABLE, type DossierStatus } from '../domain/status';
 import {
   FAILURE_TYPES,
   type Actor,
@@ -27,9 +27,12 @@ import {
   DossierStatusKey,
   handOverResultUpdate,
   proposeDecisionUpdate,
+  recordVerificationUpdate,
   refuseIntakeUpdate,
   releaseUpdate,
   requestIntakeSupplementUpdate,
+  requestSupplementUpdate,
+  scheduleVerificationUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
 } from './messages';
@@ -72,6 +75,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     resultNumber: null as string | null,
     pending: null as DossierView['pending'],
     intakeSupplements: 0,
+    processingSupplements: 0,
+    /** When the clock stopped for the citizen's supplement during processing. */
+    clockPausedAt: null as string | null,
     /** The submission is in the event log; later events must not be projected before it. */
     submissionRecorded: false,
   };
@@ -353,22 +359,170 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     (cmd) =>
       exclusively(async () => {
         state.pending = null;
+        const applicant = { applicant: true } as const;
+        const data = { documents: cmd.documents, note: cmd.note ?? null };
+        if (state.status === 'SUPPLEMENT_AT_INTAKE') {
+          // Back to the completeness check: the dossier is still not received, no clock.
+          await transition('SUBMITTED', 'supplement_submitted', applicant, { pendingAction: null }, data, {
+            close: true,
+            open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null },
+          });
+          return view();
+        }
+        const resumedAt = now();
+        const clock = await lookup.resumeClock({
+          agencyEid: input.agencyEid,
+          procedureCode: input.procedureCode,
+          appointmentAt: state.appointmentAt!,
+          pausedAt: state.clockPausedAt!,
+          resumedAt,
+        });
+        state.appointmentAt = clock.appointmentAt;
+        state.clockPausedAt = null;
         await transition(
-          'SUBMITTED',
+          'IN_REVIEW',
           'supplement_submitted',
-          { applicant: true },
-          { pendingAction: null },
-          { documents: cmd.documents, note: cmd.note ?? null },
-          { close: true, open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
+          applicant,
+          { pendingAction: null, appointmentAt: clock.appointmentAt },
+          { ...data, clock },
+          { close: true, open: reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
         );
         return view();
       }),
     {
       validator: (cmd) => {
-        requireIdle('SUPPLEMENT_AT_INTAKE', 'submit a supplement');
+        requireIdle(AWAITING_SUPPLEMENT, 'submit a supplement');
         if (!Array.isArray(cmd.documents) || cmd.documents.length === 0 || cmd.documents.some((d: { name?: unknown }) => typeof d?.name !== 'string' || !d.name.trim())) {
           refuse('documents must list at least one document with a name', FAILURE_TYPES.invalidInput);
         }
+      },
+    },
+  );
+
+  function requireAssignee(actor: Actor, action: string): void {
+    requireRole(actor, 'specialist', action);
+    if (state.assignee?.userId !== actor.userId) {
+      refuse(`dossier ${input.code} is assigned to ${state.assignee?.fullName ?? 'nobody'}, not to ${actor.fullName}`);
+    }
+  }
+
+  setHandler(
+    requestSupplementUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const requestedAt = now();
+        const deadline = await lookup.computeDeadline({
+          agencyEid: input.agencyEid,
+          from: requestedAt,
+          workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS,
+        });
+        state.processingSupplements += 1;
+        state.clockPausedAt = requestedAt;
+        state.pending = { kind: 'supplement', items: cmd.items, deadline };
+        await transition(
+          'SUPPLEMENT_REQUESTED',
+          'supplement_requested',
+          { actor: cmd.actor, role: 'specialist' },
+          { pendingAction: { ...state.pending, reason: cmd.reason } },
+          { items: cmd.items, reason: cmd.reason, deadline, clockPausedAt: requestedAt },
+          {
+            close: true,
+            open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
+          },
+        );
+        await notify('supplement_requested');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('IN_REVIEW', 'request a supplement');
+        requireAssignee(cmd.actor, 'request a supplement');
+        requireTexts(cmd.items, 'items');
+        requireText(cmd.reason, 'reason');
+        if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
+          refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+        }
+        // ND 118 art. 11 and the national on-time rule: one supplement request per dossier.
+        if (state.processingSupplements >= 1) refuse(`a supplement was already requested while processing dossier ${input.code}`);
+      },
+    },
+  );
+
+  function requireVisit(visit: unknown): void {
+    const v = visit as Partial<{ date: string; from: string; to: string; place: string; officers: string[] }> | undefined;
+    if (!v || typeof v.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v.date)) refuse('visit.date must be YYYY-MM-DD', FAILURE_TYPES.invalidInput);
+    if (typeof v.from !== 'string' || typeof v.to !== 'string' || !/^\d{2}:\d{2}$/.test(v.from) || !/^\d{2}:\d{2}$/.test(v.to) || v.from >= v.to) {
+      refuse('visit.from and visit.to must be HH:MM with from before to', FAILURE_TYPES.invalidInput);
+    }
+    requireText(v.place, 'visit.place');
+    requireTexts(v.officers, 'visit.officers', 10);
+  }
+
+  setHandler(
+    scheduleVerificationUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const rescheduled = state.status === 'SITE_VERIFICATION';
+        state.pending = { kind: 'site_visit', visit: cmd.visit };
+        await transition(
+          'SITE_VERIFICATION',
+          rescheduled ? 'site_visit_rescheduled' : 'site_visit_scheduled',
+          { actor: cmd.actor, role: 'specialist' },
+          { pendingAction: state.pending },
+          { visit: cmd.visit, purpose: cmd.purpose },
+          {
+            close: true,
+            open: {
+              step: 'verification',
+              giverId: cmd.actor.userId,
+              giverUnit: cmd.actor.fullName,
+              receiverId: null,
+              receiverUnit: `Tổ xác minh: ${cmd.visit.officers.join(', ')}`,
+              dueAt: `${cmd.visit.date}T${cmd.visit.to}:00+07:00`,
+            },
+          },
+        );
+        await notify('site_visit_scheduled');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(['IN_REVIEW', 'SITE_VERIFICATION'], 'schedule a site visit');
+        requireAssignee(cmd.actor, 'schedule a site visit');
+        requireVisit(cmd.visit);
+        requireText(cmd.purpose, 'purpose');
+      },
+    },
+  );
+
+  setHandler(
+    recordVerificationUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const specialist = { actor: cmd.actor, role: 'specialist' as const };
+        const data = { outcome: cmd.outcome, findings: cmd.findings, attachments: cmd.attachments, visit: state.pending };
+        if (cmd.outcome === 'missed') {
+          // Nobody could be met: the visit is to be rescheduled; the dossier stays in verification.
+          await transition('SITE_VERIFICATION', 'site_visit_missed', specialist, {}, data);
+          return view();
+        }
+        state.pending = null;
+        await transition('IN_REVIEW', 'site_verified', specialist, { pendingAction: null }, data, {
+          close: true,
+          open: reviewHandoff({ id: null, unit: 'Tổ xác minh' }, state.assignee!),
+        });
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('SITE_VERIFICATION', 'record the site visit');
+        requireAssignee(cmd.actor, 'record the site visit');
+        if (!['confirmed', 'discrepancies', 'missed'].includes(cmd.outcome)) refuse(`unknown outcome "${String(cmd.outcome)}"`, FAILURE_TYPES.invalidInput);
+        requireText(cmd.findings, 'findings');
+        if (!Array.isArray(cmd.attachments) || cmd.attachments.some((a: { name?: unknown; fileId?: unknown }) => typeof a?.name !== 'string' || typeof a?.fileId !== 'string')) {
+          refuse('attachments must be a list of { name, fileId }', FAILURE_TYPES.invalidInput);
+        }
+        if (cmd.outcome !== 'missed' && cmd.attachments.length === 0) refuse('the minutes (biên bản) must be attached', FAILURE_TYPES.invalidInput);
       },
     },
   );
@@ -568,14 +722,15 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   // Until a decision is issued or the dossier ends, handlers drive it; this loop only
   // watches the citizen's supplement deadline.
   for (;;) {
-    await condition(() => !state.busy && (state.status === 'SUPPLEMENT_AT_INTAKE' || state.status === 'APPROVED' || isTerminal(state.status)));
-    if (state.status !== 'SUPPLEMENT_AT_INTAKE') break;
-    const remaining = Date.parse(state.pending!.deadline) - Date.now();
+    await condition(() => !state.busy && (AWAITING_SUPPLEMENT.includes(state.status) || state.status === 'APPROVED' || isTerminal(state.status)));
+    if (!AWAITING_SUPPLEMENT.includes(state.status) || state.pending?.kind !== 'supplement') break;
+    const waitingIn = state.status;
+    const remaining = Date.parse(state.pending.deadline) - Date.now();
     if (remaining > 0) {
-      await condition(() => state.status !== 'SUPPLEMENT_AT_INTAKE', remaining);
+      await condition(() => state.status !== waitingIn, remaining);
       continue;
     }
-    // Silence past the deadline closes the dossier (it was never received: no clock, no result).
+    // Silence past the deadline closes the dossier (ND 297/2025 art. 5: staff close it).
     state.pending = null;
     await transition('CLOSED_UNSUPPLEMENTED', 'closed_unsupplemented', null, { pendingAction: null, closingReason: 'Không bổ sung hồ sơ trong thời hạn' }, {}, { close: true });
     await notify('closed_unsupplemented');

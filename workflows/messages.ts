@@ -9,7 +9,10 @@ import type {
   DossierView,
   HandOverResultCommand,
   IntakeSupplementCommand,
+  ProcessingSupplementCommand,
   ProposeDecisionCommand,
+  RecordVerificationCommand,
+  ScheduleVerificationCommand,
   RefuseIntakeCommand,
   SubmitSupplementCommand,
   WithdrawCommand,
@@ -23,6 +26,9 @@ export const submitSupplementUpdate = defineUpdate<DossierView, [SubmitSupplemen
 export const assignUpdate = defineUpdate<DossierView, [AssignCommand]>('assign');
 export const claimUpdate = defineUpdate<DossierView, [ClaimCommand]>('claim');
 export const releaseUpdate = defineUpdate<DossierView, [ClaimCommand]>('release');
+export const requestSupplementUpdate = defineUpdate<DossierView, [ProcessingSupplementCommand]>('requestSupplement');
+export const scheduleVerificationUpdate = defineUpdate<DossierView, [ScheduleVerificationCommand]>('scheduleVerification');
+export const recordVerificationUpdate = defineUpdate<DossierView, [RecordVerificationCommand]>('recordVerification');
 export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
 export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');

@@ -124,6 +124,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     onlineLevel: 'full',
     onSiteVerification: false,
     feeTiming: 'at_submission',
+    clockPolicy: 'RESTART', // ND 297/2025: the limit restarts once the complete dossier arrives
     resultName: 'Giấy chứng nhận đăng ký hộ kinh doanh',
     notes: 'Thời hạn tính từ khi nhận đủ hồ sơ hợp lệ và đã nộp lệ phí.',
     fees: [
@@ -144,6 +145,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     onlineLevel: 'full',
     onSiteVerification: true,
     feeTiming: 'at_submission',
+    clockPolicy: 'RESTART', // ND 297/2025: the limit restarts once the complete dossier arrives
     resultName: 'Giấy chứng nhận đủ điều kiện về an ninh, trật tự',
     fees: allChannels('Phí thẩm định cấp giấy chứng nhận đủ điều kiện về ANTT', 300_000),
     documents: ['Văn bản đề nghị cấp Giấy chứng nhận', 'Bản sao giấy chứng nhận đăng ký kinh doanh', 'Bản khai lý lịch của người chịu trách nhiệm về ANTT'],
@@ -159,6 +161,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     onlineLevel: 'full',
     onSiteVerification: true,
     feeTiming: 'at_submission',
+    clockPolicy: 'RESTART', // ND 297/2025: the limit restarts once the complete dossier arrives
     resultName: 'Giấy phép đủ điều kiện kinh doanh dịch vụ karaoke',
     notes: 'Thẩm định thực tế: 3 ngày lập đoàn, 4 ngày thẩm định, 3 ngày cấp phép.',
     fees: allChannels('Phí thẩm định cấp giấy phép kinh doanh karaoke', 4_000_000, 'ví dụ: từ 01 đến 03 phòng, tại thành phố trực thuộc trung ương'),
