@@ -104,6 +104,16 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
+    /** The fee due for the dossier's procedure and channel (sum of its fee lines), and when it is due. */
+    async feeDue(input: { dossierId: number }): Promise<FeeDue> {
+      const d = await db('dossiers as d').join('procedures as p', 'p.id', 'd.procedure_id').where('d.id', input.dossierId).first('d.channel', 'p.id as procedure_id', 'p.fee_timing');
+      if (!d) throw ApplicationFailure.nonRetryable(`dossier ${input.dossierId} not found`, 'UnknownDossier');
+      const row = await db('procedure_fees').where({ procedure_id: d.procedure_id, channel: d.channel }).sum<{ total: string | number | null }[]>('amount_vnd as total');
+      const amountVnd = Number(row[0]?.total ?? 0);
+      const timing = d.fee_timing as FeeDue['timing'];
+      return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+    },
+
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
     async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
       const current = await db('dossiers as d')
@@ -180,6 +190,11 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type DossierActivities = ReturnType<typeof createActivities>;
+
+export interface FeeDue {
+  amountVnd: number;
+  timing: 'none' | 'at_submission' | 'before_processing' | 'at_result';
+}
 
 function describeLimit(limit: TimeLimit): string {
   switch (limit.unit) {

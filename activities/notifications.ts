@@ -9,6 +9,7 @@ export interface NotificationJob {
     | 'intake_accepted'
     | 'supplement_requested'
     | 'site_visit_scheduled'
+    | 'payment_due'
     | 'intake_refused'
     | 'closed_unsupplemented'
     | 'denied'
@@ -78,6 +79,7 @@ const TEMPLATES: Record<NotificationJob['template'], (d: { code: string; appoint
   supplement_requested: (d) =>
     `Ho so ${d.code} can bo sung giay to truoc ${d.deadline ?? '-'}. Xem danh sach tai Cong dich vu cong.`,
   site_visit_scheduled: (d) => `Ho so ${d.code}: can bo se den xac minh thuc dia. Lich hen xem tai Cong dich vu cong.`,
+  payment_due: (d) => `Ho so ${d.code} da co ket qua. Vui long nop phi, le phi de nhan ket qua.`,
   intake_refused: (d) => `Ho so ${d.code} khong duoc tiep nhan. Ly do xem tai Cong dich vu cong.`,
   closed_unsupplemented: (d) => `Ho so ${d.code} da dong do khong bo sung dung han.`,
   denied: (d) => `Ho so ${d.code} khong du dieu kien giai quyet. Thong bao ly do xem tai Cong dich vu cong.`,

@@ -18,6 +18,9 @@ export interface ProjectionFields {
   workflowStartedAt?: string;
   pendingAction?: Record<string, unknown> | null;
   closingReason?: string | null;
+  feeDueVnd?: number;
+  feeTiming?: string;
+  feeStatus?: 'none' | 'unpaid' | 'paid';
 }
 
 export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result';
@@ -65,6 +68,9 @@ const COLUMNS: Record<keyof ProjectionFields, string> = {
   workflowStartedAt: 'workflow_started_at',
   pendingAction: 'pending_action',
   closingReason: 'closing_reason',
+  feeDueVnd: 'fee_due_vnd',
+  feeTiming: 'fee_timing',
+  feeStatus: 'fee_status',
 };
 
 /**

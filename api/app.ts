@@ -5,6 +5,8 @@ import type { Knex } from 'knex';
 import { catalogueRoutes } from './catalogue';
 import { dossierRoutes } from './dossiers';
 import { healthRoutes } from './health';
+import { paymentCallbackRoute, paymentRoutes } from './payments';
+import type { PaymentProvider } from '../integrations/payment/provider';
 import { openApiDocument, renderDocsHtml } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { statusRoutes } from './status';
@@ -14,12 +16,23 @@ export interface AppDeps {
   redis: Redis;
   temporal: Client;
   taskQueue: string;
+  payments?: {
+    provider: PaymentProvider;
+    publicBaseUrl: string;
+    validityMinutes: number;
+    /** The sandbox gateway's router, mounted at /sandbox/payment-gateway when no real gateway is configured. */
+    sandboxRouter?: express.Router;
+  };
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
+  if (deps.payments?.sandboxRouter) app.use('/sandbox/payment-gateway', deps.payments.sandboxRouter);
+  const payments = deps.payments ? { db: deps.db, temporal: deps.temporal, ...deps.payments } : undefined;
+  if (payments) app.use(paymentCallbackRoute(payments));
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
@@ -28,6 +41,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', catalogueRoutes(deps.db));
   app.use('/api/v1', statusRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  if (payments) app.use('/api/v1', paymentRoutes(payments));
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);

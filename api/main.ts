@@ -5,6 +5,7 @@ import { createDb } from '../db/connection';
 import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createApp } from './app';
+import { paymentWiring } from '../payments/wiring';
 
 /** API process. It starts even while a dependency is down; /ready tells when it can serve. */
 async function main(): Promise<void> {
@@ -14,7 +15,14 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined); // reported by /health, not crashed on
   const connection = Connection.lazy(temporalConnectionOptions(config, temporalAddress(config)));
   const temporal = new Client({ connection, namespace: config.temporal.namespace });
-  const app = createApp({ db, redis, temporal, taskQueue: config.taskQueue });
+  const { provider, sandboxRouter } = paymentWiring(config, { withSandbox: true });
+  const app = createApp({
+    db,
+    redis,
+    temporal,
+    taskQueue: config.taskQueue,
+    payments: { provider, sandboxRouter, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
+  });
 
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {
     if (err) {

@@ -29,6 +29,8 @@ export function statusRoutes(db: Knex): Router {
         'd.appointment_at',
         'd.pending_action',
         'd.closing_reason',
+        'd.fee_due_vnd',
+        'd.fee_status',
         'p.code as procedure_code',
         'p.national_code',
         'p.name as procedure_name',
@@ -39,6 +41,8 @@ export function statusRoutes(db: Knex): Router {
     const history = await db('dossier_events')
       .where({ dossier_id: d.id, is_public: true })
       .whereNotNull('to_status')
+      // Steps only: events that keep the status (a payment, a reassignment) are not steps.
+      .whereRaw('from_status is distinct from to_status')
       .orderBy('seq')
       .select('to_status', 'occurred_at');
     const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
@@ -55,6 +59,7 @@ export function statusRoutes(db: Knex): Router {
       // What the citizen must do now, e.g. the documents to supplement and by when.
       pending: publicPending(d.pending_action),
       closingReason: d.closing_reason,
+      fee: d.fee_status && d.fee_status !== 'none' ? { amountVnd: Number(d.fee_due_vnd), status: d.fee_status } : null,
       history: history
         .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
     });

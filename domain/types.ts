@@ -37,6 +37,7 @@ export interface DossierView {
   appointmentAt: string | null;
   assignee: { userId: number; fullName: string } | null;
   resultNumber: string | null;
+  fee: { amountVnd: number; timing: string; paid: boolean; receiptCode: string | null };
   lastSeq: number;
 }
 
@@ -117,6 +118,16 @@ export interface RecordVerificationCommand {
   outcome: 'confirmed' | 'discrepancies' | 'missed';
   findings: string;
   attachments: Array<{ name: string; fileId: string }>;
+}
+
+/** A fee payment recorded in PostgreSQL (gateway callback, reconciliation or the counter), told to the workflow. */
+export interface RecordPaymentCommand {
+  paymentId: string;
+  amountVnd: number;
+  method: 'online' | 'cash' | 'transfer';
+  receiptCode: string;
+  paidAt: string;
+  recordedBy: number | null;
 }
 
 /** A leader assigns or reassigns the dossier to a specialist of the agency (phân công). */

@@ -13,6 +13,15 @@ export interface AppConfig {
   queuePrefix: string;
   taskQueue: string;
   dataDir: string;
+  /** Base URL at which citizens' browsers and third parties (gateway callbacks) reach this API. */
+  publicBaseUrl: string;
+  payment: {
+    /** Shared secret with the payment gateway (HMAC of callbacks and requests). */
+    secret: string;
+    /** The gateway's API; empty: the sandbox gateway runs inside the API at /sandbox/payment-gateway. */
+    gatewayUrl: string | undefined;
+    validityMinutes: number;
+  };
   /** How often, and after how long, submissions whose workflow never started are started again. */
   submissionReconcile: { intervalMs: number; graceMs: number };
   temporal: {
@@ -57,6 +66,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     queuePrefix: env.QUEUE_PREFIX || 'dossier',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'dossiers',
     dataDir: path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data')),
+    publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${int('PORT', 3000, env)}`,
+    payment: {
+      secret: env.PAYMENT_SECRET || 'sandbox-secret-for-local-use-only',
+      gatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,
+      validityMinutes: Math.max(1, Math.round(millis('PAYMENT_VALIDITY_MINUTES', 15, env))),
+    },
     submissionReconcile: {
       intervalMs: Math.max(millis('SUBMISSION_RECONCILE_INTERVAL_MS', 30_000, env), 500),
       graceMs: millis('SUBMISSION_RECONCILE_GRACE_MS', 30_000, env),

@@ -33,6 +33,9 @@ describe('dossier workflow (activities mocked)', () => {
     async resumeClock(input) {
       return { appointmentAt: input.appointmentAt, policy: 'CONTINUE' as const, pausedWorkingMinutes: 0, explanation: 'test' };
     },
+    async feeDue() {
+      return { amountVnd: 0, timing: 'none' as const };
+    },
     async assignSpecialist() {
       if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
       return { userId: 2, fullName: 'Lê Văn Hùng' };

@@ -1,7 +1,7 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The branches off the happy path, over HTTP on the real stack: supplement at intake,
@@ -33,6 +33,7 @@ describe('dossier lifecycle branches', () => {
     });
     expect(r.status).toBe(201);
     await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
+    await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code, idNumber };
   }
   const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
@@ -94,6 +95,7 @@ describe('dossier lifecycle branches', () => {
 
     expect(await events(code)).toEqual([
       'submitted',
+      'fee_paid',
       'intake_supplement_requested',
       'supplement_submitted',
       'intake_accepted',
@@ -122,7 +124,7 @@ describe('dossier lifecycle branches', () => {
     const ended = await officer(code, 'intake/accept', 'motcua.saigon');
     expect(ended.status).toBe(409);
     expect(ended.body.reason).toBe('DossierEnded');
-    expect(await events(code)).toEqual(['submitted', 'intake_refused']);
+    expect(await events(code)).toEqual(['submitted', 'fee_paid', 'intake_refused']);
   });
 
   it('withdrawal by the citizen before the decision; refused once decided', async () => {
@@ -202,7 +204,7 @@ describe('dossier lifecycle branches', () => {
     expect((await finished(code, 'assignment-changes')).status).toBe('COMPLETED');
 
     expect(await events(code)).toEqual([
-      'submitted', 'intake_accepted', 'assigned', 'released', 'claimed', 'reassigned',
+      'submitted', 'fee_paid', 'intake_accepted', 'assigned', 'released', 'claimed', 'reassigned',
       'approval_proposed', 'approved', 'result_delivered_online', 'completed',
     ]);
     const sheet = await handoffs(code);

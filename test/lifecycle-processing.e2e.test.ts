@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
-import { eventually, http, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Processing branches over HTTP on the real stack: counter intake accepted on the spot
@@ -49,6 +49,7 @@ describe('dossier processing branches', () => {
       headers: { 'Idempotency-Key': uniqueKey('proc') },
     });
     expect(r.status).toBe(201);
+    await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code as string, idNumber: applicantId };
   }
 
@@ -77,6 +78,7 @@ describe('dossier processing branches', () => {
     expect(again.status).toBe(200);
     expect(again.body.code).toBe(code);
 
+    await payFeeAtCounter(api.baseUrl, code);
     const assignee = await assigneeOf(code);
     await officer(code, 'review/proposal', assignee, { proposal: 'approve' });
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
@@ -87,7 +89,7 @@ describe('dossier processing branches', () => {
     expect(handed.status).toBe(200);
     expect((await finished(code, 'counter-intake-pickup')).status).toBe('COMPLETED');
     const types = (await eventsOf(code)).map((e) => e.type);
-    expect(types).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
+    expect(types).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
   });
 
   it('on-site verification: scheduled and told to the citizen, missed, rescheduled, recorded with minutes, back to review', async () => {
@@ -127,7 +129,7 @@ describe('dossier processing branches', () => {
     expect((await finished(code, 'site-verification')).status).toBe('COMPLETED');
     const events = await eventsOf(code);
     expect(events.map((e) => e.type)).toEqual([
-      'submitted', 'intake_accepted', 'assigned', 'site_visit_scheduled', 'site_visit_missed', 'site_visit_rescheduled', 'site_verified',
+      'submitted', 'fee_paid', 'intake_accepted', 'assigned', 'site_visit_scheduled', 'site_visit_missed', 'site_visit_rescheduled', 'site_verified',
       'approval_proposed', 'approved', 'result_delivered_online', 'completed',
     ]);
     expect(events.find((e) => e.type === 'site_verified')!.data).toMatchObject({ outcome: 'confirmed', attachments: [{ fileId: 'file-bb-01' }, { fileId: 'file-img-01' }] });

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../platform/temporal-dev-server';
-import { eventually, http, ROOT, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, ROOT, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
 
 /**
  * `npm start` as a newcomer runs it: it creates and migrates its own database, starts a
@@ -87,6 +87,7 @@ describe('npm start: whole-system restart', () => {
     await eventually(() => http('GET', `${base1}/api/v1/status/${code}`), (r) => r.body.history?.length === 1);
     const accepted = await http('POST', `${base1}/api/v1/dossiers/${code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } });
     expect(accepted.status).toBe(200);
+    await payFeeAtCounter(base1, code);
     await stop(s1);
     await expect(fetch(`${base1}/health`)).rejects.toThrow();
     expect(fs.existsSync(path.join(dataDir, 'temporal.sqlite'))).toBe(true);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../domain/calendar';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The walking skeleton over HTTP on the real stack: the real worker process, a
@@ -91,6 +91,10 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     const again = await act('intake/accept', 'motcua.saigon');
     expect(again.status).toBe(409);
+
+    // Household business registration charges before processing: the citizen pays at the counter.
+    await payFeeAtCounter(api.baseUrl, code);
+    expect((await status()).body.fee).toEqual({ amountVnd: 50_000, status: 'paid' });
   });
 
   it('the assigned specialist proposes approval; anyone else is refused', async () => {
@@ -148,11 +152,12 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     const dossier = await api.db('dossiers').where({ code }).first();
     const events = await api.db('dossier_events').where('dossier_id', dossier.id).orderBy('seq').select('seq', 'type');
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(events.map((e) => e.type)).toEqual([
       'submitted',
       'intake_accepted',
       'assigned',
+      'fee_paid',
       'approval_proposed',
       'approved',
       'result_delivered_online',
@@ -178,7 +183,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
     expect(late.status).toBe(200);
     expect(late.body.status.code).toBe('COMPLETED');
     expect((await handle.describe()).status.name).toBe('COMPLETED');
-    expect(await api.db('dossier_events').where('dossier_id', dossier.id).count('* as n').first()).toEqual({ n: 7 });
+    expect(await api.db('dossier_events').where('dossier_id', dossier.id).count('* as n').first()).toEqual({ n: 8 });
 
     if (process.env.RECORD_HISTORIES === '1') recordHistory('walking-skeleton', historyToJSON(await handle.fetchHistory()));
   });

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The worker process dies with SIGKILL in the middle of the lifecycle: right after the
@@ -58,6 +58,7 @@ describe('worker killed mid-lifecycle', () => {
     for (let i = 0; answer.status === 503 && i < 10; i++) answer = await accept(acceptKey);
     expect(answer.status).toBe(200);
     expect(answer.body.status.code).toBe('IN_REVIEW');
+    await payFeeAtCounter(api.baseUrl, code);
 
     const assignee = await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.id', dossierId).first('u.username');
     const proposal = await http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/review/proposal`, {
@@ -78,8 +79,8 @@ describe('worker killed mid-lifecycle', () => {
     expect(status.body.history).toHaveLength(7);
 
     const events = await api.db('dossier_events').where('dossier_id', dossierId).orderBy('seq').select('seq', 'type');
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7]);
-    expect(new Set(events.map((e) => e.type)).size).toBe(7);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(new Set(events.map((e) => e.type)).size).toBe(8);
     expect(await api.db('dossier_results').where('dossier_id', dossierId).count('* as n').first()).toEqual({ n: 1 });
     const sms = await eventually(
       () => api.db('notifications').where('dossier_id', dossierId).select('template'),

@@ -9,6 +9,7 @@ import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createDossierWorker } from './dossier-worker';
 import { startMaintenance } from './maintenance-worker';
+import { paymentWiring } from '../payments/wiring';
 import { startNotificationWorker, startOutboxRelay } from './notification-worker';
 
 /**
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     intervalMs: config.submissionReconcile.intervalMs,
     graceMs: config.submissionReconcile.graceMs,
+    paymentProvider: paymentWiring(config, { withSandbox: false }).provider,
     log: (line) => process.stdout.write(`${line}\n`),
   });
 

@@ -2,13 +2,15 @@ import { Queue, Worker as QueueWorker } from 'bullmq';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import type { PaymentProvider } from '../integrations/payment/provider';
+import { reconcilePayments } from '../payments/payments';
 import { startPendingDossierWorkflows } from '../submission/start-dossier-workflow';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
 /**
  * Periodic maintenance through a BullMQ job scheduler: one run per interval whatever
- * the number of worker replicas. Today it restarts stalled submissions.
+ * the number of worker replicas: restarts stalled submissions and reconciles payments.
  */
 export async function startMaintenance(opts: {
   db: Knex;
@@ -18,6 +20,7 @@ export async function startMaintenance(opts: {
   taskQueue: string;
   intervalMs: number;
   graceMs: number;
+  paymentProvider?: PaymentProvider;
   log: (line: string) => void;
 }): Promise<{ close(): Promise<void> }> {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: opts.redis, prefix: opts.prefix });
@@ -27,7 +30,9 @@ export async function startMaintenance(opts: {
     async () => {
       const r = await startPendingDossierWorkflows(opts.db, opts.temporal, opts.taskQueue, { olderThanMs: opts.graceMs });
       if (r.started) opts.log(`worker: started ${r.started} dossier workflow(s) that had not begun processing`);
-      return r;
+      const p = await reconcilePayments(opts.db, opts.paymentProvider, opts.temporal, { quietForMs: Math.max(opts.graceMs, 60_000) });
+      if (p.settled || p.acknowledged) opts.log(`worker: payments reconciled (${p.settled} settled with the gateway, ${p.acknowledged} told to their dossiers)`);
+      return { ...r, payments: p };
     },
     { connection: opts.redis, prefix: opts.prefix, concurrency: 1 },
   );

@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   allHandlersFinished,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -27,6 +28,7 @@ import {
   DossierStatusKey,
   handOverResultUpdate,
   proposeDecisionUpdate,
+  recordPaymentUpdate,
   recordVerificationUpdate,
   refuseIntakeUpdate,
   releaseUpdate,
@@ -55,7 +57,7 @@ const ONE_STOP_UNIT = 'Bộ phận Một cửa';
 const LEADERS_UNIT = 'Lãnh đạo cơ quan';
 const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
 
-type Party = { actor: Actor; role: OfficerRole } | { applicant: true } | null;
+type Party = { actor: Actor; role: OfficerRole } | { officerId: number; role: OfficerRole } | { applicant: true } | null;
 
 /**
  * One dossier (hồ sơ) from online submission to the result being handed back, or to
@@ -76,6 +78,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     pending: null as DossierView['pending'],
     intakeSupplements: 0,
     processingSupplements: 0,
+    /** Fee for this procedure and channel; dossiers begun before fees were modelled owe nothing here. */
+    fee: { amountVnd: 0, timing: 'none', paid: true, receiptCode: null as string | null, paymentId: null as string | null },
     /** When the clock stopped for the citizen's supplement during processing. */
     clockPausedAt: null as string | null,
     /** The submission is in the event log; later events must not be projected before it. */
@@ -90,6 +94,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     appointmentAt: state.appointmentAt,
     assignee: state.assignee,
     resultNumber: state.resultNumber,
+    fee: { amountVnd: state.fee.amountVnd, timing: state.fee.timing, paid: state.fee.paid, receiptCode: state.fee.receiptCode },
     lastSeq: state.seq,
   });
 
@@ -116,8 +121,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       type,
       fromStatus: from,
       toStatus: to,
-      actorId: by && 'actor' in by ? by.actor.userId : null,
-      actorRole: by && 'actor' in by ? by.role : by ? 'applicant' : null,
+      actorId: by && 'actor' in by ? by.actor.userId : by && 'officerId' in by ? by.officerId : null,
+      actorRole: by && 'role' in by ? by.role : by ? 'applicant' : null,
       occurredAt: now(),
       isPublic: true,
       data,
@@ -577,6 +582,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         }
         if (cmd.proposal !== 'approve' && cmd.proposal !== 'deny') refuse(`unknown proposal "${String(cmd.proposal)}"`, FAILURE_TYPES.invalidInput);
         if (cmd.proposal === 'deny') requireTexts(cmd.reasons, 'reasons');
+        if (!state.fee.paid && (state.fee.timing === 'at_submission' || state.fee.timing === 'before_processing')) {
+          refuse(`the fee of ${state.fee.amountVnd} VND for dossier ${input.code} must be paid before it is processed further`);
+        }
       },
     },
   );
@@ -658,6 +666,35 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
           refuse(`dossier ${input.code} receives its result online; nothing is handed over at the counter`);
         }
         requireText(cmd.receivedBy, 'receivedBy');
+        if (!state.fee.paid) refuse(`the fee of ${state.fee.amountVnd} VND for dossier ${input.code} is unpaid: no result is handed over before it is paid`);
+      },
+    },
+  );
+
+  setHandler(
+    recordPaymentUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // Already told of this very payment (a redelivered callback, a reconciler pass): nothing to do.
+        if (state.fee.paymentId === cmd.paymentId) return view();
+        state.fee = { ...state.fee, paid: true, receiptCode: cmd.receiptCode, paymentId: cmd.paymentId };
+        await transition(
+          state.status,
+          'fee_paid',
+          cmd.recordedBy ? { officerId: cmd.recordedBy, role: 'one_stop_officer' } : { applicant: true },
+          { feeStatus: 'paid' },
+          { paymentId: cmd.paymentId, amountVnd: cmd.amountVnd, method: cmd.method, receiptCode: cmd.receiptCode, paidAt: cmd.paidAt },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        if (state.fee.paymentId === cmd.paymentId) return;
+        if (state.busy) refuse(`another action on dossier ${input.code} is in progress; retry`);
+        if (isTerminal(state.status)) refuse(`dossier ${input.code} has ended (${state.status}); the payment must be refunded, not recorded`);
+        if (state.fee.amountVnd === 0) refuse(`no fee is due for dossier ${input.code}`);
+        if (state.fee.paid) refuse(`the fee for dossier ${input.code} is already paid (receipt ${state.fee.receiptCode})`);
+        if (cmd.amountVnd !== state.fee.amountVnd) refuse(`the fee due is ${state.fee.amountVnd} VND, not ${cmd.amountVnd} VND`, FAILURE_TYPES.invalidInput);
       },
     },
   );
@@ -699,6 +736,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     },
   );
 
+  // The fee is fixed by the procedure and channel at submission (patched: older dossiers have none).
+  if (patched('fees-v1')) {
+    const due = await lookup.feeDue({ dossierId: input.dossierId });
+    state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
+  }
+
   // Nộp hồ sơ: the submission itself is the first event of the dossier's history; actions
   // wait until it is written so that no later event is projected before it.
   state.seq += 1;
@@ -714,7 +757,13 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     occurredAt: input.submittedAt,
     isPublic: true,
     data: { channel: input.channel, deliveryMethod: input.deliveryMethod, workflowId: workflowInfo().workflowId },
-    projection: { status: 'SUBMITTED', workflowStartedAt: now() },
+    projection: {
+      status: 'SUBMITTED',
+      workflowStartedAt: now(),
+      feeDueVnd: state.fee.amountVnd,
+      feeTiming: state.fee.timing,
+      feeStatus: state.fee.amountVnd === 0 ? 'none' : 'unpaid',
+    },
     handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
   });
   state.submissionRecorded = true;
@@ -737,6 +786,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   }
 
   if (state.status === 'APPROVED') {
+    if (!state.fee.paid) {
+      // Không trả kết quả khi chưa nộp phí: the result waits for the payment.
+      await notify('payment_due');
+      await condition(() => state.fee.paid && !state.busy);
+    }
     if (input.deliveryMethod === 'online') {
       // Trả kết quả trực tuyến: the e-result is published to the applicant's account and they are told.
       await transition('RESULT_DELIVERED', 'result_delivered_online', null, { resultDeliveredAt: now() }, { deliveryMethod: 'online' }, { close: true });

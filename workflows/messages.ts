@@ -11,6 +11,7 @@ import type {
   IntakeSupplementCommand,
   ProcessingSupplementCommand,
   ProposeDecisionCommand,
+  RecordPaymentCommand,
   RecordVerificationCommand,
   ScheduleVerificationCommand,
   RefuseIntakeCommand,
@@ -29,6 +30,7 @@ export const releaseUpdate = defineUpdate<DossierView, [ClaimCommand]>('release'
 export const requestSupplementUpdate = defineUpdate<DossierView, [ProcessingSupplementCommand]>('requestSupplement');
 export const scheduleVerificationUpdate = defineUpdate<DossierView, [ScheduleVerificationCommand]>('scheduleVerification');
 export const recordVerificationUpdate = defineUpdate<DossierView, [RecordVerificationCommand]>('recordVerification');
+export const recordPaymentUpdate = defineUpdate<DossierView, [RecordPaymentCommand]>('recordPayment');
 export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
 export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');

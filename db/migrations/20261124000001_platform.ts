@@ -147,6 +147,10 @@ export async function up(knex: Knex): Promise<void> {
     t.jsonb('pending_action');
     // Grounds of a refusal, denial, withdrawal or stop, as the citizen reads them.
     t.text('closing_reason');
+    // Fee (phí, lệ phí) for this procedure and channel, fixed when processing starts.
+    t.bigInteger('fee_due_vnd');
+    t.text('fee_timing');
+    t.enu('fee_status', ['none', 'unpaid', 'paid'], { useNative: true, enumName: 'fee_status' });
     // Sequence of the last workflow event projected here: older projections never overwrite newer ones.
     t.integer('projection_seq').notNullable().defaultTo(0);
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
@@ -218,6 +222,43 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('issued_at', { useTz: true }).notNullable();
   });
 
+  // E-receipt numbers (biên lai điện tử): a yearly series per agency, restarting at 1 each 1 January.
+  await knex.schema.createTable('receipt_number_sequences', (t) => {
+    t.integer('agency_id').notNullable().references('agencies.id');
+    t.integer('year').notNullable();
+    t.integer('last_value').notNullable();
+    t.primary(['agency_id', 'year']);
+  });
+
+  await knex.schema.createTable('dossier_payments', (t) => {
+    t.uuid('id').primary();
+    t.bigInteger('dossier_id').notNullable().references('dossiers.id').onDelete('CASCADE');
+    t.bigInteger('amount_vnd').notNullable();
+    t.enu('method', ['online', 'cash', 'transfer'], { useNative: true, enumName: 'payment_method' }).notNullable();
+    t.enu('status', ['pending', 'paid', 'failed', 'expired'], { useNative: true, enumName: 'payment_status' }).notNullable();
+    t.text('provider');
+    t.text('provider_ref').unique();
+    t.text('payment_url');
+    t.timestamp('expires_at', { useTz: true });
+    t.timestamp('paid_at', { useTz: true });
+    t.text('bank_transaction_no');
+    t.text('reference'); // transfer reference or cash note entered by the officer
+    // The receipt's series and number belong to the issuing agency's own yearly sequence.
+    t.integer('receipt_agency_id').references('agencies.id');
+    t.text('receipt_series');
+    t.integer('receipt_number');
+    t.text('receipt_code');
+    t.unique(['receipt_agency_id', 'receipt_series', 'receipt_number']);
+    t.integer('recorded_by').references('users.id');
+    t.timestamp('workflow_acknowledged_at', { useTz: true });
+    // Why the dossier could not take the payment (it had ended): a refund case for the officers.
+    t.text('workflow_refusal');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['dossier_id', 'status']);
+  });
+  // A dossier's fee is paid once: a second paid row cannot exist.
+  await knex.raw("create unique index dossier_payments_one_paid on dossier_payments (dossier_id) where status = 'paid'");
+
   // Transactional outbox: what the citizen must be told, written with the workflow's event
   // so that Redis being down never blocks an officer's action; a relay feeds BullMQ.
   await knex.schema.createTable('notification_outbox', (t) => {
@@ -251,6 +292,8 @@ export async function down(knex: Knex): Promise<void> {
   for (const table of [
     'notifications',
     'notification_outbox',
+    'dossier_payments',
+    'receipt_number_sequences',
     'dossier_results',
     'result_number_sequences',
     'idempotency_keys',
@@ -272,6 +315,9 @@ export async function down(knex: Knex): Promise<void> {
   }
   for (const type of [
     'notification_status',
+    'payment_status',
+    'payment_method',
+    'fee_status',
     'handoff_outcome',
     'result_kind',
     'delivery_method',

@@ -8,6 +8,12 @@ import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
 import { createDb } from '../../db/connection';
+import type { PaymentProvider } from '../../integrations/payment/provider';
+import { createSandboxPaymentProvider } from '../../integrations/payment/sandbox-client';
+import { createSandboxGateway, type SandboxGateway } from '../../integrations/payment/sandbox-gateway';
+import { freePort } from '../../platform/temporal-dev-server';
+
+export const PAYMENT_SECRET = 'test-payment-secret-0123456789';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -60,6 +66,8 @@ export interface ApiUnderTest {
   baseUrl: string;
   db: Knex;
   temporal: Client;
+  gateway: SandboxGateway;
+  paymentProvider: PaymentProvider;
   close(): Promise<void>;
 }
 
@@ -69,17 +77,28 @@ export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const temporal = new Client({ connection });
-  const app = createApp({ db, redis, temporal, taskQueue });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackRetryDelaysMs: [100, 200] });
+  const paymentProvider = createSandboxPaymentProvider({ baseUrl: `${baseUrl}/sandbox/payment-gateway`, secret: PAYMENT_SECRET });
+  const app = createApp({
+    db,
+    redis,
+    temporal,
+    taskQueue,
+    payments: { provider: paymentProvider, sandboxRouter: gateway.router, publicBaseUrl: baseUrl, validityMinutes: 15 },
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     db,
     temporal,
+    gateway,
+    paymentProvider,
     close: async () => {
+      await gateway.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await connection.close();
@@ -148,4 +167,18 @@ export function recordHistory(name: string, json: string): void {
   if (process.env.RECORD_HISTORIES !== '1') return;
   const file = path.join(ROOT, 'test', 'histories', `${name}.json`);
   if (!fs.existsSync(file)) fs.writeFileSync(file, json);
+}
+
+/**
+ * Pays a dossier's fee in cash at the counter, as the one-stop officer records it, when
+ * one is due (the sample procedure charges before processing).
+ */
+export async function payFeeAtCounter(baseUrl: string, code: string, officer = 'motcua.saigon'): Promise<void> {
+  const status = await eventually(() => http('GET', `${baseUrl}/api/v1/status/${code}`), (r) => r.body.history?.length >= 1);
+  if (!status.body.fee || status.body.fee.status === 'paid') return;
+  const paid = await http('POST', `${baseUrl}/api/v1/dossiers/${code}/payments`, {
+    body: { method: 'cash', amountVnd: status.body.fee.amountVnd },
+    headers: { 'X-User-Id': officer },
+  });
+  if (paid.status !== 201) throw new Error(`fee payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
 }
