@@ -1,14 +1,18 @@
+import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { loadAgencyCalendar } from './calendar-store';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from './read-model';
+import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
 
 export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from './read-model';
 
 export interface ActivityDeps {
   db: Knex;
+  /** The public postal service; without it, postal results wait for the counter. */
+  postal?: { provider: PostalProvider; callbackUrl: string; province: string };
   /** Test hook: runs after an event is durably written, before the activity completes. */
   afterEventWritten?: (event: DossierEventRecord) => void;
 }
@@ -112,6 +116,52 @@ export function createActivities(deps: ActivityDeps) {
       const amountVnd = Number(row[0]?.total ?? 0);
       const timing = d.fee_timing as FeeDue['timing'];
       return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+    },
+
+    /**
+     * Hands the result to the post (QĐ 45/2016): one shipment per dossier whatever the
+     * retries (the post deduplicates on our shipment id). A refusal (bad address) is final.
+     */
+    async shipResult(input: { dossierId: number }): Promise<{ trackingNumber: string; feeVnd: number }> {
+      if (!deps.postal) throw ApplicationFailure.nonRetryable('no postal service is configured', 'PostalRefused');
+      const d = await db('dossiers as d')
+        .join('agencies as a', 'a.id', 'd.agency_id')
+        .leftJoin('dossier_results as r', 'r.dossier_id', 'd.id')
+        .where('d.id', input.dossierId)
+        .first('d.code', 'd.applicant_full_name', 'd.applicant_phone', 'd.postal_address', 'a.name as agency_name', 'a.address as agency_address', 'a.phone as agency_phone', 'r.number as result_number', 'r.title as result_title');
+      const existing = await db('dossier_shipments').where('dossier_id', input.dossierId).first('id', 'tracking_number', 'fee_vnd');
+      if (existing?.tracking_number) return { trackingNumber: existing.tracking_number, feeVnd: Number(existing.fee_vnd) };
+      const shipmentId: string = existing?.id ?? randomUUID();
+      if (!existing) {
+        await db('dossier_shipments').insert({ id: shipmentId, dossier_id: input.dossierId, provider: deps.postal.provider.name, status: 'creating' }).onConflict('dossier_id').ignore();
+      }
+      const id = (await db('dossier_shipments').where('dossier_id', input.dossierId).first('id')).id as string;
+      const to = (d.postal_address ?? {}) as { line?: string; ward?: string; province?: string };
+      try {
+        const created = await deps.postal.provider.createShipment({
+          shipmentId: id,
+          dossierCode: d.code,
+          sender: {
+            recipientName: d.agency_name,
+            phone: d.agency_phone ?? '',
+            line: d.agency_address ?? d.agency_name,
+            ward: '',
+            province: deps.postal.province,
+          },
+          recipient: { recipientName: d.applicant_full_name, phone: d.applicant_phone ?? '', line: to.line ?? '', ward: to.ward ?? '', province: to.province ?? '' },
+          contents: `${d.result_title ?? 'Kết quả giải quyết TTHC'} số ${d.result_number ?? ''} (hồ sơ ${d.code})`,
+          weightGrams: 50,
+          callbackUrl: deps.postal.callbackUrl,
+        });
+        await db('dossier_shipments').where('id', id).update({ tracking_number: created.trackingNumber, fee_vnd: created.feeVnd, status: 'accepted', updated_at: db.fn.now() });
+        return { trackingNumber: created.trackingNumber, feeVnd: created.feeVnd };
+      } catch (err) {
+        if (err instanceof PostalRequestError && !err.retryable) {
+          await db('dossier_shipments').where('id', id).update({ status: 'refused', return_reason: err.message, updated_at: db.fn.now() });
+          throw ApplicationFailure.nonRetryable(`the post refused the shipment: ${err.message}`, 'PostalRefused');
+        }
+        throw err;
+      }
     },
 
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */

@@ -23,7 +23,7 @@ export interface ProjectionFields {
   feeStatus?: 'none' | 'unpaid' | 'paid';
 }
 
-export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result';
+export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result' | 'postal';
 
 /** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
 export interface HandoffOpening {

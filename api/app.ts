@@ -7,6 +7,8 @@ import { dossierRoutes } from './dossiers';
 import { healthRoutes } from './health';
 import { paymentCallbackRoute, paymentRoutes } from './payments';
 import type { PaymentProvider } from '../integrations/payment/provider';
+import type { PostalProvider } from '../integrations/postal/provider';
+import { postalCallbackRoute } from '../delivery/postal';
 import { openApiDocument, renderDocsHtml } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { statusRoutes } from './status';
@@ -23,6 +25,11 @@ export interface AppDeps {
     /** The sandbox gateway's router, mounted at /sandbox/payment-gateway when no real gateway is configured. */
     sandboxRouter?: express.Router;
   };
+  postal?: {
+    provider: PostalProvider;
+    /** The sandbox postal service's router, mounted at /sandbox/postal when no real one is configured. */
+    sandboxRouter?: express.Router;
+  };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -33,6 +40,8 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.payments?.sandboxRouter) app.use('/sandbox/payment-gateway', deps.payments.sandboxRouter);
   const payments = deps.payments ? { db: deps.db, temporal: deps.temporal, ...deps.payments } : undefined;
   if (payments) app.use(paymentCallbackRoute(payments));
+  if (deps.postal?.sandboxRouter) app.use('/sandbox/postal', deps.postal.sandboxRouter);
+  if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, temporal: deps.temporal, provider: deps.postal.provider }));
   app.use(express.json({ limit: '256kb' }));
 
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));

@@ -124,7 +124,18 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       phone = v.string(applicant, 'phone', 'applicant.phone', { pattern: PHONE, patternMessage: 'số điện thoại Việt Nam, ví dụ 0912345678' });
       email = v.string(applicant, 'email', 'applicant.email', { max: 254, pattern: EMAIL, patternMessage: 'địa chỉ thư điện tử không hợp lệ' });
       address = v.string(applicant, 'address', 'applicant.address', { max: 500 });
-      if (deliveryMethod === 'postal' && !address) v.fail('applicant.address', 'bắt buộc khi nhận kết quả qua bưu chính');
+    }
+    // Where the post brings the result (QĐ 45/2016): a full address and a phone the postman can call.
+    let postalAddress: { line: string; ward: string; province: string } | null = null;
+    if (deliveryMethod === 'postal') {
+      const pa = v.object(body, 'postalAddress', 'postalAddress');
+      if (pa) {
+        const line = v.string(pa, 'line', 'postalAddress.line', { required: true, max: 300 });
+        const ward = v.string(pa, 'ward', 'postalAddress.ward', { required: true, max: 100 });
+        const province = v.string(pa, 'province', 'postalAddress.province', { required: true, max: 100 });
+        postalAddress = { line: line!, ward: ward!, province: province! };
+      }
+      if (applicant && !phone) v.fail('applicant.phone', 'bắt buộc khi nhận kết quả qua bưu chính');
     }
     const documents = body.documents ?? [];
     if (!Array.isArray(documents) || documents.some((d) => !d || typeof d !== 'object' || typeof (d as { name?: unknown }).name !== 'string')) {
@@ -180,6 +191,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
           applicant_phone: phone ?? null,
           applicant_email: email ?? null,
           applicant_address: address ?? null,
+          postal_address: postalAddress ? JSON.stringify(postalAddress) : null,
           documents: JSON.stringify(documents),
           submitted_at: submittedAt,
         })

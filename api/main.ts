@@ -6,6 +6,7 @@ import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createApp } from './app';
 import { paymentWiring } from '../payments/wiring';
+import { postalWiring } from '../delivery/postal';
 
 /** API process. It starts even while a dependency is down; /ready tells when it can serve. */
 async function main(): Promise<void> {
@@ -22,6 +23,7 @@ async function main(): Promise<void> {
     temporal,
     taskQueue: config.taskQueue,
     payments: { provider, sandboxRouter, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
+    postal: postalWiring(config, { withSandbox: true }),
   });
 
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {

@@ -38,6 +38,7 @@ export function statusRoutes(db: Knex): Router {
         'a.name as agency_name',
       );
     if (!d) throw new HttpProblem(404, 'Dossier not found', `Không tìm thấy hồ sơ có mã ${code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.`);
+    const shipment = await db('dossier_shipments').where('dossier_id', d.id).first('tracking_number', 'status');
     const history = await db('dossier_events')
       .where({ dossier_id: d.id, is_public: true })
       .whereNotNull('to_status')
@@ -59,6 +60,8 @@ export function statusRoutes(db: Knex): Router {
       // What the citizen must do now, e.g. the documents to supplement and by when.
       pending: publicPending(d.pending_action),
       closingReason: d.closing_reason,
+      // Tracking number of the result sent by post, to follow it on the post's own site.
+      shipment: shipment?.tracking_number ? { trackingNumber: shipment.tracking_number, status: shipment.status } : null,
       fee: d.fee_status && d.fee_status !== 'none' ? { amountVnd: Number(d.fee_due_vnd), status: d.fee_status } : null,
       history: history
         .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),

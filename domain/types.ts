@@ -130,6 +130,15 @@ export interface RecordPaymentCommand {
   recordedBy: number | null;
 }
 
+/** A verified status report of the post about the dossier's result shipment. */
+export interface ShipmentEventCommand {
+  trackingNumber: string;
+  status: 'accepted' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'returned' | 'cancelled';
+  occurredAt: string;
+  receivedBy?: string;
+  returnReason?: string;
+}
+
 /** A leader assigns or reassigns the dossier to a specialist of the agency (phân công). */
 export interface AssignCommand {
   actor: Actor;

@@ -22,6 +22,13 @@ export interface AppConfig {
     gatewayUrl: string | undefined;
     validityMinutes: number;
   };
+  postal: {
+    secret: string;
+    /** The postal service's API; empty: the sandbox runs inside the API at /sandbox/postal. */
+    serviceUrl: string | undefined;
+    /** Province of the sending one-stop centres, on the sender address. */
+    province: string;
+  };
   /** How often, and after how long, submissions whose workflow never started are started again. */
   submissionReconcile: { intervalMs: number; graceMs: number };
   temporal: {
@@ -71,6 +78,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secret: env.PAYMENT_SECRET || 'sandbox-secret-for-local-use-only',
       gatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,
       validityMinutes: Math.max(1, Math.round(millis('PAYMENT_VALIDITY_MINUTES', 15, env))),
+    },
+    postal: {
+      secret: env.POSTAL_SECRET || 'postal-sandbox-secret-local-only',
+      serviceUrl: env.POSTAL_SERVICE_URL || undefined,
+      province: env.CENTRE_PROVINCE || 'Thành phố Hồ Chí Minh',
     },
     submissionReconcile: {
       intervalMs: Math.max(millis('SUBMISSION_RECONCILE_INTERVAL_MS', 30_000, env), 500),

@@ -49,7 +49,9 @@ describe('API: validation, problems, catalogue, health', () => {
     expect(partial.status).toBe(422);
     expect(partial.body.errors[0]).toMatchObject({ field: 'deliveryMethod' });
     const postalWithoutAddress = await submit({ ...SAMPLE_SUBMISSION, deliveryMethod: 'postal' });
-    expect(postalWithoutAddress.body.errors[0]).toMatchObject({ field: 'applicant.address' });
+    expect(postalWithoutAddress.body.errors[0]).toMatchObject({ field: 'postalAddress' });
+    const postalPartial = await submit({ ...SAMPLE_SUBMISSION, deliveryMethod: 'postal', postalAddress: { line: '1 Lê Lợi' } });
+    expect(postalPartial.body.errors.map((e: any) => e.field).sort()).toEqual(['postalAddress.province', 'postalAddress.ward']);
   });
 
   it('answers malformed JSON, unknown routes and bad codes with problems', async () => {

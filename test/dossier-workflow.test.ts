@@ -33,6 +33,9 @@ describe('dossier workflow (activities mocked)', () => {
     async resumeClock(input) {
       return { appointmentAt: input.appointmentAt, policy: 'CONTINUE' as const, pausedWorkingMinutes: 0, explanation: 'test' };
     },
+    async shipResult() {
+      return { trackingNumber: 'EB000000019VN', feeVnd: 20_000 };
+    },
     async feeDue() {
       return { amountVnd: 0, timing: 'none' as const };
     },

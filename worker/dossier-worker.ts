@@ -16,6 +16,7 @@ export async function createDossierWorker(opts: {
   config: AppConfig;
   db: Knex;
   afterEventWritten?: ActivityDeps['afterEventWritten'];
+  postal?: ActivityDeps['postal'];
   bundlePath?: string;
 }): Promise<{ worker: Worker; connection: NativeConnection }> {
   const connection = await NativeConnection.connect(temporalConnectionOptions(opts.config, temporalAddress(opts.config)));
@@ -30,7 +31,7 @@ export async function createDossierWorker(opts: {
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.taskQueue,
     ...workflowSource,
-    activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten }),
+    activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten, postal: opts.postal }),
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection };

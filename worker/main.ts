@@ -10,6 +10,7 @@ import { temporalAddress, temporalConnectionOptions } from '../platform/temporal
 import { createDossierWorker } from './dossier-worker';
 import { startMaintenance } from './maintenance-worker';
 import { paymentWiring } from '../payments/wiring';
+import { postalWiring } from '../delivery/postal';
 import { startNotificationWorker, startOutboxRelay } from './notification-worker';
 
 /**
@@ -59,6 +60,10 @@ async function main(): Promise<void> {
     config,
     db,
     afterEventWritten,
+    postal: (() => {
+      const p = postalWiring(config, { withSandbox: false });
+      return { provider: p.provider, callbackUrl: p.callbackUrl, province: config.postal.province };
+    })(),
     bundlePath: process.env.WORKFLOW_BUNDLE_PATH || undefined,
   });
   const worker = created.worker;

@@ -29,6 +29,7 @@ import {
   handOverResultUpdate,
   proposeDecisionUpdate,
   recordPaymentUpdate,
+  recordShipmentEventUpdate,
   recordVerificationUpdate,
   refuseIntakeUpdate,
   releaseUpdate,
@@ -54,6 +55,7 @@ const lookup = proxyActivities<DossierActivities>({
 /** Citizen's supplement deadline when the officer names none: 15 working days (ND 297/2025 art. 5). */
 const DEFAULT_SUPPLEMENT_WORKING_DAYS = 15;
 const ONE_STOP_UNIT = 'Bộ phận Một cửa';
+const POST_OFFICE = 'Bưu điện (dịch vụ bưu chính công ích)';
 const LEADERS_UNIT = 'Lãnh đạo cơ quan';
 const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
 
@@ -80,6 +82,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     processingSupplements: 0,
     /** Fee for this procedure and channel; dossiers begun before fees were modelled owe nothing here. */
     fee: { amountVnd: 0, timing: 'none', paid: true, receiptCode: null as string | null, paymentId: null as string | null },
+    shipment: null as { trackingNumber: string; status: string } | null,
     /** When the clock stopped for the citizen's supplement during processing. */
     clockPausedAt: null as string | null,
     /** The submission is in the event log; later events must not be projected before it. */
@@ -650,7 +653,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       exclusively(async () => {
         await transition(
           'RESULT_DELIVERED',
-          input.deliveryMethod === 'postal' ? 'result_posted' : 'result_handed_over',
+          'result_handed_over',
           { actor: cmd.actor, role: 'one_stop_officer' },
           { resultDeliveredAt: now() },
           { deliveryMethod: input.deliveryMethod, receivedBy: cmd.receivedBy, note: cmd.note ?? null },
@@ -660,8 +663,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       }),
     {
       validator: (cmd) => {
-        requireIdle('APPROVED', 'hand over the result');
+        requireIdle(['APPROVED', 'RESULT_RETURNED'], 'hand over the result');
         requireRole(cmd.actor, 'one_stop_officer', 'hand over the result');
+        if (state.status === 'APPROVED' && state.shipment) refuse(`the result of dossier ${input.code} is with the post (${state.shipment.trackingNumber})`);
         if (input.deliveryMethod === 'online') {
           refuse(`dossier ${input.code} receives its result online; nothing is handed over at the counter`);
         }
@@ -695,6 +699,36 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
         if (state.fee.amountVnd === 0) refuse(`no fee is due for dossier ${input.code}`);
         if (state.fee.paid) refuse(`the fee for dossier ${input.code} is already paid (receipt ${state.fee.receiptCode})`);
         if (cmd.amountVnd !== state.fee.amountVnd) refuse(`the fee due is ${state.fee.amountVnd} VND, not ${cmd.amountVnd} VND`, FAILURE_TYPES.invalidInput);
+      },
+    },
+  );
+
+  setHandler(
+    recordShipmentEventUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        state.shipment = { trackingNumber: cmd.trackingNumber, status: cmd.status };
+        const data = { trackingNumber: cmd.trackingNumber, status: cmd.status, occurredAt: cmd.occurredAt, receivedBy: cmd.receivedBy ?? null, returnReason: cmd.returnReason ?? null };
+        if (cmd.status === 'delivered') {
+          await transition('RESULT_DELIVERED', 'result_delivered_by_post', null, { resultDeliveredAt: cmd.occurredAt }, data, { close: true });
+        } else if (cmd.status === 'returned') {
+          // Chuyển hoàn: the result comes back to the counter, where the citizen collects it.
+          await transition('RESULT_RETURNED', 'result_returned_by_post', null, {}, data, {
+            close: true,
+            open: { step: 'result', giverId: null, giverUnit: POST_OFFICE, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null },
+          });
+        } else {
+          await transition(state.status, `postal_${cmd.status}`, null, {}, data);
+        }
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle('RESULT_IN_TRANSIT', 'record a postal event');
+        if (cmd.trackingNumber !== state.shipment?.trackingNumber) refuse(`dossier ${input.code} was not sent as ${cmd.trackingNumber}`);
+        if (!['accepted', 'in_transit', 'out_for_delivery', 'delivered', 'returned', 'cancelled'].includes(cmd.status)) {
+          refuse(`unknown postal status "${String(cmd.status)}"`, FAILURE_TYPES.invalidInput);
+        }
       },
     },
   );
@@ -785,6 +819,20 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     await notify('closed_unsupplemented');
   }
 
+  async function sendByPost(): Promise<void> {
+    try {
+      const shipment = await record.shipResult({ dossierId: input.dossierId });
+      state.shipment = { trackingNumber: shipment.trackingNumber, status: 'accepted' };
+      await transition('RESULT_IN_TRANSIT', 'result_posted', null, {}, { trackingNumber: shipment.trackingNumber, postageVnd: shipment.feeVnd }, {
+        close: true,
+        open: { step: 'postal', giverId: null, giverUnit: ONE_STOP_UNIT, receiverId: null, receiverUnit: POST_OFFICE, dueAt: null },
+      });
+    } catch (err) {
+      // The post would not take it (an address it cannot serve): the result waits at the counter.
+      await transition(state.status, 'postal_refused', null, {}, { reason: (err as Error).message });
+    }
+  }
+
   if (state.status === 'APPROVED') {
     if (!state.fee.paid) {
       // Không trả kết quả khi chưa nộp phí: the result waits for the payment.
@@ -795,6 +843,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
       // Trả kết quả trực tuyến: the e-result is published to the applicant's account and they are told.
       await transition('RESULT_DELIVERED', 'result_delivered_online', null, { resultDeliveredAt: now() }, { deliveryMethod: 'online' }, { close: true });
     } else {
+      if (input.deliveryMethod === 'postal' && patched('postal-v1')) await sendByPost();
       await condition(() => state.status === 'RESULT_DELIVERED' && !state.busy);
     }
     await notify('result_delivered');

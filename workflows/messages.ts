@@ -14,6 +14,7 @@ import type {
   RecordPaymentCommand,
   RecordVerificationCommand,
   ScheduleVerificationCommand,
+  ShipmentEventCommand,
   RefuseIntakeCommand,
   SubmitSupplementCommand,
   WithdrawCommand,
@@ -31,6 +32,7 @@ export const requestSupplementUpdate = defineUpdate<DossierView, [ProcessingSupp
 export const scheduleVerificationUpdate = defineUpdate<DossierView, [ScheduleVerificationCommand]>('scheduleVerification');
 export const recordVerificationUpdate = defineUpdate<DossierView, [RecordVerificationCommand]>('recordVerification');
 export const recordPaymentUpdate = defineUpdate<DossierView, [RecordPaymentCommand]>('recordPayment');
+export const recordShipmentEventUpdate = defineUpdate<DossierView, [ShipmentEventCommand]>('recordShipmentEvent');
 export const proposeDecisionUpdate = defineUpdate<DossierView, [ProposeDecisionCommand]>('proposeDecision');
 export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide');
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');

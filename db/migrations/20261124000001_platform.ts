@@ -129,6 +129,8 @@ export async function up(knex: Knex): Promise<void> {
     t.text('applicant_phone');
     t.text('applicant_email');
     t.text('applicant_address');
+    // Where the post brings the result: { line, ward, province } (only for postal delivery).
+    t.jsonb('postal_address');
     t.jsonb('documents').notNullable().defaultTo('[]');
     t.timestamp('submitted_at', { useTz: true }).notNullable();
     t.timestamp('received_at', { useTz: true });
@@ -222,6 +224,21 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('issued_at', { useTz: true }).notNullable();
   });
 
+  // Results sent by the public postal service (QĐ 45/2016/QĐ-TTg), one shipment per dossier.
+  await knex.schema.createTable('dossier_shipments', (t) => {
+    t.uuid('id').primary();
+    t.bigInteger('dossier_id').notNullable().unique().references('dossiers.id').onDelete('CASCADE');
+    t.text('provider').notNullable();
+    t.text('tracking_number').unique();
+    t.text('status').notNullable();
+    t.bigInteger('fee_vnd');
+    t.text('received_by');
+    t.text('return_reason');
+    t.jsonb('events').notNullable().defaultTo('[]');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+
   // E-receipt numbers (biên lai điện tử): a yearly series per agency, restarting at 1 each 1 January.
   await knex.schema.createTable('receipt_number_sequences', (t) => {
     t.integer('agency_id').notNullable().references('agencies.id');
@@ -292,6 +309,7 @@ export async function down(knex: Knex): Promise<void> {
   for (const table of [
     'notifications',
     'notification_outbox',
+    'dossier_shipments',
     'dossier_payments',
     'receipt_number_sequences',
     'dossier_results',

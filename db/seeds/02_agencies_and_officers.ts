@@ -6,12 +6,12 @@ import type { Knex } from 'knex';
  * holding the roles of the one-stop flow. Idempotent.
  */
 export const SEED_AGENCIES = [
-  { eid: '000.00.01.H29', name: 'Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh', level: 'province', parent: null },
-  { eid: '000.00.12.H29', name: 'Sở Tư pháp Thành phố Hồ Chí Minh', level: 'department', parent: null },
-  { eid: '000.00.23.H29', name: 'Sở Văn hóa và Thể thao Thành phố Hồ Chí Minh', level: 'department', parent: null },
-  { eid: '000.00.31.H29', name: 'Văn phòng Đăng ký đất đai Thành phố Hồ Chí Minh', level: 'department', parent: null },
-  { eid: '000.20.20.H29', name: 'Ủy ban nhân dân Phường Sài Gòn', level: 'commune', parent: null },
-  { eid: '000.20.21.H29', name: 'Công an Phường Sài Gòn', level: 'commune', parent: '000.20.20.H29' },
+  { eid: '000.00.01.H29', name: 'Trung tâm Phục vụ hành chính công Thành phố Hồ Chí Minh', level: 'province', parent: null, address: '86 Lê Thánh Tôn, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838230000' },
+  { eid: '000.00.12.H29', name: 'Sở Tư pháp Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '141-143 Pasteur, Phường Xuân Hòa, Thành phố Hồ Chí Minh', phone: '02838290230' },
+  { eid: '000.00.23.H29', name: 'Sở Văn hóa và Thể thao Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '164 Đồng Khởi, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838295587' },
+  { eid: '000.00.31.H29', name: 'Văn phòng Đăng ký đất đai Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '12 Phan Đăng Lưu, Phường Gia Định, Thành phố Hồ Chí Minh', phone: '02839950001' },
+  { eid: '000.20.20.H29', name: 'Ủy ban nhân dân Phường Sài Gòn', level: 'commune', parent: null, address: '45-47 Lê Duẩn, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838223344' },
+  { eid: '000.20.21.H29', name: 'Công an Phường Sài Gòn', level: 'commune', parent: '000.20.20.H29', address: '12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838225566' },
 ] as const;
 
 type Role = 'one_stop_officer' | 'specialist' | 'leader' | 'supervisor' | 'admin';
@@ -44,7 +44,7 @@ async function seedIn(knex: Knex): Promise<void> {
   for (const a of SEED_AGENCIES) {
     const parent = a.parent ? await knex('agencies').where({ eid: a.parent }).first('id') : null;
     await knex('agencies')
-      .insert({ eid: a.eid, name: a.name, level: a.level, parent_id: parent?.id ?? null, calendar_id: calendar.id })
+      .insert({ eid: a.eid, name: a.name, level: a.level, parent_id: parent?.id ?? null, calendar_id: calendar.id, address: a.address, phone: a.phone })
       .onConflict('eid')
       .ignore();
   }

@@ -12,8 +12,12 @@ import type { PaymentProvider } from '../../integrations/payment/provider';
 import { createSandboxPaymentProvider } from '../../integrations/payment/sandbox-client';
 import { createSandboxGateway, type SandboxGateway } from '../../integrations/payment/sandbox-gateway';
 import { freePort } from '../../platform/temporal-dev-server';
+import type { PostalProvider } from '../../integrations/postal/provider';
+import { createSandboxPostalProvider } from '../../integrations/postal/sandbox-client';
+import { createSandboxPostalService, type SandboxPostalService } from '../../integrations/postal/sandbox-postal-service';
 
 export const PAYMENT_SECRET = 'test-payment-secret-0123456789';
+export const POSTAL_SECRET = 'test-postal-secret-0123456789';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -68,6 +72,8 @@ export interface ApiUnderTest {
   temporal: Client;
   gateway: SandboxGateway;
   paymentProvider: PaymentProvider;
+  post: SandboxPostalService;
+  postalProvider: PostalProvider;
   close(): Promise<void>;
 }
 
@@ -81,12 +87,15 @@ export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackRetryDelaysMs: [100, 200] });
   const paymentProvider = createSandboxPaymentProvider({ baseUrl: `${baseUrl}/sandbox/payment-gateway`, secret: PAYMENT_SECRET });
+  const post = createSandboxPostalService({ secret: POSTAL_SECRET, callbackBackoffMs: 100 });
+  const postalProvider = createSandboxPostalProvider({ baseUrl: `${baseUrl}/sandbox/postal`, secret: POSTAL_SECRET });
   const app = createApp({
     db,
     redis,
     temporal,
     taskQueue,
     payments: { provider: paymentProvider, sandboxRouter: gateway.router, publicBaseUrl: baseUrl, validityMinutes: 15 },
+    postal: { provider: postalProvider, sandboxRouter: post.router },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));
@@ -97,7 +106,10 @@ export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
     temporal,
     gateway,
     paymentProvider,
+    post,
+    postalProvider,
     close: async () => {
+      post.close();
       await gateway.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
