@@ -9,6 +9,7 @@ import { paymentCallbackRoute, paymentRoutes } from './payments';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import type { PostalProvider } from '../integrations/postal/provider';
 import { postalCallbackRoute } from '../delivery/postal';
+import { eResultRoutes } from '../delivery/e-result';
 import { openApiDocument, renderDocsHtml } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { statusRoutes } from './status';
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', statusRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
+  app.use('/api/v1', eResultRoutes(deps.db));
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);

@@ -115,6 +115,9 @@ describe('fees and payments', () => {
     await officer(code, 'decision', 'lanhdao.datdai', { decision: 'approve' });
     await eventually(() => lookup(code), (s) => s.body.status.code === 'APPROVED');
 
+    const noResultYet = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: body.applicant.idNumber } });
+    expect(noResultYet.status).toBe(409);
+    expect(noResultYet.body.detail).toContain('nộp phí');
     const refused = await officer(code, 'result/handover', 'motcua.tphcm', { receivedBy: 'Phan Văn Đất' });
     expect(refused.status).toBe(409);
     expect(refused.body.detail).toContain('unpaid');

@@ -173,6 +173,10 @@ describe('dossier lifecycle branches', () => {
     expect(denied.body.resultNumber).toMatch(/^\d{4}\/\d{4}\/TB-000\.20\.20\.H29$/);
     expect((await finished(code, 'denial')).status).toBe('DENIED');
     expect((await lookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
+    const download = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: (await api.db('dossiers').where({ code }).first('applicant_id_number')).applicant_id_number } });
+    expect(download.status).toBe(200);
+    expect(download.body).toContain('Thông báo hồ sơ không đủ điều kiện giải quyết');
+    expect(download.body).toContain('Địa điểm kinh doanh không hợp pháp');
     const notice = await api.db('dossier_results as r').join('dossiers as d', 'd.id', 'r.dossier_id').where('d.code', code).first('r.kind', 'r.title');
     expect(notice).toEqual({ kind: 'denial_notice', title: 'Thông báo hồ sơ không đủ điều kiện giải quyết' });
   });

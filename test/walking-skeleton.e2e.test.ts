@@ -178,6 +178,16 @@ describe('walking skeleton: online submission to completed dossier', () => {
       { template: 'result_delivered', recipient: '0912345678' },
     ]);
 
+    // The e-result: its owner downloads it; nobody else can.
+    const stranger = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: '001234567890' } });
+    expect(stranger.status).toBe(403);
+    const eResult = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: SAMPLE_SUBMISSION.applicant.idNumber } });
+    expect(eResult.status).toBe(200);
+    expect(eResult.headers.get('content-type')).toContain('text/html');
+    expect(eResult.body).toContain(dossier.result_number);
+    expect(eResult.body).toContain('Nguyễn Quốc Bảo'); // the signer
+    expect(eResult.headers.get('repr-digest')).toMatch(/^sha-256=:.+:$/);
+
     // A late retry of the original submission returns the same dossier and starts nothing.
     const late = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: SAMPLE_SUBMISSION, headers: { 'Idempotency-Key': submissionKey } });
     expect(late.status).toBe(200);
