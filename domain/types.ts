@@ -23,6 +23,8 @@ export interface DossierWorkflowInput {
   channel: Channel;
   deliveryMethod: DeliveryMethod;
   submittedAt: string;
+  /** Continue as new past this many history events (tests set it low); Temporal's own suggestion applies too. */
+  maxHistoryEvents?: number;
 }
 
 export interface DossierView {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import type { DossierActivities, DossierEventRecord } from '../activities';
 import type { Actor, DossierWorkflowInput } from '../domain/types';
-import { acceptIntakeUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
+import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
 
 /** The dossier workflow with its activities mocked, on the test dev server. */
 describe('dossier workflow (activities mocked)', () => {
@@ -115,6 +115,57 @@ describe('dossier workflow (activities mocked)', () => {
     });
     noSpecialist = false;
     calendarCovers = false;
+  });
+
+  it('continues as new when the history grows long, keeping state and sequence', async () => {
+    events.length = 0;
+    calendarCovers = true;
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', {
+        taskQueue,
+        workflowId: `unit-can-${Date.now()}`,
+        args: [{ ...input(4), maxHistoryEvents: 60 }],
+      });
+      const firstRun = handle.firstExecutionRunId;
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
+      const specialists = [
+        { userId: 3, fullName: 'Phạm Thu Hà' },
+        { userId: 2, fullName: 'Lê Văn Hùng' },
+      ];
+      for (let i = 0; i < 12; i++) {
+        await handle.executeUpdate(assignUpdate, { args: [{ actor: leader, specialist: specialists[i % 2]! }] });
+      }
+      const description = await handle.describe();
+      expect(description.runId).not.toBe(firstRun); // a new run carries the dossier on
+      const view = await handle.query(dossierViewQuery);
+      expect(view).toMatchObject({ status: 'IN_REVIEW', assignee: { userId: 2 }, appointmentAt: '2026-03-13T10:00:00+07:00' });
+      const seqs = events.map((e) => e.seq);
+      expect(new Set(seqs).size).toBe(seqs.length);
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+      expect(view.lastSeq).toBe(seqs.length);
+      expect(events.filter((e) => e.type === 'submitted')).toHaveLength(1);
+      await handle.executeUpdate(cancelUpdate, { args: [{ actor: leader, reason: 'Kết thúc kiểm thử' }] });
+      expect((await handle.result()).status).toBe('CANCELLED');
+    });
+    calendarCovers = false;
+  });
+
+  it('a continued run re-arms the citizen supplement deadline it inherited', async () => {
+    events.length = 0;
+    notices.length = 0;
+    supplementDeadlineMs = 3000;
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-can-timer-${Date.now()}`, args: [{ ...input(5), maxHistoryEvents: 16 }] });
+      await handle.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor: officer, items: ['Bản sao CCCD'] }] });
+      const final = await handle.result(); // follows the continued run
+      expect(final.status).toBe('CLOSED_UNSUPPLEMENTED');
+      expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+      expect(events.map((e) => e.type)).toEqual(['submitted', 'intake_supplement_requested', 'closed_unsupplemented']);
+      expect(notices).toEqual(['supplement_requested', 'closed_unsupplemented']);
+    });
+    supplementDeadlineMs = null;
   });
 
   it('refuses out-of-order actions without writing them, and releases its lock when an action fails', async () => {

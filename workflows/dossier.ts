@@ -2,6 +2,7 @@ import {
   ApplicationFailure,
   condition,
   allHandlersFinished,
+  continueAsNew,
   patched,
   proxyActivities,
   setHandler,
@@ -59,6 +60,24 @@ const POST_OFFICE = 'Bưu điện (dịch vụ bưu chính công ích)';
 const LEADERS_UNIT = 'Lãnh đạo cơ quan';
 const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
 
+/** Everything a continued run needs; the same shape as the workflow's state. */
+export type CarriedDossierState = {
+  status: DossierStatus;
+  seq: number;
+  busy: boolean;
+  receivedAt: string | null;
+  appointmentAt: string | null;
+  assignee: { userId: number; fullName: string } | null;
+  resultNumber: string | null;
+  pending: DossierView['pending'];
+  intakeSupplements: number;
+  processingSupplements: number;
+  fee: { amountVnd: number; timing: string; paid: boolean; receiptCode: string | null; paymentId: string | null };
+  shipment: { trackingNumber: string; status: string } | null;
+  clockPausedAt: string | null;
+  submissionRecorded: boolean;
+};
+
 type Party = { actor: Actor; role: OfficerRole } | { officerId: number; role: OfficerRole } | { applicant: true } | null;
 
 /**
@@ -68,8 +87,8 @@ type Party = { actor: Actor; role: OfficerRole } | { officerId: number; role: Of
  * actions before anything is written to history, and a `busy` flag serialises actions
  * that wait on activities, so two officers deciding at once cannot both win.
  */
-export async function dossierWorkflow(input: DossierWorkflowInput): Promise<DossierView> {
-  const state = {
+export async function dossierWorkflow(input: DossierWorkflowInput, carried?: CarriedDossierState): Promise<DossierView> {
+  const fresh = {
     status: 'SUBMITTED' as DossierStatus,
     seq: 0,
     busy: false,
@@ -87,6 +106,14 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     clockPausedAt: null as string | null,
     /** The submission is in the event log; later events must not be projected before it. */
     submissionRecorded: false,
+  };
+  // A continued run picks up exactly where the previous one stopped (nothing was in flight).
+  const state: typeof fresh = carried ? { ...carried, busy: false } : fresh;
+
+  /** Long dossiers start a fresh history before Temporal's limits, at a quiet moment. */
+  const historyTooLong = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > (input.maxHistoryEvents ?? 10_000);
   };
 
   const view = (): DossierView => ({
@@ -771,13 +798,16 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
   );
 
   // The fee is fixed by the procedure and channel at submission (patched: older dossiers have none).
-  if (patched('fees-v1')) {
+  if (!carried && patched('fees-v1')) {
     const due = await lookup.feeDue({ dossierId: input.dossierId });
     state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
   }
 
   // Nộp hồ sơ: the submission itself is the first event of the dossier's history; actions
   // wait until it is written so that no later event is projected before it.
+  if (!carried) await recordSubmission();
+
+  async function recordSubmission(): Promise<void> {
   state.seq += 1;
   upsertSearchAttributes([{ key: DossierStatusKey, value: state.status }]);
   await record.recordDossierEvent({
@@ -801,11 +831,19 @@ export async function dossierWorkflow(input: DossierWorkflowInput): Promise<Doss
     handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
   });
   state.submissionRecorded = true;
+  }
 
   // Until a decision is issued or the dossier ends, handlers drive it; this loop only
   // watches the citizen's supplement deadline.
   for (;;) {
-    await condition(() => !state.busy && (AWAITING_SUPPLEMENT.includes(state.status) || state.status === 'APPROVED' || isTerminal(state.status)));
+    await condition(
+      () => !state.busy && (AWAITING_SUPPLEMENT.includes(state.status) || state.status === 'APPROVED' || isTerminal(state.status) || historyTooLong()),
+    );
+    if (historyTooLong() && !isTerminal(state.status) && state.status !== 'APPROVED') {
+      // Pending actions finish first; the supplement deadline is carried and re-armed.
+      await condition(() => allHandlersFinished() && !state.busy);
+      await continueAsNew<typeof dossierWorkflow>(input, { ...state, busy: false });
+    }
     if (!AWAITING_SUPPLEMENT.includes(state.status) || state.pending?.kind !== 'supplement') break;
     const waitingIn = state.status;
     const remaining = Date.parse(state.pending.deadline) - Date.now();
