@@ -197,9 +197,9 @@ export function createActivities(deps: ActivityDeps) {
       dossierId: number;
       agencyEid: string;
       procedureCode: string;
-      signerId: number;
+      signerId: number | null;
       issuedAt: string;
-      kind?: 'result' | 'denial_notice';
+      kind?: 'result' | 'denial_notice' | 'stop_notice';
     }): Promise<{ number: string }> {
       const kind = input.kind ?? 'result';
       return db.transaction(async (trx) => {
@@ -213,7 +213,8 @@ export function createActivities(deps: ActivityDeps) {
           .onConflict(['agency_id', 'year'])
           .merge({ last_value: trx.raw('result_number_sequences.last_value + 1') })
           .returning('last_value');
-        const number = `${String(last_value).padStart(4, '0')}/${year}/${kind === 'result' ? 'KQ' : 'TB'}-${input.agencyEid}`;
+        const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
+        const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
         await trx('dossier_results').insert({
           dossier_id: input.dossierId,
           number,
@@ -221,7 +222,9 @@ export function createActivities(deps: ActivityDeps) {
           title:
             kind === 'result'
               ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
-              : 'Thông báo hồ sơ không đủ điều kiện giải quyết',
+              : kind === 'denial_notice'
+                ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
+                : 'Thông báo dừng giải quyết hồ sơ',
           signer_id: input.signerId,
           issued_at: input.issuedAt,
         });

@@ -14,38 +14,44 @@ export function statusRoutes(db: Knex): Router {
     if (!parseDossierCode(code)) {
       throw new HttpProblem(400, 'Bad dossier code', `Mã hồ sơ "${code}" không đúng định dạng <mã cơ quan>-<YYMMDD>-<số thứ tự>, ví dụ 000.20.20.H29-260310-0001.`);
     }
-    const d = await db('dossiers as d')
-      .join('procedures as p', 'p.id', 'd.procedure_id')
-      .join('agencies as a', 'a.id', 'd.agency_id')
-      .where('d.code', code)
-      .first(
-        'd.id',
-        'd.code',
-        'd.status',
-        'd.channel',
-        'd.applicant_full_name',
-        'd.submitted_at',
-        'd.received_at',
-        'd.appointment_at',
-        'd.pending_action',
-        'd.closing_reason',
-        'd.fee_due_vnd',
-        'd.fee_status',
-        'p.code as procedure_code',
-        'p.national_code',
-        'p.name as procedure_name',
-        'a.eid as agency_eid',
-        'a.name as agency_name',
-      );
-    if (!d) throw new HttpProblem(404, 'Dossier not found', `Không tìm thấy hồ sơ có mã ${code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.`);
-    const shipment = await db('dossier_shipments').where('dossier_id', d.id).first('tracking_number', 'status');
-    const history = await db('dossier_events')
-      .where({ dossier_id: d.id, is_public: true })
-      .whereNotNull('to_status')
-      // Steps only: events that keep the status (a payment, a reassignment) are not steps.
-      .whereRaw('from_status is distinct from to_status')
-      .orderBy('seq')
-      .select('to_status', 'occurred_at');
+    // One snapshot: the row and its history must agree even while an event is being written.
+    const snapshot = await db.transaction(async (trx) => {
+      const d = await trx('dossiers as d')
+        .join('procedures as p', 'p.id', 'd.procedure_id')
+        .join('agencies as a', 'a.id', 'd.agency_id')
+        .where('d.code', code)
+        .first(
+          'd.id',
+          'd.code',
+          'd.status',
+          'd.channel',
+          'd.applicant_full_name',
+          'd.submitted_at',
+          'd.received_at',
+          'd.appointment_at',
+          'd.pending_action',
+          'd.closing_reason',
+          'd.fee_due_vnd',
+          'd.fee_status',
+          'p.code as procedure_code',
+          'p.national_code',
+          'p.name as procedure_name',
+          'a.eid as agency_eid',
+          'a.name as agency_name',
+        );
+      if (!d) return null;
+      const shipment = await trx('dossier_shipments').where('dossier_id', d.id).first('tracking_number', 'status');
+      const history = await trx('dossier_events')
+        .where({ dossier_id: d.id, is_public: true })
+        .whereNotNull('to_status')
+        // Steps only: events that keep the status (a payment, a reassignment) are not steps.
+        .whereRaw('from_status is distinct from to_status')
+        .orderBy('seq')
+        .select('to_status', 'occurred_at');
+      return { d, shipment, history };
+    }, { isolationLevel: 'repeatable read', readOnly: true });
+    if (!snapshot) throw new HttpProblem(404, 'Dossier not found', `Không tìm thấy hồ sơ có mã ${code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.`);
+    const { d, shipment, history } = snapshot;
     const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
     res.set('Cache-Control', 'no-store').json({
       code: d.code,

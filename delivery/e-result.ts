@@ -9,8 +9,8 @@ const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
- * The electronic result (kết quả điện tử, ND 45/2020 art. 14) or the reasoned notice of
- * a denial, downloadable by the applicant only, once the decision is issued and the fee
+ * The electronic result (kết quả điện tử, ND 45/2020 art. 14), the reasoned notice of a
+ * denial, or the stop notice of a withdrawn or stopped dossier, downloadable by the applicant only, once the decision is issued and the fee
  * paid. The SHA-256 digest lets anyone check the copy against the one on record; a
  * PKI digital signature of the agency is the integration still to come.
  */
@@ -28,7 +28,7 @@ export function eResultRoutes(db: Knex): Router {
       .first('d.id', 'd.code', 'd.applicant_full_name', 'd.applicant_id_number', 'd.fee_status', 'd.closing_reason', 'p.name as procedure_name', 'a.name as agency_name');
     if (!d) throw new HttpProblem(404, 'Not found', 'Không tìm thấy hồ sơ.');
     if (d.applicant_id_number !== idNumber) throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
-    const result = await db('dossier_results as r').join('users as u', 'u.id', 'r.signer_id').where('r.dossier_id', d.id).first('r.number', 'r.kind', 'r.title', 'r.issued_at', 'u.full_name as signer');
+    const result = await db('dossier_results as r').leftJoin('users as u', 'u.id', 'r.signer_id').where('r.dossier_id', d.id).first('r.number', 'r.kind', 'r.title', 'r.issued_at', 'u.full_name as signer');
     if (!result) throw new HttpProblem(409, 'No result yet', 'Hồ sơ chưa có kết quả giải quyết.');
     if (result.kind === 'result' && d.fee_status === 'unpaid') {
       throw new HttpProblem(409, 'Fee unpaid', 'Vui lòng nộp phí, lệ phí trước khi nhận kết quả.');
@@ -38,8 +38,8 @@ export function eResultRoutes(db: Knex): Router {
 <h1>${esc(result.title)}</h1>
 <p>Thủ tục: ${esc(d.procedure_name)}</p>
 <p>Hồ sơ: ${esc(d.code)} — Người nộp: ${esc(d.applicant_full_name)}</p>
-${result.kind === 'denial_notice' ? `<p>Lý do: ${esc(d.closing_reason ?? '')}</p>` : ''}
-<footer><p>Ngày ban hành: ${esc(vnTime(result.issued_at) ?? '')}</p><p>Người ký: ${esc(result.signer)}</p><p>Bản điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP, điều 14).</p></footer>
+${result.kind !== 'result' ? `<p>Lý do: ${esc(d.closing_reason ?? '')}</p>` : ''}
+<footer><p>Ngày ban hành: ${esc(vnTime(result.issued_at) ?? '')}</p><p>Người ký: ${esc(result.signer ?? 'Hệ thống thông tin giải quyết thủ tục hành chính (theo yêu cầu trực tuyến của người nộp)')}</p><p>Bản điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP, điều 14).</p></footer>
 </body></html>`;
     const digest = createHash('sha256').update(html).digest('base64');
     res

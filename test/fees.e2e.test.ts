@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { freePort } from '../platform/temporal-dev-server';
 import { reconcilePayments, startOnlinePayment } from '../payments/payments';
-import { eventually, http, PAYMENT_SECRET, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, PAYMENT_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Fees over HTTP on the real stack with the sandbox gateway: online payment with its
@@ -133,6 +133,9 @@ describe('fees and payments', () => {
     const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
     expect((await handle.result()).status).toBe('COMPLETED');
     recordHistory('fee-at-result-cash', historyToJSON(await handle.fetchHistory()));
+    const sheet = await processControl(api.baseUrl, code, 'lanhdao.datdai');
+    expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result']);
+    expect(sheet.every((h) => h.doneAt)).toBe(true);
   });
 
   it('reconciliation: a payment whose callback never arrived is settled with the gateway and told to the dossier', async () => {

@@ -125,6 +125,9 @@ describe('dossier lifecycle branches', () => {
     expect(ended.status).toBe(409);
     expect(ended.body.reason).toBe('DossierEnded');
     expect(await events(code)).toEqual(['submitted', 'fee_paid', 'intake_refused']);
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake']);
+    expect(sheet[0].doneAt).toBeTruthy();
   });
 
   it('withdrawal by the citizen before the decision; refused once decided', async () => {
@@ -138,8 +141,15 @@ describe('dossier lifecycle branches', () => {
     expect(s.body.status).toEqual({ code: 'WITHDRAWN', label: 'Công dân yêu cầu rút hồ sơ' });
     expect(s.body.history.map((h: any) => h.status.code)).toEqual(['SUBMITTED', 'RECEIVED', 'IN_REVIEW', 'WITHDRAWN']);
     const sheet = await handoffs(code);
-    expect(sheet.at(-1)).toMatchObject({ step: 'review' });
-    expect(sheet.at(-1).doneAt).toBeTruthy();
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review']);
+    expect(sheet.every((h: any) => h.doneAt)).toBe(true);
+    // The stop notice (Form 05) is numbered and the citizen can download it.
+    expect(withdrawn.body.status.code).toBe('WITHDRAWN');
+    const notice = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber } });
+    expect(notice.status).toBe(200);
+    expect(notice.body).toContain('Thông báo dừng giải quyết hồ sơ');
+    expect(notice.body).toContain('Không còn nhu cầu');
+    expect(notice.body).toMatch(/\d{4}\/\d{4}\/TBD-000\.20\.20\.H29/);
 
     // A dossier already decided cannot be withdrawn.
     const other = await submit();
@@ -160,6 +170,11 @@ describe('dossier lifecycle branches', () => {
     expect(stopped.status).toBe(200);
     expect((await finished(code, 'officer-stop')).status).toBe('CANCELLED');
     expect((await lookup(code)).body).toMatchObject({ status: { code: 'CANCELLED', label: 'Dừng xử lý' }, closingReason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review']);
+    expect(sheet.every((h: any) => h.doneAt)).toBe(true);
+    const notice = await api.db('dossier_results as r').join('dossiers as d', 'd.id', 'r.dossier_id').where('d.code', code).first('r.kind', 'r.signer_id');
+    expect(notice).toEqual({ kind: 'stop_notice', signer_id: (await api.db('users').where('username', 'lanhdao.saigon').first('id')).id });
   });
 
   it('denial: the specialist proposes it with reasons, the leader issues a reasoned notice', async () => {
@@ -173,6 +188,9 @@ describe('dossier lifecycle branches', () => {
     expect(denied.body.resultNumber).toMatch(/^\d{4}\/\d{4}\/TB-000\.20\.20\.H29$/);
     expect((await finished(code, 'denial')).status).toBe('DENIED');
     expect((await lookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
+    const denialSheet = await handoffs(code);
+    expect(denialSheet.map((h: any) => h.step)).toEqual(['intake', 'review', 'decision']);
+    expect(denialSheet.every((h: any) => h.doneAt)).toBe(true);
     const download = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: (await api.db('dossiers').where({ code }).first('applicant_id_number')).applicant_id_number } });
     expect(download.status).toBe(200);
     expect(download.body).toContain('Thông báo hồ sơ không đủ điều kiện giải quyết');

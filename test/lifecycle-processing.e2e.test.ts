@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
-import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Processing branches over HTTP on the real stack: counter intake accepted on the spot
@@ -90,6 +90,9 @@ describe('dossier processing branches', () => {
     expect((await finished(code, 'counter-intake-pickup')).status).toBe('COMPLETED');
     const types = (await eventsOf(code)).map((e) => e.type);
     expect(types).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
+    const sheet = await processControl(api.baseUrl, code);
+    expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result']);
+    expect(sheet.every((h) => h.doneAt)).toBe(true);
   });
 
   it('on-site verification: scheduled and told to the citizen, missed, rescheduled, recorded with minutes, back to review', async () => {
@@ -165,6 +168,9 @@ describe('dossier processing branches', () => {
     await officer(code, 'review/proposal', specialist, { proposal: 'approve' });
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
     expect((await finished(code, 'processing-supplement-restart')).status).toBe('COMPLETED');
+    const sheet = await processControl(api.baseUrl, code);
+    expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'citizen_supplement', 'review', 'decision', 'result']);
+    expect(sheet.every((h) => h.doneAt)).toBe(true);
   });
 
   it('supplement during processing under PAUSE: the appointment moves by the working time the clock stood still', async () => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, payFeeAtCounter, POSTAL_SECRET, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, POSTAL_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Results returned by the public postal service, over HTTP on the real stack with the
@@ -68,6 +68,9 @@ describe('result delivery by post', () => {
     const d = await api.db('dossiers').where({ code }).first('id');
     const types = (await api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('type')).map((e) => e.type);
     expect(types.slice(-5)).toEqual(['result_posted', 'postal_in_transit', 'postal_out_for_delivery', 'result_delivered_by_post', 'completed']);
+    const sheet = await processControl(api.baseUrl, code);
+    expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result', 'postal']);
+    expect(sheet.every((h) => h.doneAt)).toBe(true);
     const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
     expect((await handle.result()).status).toBe('COMPLETED');
     recordHistory('postal-delivered', historyToJSON(await handle.fetchHistory()));
@@ -83,6 +86,9 @@ describe('result delivery by post', () => {
     expect(back.body.status.label).toContain('Bộ phận Một cửa');
     const handed = await officer(code, 'result/handover', 'motcua.saigon', { receivedBy: 'Nguyễn Văn An, CCCD ...6789' });
     expect(handed.status).toBe(200);
+    const sheet = await processControl(api.baseUrl, code);
+    expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result', 'postal', 'result']);
+    expect(sheet.every((h) => h.doneAt)).toBe(true);
     const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
     expect((await handle.result()).status).toBe('COMPLETED');
     recordHistory('postal-returned', historyToJSON(await handle.fetchHistory()));

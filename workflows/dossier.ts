@@ -760,13 +760,36 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     },
   );
 
+  /** Thông báo dừng giải quyết hồ sơ (TT 03/2025 art. 7, Form 05): numbered, on record (patched: older runs had none). */
+  async function stopNotice(signerId: number | null): Promise<string | null> {
+    if (!patched('stop-notice-v1')) return null;
+    const notice = await record.issueResult({
+      dossierId: input.dossierId,
+      agencyEid: input.agencyEid,
+      procedureCode: input.procedureCode,
+      signerId,
+      issuedAt: now(),
+      kind: 'stop_notice',
+    });
+    state.resultNumber = notice.number;
+    return notice.number;
+  }
+
   setHandler(
     withdrawUpdate,
     (cmd) =>
       exclusively(async () => {
-        // Thông báo dừng giải quyết hồ sơ: the citizen's own request, before any decision.
+        // The citizen's own request, before any decision.
         state.pending = null;
-        await transition('WITHDRAWN', 'withdrawn', { applicant: true }, { closingReason: cmd.reason, pendingAction: null }, { reason: cmd.reason }, { close: true });
+        const notice = await stopNotice(null);
+        await transition(
+          'WITHDRAWN',
+          'withdrawn',
+          { applicant: true },
+          { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
+          { reason: cmd.reason, noticeNumber: notice },
+          { close: true },
+        );
         await notify('withdrawn');
         return view();
       }),
@@ -784,7 +807,15 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
       exclusively(async () => {
         state.pending = null;
         const role = cmd.actor.roles.includes('leader') ? 'leader' : 'one_stop_officer';
-        await transition('CANCELLED', 'cancelled', { actor: cmd.actor, role }, { closingReason: cmd.reason, pendingAction: null }, { reason: cmd.reason }, { close: true });
+        const notice = await stopNotice(cmd.actor.userId);
+        await transition(
+          'CANCELLED',
+          'cancelled',
+          { actor: cmd.actor, role },
+          { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
+          { reason: cmd.reason, noticeNumber: notice },
+          { close: true },
+        );
         await notify('cancelled');
         return view();
       }),

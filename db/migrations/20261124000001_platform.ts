@@ -217,10 +217,11 @@ export async function up(knex: Knex): Promise<void> {
     t.bigIncrements('id');
     t.bigInteger('dossier_id').notNullable().unique().references('dossiers.id').onDelete('CASCADE');
     t.text('number').notNullable().unique(); // số văn bản kết quả
-    // A result document, or the reasoned notice that the dossier does not qualify.
-    t.enu('kind', ['result', 'denial_notice'], { useNative: true, enumName: 'result_kind' }).notNullable().defaultTo('result');
+    // A result document, the reasoned notice that the dossier does not qualify, or the stop notice.
+    t.enu('kind', ['result', 'denial_notice', 'stop_notice'], { useNative: true, enumName: 'result_kind' }).notNullable().defaultTo('result');
     t.text('title').notNullable();
-    t.integer('signer_id').notNullable().references('users.id');
+    // Null for a stop notice the system publishes on the citizen's own online request.
+    t.integer('signer_id').references('users.id');
     t.timestamp('issued_at', { useTz: true }).notNullable();
   });
 

@@ -194,3 +194,10 @@ export async function payFeeAtCounter(baseUrl: string, code: string, officer = '
   });
   if (paid.status !== 201) throw new Error(`fee payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
 }
+
+/** The process-control sheet of a dossier, as a supervisor of the sample agency reads it. */
+export async function processControl(baseUrl: string, code: string, user = 'giamsat.saigon'): Promise<Array<{ step: string; doneAt: string | null; outcome: string | null }>> {
+  const r = await http('GET', `${baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': user } });
+  if (r.status !== 200) throw new Error(`process-control: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body.handoffs;
+}
