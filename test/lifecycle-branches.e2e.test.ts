@@ -136,7 +136,7 @@ describe('dossier lifecycle branches', () => {
     expect((await citizen(code, 'withdraw', { idNumber })).status).toBe(422); // a reason is required
     const withdrawn = await citizen(code, 'withdraw', { idNumber, reason: 'Không còn nhu cầu' });
     expect(withdrawn.status).toBe(200);
-    expect((await finished(code, 'withdrawal')).status).toBe('WITHDRAWN');
+    expect((await finished(code, 'withdrawal-with-stop-notice')).status).toBe('WITHDRAWN');
     const s = await lookup(code);
     expect(s.body.status).toEqual({ code: 'WITHDRAWN', label: 'Công dân yêu cầu rút hồ sơ' });
     expect(s.body.history.map((h: any) => h.status.code)).toEqual(['SUBMITTED', 'RECEIVED', 'IN_REVIEW', 'WITHDRAWN']);
@@ -168,7 +168,7 @@ describe('dossier lifecycle branches', () => {
     expect((await officer(code, 'cancel', 'lanhdao.saigon', {})).status).toBe(422);
     const stopped = await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
     expect(stopped.status).toBe(200);
-    expect((await finished(code, 'officer-stop')).status).toBe('CANCELLED');
+    expect((await finished(code, 'officer-stop-with-notice')).status).toBe('CANCELLED');
     expect((await lookup(code)).body).toMatchObject({ status: { code: 'CANCELLED', label: 'Dừng xử lý' }, closingReason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
     const sheet = await handoffs(code);
     expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review']);
