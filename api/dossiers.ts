@@ -335,13 +335,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   officerAction('/dossiers/:code/intake/supplement-request', (body, actor, v) => {
     const items = texts(v, body, 'items', true)!;
     const reason = v.string(body, 'reason', 'reason', { max: 2000 });
-    const days = body.deadlineWorkingDays;
-    if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
-      v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
-    }
+    const { deadlineWorkingDays, deadline } = supplementDeadline(v, body);
     return {
       run: (h, updateId) =>
-        h.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor, items, reason, deadlineWorkingDays: days as number | undefined }], updateId }),
+        h.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor, items, reason, deadlineWorkingDays, deadline }], updateId }),
     };
   });
 
@@ -391,13 +388,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   officerAction('/dossiers/:code/review/supplement-request', (body, actor, v) => {
     const items = texts(v, body, 'items', true)!;
     const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    const days = body.deadlineWorkingDays;
-    if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
-      v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
-    }
+    const { deadlineWorkingDays, deadline } = supplementDeadline(v, body);
     return {
       run: (h, updateId) =>
-        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, deadlineWorkingDays: days as number | undefined }], updateId }),
+        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, deadlineWorkingDays, deadline }], updateId }),
     };
   });
 
@@ -529,6 +523,26 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   });
 
   return router;
+}
+
+/** The citizen's supplement deadline: a number of working days, or the date written on the slip. */
+function supplementDeadline(v: Validator, body: Record<string, unknown>): { deadlineWorkingDays?: number; deadline?: string } {
+  const days = body.deadlineWorkingDays;
+  if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
+    v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
+  }
+  const raw = body.deadline;
+  let deadline: string | undefined;
+  if (raw !== undefined) {
+    const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
+    if (Number.isNaN(at) || !/T\d{2}:\d{2}/.test(String(raw)) || !/(Z|[+-]\d{2}:\d{2})$/.test(String(raw))) {
+      v.fail('deadline', 'phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-12-15T17:00:00+07:00');
+    } else if (at <= Date.now()) {
+      v.fail('deadline', 'phải là thời điểm trong tương lai');
+    } else deadline = new Date(at).toISOString();
+    if (days !== undefined) v.fail('deadline', 'chỉ dùng một trong deadline hoặc deadlineWorkingDays');
+  }
+  return { deadlineWorkingDays: days as number | undefined, deadline };
 }
 
 /** Optional or required list of short texts (reasons, missing items). */

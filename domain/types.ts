@@ -71,6 +71,8 @@ export interface IntakeSupplementCommand {
   reason?: string;
   /** Working days the citizen has to supplement; the procedure's default applies when absent. */
   deadlineWorkingDays?: number;
+  /** Or the date written on the slip (ISO 8601), when the officer names one. */
+  deadline?: string;
 }
 
 /** Phiếu từ chối tiếp nhận (Form 03), with concrete reasons. */
@@ -96,6 +98,7 @@ export interface ProcessingSupplementCommand {
   items: string[];
   reason: string;
   deadlineWorkingDays?: number;
+  deadline?: string;
 }
 
 /** An on-site visit (xác minh, kiểm tra thực địa): when, where and by whom; the citizen is told. */

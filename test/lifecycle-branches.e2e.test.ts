@@ -112,6 +112,30 @@ describe('dossier lifecycle branches', () => {
     expect(sheet[4].outcome).toMatch(/early|on_time/);
   });
 
+  it('silence past the supplement deadline written on the slip closes the dossier', async () => {
+    const { code, idNumber } = await submit();
+    expect((await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['x'], deadline: '2020-01-01T17:00:00+07:00' })).status).toBe(422);
+    expect((await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['x'], deadline: 'tomorrow' })).status).toBe(422);
+    const deadline = new Date(Date.now() + 3000).toISOString();
+    const asked = await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['Bản sao CCCD của chủ hộ'], deadline });
+    expect(asked.status).toBe(200);
+    expect(new Date((await lookup(code)).body.pending.deadline).getTime()).toBe(Math.floor(new Date(deadline).getTime() / 1000) * 1000);
+    const closed = await eventually(() => lookup(code), (s) => s.body.status.code === 'CLOSED_UNSUPPLEMENTED', 20_000);
+    expect(closed.body).toMatchObject({
+      status: { code: 'CLOSED_UNSUPPLEMENTED', label: 'Đóng hồ sơ do không bổ sung đúng hạn' },
+      closingReason: 'Không bổ sung hồ sơ trong thời hạn',
+      pending: null,
+    });
+    expect((await finished(code, 'intake-supplement-silence')).status).toBe('CLOSED_UNSUPPLEMENTED');
+    // Too late: the citizen's supplement is refused, with the reason in Vietnamese.
+    const late = await citizen(code, 'supplement', { idNumber, documents: [{ name: 'CCCD' }] });
+    expect(late.status).toBe(409);
+    const sheet = await handoffs(code);
+    expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'citizen_supplement']);
+    expect(sheet[1]).toMatchObject({ outcome: 'late' }); // the citizen's step ran past its due time
+    expect(await events(code)).toEqual(['submitted', 'fee_paid', 'intake_supplement_requested', 'closed_unsupplemented']);
+  });
+
   it('refusal at intake: concrete reasons reach the citizen and the dossier ends', async () => {
     const { code } = await submit();
     expect((await officer(code, 'intake/refuse', 'motcua.saigon', { reasons: [] })).status).toBe(422);

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { workflowsEntry } from '../platform/workflows-entry';
 
@@ -10,6 +10,9 @@ import { workflowsEntry } from '../platform/workflows-entry';
  * here with a non-determinism error: guard it with `patched()` as the README explains.
  */
 const HISTORIES = path.join(__dirname, 'histories');
+
+// Replay workers log every start and stop at INFO: keep the test output to what matters.
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 describe('replay of recorded dossier histories', () => {
   const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));

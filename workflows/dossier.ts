@@ -189,6 +189,19 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     }
   }
 
+  /** A named deadline must lie ahead, within a plausible span, and not together with a number of days. */
+  function requireDeadline(cmd: { deadline?: string; deadlineWorkingDays?: number }): void {
+    if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
+      refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+    }
+    if (cmd.deadline === undefined) return;
+    if (cmd.deadlineWorkingDays !== undefined) refuse('give either deadline or deadlineWorkingDays, not both', FAILURE_TYPES.invalidInput);
+    const at = Date.parse(cmd.deadline);
+    if (Number.isNaN(at) || at <= Date.now() || at > Date.now() + 120 * 86_400_000) {
+      refuse('deadline must be a date-time in the next 120 days', FAILURE_TYPES.invalidInput);
+    }
+  }
+
   function requireText(value: unknown, field: string): void {
     if (typeof value !== 'string' || !value.trim()) refuse(`${field} is required`, FAILURE_TYPES.invalidInput);
   }
@@ -352,11 +365,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     requestIntakeSupplementUpdate,
     (cmd) =>
       exclusively(async () => {
-        const deadline = await lookup.computeDeadline({
+        const deadline = cmd.deadline ?? (await lookup.computeDeadline({
           agencyEid: input.agencyEid,
           from: now(),
           workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS,
-        });
+        }));
         state.intakeSupplements += 1;
         state.pending = { kind: 'supplement', items: cmd.items, deadline };
         await transition(
@@ -378,9 +391,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
         requireIdle('SUBMITTED', 'request a supplement');
         requireRole(cmd.actor, 'one_stop_officer', 'request a supplement');
         requireTexts(cmd.items, 'items');
-        if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
-          refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
-        }
+        requireDeadline(cmd);
         // ND 118 art. 11: everything missing is asked for once; after that, accept or refuse.
         if (state.intakeSupplements >= 1) {
           refuse(`a supplement was already requested for dossier ${input.code}; accept it or refuse it with reasons`);
@@ -446,11 +457,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     (cmd) =>
       exclusively(async () => {
         const requestedAt = now();
-        const deadline = await lookup.computeDeadline({
+        const deadline = cmd.deadline ?? (await lookup.computeDeadline({
           agencyEid: input.agencyEid,
           from: requestedAt,
           workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS,
-        });
+        }));
         state.processingSupplements += 1;
         state.clockPausedAt = requestedAt;
         state.pending = { kind: 'supplement', items: cmd.items, deadline };
@@ -474,9 +485,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
         requireAssignee(cmd.actor, 'request a supplement');
         requireTexts(cmd.items, 'items');
         requireText(cmd.reason, 'reason');
-        if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
-          refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
-        }
+        requireDeadline(cmd);
         // ND 118 art. 11 and the national on-time rule: one supplement request per dossier.
         if (state.processingSupplements >= 1) refuse(`a supplement was already requested while processing dossier ${input.code}`);
       },
