@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { freePort } from '../platform/temporal-dev-server';
 import { reconcilePayments, startOnlinePayment } from '../payments/payments';
-import { eventually, http, PAYMENT_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { dossierClient, eventually, http, PAYMENT_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Fees over HTTP on the real stack with the sandbox gateway: online payment with its
@@ -15,6 +15,7 @@ describe('fees and payments', () => {
   const taskQueue = `fees-${process.pid}`;
   let worker: WorkerProcess;
   let api: ApiUnderTest;
+  const { lookup, officer, assigneeOf } = dossierClient(() => api);
   let n = 0;
 
   beforeAll(async () => {
@@ -27,11 +28,6 @@ describe('fees and payments', () => {
   });
 
   const idNumber = () => `0792${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
-  const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
-  const officer = (code: string, action: string, user: string, body: unknown = {}) =>
-    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } });
-  const assigneeOf = async (code: string) =>
-    (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username as string;
   const paymentsOf = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return api.db('dossier_payments').where('dossier_id', d.id).orderBy('created_at');

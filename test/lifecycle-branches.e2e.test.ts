@@ -1,7 +1,7 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { dossierClient, eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The branches off the happy path, over HTTP on the real stack: supplement at intake,
@@ -13,6 +13,7 @@ describe('dossier lifecycle branches', () => {
   const taskQueue = `branches-${process.pid}`;
   let worker: WorkerProcess;
   let api: ApiUnderTest;
+  const { lookup, officer, citizen, assigneeOf } = dossierClient(() => api);
   let idSeq = 0;
 
   beforeAll(async () => {
@@ -36,18 +37,12 @@ describe('dossier lifecycle branches', () => {
     await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code, idNumber };
   }
-  const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
-  const officer = (code: string, action: string, user: string, body: unknown = {}) =>
-    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } });
-  const citizen = (code: string, action: string, body: unknown) => http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/${action}`, { body });
   const handoffs = async (code: string) =>
     (await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': 'giamsat.saigon' } })).body.handoffs;
   const events = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return (await api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('seq', 'type')).map((e) => e.type);
   };
-  const assigneeOf = async (code: string) =>
-    (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username as string;
   const finished = async (code: string, name: string) => {
     const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
     const result = await handle.result();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
-import { eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Processing branches over HTTP on the real stack: counter intake accepted on the spot
@@ -16,6 +16,7 @@ describe('dossier processing branches', () => {
   const calendar = new WorkingCalendar(VN_STATE_CALENDAR);
   let worker: WorkerProcess;
   let api: ApiUnderTest;
+  const { lookup, officer, assigneeOf } = dossierClient(() => api);
   let n = 0;
 
   beforeAll(async () => {
@@ -28,11 +29,6 @@ describe('dossier processing branches', () => {
   });
 
   const idNumber = () => `0791${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
-  const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
-  const officer = (code: string, action: string, user: string, body: unknown = {}) =>
-    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } });
-  const assigneeOf = async (code: string) =>
-    (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username as string;
   const eventsOf = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('type', 'data', 'occurred_at');

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, payFeeAtCounter, POSTAL_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { dossierClient, eventually, http, payFeeAtCounter, POSTAL_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Results returned by the public postal service, over HTTP on the real stack with the
@@ -12,6 +12,7 @@ describe('result delivery by post', () => {
   const taskQueue = `postal-${process.pid}`;
   let worker: WorkerProcess;
   let api: ApiUnderTest;
+  const { lookup, officer } = dossierClient(() => api);
   let n = 0;
 
   beforeAll(async () => {
@@ -24,9 +25,6 @@ describe('result delivery by post', () => {
     await api?.close();
   });
 
-  const lookup = (code: string) => http('GET', `${api.baseUrl}/api/v1/status/${code}`);
-  const officer = (code: string, action: string, user: string, body: unknown = {}) =>
-    http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } });
 
   async function approvedForPost(): Promise<{ code: string; tracking: string }> {
     const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {

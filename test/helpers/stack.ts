@@ -201,3 +201,18 @@ export async function processControl(baseUrl: string, code: string, user = 'giam
   if (r.status !== 200) throw new Error(`process-control: ${r.status} ${JSON.stringify(r.body)}`);
   return r.body.handoffs;
 }
+
+/**
+ * The calls the e2e suites make on a dossier, against an API started in `beforeAll`
+ * (hence the getter): public lookup, officer and citizen actions, and the assignee.
+ */
+export function dossierClient(api: () => { baseUrl: string; db: Knex }) {
+  return {
+    lookup: (code: string) => http('GET', `${api().baseUrl}/api/v1/status/${code}`),
+    officer: (code: string, action: string, user: string, body: unknown = {}) =>
+      http('POST', `${api().baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } }),
+    citizen: (code: string, action: string, body: unknown) => http('POST', `${api().baseUrl}/api/v1/citizen/dossiers/${code}/${action}`, { body }),
+    assigneeOf: async (code: string): Promise<string> =>
+      (await api().db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username,
+  };
+}
