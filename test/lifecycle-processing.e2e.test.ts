@@ -155,7 +155,7 @@ describe('dossier processing branches', () => {
     expect(supplied.body.status.code).toBe('IN_REVIEW');
     const resumed = (await eventsOf(code)).find((e) => e.type === 'supplement_submitted')!;
     expect(resumed.data.clock.policy).toBe('RESTART');
-    const expected = toOffsetIso(calendar.appointment(new Date(resumed.occurred_at), { unit: 'working_days', value: 3 }));
+    const expected = toOffsetIso(calendar.appointment(new Date(resumed.data.clock.resumedAt), { unit: 'working_days', value: 3 }));
     expect(resumed.data.clock.appointmentAt).toBe(expected);
     expect((await lookup(code)).body.appointmentAt).toBe(expected);
 
@@ -181,7 +181,8 @@ describe('dossier processing branches', () => {
     const paused = events.find((e) => e.type === 'supplement_requested')!;
     const resumed = events.find((e) => e.type === 'supplement_submitted')!;
     expect(resumed.data.clock.policy).toBe('PAUSE');
-    const stood = calendar.workingTimeBetween(new Date(paused.data.clockPausedAt), new Date(resumed.occurred_at));
+    expect(resumed.data.clock.pausedAt).toBe(paused.data.clockPausedAt);
+    const stood = calendar.workingTimeBetween(new Date(resumed.data.clock.pausedAt), new Date(resumed.data.clock.resumedAt));
     expect(resumed.data.clock.appointmentAt).toBe(toOffsetIso(calendar.addWorkingTime(original, stood)));
     await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Kết thúc kiểm thử' });
     expect((await finished(code, 'processing-supplement-pause')).status).toBe('CANCELLED');

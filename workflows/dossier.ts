@@ -424,13 +424,14 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
           resumedAt,
         });
         state.appointmentAt = clock.appointmentAt;
+        const pausedAt = state.clockPausedAt;
         state.clockPausedAt = null;
         await transition(
           'IN_REVIEW',
           'supplement_submitted',
           applicant,
           { pendingAction: null, appointmentAt: clock.appointmentAt },
-          { ...data, clock },
+          { ...data, clock: { ...clock, pausedAt, resumedAt } },
           { close: true, open: reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
         );
         return view();
