@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
 import { loadConfig } from '../platform/config';
+import { ensureLocalServices } from '../platform/local-services';
 import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
 
 /**
@@ -17,13 +18,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
 
+  await ensureLocalServices(config.databaseUrl, config.redisUrl, log);
   log(`database ${new URL(config.databaseUrl).pathname.slice(1)}: creating if missing, migrating, seeding`);
   try {
     await ensureDatabase(config.databaseUrl);
   } catch (err) {
     throw new Error(
       `PostgreSQL is not reachable at ${new URL(config.databaseUrl).host} (${(err as Error).message}). ` +
-        'Start it (e.g. `pg_ctlcluster 15 main start`) or set DATABASE_URL.',
+        'Start it (e.g. `pg_ctlcluster --skip-systemctl-redirect 15 main start`) or set DATABASE_URL.',
     );
   }
   const db = createDb(config.databaseUrl, { max: 2 });
