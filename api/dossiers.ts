@@ -24,7 +24,7 @@ import {
   submitSupplementUpdate,
   withdrawUpdate,
 } from '../workflows/messages';
-import { officerFor } from './identity';
+import { CITIZEN_ID, CITIZEN_ID_MESSAGE, citizenIdFrom, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
 import { bodyOf, Validator } from './validation';
@@ -40,7 +40,6 @@ const SUBMISSION_SCOPE = 'dossier-submission';
 /** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
 const ACTION_DEADLINE_MS = 30_000;
 const START_DEADLINE_MS = 5_000;
-const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 const PHONE = /^(\+84|0)\d{9}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -118,8 +117,8 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       fullName = v.string(applicant, 'fullName', 'applicant.fullName', { required: true, min: 2, max: 200 });
       idNumber = v.string(applicant, 'idNumber', 'applicant.idNumber', {
         required: true,
-        pattern: CCCD_OR_CMND,
-        patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số',
+        pattern: CITIZEN_ID,
+        patternMessage: CITIZEN_ID_MESSAGE,
       });
       phone = v.string(applicant, 'phone', 'applicant.phone', { pattern: PHONE, patternMessage: 'số điện thoại Việt Nam, ví dụ 0912345678' });
       email = v.string(applicant, 'email', 'applicant.email', { max: 254, pattern: EMAIL, patternMessage: 'địa chỉ thư điện tử không hợp lệ' });
@@ -487,13 +486,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const d = await loadDossier(code);
       const body = bodyOf(req.body);
       const v = new Validator();
-      const idNumber = v.string(body, 'idNumber', 'idNumber', { required: true, pattern: CCCD_OR_CMND, patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số' });
+      const idNumber = citizenIdFrom(v, body);
       const action = build(body, v);
       v.throwIfInvalid();
-      const owner = await db('dossiers').where('id', d.id).first('applicant_id_number');
-      if (owner.applicant_id_number !== idNumber) {
-        throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
-      }
+      requireApplicant(await db('dossiers').where('id', d.id).first('applicant_id_number'), idNumber);
       const key = idempotencyKey(req, false);
       const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${key}` : randomUUID();
       try {

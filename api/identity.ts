@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { Actor, OfficerRole } from '../domain/types';
 import { HttpProblem } from './problem';
+import type { Validator } from './validation';
 
 /**
  * Who is calling. Until single sign-on is wired (issue 5), officers identify with
@@ -23,4 +24,20 @@ export async function officerFor(db: Knex, req: Request, agencyId: number): Prom
     throw new HttpProblem(403, 'Forbidden', `${user.username} holds no role in the agency that handles this dossier.`);
   }
   return { userId: user.id, username: user.username, fullName: user.full_name, roles };
+}
+
+/** Citizen ID: CCCD (12 digits) or the older CMND (9 digits). */
+export const CITIZEN_ID = /^(\d{12}|\d{9})$/;
+export const CITIZEN_ID_MESSAGE = 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số';
+
+/** Reads the applicant's `idNumber` from a request body, as proof of ownership until VNeID sign-in. */
+export function citizenIdFrom(v: Validator, body: Record<string, unknown>): string | undefined {
+  return v.string(body, 'idNumber', 'idNumber', { required: true, pattern: CITIZEN_ID, patternMessage: CITIZEN_ID_MESSAGE });
+}
+
+/** Refuses anyone but the applicant of the dossier, in the citizen's language. */
+export function requireApplicant(dossier: { applicant_id_number: string }, idNumber: string | undefined): void {
+  if (dossier.applicant_id_number !== idNumber) {
+    throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
+  }
 }

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import { PaymentSignatureError, type PaymentProvider } from '../integrations/payment/provider';
 import { acknowledgeToWorkflow, applyPaymentEvent, recordCounterPayment, startOnlinePayment, type PaymentRow } from '../payments/payments';
-import { officerFor } from './identity';
+import { citizenIdFrom, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { bodyOf, Validator } from './validation';
 import { vnTime } from './format';
@@ -17,7 +17,6 @@ export interface PaymentRoutesDeps {
   validityMinutes: number;
 }
 
-const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 
 function view(p: PaymentRow) {
   return {
@@ -69,10 +68,10 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   router.post('/citizen/dossiers/:code/payments', async (req, res) => {
     const body = bodyOf(req.body);
     const v = new Validator();
-    const idNumber = v.string(body, 'idNumber', 'idNumber', { required: true, pattern: CCCD_OR_CMND, patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số' });
+    const idNumber = citizenIdFrom(v, body);
     v.throwIfInvalid();
     const d = await payableDossier(String(req.params.code));
-    if (d.applicant_id_number !== idNumber) throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
+    requireApplicant(d, idNumber);
     try {
       const started = await startOnlinePayment(db, deps.provider, { dossierId: d.id, publicBaseUrl: deps.publicBaseUrl, validityMinutes: deps.validityMinutes });
       res.status(201).json(started);

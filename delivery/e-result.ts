@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { HttpProblem } from '../api/problem';
+import { citizenIdFrom, requireApplicant } from '../api/identity';
 import { bodyOf, Validator } from '../api/validation';
 import { vnTime } from '../api/format';
 
-const CCCD_OR_CMND = /^(\d{12}|\d{9})$/;
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /**
@@ -19,7 +19,7 @@ export function eResultRoutes(db: Knex): Router {
   router.post('/citizen/dossiers/:code/result', async (req, res) => {
     const body = bodyOf(req.body);
     const v = new Validator();
-    const idNumber = v.string(body, 'idNumber', 'idNumber', { required: true, pattern: CCCD_OR_CMND, patternMessage: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số' });
+    const idNumber = citizenIdFrom(v, body);
     v.throwIfInvalid();
     const d = await db('dossiers as d')
       .join('procedures as p', 'p.id', 'd.procedure_id')
@@ -27,7 +27,7 @@ export function eResultRoutes(db: Knex): Router {
       .where('d.code', String(req.params.code))
       .first('d.id', 'd.code', 'd.applicant_full_name', 'd.applicant_id_number', 'd.fee_status', 'd.closing_reason', 'p.name as procedure_name', 'a.name as agency_name');
     if (!d) throw new HttpProblem(404, 'Not found', 'Không tìm thấy hồ sơ.');
-    if (d.applicant_id_number !== idNumber) throw new HttpProblem(403, 'Not the applicant', 'Số giấy tờ tùy thân không khớp với người nộp hồ sơ này.');
+    requireApplicant(d, idNumber);
     const result = await db('dossier_results as r').leftJoin('users as u', 'u.id', 'r.signer_id').where('r.dossier_id', d.id).first('r.number', 'r.kind', 'r.title', 'r.issued_at', 'u.full_name as signer');
     if (!result) throw new HttpProblem(409, 'No result yet', 'Hồ sơ chưa có kết quả giải quyết.');
     if (result.kind === 'result' && d.fee_status === 'unpaid') {
