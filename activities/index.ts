@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
+import { calendarData, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
+import { WorkingCalendar } from '../domain/calendar';
+import { deadlineSchedule, deriveDeadline, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
 import { loadAgencyCalendar } from './calendar-store';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from './read-model';
@@ -106,6 +109,59 @@ export function createActivities(deps: ActivityDeps) {
         if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
         throw err;
       }
+    },
+
+    /**
+     * The dossier's deadline from its clock ledger (sổ theo dõi thời hạn): the legal due
+     * date, the citizen-facing appointment and when to warn, mark overdue and escalate.
+     * Given no calendar, the agency's latest version is used and returned: the dossier is
+     * dated by it from then on. Given an empty ledger and `receivedAt`, the ledger starts
+     * with the procedure's time limit.
+     */
+    async scheduleDeadline(input: {
+      agencyEid: string;
+      procedureCode: string;
+      ledger: ClockEntry[];
+      receivedAt?: string;
+      calendar?: { code: string; version: number } | null;
+      escalationLevel: number;
+      policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+      asOf: string;
+    }): Promise<ScheduledDeadline> {
+      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit', 'clock_policy', 'warn_before_hours', 'escalate_every_hours');
+      if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
+      return withCalendarErrors(async () => {
+        const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
+        const start: ClockEntry | null =
+          input.ledger.length === 0 && input.receivedAt ? { kind: 'start', at: input.receivedAt, limit: procedure.time_limit as TimeLimit } : null;
+        const ledger = start ? [start] : input.ledger;
+        const asOf = new Date(input.asOf);
+        const derivation = deriveDeadline(calendar, ledger, asOf, dayNames);
+        const schedule = deadlineSchedule(
+          calendar,
+          derivation,
+          {
+            warnBeforeMs: input.policy?.warnBeforeMs ?? Number(procedure.warn_before_hours) * 3_600_000,
+            escalateEveryMs: input.policy?.escalateEveryMs ?? Number(procedure.escalate_every_hours) * 3_600_000,
+          },
+          input.escalationLevel,
+        );
+        return {
+          schedule,
+          start,
+          calendar: { code: calendar.code, version: calendar.version },
+          clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
+          explanation: derivation.explanation,
+        };
+      });
+    },
+
+    /** A date N working days (of office time) after `from`, on the dossier's calendar: the apology's new appointment. */
+    async addWorkingDays(input: { agencyEid: string; calendar: { code: string; version: number } | null; from: string; workingDays: number }): Promise<string> {
+      return withCalendarErrors(async () => {
+        const { calendar } = await calendarFor(db, input.agencyEid, input.calendar);
+        return toOffsetIso(calendar.addWorkingTime(new Date(input.from), input.workingDays * calendar.dailyWorkingMs));
+      });
     },
 
     /** The fee due for the dossier's procedure and channel (sum of its fee lines), and when it is due. */
@@ -243,6 +299,47 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type DossierActivities = ReturnType<typeof createActivities>;
+
+export interface ScheduledDeadline {
+  schedule: DeadlineSchedule;
+  /** The ledger's first entry when this call started it. */
+  start: ClockEntry | null;
+  calendar: { code: string; version: number };
+  clockPolicy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  explanation: string[];
+}
+
+// Calendar versions never change once written, so each is built once per process.
+const calendarCache = new Map<string, { calendar: WorkingCalendar; dayNames: Map<string, string> }>();
+
+/** A pinned calendar version, or the agency's latest. */
+export async function calendarFor(
+  db: Knex,
+  agencyEid: string,
+  pinned: { code: string; version: number } | null,
+): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
+  const code = pinned?.code ?? (await agencyCalendarCode(db, agencyEid));
+  const row = await findCalendarRow(db, code, pinned?.version ?? null);
+  if (!row) throw new UnknownCalendarError(`calendar ${code}${pinned ? ` v${pinned.version}` : ''} does not exist`);
+  const key = `${row.code}@${row.version}`;
+  let hit = calendarCache.get(key);
+  if (!hit) {
+    const data = await calendarData(db, row);
+    hit = { calendar: new WorkingCalendar(data), dayNames: new Map(data.days.map((d) => [d.day, d.name])) };
+    calendarCache.set(key, hit);
+  }
+  return hit;
+}
+
+async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
+    if (err instanceof UnknownCalendarError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownCalendar');
+    throw err;
+  }
+}
 
 export interface FeeDue {
   amountVnd: number;

@@ -15,7 +15,8 @@ export interface NotificationJob {
     | 'denied'
     | 'withdrawn'
     | 'cancelled'
-    | 'result_delivered';
+    | 'result_delivered'
+    | 'apology';
 }
 
 /** Records that the applicant must be told something; idempotent on the job key. */
@@ -86,6 +87,7 @@ const TEMPLATES: Record<NotificationJob['template'], (d: { code: string; appoint
   withdrawn: (d) => `Ho so ${d.code} da dung giai quyet theo yeu cau cua Ong/Ba.`,
   cancelled: (d) => `Ho so ${d.code} da dung xu ly. Ly do xem tai Cong dich vu cong.`,
   result_delivered: (d) => `Ho so ${d.code} da co ket qua va da duoc tra. Cam on Ong/Ba da su dung dich vu.`,
+  apology: (d) => `Xin loi Ong/Ba: ho so ${d.code} chua giai quyet kip thoi han. Ngay hen tra moi: ${d.appointment ?? '-'}. Ly do xem tai Cong dich vu cong.`,
 };
 
 function vnMinute(value: Date | string | null): string | null {

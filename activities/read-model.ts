@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
 import { toOffsetIso } from '../domain/calendar';
+import type { ClockEntry } from '../domain/clock-ledger';
+import { loadCalendar, loadAgencyCalendar } from './calendar-store';
 
 /** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
 export interface ProjectionFields {
@@ -21,6 +23,12 @@ export interface ProjectionFields {
   feeDueVnd?: number;
   feeTiming?: string;
   feeStatus?: 'none' | 'unpaid' | 'paid';
+  dueAt?: string;
+  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  clockPausedAt?: string | null;
+  apologyIssuedAt?: string;
+  escalationLevel?: number;
+  supplementRequests?: number;
 }
 
 export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result' | 'postal';
@@ -50,6 +58,38 @@ export interface DossierEventRecord {
   projection: ProjectionFields;
   /** Hand-offs: the open one is closed at `occurredAt` and/or a new one opens. */
   handoff?: { close?: boolean; open?: HandoffOpening };
+  /** Entries this event adds to the dossier's clock ledger. */
+  clock?: ClockEntry[];
+  /** A deadline alert for the assignee and the agency's supervisors (leaders too on escalation). */
+  alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string };
+}
+
+/** Steps whose due date comes from the procedure's step budget, capped by the dossier's due date. */
+const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment', 'review', 'decision', 'result']);
+
+/**
+ * The due date of a hand-off: what is left of the step's budget (working hours, less the
+ * time the same step already took in earlier hand-offs of this dossier), capped by the
+ * time the workflow gives (the dossier's appointment) and the legal due date.
+ */
+async function handoffDue(trx: Knex.Transaction, dossierId: number, step: HandoffStep, openedAt: string, cap: string | null): Promise<string | null> {
+  const d = await trx('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', dossierId)
+    .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
+  const caps = [cap, d?.due_at ? new Date(d.due_at).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
+  const capMs = caps.length ? Math.min(...caps) : null;
+  const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
+  if (!BUDGETED_STEPS.has(step) || typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
+  const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
+  const earlier: Array<{ received_at: Date; done_at: Date }> = await trx('dossier_handoffs')
+    .where({ dossier_id: dossierId, step })
+    .whereNotNull('done_at')
+    .select('received_at', 'done_at');
+  const spent = earlier.reduce((sum, h) => sum + calendar.workingTimeBetween(new Date(h.received_at), new Date(h.done_at)), 0);
+  const own = calendar.addWorkingTime(new Date(openedAt), Math.max(0, budgetHours * 3_600_000 - spent)).getTime();
+  return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
 }
 
 const COLUMNS: Record<keyof ProjectionFields, string> = {
@@ -71,6 +111,12 @@ const COLUMNS: Record<keyof ProjectionFields, string> = {
   feeDueVnd: 'fee_due_vnd',
   feeTiming: 'fee_timing',
   feeStatus: 'fee_status',
+  dueAt: 'due_at',
+  deadlineState: 'deadline_state',
+  clockPausedAt: 'clock_paused_at',
+  apologyIssuedAt: 'apology_issued_at',
+  escalationLevel: 'escalation_level',
+  supplementRequests: 'supplement_requests',
 };
 
 /**
@@ -124,8 +170,28 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
           .update({ done_at: doneAt, closed_seq: e.seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
       }
     }
+    if (e.clock?.length) {
+      await trx('dossier_clock_entries')
+        .insert(e.clock.map((c) => clockRow(e, c)))
+        .onConflict(['dossier_id', 'seq', 'kind'])
+        .ignore();
+    }
+    if (e.alert) {
+      await trx.raw(
+        `insert into officer_alerts (dossier_id, seq, user_id, kind, level, message)
+         select ?, ?, u.user_id, ?, ?, ? from (
+           select assignee_id as user_id from dossiers where id = ? and assignee_id is not null
+           union
+           select r.user_id from user_roles r join dossiers d on d.agency_id = r.agency_id
+            where d.id = ? and (r.role = 'supervisor' or (r.role = 'leader' and ? = 'escalation'))
+         ) u
+         on conflict (dossier_id, seq, user_id) do nothing`,
+        [e.dossierId, e.seq, e.alert.kind, e.alert.level, e.alert.message, e.dossierId, e.dossierId, e.alert.kind],
+      );
+    }
     if (e.handoff?.open) {
-      const h = e.handoff.open;
+      const h = { ...e.handoff.open };
+      h.dueAt = await handoffDue(trx, e.dossierId, h.step, e.occurredAt, h.dueAt);
       await trx('dossier_handoffs').insert({
         dossier_id: e.dossierId,
         opened_seq: e.seq,
@@ -139,5 +205,33 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
       });
     }
     return { inserted: true };
+  });
+}
+
+function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown> {
+  const { kind, at, ...rest } = c;
+  const { reason, basis, actorId, ...data } = rest as { reason?: string | null; basis?: string | null; actorId?: number | null } & Record<string, unknown>;
+  return {
+    dossier_id: e.dossierId,
+    seq: e.seq,
+    kind,
+    at,
+    reason: reason ?? null,
+    legal_basis: basis ?? null,
+    actor_id: actorId ?? null,
+    data: JSON.stringify(data),
+  };
+}
+
+/** Rebuilds a dossier's clock ledger from its rows (the inverse of what recordDossierEvent writes). */
+export function ledgerFromRows(
+  rows: Array<{ kind: ClockEntry['kind']; at: Date | string; reason: string | null; legal_basis: string | null; actor_id: number | null; data: Record<string, unknown> }>,
+): ClockEntry[] {
+  return rows.map((r) => {
+    const entry: Record<string, unknown> = { kind: r.kind, at: new Date(r.at).toISOString(), ...r.data };
+    if (r.reason !== null) entry.reason = r.reason;
+    if (r.legal_basis !== null) entry.basis = r.legal_basis;
+    if (r.actor_id !== null) entry.actorId = r.actor_id;
+    return entry as unknown as ClockEntry;
   });
 }

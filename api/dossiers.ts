@@ -23,6 +23,10 @@ import {
   scheduleVerificationUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
+  extendDeadlineUpdate,
+  pauseClockUpdate,
+  resumeClockUpdate,
+  reappointUpdate,
 } from '../workflows/messages';
 import { CITIZEN_ID, CITIZEN_ID_MESSAGE, citizenIdFrom, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
@@ -93,7 +97,17 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       submittedAt: vnTime(d.submitted_at),
       receivedAt: vnTime(d.received_at),
       appointmentAt: vnTime(d.appointment_at),
-      links: { status: `/api/v1/status/${encodeURIComponent(d.code)}` },
+      deadline: d.due_at
+        ? {
+            dueAt: vnTime(d.due_at),
+            state: d.deadline_state,
+            pausedSince: vnTime(d.clock_paused_at),
+            reappointed: d.apology_issued_at !== null,
+            escalationLevel: d.escalation_level,
+            calendar: d.calendar_code ? { code: d.calendar_code, version: d.calendar_version } : null,
+          }
+        : null,
+      links: { status: `/api/v1/status/${encodeURIComponent(d.code)}`, deadline: `/api/v1/dossiers/${encodeURIComponent(d.code)}/deadline` },
     };
   }
 
@@ -447,6 +461,40 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const receivedBy = v.string(body, 'receivedBy', 'receivedBy', { required: true, max: 200 });
     const note = v.string(body, 'note', 'note', { max: 2000 });
     return { run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: receivedBy!, note }], updateId }) };
+  });
+
+  /** Gia hạn: a leader grants more working time, with the reason and its legal basis. */
+  officerAction('/dossiers/:code/deadline/extension', (body, actor, v) => {
+    const workingDays = v.number(body, 'workingDays', 'workingDays', { min: 0.125, max: 60 });
+    const workingHours = v.number(body, 'workingHours', 'workingHours', { min: 0.25, max: 480 });
+    if ((workingDays === undefined) === (workingHours === undefined)) v.fail('workingDays', 'give exactly one of workingDays or workingHours');
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    const legalBasis = v.string(body, 'legalBasis', 'legalBasis', { required: true, max: 500 });
+    return {
+      run: (h, updateId) => h.executeUpdate(extendDeadlineUpdate, { args: [{ actor, workingDays, workingHours, reason: reason!, legalBasis: legalBasis! }], updateId }),
+    };
+  });
+
+  /** A clock-excluded step (e.g. the citizen paying land obligations): the limit stops counting. */
+  officerAction('/dossiers/:code/clock/pause', (body, actor, v) => {
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    const legalBasis = v.string(body, 'legalBasis', 'legalBasis', { required: true, max: 500 });
+    return { run: (h, updateId) => h.executeUpdate(pauseClockUpdate, { args: [{ actor, reason: reason!, legalBasis: legalBasis! }], updateId }) };
+  });
+
+  officerAction('/dossiers/:code/clock/resume', (body, actor, v) => {
+    const note = v.string(body, 'note', 'note', { max: 2000 });
+    return { run: (h, updateId) => h.executeUpdate(resumeClockUpdate, { args: [{ actor, note }], updateId }) };
+  });
+
+  /** Thư xin lỗi, hẹn lại ngày trả (Form 04): once, by the agency head, one working day before the due date at the latest. */
+  officerAction('/dossiers/:code/deadline/reappointment', (body, actor, v) => {
+    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    const rawAt = v.string(body, 'appointmentAt', 'appointmentAt', { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, patternMessage: 'ISO 8601 date-time with offset, e.g. 2026-12-15T17:00:00+07:00' });
+    const workingDaysAfterDue = v.number(body, 'workingDaysAfterDue', 'workingDaysAfterDue', { min: 1, max: 60, integer: true });
+    if ((rawAt === undefined) === (workingDaysAfterDue === undefined)) v.fail('appointmentAt', 'give exactly one of appointmentAt or workingDaysAfterDue');
+    const appointmentAt = rawAt && !Number.isNaN(Date.parse(rawAt)) ? new Date(Date.parse(rawAt)).toISOString() : undefined;
+    return { run: (h, updateId) => h.executeUpdate(reappointUpdate, { args: [{ actor, reason: reason!, appointmentAt, workingDaysAfterDue }], updateId }) };
   });
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */

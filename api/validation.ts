@@ -30,6 +30,28 @@ export class Validator {
     return v;
   }
 
+  number(
+    obj: Record<string, unknown>,
+    field: string,
+    path: string,
+    opts: { required?: boolean; min?: number; max?: number; integer?: boolean } = {},
+  ): number | undefined {
+    const value = obj[field];
+    if (value === undefined || value === null) {
+      if (opts.required) this.fail(path, 'bắt buộc nhập');
+      return undefined;
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || (opts.integer && !Number.isInteger(value))) {
+      this.fail(path, opts.integer ? 'phải là số nguyên' : 'phải là số');
+      return undefined;
+    }
+    if ((opts.min !== undefined && value < opts.min) || (opts.max !== undefined && value > opts.max)) {
+      this.fail(path, `phải từ ${opts.min ?? '-∞'} đến ${opts.max ?? '∞'}`);
+      return undefined;
+    }
+    return value;
+  }
+
   oneOf<T extends string>(obj: Record<string, unknown>, field: string, path: string, allowed: readonly T[], required = true): T | undefined {
     const value = obj[field];
     if (value === undefined || value === null) {

@@ -181,6 +181,42 @@ export class WorkingCalendar {
     throw new CalendarCoverageError('working time runs past 4000 days');
   }
 
+  /** The instant `durationMs` of working time before `to` (e.g. a warning one working day before a due date). */
+  subtractWorkingTime(to: Date, durationMs: number): Date {
+    if (durationMs < 0) throw new RangeError('negative working time');
+    let { dayIndex, msOfDay } = this.split(to);
+    let remaining = durationMs;
+    for (let guard = 0; guard < 4000; guard++) {
+      const periods = this.periodsOnIndex(dayIndex);
+      for (let i = periods.length - 1; i >= 0; i--) {
+        const [s, e] = periods[i]!;
+        if (msOfDay <= s) continue;
+        const end = Math.min(e, msOfDay);
+        const available = end - s;
+        if (remaining <= available) return this.instant(dayIndex, end - remaining);
+        remaining -= available;
+        msOfDay = s;
+      }
+      dayIndex -= 1;
+      msOfDay = DAY_MS;
+    }
+    throw new CalendarCoverageError('working time runs back past 4000 days');
+  }
+
+  /** Local dates in [from, to] that are not working days (weekends, holidays, closures). */
+  daysOffBetween(from: Date, to: Date): string[] {
+    const out: string[] = [];
+    for (let d = this.split(from).dayIndex; d <= this.split(to).dayIndex; d++) {
+      if (!this.periodsOnIndex(d).length) out.push(dayIndexToDate(d));
+    }
+    return out;
+  }
+
+  /** Whether a local date is a day off because the calendar says so (not merely a weekend). */
+  isDeclaredDayOff(localDate: string): boolean {
+    return this.daysOff.has(localDate);
+  }
+
   /** Working time elapsed between two instants (0 when `to` is before `from`). */
   workingTimeBetween(from: Date, to: Date): number {
     if (to <= from) return 0;

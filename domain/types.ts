@@ -25,6 +25,8 @@ export interface DossierWorkflowInput {
   submittedAt: string;
   /** Continue as new past this many history events (tests set it low); Temporal's own suggestion applies too. */
   maxHistoryEvents?: number;
+  /** Overrides the procedure's warning and escalation intervals, in working milliseconds (tests use seconds). */
+  deadlinePolicy?: { warnBeforeMs?: number; escalateEveryMs?: number };
 }
 
 export interface DossierView {
@@ -40,6 +42,8 @@ export interface DossierView {
   assignee: { userId: number; fullName: string } | null;
   resultNumber: string | null;
   fee: { amountVnd: number; timing: string; paid: boolean; receiptCode: string | null };
+  /** Legal deadline derived from the clock ledger; absent on dossiers begun before it existed. */
+  deadline?: DeadlineView | null;
   lastSeq: number;
 }
 
@@ -168,6 +172,62 @@ export interface HandOverResultCommand {
   /** Who physically received the result at the counter, or the postal tracking number. */
   receivedBy: string;
   note?: string;
+}
+
+/** Gia hạn: more working time on a legal basis (e.g. verification needed), granted by a leader before the due date. */
+export interface ExtendDeadlineCommand {
+  actor: Actor;
+  workingDays?: number;
+  workingHours?: number;
+  reason: string;
+  legalBasis: string;
+}
+
+/** A clock-excluded step (e.g. the citizen paying land obligations, another agency's reply): the clock stops. */
+export interface PauseClockCommand {
+  actor: Actor;
+  reason: string;
+  legalBasis: string;
+}
+
+export interface ResumeClockCommand {
+  actor: Actor;
+  note?: string;
+}
+
+/**
+ * Thư xin lỗi và hẹn lại ngày trả kết quả (Form 04): once per dossier, by the agency head,
+ * no later than one working day before the due date. Either a date or working days after the due date.
+ */
+export interface ReappointCommand {
+  actor: Actor;
+  reason: string;
+  appointmentAt?: string;
+  workingDaysAfterDue?: number;
+}
+
+/** Date the dossier by a newer calendar version: an explicit, logged recomputation. */
+export interface RebaseCalendarCommand {
+  actor: Actor;
+  calendarCode: string;
+  calendarVersion: number;
+  reason: string;
+  /** The calendar_recomputations row this belongs to. */
+  recomputationId: number;
+}
+
+/** The deadline as the workflow tracks it (null before the dossier is received or for older runs). */
+export interface DeadlineView {
+  dueAt: string;
+  appointmentAt: string;
+  paused: boolean;
+  state: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  warnAt: string | null;
+  nextEscalationAt: string | null;
+  apologyBy: string | null;
+  escalationLevel: number;
+  reappointed: boolean;
+  calendar: { code: string; version: number };
 }
 
 /** Error types carried by ApplicationFailure from update validators, mapped to HTTP statuses by the API. */

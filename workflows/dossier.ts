@@ -9,12 +9,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { DossierActivities, HandoffOpening, ProjectionFields } from '../activities';
+import type { DossierActivities, HandoffOpening, ProjectionFields, ScheduledDeadline } from '../activities';
+import type { ClockEntry, DeadlineSchedule } from '../domain/clock-ledger';
 import type { NotificationJob } from '../activities/notifications';
 import { AWAITING_SUPPLEMENT, canTransition, isTerminal, STOPPABLE, type DossierStatus } from '../domain/status';
 import {
   FAILURE_TYPES,
   type Actor,
+  type DeadlineView,
   type DossierView,
   type DossierWorkflowInput,
   type OfficerRole,
@@ -39,6 +41,11 @@ import {
   scheduleVerificationUpdate,
   submitSupplementUpdate,
   withdrawUpdate,
+  extendDeadlineUpdate,
+  pauseClockUpdate,
+  resumeClockUpdate,
+  reappointUpdate,
+  rebaseCalendarUpdate,
 } from './messages';
 
 // Read-model writes must eventually succeed: a worker crash or a database blip only delays them.
@@ -76,7 +83,31 @@ export type CarriedDossierState = {
   shipment: { trackingNumber: string; status: string } | null;
   clockPausedAt: string | null;
   submissionRecorded: boolean;
+  /** Absent for runs begun before the clock ledger (patch deadline-ledger-v1). */
+  deadline?: DeadlineState | null;
 };
+
+/** The clock ledger and the timers derived from it (DOMAIN.md §3.4, §3.5). */
+export type DeadlineState = {
+  ledger: ClockEntry[];
+  calendar: { code: string; version: number } | null;
+  clockPolicy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  schedule: DeadlineSchedule | null;
+  escalationLevel: number;
+  /** The appointment a warning was already sent for; the due date already marked overdue. */
+  warnedFor: string | null;
+  overdueFor: string | null;
+  reappointed: boolean;
+  /** The decision was made or the dossier stopped: no more timers. */
+  stopped: boolean;
+  /** Bumped on every change so that waiting timers re-arm. */
+  version: number;
+};
+
+/** Statuses at which the legal clock stops: the end of processing for the on-time indicator. */
+const CLOCK_STOPS: readonly DossierStatus[] = ['APPROVED', 'DENIED', 'WITHDRAWN', 'CANCELLED', 'CLOSED_UNSUPPLEMENTED'];
+/** Statuses in which a leader may extend or re-appoint and a specialist may stop the clock. */
+const PROCESSING: readonly DossierStatus[] = ['RECEIVED', 'IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'];
 
 type Party = { actor: Actor; role: OfficerRole } | { officerId: number; role: OfficerRole } | { applicant: true } | null;
 
@@ -106,9 +137,25 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     clockPausedAt: null as string | null,
     /** The submission is in the event log; later events must not be projected before it. */
     submissionRecorded: false,
+    deadline: null as DeadlineState | null,
   };
   // A continued run picks up exactly where the previous one stopped (nothing was in flight).
-  const state: typeof fresh = carried ? { ...carried, busy: false } : fresh;
+  const state: typeof fresh = carried ? { ...carried, busy: false, deadline: carried.deadline ?? null } : fresh;
+  // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
+  if (patched('deadline-ledger-v1') && !carried) {
+    state.deadline = {
+      ledger: [],
+      calendar: null,
+      clockPolicy: 'PAUSE',
+      schedule: null,
+      escalationLevel: 0,
+      warnedFor: null,
+      overdueFor: null,
+      reappointed: false,
+      stopped: false,
+      version: 0,
+    };
+  }
 
   /** Long dossiers start a fresh history before Temporal's limits, at a quiet moment. */
   const historyTooLong = () => {
@@ -125,8 +172,74 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     assignee: state.assignee,
     resultNumber: state.resultNumber,
     fee: { amountVnd: state.fee.amountVnd, timing: state.fee.timing, paid: state.fee.paid, receiptCode: state.fee.receiptCode },
+    deadline: deadlineView(),
     lastSeq: state.seq,
   });
+
+  function deadlineView(): DeadlineView | null {
+    const d = state.deadline;
+    if (!d?.schedule || !d.calendar) return null;
+    return {
+      dueAt: d.schedule.dueAt,
+      appointmentAt: d.schedule.appointmentAt,
+      paused: d.schedule.paused,
+      state: deadlineStateNow(),
+      warnAt: d.schedule.warnAt,
+      nextEscalationAt: d.schedule.nextEscalationAt,
+      apologyBy: d.schedule.apologyBy,
+      escalationLevel: d.escalationLevel,
+      reappointed: d.reappointed,
+      calendar: d.calendar,
+    };
+  }
+
+  /** Where the dossier stands against its deadline right now. */
+  function deadlineStateNow(): DeadlineView['state'] {
+    const d = state.deadline!;
+    if (d.stopped) return 'stopped';
+    const sch = d.schedule;
+    if (!sch) return 'running';
+    if (sch.paused) return 'paused';
+    const t = Date.now();
+    if (t >= Date.parse(sch.dueAt)) return 'overdue';
+    if (sch.warnAt && t >= Date.parse(sch.warnAt)) return 'at_risk';
+    return 'running';
+  }
+
+  /** Re-derives the deadline from the ledger; timers waiting on the old one re-arm. */
+  async function refreshDeadline(): Promise<ScheduledDeadline> {
+    const d = state.deadline!;
+    const r = await lookup.scheduleDeadline({
+      agencyEid: input.agencyEid,
+      procedureCode: input.procedureCode,
+      ledger: d.ledger,
+      calendar: d.calendar,
+      escalationLevel: d.escalationLevel,
+      policy: input.deadlinePolicy,
+      asOf: now(),
+    });
+    d.schedule = r.schedule;
+    d.version += 1;
+    if (!r.schedule.paused) state.appointmentAt = r.schedule.appointmentAt;
+    return r;
+  }
+
+  /** The read-model fields of the deadline; while paused the printed dates stay as they were. */
+  function deadlineProjection(): ProjectionFields {
+    const d = state.deadline!;
+    const sch = d.schedule!;
+    if (sch.paused) {
+      const pause = [...d.ledger].reverse().find((e) => e.kind === 'pause');
+      return { deadlineState: 'paused', clockPausedAt: pause?.at ?? null };
+    }
+    return { dueAt: sch.dueAt, appointmentAt: sch.appointmentAt, deadlineState: deadlineStateNow(), clockPausedAt: null, escalationLevel: d.escalationLevel };
+  }
+
+  const clockPaused = () => state.deadline?.schedule?.paused === true;
+  const pausedFor = () => {
+    const last = [...(state.deadline?.ledger ?? [])].reverse().find((e) => e.kind === 'pause' || e.kind === 'resume');
+    return last?.kind === 'pause' ? last.cause : null;
+  };
 
   const now = () => new Date().toISOString();
 
@@ -137,10 +250,18 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     projection: ProjectionFields = {},
     data: Record<string, unknown> = {},
     handoff?: { close?: boolean; open?: HandoffOpening },
+    extra: { clock?: ClockEntry[]; alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string } } = {},
   ): Promise<void> {
     const from = state.status;
     if (!canTransition(from, to)) {
       throw ApplicationFailure.nonRetryable(`transition ${from} → ${to} is not allowed`, FAILURE_TYPES.invalidState);
+    }
+    const d = state.deadline;
+    if (d && d.schedule && !d.stopped && CLOCK_STOPS.includes(to)) {
+      // Kết thúc xử lý: the decision or the stop ends the legal clock and its timers.
+      d.stopped = true;
+      d.version += 1;
+      projection = { ...projection, deadlineState: 'stopped' };
     }
     state.status = to;
     state.seq += 1;
@@ -158,6 +279,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
       data,
       projection: { ...projection, status: to },
       handoff,
+      ...(extra.clock ? { clock: extra.clock } : {}),
+      ...(extra.alert ? { alert: extra.alert } : {}),
     });
   }
 
@@ -226,11 +349,35 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
       exclusively(async () => {
         // Tiếp nhận: the clock starts at the moment a complete, valid dossier is received.
         const receivedAt = now();
-        const appointment = await lookup.computeAppointment({
-          agencyEid: input.agencyEid,
-          procedureCode: input.procedureCode,
-          receivedAt,
-        });
+        let appointment: { appointmentAt: string; calendarCode: string; calendarVersion: number; explanation: string };
+        let clock: ClockEntry[] | undefined;
+        const d = state.deadline;
+        if (d) {
+          // The clock ledger starts here; every later date is derived from it.
+          const r = await lookup.scheduleDeadline({
+            agencyEid: input.agencyEid,
+            procedureCode: input.procedureCode,
+            ledger: [],
+            receivedAt,
+            calendar: null,
+            escalationLevel: 0,
+            policy: input.deadlinePolicy,
+            asOf: receivedAt,
+          });
+          clock = [{ ...r.start!, actorId: cmd.actor.userId } as ClockEntry];
+          d.ledger = clock;
+          d.calendar = r.calendar;
+          d.clockPolicy = r.clockPolicy;
+          d.schedule = r.schedule;
+          d.version += 1;
+          appointment = { appointmentAt: r.schedule.appointmentAt, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: r.explanation.join(' ') };
+        } else {
+          appointment = await lookup.computeAppointment({
+            agencyEid: input.agencyEid,
+            procedureCode: input.procedureCode,
+            receivedAt,
+          });
+        }
         state.receivedAt = receivedAt;
         state.appointmentAt = appointment.appointmentAt;
         await transition(
@@ -243,9 +390,11 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
             calendarCode: appointment.calendarCode,
             calendarVersion: appointment.calendarVersion,
             receivedBy: cmd.actor.userId,
+            ...(d ? { dueAt: appointment.appointmentAt, deadlineState: deadlineStateNow() } : {}),
           },
           { note: cmd.note ?? null, explanation: appointment.explanation },
           { close: true },
+          { clock },
         );
         await notify('intake_accepted');
         let assignee: { userId: number; fullName: string };
@@ -416,6 +565,26 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
           return view();
         }
         const resumedAt = now();
+        const pausedAt = state.clockPausedAt;
+        const d = state.deadline;
+        if (d) {
+          // PAUSE: the citizen's time does not count; RESTART: the limit counts again in full.
+          const entries: ClockEntry[] =
+            d.clockPolicy === 'CONTINUE' ? [] : [{ kind: 'resume', at: resumedAt, restart: d.clockPolicy === 'RESTART', reason: 'Công dân đã bổ sung hồ sơ', actorId: null }];
+          d.ledger.push(...entries);
+          const r = await refreshDeadline();
+          state.clockPausedAt = null;
+          await transition(
+            'IN_REVIEW',
+            'supplement_submitted',
+            applicant,
+            { pendingAction: null, ...deadlineProjection() },
+            { ...data, clock: { policy: d.clockPolicy, pausedAt, resumedAt, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') } },
+            { close: true, open: reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
+            { clock: entries },
+          );
+          return view();
+        }
         const clock = await lookup.resumeClock({
           agencyEid: input.agencyEid,
           procedureCode: input.procedureCode,
@@ -424,7 +593,6 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
           resumedAt,
         });
         state.appointmentAt = clock.appointmentAt;
-        const pausedAt = state.clockPausedAt;
         state.clockPausedAt = null;
         await transition(
           'IN_REVIEW',
@@ -466,16 +634,29 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
         state.processingSupplements += 1;
         state.clockPausedAt = requestedAt;
         state.pending = { kind: 'supplement', items: cmd.items, deadline };
+        const d = state.deadline;
+        let clock: ClockEntry[] | undefined;
+        let deadlineFields: ProjectionFields = {};
+        if (d) {
+          if (d.clockPolicy !== 'CONTINUE') {
+            clock = [{ kind: 'pause', at: requestedAt, cause: 'citizen_supplement', reason: 'Chờ công dân bổ sung, hoàn thiện hồ sơ', basis: 'Nghị định 118/2025/NĐ-CP', actorId: cmd.actor.userId }];
+            d.ledger.push(...clock);
+            await refreshDeadline();
+            deadlineFields = deadlineProjection();
+          }
+          deadlineFields = { ...deadlineFields, supplementRequests: state.processingSupplements };
+        }
         await transition(
           'SUPPLEMENT_REQUESTED',
           'supplement_requested',
           { actor: cmd.actor, role: 'specialist' },
-          { pendingAction: { ...state.pending, reason: cmd.reason } },
+          { pendingAction: { ...state.pending, reason: cmd.reason }, ...deadlineFields },
           { items: cmd.items, reason: cmd.reason, deadline, clockPausedAt: requestedAt },
           {
             close: true,
             open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
           },
+          { clock },
         );
         await notify('supplement_requested');
         return view();
@@ -489,6 +670,7 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
         requireDeadline(cmd);
         // ND 118 art. 11 and the national on-time rule: one supplement request per dossier.
         if (state.processingSupplements >= 1) refuse(`a supplement was already requested while processing dossier ${input.code}`);
+        if (clockPaused()) refuse(`the clock of dossier ${input.code} is stopped for a clock-excluded step; resume it before asking the citizen for a supplement`);
       },
     },
   );
@@ -837,6 +1019,264 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
       },
     },
   );
+
+  /** Deadline actions need the ledger: dossiers begun before it, or not yet received, have none. */
+  function requireLedger(action: string): DeadlineState {
+    const d = state.deadline;
+    if (!d) refuse(`cannot ${action}: dossier ${input.code} began before the clock ledger existed; its dates are as printed`);
+    if (!d.schedule) refuse(`cannot ${action}: dossier ${input.code} has not been received yet, so no time limit runs`);
+    if (d.stopped) refuse(`cannot ${action}: the time limit of dossier ${input.code} stopped at the decision`);
+    return d;
+  }
+
+  setHandler(
+    extendDeadlineUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // Gia hạn: more working time on a legal basis; the due date moves, never edited by hand.
+        const d = state.deadline!;
+        const entry: ClockEntry = {
+          kind: 'extension',
+          at: now(),
+          ...(cmd.workingDays !== undefined ? { workingDays: cmd.workingDays } : {}),
+          ...(cmd.workingHours !== undefined ? { workingHours: cmd.workingHours } : {}),
+          reason: cmd.reason,
+          basis: cmd.legalBasis,
+          actorId: cmd.actor.userId,
+        };
+        d.ledger.push(entry);
+        const r = await refreshDeadline();
+        await transition(state.status, 'deadline_extended', { actor: cmd.actor, role: 'leader' }, deadlineProjection(), {
+          workingDays: cmd.workingDays ?? null,
+          workingHours: cmd.workingHours ?? null,
+          reason: cmd.reason,
+          legalBasis: cmd.legalBasis,
+          dueAt: r.schedule.dueAt,
+        }, undefined, { clock: [entry] });
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(PROCESSING, 'extend the time limit');
+        requireRole(cmd.actor, 'leader', 'extend the time limit');
+        const d = requireLedger('extend the time limit');
+        const amounts = [cmd.workingDays, cmd.workingHours].filter((v) => v !== undefined);
+        if (amounts.length !== 1) refuse('give either workingDays or workingHours', FAILURE_TYPES.invalidInput);
+        const v = amounts[0];
+        if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (cmd.workingDays !== undefined && v > 60) || (cmd.workingHours !== undefined && v > 480)) {
+          refuse('the extension must be more than 0 and at most 60 working days (480 working hours)', FAILURE_TYPES.invalidInput);
+        }
+        requireText(cmd.reason, 'reason');
+        requireText(cmd.legalBasis, 'legalBasis (căn cứ pháp lý)');
+        if (d.schedule!.paused) refuse(`the clock of dossier ${input.code} is stopped; extend it once it runs again`);
+        if (Date.now() >= Date.parse(d.schedule!.dueAt)) {
+          refuse(`dossier ${input.code} is already past its due date (${d.schedule!.dueAt}); an extension must be granted before it, now only an apology with a new appointment is possible`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    pauseClockUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const d = state.deadline!;
+        const entry: ClockEntry = { kind: 'pause', at: now(), cause: 'clock_excluded', reason: cmd.reason, basis: cmd.legalBasis, actorId: cmd.actor.userId };
+        d.ledger.push(entry);
+        await refreshDeadline();
+        const role = cmd.actor.roles.includes('specialist') ? 'specialist' : 'leader';
+        await transition(state.status, 'clock_paused', { actor: cmd.actor, role }, deadlineProjection(), { reason: cmd.reason, legalBasis: cmd.legalBasis }, undefined, { clock: [entry] });
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(['IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'], 'stop the clock');
+        if (!cmd.actor.roles.includes('leader')) requireAssignee(cmd.actor, 'stop the clock');
+        const d = requireLedger('stop the clock');
+        requireText(cmd.reason, 'reason');
+        requireText(cmd.legalBasis, 'legalBasis (căn cứ pháp lý)');
+        if (d.schedule!.paused) refuse(`the clock of dossier ${input.code} is already stopped`);
+      },
+    },
+  );
+
+  setHandler(
+    resumeClockUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        const d = state.deadline!;
+        const entry: ClockEntry = { kind: 'resume', at: now(), reason: cmd.note ?? null, actorId: cmd.actor.userId };
+        d.ledger.push(entry);
+        const r = await refreshDeadline();
+        const role = cmd.actor.roles.includes('specialist') ? 'specialist' : 'leader';
+        await transition(state.status, 'clock_resumed', { actor: cmd.actor, role }, deadlineProjection(), { note: cmd.note ?? null, dueAt: r.schedule.dueAt }, undefined, { clock: [entry] });
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle(['IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'], 'restart the clock');
+        if (!cmd.actor.roles.includes('leader')) requireAssignee(cmd.actor, 'restart the clock');
+        requireLedger('restart the clock');
+        if (pausedFor() !== 'clock_excluded') refuse(`the clock of dossier ${input.code} is not stopped for a clock-excluded step`);
+      },
+    },
+  );
+
+  setHandler(
+    reappointUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // Thư xin lỗi và hẹn lại ngày trả kết quả (Form 04): the citizen's new date; statistics keep the old one.
+        const d = state.deadline!;
+        const appointmentAt =
+          cmd.appointmentAt ??
+          (await lookup.addWorkingDays({ agencyEid: input.agencyEid, calendar: d.calendar, from: d.schedule!.dueAt, workingDays: cmd.workingDaysAfterDue! }));
+        const entry: ClockEntry = { kind: 'reappointment', at: now(), appointmentAt, reason: cmd.reason, actorId: cmd.actor.userId };
+        d.ledger.push(entry);
+        d.reappointed = true;
+        const r = await refreshDeadline();
+        await transition(
+          state.status,
+          'reappointed',
+          { actor: cmd.actor, role: 'leader' },
+          { ...deadlineProjection(), apologyIssuedAt: entry.at },
+          { reason: cmd.reason, previousAppointmentAt: d.schedule!.dueAt, appointmentAt: r.schedule.appointmentAt },
+          undefined,
+          { clock: [entry] },
+        );
+        await notify('apology');
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle([...PROCESSING, 'SUPPLEMENT_REQUESTED'], 'issue an apology with a new appointment');
+        requireRole(cmd.actor, 'leader', 'issue an apology with a new appointment');
+        const d = requireLedger('issue an apology with a new appointment');
+        if (d.reappointed) refuse(`dossier ${input.code} was already re-appointed once; a second re-appointment is not allowed`);
+        requireText(cmd.reason, 'reason');
+        if ((cmd.appointmentAt === undefined) === (cmd.workingDaysAfterDue === undefined)) {
+          refuse('give either appointmentAt or workingDaysAfterDue', FAILURE_TYPES.invalidInput);
+        }
+        if (cmd.workingDaysAfterDue !== undefined && !(Number.isInteger(cmd.workingDaysAfterDue) && cmd.workingDaysAfterDue >= 1 && cmd.workingDaysAfterDue <= 60)) {
+          refuse('workingDaysAfterDue must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+        }
+        if (cmd.appointmentAt !== undefined) {
+          const at = Date.parse(cmd.appointmentAt);
+          if (Number.isNaN(at) || !/(Z|[+-]\d{2}:\d{2})$/.test(cmd.appointmentAt)) refuse('appointmentAt must be an ISO 8601 date-time with its offset', FAILURE_TYPES.invalidInput);
+          if (at <= Date.parse(d.schedule!.dueAt) || at > Date.parse(d.schedule!.dueAt) + 120 * 86_400_000) {
+            refuse(`the new appointment must be after the due date ${d.schedule!.dueAt} and within 120 days of it`, FAILURE_TYPES.invalidInput);
+          }
+        }
+        if (d.schedule!.apologyBy && Date.now() > Date.parse(d.schedule!.apologyBy)) {
+          refuse(`the apology had to be issued no later than one working day before the due date, by ${d.schedule!.apologyBy}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    rebaseCalendarUpdate,
+    (cmd) =>
+      exclusively(async () => {
+        // An explicit, logged decision (calendar_recomputations) to date the dossier by a newer calendar.
+        const d = state.deadline!;
+        const before = d.schedule!.dueAt;
+        const entry: ClockEntry = { kind: 'rebase', at: now(), calendarCode: cmd.calendarCode, calendarVersion: cmd.calendarVersion, reason: cmd.reason, actorId: cmd.actor.userId };
+        d.ledger.push(entry);
+        d.calendar = { code: cmd.calendarCode, version: cmd.calendarVersion };
+        const r = await refreshDeadline();
+        await transition(
+          state.status,
+          'calendar_rebased',
+          { actor: cmd.actor, role: 'admin' },
+          { ...deadlineProjection(), calendarCode: cmd.calendarCode, calendarVersion: cmd.calendarVersion },
+          { reason: cmd.reason, recomputationId: cmd.recomputationId, previousDueAt: before, dueAt: r.schedule.dueAt },
+          undefined,
+          { clock: [entry] },
+        );
+        return view();
+      }),
+    {
+      validator: (cmd) => {
+        requireIdle([...PROCESSING, 'SUPPLEMENT_REQUESTED'], 'recompute the dates');
+        requireRole(cmd.actor, 'admin', 'recompute the dates');
+        const d = requireLedger('recompute the dates');
+        requireText(cmd.reason, 'reason');
+        if (cmd.calendarCode !== d.calendar!.code || !Number.isInteger(cmd.calendarVersion) || cmd.calendarVersion <= d.calendar!.version) {
+          refuse(`dossier ${input.code} is dated by ${d.calendar!.code} v${d.calendar!.version}; only a newer version of that calendar can replace it`);
+        }
+      },
+    },
+  );
+
+  /**
+   * Warns before the appointment, marks the dossier overdue at the due date and escalates
+   * again after every interval, each written to the history and sent to the assignee and
+   * the agency's supervisors. Timers re-arm whenever the ledger changes.
+   */
+  async function watchDeadline(d: DeadlineState): Promise<void> {
+    for (;;) {
+      await condition(() => d.stopped || (d.schedule !== null && state.submissionRecorded));
+      if (d.stopped) return;
+      const version = d.version;
+      const next = nextDeadlineAction(d);
+      if (!next) {
+        await condition(() => d.stopped || d.version !== version);
+        continue;
+      }
+      const wait = Date.parse(next.at) - Date.now();
+      if (wait > 0) {
+        await condition(() => d.stopped || d.version !== version, wait);
+        continue;
+      }
+      await condition(() => !state.busy);
+      if (d.stopped || d.version !== version) continue;
+      state.busy = true;
+      try {
+        await fireDeadlineAction(d, next.kind);
+      } finally {
+        state.busy = false;
+      }
+    }
+  }
+
+  function nextDeadlineAction(d: DeadlineState): { kind: 'warn' | 'overdue' | 'escalate'; at: string } | null {
+    const sch = d.schedule;
+    if (!sch || sch.paused) return null;
+    const candidates: Array<{ kind: 'warn' | 'overdue' | 'escalate'; at: string }> = [];
+    if (sch.warnAt && d.warnedFor !== sch.appointmentAt && Date.now() < Date.parse(sch.appointmentAt)) candidates.push({ kind: 'warn', at: sch.warnAt });
+    if (sch.overdueAt && d.overdueFor !== sch.dueAt) candidates.push({ kind: 'overdue', at: sch.overdueAt });
+    if (sch.nextEscalationAt) candidates.push({ kind: 'escalate', at: sch.nextEscalationAt });
+    candidates.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+    return candidates[0] ?? null;
+  }
+
+  async function fireDeadlineAction(d: DeadlineState, kind: 'warn' | 'overdue' | 'escalate'): Promise<void> {
+    const sch = d.schedule!;
+    const due = { dueAt: sch.dueAt, appointmentAt: sch.appointmentAt };
+    if (kind === 'warn') {
+      d.warnedFor = sch.appointmentAt;
+      d.version += 1;
+      await transition(state.status, 'deadline_at_risk', null, { deadlineState: deadlineStateNow() }, due, undefined, {
+        alert: { kind: 'at_risk', level: 0, message: `Hồ sơ ${input.code} sắp đến hạn trả kết quả (${sch.appointmentAt}).` },
+      });
+    } else if (kind === 'overdue') {
+      d.overdueFor = sch.dueAt;
+      d.version += 1;
+      await transition(state.status, 'deadline_overdue', null, { deadlineState: 'overdue' }, { ...due, reappointed: d.reappointed }, undefined, {
+        alert: { kind: 'overdue', level: 0, message: `Hồ sơ ${input.code} đã quá hạn giải quyết (${sch.dueAt}).` },
+      });
+    } else {
+      d.escalationLevel += 1;
+      await refreshDeadline();
+      await transition(state.status, 'deadline_escalated', null, { deadlineState: 'overdue', escalationLevel: d.escalationLevel }, { ...due, level: d.escalationLevel }, undefined, {
+        alert: { kind: 'escalation', level: d.escalationLevel, message: `Hồ sơ ${input.code} quá hạn, nhắc lần ${d.escalationLevel} (hẹn trả ${sch.appointmentAt}).` },
+      });
+    }
+  }
+
+  // Started before any await so that it is part of every run; it ends when the clock stops.
+  if (state.deadline) void watchDeadline(state.deadline);
 
   // The fee is fixed by the procedure and channel at submission (patched: older dossiers have none).
   if (!carried && patched('fees-v1')) {

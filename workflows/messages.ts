@@ -18,6 +18,11 @@ import type {
   RefuseIntakeCommand,
   SubmitSupplementCommand,
   WithdrawCommand,
+  ExtendDeadlineCommand,
+  PauseClockCommand,
+  ResumeClockCommand,
+  ReappointCommand,
+  RebaseCalendarCommand,
 } from '../domain/types';
 
 /** Messages of the dossier workflow, shared by the workflow and the API. */
@@ -38,6 +43,11 @@ export const decideUpdate = defineUpdate<DossierView, [DecideCommand]>('decide')
 export const handOverResultUpdate = defineUpdate<DossierView, [HandOverResultCommand]>('handOverResult');
 export const withdrawUpdate = defineUpdate<DossierView, [WithdrawCommand]>('withdraw');
 export const cancelUpdate = defineUpdate<DossierView, [CancelCommand]>('cancel');
+export const extendDeadlineUpdate = defineUpdate<DossierView, [ExtendDeadlineCommand]>('extendDeadline');
+export const pauseClockUpdate = defineUpdate<DossierView, [PauseClockCommand]>('pauseClock');
+export const resumeClockUpdate = defineUpdate<DossierView, [ResumeClockCommand]>('resumeClock');
+export const reappointUpdate = defineUpdate<DossierView, [ReappointCommand]>('reappoint');
+export const rebaseCalendarUpdate = defineUpdate<DossierView, [RebaseCalendarCommand]>('rebaseCalendar');
 export const dossierViewQuery = defineQuery<DossierView>('dossierView');
 
 export const DossierStatusKey = defineSearchAttributeKey('DossierStatus', SearchAttributeType.KEYWORD);

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import * as platform from './20261124000001_platform';
+import * as deadlines from './20261125000001_deadlines';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -7,4 +8,5 @@ import * as platform from './20261124000001_platform';
  */
 export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration }> = [
   { name: '20261124000001_platform', migration: platform },
+  { name: '20261125000001_deadlines', migration: deadlines },
 ];

@@ -1,0 +1,288 @@
+import { toOffsetIso, type TimeLimit, type WorkingCalendar } from './calendar';
+
+/**
+ * The clock ledger (sổ theo dõi thời hạn) of one dossier. The due date is never edited:
+ * it is derived from these entries on the calendar version the dossier is dated by, so it
+ * can always be explained (DOMAIN.md §3.2, §3.4, §3.5, §12).
+ * - `start`: a complete, valid dossier was received; the procedure's limit counts from here.
+ * - `pause` / `resume`: time that does not count (the citizen's supplement, a clock-excluded
+ *   step such as paying land obligations). `restart` on a resume counts the whole limit
+ *   again from that moment (ND 297/2025 chain procedures).
+ * - `extension`: more working time granted on a legal basis (e.g. verification needed).
+ * - `reappointment`: the apology's new appointment (Form 04): it becomes the date the
+ *   citizen is promised, while the legal due date, and so the statistics, stay as they were.
+ * - `rebase`: an explicit, logged decision to date the dossier by a newer calendar version.
+ */
+export type ClockEntry =
+  | { kind: 'start'; at: string; limit: TimeLimit; actorId?: number | null; basis?: string | null }
+  | {
+      kind: 'pause';
+      at: string;
+      cause: 'citizen_supplement' | 'clock_excluded';
+      reason: string;
+      basis?: string | null;
+      actorId?: number | null;
+    }
+  | { kind: 'resume'; at: string; restart?: boolean; reason?: string | null; actorId?: number | null }
+  | {
+      kind: 'extension';
+      at: string;
+      workingDays?: number;
+      workingHours?: number;
+      reason: string;
+      basis: string;
+      actorId: number | null;
+    }
+  | { kind: 'reappointment'; at: string; appointmentAt: string; reason: string; actorId: number | null }
+  | { kind: 'rebase'; at: string; calendarCode: string; calendarVersion: number; reason: string; actorId: number | null };
+
+export interface LedgerSegment {
+  kind: 'running' | 'paused';
+  from: string;
+  /** Null while the segment is still open. */
+  to: string | null;
+  workingMinutes: number;
+  reason?: string;
+  basis?: string | null;
+}
+
+export interface DeadlineDerivation {
+  calendar: { code: string; version: number };
+  receivedAt: string;
+  /** The limit counts from here: the receipt, or the last restart. */
+  countingFrom: string;
+  limit: TimeLimit;
+  /** The limit in working minutes on this calendar. */
+  limitMinutes: number;
+  extensionMinutes: number;
+  /** Working minutes counted against the limit as of `asOf`. */
+  countedMinutes: number;
+  /** Working minutes excluded by pauses. */
+  pausedMinutes: number;
+  remainingMinutes: number;
+  paused: boolean;
+  pausedSince: string | null;
+  /** Legal due date; while paused, the date it would be if the clock resumed at `asOf`. */
+  dueAt: string;
+  /** What the citizen is promised: the apology's new appointment, else the due date. */
+  appointmentAt: string;
+  reappointed: boolean;
+  segments: LedgerSegment[];
+  extensions: Array<{ at: string; workingMinutes: number; reason: string; basis: string }>;
+  /** Non-working local dates skipped between the start of counting and the due date. */
+  daysSkipped: Array<{ day: string; name: string }>;
+  /** Vietnamese, one line per fact, in order. */
+  explanation: string[];
+}
+
+const MIN = 60_000;
+
+/** The working time a limit is worth when it starts at `from` (its unit and counting mode kept). */
+function limitMs(calendar: WorkingCalendar, from: Date, limit: TimeLimit): number {
+  return calendar.workingTimeBetween(from, calendar.appointment(from, limit));
+}
+
+function extensionMs(calendar: WorkingCalendar, e: Extract<ClockEntry, { kind: 'extension' }>): number {
+  return Math.round(((e.workingDays ?? 0) * calendar.dailyWorkingMs + (e.workingHours ?? 0) * 3_600_000));
+}
+
+export function describeLimit(limit: TimeLimit): string {
+  switch (limit.unit) {
+    case 'working_days':
+      return `${limit.value} ngày làm việc${limit.counting === 'whole_days' ? ' (không tính ngày tiếp nhận)' : ''}`;
+    case 'working_hours':
+      return `${limit.value} giờ làm việc`;
+    case 'calendar_days':
+      return `${limit.value} ngày`;
+    case 'same_day':
+      return `trong ngày (tiếp nhận sau ${limit.cutoff ?? '15:00'} trả ngày làm việc tiếp theo)`;
+  }
+}
+
+const WEEKDAY_VN = ['Chủ nhật', 'thứ Hai', 'thứ Ba', 'thứ Tư', 'thứ Năm', 'thứ Sáu', 'thứ Bảy'];
+
+/** "10:00 thứ Sáu 13/02/2026", as an officer reads it. */
+export function formatVn(iso: string, utcOffsetMinutes = 420): string {
+  const local = toOffsetIso(new Date(iso), utcOffsetMinutes);
+  const [date, time] = [local.slice(0, 10), local.slice(11, 16)];
+  const weekday = WEEKDAY_VN[new Date(`${date}T00:00:00Z`).getUTCDay()];
+  return `${time} ${weekday} ${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}
+
+const hours = (ms: number) => `${Math.round((ms / 3_600_000) * 100) / 100} giờ làm việc`;
+
+/**
+ * Derives the due date and its explanation from the ledger, on `calendar` (the version the
+ * dossier is dated by), as of `asOf`. `dayNames` names the holidays for the explanation.
+ */
+export function deriveDeadline(
+  calendar: WorkingCalendar,
+  entries: readonly ClockEntry[],
+  asOf: Date,
+  dayNames: ReadonlyMap<string, string> = new Map(),
+): DeadlineDerivation {
+  const start = entries.find((e): e is Extract<ClockEntry, { kind: 'start' }> => e.kind === 'start');
+  if (!start) throw new RangeError('the clock ledger has no start: the dossier has not been received');
+  const receivedAt = new Date(start.at);
+  const explanation: string[] = [
+    `Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc ${formatVn(start.at)}; thời hạn giải quyết ${describeLimit(start.limit)} theo lịch ${calendar.code} phiên bản ${calendar.version} (${hours(calendar.dailyWorkingMs)} mỗi ngày).`,
+  ];
+  let countingFrom = receivedAt;
+  let budget = limitMs(calendar, receivedAt, start.limit);
+  let extension = 0;
+  let pausedTotal = 0;
+  // Running segments since the last (re)start: the due date is where they add up to the limit.
+  let running: Array<{ from: Date; to: Date }> = [];
+  let openFrom: Date | null = receivedAt;
+  let pausedSince: { at: Date; reason: string; basis: string | null } | null = null;
+  let simple = true;
+  let reappointment: string | null = null;
+  const segments: LedgerSegment[] = [];
+  const extensions: DeadlineDerivation['extensions'] = [];
+
+  for (const e of entries) {
+    if (e.kind === 'start') continue;
+    const at = new Date(e.at);
+    switch (e.kind) {
+      case 'pause': {
+        if (!openFrom) break;
+        simple = false;
+        running.push({ from: openFrom, to: at });
+        segments.push({ kind: 'running', from: openFrom.toISOString(), to: e.at, workingMinutes: Math.round(calendar.workingTimeBetween(openFrom, at) / MIN) });
+        openFrom = null;
+        pausedSince = { at, reason: e.reason, basis: e.basis ?? null };
+        break;
+      }
+      case 'resume': {
+        if (!pausedSince) break;
+        simple = false;
+        const excluded = calendar.workingTimeBetween(pausedSince.at, at);
+        segments.push({ kind: 'paused', from: pausedSince.at.toISOString(), to: e.at, workingMinutes: Math.round(excluded / MIN), reason: pausedSince.reason, basis: pausedSince.basis });
+        if (e.restart) {
+          explanation.push(`Tạm dừng từ ${formatVn(pausedSince.at.toISOString())} đến ${formatVn(e.at)} (${pausedSince.reason}); thời hạn được tính lại từ đầu kể từ ${formatVn(e.at)}.`);
+          running = [];
+          countingFrom = at;
+          budget = limitMs(calendar, at, start.limit);
+        } else {
+          pausedTotal += excluded;
+          explanation.push(`Tạm dừng từ ${formatVn(pausedSince.at.toISOString())} đến ${formatVn(e.at)}: ${hours(excluded)} không tính vào thời hạn (${pausedSince.reason}${pausedSince.basis ? `; căn cứ ${pausedSince.basis}` : ''}).`);
+        }
+        pausedSince = null;
+        openFrom = at;
+        break;
+      }
+      case 'extension': {
+        simple = false;
+        const ms = extensionMs(calendar, e);
+        extension += ms;
+        extensions.push({ at: e.at, workingMinutes: Math.round(ms / MIN), reason: e.reason, basis: e.basis });
+        explanation.push(`Gia hạn ${hours(ms)} lúc ${formatVn(e.at)} (${e.reason}; căn cứ ${e.basis}).`);
+        break;
+      }
+      case 'reappointment':
+        reappointment = e.appointmentAt;
+        break;
+      case 'rebase':
+        explanation.push(`Ngày ${formatVn(e.at)} quyết định tính lại theo lịch ${e.calendarCode} phiên bản ${e.calendarVersion} (${e.reason}).`);
+        break;
+    }
+  }
+
+  if (pausedSince) {
+    segments.push({ kind: 'paused', from: pausedSince.at.toISOString(), to: null, workingMinutes: Math.round(calendar.workingTimeBetween(pausedSince.at, asOf) / MIN), reason: pausedSince.reason, basis: pausedSince.basis });
+    explanation.push(`Đang tạm dừng từ ${formatVn(pausedSince.at.toISOString())} (${pausedSince.reason}${pausedSince.basis ? `; căn cứ ${pausedSince.basis}` : ''}).`);
+  } else if (openFrom) {
+    segments.push({ kind: 'running', from: openFrom.toISOString(), to: null, workingMinutes: Math.round(calendar.workingTimeBetween(openFrom, asOf) / MIN) });
+  }
+
+  const total = budget + extension;
+  let due: Date | null = null;
+  let counted = 0;
+  for (const seg of running) {
+    const w = calendar.workingTimeBetween(seg.from, seg.to);
+    if (!due && counted + w >= total) due = calendar.addWorkingTime(seg.from, total - counted);
+    counted += w;
+  }
+  if (!due) {
+    if (simple) due = calendar.appointment(receivedAt, start.limit);
+    else if (openFrom) due = calendar.addWorkingTime(openFrom, total - counted);
+    else due = calendar.addWorkingTime(asOf > pausedSince!.at ? asOf : pausedSince!.at, total - counted);
+  }
+  if (openFrom) counted += calendar.workingTimeBetween(openFrom, asOf);
+  const firstWorking = calendar.nextWorkingInstant(countingFrom);
+  if (firstWorking.getTime() !== countingFrom.getTime()) explanation.push(`Ngoài giờ làm việc: thời hạn bắt đầu tính từ ${formatVn(firstWorking.toISOString())}.`);
+  const daysSkipped = calendar.daysOffBetween(countingFrom, due).map((day) => {
+    const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
+    return { day, name: dayNames.get(day) ?? (calendar.isDeclaredDayOff(day) ? 'Ngày nghỉ' : `Nghỉ cuối tuần (${WEEKDAY_VN[weekday]})`) };
+  });
+  const declared = daysSkipped.filter((d) => calendar.isDeclaredDayOff(d.day));
+  if (daysSkipped.length) {
+    explanation.push(
+      `Không tính ${daysSkipped.length} ngày nghỉ${declared.length ? `, trong đó ngày lễ, nghỉ bù, nghỉ hoán đổi: ${declared.map((d) => `${d.day.slice(8, 10)}/${d.day.slice(5, 7)} (${d.name})`).join(', ')}` : ' cuối tuần'}.`,
+    );
+  }
+  const dueAt = toOffsetIso(due);
+  explanation.push(
+    `${pausedSince ? 'Nếu tiếp tục ngay, hạn giải quyết là' : 'Hạn giải quyết (ngày hẹn trả theo quy định):'} ${formatVn(dueAt)}; đã tính ${hours(counted)} trên tổng ${hours(total)}.`,
+  );
+  if (reappointment) explanation.push(`Đã xin lỗi và hẹn lại ngày trả kết quả: ${formatVn(reappointment)} (hồ sơ vẫn được thống kê là trễ hạn nếu giải quyết sau ${formatVn(dueAt)}).`);
+
+  return {
+    calendar: { code: calendar.code, version: calendar.version },
+    receivedAt: toOffsetIso(receivedAt),
+    countingFrom: toOffsetIso(countingFrom),
+    limit: start.limit,
+    limitMinutes: Math.round(budget / MIN),
+    extensionMinutes: Math.round(extension / MIN),
+    countedMinutes: Math.round(counted / MIN),
+    pausedMinutes: Math.round(pausedTotal / MIN),
+    remainingMinutes: Math.round((total - counted) / MIN),
+    paused: pausedSince !== null,
+    pausedSince: pausedSince ? toOffsetIso(pausedSince.at) : null,
+    dueAt,
+    appointmentAt: reappointment ? toOffsetIso(new Date(reappointment)) : dueAt,
+    reappointed: reappointment !== null,
+    segments,
+    extensions,
+    daysSkipped,
+    explanation,
+  };
+}
+
+/** When the workflow acts on the deadline: warn, mark overdue, escalate, and the apology's last day. */
+export interface DeadlineSchedule {
+  dueAt: string;
+  appointmentAt: string;
+  paused: boolean;
+  /** Null while paused: no timer runs on a stopped clock. */
+  warnAt: string | null;
+  overdueAt: string | null;
+  /** The next escalation after `escalationLevel` escalations already made. */
+  nextEscalationAt: string | null;
+  /** The apology with a new appointment must be issued by then (one working day before the due date). */
+  apologyBy: string | null;
+}
+
+export interface DeadlinePolicy {
+  warnBeforeMs: number;
+  escalateEveryMs: number;
+}
+
+export function deadlineSchedule(
+  calendar: WorkingCalendar,
+  derivation: DeadlineDerivation,
+  policy: DeadlinePolicy,
+  escalationLevel: number,
+): DeadlineSchedule {
+  const base = { dueAt: derivation.dueAt, appointmentAt: derivation.appointmentAt, paused: derivation.paused };
+  if (derivation.paused) return { ...base, warnAt: null, overdueAt: null, nextEscalationAt: null, apologyBy: null };
+  const promised = new Date(derivation.appointmentAt);
+  const due = new Date(derivation.dueAt);
+  return {
+    ...base,
+    warnAt: toOffsetIso(calendar.subtractWorkingTime(promised, policy.warnBeforeMs)),
+    overdueAt: derivation.dueAt,
+    nextEscalationAt: toOffsetIso(calendar.addWorkingTime(promised, (escalationLevel + 1) * policy.escalateEveryMs)),
+    apologyBy: toOffsetIso(calendar.subtractWorkingTime(due, calendar.dailyWorkingMs)),
+  };
+}
