@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { calendarData, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
 import { WorkingCalendar } from '../domain/calendar';
-import { deadlineSchedule, deriveDeadline, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
+import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
 import { loadAgencyCalendar } from './calendar-store';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from './read-model';
@@ -344,17 +344,4 @@ async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
 export interface FeeDue {
   amountVnd: number;
   timing: 'none' | 'at_submission' | 'before_processing' | 'at_result';
-}
-
-function describeLimit(limit: TimeLimit): string {
-  switch (limit.unit) {
-    case 'working_days':
-      return `${limit.value} ngày làm việc`;
-    case 'working_hours':
-      return `${limit.value} giờ làm việc`;
-    case 'calendar_days':
-      return `${limit.value} ngày`;
-    case 'same_day':
-      return `trong ngày (tiếp nhận sau ${limit.cutoff ?? '15:00'} trả ngày làm việc tiếp theo)`;
-  }
 }

@@ -78,10 +78,12 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, step: Handof
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.id', dossierId)
     .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
+  // A site visit or the citizen's supplement has its own explicit time: it stands as given.
+  if (!BUDGETED_STEPS.has(step)) return cap;
   const caps = [cap, d?.due_at ? new Date(d.due_at).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
   const capMs = caps.length ? Math.min(...caps) : null;
   const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
-  if (!BUDGETED_STEPS.has(step) || typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
+  if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
   const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
   const earlier: Array<{ received_at: Date; done_at: Date }> = await trx('dossier_handoffs')
     .where({ dossier_id: dossierId, step })
@@ -221,17 +223,4 @@ function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown>
     actor_id: actorId ?? null,
     data: JSON.stringify(data),
   };
-}
-
-/** Rebuilds a dossier's clock ledger from its rows (the inverse of what recordDossierEvent writes). */
-export function ledgerFromRows(
-  rows: Array<{ kind: ClockEntry['kind']; at: Date | string; reason: string | null; legal_basis: string | null; actor_id: number | null; data: Record<string, unknown> }>,
-): ClockEntry[] {
-  return rows.map((r) => {
-    const entry: Record<string, unknown> = { kind: r.kind, at: new Date(r.at).toISOString(), ...r.data };
-    if (r.reason !== null) entry.reason = r.reason;
-    if (r.legal_basis !== null) entry.basis = r.legal_basis;
-    if (r.actor_id !== null) entry.actorId = r.actor_id;
-    return entry as unknown as ClockEntry;
-  });
 }

@@ -2,7 +2,9 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { calendarRoutes } from './calendars';
 import { catalogueRoutes } from './catalogue';
+import { deadlineRoutes } from './deadline';
 import { dossierRoutes } from './dossiers';
 import { healthRoutes } from './health';
 import { paymentCallbackRoute, paymentRoutes } from './payments';
@@ -12,7 +14,10 @@ import { postalCallbackRoute } from '../delivery/postal';
 import { eResultRoutes } from '../delivery/e-result';
 import { openApiDocument, renderDocsHtml } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
+import { rateLimit } from './rate-limit';
+import { slaPreviewRoutes } from './sla-preview';
 import { statusRoutes } from './status';
+import { supervisionRoutes } from './supervision';
 
 export interface AppDeps {
   db: Knex;
@@ -31,6 +36,11 @@ export interface AppDeps {
     /** The sandbox postal service's router, mounted at /sandbox/postal when no real one is configured. */
     sandboxRouter?: express.Router;
   };
+  /**
+   * Public endpoints (status lookup, deadline preview): requests per client IP and window
+   * (default 60 a minute; 0 switches it off), counted in Redis under `keyPrefix` (default '').
+   */
+  publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -48,11 +58,24 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));
   app.get('/api/docs', (_req, res) => res.type('html').send(renderDocsHtml()));
+  const publicLimit = (name: string) =>
+    rateLimit({
+      redis: deps.redis,
+      name,
+      limit: deps.publicRateLimit?.limit ?? 60,
+      windowSeconds: deps.publicRateLimit?.windowSeconds ?? 60,
+      keyPrefix: deps.publicRateLimit?.keyPrefix ?? '',
+    });
   app.use('/api/v1', catalogueRoutes(deps.db));
+  app.use('/api/v1/status', publicLimit('status'));
   app.use('/api/v1', statusRoutes(deps.db));
+  app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
+  app.use('/api/v1', calendarRoutes({ db: deps.db, temporal: deps.temporal }));
+  app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
+  app.use('/api/v1', supervisionRoutes({ db: deps.db }));
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import type { Knex } from 'knex';
 import { calendarFor } from '../activities';
-import { ledgerFromRows } from '../activities/read-model';
+import { ledgerFromRows } from '../calendars/ledger-rows';
 import { toOffsetIso } from '../domain/calendar';
 import { deriveDeadline } from '../domain/clock-ledger';
 import { parseDossierCode } from '../domain/dossier-code';
-import { officerFor } from './identity';
+import { identifiedUser, officerFor } from './identity';
 import { HttpProblem } from './problem';
 import { vnTime } from './format';
 
@@ -33,7 +33,7 @@ export function deadlineRoutes(db: Knex): Router {
       .leftJoin('users as u', 'u.id', 'c.actor_id')
       .where('c.dossier_id', d.id)
       .orderBy([{ column: 'c.seq' }, { column: 'c.id' }])
-      .select('c.kind', 'c.at', 'c.reason', 'c.legal_basis', 'c.actor_id', 'c.data', 'u.full_name as actor_name');
+      .select('c.id', 'c.seq', 'c.kind', 'c.at', 'c.reason', 'c.legal_basis', 'c.actor_id', 'c.data', 'u.full_name as actor_name');
     const base = { code: d.code, status: d.status, receivedAt: vnTime(d.received_at), appointmentAt: vnTime(d.appointment_at) };
     if (!d.received_at) {
       res.json({ ...base, dueAt: null, explanation: ['Hồ sơ chưa được tiếp nhận: thời hạn giải quyết chưa bắt đầu.'] });
@@ -75,7 +75,7 @@ export function deadlineRoutes(db: Knex): Router {
 
   /** Deadline alerts (sắp đến hạn, quá hạn, nhắc lại) of the calling officer. */
   router.get('/alerts', async (req, res) => {
-    const user = await userFor(db, req);
+    const user = await identifiedUser(db, req);
     const unreadOnly = req.query.unread === 'true';
     const q = db('officer_alerts as al')
       .join('dossiers as d', 'd.id', 'al.dossier_id')
@@ -99,7 +99,7 @@ export function deadlineRoutes(db: Knex): Router {
   });
 
   router.post('/alerts/:id/read', async (req, res) => {
-    const user = await userFor(db, req);
+    const user = await identifiedUser(db, req);
     const id = Number(req.params.id);
     if (!Number.isInteger(id)) throw new HttpProblem(400, 'Bad alert id', `"${req.params.id}" is not an alert id.`);
     const updated = await db('officer_alerts').where({ id, user_id: user.id }).update({ read_at: db.raw('coalesce(read_at, now())') });
@@ -116,12 +116,4 @@ function parseAsOf(req: Request): Date {
   const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(at)) throw new HttpProblem(422, 'Invalid request', 'asOf must be an ISO 8601 date-time.');
   return new Date(at);
-}
-
-async function userFor(db: Knex, req: Request): Promise<{ id: number; username: string }> {
-  const raw = req.get('x-user-id')?.trim();
-  if (!raw) throw new HttpProblem(401, 'Unauthenticated', 'An officer identity (X-User-Id header) is required.');
-  const user = await db('users').where(/^\d+$/.test(raw) ? { id: Number(raw) } : { username: raw }).andWhere('active', true).first('id', 'username');
-  if (!user) throw new HttpProblem(401, 'Unauthenticated', `Unknown or inactive officer "${raw}".`);
-  return user;
 }

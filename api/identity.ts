@@ -10,13 +10,7 @@ import type { Validator } from './validation';
  * and must sit behind the centre's gateway.
  */
 export async function officerFor(db: Knex, req: Request, agencyId: number): Promise<Actor> {
-  const raw = req.get('x-user-id')?.trim();
-  if (!raw) throw new HttpProblem(401, 'Unauthenticated', 'An officer identity (X-User-Id header) is required.');
-  const user = await db('users')
-    .where(/^\d+$/.test(raw) ? { id: Number(raw) } : { username: raw })
-    .andWhere('active', true)
-    .first('id', 'username', 'full_name');
-  if (!user) throw new HttpProblem(401, 'Unauthenticated', `Unknown or inactive officer "${raw}".`);
+  const user = await identifiedUser(db, req);
   const roles: OfficerRole[] = (await db('user_roles').where({ user_id: user.id, agency_id: agencyId }).select('role')).map(
     (r: { role: OfficerRole }) => r.role,
   );
@@ -24,6 +18,18 @@ export async function officerFor(db: Knex, req: Request, agencyId: number): Prom
     throw new HttpProblem(403, 'Forbidden', `${user.username} holds no role in the agency that handles this dossier.`);
   }
   return { userId: user.id, username: user.username, fullName: user.full_name, roles };
+}
+
+/** The active officer named by the `X-User-Id` header (username or numeric id); 401 otherwise. */
+export async function identifiedUser(db: Knex, req: Request): Promise<{ id: number; username: string; full_name: string }> {
+  const raw = req.get('x-user-id')?.trim();
+  if (!raw) throw new HttpProblem(401, 'Unauthenticated', 'An officer identity (X-User-Id header) is required.');
+  const user = await db('users')
+    .where(/^\d+$/.test(raw) ? { id: Number(raw) } : { username: raw })
+    .andWhere('active', true)
+    .first('id', 'username', 'full_name');
+  if (!user) throw new HttpProblem(401, 'Unauthenticated', `Unknown or inactive officer "${raw}".`);
+  return user;
 }
 
 /** Citizen ID: CCCD (12 digits) or the older CMND (9 digits). */

@@ -24,6 +24,8 @@ async function main(): Promise<void> {
     taskQueue: config.taskQueue,
     payments: { provider, sandboxRouter, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
     postal: postalWiring(config, { withSandbox: true }),
+    // Counters live next to the BullMQ keys of this deployment.
+    publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },
   });
 
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {

@@ -133,12 +133,115 @@ export const openApiDocument = {
     '/api/v1/citizen/dossiers/{code}/result': { post: { summary: 'Download the e-result, denial or stop notice (applicant only)', tags: ['Citizen'], parameters: [codeParam], responses: { '200': { description: 'HTML document with Repr-Digest' }, '403': problem, '409': problem } } },
     '/api/v1/payments/callback': { post: { summary: 'Payment gateway callback (HMAC-signed raw body)', tags: ['Integrations'], responses: { '200': { description: 'Recorded' }, '401': problem, '404': problem } } },
     '/api/v1/postal/callback': { post: { summary: 'Postal service status callback (HMAC-signed raw body)', tags: ['Integrations'], responses: { '200': { description: 'Recorded' }, '401': problem, '503': problem } } },
+    '/api/v1/dossiers/{code}/deadline': {
+      get: {
+        summary: 'The deadline explained from the clock ledger: start, working time counted, days skipped, pauses, extensions, the due date and, after the decision, early / on time / late',
+        tags: ['Deadlines'],
+        parameters: [codeParam, officerHeader, { name: 'asOf', in: 'query', schema: { type: 'string', format: 'date-time' } }],
+        responses: { '200': { description: 'Derivation (dueAt, appointmentAt, segments, extensions, daysSkipped, explanation[], ledger[], outcome)' }, '401': problem, '403': problem, '404': problem },
+      },
+    },
+    '/api/v1/dossiers/{code}/deadline/extension': action('Leader extends the time limit before the due date (gia hạn), with reason and legal basis', {
+      workingDays: { type: 'number' },
+      workingHours: { type: 'number' },
+      reason: { type: 'string' },
+      legalBasis: { type: 'string' },
+    }),
+    '/api/v1/dossiers/{code}/deadline/reappointment': action('Agency head apologises with one new appointment (Form 04), at least one working day before the due date; the statistics keep the legal due date', {
+      reason: { type: 'string' },
+      appointmentAt: { type: 'string', format: 'date-time' },
+      workingDaysAfterDue: { type: 'integer' },
+    }),
+    '/api/v1/dossiers/{code}/clock/pause': action('Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', { reason: { type: 'string' }, legalBasis: { type: 'string' } }),
+    '/api/v1/dossiers/{code}/clock/resume': action('Restart the clock after a clock-excluded step', { note: { type: 'string' } }),
+    '/api/v1/alerts': { get: { summary: 'Deadline alerts of the calling officer (at risk, overdue, escalation)', tags: ['Deadlines'], parameters: [officerHeader, { name: 'unread', in: 'query', schema: { type: 'boolean' } }], responses: { '200': { description: 'Alerts, newest first' }, '401': problem } } },
+    '/api/v1/alerts/{id}/read': { post: { summary: 'Mark an alert read', tags: ['Deadlines'], parameters: [officerHeader, { name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '204': { description: 'Read' }, '401': problem, '404': problem } } },
+    '/api/v1/sla/preview': {
+      post: {
+        summary: 'Public preview of an appointment date on an agency calendar (or the national default), with its explanation; rate-limited',
+        tags: ['Citizen', 'Deadlines'],
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['receivedAt'],
+                properties: {
+                  agencyCode: { type: 'string', example: '000.20.20.H29' },
+                  receivedAt: { type: 'string', format: 'date-time', example: '2026-02-13T10:00:00+07:00' },
+                  timeLimit: { type: 'object', description: '{ workingDays, counting? } | { workingHours } | { calendarDays } | { sameDay: true, cutoff? }', example: { workingDays: 5 } },
+                  procedureCode: { type: 'string', description: 'Instead of timeLimit: the procedure’s own limit' },
+                },
+              },
+            },
+          },
+        },
+        responses: { '200': { description: '{ appointmentAt, dueAt, calendar, timeLimit, explanation[], daysSkipped[] }' }, '404': problem, '422': problem, '429': problem },
+      },
+    },
+    '/api/v1/calendars': {
+      get: { summary: 'Working calendars with their latest versions', tags: ['Calendars'], parameters: [officerHeader], responses: { '200': { description: 'Calendars' }, '401': problem } },
+      post: { summary: 'Create a calendar (version 1), over a base calendar or as a root (admin)', tags: ['Calendars'], parameters: [officerHeader], responses: { '201': { description: 'Created' }, '401': problem, '403': problem, '409': problem, '422': problem } },
+    },
+    '/api/v1/calendars/{code}': {
+      get: { summary: 'One version of a calendar (latest unless ?version=N) with merged days and version history', tags: ['Calendars'], parameters: [officerHeader, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }, { name: 'version', in: 'query', schema: { type: 'integer' } }], responses: { '200': { description: 'Calendar' }, '404': problem } },
+    },
+    '/api/v1/calendars/{code}/versions': {
+      post: { summary: 'New version from basedOnVersion with changes (hours, days, coverage); derived calendars follow (admin)', tags: ['Calendars'], parameters: [officerHeader, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { '201': { description: 'New version, and the derived versions it created' }, '403': problem, '409': problem, '422': problem } },
+    },
+    '/api/v1/calendars/{code}/recompute-preview': {
+      post: { summary: 'What a newer version would change for open dossiers dated by an older one (nothing is changed)', tags: ['Calendars'], parameters: [officerHeader, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Dossiers with old and new due dates' } } },
+    },
+    '/api/v1/calendars/{code}/recompute': {
+      post: { summary: 'Explicit, logged recomputation of open dossiers on a newer version (admin)', tags: ['Calendars'], parameters: [officerHeader, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Per dossier: applied or the reason it was not' }, '403': problem, '422': problem } },
+    },
+    '/api/v1/calendars/{code}/recomputations': {
+      get: { summary: 'Log of recomputations of a calendar', tags: ['Calendars'], parameters: [officerHeader, { name: 'code', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Recomputations' } } },
+    },
+    '/api/v1/agencies/{eid}/calendar': {
+      put: { summary: 'The calendar an agency works by from now on (admin)', tags: ['Calendars'], parameters: [officerHeader, { name: 'eid', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'Changed' }, '403': problem, '404': problem, '422': problem } },
+    },
+    '/api/v1/supervision/dossiers': {
+      get: {
+        summary: 'Supervisor worklist: due today, due within N working days, overdue, paused or at risk; filters and counts by agency, procedure, officer and step; CSV with format=csv',
+        tags: ['Supervision'],
+        parameters: [
+          officerHeader,
+          { name: 'view', in: 'query', required: true, schema: { enum: ['due_today', 'due_within', 'overdue', 'paused', 'at_risk'] } },
+          { name: 'days', in: 'query', schema: { type: 'integer', minimum: 0, maximum: 60 } },
+          { name: 'agency', in: 'query', schema: { type: 'string' } },
+          { name: 'procedure', in: 'query', schema: { type: 'string' } },
+          { name: 'officer', in: 'query', schema: { type: 'string' } },
+          { name: 'step', in: 'query', schema: { type: 'string' } },
+          { name: 'asOf', in: 'query', schema: { type: 'string', format: 'date-time' } },
+          { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } },
+        ],
+        responses: { '200': { description: 'Dossiers and counts' }, '401': problem, '403': problem, '422': problem },
+      },
+    },
+    '/api/v1/supervision/on-time': {
+      get: {
+        summary: 'Early / on-time / late counts and rates over a period, by agency, procedure, officer or step; CSV with format=csv',
+        tags: ['Supervision'],
+        parameters: [officerHeader, { name: 'from', in: 'query', required: true, schema: { type: 'string' } }, { name: 'to', in: 'query', required: true, schema: { type: 'string' } }, { name: 'groupBy', in: 'query', schema: { enum: ['agency', 'procedure', 'officer', 'step'] } }, { name: 'agency', in: 'query', schema: { type: 'string' } }, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } }],
+        responses: { '200': { description: 'Groups and totals' }, '401': problem, '403': problem, '422': problem },
+      },
+    },
+    '/api/v1/supervision/indicators': {
+      get: {
+        summary: 'Decision 766 indicators computed from the event log: 2.1 on time, 2.2 average time, 3.3 online share, 3.6 online payment, 4.1 e-result; CSV with format=csv',
+        tags: ['Supervision'],
+        parameters: [officerHeader, { name: 'from', in: 'query', required: true, schema: { type: 'string' } }, { name: 'to', in: 'query', required: true, schema: { type: 'string' } }, { name: 'agency', in: 'query', schema: { type: 'string' } }, { name: 'format', in: 'query', schema: { enum: ['json', 'csv'] } }],
+        responses: { '200': { description: 'Indicators with numerator, denominator, rate, threshold and score' }, '401': problem, '403': problem, '422': problem },
+      },
+    },
     '/api/v1/status/{code}': {
       get: {
         summary: 'Public status lookup (tra cứu hồ sơ)',
         tags: ['Citizen'],
         parameters: [codeParam],
-        responses: { '200': { description: 'Code, procedure, masked applicant, receipt and appointment dates, status and public history' }, '400': problem, '404': problem },
+        responses: { '200': { description: 'Code, procedure, masked applicant, receipt and appointment dates, status and public history' }, '400': problem, '404': problem, '429': problem },
       },
     },
   },

@@ -203,6 +203,12 @@ export class WorkingCalendar {
     throw new CalendarCoverageError('working time runs back past 4000 days');
   }
 
+  /** The instant itself, or the last moment the calendar knows when it lies beyond its coverage. */
+  clampToCoverage(instant: Date): Date {
+    const last = this.instant(this.coverageTo + 1, 0).getTime() - 1;
+    return instant.getTime() > last ? new Date(last) : instant;
+  }
+
   /** Local dates in [from, to] that are not working days (weekends, holidays, closures). */
   daysOffBetween(from: Date, to: Date): string[] {
     const out: string[] = [];

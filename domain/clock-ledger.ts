@@ -121,6 +121,8 @@ export function deriveDeadline(
   asOf: Date,
   dayNames: ReadonlyMap<string, string> = new Map(),
 ): DeadlineDerivation {
+  // "Now" past the last year whose holidays are known counts up to the end of that year.
+  asOf = calendar.clampToCoverage(asOf);
   const start = entries.find((e): e is Extract<ClockEntry, { kind: 'start' }> => e.kind === 'start');
   if (!start) throw new RangeError('the clock ledger has no start: the dossier has not been received');
   const receivedAt = new Date(start.at);
@@ -223,7 +225,7 @@ export function deriveDeadline(
   }
   const dueAt = toOffsetIso(due);
   explanation.push(
-    `${pausedSince ? 'Nếu tiếp tục ngay, hạn giải quyết là' : 'Hạn giải quyết (ngày hẹn trả theo quy định):'} ${formatVn(dueAt)}; đã tính ${hours(counted)} trên tổng ${hours(total)}.`,
+    `${pausedSince ? 'Nếu tiếp tục ngay, hạn giải quyết là' : 'Hạn giải quyết (ngày hẹn trả theo quy định):'} ${formatVn(dueAt)}${counted > 0 ? `; đã tính ${hours(counted)} trên tổng ${hours(total)}` : `; tổng thời gian ${hours(total)}`}.`,
   );
   if (reappointment) explanation.push(`Đã xin lỗi và hẹn lại ngày trả kết quả: ${formatVn(reappointment)} (hồ sơ vẫn được thống kê là trễ hạn nếu giải quyết sau ${formatVn(dueAt)}).`);
 

@@ -31,6 +31,8 @@ export interface AppConfig {
   };
   /** How often, and after how long, submissions whose workflow never started are started again. */
   submissionReconcile: { intervalMs: number; graceMs: number };
+  /** Requests per minute and client IP on the public status lookup and deadline preview; 0: no limit. */
+  publicRateLimitPerMinute: number;
   temporal: {
     /** Set when an existing cluster is used; otherwise `npm start` runs a dev server. */
     address: string | undefined;
@@ -51,6 +53,14 @@ function millis(name: string, fallback: number, env: NodeJS.ProcessEnv): number 
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number of milliseconds, got "${raw}"`);
+  return n;
+}
+
+function count(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a whole number ≥ 0, got "${raw}"`);
   return n;
 }
 
@@ -88,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       intervalMs: Math.max(millis('SUBMISSION_RECONCILE_INTERVAL_MS', 30_000, env), 500),
       graceMs: millis('SUBMISSION_RECONCILE_GRACE_MS', 30_000, env),
     },
+    publicRateLimitPerMinute: count('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, env),
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || 'default',

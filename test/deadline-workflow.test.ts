@@ -2,7 +2,7 @@ import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/clien
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { DossierActivities, DossierEventRecord } from '../activities';
+import type { DossierEventRecord } from '../activities';
 import type { TimeLimit } from '../domain/calendar';
 import type { Actor, DossierWorkflowInput } from '../domain/types';
 import {
@@ -16,6 +16,7 @@ import {
   resumeClockUpdate,
 } from '../workflows/messages';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
+import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-activities';
 
 /**
  * Deadline timers of the dossier workflow with SLAs of seconds: the time limit and the
@@ -32,45 +33,21 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
   let limit: TimeLimit = { unit: 'working_hours', value: 1 };
   const seconds = (s: number): TimeLimit => ({ unit: 'working_hours', value: s / 3600 });
 
-  const activities: DossierActivities = {
+  const activities = mockActivities({
     async recordDossierEvent(e) {
       events.push(e);
     },
     async scheduleDeadline(input) {
       return alwaysOpenSchedule(input, limit);
     },
-    async addWorkingDays(input) {
-      return new Date(Date.parse(input.from) + input.workingDays * 86_400_000).toISOString();
-    },
-    async computeAppointment() {
-      throw new Error('not used by runs with the clock ledger');
-    },
-    async computeDeadline() {
-      return new Date(Date.now() + 86_400_000).toISOString();
-    },
-    async resumeClock() {
-      throw new Error('not used by runs with the clock ledger');
-    },
-    async shipResult() {
-      return { trackingNumber: 'EB000000019VN', feeVnd: 20_000 };
-    },
-    async feeDue() {
-      return { amountVnd: 0, timing: 'none' as const };
-    },
-    async assignSpecialist() {
-      return { userId: 2, fullName: 'Lê Văn Hùng' };
-    },
-    async issueResult() {
-      return { number: '0001/2026/KQ-000.20.20.H29' };
-    },
     async notifyApplicant(input) {
       notices.push(input.template);
     },
-  };
+  });
 
-  const officer: Actor = { userId: 1, username: 'motcua.saigon', fullName: 'Trần Thị Mai', roles: ['one_stop_officer'] };
-  const specialist: Actor = { userId: 2, username: 'chuyenvien.saigon1', fullName: 'Lê Văn Hùng', roles: ['specialist'] };
-  const leader: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 'Nguyễn Quốc Bảo', roles: ['leader'] };
+  const officer = OFFICER;
+  const specialist = SPECIALIST;
+  const leader = LEADER;
 
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('WARN') });

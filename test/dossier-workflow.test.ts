@@ -3,9 +3,10 @@ import { ApplicationFailure } from '@temporalio/common';
 import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import type { DossierActivities, DossierEventRecord } from '../activities';
-import type { Actor, DossierWorkflowInput } from '../domain/types';
+import type { DossierEventRecord } from '../activities';
+import type { DossierWorkflowInput } from '../domain/types';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
+import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-activities';
 import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
 
 /** The dossier workflow with its activities mocked, on the test dev server. */
@@ -20,32 +21,16 @@ describe('dossier workflow (activities mocked)', () => {
   let supplementDeadlineMs: number | null = null;
   let noSpecialist = false;
 
-  const activities: DossierActivities = {
+  const activities = mockActivities({
     async recordDossierEvent(e) {
       events.push(e);
-    },
-    async computeAppointment() {
-      if (!calendarCovers) throw ApplicationFailure.nonRetryable('calendar VN-STATE v1 has no holiday data for 2028-01-03', 'CalendarCoverageError');
-      return { appointmentAt: expect.stringMatching(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/), calendarCode: 'VN-STATE', calendarVersion: 1, explanation: 'test' };
     },
     async scheduleDeadline(input) {
       if (!calendarCovers) throw ApplicationFailure.nonRetryable('calendar VN-STATE v1 has no holiday data for 2028-01-03', 'CalendarCoverageError');
       return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
     },
-    async addWorkingDays(input) {
-      return new Date(Date.parse(input.from) + input.workingDays * 86_400_000).toISOString();
-    },
     async computeDeadline() {
       return supplementDeadlineMs === null ? '2026-03-31T17:00:00+07:00' : new Date(Date.now() + supplementDeadlineMs).toISOString();
-    },
-    async resumeClock(input) {
-      return { appointmentAt: input.appointmentAt, policy: 'CONTINUE' as const, pausedWorkingMinutes: 0, explanation: 'test' };
-    },
-    async shipResult() {
-      return { trackingNumber: 'EB000000019VN', feeVnd: 20_000 };
-    },
-    async feeDue() {
-      return { amountVnd: 0, timing: 'none' as const };
     },
     async assignSpecialist() {
       if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
@@ -58,11 +43,11 @@ describe('dossier workflow (activities mocked)', () => {
     async notifyApplicant(input) {
       notices.push(input.template);
     },
-  };
+  });
 
-  const officer: Actor = { userId: 1, username: 'motcua.saigon', fullName: 'Trần Thị Mai', roles: ['one_stop_officer'] };
-  const specialist: Actor = { userId: 2, username: 'chuyenvien.saigon1', fullName: 'Lê Văn Hùng', roles: ['specialist'] };
-  const leader: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 'Nguyễn Quốc Bảo', roles: ['leader'] };
+  const officer = OFFICER;
+  const specialist = SPECIALIST;
+  const leader = LEADER;
 
   beforeAll(async () => {
     Runtime.install({ logger: new DefaultLogger('WARN') });

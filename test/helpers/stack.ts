@@ -77,8 +77,15 @@ export interface ApiUnderTest {
   close(): Promise<void>;
 }
 
-/** The real Express app, in-process, on a free port, against the test components. */
-export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
+/**
+ * The real Express app, in-process, on a free port, against the test components. The public
+ * rate limit is high by default (suites poll the status lookup) and counted under a prefix of
+ * its own, so no two apps share counters; a test of the limiter passes a low one.
+ */
+export async function startApi(
+  taskQueue: string,
+  opts: { publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string } } = {},
+): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
@@ -96,6 +103,7 @@ export async function startApi(taskQueue: string): Promise<ApiUnderTest> {
     taskQueue,
     payments: { provider: paymentProvider, sandboxRouter: gateway.router, publicBaseUrl: baseUrl, validityMinutes: 15 },
     postal: { provider: postalProvider, sandboxRouter: post.router },
+    publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(port, '127.0.0.1', () => resolve(s));

@@ -1,0 +1,452 @@
+import { Router, type Request, type Response } from 'express';
+import type { Knex } from 'knex';
+import { loadAgencyCalendar, UnknownCalendarError } from '../activities/calendar-store';
+import { CalendarCoverageError, type WorkingCalendar } from '../domain/calendar';
+import { isDossierStatus, statusLabel } from '../domain/status';
+import { toCsv, type CsvColumn } from '../supervision/csv';
+import {
+  countBy,
+  indicators766,
+  outcomeOf,
+  processingWorkingDays,
+  citizenWaits,
+  tallyBy,
+  tallyCounts,
+  workingHoursPast,
+  type Indicator,
+  type Tally,
+} from '../supervision/indicators';
+import {
+  allAgencies,
+  closedHandoffs,
+  findActiveUser,
+  findAgency,
+  findProcedure,
+  HANDOFF_STEPS,
+  periodDossiers,
+  statusChanges,
+  SUPERVISING_ROLES,
+  worklist,
+  WORKLIST_VIEWS,
+  type AgencyRef,
+  type WorklistRow,
+} from '../supervision/queries';
+import { callerFor, isAdmin, type Caller } from './caller';
+import { vnLocalDate, vnTime } from './format';
+import { HttpProblem } from './problem';
+
+/**
+ * Supervisor API (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators,
+ * for supervisors, leaders and admins, as JSON or as CSV for Excel. Every answer is computed
+ * as of `asOf` (default now), so a report can be reproduced.
+ */
+
+const STEP_LABELS: Record<string, string> = {
+  intake: 'Tiếp nhận hồ sơ',
+  citizen_supplement: 'Công dân bổ sung hồ sơ',
+  assignment: 'Phân công xử lý',
+  review: 'Thẩm định, xử lý hồ sơ',
+  verification: 'Xác minh, kiểm tra thực địa',
+  decision: 'Phê duyệt kết quả',
+  result: 'Trả kết quả',
+  postal: 'Chuyển phát qua bưu chính',
+};
+const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
+type GroupBy = (typeof GROUP_BYS)[number];
+const MAX_WITHIN_DAYS = 60;
+const MAX_PERIOD_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/** A date (local midnight in Việt Nam) or an instant with an explicit offset. */
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,6})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+function realDate(y: string, m: string, d: string): boolean {
+  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).toISOString().slice(0, 10) === `${y}-${m}-${d}`;
+}
+
+/** Query parameters, each error collected so the caller learns everything wrong at once. */
+class QueryParams {
+  readonly errors: Array<{ field: string; message: string }> = [];
+  constructor(private readonly query: Record<string, unknown>) {}
+
+  fail(field: string, message: string): void {
+    this.errors.push({ field, message });
+  }
+
+  string(name: string): string | undefined {
+    const v = this.query[name];
+    if (v === undefined || v === '') return undefined;
+    if (typeof v !== 'string') {
+      this.fail(name, 'must be given once, as a single value');
+      return undefined;
+    }
+    return v.trim();
+  }
+
+  /** One of `allowed`; when absent, `fallback`, or an error when there is none and it is `required`. */
+  oneOf<T extends string>(name: string, allowed: readonly T[], opts: { required?: boolean; fallback?: T } = {}): T | undefined {
+    const v = this.string(name);
+    if (v === undefined) {
+      if (opts.required) this.fail(name, `is required, one of: ${allowed.join(', ')}`);
+      return opts.fallback;
+    }
+    if (!allowed.includes(v as T)) {
+      this.fail(name, `must be one of: ${allowed.join(', ')} (got "${v}")`);
+      return undefined;
+    }
+    return v as T;
+  }
+
+  instant(name: string, required: boolean): Date | undefined {
+    const v = this.string(name);
+    if (v === undefined) {
+      if (required) this.fail(name, 'is required: a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset');
+      return undefined;
+    }
+    const date = DATE_RE.exec(v);
+    const instant = date ? null : INSTANT_RE.exec(v);
+    const parts = date ?? instant;
+    if (!parts || !realDate(parts[1]!, parts[2]!, parts[3]!)) {
+      this.fail(name, `must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset such as 2026-03-18T10:00:00+07:00 (got "${v}")`);
+      return undefined;
+    }
+    return new Date(date ? `${v}T00:00:00+07:00` : v);
+  }
+
+  integer(name: string, min: number, max: number, required: boolean): number | undefined {
+    const v = this.string(name);
+    if (v === undefined) {
+      if (required) this.fail(name, `is required: an integer from ${min} to ${max}`);
+      return undefined;
+    }
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
+      this.fail(name, `must be an integer from ${min} to ${max} (got "${v}")`);
+      return undefined;
+    }
+    return Number(v);
+  }
+
+  throwIfInvalid(): void {
+    if (!this.errors.length) return;
+    const detail = this.errors.map((e) => `${e.field} ${e.message}`).join('; ');
+    throw new HttpProblem(422, 'Invalid request', `Invalid query parameters: ${detail}.`, { errors: this.errors });
+  }
+}
+
+/** Answers CSV when asked with format=csv or an Accept header preferring text/csv. */
+function wantsCsv(req: Request, p: QueryParams): boolean {
+  const format = p.oneOf('format', ['json', 'csv'] as const);
+  if (format) return format === 'csv';
+  return req.accepts(['application/json', 'text/csv']) === 'text/csv';
+}
+
+function sendCsv(res: Response, filename: string, body: string): void {
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .set('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`)
+    .set('Cache-Control', 'no-store')
+    .send(body);
+}
+
+export function supervisionRoutes(deps: { db: Knex }): Router {
+  const { db } = deps;
+  const router = Router();
+
+  /**
+   * Identity, then parameters, then scope (so a bad request is answered 422 before 403):
+   * the agencies the caller may supervise.
+   */
+  async function identifyAndParse(req: Request): Promise<{ p: QueryParams; who: Caller; agencyParam: AgencyRef | undefined }> {
+    const who = await callerFor(db, req);
+    const p = new QueryParams(req.query as Record<string, unknown>);
+    const eid = p.string('agency');
+    const agencyParam = eid === undefined ? undefined : await findAgency(db, eid);
+    if (eid !== undefined && !agencyParam) p.fail('agency', `no agency has the electronic ID "${eid}"`);
+    return { p, who, agencyParam };
+  }
+
+  /** A named agency needs a supervising role there (admins: any); without one, all the caller supervises. */
+  async function scope(who: Caller, agency: AgencyRef | undefined): Promise<AgencyRef[]> {
+    const supervises = (agencyId: number) => (who.rolesByAgency.get(agencyId) ?? []).some((r) => SUPERVISING_ROLES.includes(r));
+    if (agency) {
+      if (!isAdmin(who) && !supervises(agency.id)) {
+        throw new HttpProblem(403, 'Forbidden', `${who.username} holds no supervisor, leader or admin role in agency ${agency.eid}.`);
+      }
+      return [agency];
+    }
+    const all = await allAgencies(db);
+    if (isAdmin(who)) return all;
+    const mine = all.filter((a) => supervises(a.id));
+    if (!mine.length) throw new HttpProblem(403, 'Forbidden', `${who.username} holds no supervisor, leader or admin role in any agency.`);
+    return mine;
+  }
+
+  /** One calendar per agency per request: each agency counts working time on its own. */
+  function calendars(): (eid: string) => Promise<WorkingCalendar> {
+    const cache = new Map<string, Promise<WorkingCalendar>>();
+    return (eid) => {
+      let c = cache.get(eid);
+      if (!c) cache.set(eid, (c = loadAgencyCalendar(db, eid)));
+      return c;
+    };
+  }
+
+  /** Validates a [from, to) period and gives the moment nothing after which is looked at. */
+  function period(p: QueryParams, asOf: Date): { from: Date; to: Date; until: Date } {
+    const from = p.instant('from', true);
+    const to = p.instant('to', true);
+    if (from && to) {
+      if (from >= to) p.fail('to', 'must be after from');
+      else if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) p.fail('to', `the period may span at most ${MAX_PERIOD_DAYS} days`);
+    }
+    p.throwIfInvalid();
+    return { from: from!, to: to!, until: to! < asOf ? to! : asOf };
+  }
+
+  const handle = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
+    try {
+      await fn(req, res);
+    } catch (err) {
+      // Dates outside the holiday data cannot be counted in working time: say which, do not 500.
+      if (err instanceof CalendarCoverageError || err instanceof UnknownCalendarError) {
+        throw new HttpProblem(422, 'Outside the working calendar', `Cannot count working time for this request: ${err.message}.`);
+      }
+      throw err;
+    }
+  };
+
+  // ------------------------------------------------------------ worklists
+
+  router.get(
+    '/supervision/dossiers',
+    handle(async (req, res) => {
+      const { p, who, agencyParam } = await identifyAndParse(req);
+      const view = p.oneOf('view', WORKLIST_VIEWS, { required: true });
+      const days = p.integer('days', 0, MAX_WITHIN_DAYS, view === 'due_within');
+      const asOf = p.instant('asOf', false) ?? new Date();
+      const procedureCode = p.string('procedure');
+      const officerRaw = p.string('officer');
+      const step = p.oneOf('step', HANDOFF_STEPS);
+      const csv = wantsCsv(req, p);
+      const procedure = procedureCode === undefined ? undefined : await findProcedure(db, procedureCode);
+      if (procedureCode !== undefined && !procedure) p.fail('procedure', `no procedure has the code "${procedureCode}"`);
+      const officer = officerRaw === undefined ? undefined : await findActiveUser(db, officerRaw);
+      if (officerRaw !== undefined && !officer) p.fail('officer', `no active officer "${officerRaw}"`);
+      p.throwIfInvalid();
+      const agencies = await scope(who, agencyParam);
+
+      const calendarOf = calendars();
+      const windowEnds = new Map<number, Date>();
+      if (view === 'due_within') {
+        for (const a of agencies) {
+          const cal = await calendarOf(a.eid);
+          windowEnds.set(a.id, cal.addWorkingTime(asOf, days! * cal.dailyWorkingMs));
+        }
+      }
+      const rows = await worklist(db, {
+        view: view!,
+        asOf,
+        agencyIds: agencies.map((a) => a.id),
+        windowEnds,
+        procedureId: procedure?.id,
+        assigneeId: officer?.id,
+        step,
+      });
+      const overdueBy = new Map<number, number>();
+      for (const r of rows) {
+        if (r.due && !r.clockPausedAt && r.due < asOf) overdueBy.set(r.id, workingHoursPast(await calendarOf(r.agencyEid), r.due, asOf));
+      }
+      const items = rows.map((r) => worklistItem(r, overdueBy.get(r.id) ?? null));
+
+      if (csv) {
+        sendCsv(res, `supervision-${view}-${vnLocalDate(asOf)}.csv`, toCsv(WORKLIST_CSV, items));
+        return;
+      }
+      res.set('Cache-Control', 'no-store').json({
+        view,
+        asOf: vnTime(asOf),
+        days: days ?? null,
+        windows: view === 'due_within' ? agencies.map((a) => ({ agency: a.eid, until: vnTime(windowEnds.get(a.id)) })) : null,
+        agencies: agencies.map((a) => ({ eid: a.eid, name: a.name })),
+        filters: { procedure: procedure?.code ?? null, officer: officer?.username ?? null, step: step ?? null },
+        total: items.length,
+        counts: {
+          agency: countBy(rows, (r) => ({ key: r.agencyEid, name: r.agencyName })),
+          procedure: countBy(rows, (r) => ({ key: r.procedureCode, name: r.procedureName })),
+          officer: countBy(rows, (r) => ({ key: r.assignee?.username ?? null, name: r.assignee?.fullName ?? null })),
+          step: countBy(rows, (r) => ({ key: r.currentStep?.step ?? null, name: r.currentStep ? (STEP_LABELS[r.currentStep.step] ?? r.currentStep.step) : null })),
+        },
+        dossiers: items,
+      });
+    }),
+  );
+
+  // ------------------------------------------------------------ on-time rates
+
+  router.get(
+    '/supervision/on-time',
+    handle(async (req, res) => {
+      const { p, who, agencyParam } = await identifyAndParse(req);
+      const groupBy = p.oneOf('groupBy', GROUP_BYS, { fallback: 'agency' });
+      const asOf = p.instant('asOf', false) ?? new Date();
+      const csv = wantsCsv(req, p);
+      const { from, to, until } = period(p, asOf);
+      const agencies = await scope(who, agencyParam);
+      const q = { agencyIds: agencies.map((a) => a.id), from, until };
+
+      let groups: OnTimeGroup[];
+      if (groupBy === 'agency' || groupBy === 'procedure') {
+        // Dossiers whose end of processing falls in the period, classified against their legal due date.
+        const ended = (await periodDossiers(db, q)).filter((d) => d.endedAt !== null);
+        groups = tallyBy(
+          ended,
+          (d) => (groupBy === 'agency' ? { key: d.agencyEid, name: d.agencyName } : { key: d.procedureCode, name: d.procedureName }),
+          (d) => outcomeOf(d.endedAt!, d.due, d.supplementRequests),
+        );
+      } else {
+        // Rows of the process-control sheet closed in the period, each against its own step due date.
+        const handoffs = await closedHandoffs(db, { ...q, officersOnly: groupBy === 'officer' });
+        groups = tallyBy(
+          handoffs,
+          (h) => (groupBy === 'officer' ? { key: h.receiver!.username, name: h.receiver!.fullName } : { key: h.step, name: STEP_LABELS[h.step] ?? h.step }),
+          (h) => h.outcome ?? outcomeOf(h.doneAt, h.dueAt),
+        );
+      }
+      const totals = tallyCounts(sum(groups, 'early'), sum(groups, 'onTime'), sum(groups, 'late'));
+
+      if (csv) {
+        const rows = [...groups, { key: '', name: 'Tổng cộng', ...totals }];
+        sendCsv(res, `on-time-${groupBy}-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(onTimeCsv(groupBy!), rows));
+        return;
+      }
+      res.set('Cache-Control', 'no-store').json({
+        groupBy,
+        basis: groupBy === 'agency' || groupBy === 'procedure' ? 'dossiers' : 'handoffs',
+        from: vnTime(from),
+        to: vnTime(to),
+        asOf: vnTime(asOf),
+        agencies: agencies.map((a) => ({ eid: a.eid, name: a.name })),
+        groups,
+        totals,
+      });
+    }),
+  );
+
+  // ------------------------------------------------------------ QĐ 766 indicators
+
+  router.get(
+    '/supervision/indicators',
+    handle(async (req, res) => {
+      const { p, who, agencyParam } = await identifyAndParse(req);
+      const asOf = p.instant('asOf', false) ?? new Date();
+      const csv = wantsCsv(req, p);
+      const { from, to, until } = period(p, asOf);
+      const agencies = await scope(who, agencyParam);
+
+      const dossiers = await periodDossiers(db, { agencyIds: agencies.map((a) => a.id), from, until });
+      const ended = dossiers.filter((d) => d.endedAt !== null);
+      const changes = await statusChanges(db, ended.map((d) => d.id), until);
+      const calendarOf = calendars();
+      const processingDays = new Map<number, number>();
+      for (const d of ended) {
+        const waits = citizenWaits(changes.get(d.id) ?? [], d.endedAt!);
+        processingDays.set(d.id, processingWorkingDays(await calendarOf(d.agencyEid), d.receivedAt, d.endedAt!, waits));
+      }
+      const list = indicators766({ from, until, dossiers, processingDays });
+
+      if (csv) {
+        sendCsv(res, `indicators-766-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(INDICATOR_CSV, list));
+        return;
+      }
+      res.set('Cache-Control', 'no-store').json({
+        from: vnTime(from),
+        to: vnTime(to),
+        asOf: vnTime(asOf),
+        agencies: agencies.map((a) => ({ eid: a.eid, name: a.name })),
+        indicators: list,
+      });
+    }),
+  );
+
+  return router;
+}
+
+// ---------------------------------------------------------------- shapes and CSV columns
+
+type OnTimeGroup = { key: string; name: string } & Tally;
+
+const sum = (groups: readonly OnTimeGroup[], field: 'early' | 'onTime' | 'late') => groups.reduce((n, g) => n + g[field], 0);
+
+function worklistItem(r: WorklistRow, overdueBy: number | null) {
+  return {
+    code: r.code,
+    agency: { eid: r.agencyEid, name: r.agencyName },
+    procedure: { code: r.procedureCode, name: r.procedureName },
+    status: { code: r.status, label: isDossierStatus(r.status) ? statusLabel(r.status) : r.status },
+    assignee: r.assignee ? { id: r.assignee.id, username: r.assignee.username, name: r.assignee.fullName } : null,
+    currentStep: r.currentStep
+      ? { step: r.currentStep.step, label: STEP_LABELS[r.currentStep.step] ?? r.currentStep.step, dueAt: vnTime(r.currentStep.dueAt) }
+      : null,
+    receivedAt: vnTime(r.receivedAt),
+    dueAt: vnTime(r.due),
+    appointmentAt: vnTime(r.appointmentAt),
+    // Re-appointed once with an apology (Form 04); still late for the statistics.
+    reappointed: r.apologyIssuedAt !== null,
+    deadlineState: r.deadlineState,
+    overdueBy,
+    pausedSince: vnTime(r.clockPausedAt),
+  };
+}
+
+type WorklistItem = ReturnType<typeof worklistItem>;
+
+const WORKLIST_CSV: ReadonlyArray<CsvColumn<WorklistItem>> = [
+  { header: 'code', value: (r) => r.code },
+  { header: 'agency_eid', value: (r) => r.agency.eid },
+  { header: 'agency_name', value: (r) => r.agency.name },
+  { header: 'procedure_code', value: (r) => r.procedure.code },
+  { header: 'procedure_name', value: (r) => r.procedure.name },
+  { header: 'status', value: (r) => r.status.code },
+  { header: 'status_label', value: (r) => r.status.label },
+  { header: 'assignee_id', value: (r) => r.assignee?.id },
+  { header: 'assignee_name', value: (r) => r.assignee?.name },
+  { header: 'current_step', value: (r) => r.currentStep?.step },
+  { header: 'step_due_at', value: (r) => r.currentStep?.dueAt },
+  { header: 'received_at', value: (r) => r.receivedAt },
+  { header: 'due_at', value: (r) => r.dueAt },
+  { header: 'appointment_at', value: (r) => r.appointmentAt },
+  { header: 'reappointed', value: (r) => r.reappointed },
+  { header: 'overdue_by_working_hours', value: (r) => r.overdueBy },
+  { header: 'paused_since', value: (r) => r.pausedSince },
+];
+
+function onTimeCsv(groupBy: GroupBy): ReadonlyArray<CsvColumn<OnTimeGroup>> {
+  return [
+    { header: groupBy, value: (g) => g.key },
+    { header: 'name', value: (g) => g.name },
+    { header: 'early', value: (g) => g.early },
+    { header: 'on_time', value: (g) => g.onTime },
+    { header: 'late', value: (g) => g.late },
+    { header: 'total', value: (g) => g.total },
+    { header: 'early_rate', value: (g) => g.rates.early },
+    { header: 'on_time_rate', value: (g) => g.rates.onTime },
+    { header: 'late_rate', value: (g) => g.rates.late },
+    { header: 'on_time_or_early_rate', value: (g) => g.rates.onTimeOrEarly },
+  ];
+}
+
+const INDICATOR_CSV: ReadonlyArray<CsvColumn<Indicator>> = [
+  { header: 'code', value: (i) => i.code },
+  { header: 'name', value: (i) => i.name },
+  { header: 'numerator', value: (i) => i.numerator },
+  { header: 'denominator', value: (i) => i.denominator },
+  { header: 'rate', value: (i) => i.rate },
+  { header: 'value', value: (i) => i.value },
+  { header: 'unit', value: (i) => i.unit },
+  { header: 'threshold', value: (i) => i.threshold },
+  { header: 'max_points', value: (i) => i.maxPoints },
+  { header: 'score', value: (i) => i.score },
+  { header: 'formula', value: (i) => i.formula },
+];

@@ -1,0 +1,48 @@
+import type { DossierActivities } from '../../activities';
+import type { Actor } from '../../domain/types';
+import { alwaysOpenSchedule } from './always-open-deadlines';
+
+/** Officers of the sample agency as workflow unit tests name them. */
+export const OFFICER: Actor = { userId: 1, username: 'motcua.saigon', fullName: 'Trần Thị Mai', roles: ['one_stop_officer'] };
+export const SPECIALIST: Actor = { userId: 2, username: 'chuyenvien.saigon1', fullName: 'Lê Văn Hùng', roles: ['specialist'] };
+export const LEADER: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 'Nguyễn Quốc Bảo', roles: ['leader'] };
+
+/**
+ * Activities of the dossier workflow for unit tests: nothing is written anywhere, the
+ * deadline maths are the real ones on an always-open calendar (a 30-day limit unless a
+ * test says otherwise), and a test replaces whichever activity it is about.
+ */
+export function mockActivities(overrides: Partial<DossierActivities> = {}): DossierActivities {
+  return {
+    async recordDossierEvent() {},
+    async scheduleDeadline(input) {
+      return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+    },
+    async addWorkingDays(input) {
+      return new Date(Date.parse(input.from) + input.workingDays * 86_400_000).toISOString();
+    },
+    async computeAppointment() {
+      throw new Error('runs with the clock ledger use scheduleDeadline');
+    },
+    async computeDeadline() {
+      return new Date(Date.now() + 86_400_000).toISOString();
+    },
+    async resumeClock() {
+      throw new Error('runs with the clock ledger use scheduleDeadline');
+    },
+    async shipResult() {
+      return { trackingNumber: 'EB000000019VN', feeVnd: 20_000 };
+    },
+    async feeDue() {
+      return { amountVnd: 0, timing: 'none' as const };
+    },
+    async assignSpecialist() {
+      return { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName };
+    },
+    async issueResult() {
+      return { number: '0001/2026/KQ-000.20.20.H29' };
+    },
+    async notifyApplicant() {},
+    ...overrides,
+  };
+}
