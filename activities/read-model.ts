@@ -65,7 +65,7 @@ export interface DossierEventRecord {
 }
 
 /** Steps whose due date comes from the procedure's step budget, capped by the dossier's due date. */
-const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment', 'review', 'decision', 'result']);
+const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment', 'review', 'verification', 'decision', 'result']);
 
 /**
  * The due date of a hand-off: what is left of the step's budget (working hours, less the
@@ -78,11 +78,14 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, step: Handof
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.id', dossierId)
     .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
-  // A site visit or the citizen's supplement has its own explicit time: it stands as given.
-  if (!BUDGETED_STEPS.has(step)) return cap;
-  const caps = [cap, d?.due_at ? new Date(d.due_at).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
-  const capMs = caps.length ? Math.min(...caps) : null;
   const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
+  // The citizen's supplement, the post, and a site visit without a budget have their own explicit time.
+  if (!BUDGETED_STEPS.has(step) || (step === 'verification' && typeof budgetHours !== 'number')) return cap;
+  // A verification budget covers scheduling, visits and minutes: the planned visit is not its limit.
+  const caps = [step === 'verification' ? null : cap, d?.due_at ? new Date(d.due_at).toISOString() : null]
+    .filter((c): c is string => !!c)
+    .map((c) => Date.parse(c));
+  const capMs = caps.length ? Math.min(...caps) : null;
   if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
   const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
   const earlier: Array<{ received_at: Date; done_at: Date }> = await trx('dossier_handoffs')

@@ -12,6 +12,7 @@ import type { PaymentProvider } from '../integrations/payment/provider';
 import type { PostalProvider } from '../integrations/postal/provider';
 import { postalCallbackRoute } from '../delivery/postal';
 import { eResultRoutes } from '../delivery/e-result';
+import { intakeReceiptRoutes } from '../delivery/intake-receipt';
 import { openApiDocument, renderDocsHtml } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { rateLimit } from './rate-limit';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
+  app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));

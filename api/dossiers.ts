@@ -401,10 +401,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   officerAction('/dossiers/:code/review/supplement-request', (body, actor, v) => {
     const items = texts(v, body, 'items', true)!;
     const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
+    const overrideReason = v.string(body, 'overrideReason', 'overrideReason', { max: 2000 });
     const { deadlineWorkingDays, deadline } = supplementDeadline(v, body);
     return {
       run: (h, updateId) =>
-        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, deadlineWorkingDays, deadline }], updateId }),
+        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, overrideReason, deadlineWorkingDays, deadline }], updateId }),
     };
   });
 

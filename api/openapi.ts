@@ -102,9 +102,10 @@ export const openApiDocument = {
     '/api/v1/dossiers/{code}/assignment': action('Leader assigns or reassigns a specialist', { specialist: { type: 'string' }, note: { type: 'string' } }),
     '/api/v1/dossiers/{code}/claim': action('Specialist claims an unassigned dossier', { note: { type: 'string' } }),
     '/api/v1/dossiers/{code}/release': action('Assigned specialist gives the dossier back', { note: { type: 'string' } }),
-    '/api/v1/dossiers/{code}/review/supplement-request': action('Request one supplement during processing (the clock policy applies)', {
+    '/api/v1/dossiers/{code}/review/supplement-request': action('Request one supplement during processing (the clock policy applies); a leader may ask again with overrideReason, and the dossier then counts late', {
       items: { type: 'array', items: { type: 'string' } },
       reason: { type: 'string' },
+      overrideReason: { type: 'string' },
       deadlineWorkingDays: { type: 'integer' },
       deadline: { type: 'string', format: 'date-time' },
     }),
@@ -154,6 +155,8 @@ export const openApiDocument = {
     }),
     '/api/v1/dossiers/{code}/clock/pause': action('Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', { reason: { type: 'string' }, legalBasis: { type: 'string' } }),
     '/api/v1/dossiers/{code}/clock/resume': action('Restart the clock after a clock-excluded step', { note: { type: 'string' } }),
+    '/api/v1/dossiers/{code}/receipt': { get: { summary: 'Form 01 receipt (giấy tiếp nhận hồ sơ và hẹn trả kết quả): receipt and appointment to the minute; HTML, or JSON with Accept: application/json', tags: ['Officer actions'], parameters: [codeParam, officerHeader], responses: { '200': { description: 'Receipt' }, '401': problem, '403': problem, '404': problem, '409': problem } } },
+    '/api/v1/citizen/dossiers/{code}/receipt': { post: { summary: 'The applicant downloads their Form 01 receipt (body: idNumber)', tags: ['Citizen'], parameters: [codeParam], responses: { '200': { description: 'Receipt' }, '403': problem, '404': problem, '409': problem } } },
     '/api/v1/alerts': { get: { summary: 'Deadline alerts of the calling officer (at risk, overdue, escalation)', tags: ['Deadlines'], parameters: [officerHeader, { name: 'unread', in: 'query', schema: { type: 'boolean' } }], responses: { '200': { description: 'Alerts, newest first' }, '401': problem } } },
     '/api/v1/alerts/{id}/read': { post: { summary: 'Mark an alert read', tags: ['Deadlines'], parameters: [officerHeader, { name: 'id', in: 'path', required: true, schema: { type: 'integer' } }], responses: { '204': { description: 'Read' }, '401': problem, '404': problem } } },
     '/api/v1/sla/preview': {

@@ -101,6 +101,8 @@ export interface ProcessingSupplementCommand {
   actor: Actor;
   items: string[];
   reason: string;
+  /** A leader's reason for asking a second time (counted late by QĐ 766). */
+  overrideReason?: string;
   deadlineWorkingDays?: number;
   deadline?: string;
 }

@@ -13,7 +13,9 @@ import {
   pauseClockUpdate,
   proposeDecisionUpdate,
   reappointUpdate,
+  requestSupplementUpdate,
   resumeClockUpdate,
+  submitSupplementUpdate,
 } from '../workflows/messages';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
 import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-activities';
@@ -225,6 +227,29 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `deadline-apology-late-${Date.now()}`, args: [input(5, undefined)] });
       await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
       expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Muộn', workingDaysAfterDue: 1 }] }))).toMatch(/one working day before the due date/);
+    });
+  });
+  it('a second supplement request needs a leader and a reason; both pauses are in the ledger and the dossier counts two requests', async () => {
+    limit = { unit: 'working_days', value: 3 };
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `deadline-second-supplement-${Date.now()}`, args: [input(6, undefined)] });
+      const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
+      const first = await handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Hợp đồng thuê nhà'], reason: 'Hợp đồng hết hạn' }] });
+      expect(first.deadline).toMatchObject({ paused: true, state: 'paused' });
+      await new Promise((r) => setTimeout(r, 1000));
+      const back = await handle.executeUpdate(submitSupplementUpdate, { args: [{ documents: [{ name: 'Hợp đồng thuê nhà (gia hạn)' }] }] });
+      expect(Date.parse(back.deadline!.dueAt)).toBeGreaterThan(Date.parse(accepted.deadline!.dueAt)); // PAUSE: the citizen's time does not count
+      expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ' }] }))).toMatch(/only a leader can ask again/);
+      expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ', overrideReason: 'x' }] }))).toMatch(/^DossierActionForbidden/);
+      expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: leader, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ', overrideReason: '  ' }] }))).toMatch(/overrideReason/);
+      const second = await handle.executeUpdate(requestSupplementUpdate, {
+        args: [{ actor: leader, items: ['Bản vẽ mặt bằng'], reason: 'Thiếu bản vẽ', overrideReason: 'Phát hiện khi thẩm định lại theo ý kiến cơ quan thuế' }],
+      });
+      expect(second.status).toBe('SUPPLEMENT_REQUESTED');
+      const event = ofDossier(6).at(-1)!;
+      expect(event).toMatchObject({ type: 'supplement_requested', actorRole: 'leader', data: { overrideReason: 'Phát hiện khi thẩm định lại theo ý kiến cơ quan thuế', requestNumber: 2 }, projection: { supplementRequests: 2 } });
+      expect(ofDossier(6).flatMap((e) => e.clock ?? []).map((c) => c.kind)).toEqual(['start', 'pause', 'resume', 'pause']);
     });
   });
 });

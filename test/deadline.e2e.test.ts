@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
+import { formTime } from '../delivery/intake-receipt';
 import { dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
@@ -68,6 +69,17 @@ describe('deadlines end to end', () => {
     expect(explained.body.explanation[0]).toMatch(/^Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc .*thời hạn giải quyết 3 ngày làm việc theo lịch VN-STATE phiên bản 1/);
     expect((await deadlineOf(code, 'canbo.congan.saigon')).status).toBe(403); // another agency's officer
 
+    // Form 01: receipt and appointment to the minute, for the counter and for the applicant.
+    const receipt = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon', Accept: 'application/json' } });
+    expect(receipt.body).toMatchObject({ code, receivedAt: toOffsetIso(receivedAt), appointmentAt: toOffsetIso(due0), receivedBy: 'Trần Thị Mai', originalAppointmentAt: null });
+    const printed = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon' } });
+    expect(printed.headers.get('content-type')).toMatch(/text\/html/);
+    expect(printed.body).toContain(`Thời gian trả kết quả giải quyết hồ sơ: <strong>${formTime(due0)}</strong>`);
+    expect(printed.body).toMatch(/\d{2} giờ \d{2} phút, ngày \d{2} tháng \d{2} năm 20\d{2}/);
+    const own = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/receipt`, { body: { idNumber: '079000000000' } });
+    expect(own.status).toBe(403);
+    expect(own.body.detail).toMatch(/không khớp/);
+
     // Gia hạn 1 working day: the legal basis is required, and only a leader grants it.
     const extend = (user: string, body: unknown) => officer(code, 'deadline/extension', user, body);
     expect((await extend('lanhdao.saigon', { workingDays: 1, reason: 'Cần xác minh' })).status).toBe(422);
@@ -107,6 +119,9 @@ describe('deadlines end to end', () => {
     expect(apology.body.deadline).toMatchObject({ dueAt: toOffsetIso(due2), reappointed: true });
     const status = await http('GET', `${api.baseUrl}/api/v1/status/${code}`);
     expect(status.body.appointmentAt).toBe(toOffsetIso(promised)); // what the citizen now reads
+    const idNumberOf = (await api.db('dossiers').where({ code }).first('applicant_id_number')).applicant_id_number;
+    const reprinted = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/receipt`, { body: { idNumber: idNumberOf }, headers: { Accept: 'application/json' } });
+    expect(reprinted.body).toMatchObject({ appointmentAt: toOffsetIso(promised), originalAppointmentAt: toOffsetIso(due2) });
     const again = await reappoint({ reason: 'Lần hai', workingDaysAfterDue: 1 });
     expect(again.status).toBe(409);
     expect(JSON.stringify(again.body)).toMatch(/second re-appointment/);
@@ -169,6 +184,7 @@ describe('deadlines end to end', () => {
         result_name: 'Kết quả kiểm thử',
         warn_before_hours: 3 / 3600,
         escalate_every_hours: 2 / 3600,
+        step_budgets: JSON.stringify({ review: 3 / 3600 }),
         active: true,
       })
       .returning('id');
@@ -177,6 +193,8 @@ describe('deadlines end to end', () => {
 
     const code = await submit({ procedureCode, agencyEid: eid, documents: [{ name: 'Đơn', fileId: 'f-1' }] });
     await eventually(() => http('GET', `${api.baseUrl}/api/v1/status/${code}`), (r) => r.body.history?.length >= 1);
+    const early = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon' } });
+    expect(early.status).toBe(409); // no receipt before the dossier is received
     expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
     const types = async () =>
       (await api.db('dossier_events as e').join('dossiers as d', 'd.id', 'e.dossier_id').where('d.code', code).orderBy('e.seq').select('e.type')).map((e) => e.type as string);
@@ -206,6 +224,12 @@ describe('deadlines end to end', () => {
     expect((await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' })).status).toBe(200);
     const ended = await deadlineOf(code);
     expect(ended.body).toMatchObject({ state: 'stopped', outcome: { endedAs: 'APPROVED', result: 'late' } });
+    // The review step had a budget of 3 s, under the dossier's 6 s: late against it.
+    const sheet = (await processControl(api.baseUrl, code)) as unknown as Array<{ step: string; receivedAt: string; dueAt: string; outcome: string }>;
+    const review = sheet.find((h) => h.step === 'review')!;
+    expect(Date.parse(review.dueAt) - Date.parse(review.receivedAt)).toBeGreaterThanOrEqual(2000);
+    expect(Date.parse(review.dueAt) - Date.parse(review.receivedAt)).toBeLessThanOrEqual(3000);
+    expect(review.outcome).toBe('late');
     const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
     expect((await handle.result()).status).toBe('COMPLETED');
     recordHistory('deadline-escalation', historyToJSON(await handle.fetchHistory()));

@@ -649,9 +649,9 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
         await transition(
           'SUPPLEMENT_REQUESTED',
           'supplement_requested',
-          { actor: cmd.actor, role: 'specialist' },
+          { actor: cmd.actor, role: cmd.overrideReason ? 'leader' : 'specialist' },
           { pendingAction: { ...state.pending, reason: cmd.reason }, ...deadlineFields },
-          { items: cmd.items, reason: cmd.reason, deadline, clockPausedAt: requestedAt },
+          { items: cmd.items, reason: cmd.reason, deadline, clockPausedAt: requestedAt, ...(cmd.overrideReason ? { overrideReason: cmd.overrideReason, requestNumber: state.processingSupplements } : {}) },
           {
             close: true,
             open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
@@ -664,12 +664,21 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     {
       validator: (cmd) => {
         requireIdle('IN_REVIEW', 'request a supplement');
-        requireAssignee(cmd.actor, 'request a supplement');
         requireTexts(cmd.items, 'items');
         requireText(cmd.reason, 'reason');
         requireDeadline(cmd);
-        // ND 118 art. 11 and the national on-time rule: one supplement request per dossier.
-        if (state.processingSupplements >= 1) refuse(`a supplement was already requested while processing dossier ${input.code}`);
+        // ND 118 art. 11 and the national on-time rule: one supplement request per dossier. A
+        // leader may override it with a reason (DOMAIN.md §12); the dossier then counts late.
+        if (cmd.overrideReason !== undefined) {
+          requireRole(cmd.actor, 'leader', 'request a further supplement');
+          requireText(cmd.overrideReason, 'overrideReason');
+          if (state.processingSupplements === 0) refuse('no supplement was requested yet: the assigned specialist asks for the first one', FAILURE_TYPES.invalidInput);
+        } else {
+          requireAssignee(cmd.actor, 'request a supplement');
+          if (state.processingSupplements >= 1) {
+            refuse(`a supplement was already requested while processing dossier ${input.code}; only a leader can ask again, with a reason (overrideReason), and the dossier then counts as late`);
+          }
+        }
         if (clockPaused()) refuse(`the clock of dossier ${input.code} is stopped for a clock-excluded step; resume it before asking the citizen for a supplement`);
       },
     },
