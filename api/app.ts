@@ -2,7 +2,10 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
+import { authenticate, type AuthConfig } from './auth';
 import { calendarRoutes } from './calendars';
+import { devTokenRoutes } from './dev-tokens';
+import { authConfig } from '../platform/config';
 import { catalogueRoutes } from './catalogue';
 import { deadlineRoutes } from './deadline';
 import { dossierRoutes } from './dossiers';
@@ -42,6 +45,8 @@ export interface AppDeps {
    * (default 60 a minute; 0 switches it off), counted in Redis under `keyPrefix` (default '').
    */
   publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
+  /** Token issuers; the development issuers when absent. */
+  auth?: AuthConfig;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -55,6 +60,9 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.postal?.sandboxRouter) app.use('/sandbox/postal', deps.postal.sandboxRouter);
   if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, temporal: deps.temporal, provider: deps.postal.provider }));
   app.use(express.json({ limit: '256kb' }));
+  const auth = deps.auth ?? authConfig({});
+  app.use(authenticate(deps.db, auth));
+  if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));
 
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
   app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));

@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import type { Knex } from 'knex';
 import type { Actor, OfficerRole } from '../domain/types';
-import { identifiedUser } from './identity';
+import { requireOfficer, rolesIn } from './auth';
 import { HttpProblem } from './problem';
 
 /**
@@ -18,13 +18,13 @@ export interface Caller {
 }
 
 export async function callerFor(db: Knex, req: Request): Promise<Caller> {
-  const user = await identifiedUser(db, req);
+  const p = requireOfficer(req);
+  const eids = [...new Set(p.roles.map((r) => r.agencyEid))];
+  const agencies: Array<{ id: number; eid: string }> = eids.length ? await db('agencies').whereIn('eid', eids).select('id', 'eid') : [];
   const rolesByAgency = new Map<number, OfficerRole[]>();
-  for (const r of (await db('user_roles').where('user_id', user.id).select('agency_id', 'role')) as Array<{ agency_id: number; role: OfficerRole }>) {
-    rolesByAgency.set(r.agency_id, [...(rolesByAgency.get(r.agency_id) ?? []), r.role]);
-  }
-  if (!rolesByAgency.size) throw new HttpProblem(403, 'Forbidden', `${user.username} holds no role in any agency.`);
-  return { userId: user.id, username: user.username, fullName: user.full_name, rolesByAgency };
+  for (const a of agencies) rolesByAgency.set(a.id, rolesIn(p, a.eid));
+  if (!rolesByAgency.size) throw new HttpProblem(403, 'Forbidden', `${p.username} holds no role in any agency.`);
+  return { userId: p.userId, username: p.username, fullName: p.fullName, rolesByAgency };
 }
 
 export function isAdmin(caller: Caller): boolean {

@@ -28,7 +28,8 @@ import {
   resumeClockUpdate,
   reappointUpdate,
 } from '../workflows/messages';
-import { CITIZEN_ID, CITIZEN_ID_MESSAGE, citizenIdFrom, officerFor, requireApplicant } from './identity';
+import { requireCitizen, requireOfficer } from './auth';
+import { CITIZEN_ID, CITIZEN_ID_MESSAGE, citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
 import { bodyOf, Validator } from './validation';
@@ -116,6 +117,9 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * counter by a one-stop officer entering it for the citizen (tiếp nhận trực tiếp).
    */
   async function submitDossier(req: Request, res: Response, channel: 'online' | 'counter'): Promise<void> {
+    // Online: the signed-in citizen files their own dossier; at the counter: a one-stop officer.
+    const citizen = channel === 'online' ? requireCitizen(req) : null;
+    if (channel === 'counter') requireOfficer(req);
     const key = idempotencyKey(req, true)!;
     const body = bodyOf(req.body);
     const v = new Validator();
@@ -161,6 +165,9 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (!procedure) v.fail('procedureCode', `không có thủ tục "${procedureCode}" trong danh mục`);
     if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
     v.throwIfInvalid();
+    if (citizen && idNumber !== citizen.idNumber) {
+      throw new HttpProblem(403, 'Forbidden', 'Ông/Bà chỉ nộp hồ sơ trực tuyến cho chính mình: số giấy tờ của người nộp phải là số của tài khoản đã đăng nhập.');
+    }
     const officer = channel === 'counter' ? await officerFor(db, req, agency.id) : null;
     if (officer && !officer.roles.includes('one_stop_officer')) {
       throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency.eid}.`);
@@ -532,15 +539,16 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   ) {
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
-      const d = await loadDossier(code);
+      const idNumber = citizenIdOf(req);
+      // Unknown and not-theirs read alike: a citizen cannot probe which codes exist.
+      const d = parseDossierCode(code) ? await db('dossiers').where({ code }).first('id', 'code', 'workflow_id', 'applicant_id_number') : undefined;
+      requireApplicant(d, idNumber);
       const body = bodyOf(req.body);
       const v = new Validator();
-      const idNumber = citizenIdFrom(v, body);
       const action = build(body, v);
       v.throwIfInvalid();
-      requireApplicant(await db('dossiers').where('id', d.id).first('applicant_id_number'), idNumber);
       const key = idempotencyKey(req, false);
-      const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${key}` : randomUUID();
+      const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${key}` : randomUUID();
       try {
         await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d.workflow_id), updateId));
         res.json(await dossierSummary(d.id));

@@ -26,6 +26,7 @@ async function main(): Promise<void> {
     postal: postalWiring(config, { withSandbox: true }),
     // Counters live next to the BullMQ keys of this deployment.
     publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },
+    auth: config.auth,
   });
 
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {

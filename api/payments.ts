@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import { PaymentSignatureError, type PaymentProvider } from '../integrations/payment/provider';
 import { acknowledgeToWorkflow, applyPaymentEvent, recordCounterPayment, startOnlinePayment, type PaymentRow } from '../payments/payments';
-import { citizenIdFrom, officerFor, requireApplicant } from './identity';
+import { citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { bodyOf, Validator } from './validation';
 import { vnTime } from './format';
@@ -55,8 +55,10 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   const { db } = deps;
   const router = Router();
 
-  async function payableDossier(code: string) {
+  async function payableDossier(code: string, applicantIdNumber?: string) {
     const d = await db('dossiers').where({ code }).first('id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number');
+    // A citizen learns nothing of a dossier that is not theirs, not even its fee status.
+    if (applicantIdNumber !== undefined) requireApplicant(d, applicantIdNumber);
     if (!d) throw new HttpProblem(404, 'Not found', `Không tìm thấy hồ sơ ${code}.`);
     if (isDossierStatus(d.status) && isTerminal(d.status)) throw new HttpProblem(409, 'Conflict', 'Hồ sơ đã kết thúc, không thể nộp phí.');
     if (d.fee_status === 'paid') throw new HttpProblem(409, 'Conflict', 'Phí, lệ phí của hồ sơ này đã được nộp.');
@@ -66,12 +68,9 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
 
   /** The citizen opens an online payment of the fee and is sent to the gateway's page. */
   router.post('/citizen/dossiers/:code/payments', async (req, res) => {
-    const body = bodyOf(req.body);
-    const v = new Validator();
-    const idNumber = citizenIdFrom(v, body);
-    v.throwIfInvalid();
-    const d = await payableDossier(String(req.params.code));
-    requireApplicant(d, idNumber);
+    const idNumber = citizenIdOf(req);
+    bodyOf(req.body ?? {});
+    const d = await payableDossier(String(req.params.code), idNumber);
     try {
       const started = await startOnlinePayment(db, deps.provider, { dossierId: d.id, publicBaseUrl: deps.publicBaseUrl, validityMinutes: deps.validityMinutes });
       res.status(201).json(started);

@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { HttpProblem } from '../api/problem';
-import { citizenIdFrom, requireApplicant } from '../api/identity';
-import { bodyOf, Validator } from '../api/validation';
+import { citizenIdOf, requireApplicant } from '../api/identity';
 import { vnTime } from '../api/format';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
@@ -17,16 +16,12 @@ const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&l
 export function eResultRoutes(db: Knex): Router {
   const router = Router();
   router.post('/citizen/dossiers/:code/result', async (req, res) => {
-    const body = bodyOf(req.body);
-    const v = new Validator();
-    const idNumber = citizenIdFrom(v, body);
-    v.throwIfInvalid();
+    const idNumber = citizenIdOf(req);
     const d = await db('dossiers as d')
       .join('procedures as p', 'p.id', 'd.procedure_id')
       .join('agencies as a', 'a.id', 'd.agency_id')
       .where('d.code', String(req.params.code))
       .first('d.id', 'd.code', 'd.applicant_full_name', 'd.applicant_id_number', 'd.fee_status', 'd.closing_reason', 'p.name as procedure_name', 'a.name as agency_name');
-    if (!d) throw new HttpProblem(404, 'Not found', 'Không tìm thấy hồ sơ.');
     requireApplicant(d, idNumber);
     const result = await db('dossier_results as r').leftJoin('users as u', 'u.id', 'r.signer_id').where('r.dossier_id', d.id).first('r.number', 'r.kind', 'r.title', 'r.issued_at', 'u.full_name as signer');
     if (!result) throw new HttpProblem(409, 'No result yet', 'Hồ sơ chưa có kết quả giải quyết.');

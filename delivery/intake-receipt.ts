@@ -1,8 +1,8 @@
 import { Router, type Response } from 'express';
 import type { Knex } from 'knex';
 import { HttpProblem } from '../api/problem';
-import { citizenIdFrom, officerFor, requireApplicant } from '../api/identity';
-import { bodyOf, Validator } from '../api/validation';
+import { requireOfficer } from '../api/auth';
+import { citizenIdOf, officerFor, requireApplicant } from '../api/identity';
 import { vnTime } from '../api/format';
 import { toOffsetIso } from '../domain/calendar';
 
@@ -36,11 +36,10 @@ export function intakeReceiptRoutes(db: Knex): Router {
         'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
         'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
       );
-    if (!d) throw new HttpProblem(404, 'Not found', 'Không tìm thấy hồ sơ.');
     return d;
   }
 
-  function send(res: Response, d: Awaited<ReturnType<typeof load>>, wantsJson: boolean): void {
+  function send(res: Response, d: NonNullable<Awaited<ReturnType<typeof load>>>, wantsJson: boolean): void {
     if (!d.received_at) throw new HttpProblem(409, 'Not received', 'Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.');
     const documents = (d.documents ?? []) as Array<{ name: string }>;
     const receipt = {
@@ -81,19 +80,18 @@ export function intakeReceiptRoutes(db: Knex): Router {
   }
 
   router.get('/dossiers/:code/receipt', async (req, res) => {
+    requireOfficer(req);
     const d = await load(String(req.params.code));
+    if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${String(req.params.code)}.`);
     await officerFor(db, req, d.agency_id);
     send(res, d, req.accepts(['html', 'json']) === 'json');
   });
 
   router.post('/citizen/dossiers/:code/receipt', async (req, res) => {
-    const body = bodyOf(req.body);
-    const v = new Validator();
-    const idNumber = citizenIdFrom(v, body);
-    v.throwIfInvalid();
+    const idNumber = citizenIdOf(req);
     const d = await load(String(req.params.code));
     requireApplicant(d, idNumber);
-    send(res, d, req.accepts(['html', 'json']) === 'json');
+    send(res, d!, req.accepts(['html', 'json']) === 'json');
   });
 
   return router;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { AuthConfig } from '../api/auth';
 
 /**
  * All configuration comes from environment variables (documented in README and
@@ -33,6 +34,8 @@ export interface AppConfig {
   submissionReconcile: { intervalMs: number; graceMs: number };
   /** Requests per minute and client IP on the public status lookup and deadline preview; 0: no limit. */
   publicRateLimitPerMinute: number;
+  /** Token issuers for officers and citizens (JWT verified with jose). */
+  auth: AuthConfig;
   temporal: {
     /** Set when an existing cluster is used; otherwise `npm start` runs a dev server. */
     address: string | undefined;
@@ -99,6 +102,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       graceMs: millis('SUBMISSION_RECONCILE_GRACE_MS', 30_000, env),
     },
     publicRateLimitPerMinute: count('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, env),
+    auth: authConfig(env),
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || 'default',
@@ -111,5 +115,34 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tlsServerName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
       apiKey,
     },
+  };
+}
+
+/** Development secrets: fine on a laptop, refused in production (NODE_ENV=production). */
+export const DEV_OFFICER_SECRET = 'dev-officer-token-secret-not-for-production-0001';
+export const DEV_CITIZEN_SECRET = 'dev-citizen-token-secret-not-for-production-0001';
+
+export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
+  const production = env.NODE_ENV === 'production';
+  const officerJwks = env.AUTH_OFFICER_JWKS_URL || undefined;
+  const citizenJwks = env.AUTH_CITIZEN_JWKS_URL || undefined;
+  const officerSecret = env.AUTH_OFFICER_SECRET || (production ? undefined : DEV_OFFICER_SECRET);
+  const citizenSecret = env.AUTH_CITIZEN_SECRET || (production ? undefined : DEV_CITIZEN_SECRET);
+  if (production && !officerJwks && !officerSecret) throw new Error('production needs AUTH_OFFICER_JWKS_URL (or AUTH_OFFICER_SECRET)');
+  if (production && !citizenJwks && !citizenSecret) throw new Error('production needs AUTH_CITIZEN_JWKS_URL (or AUTH_CITIZEN_SECRET)');
+  return {
+    officer: {
+      issuer: env.AUTH_OFFICER_ISSUER || 'dossier-platform-dev-officers',
+      audience: env.AUTH_OFFICER_AUDIENCE || 'dossier-api',
+      secret: officerSecret,
+      jwksUrl: officerJwks,
+    },
+    citizen: {
+      issuer: env.AUTH_CITIZEN_ISSUER || 'dossier-platform-dev-citizens',
+      audience: env.AUTH_CITIZEN_AUDIENCE || 'dossier-api',
+      secret: citizenSecret,
+      jwksUrl: citizenJwks,
+    },
+    devCitizenIssuer: !production && env.AUTH_DEV_CITIZEN_ISSUER !== 'false',
   };
 }

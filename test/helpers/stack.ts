@@ -7,6 +7,8 @@ import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import { officerClaims, signCitizenToken, signOfficerToken } from '../../api/auth';
+import { authConfig } from '../../platform/config';
 import { createDb } from '../../db/connection';
 import type { PaymentProvider } from '../../integrations/payment/provider';
 import { createSandboxPaymentProvider } from '../../integrations/payment/sandbox-client';
@@ -139,10 +141,11 @@ export async function http<T = any>(
   url: string,
   opts: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer<T>> {
+  const signed = await signIn(method, url, opts);
   const res = await fetch(url, {
     method,
-    headers: { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers },
-    body: opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body),
+    headers: { ...(signed.body !== undefined ? { 'content-type': 'application/json' } : {}), ...signed.headers },
+    body: signed.body === undefined ? undefined : typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
   });
   const text = await res.text();
   let body: any = text;
@@ -152,6 +155,57 @@ export async function http<T = any>(
     // not JSON
   }
   return { status: res.status, headers: res.headers, body };
+}
+
+const AUTH = authConfig({});
+let tokenDb: Knex | undefined;
+const officerTokens = new Map<string, string>();
+
+/** A development officer token for a username or numeric id, with the roles the directory gives them. */
+export async function officerToken(user: string): Promise<string> {
+  let token = officerTokens.get(user);
+  if (!token) {
+    tokenDb ??= createDb(inject('databaseUrl'), { max: 2 });
+    const username = /^\d+$/.test(user) ? ((await tokenDb('users').where('id', Number(user)).first('username'))?.username ?? user) : user;
+    // Unknown names still get a token: the API must refuse it as it would a real one.
+    const claims = (await officerClaims(tokenDb, username)) ?? { username, fullName: username, roles: [] };
+    token = await signOfficerToken(AUTH.officer, claims);
+    officerTokens.set(user, token);
+  }
+  return token;
+}
+
+export const citizenToken = (idNumber: string, fullName?: string) => signCitizenToken(AUTH.citizen, { idNumber, fullName });
+
+/**
+ * Suites name who acts the way people do: an officer by `X-User-Id`, a citizen by their ID
+ * number in the body. This signs them in as the API requires (a bearer token from the
+ * development issuers) and takes the name off the request.
+ */
+async function signIn(method: string, url: string, opts: { body?: unknown; headers?: Record<string, string> }): Promise<{ body?: unknown; headers: Record<string, string> }> {
+  const headers = { ...opts.headers };
+  let body = opts.body;
+  const userKey = Object.keys(headers).find((k) => k.toLowerCase() === 'x-user-id');
+  if (userKey) {
+    const user = headers[userKey]!;
+    delete headers[userKey];
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.Authorization = `Bearer ${await officerToken(user)}`;
+    return { body, headers };
+  }
+  if (Object.keys(headers).some((k) => k.toLowerCase() === 'authorization') || !body || typeof body !== 'object' || Array.isArray(body)) return { body, headers };
+  const path = new URL(url).pathname;
+  const record = body as Record<string, unknown>;
+  if (path.startsWith('/api/v1/citizen/') && typeof record.idNumber === 'string') {
+    const { idNumber, ...rest } = record;
+    headers.Authorization = `Bearer ${await citizenToken(idNumber as string)}`;
+    body = rest;
+  } else if (method === 'POST' && path === '/api/v1/dossiers') {
+    const applicant = record.applicant as { idNumber?: unknown; fullName?: unknown } | undefined;
+    if (applicant && typeof applicant.idNumber === 'string' && /^(\d{12}|\d{9})$/.test(applicant.idNumber)) {
+      headers.Authorization = `Bearer ${await citizenToken(applicant.idNumber, typeof applicant.fullName === 'string' ? applicant.fullName : undefined)}`;
+    }
+  }
+  return { body, headers };
 }
 
 export async function eventually<T>(fn: () => Promise<T>, accept: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
