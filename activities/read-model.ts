@@ -181,7 +181,20 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         .onConflict(['dossier_id', 'seq', 'kind'])
         .ignore();
     }
+    if (e.fromStatus !== e.toStatus) await enqueueWebhookDeliveries(trx, e);
     if (e.alert) {
+      // Each officer told is also sent a message (e-mail, SMS or Zalo) through the outbox.
+      await trx.raw(
+        `insert into notification_outbox (job_key, dossier_id, template, recipient_user_id, payload)
+         select 'alert-' || ? || '-' || ? || '-' || u.user_id, ?, 'officer_alert', u.user_id, ?::jsonb from (
+           select assignee_id as user_id from dossiers where id = ? and assignee_id is not null
+           union
+           select r.user_id from user_roles r join dossiers d on d.agency_id = r.agency_id
+            where d.id = ? and (r.role = 'supervisor' or (r.role = 'leader' and ? = 'escalation'))
+         ) u
+         on conflict (job_key) do nothing`,
+        [e.dossierId, e.seq, e.dossierId, JSON.stringify({ kind: e.alert.kind, level: e.alert.level, message: e.alert.message }), e.dossierId, e.dossierId, e.alert.kind],
+      );
       await trx.raw(
         `insert into officer_alerts (dossier_id, seq, user_id, kind, level, message)
          select ?, ?, u.user_id, ?, ?, ? from (
@@ -226,4 +239,44 @@ function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown>
     actor_id: actorId ?? null,
     data: JSON.stringify(data),
   };
+}
+
+/**
+ * Outbound webhooks (e.g. the national portal's sync): one delivery row per subscriber and
+ * status change, written with the event so none is lost or doubled; a relay sends them.
+ */
+async function enqueueWebhookDeliveries(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const subscribers: Array<{ id: number }> = await trx('webhook_subscriptions as s')
+    .join('dossiers as d', (j) => j.on(trx.raw('d.id = ?', [e.dossierId])))
+    .where('s.active', true)
+    .andWhere((q) => q.whereNull('s.agency_id').orWhereRaw('s.agency_id = d.agency_id'))
+    .andWhere((q) => q.whereRaw(`'*' = any(s.events)`).orWhereRaw(`'dossier.status_changed' = any(s.events)`))
+    .select('s.id');
+  if (!subscribers.length) return;
+  const d = await trx('dossiers as d')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .where('d.id', e.dossierId)
+    .first('d.code', 'a.eid as agency_eid', 'p.code as procedure_code', 'p.national_code', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.channel');
+  const eventKey = `dossier-${e.dossierId}-${e.seq}`;
+  const payload = {
+    id: eventKey,
+    type: 'dossier.status_changed',
+    occurredAt: toOffsetIso(new Date(e.occurredAt)),
+    dossier: {
+      code: d.code,
+      agencyEid: d.agency_eid,
+      procedureCode: d.procedure_code,
+      nationalProcedureCode: d.national_code,
+      channel: d.channel,
+      receivedAt: d.received_at ? toOffsetIso(new Date(d.received_at)) : null,
+      appointmentAt: d.appointment_at ? toOffsetIso(new Date(d.appointment_at)) : null,
+      dueAt: d.due_at ? toOffsetIso(new Date(d.due_at)) : null,
+    },
+    change: { seq: e.seq, event: e.type, from: e.fromStatus, to: e.toStatus },
+  };
+  await trx('webhook_deliveries')
+    .insert(subscribers.map((sub) => ({ subscription_id: sub.id, event_key: eventKey, event_type: payload.type, dossier_id: e.dossierId, payload: JSON.stringify(payload) })))
+    .onConflict(['subscription_id', 'event_key'])
+    .ignore();
 }

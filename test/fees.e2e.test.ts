@@ -52,7 +52,7 @@ describe('fees and payments', () => {
     expect(early.status).toBe(409);
     expect(early.body.detail).toContain('must be paid');
 
-    expect((await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/payments`, { body: { idNumber: '001122334455' } })).status).toBe(403);
+    expect((await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/payments`, { body: { idNumber: '001122334455' } })).status).toBe(404);
     const opened = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/payments`, { body: { idNumber: applicantId } });
     expect(opened.status).toBe(201);
     expect(opened.body).toMatchObject({ amountVnd: 50_000, paymentUrl: expect.stringContaining('/sandbox/payment-gateway/pay/') });

@@ -64,8 +64,8 @@ describe('dossier lifecycle branches', () => {
     expect(s.body.receivedAt).toBeNull(); // not received: no clock yet
 
     const notOwner = await citizen(code, 'supplement', { idNumber: '012345678901', documents: [{ name: 'x' }] });
-    expect(notOwner.status).toBe(403);
-    expect(notOwner.body.detail).toContain('không khớp');
+    expect(notOwner.status).toBe(404); // not theirs reads like an unknown code
+    expect(notOwner.body.detail).toContain('Không tìm thấy hồ sơ');
     const empty = await citizen(code, 'supplement', { idNumber, documents: [] });
     expect(empty.status).toBe(422);
 

@@ -182,7 +182,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     // The e-result: its owner downloads it; nobody else can.
     const stranger = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: '001234567890' } });
-    expect(stranger.status).toBe(403);
+    expect(stranger.status).toBe(404); // not theirs reads like an unknown code
     const eResult = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: SAMPLE_SUBMISSION.applicant.idNumber } });
     expect(eResult.status).toBe(200);
     expect(eResult.headers.get('content-type')).toContain('text/html');

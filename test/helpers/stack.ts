@@ -159,20 +159,15 @@ export async function http<T = any>(
 
 const AUTH = authConfig({});
 let tokenDb: Knex | undefined;
-const officerTokens = new Map<string, string>();
 
 /** A development officer token for a username or numeric id, with the roles the directory gives them. */
 export async function officerToken(user: string): Promise<string> {
-  let token = officerTokens.get(user);
-  if (!token) {
-    tokenDb ??= createDb(inject('databaseUrl'), { max: 2 });
-    const username = /^\d+$/.test(user) ? ((await tokenDb('users').where('id', Number(user)).first('username'))?.username ?? user) : user;
-    // Unknown names still get a token: the API must refuse it as it would a real one.
-    const claims = (await officerClaims(tokenDb, username)) ?? { username, fullName: username, roles: [] };
-    token = await signOfficerToken(AUTH.officer, claims);
-    officerTokens.set(user, token);
-  }
-  return token;
+  // Signed afresh each time: suites grant roles as they go, and a token carries the roles of its moment.
+  tokenDb ??= createDb(inject('databaseUrl'), { max: 2 });
+  const username = /^\d+$/.test(user) ? ((await tokenDb('users').where('id', Number(user)).first('username'))?.username ?? user) : user;
+  // Unknown names still get a token: the API must refuse it as it would a real one.
+  const claims = (await officerClaims(tokenDb, username)) ?? { username, fullName: username, roles: [] };
+  return signOfficerToken(AUTH.officer, claims);
 }
 
 export const citizenToken = (idNumber: string, fullName?: string) => signCitizenToken(AUTH.citizen, { idNumber, fullName });
