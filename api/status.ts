@@ -1,18 +1,43 @@
+import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { parseDossierCode } from '../domain/dossier-code';
 import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
+import { principalOf, requireCitizen } from './auth';
 import { HttpProblem } from './problem';
 import { vnTime } from './format';
 
-/** Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names, personal data masked. */
+const NOT_FOUND = () =>
+  new HttpProblem(404, 'Dossier not found', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối giấy tờ tùy thân đã nhập. Vui lòng kiểm tra lại trên giấy tiếp nhận.');
+
+/** Compares the 4 digits in constant time, also when there is no dossier (against a decoy), so timing tells nothing. */
+function checkMatches(idNumber: string | undefined, check: string): boolean {
+  const expected = Buffer.from((idNumber ?? '\u0000\u0000\u0000\u0000').slice(-4));
+  const given = Buffer.from(check.padEnd(4, '\u0000').slice(0, 4));
+  return timingSafeEqual(expected, given) && idNumber !== undefined;
+}
+
+/**
+ * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
+ * personal data masked. Dossier codes are sequential by law, so the code alone would let
+ * anyone walk through every dossier: the lookup also asks for the last 4 digits of the
+ * applicant's ID number (`check`), and an unknown code and a wrong check get the same
+ * answer from the same work. A signed-in applicant needs no check for their own dossiers,
+ * and lists them all at GET /citizen/dossiers (the lookup by ID number).
+ */
 export function statusRoutes(db: Knex): Router {
   const router = Router();
   router.get('/status/:code', async (req, res) => {
     const code = String(req.params.code).trim();
     if (!parseDossierCode(code)) {
       throw new HttpProblem(400, 'Bad dossier code', `Mã hồ sơ "${code}" không đúng định dạng <mã cơ quan>-<YYMMDD>-<số thứ tự>, ví dụ 000.20.20.H29-260310-0001.`);
+    }
+    const principal = principalOf(req);
+    const owner = principal?.kind === 'citizen' ? principal.idNumber : null;
+    const check = typeof req.query.check === 'string' ? req.query.check.trim() : '';
+    if (!owner && !/^\d{4}$/.test(check)) {
+      throw new HttpProblem(400, 'Check digits required', 'Vui lòng nhập 4 số cuối số CCCD/CMND của người nộp hồ sơ (tham số check) cùng mã hồ sơ.');
     }
     // One snapshot: the row and its history must agree even while an event is being written.
     const snapshot = await db.transaction(async (trx) => {
@@ -26,6 +51,7 @@ export function statusRoutes(db: Knex): Router {
           'd.status',
           'd.channel',
           'd.applicant_full_name',
+          'd.applicant_id_number',
           'd.submitted_at',
           'd.received_at',
           'd.appointment_at',
@@ -39,7 +65,8 @@ export function statusRoutes(db: Knex): Router {
           'a.eid as agency_eid',
           'a.name as agency_name',
         );
-      if (!d) return null;
+      const allowed = owner ? d?.applicant_id_number === owner : checkMatches(d?.applicant_id_number, check);
+      if (!d || !allowed) return null;
       const shipment = await trx('dossier_shipments').where('dossier_id', d.id).first('tracking_number', 'status');
       const history = await trx('dossier_events')
         .where({ dossier_id: d.id, is_public: true })
@@ -50,7 +77,7 @@ export function statusRoutes(db: Knex): Router {
         .select('to_status', 'occurred_at');
       return { d, shipment, history };
     }, { isolationLevel: 'repeatable read', readOnly: true });
-    if (!snapshot) throw new HttpProblem(404, 'Dossier not found', `Không tìm thấy hồ sơ có mã ${code}. Vui lòng kiểm tra lại mã trên giấy tiếp nhận.`);
+    if (!snapshot) throw NOT_FOUND();
     const { d, shipment, history } = snapshot;
     const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
     res.set('Cache-Control', 'no-store').json({
@@ -71,6 +98,29 @@ export function statusRoutes(db: Knex): Router {
       fee: d.fee_status && d.fee_status !== 'none' ? { amountVnd: Number(d.fee_due_vnd), status: d.fee_status } : null,
       history: history
         .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
+    });
+  });
+  /** Tra cứu theo số CCCD: the signed-in citizen's own dossiers, and nobody else's. */
+  router.get('/citizen/dossiers', async (req, res) => {
+    const citizen = requireCitizen(req);
+    const rows = await db('dossiers as d')
+      .join('procedures as p', 'p.id', 'd.procedure_id')
+      .join('agencies as a', 'a.id', 'd.agency_id')
+      .where('d.applicant_id_number', citizen.idNumber)
+      .orderBy('d.submitted_at', 'desc')
+      .limit(200)
+      .select('d.code', 'd.status', 'd.submitted_at', 'd.received_at', 'd.appointment_at', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name', 'd.applicant_full_name');
+    res.set('Cache-Control', 'no-store').json({
+      dossiers: rows.map((d) => ({
+        code: d.code,
+        procedure: { code: d.procedure_code, name: d.procedure_name },
+        agency: { eid: d.agency_eid, name: d.agency_name },
+        applicant: { fullName: maskPersonName(d.applicant_full_name) },
+        submittedAt: vnTime(d.submitted_at),
+        receivedAt: vnTime(d.received_at),
+        appointmentAt: vnTime(d.appointment_at),
+        status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
+      })),
     });
   });
   return router;

@@ -73,7 +73,7 @@ export function intakeReceiptRoutes(db: Knex): Router {
 <p>Thời gian nhận hồ sơ: <strong>${esc(formTime(d.received_at))}</strong></p>
 <p>Thời gian trả kết quả giải quyết hồ sơ: <strong>${esc(formTime(d.appointment_at))}</strong>${d.apology_issued_at ? ` (hẹn lại; ngày hẹn ban đầu ${esc(formTime(d.due_at))})` : ''}</p>
 <p>Nhận kết quả: ${esc(receipt.deliveryMethod)}</p>
-<p>Tra cứu tình trạng hồ sơ bằng mã hồ sơ tại Cổng dịch vụ công.</p>
+<p>Tra cứu tình trạng hồ sơ tại Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số giấy tờ tùy thân của người nộp.</p>
 <footer><p>Người tiếp nhận: ${esc(d.receiver_name ?? 'Hệ thống tiếp nhận trực tuyến')}</p></footer>
 </body></html>`;
     res.status(200).type('html').set('Cache-Control', 'no-store').send(html);

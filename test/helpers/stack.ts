@@ -142,7 +142,7 @@ export async function http<T = any>(
   opts: { body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<HttpAnswer<T>> {
   const signed = await signIn(method, url, opts);
-  const res = await fetch(url, {
+  const res = await fetch(signed.url ?? url, {
     method,
     headers: { ...(signed.body !== undefined ? { 'content-type': 'application/json' } : {}), ...signed.headers },
     body: signed.body === undefined ? undefined : typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
@@ -175,9 +175,10 @@ export const citizenToken = (idNumber: string, fullName?: string) => signCitizen
 /**
  * Suites name who acts the way people do: an officer by `X-User-Id`, a citizen by their ID
  * number in the body. This signs them in as the API requires (a bearer token from the
- * development issuers) and takes the name off the request.
+ * development issuers) and takes the name off the request; a public status lookup gets the
+ * applicant's last 4 ID digits unless the suite gives its own `check`.
  */
-async function signIn(method: string, url: string, opts: { body?: unknown; headers?: Record<string, string> }): Promise<{ body?: unknown; headers: Record<string, string> }> {
+async function signIn(method: string, url: string, opts: { body?: unknown; headers?: Record<string, string> }): Promise<{ body?: unknown; headers: Record<string, string>; url?: string }> {
   const headers = { ...opts.headers };
   let body = opts.body;
   const userKey = Object.keys(headers).find((k) => k.toLowerCase() === 'x-user-id');
@@ -186,6 +187,14 @@ async function signIn(method: string, url: string, opts: { body?: unknown; heade
     delete headers[userKey];
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) headers.Authorization = `Bearer ${await officerToken(user)}`;
     return { body, headers };
+  }
+  const lookup = /^\/api\/v1\/status\/([^/?]+)$/.exec(new URL(url).pathname);
+  if (method === 'GET' && lookup && !new URL(url).searchParams.has('check') && !Object.keys(headers).some((k) => k.toLowerCase() === 'authorization')) {
+    // The public lookup asks for the last 4 digits of the applicant's ID number, as the citizen would type them.
+    tokenDb ??= createDb(inject('databaseUrl'), { max: 2 });
+    const row = await tokenDb('dossiers').where('code', decodeURIComponent(lookup[1]!)).first('applicant_id_number');
+    if (row) return { body, headers, url: `${url}${url.includes('?') ? '&' : '?'}check=${row.applicant_id_number.slice(-4)}` };
+    return { body, headers, url: `${url}${url.includes('?') ? '&' : '?'}check=0000` };
   }
   if (Object.keys(headers).some((k) => k.toLowerCase() === 'authorization') || !body || typeof body !== 'object' || Array.isArray(body)) return { body, headers };
   const path = new URL(url).pathname;
