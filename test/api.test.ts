@@ -6,7 +6,7 @@ import { inject } from 'vitest';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
 import { freePort } from '../platform/temporal-dev-server';
-import { http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
+import { citizenToken, http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
 
 describe('API: validation, problems, catalogue, health', () => {
   let api: ApiUnderTest;
@@ -33,7 +33,10 @@ describe('API: validation, problems, catalogue, health', () => {
   });
 
   it('lists every invalid field at once, in Vietnamese', async () => {
-    const r = await submit({ procedureCode: 'KT-HKD', deliveryMethod: 'fax', applicant: { fullName: 'A', idNumber: '123', phone: '12345' } });
+    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
+      body: { procedureCode: 'KT-HKD', deliveryMethod: 'fax', applicant: { fullName: 'A', idNumber: '123', phone: '12345' } },
+      headers: { 'Idempotency-Key': uniqueKey('api'), Authorization: `Bearer ${await citizenToken('079123456789')}` },
+    });
     expect(r.status).toBe(422);
     expect(r.body.errors.map((e: any) => e.field).sort()).toEqual(['agencyEid', 'applicant.fullName', 'applicant.idNumber', 'applicant.phone', 'deliveryMethod']);
     expect(r.body.errors.find((e: any) => e.field === 'applicant.idNumber').message).toContain('CCCD');

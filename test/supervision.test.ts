@@ -7,7 +7,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
-import { http } from './helpers/stack';
+import { officerToken, http } from './helpers/stack';
 
 /**
  * Supervisor API on a seeded dataset with known answers. Two agencies of our own (other
@@ -373,7 +373,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
     });
 
     it('exports CSV for Excel: BOM, header, RFC 4180 quoting', async () => {
-      const res = await fetch(`${base}/api/v1/supervision/dossiers?asOf=${encodeURIComponent(W)}&view=overdue&format=csv`, { headers: { 'X-User-Id': 'gs.giamsat' } });
+      const res = await fetch(`${base}/api/v1/supervision/dossiers?asOf=${encodeURIComponent(W)}&view=overdue&format=csv`, { headers: { Authorization: `Bearer ${await officerToken('gs.giamsat')}` } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
       expect(res.headers.get('content-disposition')).toBe('attachment; filename="supervision-overdue-2026-03-18.csv"');
@@ -452,7 +452,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
     });
 
     it('exports CSV with a total row', async () => {
-      const res = await fetch(`${base}/api/v1/supervision/on-time?groupBy=agency&${MARCH}`, { headers: { 'X-User-Id': 'gs.giamsat', Accept: 'text/csv' } });
+      const res = await fetch(`${base}/api/v1/supervision/on-time?groupBy=agency&${MARCH}`, { headers: { Authorization: `Bearer ${await officerToken('gs.giamsat')}`, Accept: 'text/csv' } });
       expect(res.headers.get('content-disposition')).toBe('attachment; filename="on-time-agency-2026-03-01-2026-04-01.csv"');
       const text = Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8');
       expect(text.split('\r\n')).toEqual([
@@ -502,7 +502,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
     });
 
     it('exports one CSV row per indicator', async () => {
-      const res = await fetch(`${base}/api/v1/supervision/indicators?${MARCH}&agency=${A.eid}&format=csv`, { headers: { 'X-User-Id': 'gs.giamsat' } });
+      const res = await fetch(`${base}/api/v1/supervision/indicators?${MARCH}&agency=${A.eid}&format=csv`, { headers: { Authorization: `Bearer ${await officerToken('gs.giamsat')}` } });
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toBe('attachment; filename="indicators-766-2026-03-01-2026-04-01.csv"');
       const lines = Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8').split('\r\n');

@@ -31,6 +31,8 @@ export function stackEnv(overrides: Record<string, string> = {}): NodeJS.Process
     REDIS_URL: inject('redisUrl'),
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     QUEUE_PREFIX: `${inject('runId')}`,
+    // Suites poll the public lookup; the limiter has its own tests.
+    PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     ...overrides,
   };
@@ -252,10 +254,11 @@ export function recordHistory(name: string, json: string): void {
  * one is due (the sample procedure charges before processing).
  */
 export async function payFeeAtCounter(baseUrl: string, code: string, officer = 'motcua.saigon'): Promise<void> {
-  const status = await eventually(() => http('GET', `${baseUrl}/api/v1/status/${code}`), (r) => r.body.history?.length >= 1);
-  if (!status.body.fee || status.body.fee.status === 'paid') return;
+  // The fee is fixed once the submission is recorded; the officer's view of the payments shows it.
+  const due = await eventually(() => http('GET', `${baseUrl}/api/v1/dossiers/${code}/payments`, { headers: { 'X-User-Id': officer } }), (r) => r.status === 200 && r.body.feeStatus !== null);
+  if (due.body.feeStatus !== 'unpaid') return;
   const paid = await http('POST', `${baseUrl}/api/v1/dossiers/${code}/payments`, {
-    body: { method: 'cash', amountVnd: status.body.fee.amountVnd },
+    body: { method: 'cash', amountVnd: due.body.feeDueVnd },
     headers: { 'X-User-Id': officer },
   });
   if (paid.status !== 201) throw new Error(`fee payment failed: ${paid.status} ${JSON.stringify(paid.body)}`);
