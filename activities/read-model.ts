@@ -181,6 +181,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         .onConflict(['dossier_id', 'seq', 'kind'])
         .ignore();
     }
+    await auditDossierEvent(trx, e);
     if (e.fromStatus !== e.toStatus) await enqueueWebhookDeliveries(trx, e);
     if (e.alert) {
       // Each officer told is also sent a message (e-mail, SMS or Zalo) through the outbox.
@@ -279,4 +280,26 @@ async function enqueueWebhookDeliveries(trx: Knex.Transaction, e: DossierEventRe
     .insert(subscribers.map((sub) => ({ subscription_id: sub.id, event_key: eventKey, event_type: payload.type, dossier_id: e.dossierId, payload: JSON.stringify(payload) })))
     .onConflict(['subscription_id', 'event_key'])
     .ignore();
+}
+
+/** The dossier's audit trail: every event with its actor, the status before and after, and the fields it set. */
+async function auditDossierEvent(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const reason = ['reason', 'overrideReason', 'note'].map((k) => e.data[k]).find((v): v is string => typeof v === 'string' && v !== '') ??
+    (Array.isArray(e.data.reasons) ? (e.data.reasons as string[]).join('; ') : null);
+  const { status: _status, ...fields } = e.projection;
+  await trx.raw(
+    `insert into audit_log (actor_kind, actor_id, actor_label, actor_role, agency_id, action, dossier_id, target, reason, before, after)
+     select ?, ?, ?, ?, d.agency_id, ?, d.id, d.code, ?, ?::jsonb, ?::jsonb from dossiers d where d.id = ?`,
+    [
+      e.actorRole === 'applicant' ? 'citizen' : e.actorId ? 'officer' : 'system',
+      e.actorId,
+      e.actorRole === 'applicant' ? 'Người nộp hồ sơ' : e.actorId ? null : 'Hệ thống (quy trình hồ sơ)',
+      e.actorRole,
+      `dossier.${e.type}`,
+      reason,
+      JSON.stringify({ status: e.fromStatus }),
+      JSON.stringify({ status: e.toStatus, ...fields }),
+      e.dossierId,
+    ],
+  );
 }

@@ -2,13 +2,18 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
-import { authenticate, type AuthConfig } from './auth';
+import { authenticate, principalOf, type AuthConfig } from './auth';
+import { auditRoutes, auditTrail } from './audit';
+import { requestId, requestIdOf } from './request-id';
+import { createMetrics } from '../platform/metrics';
+import { logger } from '../platform/logger';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
 import { authConfig } from '../platform/config';
 import { catalogueRoutes } from './catalogue';
 import { deadlineRoutes } from './deadline';
 import { dossierRoutes } from './dossiers';
+import { documentRoutes, type DocumentRoutesOptions } from './documents';
 import { healthRoutes } from './health';
 import { paymentCallbackRoute, paymentRoutes } from './payments';
 import type { PaymentProvider } from '../integrations/payment/provider';
@@ -16,12 +21,13 @@ import type { PostalProvider } from '../integrations/postal/provider';
 import { postalCallbackRoute } from '../delivery/postal';
 import { eResultRoutes } from '../delivery/e-result';
 import { intakeReceiptRoutes } from '../delivery/intake-receipt';
-import { openApiDocument, renderDocsHtml } from './openapi';
+import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { rateLimit } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
+import { webhookRoutes } from './webhooks';
 
 export interface AppDeps {
   db: Knex;
@@ -47,12 +53,43 @@ export interface AppDeps {
   publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
   /** Token issuers; the development issuers when absent. */
   auth?: AuthConfig;
+  /** BullMQ key prefix of this deployment, for the queue metrics. */
+  queuePrefix?: string;
+  /** Blob store and upload limits for documents; from the configuration (DOCUMENTS_*, MAX_UPLOAD_BYTES) when absent. */
+  documents?: DocumentRoutesOptions;
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
+  app.use(requestId());
+  const metrics = createMetrics({
+    db: deps.db,
+    redis: deps.redis,
+    queuePrefix: deps.queuePrefix ?? 'dossier',
+    queueNames: ['notifications', 'notifications-email', 'notifications-sms', 'notifications-zalo', 'notifications-dead', 'webhooks', 'maintenance'],
+  });
+  app.use(metrics.middleware);
+  app.use((req, res, next) => {
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      const p = principalOf(req);
+      logger.info(
+        {
+          requestId: requestIdOf(req),
+          method: req.method,
+          path: req.originalUrl.split('?')[0],
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+          principal: p?.kind === 'officer' ? p.username : p?.kind === 'citizen' ? 'citizen' : undefined,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.get('/metrics', metrics.handler);
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandboxRouter) app.use('/sandbox/payment-gateway', deps.payments.sandboxRouter);
   const payments = deps.payments ? { db: deps.db, temporal: deps.temporal, ...deps.payments } : undefined;
@@ -62,11 +99,11 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(express.json({ limit: '256kb' }));
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
+  app.use(auditTrail(deps.db));
   if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));
 
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
-  app.get('/api/openapi.json', (_req, res) => res.json(openApiDocument));
-  app.get('/api/docs', (_req, res) => res.type('html').send(renderDocsHtml()));
+  app.use(docsRoutes());
   const publicLimit = (name: string) =>
     rateLimit({
       redis: deps.redis,
@@ -81,11 +118,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
   app.use('/api/v1', calendarRoutes({ db: deps.db, temporal: deps.temporal }));
   app.use('/api/v1', deadlineRoutes(deps.db));
+  app.use('/api/v1', auditRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
+  // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
+  app.use('/api/v1', documentRoutes(deps.db, deps.documents));
+  app.use('/api/v1', webhookRoutes({ db: deps.db }));
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);

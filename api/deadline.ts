@@ -100,8 +100,10 @@ export function deadlineRoutes(db: Knex): Router {
 
   router.post('/alerts/:id/read', async (req, res) => {
     const user = await identifiedUser(db, req);
-    const id = Number(req.params.id);
-    if (!Number.isInteger(id)) throw new HttpProblem(400, 'Bad alert id', `"${req.params.id}" is not an alert id.`);
+    const raw = String(req.params.id);
+    const id = Number(raw);
+    // A bigint column: anything past a safe integer is no alert of ours, not a database error.
+    if (!/^\d{1,15}$/.test(raw) || !Number.isSafeInteger(id)) throw new HttpProblem(404, 'Not found', `No alert ${raw.slice(0, 40)}.`);
     const updated = await db('officer_alerts').where({ id, user_id: user.id }).update({ read_at: db.raw('coalesce(read_at, now())') });
     if (!updated) throw new HttpProblem(404, 'Not found', `No alert ${id} for ${user.username}.`);
     res.status(204).end();

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
 import { allocateDossierCode } from '../db/dossier-codes';
 import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
 import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
-import type { Actor, DeliveryMethod, DossierView, SiteVisit } from '../domain/types';
+import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
 import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
 import {
   acceptIntakeUpdate,
@@ -29,10 +29,32 @@ import {
   reappointUpdate,
 } from '../workflows/messages';
 import { requireCitizen, requireOfficer } from './auth';
-import { CITIZEN_ID, CITIZEN_ID_MESSAGE, citizenIdOf, officerFor, requireApplicant } from './identity';
+import { citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
-import { bodyOf, Validator } from './validation';
+import { Validator } from './validation';
+import { declareRoute, dossierCodeParam, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
+import {
+  assignmentBody,
+  citizenSupplementBody,
+  clockPauseBody,
+  decisionBody,
+  extensionBody,
+  handoverBody,
+  intakeSupplementBody,
+  noteBody,
+  processingSupplementBody,
+  proposalBody,
+  reappointmentBody,
+  reasonBody,
+  refuseBody,
+  submissionBody,
+  verificationBody,
+  verificationRecordBody,
+  withdrawBody,
+} from './dossier-schemas';
+import type { z } from 'zod';
+import { claimDocuments } from '../documents/claim';
 import { vnLocalDate, vnTime } from './format';
 
 export interface DossierRoutesDeps {
@@ -45,8 +67,6 @@ const SUBMISSION_SCOPE = 'dossier-submission';
 /** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
 const ACTION_DEADLINE_MS = 30_000;
 const START_DEADLINE_MS = 5_000;
-const PHONE = /^(\+84|0)\d{9}$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /** Which result deliveries each online level allows (DOMAIN.md §12). */
 const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
@@ -121,44 +141,13 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const citizen = channel === 'online' ? requireCitizen(req) : null;
     if (channel === 'counter') requireOfficer(req);
     const key = idempotencyKey(req, true)!;
-    const body = bodyOf(req.body);
+    const body = parse(submissionBody, jsonBody(req));
     const v = new Validator();
-    const acceptNow = body.acceptNow;
-    if (acceptNow !== undefined && typeof acceptNow !== 'boolean') v.fail('acceptNow', 'phải là true hoặc false');
-    if (channel === 'online' && acceptNow !== undefined) v.fail('acceptNow', 'chỉ dùng khi cán bộ tiếp nhận tại quầy');
-    const procedureCode = v.string(body, 'procedureCode', 'procedureCode', { required: true, max: 64 });
-    const agencyEid = v.string(body, 'agencyEid', 'agencyEid', { required: true, max: 64 });
-    const deliveryMethod = v.oneOf(body, 'deliveryMethod', 'deliveryMethod', ['online', 'counter', 'postal'] as const);
-    const applicant = v.object(body, 'applicant', 'applicant');
-    let fullName: string | undefined, idNumber: string | undefined, phone: string | undefined, email: string | undefined, address: string | undefined;
-    if (applicant) {
-      fullName = v.string(applicant, 'fullName', 'applicant.fullName', { required: true, min: 2, max: 200 });
-      idNumber = v.string(applicant, 'idNumber', 'applicant.idNumber', {
-        required: true,
-        pattern: CITIZEN_ID,
-        patternMessage: CITIZEN_ID_MESSAGE,
-      });
-      phone = v.string(applicant, 'phone', 'applicant.phone', { pattern: PHONE, patternMessage: 'số điện thoại Việt Nam, ví dụ 0912345678' });
-      email = v.string(applicant, 'email', 'applicant.email', { max: 254, pattern: EMAIL, patternMessage: 'địa chỉ thư điện tử không hợp lệ' });
-      address = v.string(applicant, 'address', 'applicant.address', { max: 500 });
-    }
-    // Where the post brings the result (QĐ 45/2016): a full address and a phone the postman can call.
-    let postalAddress: { line: string; ward: string; province: string } | null = null;
-    if (deliveryMethod === 'postal') {
-      const pa = v.object(body, 'postalAddress', 'postalAddress');
-      if (pa) {
-        const line = v.string(pa, 'line', 'postalAddress.line', { required: true, max: 300 });
-        const ward = v.string(pa, 'ward', 'postalAddress.ward', { required: true, max: 100 });
-        const province = v.string(pa, 'province', 'postalAddress.province', { required: true, max: 100 });
-        postalAddress = { line: line!, ward: ward!, province: province! };
-      }
-      if (applicant && !phone) v.fail('applicant.phone', 'bắt buộc khi nhận kết quả qua bưu chính');
-    }
-    const documents = body.documents ?? [];
-    if (!Array.isArray(documents) || documents.some((d) => !d || typeof d !== 'object' || typeof (d as { name?: unknown }).name !== 'string')) {
-      v.fail('documents', 'phải là danh sách các giấy tờ { name, fileId? }');
-    }
+    if (channel === 'online' && body.acceptNow !== undefined) v.fail('acceptNow', 'chỉ dùng khi cán bộ tiếp nhận tại quầy');
     v.throwIfInvalid();
+    const { procedureCode, agencyEid, deliveryMethod, acceptNow, documents } = body;
+    const { fullName, idNumber, phone, email, address } = body.applicant;
+    const postalAddress = deliveryMethod === 'postal' ? body.postalAddress! : null;
 
     const procedure = await db('procedures').where({ code: procedureCode, active: true }).first('id', 'code', 'online_level');
     const agency = await db('agencies').where({ eid: agencyEid }).first('id', 'eid');
@@ -182,14 +171,16 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
     const requestHash = canonicalHash(body);
     const submittedAt = new Date();
+    // Keys are per caller: one person's key can neither clash with nor reveal another's.
+    const scope = `${SUBMISSION_SCOPE}:${citizen ? `citizen:${citizen.idNumber}` : `officer:${officer!.userId}`}`;
     const outcome = await db.transaction(async (trx) => {
       const claimed = await trx('idempotency_keys')
-        .insert({ scope: SUBMISSION_SCOPE, key, request_hash: requestHash })
+        .insert({ scope, key, request_hash: requestHash })
         .onConflict(['scope', 'key'])
         .ignore()
         .returning('key');
       if (!claimed.length) {
-        const prior = await trx('idempotency_keys').where({ scope: SUBMISSION_SCOPE, key }).first('request_hash', 'dossier_id');
+        const prior = await trx('idempotency_keys').where({ scope, key }).first('request_hash', 'dossier_id');
         if (prior.request_hash !== requestHash) {
           throw new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
         }
@@ -216,7 +207,9 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
           submitted_at: submittedAt,
         })
         .returning('id');
-      await trx('idempotency_keys').where({ scope: SUBMISSION_SCOPE, key }).update({ dossier_id: id });
+      // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
+      await claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: Number(id), agencyId: agency.id, acceptAgencyUploads: channel === 'counter' });
+      await trx('idempotency_keys').where({ scope, key }).update({ dossier_id: id });
       return { created: true, dossierId: Number(id) };
     });
 
@@ -314,23 +307,30 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
-  function officerAction(
+  function officerAction<S extends z.ZodType>(
     path: string,
-    build: (
-      body: Record<string, unknown>,
-      actor: Actor,
-      v: Validator,
-      locals: Record<string, unknown>,
-    ) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    summary: string,
+    schema: S,
+    build: (body: z.infer<S>, actor: Actor, locals: Record<string, unknown>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
   ) {
+    declareRoute({
+      method: 'post',
+      path: `/api/v1${path}`,
+      summary,
+      tags: ['Officer actions'],
+      access: 'officer',
+      params: dossierCodeParam,
+      body: schema,
+      headers: [IDEMPOTENCY_HEADER(false)],
+      responses: { 200: 'Applied; the dossier as it now stands', 401: 'No officer token', 403: 'No role for this in the dossier’s agency', 404: 'No such dossier', 409: 'Not possible in the dossier’s current state', 422: 'Invalid request', 503: 'Processing unavailable' },
+    });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
+      requireOfficer(req);
       const d = await loadDossier(code);
       const actor = await officerFor(db, req, d.agency_id);
-      const body = req.body === undefined ? {} : bodyOf(req.body);
-      const v = new Validator();
-      const action = build(body, actor, v, res.locals);
-      v.throwIfInvalid();
+      const body = parse(schema, jsonBody(req));
+      const action = build(body, actor, res.locals);
       const key = idempotencyKey(req, false);
       // The same Idempotency-Key maps to the same update id: Temporal applies it once.
       const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
@@ -347,163 +347,121 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
   }
 
-  officerAction('/dossiers/:code/intake/accept', (body, actor, v) => {
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note: b.note }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/intake/supplement-request', (body, actor, v) => {
-    const items = texts(v, body, 'items', true)!;
-    const reason = v.string(body, 'reason', 'reason', { max: 2000 });
-    const { deadlineWorkingDays, deadline } = supplementDeadline(v, body);
-    return {
-      run: (h, updateId) =>
-        h.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor, items, reason, deadlineWorkingDays, deadline }], updateId }),
-    };
-  });
+  officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => ({
+    run: (h, updateId) =>
+      h.executeUpdate(requestIntakeSupplementUpdate, {
+        args: [{ actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
+        updateId,
+      }),
+  }));
 
-  officerAction('/dossiers/:code/intake/refuse', (body, actor, v) => {
-    const reasons = texts(v, body, 'reasons', true)!;
-    return { run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons }], updateId }) };
-  });
+  officerAction('/dossiers/:code/intake/refuse', 'Refuse at intake with concrete reasons (Form 03)', refuseBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons: b.reasons }], updateId }),
+  }));
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
+    requireOfficer(req);
     const d = await loadDossier(String(req.params.code));
-    const body = bodyOf(req.body);
-    const raw = body.specialist;
-    const v = new Validator();
-    if (!(typeof raw === 'string' && raw.trim()) && !(typeof raw === 'number' && Number.isInteger(raw))) {
-      v.fail('specialist', 'bắt buộc: tên đăng nhập hoặc mã của chuyên viên');
-    }
-    v.throwIfInvalid();
+    await officerFor(db, req, d.agency_id);
+    const raw = parse(assignmentBody, jsonBody(req)).specialist;
     const specialist = await db('users as u')
       .join('user_roles as r', 'r.user_id', 'u.id')
       .where({ 'r.agency_id': d.agency_id, 'r.role': 'specialist', 'u.active': true })
       .andWhere(typeof raw === 'number' || /^\d+$/.test(String(raw)) ? { 'u.id': Number(raw) } : { 'u.username': String(raw).trim() })
       .first('u.id', 'u.full_name');
     if (!specialist) {
-      v.fail('specialist', `"${String(raw)}" không phải chuyên viên đang hoạt động của cơ quan giải quyết hồ sơ này`);
-      v.throwIfInvalid();
+      throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', {
+        errors: [{ field: 'specialist', message: `"${String(raw)}" không phải chuyên viên đang hoạt động của cơ quan giải quyết hồ sơ này` }],
+      });
     }
     res.locals.specialist = { userId: specialist.id, fullName: specialist.full_name };
     next();
   });
-  officerAction('/dossiers/:code/assignment', (body, actor, v, locals) => {
-    const note = v.string(body, 'note', 'note', { max: 2000 });
+  officerAction('/dossiers/:code/assignment', 'Leader assigns or reassigns a specialist of the agency', assignmentBody, (b, actor, locals) => {
     const specialist = locals.specialist as { userId: number; fullName: string };
-    return { run: (h, updateId) => h.executeUpdate(assignUpdate, { args: [{ actor, specialist, note }], updateId }) };
+    return { run: (h, updateId) => h.executeUpdate(assignUpdate, { args: [{ actor, specialist, note: b.note }], updateId }) };
   });
 
-  officerAction('/dossiers/:code/claim', (body, actor, v) => {
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(claimUpdate, { args: [{ actor, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/claim', 'Specialist claims an unassigned dossier', noteBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(claimUpdate, { args: [{ actor, note: b.note }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/release', (body, actor, v) => {
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/release', 'Assigned specialist gives the dossier back', noteBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note: b.note }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/review/supplement-request', (body, actor, v) => {
-    const items = texts(v, body, 'items', true)!;
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    const overrideReason = v.string(body, 'overrideReason', 'overrideReason', { max: 2000 });
-    const { deadlineWorkingDays, deadline } = supplementDeadline(v, body);
-    return {
+  officerAction(
+    '/dossiers/:code/review/supplement-request',
+    'Request one supplement during processing (the clock policy applies); a leader may ask again with overrideReason, and the dossier then counts late',
+    processingSupplementBody,
+    (b, actor) => ({
       run: (h, updateId) =>
-        h.executeUpdate(requestSupplementUpdate, { args: [{ actor, items, reason: reason!, overrideReason, deadlineWorkingDays, deadline }], updateId }),
-    };
-  });
+        h.executeUpdate(requestSupplementUpdate, {
+          args: [{ actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
+          updateId,
+        }),
+    }),
+  );
 
   /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
-  officerAction('/dossiers/:code/verification', (body, actor, v) => {
-    const visit = v.object(body, 'visit', 'visit');
-    const purpose = v.string(body, 'purpose', 'purpose', { required: true, max: 2000 });
-    let parsed: SiteVisit | undefined;
-    if (visit) {
-      const date = v.string(visit, 'date', 'visit.date', { required: true, pattern: /^\d{4}-\d{2}-\d{2}$/, patternMessage: 'định dạng YYYY-MM-DD' });
-      const from = v.string(visit, 'from', 'visit.from', { required: true, pattern: /^\d{2}:\d{2}$/, patternMessage: 'định dạng HH:MM' });
-      const to = v.string(visit, 'to', 'visit.to', { required: true, pattern: /^\d{2}:\d{2}$/, patternMessage: 'định dạng HH:MM' });
-      const place = v.string(visit, 'place', 'visit.place', { required: true, max: 500 });
-      const officers = texts(v, visit, 'officers', true);
-      if (from && to && from >= to) v.fail('visit.to', 'phải sau giờ bắt đầu');
-      if (date && Number.isNaN(Date.parse(`${date}T00:00:00Z`))) v.fail('visit.date', 'không phải ngày hợp lệ');
-      parsed = { date: date!, from: from!, to: to!, place: place!, officers: officers! };
-    }
-    return { run: (h, updateId) => h.executeUpdate(scheduleVerificationUpdate, { args: [{ actor, visit: parsed!, purpose: purpose! }], updateId }) };
-  });
+  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(scheduleVerificationUpdate, { args: [{ actor, visit: b.visit, purpose: b.purpose }], updateId }),
+  }));
 
   /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
-  officerAction('/dossiers/:code/verification/record', (body, actor, v) => {
-    const outcome = v.oneOf(body, 'outcome', 'outcome', ['confirmed', 'discrepancies', 'missed'] as const);
-    const findings = v.string(body, 'findings', 'findings', { required: true, max: 10_000 });
-    const raw = body.attachments ?? [];
-    if (!Array.isArray(raw) || raw.length > 50 || raw.some((a) => !a || typeof a.name !== 'string' || typeof a.fileId !== 'string')) {
-      v.fail('attachments', 'phải là danh sách { name, fileId } (biên bản, ảnh chụp)');
-    }
-    const attachments = Array.isArray(raw) ? raw.map((a: { name: string; fileId: string }) => ({ name: String(a.name), fileId: String(a.fileId) })) : [];
-    return { run: (h, updateId) => h.executeUpdate(recordVerificationUpdate, { args: [{ actor, outcome: outcome!, findings: findings!, attachments }], updateId }) };
-  });
+  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(recordVerificationUpdate, { args: [{ actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/review/proposal', (body, actor, v) => {
-    const proposal = v.oneOf(body, 'proposal', 'proposal', ['approve', 'deny'] as const);
-    const reasons = texts(v, body, 'reasons', proposal === 'deny');
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: proposal!, reasons, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: b.proposal, reasons: b.reasons, note: b.note }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/decision', (body, actor, v) => {
-    const decision = v.oneOf(body, 'decision', 'decision', ['approve', 'deny', 'return'] as const);
-    const reasons = texts(v, body, 'reasons', decision === 'deny');
-    const note = v.string(body, 'note', 'note', { max: 2000, required: decision === 'return' });
-    return { run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: decision!, reasons, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/decision', 'Leader approves (numbered result), denies (reasoned notice) or returns to the specialist', decisionBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: b.decision, reasons: b.reasons, note: b.note }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/cancel', (body, actor, v) => {
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ actor, reason: reason! }], updateId }) };
-  });
+  officerAction('/dossiers/:code/cancel', 'Stop processing with a reason (stop notice)', reasonBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ actor, reason: b.reason }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/result/handover', (body, actor, v) => {
-    const receivedBy = v.string(body, 'receivedBy', 'receivedBy', { required: true, max: 200 });
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: receivedBy!, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/result/handover', 'Record the result handed over at the counter, and to whom', handoverBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: b.receivedBy, note: b.note }], updateId }),
+  }));
 
   /** Gia hạn: a leader grants more working time, with the reason and its legal basis. */
-  officerAction('/dossiers/:code/deadline/extension', (body, actor, v) => {
-    const workingDays = v.number(body, 'workingDays', 'workingDays', { min: 0.125, max: 60 });
-    const workingHours = v.number(body, 'workingHours', 'workingHours', { min: 0.25, max: 480 });
-    if ((workingDays === undefined) === (workingHours === undefined)) v.fail('workingDays', 'give exactly one of workingDays or workingHours');
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    const legalBasis = v.string(body, 'legalBasis', 'legalBasis', { required: true, max: 500 });
-    return {
-      run: (h, updateId) => h.executeUpdate(extendDeadlineUpdate, { args: [{ actor, workingDays, workingHours, reason: reason!, legalBasis: legalBasis! }], updateId }),
-    };
-  });
+  officerAction('/dossiers/:code/deadline/extension', 'Leader extends the time limit before the due date (gia hạn), with reason and legal basis', extensionBody, (b, actor) => ({
+    run: (h, updateId) =>
+      h.executeUpdate(extendDeadlineUpdate, { args: [{ actor, workingDays: b.workingDays, workingHours: b.workingHours, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
+  }));
 
   /** A clock-excluded step (e.g. the citizen paying land obligations): the limit stops counting. */
-  officerAction('/dossiers/:code/clock/pause', (body, actor, v) => {
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    const legalBasis = v.string(body, 'legalBasis', 'legalBasis', { required: true, max: 500 });
-    return { run: (h, updateId) => h.executeUpdate(pauseClockUpdate, { args: [{ actor, reason: reason!, legalBasis: legalBasis! }], updateId }) };
-  });
+  officerAction('/dossiers/:code/clock/pause', 'Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', clockPauseBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(pauseClockUpdate, { args: [{ actor, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
+  }));
 
-  officerAction('/dossiers/:code/clock/resume', (body, actor, v) => {
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(resumeClockUpdate, { args: [{ actor, note }], updateId }) };
-  });
+  officerAction('/dossiers/:code/clock/resume', 'Restart the clock after a clock-excluded step', noteBody, (b, actor) => ({
+    run: (h, updateId) => h.executeUpdate(resumeClockUpdate, { args: [{ actor, note: b.note }], updateId }),
+  }));
 
   /** Thư xin lỗi, hẹn lại ngày trả (Form 04): once, by the agency head, one working day before the due date at the latest. */
-  officerAction('/dossiers/:code/deadline/reappointment', (body, actor, v) => {
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    const rawAt = v.string(body, 'appointmentAt', 'appointmentAt', { pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, patternMessage: 'ISO 8601 date-time with offset, e.g. 2026-12-15T17:00:00+07:00' });
-    const workingDaysAfterDue = v.number(body, 'workingDaysAfterDue', 'workingDaysAfterDue', { min: 1, max: 60, integer: true });
-    if ((rawAt === undefined) === (workingDaysAfterDue === undefined)) v.fail('appointmentAt', 'give exactly one of appointmentAt or workingDaysAfterDue');
-    const appointmentAt = rawAt && !Number.isNaN(Date.parse(rawAt)) ? new Date(Date.parse(rawAt)).toISOString() : undefined;
-    return { run: (h, updateId) => h.executeUpdate(reappointUpdate, { args: [{ actor, reason: reason!, appointmentAt, workingDaysAfterDue }], updateId }) };
-  });
+  officerAction(
+    '/dossiers/:code/deadline/reappointment',
+    'Agency head apologises with one new appointment (Form 04), at least one working day before the due date; the statistics keep the legal due date',
+    reappointmentBody,
+    (b, actor) => ({
+      run: (h, updateId) =>
+        h.executeUpdate(reappointUpdate, {
+          args: [{ actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }],
+          updateId,
+        }),
+    }),
+  );
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
   router.get('/dossiers/:code/process-control', async (req, res) => {
@@ -529,87 +487,63 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
   });
 
-  /**
-   * Citizen actions on their own dossier. Until citizen sign-in (VNeID) is wired, the
-   * applicant proves ownership with the ID number given at submission.
-   */
-  function citizenAction(
+  /** Citizen actions on their own dossier, signed in with their citizen token (VNeID in production). */
+  function citizenAction<S extends z.ZodType>(
     path: string,
-    build: (body: Record<string, unknown>, v: Validator) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    summary: string,
+    schema: S,
+    build: (body: z.infer<S>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    before?: (body: z.infer<S>, dossier: { id: number; agency_id: number }, idNumber: string) => Promise<void>,
   ) {
+    declareRoute({
+      method: 'post',
+      path: `/api/v1${path}`,
+      summary,
+      tags: ['Citizen'],
+      access: 'citizen',
+      params: dossierCodeParam,
+      body: schema,
+      headers: [IDEMPOTENCY_HEADER(false)],
+      responses: { 200: 'Applied', 401: 'Not signed in', 404: 'No such dossier of theirs', 409: 'Not possible now', 422: 'Invalid request' },
+    });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
       const idNumber = citizenIdOf(req);
       // Unknown and not-theirs read alike: a citizen cannot probe which codes exist.
-      const d = parseDossierCode(code) ? await db('dossiers').where({ code }).first('id', 'code', 'workflow_id', 'applicant_id_number') : undefined;
+      const d = parseDossierCode(code) ? await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'applicant_id_number') : undefined;
       requireApplicant(d, idNumber);
-      const body = bodyOf(req.body);
-      const v = new Validator();
-      const action = build(body, v);
-      v.throwIfInvalid();
+      const body = parse(schema, jsonBody(req));
+      await before?.(body, d!, idNumber);
+      const action = build(body);
       const key = idempotencyKey(req, false);
       const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${key}` : randomUUID();
       try {
-        await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d.workflow_id), updateId));
-        res.json(await dossierSummary(d.id));
+        await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d!.workflow_id), updateId));
+        res.json(await dossierSummary(d!.id));
       } catch (err) {
-        const problem = problemFromTemporal(err, code, await hasEnded(d.id));
+        const problem = problemFromTemporal(err, code, await hasEnded(d!.id));
         if (problem) throw citizenProblem(problem);
         throw err;
       }
     });
   }
 
-  citizenAction('/citizen/dossiers/:code/supplement', (body, v) => {
-    const documents = body.documents;
-    if (!Array.isArray(documents) || documents.length === 0 || documents.length > 50 || documents.some((x) => !x || typeof x !== 'object' || typeof (x as { name?: unknown }).name !== 'string' || !(x as { name: string }).name.trim())) {
-      v.fail('documents', 'phải liệt kê ít nhất một giấy tờ { name, fileId? }');
-    }
-    const note = v.string(body, 'note', 'note', { max: 2000 });
-    const docs = Array.isArray(documents) ? (documents as Array<{ name: string; fileId?: string }>).map((x) => ({ name: String(x.name), fileId: x.fileId ? String(x.fileId) : undefined })) : [];
-    return { run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: docs, note }], updateId }) };
-  });
+  citizenAction(
+    '/citizen/dossiers/:code/supplement',
+    'The applicant supplements the documents asked for (files uploaded first with POST /citizen/documents, named by fileId)',
+    citizenSupplementBody,
+    (b) => ({
+      run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: b.documents, note: b.note }], updateId }),
+    }),
+    // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
+    (b, d, idNumber) => db.transaction((trx) => claimDocuments(trx, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }).then(() => undefined)),
+  );
 
-  citizenAction('/citizen/dossiers/:code/withdraw', (body, v) => {
-    const reason = v.string(body, 'reason', 'reason', { required: true, max: 2000 });
-    return { run: (h, updateId) => h.executeUpdate(withdrawUpdate, { args: [{ reason: reason! }], updateId }) };
-  });
+  citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => ({
+    run: (h, updateId) => h.executeUpdate(withdrawUpdate, { args: [{ reason: b.reason }], updateId }),
+  }));
 
   return router;
-}
-
-/** The citizen's supplement deadline: a number of working days, or the date written on the slip. */
-function supplementDeadline(v: Validator, body: Record<string, unknown>): { deadlineWorkingDays?: number; deadline?: string } {
-  const days = body.deadlineWorkingDays;
-  if (days !== undefined && !(Number.isInteger(days) && (days as number) >= 1 && (days as number) <= 60)) {
-    v.fail('deadlineWorkingDays', 'phải là số ngày làm việc từ 1 đến 60');
-  }
-  const raw = body.deadline;
-  let deadline: string | undefined;
-  if (raw !== undefined) {
-    const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-    if (Number.isNaN(at) || !/T\d{2}:\d{2}/.test(String(raw)) || !/(Z|[+-]\d{2}:\d{2})$/.test(String(raw))) {
-      v.fail('deadline', 'phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-12-15T17:00:00+07:00');
-    } else if (at <= Date.now()) {
-      v.fail('deadline', 'phải là thời điểm trong tương lai');
-    } else deadline = new Date(at).toISOString();
-    if (days !== undefined) v.fail('deadline', 'chỉ dùng một trong deadline hoặc deadlineWorkingDays');
-  }
-  return { deadlineWorkingDays: days as number | undefined, deadline };
-}
-
-/** Optional or required list of short texts (reasons, missing items). */
-function texts(v: Validator, body: Record<string, unknown>, field: string, required: boolean): string[] | undefined {
-  const value = body[field];
-  if (value === undefined || value === null) {
-    if (required) v.fail(field, 'bắt buộc: danh sách nội dung cụ thể');
-    return undefined;
-  }
-  if (!Array.isArray(value) || value.length === 0 || value.length > 50 || value.some((x) => typeof x !== 'string' || !x.trim() || x.length > 1000)) {
-    v.fail(field, 'phải là danh sách từ 1 đến 50 nội dung, mỗi nội dung tối đa 1000 ký tự');
-    return undefined;
-  }
-  return value.map((x: string) => x.trim());
 }
 
 /** Citizens read Vietnamese: state conflicts are explained in their words. */

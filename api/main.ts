@@ -5,6 +5,7 @@ import { createDb } from '../db/connection';
 import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createApp } from './app';
+import { requestIdClientInterceptor } from '../platform/request-propagation';
 import { paymentWiring } from '../payments/wiring';
 import { postalWiring } from '../delivery/postal';
 
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   redis.on('error', () => undefined); // reported by /health, not crashed on
   const connection = Connection.lazy(temporalConnectionOptions(config, temporalAddress(config)));
-  const temporal = new Client({ connection, namespace: config.temporal.namespace });
+  const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: [requestIdClientInterceptor()] } });
   const { provider, sandboxRouter } = paymentWiring(config, { withSandbox: true });
   const app = createApp({
     db,
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     // Counters live next to the BullMQ keys of this deployment.
     publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },
     auth: config.auth,
+    queuePrefix: config.queuePrefix,
   });
 
   const server: Server = app.listen(config.port, config.host, (err?: Error) => {

@@ -38,6 +38,11 @@ export function errorHandler(err: unknown, req: Request, res: Response, next: Ne
   if (e?.type === 'entity.too.large') {
     return sendProblem(res, req, new HttpProblem(413, 'Payload too large', 'Nội dung yêu cầu quá lớn.'));
   }
+  // Other refusals of the body parser (charset, encoding, nesting): the client's mistake, said as such.
+  const status = (err as { status?: number; statusCode?: number }).status ?? (err as { statusCode?: number }).statusCode;
+  if ((err as { expose?: boolean }).expose && typeof status === 'number' && status >= 400 && status < 500) {
+    return sendProblem(res, req, new HttpProblem(status, 'Bad request', 'Yêu cầu không hợp lệ.'));
+  }
   process.stderr.write(`api: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   sendProblem(res, req, new HttpProblem(500, 'Internal error', 'Hệ thống gặp lỗi, vui lòng thử lại sau.'));
 }

@@ -36,6 +36,12 @@ export interface AppConfig {
   publicRateLimitPerMinute: number;
   /** Token issuers for officers and citizens (JWT verified with jose). */
   auth: AuthConfig;
+  /** Uploaded documents: where the bytes go and how large they may be. */
+  documents: DocumentsConfig;
+  /** Outbound webhooks to registered subscribers (relay, retries, URL policy). */
+  webhooks: WebhookConfig;
+  /** Messages to citizens and officers: channels, providers, retries, rate limits. */
+  notifications: NotificationConfig;
   temporal: {
     /** Set when an existing cluster is used; otherwise `npm start` runs a dev server. */
     address: string | undefined;
@@ -103,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     publicRateLimitPerMinute: count('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, env),
     auth: authConfig(env),
+    documents: documentsConfig(env),
+    webhooks: webhookConfig(env),
+    notifications: notificationConfig(env),
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: env.TEMPORAL_NAMESPACE || 'default',
@@ -144,5 +153,156 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
       jwksUrl: citizenJwks,
     },
     devCitizenIssuer: !production && env.AUTH_DEV_CITIZEN_ISSUER !== 'false',
+  };
+}
+
+export interface WebhookConfig {
+  /**
+   * Whether subscriber URLs may point at loopback, private or link-local addresses. Off in
+   * production so an administrator's typo (or a stolen admin token) cannot make the worker
+   * probe the internal network; on elsewhere so a subscriber on localhost works.
+   */
+  allowPrivateNetworks: boolean;
+  /** Sends per delivery before it is 'dead' (an administrator may still replay it). */
+  maxAttempts: number;
+  /** First retry delay; each next one doubles, up to `backoffMaxMs`, with some jitter. */
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** Whole request (connect, send, answer) before an attempt counts as failed. */
+  timeoutMs: number;
+  /** How often the worker moves new deliveries from PostgreSQL into the queue. */
+  relayIntervalMs: number;
+}
+
+export function webhookConfig(env: NodeJS.ProcessEnv = process.env): WebhookConfig {
+  const raw = env.WEBHOOK_ALLOW_PRIVATE_NETWORKS;
+  if (raw !== undefined && raw !== '' && raw !== 'true' && raw !== 'false') throw new Error(`WEBHOOK_ALLOW_PRIVATE_NETWORKS must be true or false, got "${raw}"`);
+  return {
+    allowPrivateNetworks: raw === 'true' || ((raw === undefined || raw === '') && env.NODE_ENV !== 'production'),
+    maxAttempts: Math.max(1, count('WEBHOOK_MAX_ATTEMPTS', 15, env)),
+    backoffMs: Math.max(10, millis('WEBHOOK_BACKOFF_MS', 10_000, env)),
+    backoffMaxMs: Math.max(10, millis('WEBHOOK_BACKOFF_MAX_MS', 3_600_000, env)),
+    timeoutMs: Math.max(100, millis('WEBHOOK_TIMEOUT_MS', 10_000, env)),
+    relayIntervalMs: Math.max(50, millis('WEBHOOK_RELAY_INTERVAL_MS', 1_000, env)),
+  };
+}
+
+export interface DocumentsConfig {
+  /** `local`: files under `dir`; `s3`: an S3-compatible bucket. */
+  store: 'local' | 's3';
+  dir: string;
+  /** Largest file accepted by an upload, in bytes. */
+  maxUploadBytes: number;
+  s3: {
+    endpoint: string | undefined;
+    region: string;
+    bucket: string;
+    /** Empty: the AWS SDK's default chain (environment, profile, instance role). */
+    accessKeyId: string | undefined;
+    secretAccessKey: string | undefined;
+    forcePathStyle: boolean;
+    prefix: string;
+    /** Bytes held in memory per upload (one multipart part); S3's floor is 5 MiB. */
+    partSizeBytes: number;
+  };
+}
+
+export function documentsConfig(env: NodeJS.ProcessEnv = process.env): DocumentsConfig {
+  const store = env.DOCUMENTS_STORE || 'local';
+  if (store !== 'local' && store !== 's3') throw new Error(`DOCUMENTS_STORE must be local or s3, got "${store}"`);
+  const endpoint = env.DOCUMENTS_S3_ENDPOINT || undefined;
+  const bucket = env.DOCUMENTS_S3_BUCKET || '';
+  if (store === 's3' && !bucket) throw new Error('DOCUMENTS_STORE=s3 needs DOCUMENTS_S3_BUCKET');
+  const accessKeyId = env.DOCUMENTS_S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.DOCUMENTS_S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new Error('set both DOCUMENTS_S3_ACCESS_KEY_ID and DOCUMENTS_S3_SECRET_ACCESS_KEY, or neither');
+  const pathStyle = env.DOCUMENTS_S3_FORCE_PATH_STYLE;
+  if (pathStyle !== undefined && pathStyle !== '' && pathStyle !== 'true' && pathStyle !== 'false') throw new Error(`DOCUMENTS_S3_FORCE_PATH_STYLE must be true or false, got "${pathStyle}"`);
+  const maxUploadBytes = count('MAX_UPLOAD_BYTES', 10 * 1024 * 1024, env);
+  if (maxUploadBytes < 1) throw new Error('MAX_UPLOAD_BYTES must be at least 1');
+  const partSizeBytes = count('DOCUMENTS_S3_PART_SIZE_BYTES', 5 * 1024 * 1024, env);
+  if (partSizeBytes < 5 * 1024 * 1024) throw new Error('DOCUMENTS_S3_PART_SIZE_BYTES must be at least 5242880 (S3 multipart minimum)');
+  const dataDir = path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data'));
+  return {
+    store,
+    dir: path.resolve(env.DOCUMENTS_DIR || path.join(dataDir, 'documents')),
+    maxUploadBytes,
+    s3: {
+      endpoint,
+      region: env.DOCUMENTS_S3_REGION || 'us-east-1',
+      bucket,
+      accessKeyId,
+      secretAccessKey,
+      // S3-compatible services behind a custom endpoint mostly need path-style URLs.
+      forcePathStyle: pathStyle === 'true' || ((pathStyle === undefined || pathStyle === '') && endpoint !== undefined),
+      prefix: env.DOCUMENTS_S3_PREFIX ?? 'documents/',
+      partSizeBytes,
+    },
+  };
+}
+
+export type NotificationChannel = 'email' | 'sms' | 'zalo';
+export const NOTIFICATION_CHANNELS: readonly NotificationChannel[] = ['email', 'sms', 'zalo'];
+
+export interface NotificationConfig {
+  /** Channels a citizen is told on, when the dossier has the address (Zalo goes by phone). */
+  citizenChannels: NotificationChannel[];
+  /** Channels an officer is told on, when their user record has the address. */
+  officerChannels: NotificationChannel[];
+  /** SMTP relay (smtp://user:pass@host:587); empty: e-mails are written as .eml files into `outboxDir`/email. */
+  smtpUrl: string | undefined;
+  emailFrom: string;
+  /** Development outbox: .eml files and what the sandbox SMS and Zalo gateways accepted. */
+  outboxDir: string;
+  /** Sends per message and channel before it goes to the dead-letter queue. */
+  attempts: number;
+  /** First retry delay; it doubles at each attempt. */
+  backoffMs: number;
+  /** How long a 'sending' claim stands before a redelivered job may take it over (longer than any provider call). */
+  claimLeaseMs: number;
+  /** BullMQ lock of an active job: a worker that died is noticed after about twice this. */
+  jobLockMs: number;
+  /** Per-provider rate limit, messages per second (0: none). */
+  perSecond: Record<NotificationChannel, number>;
+  /** Recipients the sandbox providers fail with a retryable error (to watch retries and the dead-letter queue). */
+  sandboxFailRecipients: string[];
+  /** Our template name → ZNS template id approved by Zalo; unmapped ones use the sandbox ids. */
+  zaloTemplateIds: Record<string, string>;
+}
+
+function channelList(name: string, fallback: NotificationChannel[], env: NodeJS.ProcessEnv): NotificationChannel[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const list = raw.split(',').map((c) => c.trim()).filter(Boolean);
+  const unknown = list.filter((c) => !(NOTIFICATION_CHANNELS as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`${name} lists unknown channel(s) ${unknown.join(', ')}; use ${NOTIFICATION_CHANNELS.join(', ')}`);
+  return [...new Set(list)] as NotificationChannel[];
+}
+
+export function notificationConfig(env: NodeJS.ProcessEnv = process.env): NotificationConfig {
+  const dataDir = path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data'));
+  const zaloTemplateIds: Record<string, string> = {};
+  for (const pair of (env.ZALO_TEMPLATE_IDS ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const [template, id] = pair.split('=').map((p) => p.trim());
+    if (!template || !id) throw new Error(`ZALO_TEMPLATE_IDS must read template=id,template=id; got "${pair}"`);
+    zaloTemplateIds[template] = id;
+  }
+  return {
+    citizenChannels: channelList('NOTIFY_CITIZEN_CHANNELS', ['sms', 'email'], env),
+    officerChannels: channelList('NOTIFY_OFFICER_CHANNELS', ['email', 'sms'], env),
+    smtpUrl: env.SMTP_URL || undefined,
+    emailFrom: env.EMAIL_FROM || 'Bộ phận Một cửa <no-reply@motcua.localhost>',
+    outboxDir: path.resolve(env.NOTIFY_OUTBOX_DIR || path.join(dataDir, 'outbox')),
+    attempts: Math.max(1, count('NOTIFY_ATTEMPTS', 8, env)),
+    backoffMs: Math.max(10, millis('NOTIFY_BACKOFF_MS', 2_000, env)),
+    claimLeaseMs: Math.max(100, millis('NOTIFY_CLAIM_LEASE_MS', 120_000, env)),
+    jobLockMs: Math.max(500, millis('NOTIFY_JOB_LOCK_MS', 30_000, env)),
+    perSecond: {
+      email: count('NOTIFY_EMAIL_PER_SECOND', 10, env),
+      sms: count('NOTIFY_SMS_PER_SECOND', 20, env),
+      zalo: count('NOTIFY_ZALO_PER_SECOND', 10, env),
+    },
+    sandboxFailRecipients: (env.NOTIFY_SANDBOX_FAIL_RECIPIENTS ?? '').split(',').map((r) => r.trim()).filter(Boolean),
+    zaloTemplateIds,
   };
 }

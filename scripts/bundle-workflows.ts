@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { workflowsEntry } from '../platform/workflows-entry';
+import { workflowInterceptorModules, workflowsEntry } from '../platform/workflows-entry';
 
 /**
  * Builds the workflow bundle once (production image, tests). Bundling fails on Node
@@ -10,6 +10,7 @@ import { workflowsEntry } from '../platform/workflows-entry';
 export async function buildWorkflowBundle(outFile: string): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowsEntry(),
+    workflowInterceptorModules: workflowInterceptorModules(),
     logger: { trace() {}, debug() {}, info() {}, warn: (m) => process.stderr.write(`${m}\n`), error: (m) => process.stderr.write(`${m}\n`), log() {} },
   });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });

@@ -191,7 +191,7 @@ describe('deadlines end to end', () => {
     await api.db('procedure_agencies').insert({ procedure_id: procedure.id, agency_id: agency.id });
     await api.db('procedure_documents').insert({ procedure_id: procedure.id, position: 1, name: 'Đơn' });
 
-    const code = await submit({ procedureCode, agencyEid: eid, documents: [{ name: 'Đơn', fileId: 'f-1' }] });
+    const code = await submit({ procedureCode, agencyEid: eid, documents: [{ name: 'Đơn' }] });
     await eventually(() => http('GET', `${api.baseUrl}/api/v1/status/${code}`), (r) => r.body.history?.length >= 1);
     const early = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon' } });
     expect(early.status).toBe(409); // no receipt before the dossier is received

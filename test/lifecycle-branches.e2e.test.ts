@@ -1,7 +1,7 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { dossierClient, eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * The branches off the happy path, over HTTP on the real stack: supplement at intake,
@@ -71,7 +71,10 @@ describe('dossier lifecycle branches', () => {
 
     const supplied = await citizen(code, 'supplement', {
       idNumber,
-      documents: [{ name: missing[0], fileId: 'file-101' }, { name: missing[1], fileId: 'file-102' }],
+      documents: [
+        { name: missing[0], fileId: await uploadCitizenDocument(api.baseUrl, idNumber, missing[0]!) },
+        { name: missing[1], fileId: await uploadCitizenDocument(api.baseUrl, idNumber, missing[1]!) },
+      ],
     });
     expect(supplied.status).toBe(200);
     expect(supplied.body.status.code).toBe('SUBMITTED');

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
-import { dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
 /**
  * Processing branches over HTTP on the real stack: counter intake accepted on the spot
@@ -150,7 +150,7 @@ describe('dossier processing branches', () => {
     expect(s.body.pending).toMatchObject({ kind: 'supplement', items: ['Giấy tờ chứng minh quyền sử dụng địa điểm'], reason: 'Hợp đồng thuê đã hết hạn' });
     expect(s.body.appointmentAt).toBe(before);
 
-    const supplied = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/supplement`, { body: { idNumber: id, documents: [{ name: 'Hợp đồng thuê mới', fileId: 'file-hd-02' }] } });
+    const supplied = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/supplement`, { body: { idNumber: id, documents: [{ name: 'Hợp đồng thuê mới', fileId: await uploadCitizenDocument(api.baseUrl, id, 'Hợp đồng thuê mới') }] } });
     expect(supplied.status).toBe(200);
     expect(supplied.body.status.code).toBe('IN_REVIEW');
     const resumed = (await eventsOf(code)).find((e) => e.type === 'supplement_submitted')!;
@@ -176,7 +176,7 @@ describe('dossier processing branches', () => {
     const original = (await api.db('dossiers').where({ code }).first('appointment_at')).appointment_at as Date;
     await officer(code, 'review/supplement-request', specialist, { items: ['Giấy tờ tùy thân của người yêu cầu'], reason: 'Bản chụp không rõ' });
     await new Promise((r) => setTimeout(r, 1200));
-    expect((await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/supplement`, { body: { idNumber: id, documents: [{ name: 'CCCD', fileId: 'f-1' }] } })).status).toBe(200);
+    expect((await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/supplement`, { body: { idNumber: id, documents: [{ name: 'CCCD', fileId: await uploadCitizenDocument(api.baseUrl, id, 'CCCD') }] } })).status).toBe(200);
     const events = await eventsOf(code);
     const paused = events.find((e) => e.type === 'supplement_requested')!;
     const resumed = events.find((e) => e.type === 'supplement_submitted')!;

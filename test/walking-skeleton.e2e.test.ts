@@ -172,7 +172,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     // The citizen was told by SMS (BullMQ → sandbox gateway), once per notice.
     const sms = await eventually(
-      () => api.db('notifications').where({ dossier_id: dossier.id, status: 'sent' }).orderBy('template').select('template', 'recipient'),
+      () => api.db('notifications').where({ dossier_id: dossier.id, status: 'sent', channel: 'sms' }).orderBy('template').select('template', 'recipient'),
       (rows) => rows.length === 2,
     );
     expect(sms).toEqual([

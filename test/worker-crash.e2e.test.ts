@@ -83,7 +83,7 @@ describe('worker killed mid-lifecycle', () => {
     expect(new Set(events.map((e) => e.type)).size).toBe(8);
     expect(await api.db('dossier_results').where('dossier_id', dossierId).count('* as n').first()).toEqual({ n: 1 });
     const sms = await eventually(
-      () => api.db('notifications').where('dossier_id', dossierId).select('template'),
+      () => api.db('notifications').where({ dossier_id: dossierId, channel: 'sms' }).select('template'),
       (rows) => rows.length >= 2,
     );
     expect(sms.map((r) => r.template).sort()).toEqual(['intake_accepted', 'result_delivered']);

@@ -3,7 +3,8 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import type { Knex } from 'knex';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../platform/config';
-import { workflowsEntry } from '../platform/workflows-entry';
+import { workflowInterceptorModules, workflowsEntry } from '../platform/workflows-entry';
+import { requestIdActivityInterceptor } from '../platform/request-propagation';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 
 
@@ -32,6 +33,8 @@ export async function createDossierWorker(opts: {
     taskQueue: opts.config.taskQueue,
     ...workflowSource,
     activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten, postal: opts.postal }),
+    // A prebuilt bundle has the workflow interceptors compiled in; from source they are bundled here.
+    interceptors: { activity: [requestIdActivityInterceptor], ...(bundlePath ? {} : { workflowModules: workflowInterceptorModules() }) },
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection };

@@ -1,17 +1,17 @@
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime, type Worker } from '@temporalio/worker';
-import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createDb } from '../db/connection';
-import { NOTIFICATION_QUEUE, sandboxSmsProvider, type NotificationJob } from '../activities/notifications';
+import { notificationProviders } from '../notifications/wiring';
 import { loadConfig } from '../platform/config';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createDossierWorker } from './dossier-worker';
 import { startMaintenance } from './maintenance-worker';
 import { paymentWiring } from '../payments/wiring';
 import { postalWiring } from '../delivery/postal';
-import { startNotificationWorker, startOutboxRelay } from './notification-worker';
+import { startNotifications } from './notification-worker';
+import { startWebhookDelivery } from './webhook-worker';
 
 /**
  * Worker process: the Temporal worker for dossier workflows and the BullMQ workers.
@@ -41,7 +41,6 @@ async function main(): Promise<void> {
   const queueRedis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   queueRedis.on('error', () => undefined);
   redis.on('error', () => undefined);
-  const queue = new Queue<NotificationJob>(NOTIFICATION_QUEUE, { connection: queueRedis, prefix: config.queuePrefix });
 
   // Fault injection for the crash-recovery test: die once, hard, right after an event is written.
   const crashAfter = process.env.DOSSIER_FAULT_CRASH_AFTER_EVENT;
@@ -68,8 +67,28 @@ async function main(): Promise<void> {
   });
   const worker = created.worker;
   running.worker = worker;
-  const notifications = startNotificationWorker({ db, redis, prefix: config.queuePrefix, sms: sandboxSmsProvider() });
-  const relay = startOutboxRelay({ db, queue, intervalMs: 500, log: (line) => process.stdout.write(`${line}\n`) });
+  // Fault injection for the notification crash test: die once, hard, after a provider accepted a message on this channel.
+  const crashAfterSend = process.env.DOSSIER_FAULT_CRASH_AFTER_SEND;
+  const providers = notificationProviders(config.notifications);
+  const notifications = startNotifications({
+    db,
+    connection: redis,
+    queueConnection: queueRedis,
+    prefix: config.queuePrefix,
+    config: config.notifications,
+    providers,
+    log: (line) => process.stdout.write(`${line}\n`),
+    afterProviderAccepted:
+      crashAfterSend && crashMarker
+        ? (_id, channel) => {
+            if (channel === crashAfterSend && !fs.existsSync(crashMarker)) {
+              fs.writeFileSync(crashMarker, `${process.pid}\n`);
+              process.kill(process.pid, 'SIGKILL');
+            }
+          }
+        : undefined,
+  });
+  const webhooks = startWebhookDelivery({ db, redis, queueRedis, prefix: config.queuePrefix, config: config.webhooks, log: (line) => process.stdout.write(`${line}\n`) });
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
   const maintenance = await startMaintenance({
     db,
@@ -94,10 +113,10 @@ async function main(): Promise<void> {
     }
     await run;
   } finally {
-    await relay.close();
+    await webhooks.close();
     await maintenance.close();
     await notifications.close();
-    await queue.close();
+    providers.close();
     queueRedis.disconnect();
     await clientConnection.close();
     await created.connection.close();

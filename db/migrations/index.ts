@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import * as platform from './20261124000001_platform';
 import * as deadlines from './20261125000001_deadlines';
 import * as apiPlatform from './20261125000002_api_platform';
+import * as apiFollowups from './20261125000003_api_followups';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -11,4 +12,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261124000001_platform', migration: platform },
   { name: '20261125000001_deadlines', migration: deadlines },
   { name: '20261125000002_api_platform', migration: apiPlatform },
+  { name: '20261125000003_api_followups', migration: apiFollowups },
 ];

@@ -1,12 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { inject } from 'vitest';
 import { createApp } from '../../api/app';
+import { requestIdClientInterceptor } from '../../platform/request-propagation';
+import { pdf } from './document-fixtures';
 import { officerClaims, signCitizenToken, signOfficerToken } from '../../api/auth';
 import { authConfig } from '../../platform/config';
 import { createDb } from '../../db/connection';
@@ -33,6 +36,8 @@ export function stackEnv(overrides: Record<string, string> = {}): NodeJS.Process
     QUEUE_PREFIX: `${inject('runId')}`,
     // Suites poll the public lookup; the limiter has its own tests.
     PUBLIC_RATE_LIMIT_PER_MINUTE: '0',
+    // E-mails of the sandbox outbox go to a scratch folder, not the checkout's data/.
+    NOTIFY_OUTBOX_DIR: path.join(os.tmpdir(), `dossier-outbox-${inject('runId')}`),
     WORKFLOW_BUNDLE_PATH: inject('workflowBundlePath'),
     ...overrides,
   };
@@ -72,6 +77,8 @@ export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess
 
 export interface ApiUnderTest {
   baseUrl: string;
+  /** The Express app itself, for tests that inspect its routes. */
+  app: ReturnType<typeof createApp>;
   db: Knex;
   temporal: Client;
   gateway: SandboxGateway;
@@ -93,7 +100,7 @@ export async function startApi(
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const temporal = new Client({ connection });
+  const temporal = new Client({ connection, interceptors: { workflow: [requestIdClientInterceptor()] } });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackRetryDelaysMs: [100, 200] });
@@ -114,6 +121,7 @@ export async function startApi(
   });
   return {
     baseUrl,
+    app,
     db,
     temporal,
     gateway,
@@ -236,7 +244,8 @@ export const SAMPLE_SUBMISSION = {
   agencyEid: '000.20.20.H29',
   deliveryMethod: 'online',
   applicant: { fullName: 'Nguyễn Văn An', idNumber: '079123456789', phone: '0912345678', email: 'an.nguyen@example.vn' },
-  documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', fileId: 'file-001' }],
+  // Papers brought to the counter; files would be uploaded first and named by fileId.
+  documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh' }],
 };
 
 /**
@@ -284,4 +293,15 @@ export function dossierClient(api: () => { baseUrl: string; db: Knex }) {
     assigneeOf: async (code: string): Promise<string> =>
       (await api().db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username,
   };
+}
+
+/** A citizen uploads a (small, valid) PDF as they would before naming it in a submission or supplement; its id. */
+export async function uploadCitizenDocument(baseUrl: string, idNumber: string, name: string): Promise<string> {
+  const form = new FormData();
+  form.append('name', name);
+  form.append('file', new Blob([pdf()], { type: 'application/pdf' }), `${name}.pdf`);
+  const res = await fetch(`${baseUrl}/api/v1/citizen/documents`, { method: 'POST', headers: { Authorization: `Bearer ${await citizenToken(idNumber)}` }, body: form });
+  const body = (await res.json()) as { id?: string };
+  if (res.status !== 201 || !body.id) throw new Error(`upload failed: ${res.status} ${JSON.stringify(body)}`);
+  return body.id;
 }

@@ -1,0 +1,108 @@
+import type { Request } from 'express';
+import { z } from 'zod';
+import { HttpProblem } from './problem';
+
+// Citizens and officers read the messages: Vietnamese, from zod's own locale.
+z.config(z.locales.vi());
+
+/**
+ * The API contract: every route is declared once, with the zod schemas its handler
+ * validates with, and the OpenAPI document is generated from these declarations. A test
+ * compares them with the routes Express actually serves, so none goes undocumented.
+ */
+export type Access =
+  | 'public'
+  /** An officer token; the handler checks the role in the dossier's agency. */
+  | 'officer'
+  /** An administrator of any agency. */
+  | 'admin'
+  /** A citizen token; the handler checks ownership. */
+  | 'citizen'
+  /** Public, or a signed-in citizen for their own. */
+  | 'public-or-citizen'
+  /** An officer of the owning agency, or the citizen who owns it. */
+  | 'officer-or-citizen'
+  /** Signed by a third party (payment gateway, post): HMAC of the raw body. */
+  | 'signature';
+
+export interface RouteSpec {
+  method: 'get' | 'post' | 'put' | 'delete' | 'patch';
+  /** Express path under the API root, e.g. /api/v1/dossiers/:code/intake/accept */
+  path: string;
+  summary: string;
+  tags: string[];
+  access: Access;
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Body that is not JSON (multipart upload); described, validated by its own parser. */
+  bodyContentType?: string;
+  headers?: Array<{ name: string; required: boolean; description: string }>;
+  responses: Record<number, string>;
+}
+
+const registry: RouteSpec[] = [];
+
+/** Declares a route of the contract (idempotent per method and path, so modules may load twice in tests). */
+export function declareRoute(spec: RouteSpec): RouteSpec {
+  const i = registry.findIndex((r) => r.method === spec.method && r.path === spec.path);
+  if (i >= 0) registry[i] = spec;
+  else registry.push(spec);
+  return spec;
+}
+
+export function declaredRoutes(): readonly RouteSpec[] {
+  return registry;
+}
+
+/** Field path as the problem lists it: applicant.idNumber, documents[0].name. */
+function fieldPath(path: ReadonlyArray<PropertyKey>): string {
+  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+}
+
+export function issuesOf(error: z.ZodError, prefix = ''): Array<{ field: string; message: string }> {
+  return error.issues.flatMap((issue) => {
+    const base = fieldPath(issue.path);
+    const at = prefix && base ? `${prefix}.${base}` : prefix || base;
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((k) => ({ field: at ? `${at}.${k}` : k, message: `trường không được phép: "${k}"` }));
+    }
+    return [{ field: at || '(body)', message: issue.message }];
+  });
+}
+
+/** Parses one part of a request; every problem is listed at once in an RFC 9457 422. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params' = 'body'): z.output<S> {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', {
+    errors: issuesOf(r.error, part === 'body' ? '' : part),
+  });
+}
+
+/** The JSON body: an object, or a 400 before any field is looked at. */
+export function jsonBody(req: Request): unknown {
+  const body = req.body;
+  if (body === undefined) return {};
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) {
+    throw new HttpProblem(400, 'Malformed request', 'Nội dung yêu cầu phải là một đối tượng JSON (Content-Type: application/json).');
+  }
+  return body;
+}
+
+// Shared pieces of the contract.
+export const CITIZEN_ID = /^(\d{12}|\d{9})$/;
+export const dossierCodeParam = z.strictObject({ code: z.string().min(1).max(64).describe('Dossier code, e.g. 000.20.20.H29-260310-0001') });
+export const isoInstant = z
+  .string()
+  .max(40)
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/, { error: 'phải là thời điểm ISO 8601 có múi giờ, ví dụ 2026-12-15T17:00:00+07:00' })
+  .refine((v) => !Number.isNaN(Date.parse(v)), { error: 'không phải thời điểm hợp lệ' });
+export const shortText = (max = 2000) => z.string().trim().min(1, { error: 'bắt buộc nhập' }).max(max);
+export const textList = (maxItems = 50) => z.array(shortText(1000)).min(1, { error: 'phải có ít nhất một nội dung' }).max(maxItems);
+
+export const IDEMPOTENCY_HEADER = (required: boolean) => ({
+  name: 'Idempotency-Key',
+  required,
+  description: 'A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused.',
+});

@@ -1,0 +1,82 @@
+import type { Knex } from 'knex';
+import { invalidFields } from './problems';
+
+export interface ClaimRequest {
+  /**
+   * The `fileId` of each listed document, in the order of the request's list, so that an
+   * error names `documents[i].fileId`; entries without a file (a paper to bring to the
+   * counter) are null or undefined.
+   */
+  fileIds: ReadonlyArray<string | null | undefined>;
+  /** The citizen whose uploads these must be (online submission, supplement). */
+  ownerIdNumber?: string;
+  dossierId: number;
+  agencyId: number;
+  /**
+   * At the counter: scans an officer of `agencyId` uploaded before the dossier existed may be
+   * claimed too (they carry the agency, not a citizen).
+   */
+  acceptAgencyUploads?: boolean;
+  /** Field path of the list in the request, for the error messages (default "documents"). */
+  path?: string;
+}
+
+export interface ClaimedDocument {
+  id: string;
+  filename: string;
+  mediaType: string;
+  sizeBytes: number;
+  sha256: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Links uploaded documents to a dossier, inside the caller's transaction (the submission or
+ * the supplement): every ID must exist, be the citizen's own upload (or, at the counter, an
+ * upload of the agency) and not belong to another dossier already. Rows are locked first,
+ * so two submissions cannot take the same file. Claiming a file the dossier already has is a
+ * no-op (a retried request). Throws a 422 problem naming each bad `documents[i].fileId`;
+ * unknown and someone else's files read alike, so IDs cannot be probed.
+ */
+export async function claimDocuments(trx: Knex.Transaction, request: ClaimRequest): Promise<ClaimedDocument[]> {
+  const path = request.path ?? 'documents';
+  const errors: Array<{ field: string; message: string }> = [];
+  const firstIndex = new Map<string, number>();
+  request.fileIds.forEach((raw, i) => {
+    if (raw === null || raw === undefined) return;
+    const field = `${path}[${i}].fileId`;
+    const id = String(raw).toLowerCase();
+    if (!UUID.test(id)) return errors.push({ field, message: 'mã tệp không đúng định dạng (UUID của tệp đã tải lên)' });
+    const earlier = firstIndex.get(id);
+    if (earlier !== undefined) return errors.push({ field, message: `tệp này đã được khai ở ${path}[${earlier}]` });
+    firstIndex.set(id, i);
+  });
+  const ids = [...firstIndex.keys()];
+  const rows: Array<{ id: string; dossier_id: string | number | null; owner_id_number: string | null; agency_id: number | null; filename: string; media_type: string; size_bytes: string | number; sha256: string }> = ids.length
+    ? await trx('documents').whereIn('id', ids).forUpdate().select('id', 'dossier_id', 'owner_id_number', 'agency_id', 'filename', 'media_type', 'size_bytes', 'sha256')
+    : [];
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const [id, i] of firstIndex) {
+    const field = `${path}[${i}].fileId`;
+    const row = byId.get(id);
+    const ownUpload = !!row && !!request.ownerIdNumber && row.owner_id_number === request.ownerIdNumber;
+    const agencyUpload = !!row && !!request.acceptAgencyUploads && row.owner_id_number === null && row.agency_id === request.agencyId;
+    if (!row || !(ownUpload || agencyUpload)) {
+      errors.push({ field, message: 'không tìm thấy tệp đã tải lên với mã này (tệp phải do chính Ông/Bà tải lên)' });
+    } else if (row.dossier_id !== null && Number(row.dossier_id) !== request.dossierId) {
+      errors.push({ field, message: 'tệp này đã được đính kèm vào một hồ sơ khác; vui lòng tải lên lại' });
+    }
+  }
+  if (errors.length) {
+    errors.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true }));
+    throw invalidFields(errors);
+  }
+  if (ids.length) {
+    await trx('documents').whereIn('id', ids).update({ dossier_id: request.dossierId, agency_id: request.agencyId });
+  }
+  return ids.map((id) => {
+    const r = byId.get(id)!;
+    return { id: r.id, filename: r.filename, mediaType: r.media_type, sizeBytes: Number(r.size_bytes), sha256: r.sha256 };
+  });
+}

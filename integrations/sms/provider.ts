@@ -1,0 +1,45 @@
+/**
+ * An SMS gateway (brandname SMS) as seen by this system. The sandbox in this folder
+ * implements it locally; a carrier or aggregator adapter implements the same interface.
+ */
+export interface SmsMessage {
+  /** Vietnamese mobile number as the citizen gave it (0912345678 or +84912345678). */
+  to: string;
+  text: string;
+  /** Ours, unique per message: a gateway that deduplicates accepts the same request id once. */
+  requestId: string;
+}
+
+export interface SmsProvider {
+  readonly name: string;
+  /**
+   * The gateway answers a repeated `requestId` with the first message instead of sending
+   * again. Only then may a send whose outcome is unknown (a crash before it was recorded)
+   * be repeated safely.
+   */
+  readonly idempotent: boolean;
+  send(message: SmsMessage): Promise<{ messageId: string }>;
+}
+
+/**
+ * The gateway refused a message. `retryable` tells an outage or a temporarily unreachable
+ * subscriber (try again later) from a refusal that will never succeed (malformed number,
+ * too long): the latter goes straight to the dead-letter queue.
+ */
+export class SmsGatewayError extends Error {
+  override name = 'SmsGatewayError';
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** 0912345678, +84912345678 and 84912345678 → 84912345678; null when it is not a Vietnamese mobile number. */
+export function normalizeVnMobile(phone: string): string | null {
+  const digits = phone.replace(/[\s.-]/g, '');
+  const m = /^(?:\+?84|0)([35789]\d{8})$/.exec(digits);
+  return m ? `84${m[1]}` : null;
+}

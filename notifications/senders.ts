@@ -1,0 +1,67 @@
+import type { EmailProvider } from '../integrations/email/provider';
+import type { SmsProvider } from '../integrations/sms/provider';
+import type { ZaloProvider } from '../integrations/zalo/provider';
+import type { Channel } from './channels';
+import type { MessageFacts } from './facts';
+import { renderEmail, renderSms, renderZalo, type TemplateName } from './templates';
+
+export interface ChannelProviders {
+  email: EmailProvider;
+  sms: SmsProvider;
+  zalo: ZaloProvider;
+}
+
+/** A message rendered for one channel: its body on record, and how to hand it to the provider. */
+export interface PreparedMessage {
+  body: string;
+  send(address: string, deliveryId: string): Promise<{ messageId: string }>;
+}
+
+/** One channel's provider, seen the same way whatever it is. */
+export interface ChannelSender {
+  readonly provider: string;
+  /** Whether a send whose outcome is unknown may be repeated (the provider deduplicates on our id). */
+  readonly idempotent: boolean;
+  prepare(template: TemplateName, facts: MessageFacts): PreparedMessage;
+}
+
+export function channelSender(channel: Channel, providers: ChannelProviders, zaloTemplateIds: Record<string, string> = {}): ChannelSender {
+  switch (channel) {
+    case 'email': {
+      const p = providers.email;
+      return {
+        provider: p.name,
+        idempotent: p.idempotent,
+        prepare(template, facts) {
+          const { subject, text } = renderEmail(template, facts);
+          return { body: `${subject}\n\n${text}`, send: (to, key) => p.send({ to, subject, text, messageKey: key }) };
+        },
+      };
+    }
+    case 'sms': {
+      const p = providers.sms;
+      return {
+        provider: p.name,
+        idempotent: p.idempotent,
+        prepare(template, facts) {
+          const text = renderSms(template, facts);
+          return { body: text, send: (to, key) => p.send({ to, text, requestId: key }) };
+        },
+      };
+    }
+    case 'zalo': {
+      const p = providers.zalo;
+      return {
+        provider: p.name,
+        idempotent: p.idempotent,
+        prepare(template, facts) {
+          const zns = renderZalo(template, facts, zaloTemplateIds);
+          return {
+            body: zns.text,
+            send: (phone, key) => p.sendTemplate({ phone, templateId: zns.templateId, templateData: zns.params, trackingId: key }),
+          };
+        },
+      };
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../api/openapi';
+import { http, startApi, type ApiUnderTest } from './helpers/stack';
+
+/**
+ * Every route Express serves is in the OpenAPI document, and every documented route is
+ * served: the document is generated from the declarations the handlers validate with, and
+ * this test fails the day someone adds a route without declaring it.
+ */
+const MOUNTS = ['/api/v1', '/dev', '/sandbox/payment-gateway', '/sandbox/postal', ''];
+// Stand-ins for third parties (payment gateway, post office) are not part of this API.
+const NOT_OURS = /^\/sandbox\//;
+
+type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: Array<(p: string) => { path: string } | false> };
+
+function servedRoutes(stack: Layer[], prefix = ''): string[] {
+  const out: string[] = [];
+  for (const layer of stack) {
+    if (layer.route) {
+      for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${prefix}${layer.route.path}`);
+    } else if (layer.handle?.stack) {
+      // Express 5 keeps no mount path on a layer: ask its matcher which of our mount points it takes.
+      const mount = MOUNTS.find((m) => {
+        const hit = layer.matchers?.[0]?.(`${m}/__probe__`);
+        return hit && hit.path === m;
+      }) ?? '';
+      out.push(...servedRoutes(layer.handle.stack, prefix + mount));
+    }
+  }
+  return out;
+}
+
+describe('OpenAPI document', () => {
+  let api: ApiUnderTest;
+  beforeAll(async () => {
+    api = await startApi(`openapi-${process.pid}`);
+  });
+  afterAll(() => api?.close());
+
+  it('documents every route the API serves, and serves every documented route', () => {
+    const served = new Set(servedRoutes((api.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) => !NOT_OURS.test(r.split(' ')[1]!)));
+    const doc = openApiDocument() as { paths: Record<string, Record<string, unknown>> };
+    const documented = new Set(
+      Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{([A-Za-z_]+)\}/g, ':$1')}`)),
+    );
+    expect([...served].filter((r) => !documented.has(r)).sort()).toEqual([]);
+    expect([...documented].filter((r) => !served.has(r)).sort()).toEqual([]);
+    expect(served.size).toBeGreaterThan(60);
+  });
+
+  it('is served as JSON with request schemas, and browsable at /api/docs', async () => {
+    const doc = await http('GET', `${api.baseUrl}/api/openapi.json`);
+    expect(doc.body.openapi).toBe('3.1.0');
+    const submit = doc.body.paths['/api/v1/dossiers'].post;
+    expect(submit.requestBody.content['application/json'].schema.required).toEqual(expect.arrayContaining(['procedureCode', 'agencyEid', 'deliveryMethod', 'applicant']));
+    expect(submit.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
+    expect(submit.security).toEqual([{ citizenToken: [] }]);
+    const ui = await fetch(`${api.baseUrl}/api/docs`);
+    expect(await ui.text()).toContain('SwaggerUIBundle');
+    expect((await fetch(`${api.baseUrl}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
+  });
+});

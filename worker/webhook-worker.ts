@@ -1,0 +1,86 @@
+import { Queue, UnrecoverableError, Worker as QueueWorker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Knex } from 'knex';
+import type { WebhookConfig } from '../platform/config';
+import { attemptDelivery } from '../webhooks/delivery';
+import { recoverLostJobs, relayWebhookDeliveries, WEBHOOK_QUEUE, webhookBackoffDelay, type WebhookJob } from '../webhooks/relay';
+
+/**
+ * Outbound webhooks in the worker process: a relay from PostgreSQL into BullMQ (as for
+ * notifications) and a BullMQ worker that sends each delivery, retrying with backoff.
+ */
+export function startWebhookDelivery(opts: {
+  db: Knex;
+  /** For the BullMQ worker (blocking commands: maxRetriesPerRequest null). */
+  redis: Redis;
+  /** For queueing: fails fast while Redis is down, so the relay retries on its next pass. */
+  queueRedis: Redis;
+  prefix: string;
+  config: WebhookConfig;
+  log: (line: string) => void;
+}): { close(): Promise<void> } {
+  const { db, config } = opts;
+  const policy = { allowPrivateNetworks: config.allowPrivateNetworks };
+  const queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection: opts.queueRedis, prefix: opts.prefix });
+  queue.on('error', () => undefined); // reported by the relay's own pass
+  const worker = new QueueWorker<WebhookJob>(
+    WEBHOOK_QUEUE,
+    async (job) => {
+      const outcome = await attemptDelivery(db, job.data.deliveryId, {
+        enqueuedAtMs: job.data.enqueuedAtMs,
+        finalAttempt: job.attemptsMade + 1 >= (job.opts.attempts ?? 1),
+        timeoutMs: config.timeoutMs,
+        policy,
+      });
+      if (outcome.kind === 'retry') throw new Error(`attempt ${outcome.attempt}: ${outcome.error}`);
+      if (outcome.kind === 'dead') {
+        opts.log(`worker: webhook delivery ${job.data.deliveryId} is dead after attempt ${outcome.attempt} (${outcome.error})`);
+        throw new UnrecoverableError(`attempt ${outcome.attempt}: ${outcome.error}`);
+      }
+      return outcome;
+    },
+    {
+      connection: opts.redis,
+      prefix: opts.prefix,
+      // Each job waits on a remote server; several at once keep one slow subscriber from stalling the rest.
+      concurrency: 8,
+      // Jobs carry backoff type 'webhook' (see the relay): exponential with a ceiling and jitter.
+      settings: { backoffStrategy: (failures: number) => webhookBackoffDelay(failures, config.backoffMs, config.backoffMaxMs) },
+    },
+  );
+  worker.on('error', () => undefined); // Redis outages: BullMQ reconnects by itself
+
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let lastError = '';
+  let lastRecovery = 0;
+  const tick = () => {
+    running = (async () => {
+      try {
+        while (!stopped && (await relayWebhookDeliveries(db, queue, { maxAttempts: config.maxAttempts })) > 0);
+        if (!stopped && Date.now() - lastRecovery > 60_000) {
+          lastRecovery = Date.now();
+          const healed = await recoverLostJobs(db, queue);
+          if (healed) opts.log(`worker: ${healed} webhook deliveries had lost their queue job and were released again`);
+        }
+        lastError = '';
+      } catch (err) {
+        const message = (err as Error).message;
+        if (message !== lastError) opts.log(`worker: webhook relay waiting (${message})`);
+        lastError = message;
+      }
+      if (!stopped) timer = setTimeout(tick, config.relayIntervalMs);
+    })();
+  };
+  tick();
+  return {
+    async close() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+      await worker.close();
+      await queue.close();
+    },
+  };
+}
