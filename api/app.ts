@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { authenticate, principalOf, type AuthConfig } from './auth';
 import { auditRoutes, auditTrail } from './audit';
+import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
 import { requestId, requestIdOf } from './request-id';
 import { createMetrics } from '../platform/metrics';
 import { logger } from '../platform/logger';
@@ -100,6 +101,7 @@ export function createApp(deps: AppDeps): express.Express {
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
   app.use(auditTrail(deps.db));
+  app.use(idempotentCreate(deps.db, IDEMPOTENT_CREATES));
   if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));
 
   app.use(healthRoutes({ db: deps.db, redis: deps.redis, temporal: () => deps.temporal }));
