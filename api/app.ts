@@ -5,6 +5,7 @@ import type { Knex } from 'knex';
 import { authenticate, principalOf, type AuthConfig } from './auth';
 import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
+import { rejectUnknownFields } from './contract';
 import { requestId, requestIdOf } from './request-id';
 import { createMetrics } from '../platform/metrics';
 import { logger } from '../platform/logger';
@@ -101,6 +102,7 @@ export function createApp(deps: AppDeps): express.Express {
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
   app.use(auditTrail(deps.db));
+  app.use(rejectUnknownFields());
   app.use(idempotentCreate(deps.db, IDEMPOTENT_CREATES));
   if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));
 

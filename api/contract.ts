@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from './problem';
 
@@ -39,6 +39,11 @@ export interface RouteSpec {
   bodyContentType?: string;
   headers?: Array<{ name: string; required: boolean; description: string }>;
   responses: Record<number, string>;
+  /**
+   * The handler validates values its own way (not with this schema): unknown fields are
+   * then rejected up front from this declaration.
+   */
+  enforceKeys?: boolean;
 }
 
 const registry: RouteSpec[] = [];
@@ -106,3 +111,35 @@ export const IDEMPOTENCY_HEADER = (required: boolean) => ({
   required,
   description: 'A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused.',
 });
+
+function topLevelKeys(schema: z.ZodType | undefined): string[] | null {
+  if (!schema) return null;
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : null;
+}
+
+/**
+ * Every declared route rejects fields it does not know, in its query string and JSON body,
+ * before the handler runs: a typo or an injected field is a 422 naming it, never silently
+ * ignored. Handlers validate the values themselves (most with the very schema declared).
+ */
+export function rejectUnknownFields(): RequestHandler {
+  const routes = () =>
+    declaredRoutes().filter((r) => r.enforceKeys).map((r) => ({ spec: r, re: new RegExp(`^${r.path.replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`) }));
+  let compiled: ReturnType<typeof routes> | null = null;
+  return (req, _res, next) => {
+    // Declarations are complete once the routers are built: compile on the first request.
+    compiled ??= routes();
+    const hit = compiled.find((r) => r.spec.method === req.method.toLowerCase() && r.re.test(req.path));
+    if (!hit) return next();
+    const errors: Array<{ field: string; message: string }> = [];
+    const queryKeys = topLevelKeys(hit.spec.query) ?? [];
+    for (const k of Object.keys(req.query ?? {})) if (!queryKeys.includes(k)) errors.push({ field: `query.${k}`, message: `tham số không được phép: "${k}"` });
+    const bodyKeys = topLevelKeys(hit.spec.body);
+    const body = req.body as unknown;
+    if (bodyKeys && body && typeof body === 'object' && !Array.isArray(body)) {
+      for (const k of Object.keys(body)) if (!bodyKeys.includes(k)) errors.push({ field: k, message: `trường không được phép: "${k}"` });
+    }
+    if (!errors.length) return next();
+    next(new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', { errors }));
+  };
+}

@@ -24,7 +24,7 @@ declareRoute({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (HT
 declareRoute({ method: 'get', path: '/api/openapi.json', summary: 'This document (OpenAPI 3.1), generated from the schemas the API validates with', tags: ['Operations'], access: 'public', responses: { 200: 'OpenAPI document' } });
 declareRoute({ method: 'get', path: '/api/docs', summary: 'Browsable API documentation', tags: ['Operations'], access: 'public', responses: { 200: 'HTML' } });
 declareRoute({
-  method: 'post',
+  enforceKeys: true, method: 'post',
   path: '/dev/citizen-token',
   summary: 'Development citizen sign-in standing in for VNeID (never in production)',
   tags: ['Development'],
@@ -37,7 +37,7 @@ declareRoute({
 declareRoute({ method: 'get', path: '/api/v1/procedures', summary: 'Procedure catalogue', tags: ['Catalogue'], access: 'public', responses: { 200: 'Procedures' } });
 declareRoute({ method: 'get', path: '/api/v1/procedures/:code', summary: 'One procedure', tags: ['Catalogue'], access: 'public', params: z.strictObject({ code: z.string() }), responses: { 200: 'Procedure', 404: 'Unknown' } });
 declareRoute({
-  method: 'get',
+  enforceKeys: true, method: 'get',
   path: '/api/v1/status/:code',
   summary: 'Public status lookup (tra cứu hồ sơ): masked applicant, receipt and appointment dates, status, history. Needs the last 4 digits of the applicant’s ID number unless signed in as the applicant',
   tags: ['Citizen'],
@@ -48,7 +48,7 @@ declareRoute({
 });
 declareRoute({ method: 'get', path: '/api/v1/citizen/dossiers', summary: 'The signed-in citizen’s own dossiers (lookup by ID number)', tags: ['Citizen'], access: 'citizen', responses: { 200: 'Dossiers', 401: P[401] } });
 declareRoute({
-  method: 'post',
+  enforceKeys: true, method: 'post',
   path: '/api/v1/sla/preview',
   summary: 'Public preview of an appointment date on an agency calendar (or the national default), with its explanation',
   tags: ['Citizen', 'Deadlines'],
@@ -94,13 +94,13 @@ declareRoute({ method: 'get', path: '/api/v1/dossiers/:code', summary: 'Officer 
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/process-control', summary: 'Process-control sheet: every hand-off with its step budget due date and outcome', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Hand-offs', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/audit', summary: 'Audit log of a dossier: every action with actor, role, agency, reason, before and after (supervisors, leaders, admins)', tags: ['Supervision'], access: 'officer', params: code, responses: { 200: 'Entries', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/receipt', summary: 'Form 01 receipt: receipt and appointment to the minute (HTML, or JSON with Accept: application/json)', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Receipt', 409: 'Not received yet', ...P } });
-declareRoute({ method: 'post', path: '/api/v1/citizen/dossiers/:code/receipt', summary: 'The applicant downloads their Form 01 receipt', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), responses: { 200: 'Receipt', 401: P[401], 404: 'No such dossier of theirs', 409: 'Not received yet' } });
-declareRoute({ method: 'post', path: '/api/v1/citizen/dossiers/:code/result', summary: 'Download the e-result, denial or stop notice (applicant only), with Repr-Digest', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), responses: { 200: 'HTML document', 401: P[401], 404: 'No such dossier of theirs', 409: 'No result yet or fee unpaid' } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/citizen/dossiers/:code/receipt', summary: 'The applicant downloads their Form 01 receipt', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), responses: { 200: 'Receipt', 401: P[401], 404: 'No such dossier of theirs', 409: 'Not received yet' } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/citizen/dossiers/:code/result', summary: 'Download the e-result, denial or stop notice (applicant only), with Repr-Digest', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), responses: { 200: 'HTML document', 401: P[401], 404: 'No such dossier of theirs', 409: 'No result yet or fee unpaid' } });
 void citizenSupplementBody;
 
 // Deadlines
 declareRoute({
-  method: 'get',
+  enforceKeys: true, method: 'get',
   path: '/api/v1/dossiers/:code/deadline',
   summary: 'The deadline explained from the clock ledger: start, working time counted, days skipped, pauses, extensions, due date, outcome',
   tags: ['Deadlines'],
@@ -109,13 +109,13 @@ declareRoute({
   query: z.strictObject({ asOf: isoInstant.optional() }),
   responses: { 200: 'Derivation', ...P },
 });
-declareRoute({ method: 'get', path: '/api/v1/alerts', summary: 'Deadline alerts of the signed-in officer', tags: ['Deadlines'], access: 'officer', query: z.strictObject({ unread: z.enum(['true', 'false']).optional() }), responses: { 200: 'Alerts', 401: P[401] } });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/alerts', summary: 'Deadline alerts of the signed-in officer', tags: ['Deadlines'], access: 'officer', query: z.strictObject({ unread: z.enum(['true', 'false']).optional() }), responses: { 200: 'Alerts', 401: P[401] } });
 declareRoute({ method: 'post', path: '/api/v1/alerts/:id/read', summary: 'Mark an alert read', tags: ['Deadlines'], access: 'officer', params: idParam, responses: { 204: 'Read', 401: P[401], 404: P[404] } });
 
 // Payments and integrations
-declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/payments', summary: 'Fee due and payments of a dossier', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Payments', ...P } });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/dossiers/:code/payments', summary: 'Fee due and payments of a dossier', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Payments', ...P } });
 declareRoute({
-  method: 'post',
+  enforceKeys: true, method: 'post',
   path: '/api/v1/dossiers/:code/payments',
   summary: 'Record cash or a transfer at the counter; issues the e-receipt',
   tags: ['Officer actions'],
@@ -125,24 +125,26 @@ declareRoute({
   headers: [IDEMPOTENCY_HEADER(false)],
   responses: { 201: 'Paid', 409: 'Already paid or ended', ...P },
 });
-declareRoute({ method: 'post', path: '/api/v1/citizen/dossiers/:code/payments', summary: 'Open an online payment of the fee; returns the gateway page', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), headers: [IDEMPOTENCY_HEADER(false)], responses: { 201: 'Payment URL', 401: P[401], 404: 'No such dossier of theirs', 409: 'Nothing to pay', 503: 'Gateway unavailable' } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/citizen/dossiers/:code/payments', summary: 'Open an online payment of the fee; returns the gateway page', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), headers: [IDEMPOTENCY_HEADER(false)], responses: { 201: 'Payment URL', 401: P[401], 404: 'No such dossier of theirs', 409: 'Nothing to pay', 503: 'Gateway unavailable' } });
 declareRoute({ method: 'post', path: '/api/v1/payments/callback', summary: 'Payment gateway callback (HMAC-signed raw body)', tags: ['Integrations'], access: 'signature', responses: { 200: 'Recorded', 401: 'Bad signature', 404: 'Unknown payment' } });
 declareRoute({ method: 'post', path: '/api/v1/postal/callback', summary: 'Postal service status callback (HMAC-signed raw body)', tags: ['Integrations'], access: 'signature', responses: { 200: 'Recorded', 401: 'Bad signature', 503: 'Try again' } });
 
 // Calendars
-declareRoute({ method: 'get', path: '/api/v1/calendars', summary: 'Working calendars with their latest versions', tags: ['Calendars'], access: 'officer', responses: { 200: 'Calendars', 401: P[401] } });
-declareRoute({ method: 'post', path: '/api/v1/calendars', summary: 'Create a calendar (version 1), over a base calendar or as a root (admin)', tags: ['Calendars'], access: 'admin', body: z.object({ code: z.string(), name: z.string(), baseCode: z.string().optional(), reason: shortText() }), responses: { 201: 'Created', 409: 'Exists', ...P } });
-declareRoute({ method: 'get', path: '/api/v1/calendars/:code', summary: 'One version of a calendar with merged days and version history', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, query: z.strictObject({ version: z.string().regex(/^\d+$/).optional() }), responses: { 200: 'Calendar', ...P } });
-declareRoute({ method: 'post', path: '/api/v1/calendars/:code/versions', summary: 'New version from basedOnVersion with changes; derived calendars follow (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.object({ basedOnVersion: z.number().int(), reason: shortText() }), responses: { 201: 'New version', 409: 'Stale basedOnVersion', ...P } });
-declareRoute({ method: 'post', path: '/api/v1/calendars/:code/recompute-preview', summary: 'What a newer version would change for open dossiers (nothing is changed)', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional() }), responses: { 200: 'Dossiers with old and new due dates', ...P } });
-declareRoute({ method: 'post', path: '/api/v1/calendars/:code/recompute', summary: 'Explicit, logged recomputation of open dossiers on a newer version (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional(), reason: shortText(), dossierCodes: z.array(z.string()).optional() }), responses: { 200: 'Per dossier: applied or why not', ...P } });
+const weeklyHours = z.record(z.string(), z.array(z.strictObject({ start: z.string(), end: z.string() }))).describe('Office periods per weekday (0 = Sunday), "HH:MM"');
+const calendarDays = z.array(z.strictObject({ day: z.iso.date(), kind: z.enum(['day_off', 'working_day']), name: z.string(), provisional: z.boolean().optional() }));
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/calendars', summary: 'Working calendars with their latest versions', tags: ['Calendars'], access: 'officer', responses: { 200: 'Calendars', 401: P[401] } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars', summary: 'Create a calendar (version 1), over a base calendar or as a root (admin)', tags: ['Calendars'], access: 'admin', body: z.strictObject({ code: z.string(), name: z.string(), baseCode: z.string().optional(), reason: shortText(), weeklyHours: weeklyHours.optional(), coverageFrom: z.iso.date().optional(), coverageTo: z.iso.date().optional(), days: calendarDays.optional() }), responses: { 201: 'Created', 409: 'Exists', ...P } });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/calendars/:code', summary: 'One version of a calendar with merged days and version history', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, query: z.strictObject({ version: z.string().regex(/^\d+$/).optional() }), responses: { 200: 'Calendar', ...P } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/versions', summary: 'New version from basedOnVersion with changes; derived calendars follow (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.strictObject({ basedOnVersion: z.number().int(), reason: shortText(), weeklyHours: weeklyHours.optional(), coverageFrom: z.iso.date().optional(), coverageTo: z.iso.date().optional(), days: calendarDays.optional(), removeDays: z.array(z.iso.date()).optional() }), responses: { 201: 'New version', 409: 'Stale basedOnVersion', ...P } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/recompute-preview', summary: 'What a newer version would change for open dossiers (nothing is changed)', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional() }), responses: { 200: 'Dossiers with old and new due dates', ...P } });
+declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/recompute', summary: 'Explicit, logged recomputation of open dossiers on a newer version (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional(), reason: shortText(), dossierCodes: z.array(z.string()).optional() }), responses: { 200: 'Per dossier: applied or why not', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/calendars/:code/recomputations', summary: 'Log of recomputations of a calendar', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, responses: { 200: 'Recomputations', ...P } });
-declareRoute({ method: 'put', path: '/api/v1/agencies/:eid/calendar', summary: 'The calendar an agency works by from now on (admin)', tags: ['Calendars'], access: 'admin', params: eidParam, body: z.strictObject({ code: z.string(), reason: shortText() }), responses: { 200: 'Changed', ...P } });
+declareRoute({ enforceKeys: true, method: 'put', path: '/api/v1/agencies/:eid/calendar', summary: 'The calendar an agency works by from now on (admin)', tags: ['Calendars'], access: 'admin', params: eidParam, body: z.strictObject({ code: z.string(), reason: shortText() }), responses: { 200: 'Changed', ...P } });
 
 // Supervision
 const supervisionScope = { agency: z.string().optional(), asOf: z.string().optional(), format: csv };
 declareRoute({
-  method: 'get',
+  enforceKeys: true, method: 'get',
   path: '/api/v1/supervision/dossiers',
   summary: 'Worklist: due today, due within N working days, overdue, paused or at risk; counts by agency, procedure, officer and step; CSV',
   tags: ['Supervision'],
@@ -150,8 +152,8 @@ declareRoute({
   query: z.strictObject({ view: z.enum(['due_today', 'due_within', 'overdue', 'paused', 'at_risk']), days: z.string().optional(), procedure: z.string().optional(), officer: z.string().optional(), step: z.string().optional(), ...supervisionScope }),
   responses: { 200: 'Dossiers and counts', ...P },
 });
-declareRoute({ method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), groupBy: z.enum(['agency', 'procedure', 'officer', 'step']).optional(), ...supervisionScope }), responses: { 200: 'Groups and totals', ...P } });
-declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), ...supervisionScope }), responses: { 200: 'Indicators', ...P } });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), groupBy: z.enum(['agency', 'procedure', 'officer', 'step']).optional(), ...supervisionScope }), responses: { 200: 'Groups and totals', ...P } });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), ...supervisionScope }), responses: { 200: 'Indicators', ...P } });
 
 // Outbound webhooks (administrators)
 const whId = z.strictObject({ id: idParamSchema });

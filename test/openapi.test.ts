@@ -59,4 +59,25 @@ describe('OpenAPI document', () => {
     expect(await ui.text()).toContain('SwaggerUIBundle');
     expect((await fetch(`${api.baseUrl}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
   });
+
+  it('rejects fields an endpoint does not know, in the body and the query, naming them', async () => {
+    const preview = await http('POST', `${api.baseUrl}/api/v1/sla/preview`, { body: { receivedAt: '2026-02-13T10:00:00+07:00', timeLimit: { workingDays: 5 }, isAdmin: true } });
+    expect(preview.status).toBe(422);
+    expect(preview.body.errors).toEqual([{ field: 'isAdmin', message: 'trường không được phép: "isAdmin"' }]);
+    const worklist = await http('GET', `${api.baseUrl}/api/v1/supervision/dossiers?view=overdue&agency=000.20.20.H29&orderBy=1;drop`, { headers: { 'X-User-Id': 'giamsat.saigon' } });
+    expect(worklist.status).toBe(422);
+    expect(worklist.body.errors[0].field).toBe('query.orderBy');
+    const action = await http('POST', `${api.baseUrl}/api/v1/dossiers/000.20.20.H29-260101-0001/intake/accept`, { body: { note: 'x', role: 'admin' }, headers: { 'X-User-Id': 'motcua.saigon' } });
+    expect(action.status).toBe(404); // the dossier does not exist: nothing is learnt before authorisation
+  });
+
+  it('exposes Prometheus metrics: HTTP traffic, queues, dossiers by status and overdue per agency', async () => {
+    await http('GET', `${api.baseUrl}/health`);
+    const text = await (await fetch(`${api.baseUrl}/metrics`)).text();
+    expect(text).toMatch(/http_requests_total\{method="GET",route="\/health",status="200"\} \d+/);
+    expect(text).toContain('# TYPE http_request_duration_seconds histogram');
+    expect(text).toContain('# TYPE queue_jobs gauge');
+    expect(text).toContain('# TYPE dossier_workflows gauge');
+    expect(text).toContain('# TYPE dossiers_overdue gauge');
+  });
 });
