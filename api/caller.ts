@@ -6,7 +6,7 @@ import { HttpProblem } from './problem';
 
 /**
  * The officer calling an endpoint that belongs to no single dossier (calendar administration).
- * Same development identity as `officerFor` (the `X-User-Id` header, username or numeric id),
+ * Same bearer token as `officerFor` (api/auth.ts),
  * but roles are kept per agency: calendars are shared, so an administrator of any agency may
  * change them, and reads are open to every identified officer.
  */
