@@ -85,6 +85,24 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, part: 'bod
   });
 }
 
+/**
+ * Field errors found after parsing, by the checks that need the database (an unknown code, a
+ * day that changes nothing): collected so one answer lists them all, in the same 422.
+ */
+export class FieldErrors {
+  readonly errors: Array<{ field: string; message: string }> = [];
+
+  fail(field: string, message: string): void {
+    this.errors.push({ field, message });
+  }
+
+  throwIfInvalid(): void {
+    if (this.errors.length) {
+      throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', { errors: this.errors });
+    }
+  }
+}
+
 /** The JSON body: an object, or a 400 before any field is looked at. */
 export function jsonBody(req: Request): unknown {
   const body = req.body;

@@ -32,8 +32,7 @@ import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 import { problemFromTemporal } from './temporal-errors';
-import { Validator } from './validation';
-import { declareRoute, dossierCodeParam, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
+import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   assignmentBody,
   citizenSupplementBody,
@@ -142,7 +141,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (channel === 'counter') requireOfficer(req);
     const key = idempotencyKey(req, true)!;
     const body = parse(submissionBody, jsonBody(req));
-    const v = new Validator();
+    const v = new FieldErrors();
     if (channel === 'online' && body.acceptNow !== undefined) v.fail('acceptNow', 'chỉ dùng khi cán bộ tiếp nhận tại quầy');
     v.throwIfInvalid();
     const { procedureCode, agencyEid, deliveryMethod, acceptNow, documents } = body;

@@ -6,7 +6,9 @@ import { PaymentSignatureError, type PaymentProvider } from '../integrations/pay
 import { acknowledgeToWorkflow, applyPaymentEvent, recordCounterPayment, startOnlinePayment, type PaymentRow } from '../payments/payments';
 import { citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
-import { bodyOf, Validator } from './validation';
+import { jsonBody, parse } from './contract';
+import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
+import { bodyOf } from './validation';
 import { vnTime } from './format';
 
 export interface PaymentRoutesDeps {
@@ -86,19 +88,15 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
     if (!d0) throw new HttpProblem(404, 'Not found', `No dossier ${code}.`);
     const officer = await officerFor(db, req, d0.agency_id);
     if (!officer.roles.includes('one_stop_officer')) throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of this agency.`);
-    const body = bodyOf(req.body);
-    const v = new Validator();
-    const method = v.oneOf(body, 'method', 'method', ['cash', 'transfer'] as const);
-    const reference = v.string(body, 'reference', 'reference', { max: 200, required: method === 'transfer' });
-    if (!Number.isInteger(body.amountVnd) || (body.amountVnd as number) <= 0) v.fail('amountVnd', 'số tiền (đồng) phải là số nguyên dương');
-    v.throwIfInvalid();
+    parse(noPaymentQuery, req.query, 'query');
+    const { method, amountVnd, reference } = parse(counterPaymentBody, jsonBody(req));
     const d = await payableDossier(code);
-    if (body.amountVnd !== Number(d.fee_due_vnd)) {
-      throw new HttpProblem(422, 'Wrong amount', `The fee due is ${d.fee_due_vnd} VND, not ${String(body.amountVnd)} VND.`);
+    if (amountVnd !== Number(d.fee_due_vnd)) {
+      throw new HttpProblem(422, 'Wrong amount', `The fee due is ${d.fee_due_vnd} VND, not ${amountVnd} VND.`);
     }
     let payment: PaymentRow;
     try {
-      payment = await recordCounterPayment(db, { dossierId: d.id, amountVnd: Number(d.fee_due_vnd), method: method!, reference, officerId: officer.userId });
+      payment = await recordCounterPayment(db, { dossierId: d.id, amountVnd: Number(d.fee_due_vnd), method, reference, officerId: officer.userId });
     } catch (err) {
       // Only the one-paid-payment-per-dossier index can collide here: someone recorded it first.
       if ((err as { code?: string; constraint?: string }).constraint === 'dossier_payments_one_paid') {

@@ -1,6 +1,20 @@
 import { z } from 'zod';
-import { declareRoute, dossierCodeParam, IDEMPOTENCY_HEADER, isoInstant, shortText } from './contract';
+import { declareRoute, dossierCodeParam, IDEMPOTENCY_HEADER, isoInstant } from './contract';
 import { citizenSupplementBody, submissionBody } from './dossier-schemas';
+import {
+  agencyCalendarBody,
+  agencyEidParam,
+  calendarCodeParam,
+  calendarQuery,
+  createCalendarBody,
+  newVersionBody,
+  noQuery,
+  recomputeBody,
+  recomputePreviewBody,
+} from './calendar-schemas';
+import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
+import { slaPreviewBody } from './sla-preview-schemas';
+import { indicatorsQuery, onTimeQuery, worklistQuery } from './supervision-schemas';
 import { documentIdParams } from '../documents/schemas';
 import { createSubscriptionBodySchema, deliveryListQuerySchema, idParamSchema, updateSubscriptionBodySchema } from '../webhooks/schemas';
 
@@ -12,9 +26,7 @@ import { createSubscriptionBodySchema, deliveryListQuerySchema, idParamSchema, u
  */
 const code = dossierCodeParam;
 const eidParam = z.strictObject({ eid: z.string().min(1).max(64) });
-const calendarCodeParam = z.strictObject({ code: z.string().min(1).max(64) });
 const idParam = z.strictObject({ id: z.string().min(1).max(64) });
-const csv = z.enum(['json', 'csv']).optional();
 const P = { 401: 'Not signed in', 403: 'Not allowed', 404: 'Not found', 422: 'Invalid request' } as const;
 
 // Operations and documentation
@@ -48,24 +60,12 @@ declareRoute({
 });
 declareRoute({ method: 'get', path: '/api/v1/citizen/dossiers', summary: 'The signed-in citizen’s own dossiers (lookup by ID number)', tags: ['Citizen'], access: 'citizen', responses: { 200: 'Dossiers', 401: P[401] } });
 declareRoute({
-  enforceKeys: true, method: 'post',
+  method: 'post',
   path: '/api/v1/sla/preview',
   summary: 'Public preview of an appointment date on an agency calendar (or the national default), with its explanation',
   tags: ['Citizen', 'Deadlines'],
   access: 'public',
-  body: z.strictObject({
-    agencyCode: z.string().optional(),
-    receivedAt: isoInstant,
-    timeLimit: z
-      .union([
-        z.strictObject({ workingDays: z.number(), counting: z.enum(['working_hours', 'whole_days']).optional() }),
-        z.strictObject({ workingHours: z.number() }),
-        z.strictObject({ calendarDays: z.number() }),
-        z.strictObject({ sameDay: z.literal(true), cutoff: z.string().optional() }),
-      ])
-      .optional(),
-    procedureCode: z.string().optional(),
-  }),
+  body: slaPreviewBody,
   responses: { 200: 'appointmentAt, dueAt, explanation[], daysSkipped[]', 404: 'Unknown agency or procedure', 422: 'Invalid request', 429: 'Too many requests' },
 });
 
@@ -115,13 +115,14 @@ declareRoute({ method: 'post', path: '/api/v1/alerts/:id/read', summary: 'Mark a
 // Payments and integrations
 declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/dossiers/:code/payments', summary: 'Fee due and payments of a dossier', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Payments', ...P } });
 declareRoute({
-  enforceKeys: true, method: 'post',
+  method: 'post',
   path: '/api/v1/dossiers/:code/payments',
   summary: 'Record cash or a transfer at the counter; issues the e-receipt',
   tags: ['Officer actions'],
   access: 'officer',
   params: code,
-  body: z.strictObject({ method: z.enum(['cash', 'transfer']), amountVnd: z.number().int().positive(), reference: z.string().max(200).optional() }),
+  query: noPaymentQuery,
+  body: counterPaymentBody,
   headers: [IDEMPOTENCY_HEADER(false)],
   responses: { 201: 'Paid', 409: 'Already paid or ended', ...P },
 });
@@ -130,30 +131,28 @@ declareRoute({ method: 'post', path: '/api/v1/payments/callback', summary: 'Paym
 declareRoute({ method: 'post', path: '/api/v1/postal/callback', summary: 'Postal service status callback (HMAC-signed raw body)', tags: ['Integrations'], access: 'signature', responses: { 200: 'Recorded', 401: 'Bad signature', 503: 'Try again' } });
 
 // Calendars
-const weeklyHours = z.record(z.string(), z.array(z.strictObject({ start: z.string(), end: z.string() }))).describe('Office periods per weekday (0 = Sunday), "HH:MM"');
-const calendarDays = z.array(z.strictObject({ day: z.iso.date(), kind: z.enum(['day_off', 'working_day']), name: z.string(), provisional: z.boolean().optional() }));
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/calendars', summary: 'Working calendars with their latest versions', tags: ['Calendars'], access: 'officer', responses: { 200: 'Calendars', 401: P[401] } });
-declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars', summary: 'Create a calendar (version 1), over a base calendar or as a root (admin)', tags: ['Calendars'], access: 'admin', body: z.strictObject({ code: z.string(), name: z.string(), baseCode: z.string().optional(), reason: shortText(), weeklyHours: weeklyHours.optional(), coverageFrom: z.iso.date().optional(), coverageTo: z.iso.date().optional(), days: calendarDays.optional() }), responses: { 201: 'Created', 409: 'Exists', ...P } });
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/calendars/:code', summary: 'One version of a calendar with merged days and version history', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, query: z.strictObject({ version: z.string().regex(/^\d+$/).optional() }), responses: { 200: 'Calendar', ...P } });
-declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/versions', summary: 'New version from basedOnVersion with changes; derived calendars follow (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.strictObject({ basedOnVersion: z.number().int(), reason: shortText(), weeklyHours: weeklyHours.optional(), coverageFrom: z.iso.date().optional(), coverageTo: z.iso.date().optional(), days: calendarDays.optional(), removeDays: z.array(z.iso.date()).optional() }), responses: { 201: 'New version', 409: 'Stale basedOnVersion', ...P } });
-declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/recompute-preview', summary: 'What a newer version would change for open dossiers (nothing is changed)', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional() }), responses: { 200: 'Dossiers with old and new due dates', ...P } });
-declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/calendars/:code/recompute', summary: 'Explicit, logged recomputation of open dossiers on a newer version (admin)', tags: ['Calendars'], access: 'admin', params: calendarCodeParam, body: z.strictObject({ version: z.number().int().optional(), reason: shortText(), dossierCodes: z.array(z.string()).optional() }), responses: { 200: 'Per dossier: applied or why not', ...P } });
-declareRoute({ method: 'get', path: '/api/v1/calendars/:code/recomputations', summary: 'Log of recomputations of a calendar', tags: ['Calendars'], access: 'officer', params: calendarCodeParam, responses: { 200: 'Recomputations', ...P } });
-declareRoute({ enforceKeys: true, method: 'put', path: '/api/v1/agencies/:eid/calendar', summary: 'The calendar an agency works by from now on (admin)', tags: ['Calendars'], access: 'admin', params: eidParam, body: z.strictObject({ code: z.string(), reason: shortText() }), responses: { 200: 'Changed', ...P } });
+const C = { params: calendarCodeParam } as const;
+declareRoute({ method: 'get', path: '/api/v1/calendars', summary: 'Working calendars with their latest versions', tags: ['Calendars'], access: 'officer', query: noQuery, responses: { 200: 'Calendars', 401: P[401] } });
+declareRoute({ method: 'post', path: '/api/v1/calendars', summary: 'Create a calendar (version 1), over a base calendar or as a root (admin)', tags: ['Calendars'], access: 'admin', query: noQuery, body: createCalendarBody, responses: { 201: 'Created', 409: 'Exists', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/calendars/:code', summary: 'One version of a calendar with merged days and version history', tags: ['Calendars'], access: 'officer', ...C, query: calendarQuery, responses: { 200: 'Calendar', ...P } });
+declareRoute({ method: 'post', path: '/api/v1/calendars/:code/versions', summary: 'New version from basedOnVersion with changes; derived calendars follow (admin)', tags: ['Calendars'], access: 'admin', ...C, query: noQuery, body: newVersionBody, responses: { 201: 'New version', 409: 'Stale basedOnVersion', ...P } });
+declareRoute({ method: 'post', path: '/api/v1/calendars/:code/recompute-preview', summary: 'What a newer version would change for open dossiers (nothing is changed)', tags: ['Calendars'], access: 'officer', ...C, query: noQuery, body: recomputePreviewBody, responses: { 200: 'Dossiers with old and new due dates', ...P } });
+declareRoute({ method: 'post', path: '/api/v1/calendars/:code/recompute', summary: 'Explicit, logged recomputation of open dossiers on a newer version (admin)', tags: ['Calendars'], access: 'admin', ...C, query: noQuery, body: recomputeBody, responses: { 200: 'Per dossier: applied or why not', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/calendars/:code/recomputations', summary: 'Log of recomputations of a calendar', tags: ['Calendars'], access: 'officer', ...C, responses: { 200: 'Recomputations', ...P } });
+declareRoute({ method: 'put', path: '/api/v1/agencies/:eid/calendar', summary: 'The calendar an agency works by from now on (admin)', tags: ['Calendars'], access: 'admin', params: agencyEidParam, query: noQuery, body: agencyCalendarBody, responses: { 200: 'Changed', ...P } });
 
 // Supervision
-const supervisionScope = { agency: z.string().optional(), asOf: z.string().optional(), format: csv };
 declareRoute({
-  enforceKeys: true, method: 'get',
+  method: 'get',
   path: '/api/v1/supervision/dossiers',
   summary: 'Worklist: due today, due within N working days, overdue, paused or at risk; counts by agency, procedure, officer and step; CSV',
   tags: ['Supervision'],
   access: 'officer',
-  query: z.strictObject({ view: z.enum(['due_today', 'due_within', 'overdue', 'paused', 'at_risk']), days: z.string().optional(), procedure: z.string().optional(), officer: z.string().optional(), step: z.string().optional(), ...supervisionScope }),
+  query: worklistQuery,
   responses: { 200: 'Dossiers and counts', ...P },
 });
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), groupBy: z.enum(['agency', 'procedure', 'officer', 'step']).optional(), ...supervisionScope }), responses: { 200: 'Groups and totals', ...P } });
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: z.strictObject({ from: z.string(), to: z.string(), ...supervisionScope }), responses: { 200: 'Indicators', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: onTimeQuery, responses: { 200: 'Groups and totals', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: indicatorsQuery, responses: { 200: 'Indicators', ...P } });
 
 // Outbound webhooks (administrators)
 const whId = z.strictObject({ id: idParamSchema });

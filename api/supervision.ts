@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from 'express';
+import type { z } from 'zod';
 import type { Knex } from 'knex';
 import { loadAgencyCalendar, UnknownCalendarError } from '../activities/calendar-store';
 import { CalendarCoverageError, type WorkingCalendar } from '../domain/calendar';
@@ -22,18 +23,18 @@ import {
   findActiveUser,
   findAgency,
   findProcedure,
-  HANDOFF_STEPS,
   periodDossiers,
   statusChanges,
   SUPERVISING_ROLES,
   worklist,
-  WORKLIST_VIEWS,
   type AgencyRef,
   type WorklistRow,
 } from '../supervision/queries';
 import { callerFor, isAdmin, type Caller } from './caller';
 import { vnLocalDate, vnTime } from './format';
+import { issuesOf } from './contract';
 import { HttpProblem } from './problem';
+import { indicatorsQuery, onTimeQuery, worklistQuery, type GroupBy } from './supervision-schemas';
 
 /**
  * Supervisor API (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators,
@@ -51,92 +52,21 @@ const STEP_LABELS: Record<string, string> = {
   result: 'Trả kết quả',
   postal: 'Chuyển phát qua bưu chính',
 };
-const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
-type GroupBy = (typeof GROUP_BYS)[number];
-const MAX_WITHIN_DAYS = 60;
-const MAX_PERIOD_DAYS = 366;
-const DAY_MS = 86_400_000;
+type QueryError = { field: string; message: string };
 
-/** A date (local midnight in Việt Nam) or an instant with an explicit offset. */
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,6})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-function realDate(y: string, m: string, d: string): boolean {
-  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).toISOString().slice(0, 10) === `${y}-${m}-${d}`;
+/** 422 naming every bad parameter at once, in `errors` (query.view) and in `detail`. */
+function invalidQuery(errors: readonly QueryError[]): HttpProblem {
+  const detail = errors.map((e) => `${e.field.replace(/^query\./, '')} ${e.message}`).join('; ');
+  return new HttpProblem(422, 'Invalid request', `Invalid query parameters: ${detail}.`, { errors });
 }
 
-/** Query parameters, each error collected so the caller learns everything wrong at once. */
-class QueryParams {
-  readonly errors: Array<{ field: string; message: string }> = [];
-  constructor(private readonly query: Record<string, unknown>) {}
-
-  fail(field: string, message: string): void {
-    this.errors.push({ field, message });
-  }
-
-  string(name: string): string | undefined {
-    const v = this.query[name];
-    if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'string') {
-      this.fail(name, 'must be given once, as a single value');
-      return undefined;
-    }
-    return v.trim();
-  }
-
-  /** One of `allowed`; when absent, `fallback`, or an error when there is none and it is `required`. */
-  oneOf<T extends string>(name: string, allowed: readonly T[], opts: { required?: boolean; fallback?: T } = {}): T | undefined {
-    const v = this.string(name);
-    if (v === undefined) {
-      if (opts.required) this.fail(name, `is required, one of: ${allowed.join(', ')}`);
-      return opts.fallback;
-    }
-    if (!allowed.includes(v as T)) {
-      this.fail(name, `must be one of: ${allowed.join(', ')} (got "${v}")`);
-      return undefined;
-    }
-    return v as T;
-  }
-
-  instant(name: string, required: boolean): Date | undefined {
-    const v = this.string(name);
-    if (v === undefined) {
-      if (required) this.fail(name, 'is required: a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset');
-      return undefined;
-    }
-    const date = DATE_RE.exec(v);
-    const instant = date ? null : INSTANT_RE.exec(v);
-    const parts = date ?? instant;
-    if (!parts || !realDate(parts[1]!, parts[2]!, parts[3]!)) {
-      this.fail(name, `must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset such as 2026-03-18T10:00:00+07:00 (got "${v}")`);
-      return undefined;
-    }
-    return new Date(date ? `${v}T00:00:00+07:00` : v);
-  }
-
-  integer(name: string, min: number, max: number, required: boolean): number | undefined {
-    const v = this.string(name);
-    if (v === undefined) {
-      if (required) this.fail(name, `is required: an integer from ${min} to ${max}`);
-      return undefined;
-    }
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) {
-      this.fail(name, `must be an integer from ${min} to ${max} (got "${v}")`);
-      return undefined;
-    }
-    return Number(v);
-  }
-
-  throwIfInvalid(): void {
-    if (!this.errors.length) return;
-    const detail = this.errors.map((e) => `${e.field} ${e.message}`).join('; ');
-    throw new HttpProblem(422, 'Invalid request', `Invalid query parameters: ${detail}.`, { errors: this.errors });
-  }
+/** An empty parameter (`?procedure=` from a form) is an absent one. */
+function presentParams(query: Request['query']): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(query ?? {}).filter(([, v]) => v !== ''));
 }
 
 /** Answers CSV when asked with format=csv or an Accept header preferring text/csv. */
-function wantsCsv(req: Request, p: QueryParams): boolean {
-  const format = p.oneOf('format', ['json', 'csv'] as const);
+function wantsCsv(req: Request, format: 'json' | 'csv' | undefined): boolean {
   if (format) return format === 'csv';
   return req.accepts(['application/json', 'text/csv']) === 'text/csv';
 }
@@ -156,15 +86,25 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
 
   /**
    * Identity, then parameters, then scope (so a bad request is answered 422 before 403):
-   * the agencies the caller may supervise.
+   * the query parsed with its schema, the agency named looked up, and `lookups` (further
+   * names to find in the database) run, every error listed in one answer.
    */
-  async function identifyAndParse(req: Request): Promise<{ p: QueryParams; who: Caller; agencyParam: AgencyRef | undefined }> {
+  async function identifyAndParse<S extends z.ZodType>(
+    req: Request,
+    schema: S,
+    lookups: (text: (name: string) => string | undefined, errors: QueryError[]) => Promise<void> = async () => undefined,
+  ): Promise<{ q: z.output<S>; who: Caller; agencyParam: AgencyRef | undefined }> {
     const who = await callerFor(db, req);
-    const p = new QueryParams(req.query as Record<string, unknown>);
-    const eid = p.string('agency');
+    const query = presentParams(req.query);
+    const r = schema.safeParse(query);
+    const errors: QueryError[] = r.success ? [] : issuesOf(r.error, 'query');
+    const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string).trim() : undefined);
+    const eid = text('agency');
     const agencyParam = eid === undefined ? undefined : await findAgency(db, eid);
-    if (eid !== undefined && !agencyParam) p.fail('agency', `no agency has the electronic ID "${eid}"`);
-    return { p, who, agencyParam };
+    if (eid !== undefined && !agencyParam) errors.push({ field: 'query.agency', message: `no agency has the electronic ID "${eid}"` });
+    await lookups(text, errors);
+    if (!r.success || errors.length) throw invalidQuery(errors);
+    return { q: r.data, who, agencyParam };
   }
 
   /** A named agency needs a supervising role there (admins: any); without one, all the caller supervises. */
@@ -193,17 +133,8 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
     };
   }
 
-  /** Validates a [from, to) period and gives the moment nothing after which is looked at. */
-  function period(p: QueryParams, asOf: Date): { from: Date; to: Date; until: Date } {
-    const from = p.instant('from', true);
-    const to = p.instant('to', true);
-    if (from && to) {
-      if (from >= to) p.fail('to', 'must be after from');
-      else if (to.getTime() - from.getTime() > MAX_PERIOD_DAYS * DAY_MS) p.fail('to', `the period may span at most ${MAX_PERIOD_DAYS} days`);
-    }
-    p.throwIfInvalid();
-    return { from: from!, to: to!, until: to! < asOf ? to! : asOf };
-  }
+  /** The moment nothing after which is looked at: the end of the period, or asOf before it. */
+  const until = (to: Date, asOf: Date) => (to < asOf ? to : asOf);
 
   const handle = (fn: (req: Request, res: Response) => Promise<void>) => async (req: Request, res: Response) => {
     try {
@@ -222,19 +153,19 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
   router.get(
     '/supervision/dossiers',
     handle(async (req, res) => {
-      const { p, who, agencyParam } = await identifyAndParse(req);
-      const view = p.oneOf('view', WORKLIST_VIEWS, { required: true });
-      const days = p.integer('days', 0, MAX_WITHIN_DAYS, view === 'due_within');
-      const asOf = p.instant('asOf', false) ?? new Date();
-      const procedureCode = p.string('procedure');
-      const officerRaw = p.string('officer');
-      const step = p.oneOf('step', HANDOFF_STEPS);
-      const csv = wantsCsv(req, p);
-      const procedure = procedureCode === undefined ? undefined : await findProcedure(db, procedureCode);
-      if (procedureCode !== undefined && !procedure) p.fail('procedure', `no procedure has the code "${procedureCode}"`);
-      const officer = officerRaw === undefined ? undefined : await findActiveUser(db, officerRaw);
-      if (officerRaw !== undefined && !officer) p.fail('officer', `no active officer "${officerRaw}"`);
-      p.throwIfInvalid();
+      let procedure: Awaited<ReturnType<typeof findProcedure>>;
+      let officer: Awaited<ReturnType<typeof findActiveUser>>;
+      const { q, who, agencyParam } = await identifyAndParse(req, worklistQuery, async (text, errors) => {
+        const procedureCode = text('procedure');
+        procedure = procedureCode === undefined ? undefined : await findProcedure(db, procedureCode);
+        if (procedureCode !== undefined && !procedure) errors.push({ field: 'query.procedure', message: `no procedure has the code "${procedureCode}"` });
+        const officerRaw = text('officer');
+        officer = officerRaw === undefined ? undefined : await findActiveUser(db, officerRaw);
+        if (officerRaw !== undefined && !officer) errors.push({ field: 'query.officer', message: `no active officer "${officerRaw}"` });
+      });
+      const { view, days, step } = q;
+      const asOf = q.asOf ?? new Date();
+      const csv = wantsCsv(req, q.format);
       const agencies = await scope(who, agencyParam);
 
       const calendarOf = calendars();
@@ -246,7 +177,7 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
         }
       }
       const rows = await worklist(db, {
-        view: view!,
+        view,
         asOf,
         agencyIds: agencies.map((a) => a.id),
         windowEnds,
@@ -288,13 +219,13 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
   router.get(
     '/supervision/on-time',
     handle(async (req, res) => {
-      const { p, who, agencyParam } = await identifyAndParse(req);
-      const groupBy = p.oneOf('groupBy', GROUP_BYS, { fallback: 'agency' });
-      const asOf = p.instant('asOf', false) ?? new Date();
-      const csv = wantsCsv(req, p);
-      const { from, to, until } = period(p, asOf);
+      const { q: params, who, agencyParam } = await identifyAndParse(req, onTimeQuery);
+      const { from, to } = params;
+      const groupBy: GroupBy = params.groupBy ?? 'agency';
+      const asOf = params.asOf ?? new Date();
+      const csv = wantsCsv(req, params.format);
       const agencies = await scope(who, agencyParam);
-      const q = { agencyIds: agencies.map((a) => a.id), from, until };
+      const q = { agencyIds: agencies.map((a) => a.id), from, until: until(to, asOf) };
 
       let groups: OnTimeGroup[];
       if (groupBy === 'agency' || groupBy === 'procedure') {
@@ -318,7 +249,7 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
 
       if (csv) {
         const rows = [...groups, { key: '', name: 'Tổng cộng', ...totals }];
-        sendCsv(res, `on-time-${groupBy}-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(onTimeCsv(groupBy!), rows));
+        sendCsv(res, `on-time-${groupBy}-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(onTimeCsv(groupBy), rows));
         return;
       }
       res.set('Cache-Control', 'no-store').json({
@@ -339,22 +270,23 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
   router.get(
     '/supervision/indicators',
     handle(async (req, res) => {
-      const { p, who, agencyParam } = await identifyAndParse(req);
-      const asOf = p.instant('asOf', false) ?? new Date();
-      const csv = wantsCsv(req, p);
-      const { from, to, until } = period(p, asOf);
+      const { q, who, agencyParam } = await identifyAndParse(req, indicatorsQuery);
+      const { from, to } = q;
+      const asOf = q.asOf ?? new Date();
+      const csv = wantsCsv(req, q.format);
       const agencies = await scope(who, agencyParam);
+      const end = until(to, asOf);
 
-      const dossiers = await periodDossiers(db, { agencyIds: agencies.map((a) => a.id), from, until });
+      const dossiers = await periodDossiers(db, { agencyIds: agencies.map((a) => a.id), from, until: end });
       const ended = dossiers.filter((d) => d.endedAt !== null);
-      const changes = await statusChanges(db, ended.map((d) => d.id), until);
+      const changes = await statusChanges(db, ended.map((d) => d.id), end);
       const calendarOf = calendars();
       const processingDays = new Map<number, number>();
       for (const d of ended) {
         const waits = citizenWaits(changes.get(d.id) ?? [], d.endedAt!);
         processingDays.set(d.id, processingWorkingDays(await calendarOf(d.agencyEid), d.receivedAt, d.endedAt!, waits));
       }
-      const list = indicators766({ from, until, dossiers, processingDays });
+      const list = indicators766({ from, until: end, dossiers, processingDays });
 
       if (csv) {
         sendCsv(res, `indicators-766-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(INDICATOR_CSV, list));

@@ -1,9 +1,10 @@
+import { z } from 'zod';
+import type { FieldErrors } from '../api/contract';
 import type { OfficePeriod, Weekday } from '../domain/calendar';
-import type { Validator } from '../api/validation';
 
 /**
- * What an administrator may write into a calendar version, read from a request body.
- * Field errors are collected (Vietnamese, with the JSON path) so one answer lists them all.
+ * What an administrator may write into a calendar version: the zod schemas of its parts
+ * (Vietnamese messages, with the JSON path), and the checks against what lies under it.
  */
 export type WeeklyHours = Partial<Record<Weekday, OfficePeriod[]>>;
 
@@ -41,127 +42,87 @@ export function dateVn(isoDate: string): string {
   return `${WEEKDAY_NAMES[weekdayOf(isoDate)]} ${isoDate.slice(8, 10)}/${isoDate.slice(5, 7)}/${isoDate.slice(0, 4)}`;
 }
 
+const REAL_DATE = 'phải là ngày có thật, dạng YYYY-MM-DD';
+
+/** A real date, YYYY-MM-DD. */
+export const isoDate = z.iso.date({ error: REAL_DATE, abort: true }).refine(isIsoDate, { error: REAL_DATE });
+
+const hm = (example: string) => z.string({ error: `giờ phải có dạng HH:MM, ví dụ ${example}` }).regex(HM, { error: `giờ phải có dạng HH:MM, ví dụ ${example}` });
+
+const officePeriod = z
+  .strictObject({ start: hm('07:30'), end: z.union([hm('11:30'), z.literal('24:00')], { error: 'giờ phải có dạng HH:MM, ví dụ 11:30' }) })
+  .superRefine((p, ctx) => {
+    if (minutes(p.end) <= minutes(p.start)) ctx.addIssue({ code: 'custom', path: [], message: `giờ kết thúc phải sau giờ bắt đầu (${p.start}–${p.end})` });
+  });
+
+const dayPeriods = z
+  .array(officePeriod, { error: 'phải là danh sách khoảng giờ [{ "start": "HH:MM", "end": "HH:MM" }]' })
+  .transform((periods) => [...periods].sort((a, b) => minutes(a.start) - minutes(b.start)))
+  .superRefine((sorted, ctx) => {
+    for (let i = 1; i < sorted.length; i++) {
+      const prev = sorted[i - 1]!;
+      const cur = sorted[i]!;
+      if (minutes(cur.start) < minutes(prev.end)) {
+        ctx.addIssue({ code: 'custom', path: [], message: `các khoảng giờ làm việc chồng lên nhau: ${prev.start}–${prev.end} và ${cur.start}–${cur.end}` });
+      }
+    }
+  });
+
 /**
  * `{ "1": [{ "start": "07:30", "end": "11:30" }, …], … }`, weekday 0 = Sunday. Periods are
  * sorted; a weekday with an empty list is a rest day and is dropped. The calendar must keep
  * at least one working weekday: "N working days" is counted in that day's hours.
  */
-export function parseWeeklyHours(v: Validator, raw: unknown, path: string): WeeklyHours | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (typeof raw !== 'object' || Array.isArray(raw)) {
-    v.fail(path, 'phải là đối tượng { "0".."6": [{ "start": "HH:MM", "end": "HH:MM" }] } (0 = Chủ nhật)');
-    return undefined;
-  }
-  const out: WeeklyHours = {};
-  const before = v.errors.length;
-  for (const [key, periods] of Object.entries(raw as Record<string, unknown>)) {
-    const p = `${path}.${key}`;
-    if (!/^[0-6]$/.test(key)) {
-      v.fail(p, 'thứ trong tuần phải là 0 (Chủ nhật) đến 6 (thứ Bảy)');
-      continue;
-    }
-    if (!Array.isArray(periods)) {
-      v.fail(p, 'phải là danh sách khoảng giờ [{ "start": "HH:MM", "end": "HH:MM" }]');
-      continue;
-    }
-    const parsed: OfficePeriod[] = [];
-    periods.forEach((period: unknown, i) => {
-      const q = `${p}[${i}]`;
-      const o = (period ?? {}) as Record<string, unknown>;
-      const start = o.start;
-      const end = o.end;
-      if (typeof start !== 'string' || !HM.test(start)) return v.fail(`${q}.start`, 'giờ phải có dạng HH:MM, ví dụ 07:30');
-      if (typeof end !== 'string' || !(HM.test(end) || end === '24:00')) return v.fail(`${q}.end`, 'giờ phải có dạng HH:MM, ví dụ 11:30');
-      if (minutes(end) <= minutes(start)) return v.fail(q, `giờ kết thúc phải sau giờ bắt đầu (${start}–${end})`);
-      parsed.push({ start, end });
-    });
-    parsed.sort((a, b) => minutes(a.start) - minutes(b.start));
-    for (let i = 1; i < parsed.length; i++) {
-      const prev = parsed[i - 1]!;
-      const cur = parsed[i]!;
-      if (minutes(cur.start) < minutes(prev.end)) {
-        v.fail(p, `các khoảng giờ làm việc chồng lên nhau: ${prev.start}–${prev.end} và ${cur.start}–${cur.end}`);
-      }
-    }
-    if (parsed.length) out[Number(key) as Weekday] = parsed;
-  }
-  if (v.errors.length > before) return undefined;
-  if (!Object.keys(out).length) {
-    v.fail(path, 'lịch phải có ít nhất một ngày làm việc trong tuần');
-    return undefined;
-  }
-  return out;
-}
+export const weeklyHoursInput = z
+  .record(z.string(), dayPeriods, { error: 'phải là đối tượng { "0".."6": [{ "start": "HH:MM", "end": "HH:MM" }] } (0 = Chủ nhật)' })
+  .superRefine((week, ctx) => {
+    const keys = Object.keys(week);
+    for (const key of keys) if (!/^[0-6]$/.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: 'thứ trong tuần phải là 0 (Chủ nhật) đến 6 (thứ Bảy)' });
+    if (keys.every((k) => !/^[0-6]$/.test(k) || !week[k]!.length)) ctx.addIssue({ code: 'custom', path: [], message: 'lịch phải có ít nhất một ngày làm việc trong tuần' });
+  })
+  .transform((week): WeeklyHours => {
+    const out: WeeklyHours = {};
+    for (const [key, periods] of Object.entries(week)) if (periods.length) out[Number(key) as Weekday] = periods;
+    return out;
+  })
+  .describe('Office periods per weekday (0 = Sunday), "HH:MM"; an empty list is a rest day');
+
+const DAY_NAME = 'bắt buộc nhập tên ngày (tối đa 200 ký tự), ví dụ "Tết Dương lịch"';
 
 /** `[{ day, kind, name, provisional? }]`: the calendar's own holidays, closures and make-up working days. */
-export function parseDays(v: Validator, raw: unknown, path: string): OwnDay[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw)) {
-    v.fail(path, 'phải là danh sách [{ "day": "YYYY-MM-DD", "kind": "day_off" | "working_day", "name": "…" }]');
-    return undefined;
-  }
-  if (raw.length > 1000) {
-    v.fail(path, 'tối đa 1000 ngày mỗi lần');
-    return undefined;
-  }
-  const out: OwnDay[] = [];
-  const seen = new Set<string>();
-  raw.forEach((item: unknown, i) => {
-    const p = `${path}[${i}]`;
-    if (!item || typeof item !== 'object' || Array.isArray(item)) return v.fail(p, 'phải là một đối tượng JSON');
-    const o = item as Record<string, unknown>;
-    let ok = true;
-    if (!isIsoDate(o.day)) {
-      v.fail(`${p}.day`, 'phải là ngày có thật, dạng YYYY-MM-DD');
-      ok = false;
-    } else if (seen.has(o.day)) {
-      v.fail(`${p}.day`, `ngày ${o.day} được khai báo hai lần`);
-      ok = false;
-    }
-    if (o.kind !== 'day_off' && o.kind !== 'working_day') {
-      v.fail(`${p}.kind`, 'phải là day_off (ngày nghỉ) hoặc working_day (ngày làm việc, ví dụ làm bù)');
-      ok = false;
-    }
-    const name = typeof o.name === 'string' ? o.name.trim() : '';
-    if (!name || name.length > 200) {
-      v.fail(`${p}.name`, 'bắt buộc nhập tên ngày (tối đa 200 ký tự), ví dụ "Tết Dương lịch"');
-      ok = false;
-    }
-    if (o.provisional !== undefined && typeof o.provisional !== 'boolean') {
-      v.fail(`${p}.provisional`, 'phải là true hoặc false');
-      ok = false;
-    }
-    if (!ok) return;
-    seen.add(o.day as string);
-    out.push({ day: o.day as string, kind: o.kind as DayKind, name, provisional: o.provisional === true });
+export const ownDaysInput = z
+  .array(
+    z
+      .strictObject(
+        {
+          day: isoDate,
+          kind: z.enum(['day_off', 'working_day'], { error: 'phải là day_off (ngày nghỉ) hoặc working_day (ngày làm việc, ví dụ làm bù)' }),
+          name: z.string({ error: DAY_NAME }).trim().min(1, { error: DAY_NAME }).max(200, { error: DAY_NAME }),
+          provisional: z.boolean({ error: 'phải là true hoặc false' }).optional(),
+        },
+        { error: 'phải là một đối tượng JSON' },
+      )
+      .transform((d): OwnDay => ({ day: d.day, kind: d.kind, name: d.name, provisional: d.provisional === true })),
+    { error: 'phải là danh sách [{ "day": "YYYY-MM-DD", "kind": "day_off" | "working_day", "name": "…" }]' },
+  )
+  .max(1000, { error: 'tối đa 1000 ngày mỗi lần' })
+  .superRefine((days, ctx) => {
+    const seen = new Set<string>();
+    days.forEach((d, i) => {
+      if (seen.has(d.day)) ctx.addIssue({ code: 'custom', path: [i, 'day'], message: `ngày ${d.day} được khai báo hai lần` });
+      seen.add(d.day);
+    });
   });
-  return out;
-}
 
 /** A list of dates, e.g. `removeDays`. */
-export function parseDateList(v: Validator, raw: unknown, path: string): string[] | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!Array.isArray(raw)) {
-    v.fail(path, 'phải là danh sách ngày dạng YYYY-MM-DD');
-    return undefined;
-  }
-  const out: string[] = [];
-  raw.forEach((d: unknown, i) => {
-    if (!isIsoDate(d)) v.fail(`${path}[${i}]`, 'phải là ngày có thật, dạng YYYY-MM-DD');
-    else if (out.includes(d)) v.fail(`${path}[${i}]`, `ngày ${d} được nêu hai lần`);
-    else out.push(d);
+export const dateListInput = z
+  .array(isoDate, { error: 'phải là danh sách ngày dạng YYYY-MM-DD' })
+  .max(1000, { error: 'tối đa 1000 ngày mỗi lần' })
+  .superRefine((dates, ctx) => {
+    dates.forEach((d, i) => {
+      if (dates.indexOf(d) < i) ctx.addIssue({ code: 'custom', path: [i], message: `ngày ${d} được nêu hai lần` });
+    });
   });
-  return out;
-}
-
-export function parseDate(v: Validator, raw: unknown, path: string): string | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  if (!isIsoDate(raw)) {
-    v.fail(path, 'phải là ngày có thật, dạng YYYY-MM-DD');
-    return undefined;
-  }
-  return raw;
-}
 
 /**
  * Checks the own days of a version against what lies under them (the base calendar's days
@@ -171,7 +132,7 @@ export function parseDate(v: Validator, raw: unknown, path: string): string | un
  * known there).
  */
 export function checkVersion(
-  v: Validator,
+  v: FieldErrors,
   input: {
     weeklyHours: WeeklyHours;
     coverage: { from: string; to: string };

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { WorkingCalendar } from '../domain/calendar';
 import { calendarData, calendarDays, type CalendarDayRow } from '../activities/calendar-store';
+import { FieldErrors } from '../api/contract';
 import { HttpProblem } from '../api/problem';
-import { Validator } from '../api/validation';
 import { checkVersion, type DayKind, type OwnDay, type WeeklyHours } from './rules';
 
 /**
@@ -144,7 +144,7 @@ function asOwnDays(rows: readonly OwnDay[]): Map<string, OwnDay> {
 
 /** Applies a change to a copy of `from`'s own data; field errors are collected in `v`. */
 function applyChange(
-  v: Validator,
+  v: FieldErrors,
   from: { weeklyHours: WeeklyHours; coverage: { from: string; to: string }; ownDays: readonly OwnDay[] },
   change: VersionChange,
 ): { weeklyHours: WeeklyHours; coverage: { from: string; to: string }; ownDays: OwnDay[]; changed: Map<string, string> } {
@@ -180,7 +180,7 @@ export async function createCalendar(
     if (await latestRow(trx, input.code)) {
       throw new HttpProblem(409, 'Calendar exists', `Lịch ${input.code} đã có; hãy tạo phiên bản mới bằng POST /api/v1/calendars/${input.code}/versions.`);
     }
-    const v = new Validator();
+    const v = new FieldErrors();
     let base: BaseInfo | null = null;
     let baseRow: CalendarVersionRow | undefined;
     if (input.baseCode) {
@@ -241,7 +241,7 @@ export async function createVersion(
         { latestVersion: latest.version },
       );
     }
-    const v = new Validator();
+    const v = new FieldErrors();
     const base = latest.base_code && latest.base_version !== null ? await baseInfo(trx, latest.base_code, latest.base_version) : null;
     const next = applyChange(
       v,

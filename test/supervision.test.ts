@@ -540,21 +540,25 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
         expect(r.body.detail).toMatch(/^Invalid query parameters: /);
         return r.body.errors.map((e: any) => e.field);
       };
-      expect(await fields('dossiers?view=late')).toEqual(['view']);
-      expect(await fields('dossiers')).toEqual(['view']);
-      expect(await fields('dossiers?view=due_within')).toEqual(['days']);
-      expect(await fields('dossiers?view=due_within&days=61')).toEqual(['days']);
-      expect(await fields('dossiers?view=due_within&days=1.5')).toEqual(['days']);
-      expect(await fields('dossiers?view=overdue&asOf=yesterday')).toEqual(['asOf']);
-      expect(await fields('dossiers?view=overdue&asOf=2026-02-30')).toEqual(['asOf']);
-      expect(await fields('dossiers?view=overdue&asOf=2026-03-18T10:00:00')).toEqual(['asOf']); // no offset: ambiguous
-      expect(await fields('dossiers?view=overdue&step=lunch&procedure=NOPE&officer=gs.khongco&agency=000.00.00.X00')).toEqual(['agency', 'step', 'procedure', 'officer']);
-      expect(await fields('dossiers?view=overdue&format=xml')).toEqual(['format']);
-      expect(await fields('on-time?from=2026-04-01&to=2026-03-01')).toEqual(['to']);
-      expect(await fields('on-time?from=2026-03-01&to=2026-03-01')).toEqual(['to']);
-      expect(await fields('on-time?from=2025-01-01&to=2026-03-01')).toEqual(['to']); // more than 366 days
-      expect(await fields('on-time?from=2026-03-01&to=2026-04-01&groupBy=ward')).toEqual(['groupBy']);
-      expect(await fields('indicators?to=2026-04-01')).toEqual(['from']);
+      // Field paths as everywhere in the API: query parameters under `query.`.
+      expect(await fields('dossiers?view=late')).toEqual(['query.view']);
+      expect(await fields('dossiers')).toEqual(['query.view']);
+      expect(await fields('dossiers?view=due_within')).toEqual(['query.days']);
+      expect(await fields('dossiers?view=due_within&days=61')).toEqual(['query.days']);
+      expect(await fields('dossiers?view=due_within&days=1.5')).toEqual(['query.days']);
+      expect(await fields('dossiers?view=overdue&asOf=yesterday')).toEqual(['query.asOf']);
+      expect(await fields('dossiers?view=overdue&asOf=2026-02-30')).toEqual(['query.asOf']);
+      expect(await fields('dossiers?view=overdue&asOf=2026-03-18T10:00:00')).toEqual(['query.asOf']); // no offset: ambiguous
+      // The schema's errors first, then the names not found in the database.
+      expect(await fields('dossiers?view=overdue&step=lunch&procedure=NOPE&officer=gs.khongco&agency=000.00.00.X00')).toEqual(['query.step', 'query.agency', 'query.procedure', 'query.officer']);
+      expect(await fields('dossiers?view=overdue&format=xml')).toEqual(['query.format']);
+      expect(await fields('dossiers?view=overdue&view=paused')).toEqual(['query.view']); // given twice
+      expect(await fields('dossiers?view=overdue&orderBy=name')).toEqual(['query.orderBy']);
+      expect(await fields('on-time?from=2026-04-01&to=2026-03-01')).toEqual(['query.to']);
+      expect(await fields('on-time?from=2026-03-01&to=2026-03-01')).toEqual(['query.to']);
+      expect(await fields('on-time?from=2025-01-01&to=2026-03-01')).toEqual(['query.to']); // more than 366 days
+      expect(await fields('on-time?from=2026-03-01&to=2026-04-01&groupBy=ward')).toEqual(['query.groupBy']);
+      expect(await fields('indicators?to=2026-04-01')).toEqual(['query.from']);
       // Working time cannot be counted past the calendar's holiday data (2025–2027).
       const beyond = await get('dossiers?view=due_within&days=1&asOf=2030-01-02');
       expect(beyond.status).toBe(422);

@@ -1,0 +1,90 @@
+import { z } from 'zod';
+import { HANDOFF_STEPS, WORKLIST_VIEWS } from '../supervision/queries';
+
+/**
+ * Query parameters of the supervisor API: the schemas the handlers parse and the OpenAPI
+ * document shows. Officers read the messages (in English, as the rest of these reports);
+ * agencies, procedures and officers named are checked against the database by the handlers.
+ */
+export const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
+export type GroupBy = (typeof GROUP_BYS)[number];
+export const MAX_WITHIN_DAYS = 60;
+export const MAX_PERIOD_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/** A date (local midnight in Việt Nam) or an instant with an explicit offset. */
+const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const INSTANT_RE = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.\d{1,6})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const DATE_OR_INSTANT = 'a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset';
+
+function realDate(y: string, m: string, d: string): boolean {
+  return new Date(Date.UTC(Number(y), Number(m) - 1, Number(d))).toISOString().slice(0, 10) === `${y}-${m}-${d}`;
+}
+
+function instantOf(v: string): Date | null {
+  const date = DATE_RE.exec(v);
+  const parts = date ?? INSTANT_RE.exec(v);
+  if (!parts || !realDate(parts[1]!, parts[2]!, parts[3]!)) return null;
+  return new Date(date ? `${v}T00:00:00+07:00` : v);
+}
+
+const ONCE = 'must be given once, as a single value';
+
+/** One value of a query parameter (a repeated parameter arrives as an array). */
+const single = (required: string) => z.string({ error: (iss) => (iss.input === undefined ? required : ONCE) }).trim();
+
+const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T) =>
+  z.enum(allowed, {
+    error: (iss) =>
+      iss.input === undefined
+        ? `is required, one of: ${allowed.join(', ')}`
+        : typeof iss.input !== 'string'
+          ? ONCE
+          : `must be one of: ${allowed.join(', ')} (got "${iss.input}")`,
+  });
+
+const instant = single(`is required: ${DATE_OR_INSTANT}`)
+  .refine((v) => instantOf(v) !== null, {
+    error: (iss) => `must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset such as 2026-03-18T10:00:00+07:00 (got "${String(iss.input)}")`,
+  })
+  .transform((v) => instantOf(v)!)
+  .describe(`${DATE_OR_INSTANT}, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00`);
+
+/** Agency, `asOf` and output format: common to every report. */
+const scope = {
+  agency: single('is required').max(64).optional().describe('Electronic ID of one agency (default: every agency the caller supervises)'),
+  asOf: instant.optional().describe('Compute as of this moment (default now), so a report can be reproduced'),
+  format: oneOf(['json', 'csv']).optional().describe('csv for Excel (or Accept: text/csv)'),
+};
+
+/** `[from, to)`, at most a year and a day. */
+const period = {
+  from: instant,
+  to: instant,
+};
+const periodChecks = (q: { from: unknown; to: unknown }, ctx: z.RefinementCtx): void => {
+  if (!(q.from instanceof Date) || !(q.to instanceof Date)) return;
+  if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
+  else if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
+};
+
+export const worklistQuery = z
+  .strictObject({
+    view: oneOf(WORKLIST_VIEWS),
+    days: single(`is required: an integer from 0 to ${MAX_WITHIN_DAYS}`)
+      .refine((v) => /^\d+$/.test(v) && Number(v) <= MAX_WITHIN_DAYS, { error: (iss) => `must be an integer from 0 to ${MAX_WITHIN_DAYS} (got "${String(iss.input)}")` })
+      .transform(Number)
+      .optional()
+      .describe('With view=due_within: working days ahead'),
+    procedure: single('is required').max(64).optional().describe('Procedure code'),
+    officer: single('is required').max(100).optional().describe('Username or id of the assignee'),
+    step: oneOf(HANDOFF_STEPS).optional(),
+    ...scope,
+  })
+  .superRefine((q, ctx) => {
+    if (q.view === 'due_within' && q.days === undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: `is required: an integer from 0 to ${MAX_WITHIN_DAYS}` });
+  });
+
+export const onTimeQuery = z.strictObject({ ...period, groupBy: oneOf(GROUP_BYS).optional().describe('Default: agency'), ...scope }).superRefine(periodChecks);
+
+export const indicatorsQuery = z.strictObject({ ...period, ...scope }).superRefine(periodChecks);
