@@ -72,7 +72,17 @@ export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
-  return { child, output: () => out, exited, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') };
+  // A drain that outlasts its grace (a job stuck on a dead subscriber, a loaded machine) must not hang the suite.
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const timer = setTimeout(() => {
+      process.stderr.write(`worker did not stop within 45 s of SIGTERM; killing it\n${out.split('\n').slice(-20).join('\n')}\n`);
+      child.kill('SIGKILL');
+    }, 45_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { child, output: () => out, exited, stop, kill: () => signal('SIGKILL') };
 }
 
 export interface ApiUnderTest {
