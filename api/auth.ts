@@ -1,6 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import { createRemoteJWKSet, decodeJwt, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { OfficerRole } from '../domain/types';
 import { HttpProblem } from './problem';
 
@@ -105,7 +105,10 @@ export function authenticate(db: Knex, config: AuthConfig): RequestHandler {
       }
       next();
     } catch (err) {
-      next(err instanceof HttpProblem ? err : unauthenticated(`The token was refused: ${(err as Error).message}.`));
+      if (err instanceof HttpProblem) return next(err);
+      // Only a token the verifier refused is the caller's fault; a failed user lookup (PostgreSQL down) is ours, and retryable.
+      if (err instanceof joseErrors.JOSEError) return next(unauthenticated(`The token was refused: ${err.message}.`));
+      next(err);
     }
   };
 }

@@ -83,3 +83,52 @@ export async function relayOutbox(db: Knex, queues: ChannelQueues, settings: Rel
     return rows.length;
   });
 }
+
+/**
+ * Redis lost what the relay had queued (a restart without persistence, a flush, a failover
+ * to an empty replica): every outbox row relayed within the queues' retention that still
+ * has a channel with neither a sent nor a dead-lettered `notifications` row is released to
+ * the relay again (enqueued_at back to null). Channels already sent are queued again too,
+ * but their claim rows answer 'already sent': nothing goes out twice. Returns the rows released.
+ */
+export async function releaseUnfinished(db: Knex, settings: RelaySettings, retentionMs = 7 * 24 * 3600_000): Promise<number> {
+  const rows: Array<{
+    id: number;
+    recipient_user_id: number | null;
+    applicant_phone: string | null;
+    applicant_email: string | null;
+    user_phone: string | null;
+    user_email: string | null;
+    user_active: boolean | null;
+    finished: string[];
+  }> = await db('notification_outbox as o')
+    .leftJoin('dossiers as d', 'd.id', 'o.dossier_id')
+    .leftJoin('users as u', 'u.id', 'o.recipient_user_id')
+    .whereNotNull('o.enqueued_at')
+    .where('o.enqueued_at', '>', new Date(Date.now() - retentionMs))
+    .select(
+      'o.id',
+      'o.recipient_user_id',
+      'd.applicant_phone',
+      'd.applicant_email',
+      'u.phone as user_phone',
+      'u.email as user_email',
+      'u.active as user_active',
+      db.raw(
+        `array(select n.channel from notifications n where n.job_id in (o.job_key || ':email', o.job_key || ':sms', o.job_key || ':zalo') and (n.status = 'sent' or n.dead_lettered_at is not null)) as finished`,
+      ),
+    );
+  const lost = rows
+    .filter((row) => {
+      const officer = row.recipient_user_id !== null;
+      const contacts = officer
+        ? row.user_active
+          ? { phone: row.user_phone, email: row.user_email }
+          : { phone: null, email: null }
+        : { phone: row.applicant_phone, email: row.applicant_email };
+      return routesFor(officer ? 'officer' : 'citizen', contacts, settings).some((r) => !row.finished.includes(r.channel));
+    })
+    .map((r) => r.id);
+  for (let i = 0; i < lost.length; i += 1000) await db('notification_outbox').whereIn('id', lost.slice(i, i + 1000)).update({ enqueued_at: null });
+  return lost.length;
+}

@@ -24,7 +24,14 @@ export async function startMaintenance(opts: {
   log: (line: string) => void;
 }): Promise<{ close(): Promise<void> }> {
   const queue = new Queue(MAINTENANCE_QUEUE, { connection: opts.redis, prefix: opts.prefix });
-  await queue.upsertJobScheduler('start-pending-dossiers', { every: opts.intervalMs }, { name: 'start-pending-dossiers' });
+  const schedule = () => queue.upsertJobScheduler('start-pending-dossiers', { every: opts.intervalMs }, { name: 'start-pending-dossiers' });
+  await schedule();
+  // The scheduler lives in Redis: one that lost its data (restart without persistence, flush)
+  // lost it too. Put it back on every reconnection (an upsert: nothing doubles).
+  const reschedule = () => {
+    schedule().catch((err: Error) => opts.log(`worker: maintenance schedule not restored yet (${err.message})`));
+  };
+  opts.redis.on('ready', reschedule);
   const worker = new QueueWorker(
     MAINTENANCE_QUEUE,
     async () => {
@@ -38,6 +45,7 @@ export async function startMaintenance(opts: {
   );
   return {
     async close() {
+      opts.redis.off('ready', reschedule);
       await worker.close();
       await queue.close();
     },

@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { NotificationConfig } from '../platform/config';
 import { CHANNELS, channelQueueName, DEAD_LETTER_QUEUE, deliveryId, type Channel } from '../notifications/channels';
 import { deliverMessage, markDeadLettered, type DeliveryOutcome } from '../notifications/delivery';
-import { channelJobOptions, relayOutbox, type ChannelJob, type ChannelQueues } from '../notifications/relay';
+import { channelJobOptions, relayOutbox, releaseUnfinished, type ChannelJob, type ChannelQueues } from '../notifications/relay';
 import { channelSender, type ChannelProviders } from '../notifications/senders';
 
 /** What the dead-letter queue keeps about a message that failed for good. */
@@ -142,7 +142,19 @@ export function startNotifications(opts: {
     }),
   ) as Record<Channel, QueueWorker<ChannelJob>>;
 
-  const relay = startOutboxRelay({ relay: () => relayOutbox(db, queues, config), intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
+  // A key that lives as long as Redis keeps its data: when it is missing, whatever the relay
+  // had queued may be gone with it (restart without persistence, flush), so unfinished
+  // messages are relayed again before anything new.
+  const epochKey = `${opts.prefix}:notifications:epoch`;
+  const relayPass = async () => {
+    if (!(await opts.queueConnection.exists(epochKey))) {
+      const released = await releaseUnfinished(db, config);
+      await opts.queueConnection.set(epochKey, new Date().toISOString());
+      if (released) opts.log(`worker: Redis had lost its queues; ${released} notification(s) relayed again`);
+    }
+    return relayOutbox(db, queues, config);
+  };
+  const relay = startOutboxRelay({ relay: relayPass, intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
   return {
     queues,
     deadLetters,

@@ -54,10 +54,11 @@ const record = proxyActivities<DossierActivities>({
   retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
 
-// Business look-ups: a wrong calendar or an agency without specialists will not fix itself by retrying forever.
+// Business look-ups: a wrong calendar or an agency without specialists will not fix itself by
+// retrying (the activities throw those as non-retryable failures); a database that is restarting will.
 const lookup = proxyActivities<DossierActivities>({
   startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumAttempts: 5, nonRetryableErrorTypes: ['CalendarCoverageError'] },
+  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds', nonRetryableErrorTypes: ['CalendarCoverageError'] },
 });
 
 /** Citizen's supplement deadline when the officer names none: 15 working days (ND 297/2025 art. 5). */
