@@ -50,8 +50,12 @@ describe('worker killed while sending a notification', () => {
 
   it('sends exactly one SMS and one e-mail for the event across the crash and restart', async () => {
     const dossier = await createDossier(db);
-    // Only this test's message is in flight: earlier suites' rows are not relayed by these workers.
+    // Only this test's message is in flight: earlier suites' rows are not relayed by these workers,
+    // and the workers must not take this fresh queue prefix for a Redis that lost its data.
     await db('notification_outbox').whereNull('enqueued_at').update({ enqueued_at: db.fn.now() });
+    const epoch = new Redis(inject('redisUrl'));
+    await epoch.set(`${base.QUEUE_PREFIX}:notifications:epoch`, new Date().toISOString());
+    epoch.disconnect();
     first = await startWorker(stackEnv({ ...base, DOSSIER_FAULT_CRASH_AFTER_SEND: 'sms', DOSSIER_FAULT_MARKER: marker }));
 
     await createActivities({ db }).notifyApplicant({ dossierId: dossier.id, seq: 2, template: 'intake_accepted' });
