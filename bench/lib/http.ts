@@ -1,0 +1,39 @@
+/** A JSON call over HTTP with its round-trip time, for the simulated officers and citizens. */
+export interface Answer<T = any> {
+  status: number;
+  body: T;
+  ms: number;
+}
+
+export async function call<T = any>(
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  const started = performance.now();
+  const res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  let body: any = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body, ms };
+}
+
+/** The same, failing unless the status is one of `ok`. */
+export async function expectCall<T = any>(
+  ok: number[],
+  method: string,
+  url: string,
+  opts: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Answer<T>> {
+  const a = await call<T>(method, url, opts);
+  if (!ok.includes(a.status)) throw new Error(`${method} ${url} → ${a.status} ${typeof a.body === 'string' ? a.body.slice(0, 500) : JSON.stringify(a.body).slice(0, 500)}`);
+  return a;
+}

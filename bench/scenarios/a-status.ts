@@ -1,0 +1,164 @@
+import autocannon from 'autocannon';
+import { generateDossiers } from '../lib/generate';
+import { expectCall } from '../lib/http';
+import { table, type ScenarioResult } from '../lib/result';
+import { backendPids, cpuMs, freePort, spawnTs } from '../lib/stack';
+import { fmt, ratio } from '../lib/stats';
+import type { BenchSystem } from '../lib/system';
+
+/**
+ * (a) Public status lookup `GET /api/v1/status/:code?check=…` under autocannon at 100
+ * connections, against an Express hello-world route served the same way (its own Node
+ * process with tsx), alternating the two. The lookups cycle through 1,000 different dossiers
+ * (of 10,000 generated ones, with their event history) with the right check digits.
+ */
+
+interface Load {
+  target: 'status' | 'hello' | 'minimal';
+  round: number;
+  rps: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  total: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** CPU milliseconds per answered request: the server process, PostgreSQL backends of the bench database, the load generator. */
+  cpu: { server: number; postgres: number; loader: number };
+}
+
+const LABELS: Record<Load['target'], string> = { hello: 'hello world (baseline)', status: 'status lookup', minimal: 'minimal one-statement lookup (reference)' };
+
+async function load(url: string, paths: string[] | null, seconds: number, connections: number): Promise<autocannon.Result> {
+  return autocannon({
+    url,
+    connections,
+    duration: seconds,
+    ...(paths ? { requests: paths.map((path) => ({ method: 'GET' as const, path })) } : {}),
+  });
+}
+
+export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { ctx } = sys;
+  const seconds = Number(process.env.BENCH_A_SECONDS ?? (ctx.quick ? 3 : 12));
+  const rounds = Number(process.env.BENCH_A_ROUNDS ?? (ctx.quick ? 1 : 2));
+  const connections = 100;
+
+  const generated = await generateDossiers(sys.db, { dossiers: 10_000, from: new Date('2026-01-02T00:00:00+07:00'), until: new Date(), seed: 0.3 });
+  const rows: Array<{ code: string; applicant_id_number: string }> = await sys.db('dossiers').orderByRaw('md5(code)').limit(1000).select('code', 'applicant_id_number');
+  const paths = rows.map((r) => `/api/v1/status/${encodeURIComponent(r.code)}?check=${r.applicant_id_number.slice(-4)}`);
+
+  const api = await sys.startApi();
+  const helloPort = await freePort();
+  const hello = await spawnTs(ctx, 'hello', 'bench/hello-server.ts', { ...process.env, PORT: String(helloPort) }, /hello: listening/);
+  const helloUrl = `http://127.0.0.1:${helloPort}`;
+  const minimalPort = await freePort();
+  const minimal = await spawnTs(ctx, 'minimal-lookup', 'bench/minimal-lookup-server.ts', { ...process.env, PORT: String(minimalPort), DATABASE_URL: sys.dbUrl }, /minimal-lookup: listening/);
+  const minimalUrl = `http://127.0.0.1:${minimalPort}`;
+  try {
+    // The lookups answer 200 with the public history.
+    const sample = await expectCall([200], 'GET', `${api.baseUrl}${paths[0]}`);
+    if (!Array.isArray(sample.body.history) || sample.body.history.length === 0) throw new Error(`status lookup without history: ${JSON.stringify(sample.body)}`);
+    const bytes = {
+      status: JSON.stringify(sample.body).length,
+      hello: JSON.stringify((await expectCall([200], 'GET', `${helloUrl}/hello`)).body).length,
+      minimal: JSON.stringify((await expectCall([200], 'GET', `${minimalUrl}${paths[0]}`)).body).length,
+    };
+
+    // Warm-up (JIT, pools), not measured.
+    await load(helloUrl, ['/hello'], 3, connections);
+    await load(api.baseUrl, paths, 3, connections);
+    await load(minimalUrl, paths, 3, connections);
+    const targets = { hello: { url: helloUrl, paths: ['/hello'], pid: hello.pid }, status: { url: api.baseUrl, paths, pid: api.child.pid }, minimal: { url: minimalUrl, paths, pid: minimal.pid } };
+
+    const runs: Load[] = [];
+    for (let round = 1; round <= rounds; round++) {
+      for (const target of ['hello', 'status', 'minimal'] as const) {
+        const serverPid = targets[target].pid;
+        const pidsBefore = await backendPids(sys.db, 'dossier_bench');
+        const pgBefore = new Map(pidsBefore.map((p) => [p, cpuMs(p)]));
+        const serverBefore = cpuMs(serverPid);
+        const selfBefore = process.cpuUsage();
+        const r = await load(targets[target].url, targets[target].paths, seconds, connections);
+        const self = process.cpuUsage(selfBefore);
+        const serverCpu = cpuMs(serverPid) - serverBefore;
+        const pidsAfter = await backendPids(sys.db, 'dossier_bench');
+        const pgCpu = [...new Set([...pidsBefore, ...pidsAfter])].reduce((sum, p) => sum + Math.max(0, cpuMs(p) - (pgBefore.get(p) ?? 0)), 0);
+        const answered = Math.max(1, r['2xx']);
+        const l: Load = {
+          target,
+          round,
+          rps: r['2xx'] / r.duration,
+          p50: r.latency.p50,
+          p90: r.latency.p90,
+          p99: r.latency.p99,
+          max: r.latency.max,
+          total: r.requests.total,
+          non2xx: r.non2xx,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          cpu: { server: serverCpu / answered, postgres: pgCpu / answered, loader: (self.user + self.system) / 1000 / answered },
+        };
+        runs.push(l);
+        ctx.log(`a: round ${round} ${target}: ${fmt(l.rps, 0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, non-2xx ${l.non2xx}, errors ${l.errors}`);
+      }
+    }
+    const best = (target: Load['target']) => runs.filter((r) => r.target === target).reduce((a, b) => (b.rps > a.rps ? b : a));
+    const mean = (target: Load['target'], f: (l: Load) => number) => {
+      const l = runs.filter((r) => r.target === target);
+      return l.reduce((s, x) => s + f(x), 0) / l.length;
+    };
+    const statusRps = mean('status', (l) => l.rps);
+    const helloRps = mean('hello', (l) => l.rps);
+    const statusP99 = Math.max(...runs.filter((r) => r.target === 'status').map((r) => r.p99));
+    const theRatio = ratio(statusRps, helloRps);
+    const clean = runs.every((r) => r.non2xx === 0 && r.errors === 0);
+
+    const minimalRps = mean('minimal', (l) => l.rps);
+    const markdown = [
+      `Setup: autocannon ${connections} connections, ${seconds} s per run after a 3 s warm-up of each, ${rounds} round(s) alternating hello-world and lookup; autocannon runs in the harness process on the same machine. ` +
+        `Lookup: the real API process (\`api/main.ts\`, request logging at info to a file, the public rate limiter on — one Redis MULTI per request — with a limit no run reaches), ` +
+        `cycling through 1,000 dossiers (of ${generated.dossiers.toLocaleString('en-US')} generated, each with its public history) with their check digits; answer ${bytes.status} bytes of JSON. ` +
+        `Baseline: \`bench/hello-server.ts\`, an Express 5 app with one route answering \`{"hello":"world"}\` (${bytes.hello} bytes), its own Node process started the same way. ` +
+        `Second reference (not a target): \`bench/minimal-lookup-server.ts\`, the least a PostgreSQL-backed lookup can do — Express, a pg pool of 10 and one statement returning the dossier, its shipment and public history (${bytes.minimal} bytes), no middleware, no logging.`,
+      '',
+      table(
+        ['round', 'target', 'req/s (2xx)', 'p50 (ms)', 'p90 (ms)', 'p99 (ms)', 'max (ms)', 'requests', 'non-2xx / errors', 'CPU ms per request: server / PostgreSQL / autocannon'],
+        runs.map((r) => [
+          r.round,
+          LABELS[r.target],
+          fmt(r.rps, 0),
+          r.p50,
+          r.p90,
+          r.p99,
+          r.max,
+          r.total.toLocaleString('en-US'),
+          `${r.non2xx} / ${r.errors}`,
+          `${fmt(r.cpu.server, 3)} / ${fmt(r.cpu.postgres, 3)} / ${fmt(r.cpu.loader, 3)}`,
+        ]),
+      ),
+      '',
+      `Mean over the rounds: lookup ${fmt(statusRps, 0)} req/s, hello world ${fmt(helloRps, 0)} req/s, ratio **${fmt(theRatio, 3)}**; best rounds ${fmt(best('status').rps, 0)} vs ${fmt(best('hello').rps, 0)} req/s. ` +
+        `Minimal one-statement lookup ${fmt(minimalRps, 0)} req/s: ${fmt(ratio(minimalRps, helloRps), 3)}× hello world, and the real lookup is ${fmt(ratio(statusRps, minimalRps), 2)}× of it.`,
+    ].join('\n');
+    return {
+      id: 'a',
+      title: 'Public status lookup',
+      startedAt,
+      seconds: (performance.now() - t0) / 1000,
+      markdown,
+      targets: [
+        { what: 'throughput vs Express hello world', target: '≥ 0.80×', value: `${fmt(theRatio, 3)}× (${fmt(statusRps, 0)} vs ${fmt(helloRps, 0)} req/s)`, met: theRatio >= 0.8 && clean },
+        { what: 'lookup p99 latency at 100 connections', target: '≤ 20 ms', value: `${statusP99} ms (p50 ${fmt(mean('status', (l) => l.p50), 1)} ms; hello world p99 ${Math.max(...runs.filter((r) => r.target === 'hello').map((r) => r.p99))} ms)`, met: statusP99 <= 20 && clean },
+      ],
+      raw: { connections, seconds, rounds, runs, ratio: theRatio, minimalRatio: ratio(minimalRps, helloRps) },
+    };
+  } finally {
+    await hello.stop();
+    await minimal.stop();
+  }
+}

@@ -1,0 +1,389 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import {
+  baselineAcceptUpdate,
+  baselineDecideUpdate,
+  baselineDossierWorkflow,
+  baselineProposeUpdate,
+  BASELINE_ACTIVITIES,
+} from '../baseline/workflows';
+import { expectCall } from '../lib/http';
+import { table, type ScenarioResult } from '../lib/result';
+import { backendPids, citizenToken, cpuMs } from '../lib/stack';
+import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
+import type { BenchSystem } from '../lib/system';
+
+/**
+ * (b) Dossier lifecycle: N dossiers through the happy path, submitted by citizens and taken
+ * through intake, proposal and decision by concurrent simulated officers over the HTTP API,
+ * against the baseline workflow (same Updates, same number of no-op activities) driven directly
+ * with the Temporal client on the same dev server.
+ */
+
+const PROCEDURE = 'TP-SAOSOGOC'; // no fee: accept → propose → approve → delivered online → completed
+const AGENCY = '000.20.20.H29';
+
+/** CPU milliseconds per dossier, by process. */
+type Cpu = Record<'temporal' | 'worker' | 'baselineWorker' | 'api' | 'postgres' | 'harness', number>;
+
+/** PostgreSQL work per dossier on the bench database (pg_stat_database). */
+interface DbWork {
+  transactions: number;
+  rowsRead: number;
+  rowsWritten: number;
+}
+
+interface RunFigures {
+  cpu?: Cpu;
+  db?: DbWork;
+  n: number;
+  lanes: number;
+  seconds: number;
+  perSecond: number;
+  failures: number;
+  actions: Summary;
+  byAction: Record<string, Summary>;
+  start: Summary;
+}
+
+export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { ctx } = sys;
+  const n = Number(process.env.BENCH_B_DOSSIERS ?? (ctx.quick ? 20 : 150));
+  const lanes = Number(process.env.BENCH_B_OFFICERS ?? (ctx.quick ? 5 : 16));
+  const rounds = Number(process.env.BENCH_B_ROUNDS ?? (ctx.quick ? 1 : 3));
+  await sys.startWorker();
+  await sys.startBaselineWorker();
+  const api = await sys.startApi();
+
+  const specialists = new Map<number, string>();
+  for (const u of ['chuyenvien.saigon1', 'chuyenvien.saigon2'] as const) {
+    const row = await sys.db('users').where('username', u).first('id');
+    specialists.set(row.id, sys.token(u));
+  }
+  let citizenSeq = 0;
+  let sampleSystemWorkflow = '';
+  let sampleBaselineWorkflow = '';
+
+  /** One dossier through the real system, as citizen and officers do it over HTTP. */
+  async function systemDossier(timings: Map<string, number[]>): Promise<number> {
+    citizenSeq += 1;
+    const idNumber = `0791${String(citizenSeq).padStart(8, '0')}`;
+    const token = await citizenToken(idNumber, 'Nguyễn Văn Bình');
+    const submitted = await expectCall([201], 'POST', `${api.baseUrl}/api/v1/dossiers`, {
+      token,
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        procedureCode: PROCEDURE,
+        agencyEid: AGENCY,
+        deliveryMethod: 'online',
+        applicant: { fullName: 'Nguyễn Văn Bình', idNumber, phone: '0912345678' },
+        documents: [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }],
+      },
+    });
+    push(timings, 'submit', submitted.ms);
+    const code = encodeURIComponent(submitted.body.code as string);
+    const accepted = await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${code}/intake/accept`, { token: sys.token('motcua.saigon'), body: {} });
+    push(timings, 'accept', accepted.ms);
+    const assignee = specialists.get(accepted.body.assignee?.userId);
+    if (!assignee) throw new Error(`dossier ${submitted.body.code} was not assigned to a seeded specialist: ${JSON.stringify(accepted.body.assignee)}`);
+    const proposed = await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${code}/review/proposal`, { token: assignee, body: { proposal: 'approve' } });
+    push(timings, 'propose', proposed.ms);
+    const decided = await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${code}/decision`, { token: sys.token('lanhdao.saigon'), body: { decision: 'approve' } });
+    push(timings, 'decide', decided.ms);
+    const row = await sys.db('dossiers').where('code', submitted.body.code).first('id', 'workflow_id');
+    sampleSystemWorkflow = row.workflow_id;
+    return Number(row.id);
+  }
+
+  async function systemRun(count: number): Promise<RunFigures> {
+    const timings = new Map<string, number[]>();
+    let failures = 0;
+    const started = performance.now();
+    const ids = (
+      await pool(Array.from({ length: count }), lanes, async () => {
+        try {
+          return await systemDossier(timings);
+        } catch (err) {
+          failures += 1;
+          ctx.log(`b: system dossier failed: ${(err as Error).message}`);
+          return null;
+        }
+      })
+    ).filter((id): id is number => id !== null);
+    // Done when every dossier is COMPLETED in the read model (delivery runs after the decision).
+    const deadline = Date.now() + 300_000;
+    for (;;) {
+      const row = await sys.db('dossiers').whereIn('id', ids).andWhere('status', 'COMPLETED').count<{ count: string }[]>('* as count').first();
+      const done = Number(row?.count ?? 0);
+      if (done === ids.length) break;
+      if (Date.now() > deadline) throw new Error(`only ${done} of ${ids.length} dossiers completed within 5 minutes`);
+      await sleep(50);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return figures(count, lanes, seconds, failures, timings, 'submit');
+  }
+
+  async function baselineRun(count: number, tag: string): Promise<RunFigures> {
+    const timings = new Map<string, number[]>();
+    let failures = 0;
+    const started = performance.now();
+    const handles = await pool(Array.from({ length: count }, (_, i) => i), lanes, async (i) => {
+      try {
+        const code = `${tag}-${i}`;
+        let t = performance.now();
+        const handle = await sys.client.workflow.start(baselineDossierWorkflow, {
+          taskQueue: sys.baselineTaskQueue,
+          workflowId: `bench-baseline-${ctx.runId}-${code}`,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          args: [{ code }],
+        });
+        push(timings, 'start', performance.now() - t);
+        sampleBaselineWorkflow = handle.workflowId;
+        for (const [name, update] of [
+          ['accept', baselineAcceptUpdate],
+          ['propose', baselineProposeUpdate],
+          ['decide', baselineDecideUpdate],
+        ] as const) {
+          t = performance.now();
+          await handle.executeUpdate(update, { args: [{ actor: name }] });
+          push(timings, name, performance.now() - t);
+        }
+        return handle;
+      } catch (err) {
+        failures += 1;
+        ctx.log(`b: baseline dossier failed: ${(err as Error).message}`);
+        return null;
+      }
+    });
+    for (const h of handles) {
+      const view = await h?.result();
+      if (h && view?.status !== 'COMPLETED') throw new Error(`baseline ${h.workflowId} ended ${view?.status}`);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    return figures(count, lanes, seconds, failures, timings, 'start');
+  }
+
+  async function dbCounters(): Promise<DbWork> {
+    const r = await sys.db.raw(
+      `select xact_commit + xact_rollback as transactions, tup_returned + tup_fetched as rows_read, tup_inserted + tup_updated + tup_deleted as rows_written
+         from pg_stat_database where datname = current_database()`,
+    );
+    const row = r.rows[0];
+    return { transactions: Number(row.transactions), rowsRead: Number(row.rows_read), rowsWritten: Number(row.rows_written) };
+  }
+
+  /** Runs `fn` and adds the CPU time each process of the stack spent meanwhile, per dossier. */
+  async function withCpu(fn: () => Promise<RunFigures>): Promise<RunFigures> {
+    const pids = () => ({
+      temporal: sys.temporal.process.pid!,
+      worker: sys.worker!.pid,
+      baselineWorker: sys.baselineWorker!.pid,
+      api: api.child.pid,
+    });
+    const p = pids();
+    const pgBefore = new Map((await backendPids(sys.db, 'dossier_bench')).map((pid) => [pid, cpuMs(pid)]));
+    const before = { temporal: cpuMs(p.temporal), worker: cpuMs(p.worker), baselineWorker: cpuMs(p.baselineWorker), api: cpuMs(p.api) };
+    const self = process.cpuUsage();
+    const dbBefore = await dbCounters();
+    const f = await fn();
+    // The counters are flushed by each backend about once a second after its transactions.
+    await sleep(1500);
+    const dbAfter = await dbCounters();
+    const selfUsed = process.cpuUsage(self);
+    const pgAfter = await backendPids(sys.db, 'dossier_bench');
+    const pg = [...new Set([...pgBefore.keys(), ...pgAfter])].reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (pgBefore.get(pid) ?? 0)), 0);
+    const per = (v: number) => v / Math.max(1, f.n - f.failures);
+    f.cpu = {
+      temporal: per(cpuMs(p.temporal) - before.temporal),
+      worker: per(cpuMs(p.worker) - before.worker),
+      baselineWorker: per(cpuMs(p.baselineWorker) - before.baselineWorker),
+      api: per(cpuMs(p.api) - before.api),
+      postgres: per(pg),
+      harness: per((selfUsed.user + selfUsed.system) / 1000),
+    };
+    f.db = {
+      transactions: per(dbAfter.transactions - dbBefore.transactions),
+      rowsRead: per(dbAfter.rowsRead - dbBefore.rowsRead),
+      rowsWritten: per(dbAfter.rowsWritten - dbBefore.rowsWritten),
+    };
+    return f;
+  }
+
+  // Warm-up (JIT, pools, caches), not measured.
+  ctx.log(`b: warm-up (${lanes} + ${lanes} dossiers)`);
+  await baselineRun(lanes, `warm-${ctx.runId}`);
+  await systemRun(lanes);
+
+  const runs: Array<{ round: number; baseline: RunFigures; system: RunFigures }> = [];
+  for (let r = 1; r <= rounds; r++) {
+    ctx.log(`b: round ${r}/${rounds}: baseline, ${n} dossiers, ${lanes} lanes`);
+    const baseline = await withCpu(() => baselineRun(n, `r${r}-${ctx.runId}`));
+    ctx.log(`b:   baseline ${fmt(baseline.perSecond, 2)} dossiers/s; system…`);
+    const system = await withCpu(() => systemRun(n));
+    ctx.log(`b:   system ${fmt(system.perSecond, 2)} dossiers/s, ratio ${fmt(ratio(system.perSecond, baseline.perSecond), 2)}`);
+    runs.push({ round: r, baseline, system });
+  }
+
+  // What one dossier's history holds in each: events by type and payload bytes.
+  const historyOf = async (workflowId: string) => {
+    const h = await sys.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = h.events ?? [];
+    const byType = new Map<string, number>();
+    for (const e of events) {
+      const type = EVENT_TYPES[Number(e.eventType)] ?? String(e.eventType);
+      byType.set(type, (byType.get(type) ?? 0) + 1);
+    }
+    return { events: events.length, bytes: binaryBytes(h), byType };
+  };
+  const histories = { system: await historyOf(sampleSystemWorkflow), baseline: await historyOf(sampleBaselineWorkflow) };
+  const types = [...new Set([...histories.system.byType.keys(), ...histories.baseline.byType.keys()])].sort();
+
+  // The ratio of the round with the median ratio; figures of every round are shown.
+  const ratios = runs.map((r) => ratio(r.system.perSecond, r.baseline.perSecond));
+  const sortedIdx = ratios.map((v, i) => [v, i] as const).sort((a, b) => a[0] - b[0]);
+  const pick = runs[sortedIdx[Math.floor((sortedIdx.length - 1) / 2)]![1]]!;
+  const theRatio = ratio(pick.system.perSecond, pick.baseline.perSecond);
+  const failures = runs.reduce((s, r) => s + r.system.failures + r.baseline.failures, 0);
+
+  const perRound = table(
+    ['round', 'system dossiers/s', 'baseline dossiers/s', 'ratio', 'system action p50 / p99 (ms)', 'baseline update p50 / p99 (ms)', 'failures (system / baseline)'],
+    runs.map((r) => [
+      r.round,
+      fmt(r.system.perSecond, 2),
+      fmt(r.baseline.perSecond, 2),
+      fmt(ratio(r.system.perSecond, r.baseline.perSecond), 2),
+      `${fmt(r.system.actions.p50)} / ${fmt(r.system.actions.p99)}`,
+      `${fmt(r.baseline.actions.p50)} / ${fmt(r.baseline.actions.p99)}`,
+      `${r.system.failures} / ${r.baseline.failures}`,
+    ]),
+  );
+  const actionRows = (['accept', 'propose', 'decide'] as const).map((a) => [
+    a,
+    `${fmt(pick.system.byAction[a]!.p50)} / ${fmt(pick.system.byAction[a]!.p95)} / ${fmt(pick.system.byAction[a]!.p99)}`,
+    `${fmt(pick.baseline.byAction[a]!.p50)} / ${fmt(pick.baseline.byAction[a]!.p95)} / ${fmt(pick.baseline.byAction[a]!.p99)}`,
+    fmt(ratio(pick.system.byAction[a]!.p50, pick.baseline.byAction[a]!.p50), 2),
+  ]);
+  actionRows.unshift([
+    'start (system: citizen POST /dossiers; baseline: workflow start)',
+    `${fmt(pick.system.start.p50)} / ${fmt(pick.system.start.p95)} / ${fmt(pick.system.start.p99)}`,
+    `${fmt(pick.baseline.start.p50)} / ${fmt(pick.baseline.start.p95)} / ${fmt(pick.baseline.start.p99)}`,
+    fmt(ratio(pick.system.start.p50, pick.baseline.start.p50), 2),
+  ]);
+  actionRows.push([
+    '**all officer actions**',
+    `${fmt(pick.system.actions.p50)} / ${fmt(pick.system.actions.p95)} / ${fmt(pick.system.actions.p99)}`,
+    `${fmt(pick.baseline.actions.p50)} / ${fmt(pick.baseline.actions.p95)} / ${fmt(pick.baseline.actions.p99)}`,
+    fmt(ratio(pick.system.actions.p50, pick.baseline.actions.p50), 2),
+  ]);
+
+  const cpuKeys: Array<[keyof Cpu, string]> = [
+    ['temporal', 'Temporal dev server'],
+    ['worker', 'dossier worker (`worker/main.ts`)'],
+    ['baselineWorker', 'baseline worker'],
+    ['api', 'API process'],
+    ['postgres', 'PostgreSQL (bench database backends)'],
+    ['harness', 'harness (HTTP / Temporal clients)'],
+  ];
+  const cpuTotal = (c: Cpu | undefined) => (c ? Object.values(c).reduce((a, b) => a + b, 0) : Number.NaN);
+  const cpuTable = table(
+    ['process', 'system: CPU ms per dossier', 'baseline: CPU ms per dossier'],
+    [
+      ...cpuKeys.map(([k, label]) => [label, fmt(pick.system.cpu?.[k], 1), fmt(pick.baseline.cpu?.[k], 1)]),
+      ['**total**', `**${fmt(cpuTotal(pick.system.cpu), 1)}**`, `**${fmt(cpuTotal(pick.baseline.cpu), 1)}**`],
+      ['PostgreSQL transactions per dossier (pg_stat_database)', fmt(pick.system.db?.transactions, 0), fmt(pick.baseline.db?.transactions, 0)],
+      ['PostgreSQL rows read / written per dossier', `${fmt(pick.system.db?.rowsRead, 0)} / ${fmt(pick.system.db?.rowsWritten, 0)}`, `${fmt(pick.baseline.db?.rowsRead, 0)} / ${fmt(pick.baseline.db?.rowsWritten, 0)}`],
+    ],
+  );
+  const met = theRatio >= 0.7 && failures === 0;
+  const markdown = [
+    `Setup: procedure \`${PROCEDURE}\` (no fee, result online) at agency \`${AGENCY}\`; ${n} dossiers per run, ` +
+      `${lanes} concurrent lanes (each lane is a citizen submitting and then the one-stop officer, the assigned specialist and the leader acting on that dossier in turn), ` +
+      `${rounds} round(s) of baseline then system after an unmeasured warm-up of ${lanes} dossiers each. ` +
+      `System: citizen \`POST /api/v1/dossiers\`, then \`POST …/intake/accept\`, \`…/review/proposal\`, \`…/decision\` over HTTP to the real API process with bearer tokens, ` +
+      `the real worker process (\`worker/main.ts\`: dossier workflow, activities writing PostgreSQL, outbox relay, BullMQ notification and webhook workers); ` +
+      `a run ends when every dossier reads \`COMPLETED\` in the read model. ` +
+      `Baseline: \`bench/baseline/workflows.ts\`, the same 3 Updates and ${Object.values(BASELINE_ACTIVITIES).reduce((s, v) => s + v, 0)} no-op activities ` +
+      `(${Object.entries(BASELINE_ACTIVITIES).map(([k, v]) => `${k} ${v}`).join(', ')}) on its own worker process and task queue, same dev server, ` +
+      `driven with the Temporal client (start, then \`executeUpdate\` ×3); a run ends when every workflow has returned.`,
+    '',
+    perRound,
+    '',
+    `Round-trip times of the round with the median ratio (round ${pick.round}), p50 / p95 / p99 in ms:`,
+    '',
+    table(['action', 'system (HTTP, officer)', 'baseline (Temporal client)', 'p50 ratio'], actionRows),
+    '',
+    `One dossier's Temporal history: system ${histories.system.events} events carrying ${fmt(histories.system.bytes / 1024, 1)} KiB of payloads; baseline ${histories.baseline.events} events, ${fmt(histories.baseline.bytes / 1024, 1)} KiB.`,
+    '',
+    `<details><summary>History events by type</summary>\n\n${table(['event type', 'system', 'baseline'], types.map((t) => [t, histories.system.byType.get(t) ?? 0, histories.baseline.byType.get(t) ?? 0]))}\n\n</details>`,
+    '',
+    `CPU time per dossier of each process of the stack during round ${pick.round} (from /proc; on a machine whose ${os.cpus().length} cores are saturated, CPU per dossier is what bounds throughput):`,
+    '',
+    cpuTable,
+  ].join('\n');
+
+  return {
+    id: 'b',
+    title: 'Dossier lifecycle',
+    startedAt,
+    seconds: (performance.now() - t0) / 1000,
+    markdown,
+    targets: [
+      { what: 'throughput vs the ceiling (median round)', target: '≥ 0.70×', value: `${fmt(theRatio, 2)}× (${fmt(pick.system.perSecond, 2)} vs ${fmt(pick.baseline.perSecond, 2)} dossiers/s)`, met },
+      { what: 'officer action round trip', target: 'report', value: `p50 ${fmt(pick.system.actions.p50)} ms, p99 ${fmt(pick.system.actions.p99)} ms (baseline update p50 ${fmt(pick.baseline.actions.p50)} ms, p99 ${fmt(pick.baseline.actions.p99)} ms)`, met: null },
+    ],
+    raw: { n, lanes, rounds, runs, ratio: theRatio, histories: { system: { ...histories.system, byType: Object.fromEntries(histories.system.byType) }, baseline: { ...histories.baseline, byType: Object.fromEntries(histories.baseline.byType) } } },
+  };
+}
+
+function push(m: Map<string, number[]>, key: string, ms: number): void {
+  const list = m.get(key) ?? [];
+  list.push(ms);
+  m.set(key, list);
+}
+
+function figures(n: number, lanes: number, seconds: number, failures: number, timings: Map<string, number[]>, startKey: string): RunFigures {
+  const actions = ['accept', 'propose', 'decide'].flatMap((k) => timings.get(k) ?? []);
+  return {
+    n,
+    lanes,
+    seconds,
+    perSecond: (n - failures) / seconds,
+    failures,
+    actions: summarize(actions),
+    byAction: Object.fromEntries(['accept', 'propose', 'decide'].map((k) => [k, summarize(timings.get(k) ?? [])])),
+    start: summarize(timings.get(startKey) ?? []),
+  };
+}
+
+/** Bytes of binary fields (payload data and metadata) anywhere in a decoded history. */
+function binaryBytes(value: unknown, seen = new Set<unknown>()): number {
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (!value || typeof value !== 'object' || seen.has(value)) return 0;
+  seen.add(value);
+  let sum = 0;
+  for (const v of Object.values(value as Record<string, unknown>)) sum += binaryBytes(v, seen);
+  return sum;
+}
+
+/** Names of the history event types these workflows produce (temporal.api.enums.v1.EventType). */
+const EVENT_TYPES: Record<number, string> = {
+  1: 'WORKFLOW_EXECUTION_STARTED',
+  2: 'WORKFLOW_EXECUTION_COMPLETED',
+  5: 'WORKFLOW_TASK_SCHEDULED',
+  6: 'WORKFLOW_TASK_STARTED',
+  7: 'WORKFLOW_TASK_COMPLETED',
+  10: 'ACTIVITY_TASK_SCHEDULED',
+  11: 'ACTIVITY_TASK_STARTED',
+  12: 'ACTIVITY_TASK_COMPLETED',
+  13: 'ACTIVITY_TASK_FAILED',
+  17: 'TIMER_STARTED',
+  18: 'TIMER_FIRED',
+  19: 'TIMER_CANCELED',
+  25: 'MARKER_RECORDED',
+  40: 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES',
+  41: 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+  43: 'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+};

@@ -1,0 +1,217 @@
+import v8 from 'node:v8';
+import { dossierWorkflowInput, startDossierWorkflow } from '../../submission/start-dossier-workflow';
+import { expectCall } from '../lib/http';
+import { table, type ScenarioResult } from '../lib/result';
+import { citizenToken, rssKiB } from '../lib/stack';
+import { fmt, percentile, pool, ratio, sleep } from '../lib/stats';
+import type { BenchSystem } from '../lib/system';
+
+/**
+ * (d) Many open dossiers: N dossier workflows started and left waiting — on the one-stop
+ * officer (intake), or on the citizen with a supplement deadline timer (some far, some due
+ * during the run) — then the worker's RSS with its cache settings, and every one of them driven
+ * (or timed out) to its next step, checked in the read model.
+ */
+
+const PROCEDURE = 'TP-SAOSOGOC';
+const AGENCY = '000.20.20.H29';
+
+interface Sample {
+  at: number;
+  phase: string;
+  /** Workflows that had recorded their submission (first activity done) at that moment. */
+  recorded: number;
+  rssMiB: number;
+}
+
+/** The TS SDK's default maxCachedWorkflows for this Node's heap limit (worker-options.js, reuseV8Context). */
+function defaultCacheSize(): { heapMiB: number; cached: number } {
+  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
+  return { heapMiB, cached: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10) };
+}
+
+export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const { ctx } = sys;
+  const n = Number(process.env.BENCH_D_DOSSIERS ?? (ctx.quick ? 200 : 2_500));
+  const concurrency = Number(process.env.BENCH_D_CONCURRENCY ?? 32);
+  const longShare = 0.2;
+  const shortShare = 0.05;
+  const api = await sys.startApi();
+  const cache = defaultCacheSize();
+  // A fresh worker: its RSS before any dossier is the baseline.
+  await sys.stopWorker();
+  const worker = await sys.startWorker();
+  await sleep(3000);
+  const idleMiB = (rssKiB(worker.pid) ?? 0) / 1024;
+  const samples: Sample[] = [];
+  let phase = 'idle';
+  let recordedCount = 0;
+  const sampler = setInterval(() => {
+    const kib = rssKiB(worker.pid);
+    if (kib !== null) samples.push({ at: (performance.now() - t0) / 1000, phase, recorded: recordedCount, rssMiB: kib / 1024 });
+  }, 1000);
+  sampler.unref();
+  try {
+    // N stored submissions, as the API stores them, then their workflows started as it starts them.
+    const procedure = await sys.db('procedures').where('code', PROCEDURE).first('id');
+    const agency = await sys.db('agencies').where('eid', AGENCY).first('id');
+    const before = Number((await sys.db('dossiers').max('id as m').first())?.m ?? 0);
+    await sys.db.raw(
+      `insert into dossiers (code, workflow_id, procedure_id, agency_id, channel, delivery_method, status, applicant_full_name, applicant_id_number, applicant_phone, documents, submitted_at)
+       select '${AGENCY}-' || to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-9' || lpad(g::text, 7, '0'),
+              'dossier-${AGENCY}-' || to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-9' || lpad(g::text, 7, '0'),
+              ?, ?, 'online', 'online', 'SUBMITTED', 'Trần Thị Cúc', '0792' || lpad(g::text, 8, '0'), '0913000000', '[{"name": "Đơn đề nghị"}]'::jsonb, now()
+         from generate_series(1, ?::int) g`,
+      [procedure.id, agency.id, n],
+    );
+    const rows: Array<{ id: number; code: string; applicant_id_number: string }> = await sys.db('dossiers').where('id', '>', before).orderBy('id').select('id', 'code', 'applicant_id_number');
+    phase = 'start';
+    const startT = performance.now();
+    let starting = true;
+    const counting = (async () => {
+      while (starting) {
+        const done = await sys.db('dossiers').where('id', '>', before).whereNotNull('workflow_started_at').count<{ count: string }[]>('* as count').first();
+        recordedCount = Number(done?.count ?? 0);
+        await sleep(500);
+      }
+    })();
+    await pool(rows, 64, async (r) => {
+      await startDossierWorkflow(sys.client, sys.taskQueue, await dossierWorkflowInput(sys.db, r.id));
+    });
+    starting = false;
+    await counting;
+    // Each has written its submission (first activity done): it now waits on a human.
+    for (;;) {
+      const left = await sys.db('dossiers').where('id', '>', before).whereNull('workflow_started_at').count<{ count: string }[]>('* as count').first();
+      recordedCount = n - Number(left?.count ?? 0);
+      if (recordedCount === n) break;
+      await sleep(250);
+    }
+    const startSeconds = (performance.now() - startT) / 1000;
+    ctx.log(`d: ${n} workflows started and recorded in ${fmt(startSeconds)} s (${fmt(n / startSeconds)} /s); worker RSS ${fmt((rssKiB(worker.pid) ?? 0) / 1024)} MiB`);
+
+    // Some are asked for a supplement at intake: a deadline timer in the workflow.
+    const longs = rows.slice(0, Math.round(n * longShare));
+    const shorts = rows.slice(longs.length, longs.length + Math.round(n * shortShare));
+    const intake = rows.slice(longs.length + shorts.length);
+    const officer = sys.token('motcua.saigon');
+    phase = 'timers';
+    const timersT = performance.now();
+    const shortDeadline = new Date(Date.now() + (ctx.quick ? 45_000 : 120_000) + shorts.length * 40).toISOString();
+    await pool([...longs.map((r) => ({ r, short: false })), ...shorts.map((r) => ({ r, short: true }))], concurrency, async ({ r, short }) => {
+      await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${encodeURIComponent(r.code)}/intake/supplement-request`, {
+        token: officer,
+        body: short ? { items: ['Bản sao giấy khai sinh'], deadline: shortDeadline } : { items: ['Bản sao giấy khai sinh'], deadlineWorkingDays: 15 },
+      });
+    });
+    const timersSeconds = (performance.now() - timersT) / 1000;
+    phase = 'waiting';
+    await sleep(5000);
+    const waitingMiB = (rssKiB(worker.pid) ?? 0) / 1024;
+    const status = await sys.db('dossiers').where('id', '>', before).groupBy('status').select('status').count<{ status: string; count: string }[]>('* as count');
+    ctx.log(`d: waiting: ${status.map((s) => `${s.status} ${s.count}`).join(', ')}; worker RSS ${fmt(waitingMiB)} MiB`);
+
+    // Every one of them to its next step: officers accept at intake, citizens supplement, the short timers fire.
+    phase = 'progress';
+    const progressT = performance.now();
+    const actionMs: number[] = [];
+    let failures = 0;
+    await pool([...intake.map((r) => ({ r, kind: 'accept' as const })), ...longs.map((r) => ({ r, kind: 'supplement' as const }))], concurrency, async ({ r, kind }) => {
+      try {
+        const a =
+          kind === 'accept'
+            ? await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${encodeURIComponent(r.code)}/intake/accept`, { token: officer, body: {} })
+            : await expectCall([200], 'POST', `${api.baseUrl}/api/v1/citizen/dossiers/${encodeURIComponent(r.code)}/supplement`, {
+                token: await citizenToken(r.applicant_id_number),
+                body: { documents: [{ name: 'Bản sao giấy khai sinh' }] },
+              });
+        actionMs.push(a.ms);
+      } catch (err) {
+        failures += 1;
+        if (failures <= 5) ctx.log(`d: ${kind} ${r.code} failed: ${(err as Error).message}`);
+      }
+    });
+    const progressSeconds = (performance.now() - progressT) / 1000;
+    // The short deadlines close their dossiers by themselves.
+    const expected = new Map<number, string[]>();
+    for (const r of intake) expected.set(r.id, ['IN_REVIEW', 'RECEIVED']);
+    for (const r of longs) expected.set(r.id, ['SUBMITTED']);
+    for (const r of shorts) expected.set(r.id, ['CLOSED_UNSUPPLEMENTED']);
+    let progressed = 0;
+    let finalRows: Array<{ id: number; status: string }> = [];
+    const deadline = Date.now() + Math.max(0, Date.parse(shortDeadline) - Date.now()) + 120_000;
+    for (;;) {
+      finalRows = await sys.db('dossiers').where('id', '>', before).select('id', 'status');
+      progressed = finalRows.filter((d) => expected.get(d.id)!.includes(d.status)).length;
+      if (progressed === n || Date.now() > deadline) break;
+      await sleep(1000);
+    }
+    const allSeconds = (performance.now() - progressT) / 1000;
+    const afterMiB = (rssKiB(worker.pid) ?? 0) / 1024;
+    phase = 'done';
+    const peakMiB = Math.max(...samples.map((s) => s.rssMiB), afterMiB, waitingMiB);
+    const byStatus = new Map<string, number>();
+    for (const d of finalRows) byStatus.set(d.status, (byStatus.get(d.status) ?? 0) + 1);
+
+    // RSS while the workflows were being started, at each tenth of N.
+    const curve: Array<[string, string]> = [];
+    const seen = new Set<Sample>();
+    for (let k = 1; k <= 10; k++) {
+      const s = samples.find((x) => x.recorded >= (k * n) / 10);
+      if (s && !seen.has(s)) {
+        seen.add(s);
+        curve.push([`${s.recorded.toLocaleString('en-US')} started and waiting${s.recorded > cache.cached ? ' (more than the cache holds)' : ''}`, fmt(s.rssMiB)]);
+      }
+    }
+    const met = progressed === n && failures === 0;
+    const markdown = [
+      `Setup: ${n.toLocaleString('en-US')} dossiers of \`${PROCEDURE}\` stored as the API stores a submission and their workflows started as it starts them (64 at a time, Temporal client), on a freshly started real worker (\`worker/main.ts\`). ` +
+        `Then ${longs.length.toLocaleString('en-US')} (${longShare * 100} %) asked for a supplement at intake with a 15-working-day deadline and ${shorts.length.toLocaleString('en-US')} (${shortShare * 100} %) with a deadline ${fmt((Date.parse(shortDeadline) - Date.now()) / 1000 + allSeconds, 0)} s ahead (deadline timers in the workflow, \`POST …/intake/supplement-request\`); ` +
+        `the other ${intake.length.toLocaleString('en-US')} wait for the one-stop officer. Then every one is driven to its next step over HTTP (${concurrency} at a time): the officer accepts at intake (→ \`IN_REVIEW\`), the citizen supplements (→ \`SUBMITTED\`), and the short deadlines close theirs by themselves (→ \`CLOSED_UNSUPPLEMENTED\`).`,
+      '',
+      `Worker cache: \`worker/dossier-worker.ts\` sets no \`maxCachedWorkflows\`, so the SDK default applies: max(⌊(heap limit − 200 MiB) × 600 / 1024⌋, 10) = **${cache.cached.toLocaleString('en-US')} workflows** for this Node's heap limit of ${fmt(cache.heapMiB, 0)} MiB (no \`--max-old-space-size\`), ` +
+        `sticky queue on, \`maxConcurrentWorkflowTaskExecutions\` default. Workflows beyond the cache are evicted and replayed from history on their next task.`,
+      '',
+      table(
+        ['moment', 'worker RSS (MiB)', 'ratio to idle'],
+        [
+          ['idle, before any dossier (baseline)', fmt(idleMiB), '1.00'],
+          ...curve.map(([m, v]) => [m, v, fmt(ratio(Number(v.replace(/,/g, '')), idleMiB), 2)]),
+          [`all ${n.toLocaleString('en-US')} waiting (after the supplement requests)`, fmt(waitingMiB), fmt(ratio(waitingMiB, idleMiB), 2)],
+          ['after every dossier progressed', fmt(afterMiB), fmt(ratio(afterMiB, idleMiB), 2)],
+          ['peak (1 s samples)', fmt(peakMiB), fmt(ratio(peakMiB, idleMiB), 2)],
+        ],
+      ),
+      '',
+      table(
+        ['phase', 'dossiers', 'seconds', 'per second'],
+        [
+          ['start and record the submission', n.toLocaleString('en-US'), fmt(startSeconds), fmt(n / startSeconds)],
+          ['supplement requests (timers armed)', (longs.length + shorts.length).toLocaleString('en-US'), fmt(timersSeconds), fmt((longs.length + shorts.length) / timersSeconds)],
+          ['officer and citizen actions', (intake.length + longs.length).toLocaleString('en-US'), fmt(progressSeconds), fmt((intake.length + longs.length) / progressSeconds)],
+        ],
+      ),
+      '',
+      `Progress: **${progressed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')}** reached their expected next status (${[...byStatus].map(([s, c]) => `${s} ${c.toLocaleString('en-US')}`).join(', ')}), ${failures} action(s) failed; ` +
+        `action round trip p50 ${fmt(percentile(actionMs, 50))} ms, p99 ${fmt(percentile(actionMs, 99))} ms` +
+        (n > cache.cached ? ` (the cache holds ${cache.cached.toLocaleString('en-US')} of the ${n.toLocaleString('en-US')} workflows: at any moment at least ${(n - cache.cached).toLocaleString('en-US')} of them are out of it and are replayed from their history at their next task).` : ' (all of them fit in the cache).'),
+    ].join('\n');
+    return {
+      id: 'd',
+      title: 'Many open dossiers',
+      startedAt,
+      seconds: (performance.now() - t0) / 1000,
+      markdown,
+      targets: [
+        { what: `worker RSS with ${n.toLocaleString('en-US')} open dossiers (cache ${cache.cached.toLocaleString('en-US')} workflows)`, target: 'report; bounded by the cache', value: `${fmt(waitingMiB)} MiB waiting, peak ${fmt(peakMiB)} MiB; ${fmt(ratio(peakMiB, idleMiB), 2)}× the idle ${fmt(idleMiB)} MiB`, met: null },
+        { what: 'every open dossier progresses', target: `${n.toLocaleString('en-US')} of ${n.toLocaleString('en-US')}`, value: `${progressed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} in ${fmt(allSeconds, 0)} s`, met },
+      ],
+      raw: { n, idleMiB, waitingMiB, afterMiB, peakMiB, cache, startSeconds, timersSeconds, progressSeconds, allSeconds, progressed, failures, byStatus: Object.fromEntries(byStatus), samples },
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
