@@ -45,8 +45,23 @@ export async function calendarDays(db: Knex, row: Pick<CalendarRow, 'id' | 'code
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 
+// A calendar version never changes once written: each is built once per process, whoever asks.
+const built = new Map<string, { calendar: WorkingCalendar; dayNames: Map<string, string> }>();
+
+/** The calendar of one version row, with its holiday names, from the per-process cache. */
+export async function cachedCalendar(db: Knex, row: CalendarRow): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
+  const key = `${row.code}@${row.version}`;
+  let hit = built.get(key);
+  if (!hit) {
+    const data = await calendarData(db, row);
+    hit = { calendar: new WorkingCalendar(data), dayNames: new Map(data.days.map((d) => [d.day, d.name])) };
+    built.set(key, hit);
+  }
+  return hit;
+}
+
 async function build(db: Knex, row: CalendarRow): Promise<WorkingCalendar> {
-  return new WorkingCalendar(await calendarData(db, row));
+  return (await cachedCalendar(db, row)).calendar;
 }
 
 export async function calendarData(db: Knex, row: CalendarRow): Promise<WorkingCalendarData & { days: CalendarDayRow[] }> {

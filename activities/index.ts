@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
-import { calendarData, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
+import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
 import { WorkingCalendar } from '../domain/calendar';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
 import { loadAgencyCalendar } from './calendar-store';
@@ -309,10 +309,7 @@ export interface ScheduledDeadline {
   explanation: string[];
 }
 
-// Calendar versions never change once written, so each is built once per process.
-const calendarCache = new Map<string, { calendar: WorkingCalendar; dayNames: Map<string, string> }>();
-
-/** A pinned calendar version, or the agency's latest. */
+/** A pinned calendar version, or the agency's latest (built once per version, see calendar-store). */
 export async function calendarFor(
   db: Knex,
   agencyEid: string,
@@ -321,14 +318,7 @@ export async function calendarFor(
   const code = pinned?.code ?? (await agencyCalendarCode(db, agencyEid));
   const row = await findCalendarRow(db, code, pinned?.version ?? null);
   if (!row) throw new UnknownCalendarError(`calendar ${code}${pinned ? ` v${pinned.version}` : ''} does not exist`);
-  const key = `${row.code}@${row.version}`;
-  let hit = calendarCache.get(key);
-  if (!hit) {
-    const data = await calendarData(db, row);
-    hit = { calendar: new WorkingCalendar(data), dayNames: new Map(data.days.map((d) => [d.day, d.name])) };
-    calendarCache.set(key, hit);
-  }
-  return hit;
+  return cachedCalendar(db, row);
 }
 
 async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
