@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
+import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
 import { WorkingCalendar } from '../domain/calendar';
@@ -227,15 +228,18 @@ export function createActivities(deps: ActivityDeps) {
         .where('d.id', input.dossierId)
         .first('u.id', 'u.full_name');
       if (current) return { userId: current.id, fullName: current.full_name };
+      // Least loaded first. Load is the work in hand, not the specialist's history: counting only
+      // open dossiers keeps this a short range of (assignee_id, status) per status, whatever the
+      // years of decided dossiers behind it.
       const candidate = await db('users as u')
         .join('user_roles as r', 'r.user_id', 'u.id')
         .join('agencies as a', 'a.id', 'r.agency_id')
         .where({ 'a.eid': input.agencyEid, 'r.role': 'specialist', 'u.active': true })
         .select('u.id', 'u.full_name')
         .select(
-          db.raw(
-            "(select count(*) from dossiers d where d.assignee_id = u.id and d.status not in ('COMPLETED','REFUSED_AT_INTAKE'))::int as open_count",
-          ),
+          db.raw('(select count(*) from dossiers d where d.assignee_id = u.id and d.status = any(?::text[]))::int as open_count', [
+            [...OPEN_STATUSES],
+          ]),
         )
         .orderBy([{ column: 'open_count', order: 'asc' }, { column: 'u.id', order: 'asc' }])
         .first();

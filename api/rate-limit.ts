@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Redis } from 'ioredis';
 import { HttpProblem, sendProblem } from './problem';
@@ -17,10 +18,17 @@ export interface RateLimitOptions {
 
 /**
  * Fixed-window limiter for the public endpoints (status lookup, deadline preview), per client
- * IP (`req.ip`, which honours the app's `trust proxy`). One INCR + EXPIRE in a MULTI per request.
+ * IP (`req.ip`, which honours the app's `trust proxy`). One script call per request (INCR, and
+ * EXPIRE when the window's counter is new): one command instead of a MULTI of four.
  * When Redis does not answer the request goes through: a citizen's lookup must not go down with
  * Redis; the outage is logged once, and again after the next recovery.
  */
+/** Counts a hit in the window's counter; the first hit of a window sets its expiry. */
+const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`;
+const HIT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
+
 export function rateLimit(opts: RateLimitOptions): RequestHandler {
   const prefix = opts.keyPrefix ?? '';
   const timeoutMs = opts.timeoutMs ?? 300;
@@ -28,17 +36,18 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
 
   async function count(key: string): Promise<number> {
     let timer: NodeJS.Timeout | undefined;
-    const exec = opts.redis.multi().incr(key).expire(key, opts.windowSeconds).exec();
+    const hit = opts.redis.evalsha(HIT_SHA, 1, key, opts.windowSeconds).catch((err: Error) => {
+      // First use on this Redis (or after it lost its scripts): send the script itself once.
+      if (!String(err.message).startsWith('NOSCRIPT')) throw err;
+      return opts.redis.eval(HIT_SCRIPT, 1, key, opts.windowSeconds);
+    });
     // A late answer or failure after the timeout must not become an unhandled rejection.
-    exec.catch(() => undefined);
+    hit.catch(() => undefined);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const replies = await Promise.race([exec, timeout]);
-      const [err, value] = replies?.[0] ?? [new Error('transaction discarded'), null];
-      if (err) throw err;
-      return Number(value);
+      return Number(await Promise.race([hit, timeout]));
     } finally {
       clearTimeout(timer);
     }

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Knex } from 'knex';
 import { parseDossierCode } from '../domain/dossier-code';
@@ -11,12 +10,30 @@ import { vnTime } from './format';
 const NOT_FOUND = () =>
   new HttpProblem(404, 'Dossier not found', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối giấy tờ tùy thân đã nhập. Vui lòng kiểm tra lại trên giấy tiếp nhận.');
 
-/** Compares the 4 digits in constant time, also when there is no dossier (against a decoy), so timing tells nothing. */
-function checkMatches(idNumber: string | undefined, check: string): boolean {
-  const expected = Buffer.from((idNumber ?? '\u0000\u0000\u0000\u0000').slice(-4));
-  const given = Buffer.from(check.padEnd(4, '\u0000').slice(0, 4));
-  return timingSafeEqual(expected, given) && idNumber !== undefined;
-}
+/**
+ * The whole lookup in one statement: a single statement reads one snapshot, so the row, its
+ * shipment and its history agree even while an event is being written, and it costs one round
+ * trip. The caller's proof is checked in SQL on the row the unique index found, so an unknown
+ * code and a wrong check do the same work (one index probe) and get the same empty answer.
+ * Positional parameters: code, the signed-in owner's ID number (or null), the 4 check digits.
+ */
+const LOOKUP_SQL = `
+  select d.code, d.status, d.channel, d.applicant_full_name, d.submitted_at, d.received_at, d.appointment_at,
+         d.pending_action, d.closing_reason, d.fee_due_vnd, d.fee_status,
+         p.code as procedure_code, p.national_code, p.name as procedure_name, a.eid as agency_eid, a.name as agency_name,
+         (select json_build_object('tracking_number', s.tracking_number, 'status', s.status)
+            from dossier_shipments s where s.dossier_id = d.id) as shipment,
+         -- Steps only: events that keep the status (a payment, a reassignment) are not steps.
+         coalesce((select json_agg(json_build_object('to_status', e.to_status, 'occurred_at', e.occurred_at) order by e.seq)
+                     from dossier_events e
+                    where e.dossier_id = d.id and e.is_public and e.to_status is not null
+                      and e.from_status is distinct from e.to_status), '[]'::json) as history
+    from dossiers d
+    join procedures p on p.id = d.procedure_id
+    join agencies a on a.id = d.agency_id
+   where d.code = ?
+     and case when cast(? as text) is not null then d.applicant_id_number = ?
+              else right(d.applicant_id_number, 4) = ? end`;
 
 /**
  * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
@@ -39,46 +56,11 @@ export function statusRoutes(db: Knex): Router {
     if (!owner && !/^\d{4}$/.test(check)) {
       throw new HttpProblem(400, 'Check digits required', 'Vui lòng nhập 4 số cuối số CCCD/CMND của người nộp hồ sơ (tham số check) cùng mã hồ sơ.');
     }
-    // One snapshot: the row and its history must agree even while an event is being written.
-    const snapshot = await db.transaction(async (trx) => {
-      const d = await trx('dossiers as d')
-        .join('procedures as p', 'p.id', 'd.procedure_id')
-        .join('agencies as a', 'a.id', 'd.agency_id')
-        .where('d.code', code)
-        .first(
-          'd.id',
-          'd.code',
-          'd.status',
-          'd.channel',
-          'd.applicant_full_name',
-          'd.applicant_id_number',
-          'd.submitted_at',
-          'd.received_at',
-          'd.appointment_at',
-          'd.pending_action',
-          'd.closing_reason',
-          'd.fee_due_vnd',
-          'd.fee_status',
-          'p.code as procedure_code',
-          'p.national_code',
-          'p.name as procedure_name',
-          'a.eid as agency_eid',
-          'a.name as agency_name',
-        );
-      const allowed = owner ? d?.applicant_id_number === owner : checkMatches(d?.applicant_id_number, check);
-      if (!d || !allowed) return null;
-      const shipment = await trx('dossier_shipments').where('dossier_id', d.id).first('tracking_number', 'status');
-      const history = await trx('dossier_events')
-        .where({ dossier_id: d.id, is_public: true })
-        .whereNotNull('to_status')
-        // Steps only: events that keep the status (a payment, a reassignment) are not steps.
-        .whereRaw('from_status is distinct from to_status')
-        .orderBy('seq')
-        .select('to_status', 'occurred_at');
-      return { d, shipment, history };
-    }, { isolationLevel: 'repeatable read', readOnly: true });
-    if (!snapshot) throw NOT_FOUND();
-    const { d, shipment, history } = snapshot;
+    const { rows } = await db.raw(LOOKUP_SQL, [code, owner, owner, owner ? null : check]);
+    const d = rows[0];
+    if (!d) throw NOT_FOUND();
+    const shipment = d.shipment as { tracking_number: string | null; status: string } | null;
+    const history = d.history as Array<{ to_status: string; occurred_at: string }>;
     const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
     res.set('Cache-Control', 'no-store').json({
       code: d.code,

@@ -36,6 +36,12 @@ export const STOPPABLE: readonly DossierStatus[] = [
   'AWAITING_DECISION',
 ];
 
+/**
+ * Received and not yet decided: the legal clock runs (or is paused) and the dossier is someone's
+ * work in hand. A specialist's load is their dossiers in these states.
+ */
+export const OPEN_STATUSES = ['RECEIVED', 'IN_REVIEW', 'SUPPLEMENT_REQUESTED', 'SITE_VERIFICATION', 'AWAITING_DECISION'] as const satisfies readonly DossierStatus[];
+
 /** Waiting for the citizen to supplement: the deadline timer runs. */
 export const AWAITING_SUPPLEMENT: readonly DossierStatus[] = ['SUPPLEMENT_AT_INTAKE', 'SUPPLEMENT_REQUESTED'];
 
