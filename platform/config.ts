@@ -54,6 +54,12 @@ export interface AppConfig {
     tlsCaPath: string | undefined;
     tlsServerName: string | undefined;
     apiKey: string | undefined;
+    /**
+     * Dossier workflows a worker keeps in memory between their tasks (sticky cache). Most open
+     * dossiers wait days for a person; those beyond the cache are replayed from their history
+     * when they next have work. This bounds the worker's memory (BENCHMARKS.md, scenario d).
+     */
+    maxCachedWorkflows: number;
   };
 }
 
@@ -123,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tlsCaPath: env.TEMPORAL_TLS_CA || undefined,
       tlsServerName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
       apiKey,
+      maxCachedWorkflows: count('TEMPORAL_MAX_CACHED_WORKFLOWS', 1000, env),
     },
   };
 }

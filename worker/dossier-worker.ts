@@ -7,8 +7,6 @@ import { workflowInterceptorModules, workflowsEntry } from '../platform/workflow
 import { requestIdActivityInterceptor } from '../platform/request-propagation';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 
-
-
 /**
  * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
  * one is given (production image, tests), and bundles from source otherwise.
@@ -35,6 +33,7 @@ export async function createDossierWorker(opts: {
     activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten, postal: opts.postal }),
     // A prebuilt bundle has the workflow interceptors compiled in; from source they are bundled here.
     interceptors: { activity: [requestIdActivityInterceptor], ...(bundlePath ? {} : { workflowModules: workflowInterceptorModules() }) },
+    maxCachedWorkflows: opts.config.temporal.maxCachedWorkflows,
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection };

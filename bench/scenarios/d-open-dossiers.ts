@@ -1,4 +1,4 @@
-import v8 from 'node:v8';
+import { loadConfig } from '../../platform/config';
 import { dossierWorkflowInput, startDossierWorkflow } from '../../submission/start-dossier-workflow';
 import { expectCall } from '../lib/http';
 import { table, type ScenarioResult } from '../lib/result';
@@ -24,10 +24,9 @@ interface Sample {
   rssMiB: number;
 }
 
-/** The TS SDK's default maxCachedWorkflows for this Node's heap limit (worker-options.js, reuseV8Context). */
-function defaultCacheSize(): { heapMiB: number; cached: number } {
-  const heapMiB = v8.getHeapStatistics().heap_size_limit / 1024 / 1024;
-  return { heapMiB, cached: Math.max(Math.floor((Math.max(heapMiB - 200, 0) * 600) / 1024), 10) };
+/** The worker's workflow cache as the worker itself reads it (TEMPORAL_MAX_CACHED_WORKFLOWS, worker/dossier-worker.ts). */
+function workerCacheSize(): { cached: number; configured: boolean } {
+  return { cached: loadConfig(process.env).temporal.maxCachedWorkflows, configured: Boolean(process.env.TEMPORAL_MAX_CACHED_WORKFLOWS) };
 }
 
 export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
@@ -39,7 +38,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
   const longShare = 0.2;
   const shortShare = 0.05;
   const api = await sys.startApi();
-  const cache = defaultCacheSize();
+  const cache = workerCacheSize();
   // A fresh worker: its RSS before any dossier is the baseline.
   await sys.stopWorker();
   const worker = await sys.startWorker();
@@ -171,7 +170,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
         `Then ${longs.length.toLocaleString('en-US')} (${longShare * 100} %) asked for a supplement at intake with a 15-working-day deadline and ${shorts.length.toLocaleString('en-US')} (${shortShare * 100} %) with a deadline ${fmt((Date.parse(shortDeadline) - Date.now()) / 1000 + allSeconds, 0)} s ahead (deadline timers in the workflow, \`POST …/intake/supplement-request\`); ` +
         `the other ${intake.length.toLocaleString('en-US')} wait for the one-stop officer. Then every one is driven to its next step over HTTP (${concurrency} at a time): the officer accepts at intake (→ \`IN_REVIEW\`), the citizen supplements (→ \`SUBMITTED\`), and the short deadlines close theirs by themselves (→ \`CLOSED_UNSUPPLEMENTED\`).`,
       '',
-      `Worker cache: \`worker/dossier-worker.ts\` sets no \`maxCachedWorkflows\`, so the SDK default applies: max(⌊(heap limit − 200 MiB) × 600 / 1024⌋, 10) = **${cache.cached.toLocaleString('en-US')} workflows** for this Node's heap limit of ${fmt(cache.heapMiB, 0)} MiB (no \`--max-old-space-size\`), ` +
+      `Worker cache: \`maxCachedWorkflows\` = **${cache.cached.toLocaleString('en-US')} workflows** (\`TEMPORAL_MAX_CACHED_WORKFLOWS\`, ${cache.configured ? 'set for this run' : 'its default'}; \`worker/dossier-worker.ts\`), ` +
         `sticky queue on, \`maxConcurrentWorkflowTaskExecutions\` default. Workflows beyond the cache are evicted and replayed from history on their next task.`,
       '',
       table(
