@@ -77,6 +77,8 @@ export class WorkingCalendar {
   private readonly workingDays: Set<string>;
   private readonly coverageFrom: number;
   private readonly coverageTo: number;
+  /** See cumulativeWorkingMs(). */
+  private cumulative: Float64Array | undefined;
 
   constructor(data: WorkingCalendarData) {
     this.code = data.code;
@@ -223,20 +225,42 @@ export class WorkingCalendar {
     return this.daysOff.has(localDate);
   }
 
-  /** Working time elapsed between two instants (0 when `to` is before `from`). */
+  /** Working time of one day inside [lo, hi) (local ms of the day). */
+  private workingMsOfDay(dayIndex: number, lo: number, hi: number): number {
+    let total = 0;
+    for (const [s, e] of this.periodsOnIndex(dayIndex)) total += Math.max(0, Math.min(e, hi) - Math.max(s, lo));
+    return total;
+  }
+
+  /**
+   * cumulative[i]: working time of the covered days before day `coverageFrom + i`, so the
+   * whole days between two instants cost two look-ups. Built on first use, once per instance
+   * (with the per-process calendar cache, once per calendar version).
+   */
+  private cumulativeWorkingMs(): Float64Array {
+    if (!this.cumulative) {
+      const days = Math.max(0, this.coverageTo - this.coverageFrom + 1);
+      const cum = new Float64Array(days + 1);
+      for (let i = 0; i < days; i++) cum[i + 1] = cum[i]! + this.workingMsOfDay(this.coverageFrom + i, 0, DAY_MS);
+      this.cumulative = cum;
+    }
+    return this.cumulative;
+  }
+
+  /** Working time elapsed between two instants (0 when `to` is before `from`). O(1) after the first call. */
   workingTimeBetween(from: Date, to: Date): number {
     if (to <= from) return 0;
     const a = this.split(from);
     const b = this.split(to);
-    let total = 0;
-    for (let d = a.dayIndex; d <= b.dayIndex; d++) {
-      const lo = d === a.dayIndex ? a.msOfDay : 0;
-      const hi = d === b.dayIndex ? b.msOfDay : DAY_MS;
-      for (const [s, e] of this.periodsOnIndex(d)) {
-        total += Math.max(0, Math.min(e, hi) - Math.max(s, lo));
-      }
-    }
-    return total;
+    // An invalid date: no day to count (as the day-by-day walk this replaced).
+    if (!(a.dayIndex <= b.dayIndex)) return 0;
+    // Refuse what lies outside the holiday data, naming the first day the walk would have met.
+    this.assertCovered(a.dayIndex);
+    if (b.dayIndex > this.coverageTo) this.assertCovered(this.coverageTo + 1);
+    if (a.dayIndex === b.dayIndex) return this.workingMsOfDay(a.dayIndex, a.msOfDay, b.msOfDay);
+    const cum = this.cumulativeWorkingMs();
+    const wholeDays = cum[b.dayIndex - this.coverageFrom]! - cum[a.dayIndex + 1 - this.coverageFrom]!;
+    return this.workingMsOfDay(a.dayIndex, a.msOfDay, DAY_MS) + wholeDays + this.workingMsOfDay(b.dayIndex, 0, b.msOfDay);
   }
 
   private closeOfDay(dayIndex: number): Date {
