@@ -121,7 +121,7 @@ export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
     const minimalRps = mean('minimal', (l) => l.rps);
     const markdown = [
       `Setup: autocannon ${connections} connections, ${seconds} s per run after a 3 s warm-up of each, ${rounds} round(s) alternating hello-world and lookup; autocannon runs in the harness process on the same machine. ` +
-        `Lookup: the real API process (\`api/main.ts\`, request logging at info to a file, the public rate limiter on — one Redis MULTI per request — with a limit no run reaches), ` +
+        `Lookup: the real API process (\`api/main.ts\`, request logging at info to a file, the public rate limiter on — one Redis script call per request — with a limit no run reaches), ` +
         `cycling through 1,000 dossiers (of ${generated.dossiers.toLocaleString('en-US')} generated, each with its public history) with their check digits; answer ${bytes.status} bytes of JSON. ` +
         `Baseline: \`bench/hello-server.ts\`, an Express 5 app with one route answering \`{"hello":"world"}\` (${bytes.hello} bytes), its own Node process started the same way. ` +
         `Second reference (not a target): \`bench/minimal-lookup-server.ts\`, the least a PostgreSQL-backed lookup can do — Express, a pg pool of 10 and one statement returning the dossier, its shipment and public history (${bytes.minimal} bytes), no middleware, no logging.`,
