@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
-import { toOffsetIso } from '../domain/calendar';
+import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../domain/calendar';
 import type { ClockEntry } from '../domain/clock-ledger';
-import { loadCalendar, loadAgencyCalendar } from './calendar-store';
+import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../supervision/indicators';
+import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendar-store';
 
 /** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
 export interface ProjectionFields {
@@ -165,6 +166,8 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
       update[COLUMNS[key as keyof ProjectionFields]] = key === 'pendingAction' && value !== null ? JSON.stringify(value) : value;
     }
     await trx('dossiers').where('id', e.dossierId).andWhere('projection_seq', '<', e.seq).update(update);
+    // Its own statement: the projection_seq guard above must not skip the QĐ 766 facts.
+    if (changesProcessingFacts(e)) await refreshProcessingFacts(trx, e.dossierId, e.dossierId);
 
     if (e.handoff?.close) {
       const open = await trx('dossier_handoffs').where({ dossier_id: e.dossierId }).whereNull('done_at').first('id', 'due_at');
@@ -225,6 +228,108 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     }
     return { inserted: true };
   });
+}
+
+/** Events after which a dossier's QĐ 766 facts (refreshProcessingFacts) may read differently. */
+function changesProcessingFacts(e: DossierEventRecord): boolean {
+  if (END_EVENT_TYPES.includes(e.type) || e.type === 'fee_paid' || e.projection.calendarVersion !== undefined) return true;
+  const waits = (s: string | null) => s === 'SUPPLEMENT_REQUESTED' || s === 'CLOSED_UNSUPPLEMENTED';
+  return e.fromStatus !== e.toStatus && (waits(e.fromStatus) || waits(e.toStatus));
+}
+
+/**
+ * Recomputes the QĐ 766 facts of the dossiers with ids in [fromId, toId] from their event log,
+ * payments and results (the report reads only these columns; supervision/queries.ts
+ * `indicatorCounts`): the end of processing and its kind, the supplement still awaited
+ * (supervision/indicators.ts `processingEnd`), the first approval, the first online payment,
+ * the issued result, and the processing working time up to the end (or the awaited request),
+ * less the citizen's supplement time.
+ *
+ * The working time is counted on the dossier's own calendar version (the agency's latest for
+ * rows without one) once, when it is written: a later calendar version does not move a past
+ * report. Where that calendar cannot count it (dates outside its holiday data, a missing
+ * version) it stays null and the report says so instead of guessing.
+ *
+ * A recomputation from the log, so applying it again, or after an event recorded twice, gives
+ * the same row. recordDossierEvent calls it for one dossier in the event's transaction; the
+ * migration that added the columns calls it in ranges over the existing data.
+ */
+export async function refreshProcessingFacts(db: Knex, fromId: number, toId: number): Promise<{ dossiers: number; uncounted: number }> {
+  const dossiers: Array<{ id: number; received_at: Date | null; calendar_code: string | null; calendar_version: number | null; agency_calendar: string | null }> = await db('dossiers as d')
+    .leftJoin('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('work_calendars as c', 'c.id', 'a.calendar_id')
+    .whereBetween('d.id', [fromId, toId])
+    .select('d.id', 'd.received_at', 'd.calendar_code', 'd.calendar_version', 'c.code as agency_calendar');
+  if (!dossiers.length) return { dossiers: 0, uncounted: 0 };
+  const logged: Array<{ dossier_id: number; type: string; from_status: string | null; to_status: string | null; occurred_at: Date }> = await db('dossier_events')
+    .whereBetween('dossier_id', [fromId, toId])
+    .orderBy(['dossier_id', 'seq'])
+    .select('dossier_id', 'type', 'from_status', 'to_status', 'occurred_at');
+  const events = new Map<number, LoggedEvent[]>();
+  for (const r of logged) {
+    const list = events.get(r.dossier_id) ?? [];
+    list.push({ type: r.type, fromStatus: r.from_status, toStatus: r.to_status, at: new Date(r.occurred_at) });
+    events.set(r.dossier_id, list);
+  }
+  const calendars = new Map<string, Promise<WorkingCalendar | null>>();
+  const calendarOf = (code: string, version: number | null) => {
+    const key = `${code}@${version ?? 'latest'}`;
+    let c = calendars.get(key);
+    if (!c) {
+      c = loadCalendar(db, code, version).catch((err) => {
+        if (err instanceof UnknownCalendarError) return null;
+        throw err;
+      });
+      calendars.set(key, c);
+    }
+    return c;
+  };
+
+  const cols = { id: [] as number[], endedAt: [] as Array<string | null>, endKind: [] as Array<string | null>, awaiting: [] as Array<string | null>, approvedAt: [] as Array<string | null>, ms: [] as Array<number | null>, dayMs: [] as Array<number | null> };
+  let uncounted = 0;
+  for (const d of dossiers) {
+    const log = events.get(d.id) ?? [];
+    const facts = processingEnd(log);
+    const end = facts.endedAt ?? facts.awaitingCitizenSince;
+    let ms: number | null = null;
+    let dayMs: number | null = null;
+    if (end && d.received_at) {
+      const code = d.calendar_code ?? d.agency_calendar;
+      const calendar = code ? await calendarOf(code, d.calendar_code ? d.calendar_version : null) : null;
+      try {
+        if (calendar) {
+          const changes = log.filter((x) => x.toStatus !== null).map((x) => ({ at: x.at, toStatus: x.toStatus! }));
+          ms = Math.round(processingWorkingMs(calendar, new Date(d.received_at), end, citizenWaits(changes, end)));
+          dayMs = calendar.dailyWorkingMs;
+        }
+      } catch (err) {
+        if (!(err instanceof CalendarCoverageError)) throw err;
+      }
+      if (ms === null) uncounted += 1;
+    }
+    const iso = (t: Date | null) => (t ? t.toISOString() : null);
+    cols.id.push(d.id);
+    cols.endedAt.push(iso(facts.endedAt));
+    cols.endKind.push(facts.endKind);
+    cols.awaiting.push(iso(facts.awaitingCitizenSince));
+    cols.approvedAt.push(iso(facts.approvedAt));
+    cols.ms.push(ms);
+    cols.dayMs.push(dayMs);
+  }
+  await db.raw(
+    `update dossiers d
+        set processing_ended_at = f.ended_at, processing_end_kind = f.end_kind, awaiting_citizen_since = f.awaiting_since,
+            approved_at = f.approved_at, processing_working_ms = f.working_ms, working_day_ms = f.day_ms,
+            paid_online_at = (select min(coalesce(p.paid_at, p.created_at)) from dossier_payments p
+                               where p.dossier_id = d.id and p.status = 'paid' and p.method = 'online'),
+            result_issued_at = (select min(r.issued_at) from dossier_results r where r.dossier_id = d.id and r.kind = 'result')
+       from unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[], ?::int[])
+            as f(id, ended_at, end_kind, awaiting_since, approved_at, working_ms, day_ms)
+      where d.id = f.id`,
+    // Arrays with nulls: node-postgres sends them as PostgreSQL arrays.
+    [cols.id, cols.endedAt, cols.endKind, cols.awaiting, cols.approvedAt, cols.ms, cols.dayMs] as unknown as Knex.RawBinding[],
+  );
+  return { dossiers: dossiers.length, uncounted };
 }
 
 function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown> {

@@ -149,7 +149,7 @@ declareRoute({
   tags: ['Supervision'],
   access: 'officer',
   query: worklistQuery,
-  responses: { 200: 'Dossiers and counts', ...P },
+  responses: { 200: 'A page of dossiers, due first, with nextCursor (null on the last page); total and counts over the whole list', ...P },
 });
 declareRoute({ method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: onTimeQuery, responses: { 200: 'Groups and totals', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: indicatorsQuery, responses: { 200: 'Indicators', ...P } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HANDOFF_STEPS, WORKLIST_VIEWS } from '../supervision/queries';
+import { HANDOFF_STEPS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/queries';
 
 /**
  * Query parameters of the supervisor API: the schemas the handlers parse and the OpenAPI
@@ -10,6 +10,8 @@ export const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
 export const MAX_WITHIN_DAYS = 60;
 export const MAX_PERIOD_DAYS = 366;
+export const DEFAULT_WORKLIST_LIMIT = 100;
+export const MAX_WORKLIST_LIMIT = 500;
 const DAY_MS = 86_400_000;
 
 /** A date (local midnight in Việt Nam) or an instant with an explicit offset. */
@@ -68,6 +70,43 @@ const periodChecks = (q: { from: unknown; to: unknown }, ctx: z.RefinementCtx): 
   else if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
 };
 
+/**
+ * Where the next page of a worklist starts, and the `asOf` of the first page (so a walk through
+ * the pages without an explicit asOf sees one list): base64url JSON, opaque to clients.
+ */
+export interface WorklistCursor {
+  after: WorklistPosition;
+  asOf: Date;
+}
+
+const CURSOR_DUE = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{6}Z$/;
+const CURSOR_AS_OF = /^(\d{4})-(\d{2})-(\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+// A dossier code: printable, as the database keeps it.
+const CURSOR_CODE = /^[^\p{Cc}]{1,200}$/u;
+
+export function encodeWorklistCursor(cursor: WorklistCursor): string {
+  return Buffer.from(JSON.stringify({ d: cursor.after.due, c: cursor.after.code, a: cursor.asOf.toISOString() })).toString('base64url');
+}
+
+/** The cursor, or null for anything this API did not hand out (a bad value must be a 422, never reach SQL). */
+export function decodeWorklistCursor(v: string): WorklistCursor | null {
+  if (!/^[A-Za-z0-9_-]{1,800}$/.test(v)) return null;
+  let o: unknown;
+  try {
+    o = JSON.parse(Buffer.from(v, 'base64url').toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return null;
+  const { d, c, a } = o as Record<string, unknown>;
+  const due = typeof d === 'string' ? CURSOR_DUE.exec(d) : null;
+  if (d !== null && !(due && realDate(due[1]!, due[2]!, due[3]!))) return null;
+  if (typeof c !== 'string' || !CURSOR_CODE.test(c)) return null;
+  const asOf = typeof a === 'string' ? CURSOR_AS_OF.exec(a) : null;
+  if (!asOf || !realDate(asOf[1]!, asOf[2]!, asOf[3]!)) return null;
+  return { after: { due: d as string | null, code: c }, asOf: new Date(a as string) };
+}
+
 export const worklistQuery = z
   .strictObject({
     view: oneOf(WORKLIST_VIEWS),
@@ -79,6 +118,18 @@ export const worklistQuery = z
     procedure: single('is required').max(64).optional().describe('Procedure code'),
     officer: single('is required').max(100).optional().describe('Username or id of the assignee'),
     step: oneOf(HANDOFF_STEPS).optional(),
+    limit: single(`is required: an integer from 1 to ${MAX_WORKLIST_LIMIT}`)
+      .refine((v) => /^\d{1,6}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_WORKLIST_LIMIT, {
+        error: (iss) => `must be an integer from 1 to ${MAX_WORKLIST_LIMIT} (got "${String(iss.input).slice(0, 40)}")`,
+      })
+      .transform(Number)
+      .optional()
+      .describe(`Dossiers per page (default ${DEFAULT_WORKLIST_LIMIT}, at most ${MAX_WORKLIST_LIMIT}); the CSV export has every dossier, in one file`),
+    cursor: single('is required: the nextCursor of the previous page')
+      .refine((v) => decodeWorklistCursor(v) !== null, { error: 'must be the nextCursor of a previous page, unchanged' })
+      .transform((v) => decodeWorklistCursor(v)!)
+      .optional()
+      .describe('The previous page\'s nextCursor: the next page, as of the first page\'s asOf unless asOf is given. The counts are always over the whole list'),
     ...scope,
   })
   .superRefine((q, ctx) => {

@@ -4,14 +4,12 @@ import type { Knex } from 'knex';
 import { loadAgencyCalendar, UnknownCalendarError } from '../activities/calendar-store';
 import { CalendarCoverageError, type WorkingCalendar } from '../domain/calendar';
 import { isDossierStatus, statusLabel } from '../domain/status';
-import { toCsv, type CsvColumn } from '../supervision/csv';
+import { csvField, toCsv, UTF8_BOM, type CsvColumn } from '../supervision/csv';
 import {
-  countBy,
   indicators766,
   outcomeOf,
-  processingWorkingDays,
-  citizenWaits,
   tallyBy,
+  rankCounts,
   tallyCounts,
   workingHoursPast,
   type Indicator,
@@ -23,18 +21,29 @@ import {
   findActiveUser,
   findAgency,
   findProcedure,
+  indicatorCounts,
   periodDossiers,
-  statusChanges,
   SUPERVISING_ROLES,
   worklist,
+  worklistCounts,
   type AgencyRef,
+  type WorklistPosition,
+  type WorklistQuery,
   type WorklistRow,
 } from '../supervision/queries';
 import { callerFor, isAdmin, type Caller } from './caller';
 import { vnLocalDate, vnTime } from './format';
 import { issuesOf } from './contract';
 import { HttpProblem } from './problem';
-import { indicatorsQuery, onTimeQuery, worklistQuery, type GroupBy } from './supervision-schemas';
+import {
+  DEFAULT_WORKLIST_LIMIT,
+  encodeWorklistCursor,
+  indicatorsQuery,
+  MAX_WORKLIST_LIMIT,
+  onTimeQuery,
+  worklistQuery,
+  type GroupBy,
+} from './supervision-schemas';
 
 /**
  * Supervisor API (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators,
@@ -78,6 +87,51 @@ function sendCsv(res: Response, filename: string, body: string): void {
     .set('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`)
     .set('Cache-Control', 'no-store')
     .send(body);
+}
+
+/** Resolves when a response may be written again, or is gone. */
+function drained(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
+/**
+ * The worklist CSV with every row, read page by page (`pageAfter(undefined)`, then after each
+ * page's `next` until it is null) and written as it comes, so memory holds one page. The first
+ * page is read before anything is sent, so a request that cannot be answered still gets its
+ * problem (422); a failure after that closes the connection, cutting the download short
+ * rather than leaving a file that looks complete.
+ */
+async function streamWorklistCsv(
+  res: Response,
+  filename: string,
+  pageAfter: (after: WorklistPosition | undefined) => Promise<{ items: WorklistItem[]; next: WorklistPosition | null }>,
+): Promise<void> {
+  const line = (item: WorklistItem) => `${WORKLIST_CSV.map((c) => csvField(c.value(item))).join(',')}\r\n`;
+  let page = await pageAfter(undefined);
+  res
+    .status(200)
+    .type('text/csv; charset=utf-8')
+    .set('Content-Disposition', `attachment; filename="${filename.replace(/[^A-Za-z0-9._-]+/g, '_')}"`)
+    .set('Cache-Control', 'no-store');
+  let chunk = `${UTF8_BOM}${WORKLIST_CSV.map((c) => csvField(c.header)).join(',')}\r\n`;
+  for (;;) {
+    // The client went away: read no further.
+    if (res.destroyed) return;
+    chunk += page.items.map(line).join('');
+    if (!res.write(chunk)) await drained(res);
+    if (!page.next) break;
+    page = await pageAfter(page.next);
+    chunk = '';
+  }
+  res.end();
 }
 
 export function supervisionRoutes(deps: { db: Knex }): Router {
@@ -163,8 +217,10 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
         officer = officerRaw === undefined ? undefined : await findActiveUser(db, officerRaw);
         if (officerRaw !== undefined && !officer) errors.push({ field: 'query.officer', message: `no active officer "${officerRaw}"` });
       });
-      const { view, days, step } = q;
-      const asOf = q.asOf ?? new Date();
+      const { view, days, step, cursor } = q;
+      const limit = q.limit ?? DEFAULT_WORKLIST_LIMIT;
+      // The next pages of a list read without asOf keep the first page's: one list, whatever the clock did meanwhile.
+      const asOf = q.asOf ?? cursor?.asOf ?? new Date();
       const csv = wantsCsv(req, q.format);
       const agencies = await scope(who, agencyParam);
 
@@ -176,7 +232,7 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
           windowEnds.set(a.id, cal.addWorkingTime(asOf, days! * cal.dailyWorkingMs));
         }
       }
-      const rows = await worklist(db, {
+      const filter: WorklistQuery = {
         view,
         asOf,
         agencyIds: agencies.map((a) => a.id),
@@ -184,17 +240,27 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
         procedureId: procedure?.id,
         assigneeId: officer?.id,
         step,
-      });
-      const overdueBy = new Map<number, number>();
-      for (const r of rows) {
-        if (r.due && !r.clockPausedAt && r.due < asOf) overdueBy.set(r.id, workingHoursPast(await calendarOf(r.agencyEid), r.due, asOf));
-      }
-      const items = rows.map((r) => worklistItem(r, overdueBy.get(r.id) ?? null));
+      };
+      /** The page's rows as the API shows them, "overdue by" counted for these rows only. */
+      const itemsOf = async (rows: readonly WorklistRow[]) => {
+        const items: WorklistItem[] = [];
+        for (const r of rows) {
+          const overdueBy = r.due && !r.clockPausedAt && r.due < asOf ? workingHoursPast(await calendarOf(r.agencyEid), r.due, asOf) : null;
+          items.push(worklistItem(r, overdueBy));
+        }
+        return items;
+      };
 
       if (csv) {
-        sendCsv(res, `supervision-${view}-${vnLocalDate(asOf)}.csv`, toCsv(WORKLIST_CSV, items));
+        // Every row of the list (limit and cursor are for the JSON pages), read and written page by page.
+        await streamWorklistCsv(res, `supervision-${view}-${vnLocalDate(asOf)}.csv`, async (after) => {
+          const page = await worklist(db, { ...filter, limit: MAX_WORKLIST_LIMIT, after });
+          return { items: await itemsOf(page.rows), next: page.next };
+        });
         return;
       }
+      const [page, counts] = await Promise.all([worklist(db, { ...filter, limit, after: cursor?.after }), worklistCounts(db, filter)]);
+      const items = await itemsOf(page.rows);
       res.set('Cache-Control', 'no-store').json({
         view,
         asOf: vnTime(asOf),
@@ -202,13 +268,16 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
         windows: view === 'due_within' ? agencies.map((a) => ({ agency: a.eid, until: vnTime(windowEnds.get(a.id)) })) : null,
         agencies: agencies.map((a) => ({ eid: a.eid, name: a.name })),
         filters: { procedure: procedure?.code ?? null, officer: officer?.username ?? null, step: step ?? null },
-        total: items.length,
+        // The whole list, whatever the page.
+        total: counts.total,
         counts: {
-          agency: countBy(rows, (r) => ({ key: r.agencyEid, name: r.agencyName })),
-          procedure: countBy(rows, (r) => ({ key: r.procedureCode, name: r.procedureName })),
-          officer: countBy(rows, (r) => ({ key: r.assignee?.username ?? null, name: r.assignee?.fullName ?? null })),
-          step: countBy(rows, (r) => ({ key: r.currentStep?.step ?? null, name: r.currentStep ? (STEP_LABELS[r.currentStep.step] ?? r.currentStep.step) : null })),
+          agency: rankCounts(counts.agency),
+          procedure: rankCounts(counts.procedure),
+          officer: rankCounts(counts.officer),
+          step: rankCounts(counts.step.map((c) => ({ key: c.key, name: c.key === null ? null : (STEP_LABELS[c.key] ?? c.key), count: c.count }))),
         },
+        limit,
+        nextCursor: page.next ? encodeWorklistCursor({ after: page.next, asOf }) : null,
         dossiers: items,
       });
     }),
@@ -277,16 +346,17 @@ export function supervisionRoutes(deps: { db: Knex }): Router {
       const agencies = await scope(who, agencyParam);
       const end = until(to, asOf);
 
-      const dossiers = await periodDossiers(db, { agencyIds: agencies.map((a) => a.id), from, until: end });
-      const ended = dossiers.filter((d) => d.endedAt !== null);
-      const changes = await statusChanges(db, ended.map((d) => d.id), end);
-      const calendarOf = calendars();
-      const processingDays = new Map<number, number>();
-      for (const d of ended) {
-        const waits = citizenWaits(changes.get(d.id) ?? [], d.endedAt!);
-        processingDays.set(d.id, processingWorkingDays(await calendarOf(d.agencyEid), d.receivedAt, d.endedAt!, waits));
+      // One aggregate over the stored facts; each dossier's working time was counted on its own
+      // calendar version when it ended, so a new calendar version does not move a past report.
+      const { endedUncounted, ...counts } = await indicatorCounts(db, { agencyIds: agencies.map((a) => a.id), from, until: end });
+      if (endedUncounted) {
+        throw new HttpProblem(
+          422,
+          'Outside the working calendar',
+          `Cannot count working time for this request: ${endedUncounted} dossier(s) ended in the period have dates outside their working calendar's holiday data.`,
+        );
       }
-      const list = indicators766({ from, until: end, dossiers, processingDays });
+      const list = indicators766(counts);
 
       if (csv) {
         sendCsv(res, `indicators-766-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, toCsv(INDICATOR_CSV, list));

@@ -1,5 +1,4 @@
 import { toOffsetIso, type WorkingCalendar } from '../domain/calendar';
-import type { PeriodDossier } from './queries';
 
 /**
  * The arithmetic of supervision: outcomes (early / on time / late), rates, and the
@@ -80,8 +79,12 @@ export function countBy<T>(items: readonly T[], keyOf: (item: T) => { key: strin
     c.count += 1;
     counts.set(id, c);
   }
-  // Largest first; the unassigned (null key) after the named ones of the same count.
-  return [...counts.values()].sort(
+  return rankCounts([...counts.values()]);
+}
+
+/** Counts already made (by SQL) in the order of the worklist summaries: largest first; the unassigned (null key) after the named ones of the same count. */
+export function rankCounts<C extends { key: string | null; count: number }>(counts: readonly C[]): C[] {
+  return [...counts].sort(
     (a, b) => b.count - a.count || Number(a.key === null) - Number(b.key === null) || (a.key ?? '').localeCompare(b.key ?? ''),
   );
 }
@@ -90,6 +93,9 @@ export function countBy<T>(items: readonly T[], keyOf: (item: T) => { key: strin
 export function workingHoursPast(calendar: WorkingCalendar, due: Date, asOf: Date): number {
   return round(calendar.workingTimeBetween(due, asOf) / 3_600_000, 1);
 }
+
+/** Event types that end processing (QĐ 766 indicator 2.1): the decision or a stop. */
+export const END_EVENT_TYPES: readonly string[] = ['approved', 'denied', 'withdrawn', 'cancelled'];
 
 /**
  * Spans spent waiting for the citizen's supplement (status SUPPLEMENT_REQUESTED), cut at `end`.
@@ -110,15 +116,67 @@ export function citizenWaits(changes: ReadonlyArray<{ at: Date; toStatus: string
   return spans;
 }
 
-/** Working time from receipt to the end of processing, less the citizen's supplement time, in working days. */
-export function processingWorkingDays(calendar: WorkingCalendar, receivedAt: Date, end: Date, waits: ReadonlyArray<[Date, Date]>): number {
+/** Working time from receipt to the end of processing, less the citizen's supplement time, in ms (never below 0). */
+export function processingWorkingMs(calendar: WorkingCalendar, receivedAt: Date, end: Date, waits: ReadonlyArray<[Date, Date]>): number {
   let ms = calendar.workingTimeBetween(receivedAt, end);
   for (const [s, e] of waits) {
     const from = s < receivedAt ? receivedAt : s;
     const to = e > end ? end : e;
     ms -= calendar.workingTimeBetween(from, to);
   }
-  return Math.max(0, ms) / calendar.dailyWorkingMs;
+  return Math.max(0, ms);
+}
+
+/** One event of a dossier's log, as the QĐ 766 facts read it. */
+export interface LoggedEvent {
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  at: Date;
+}
+
+/**
+ * What the QĐ 766 report keeps per dossier (the read model's columns of the same names),
+ * from its event log in `seq` order:
+ * - `endedAt`/`endKind`: the first decision (approved, denied) or stop (withdrawn, cancelled);
+ * - `awaitingCitizenSince`: when the supplement the dossier is still waiting for was requested —
+ *   set on entering SUPPLEMENT_REQUESTED, kept when the wait ends in CLOSED_UNSUPPLEMENTED or in a
+ *   stop, cleared when the citizen's supplement brings the dossier back into processing;
+ * - `approvedAt`: the first approval.
+ *
+ * The report's end of processing as of an instant `until` is then `endedAt` when before `until`,
+ * else `awaitingCitizenSince` when before `until`, else none (still being processed): the rule
+ * the event log gave as of `until`, except for a dossier that was waiting for the citizen at
+ * `until` and resumed later. A supplement request is not an end of processing (DOMAIN.md §9:
+ * the end is the first of processed, returned, stopped/refused, and the citizen's supplement time
+ * is subtracted); once the citizen has supplemented, the dossier was being processed with its
+ * clock paused, so it counts as still being processed at `until` (on time while its due date has
+ * not passed), and its end is its eventual decision or stop.
+ */
+export function processingEnd(events: readonly LoggedEvent[]): {
+  endedAt: Date | null;
+  endKind: 'decision' | 'stop' | null;
+  awaitingCitizenSince: Date | null;
+  approvedAt: Date | null;
+} {
+  let end: LoggedEvent | null = null;
+  let approvedAt: Date | null = null;
+  let awaiting: Date | null = null;
+  for (const e of events) {
+    if (END_EVENT_TYPES.includes(e.type) && (!end || e.at < end.at)) end = e;
+    if (e.type === 'approved' && (!approvedAt || e.at < approvedAt)) approvedAt = e.at;
+    // A wait ended by a stop stays what it was: the stop comes after it.
+    if (end || e.toStatus === null) continue;
+    if (e.toStatus === 'SUPPLEMENT_REQUESTED') {
+      if (e.fromStatus !== 'SUPPLEMENT_REQUESTED') awaiting = e.at;
+    } else if (e.toStatus !== 'CLOSED_UNSUPPLEMENTED') awaiting = null;
+  }
+  return {
+    endedAt: end?.at ?? null,
+    endKind: end ? (['approved', 'denied'].includes(end.type) ? 'decision' : 'stop') : null,
+    awaitingCitizenSince: awaiting,
+    approvedAt,
+  };
 }
 
 export interface Indicator {
@@ -153,34 +211,32 @@ function rateIndicator(
   return { ...base, numerator, denominator, rate, value: rate, unit: 'percent', score: scored(exact, base.threshold, base.maxPoints) };
 }
 
-export interface IndicatorInput {
-  from: Date;
-  /** Period end, or asOf when earlier. */
-  until: Date;
-  dossiers: readonly PeriodDossier[];
-  /** Processing time in working days of each dossier ended in the period, by dossier id. */
-  processingDays: ReadonlyMap<number, number>;
+/**
+ * The counts behind the QĐ 766 indicators over [from, until), each as defined in its `formula`
+ * (supervision/queries.ts `indicatorCounts` takes them from the read model in one statement).
+ */
+export interface IndicatorCounts {
+  /** 2.1 denominator: received before `until` and not ended before `from`. */
+  dossiers: number;
+  /** 2.1 numerator: of those, ended on time or early, or still being processed and not yet past due. */
+  onTime: number;
+  /** 2.2: dossiers whose end of processing falls in the period… */
+  ended: number;
+  /** …and their total processing time in working days, less the citizen's supplement time. */
+  endedWorkingDays: number;
+  /** 3.3: received in the period, and of those submitted online. */
+  received: number;
+  receivedOnline: number;
+  /** 3.6: received in the period with a fee due, and of those paid online before `until`. */
+  feeBearing: number;
+  paidOnline: number;
+  /** 4.1: approved in the period, result a document; and of those delivered online with an e-result. */
+  documentDecisions: number;
+  eResults: number;
 }
 
-/** The QĐ 766 indicators that the read model and event log support, over [from, until). */
-export function indicators766(input: IndicatorInput): Indicator[] {
-  const { from, until, dossiers } = input;
-  const inPeriod = (t: Date | null) => t !== null && t >= from && t < until;
-
-  // 2.1: ended in the period on time (or early), or still being processed and not yet past due.
-  const onTime = dossiers.filter((d) =>
-    d.endedAt
-      ? outcomeOf(d.endedAt, d.due, d.supplementRequests) !== 'late'
-      : d.supplementRequests <= 1 && (d.due === null || d.due >= until),
-  ).length;
-
-  const ended = dossiers.filter((d) => inPeriod(d.endedAt));
-  const totalDays = ended.reduce((sum, d) => sum + (input.processingDays.get(d.id) ?? 0), 0);
-
-  const received = dossiers.filter((d) => inPeriod(d.receivedAt));
-  const feeBearing = received.filter((d) => (d.feeDueVnd ?? 0) > 0);
-  const documentDecisions = dossiers.filter((d) => d.resultIsDocument && inPeriod(d.approvedAt));
-
+/** The QĐ 766 indicators that the read model supports, from their counts over [from, until). */
+export function indicators766(c: IndicatorCounts): Indicator[] {
   return [
     rateIndicator(
       {
@@ -191,16 +247,16 @@ export function indicators766(input: IndicatorInput): Indicator[] {
         formula:
           'Numerator: dossiers whose end of processing (first decision or stop; for a dossier closed for want of a supplement or still waiting for it at the period end, the time the supplement was requested) falls in the period and is not after the legal due date (due_at, else appointment_at), with at most one supplement request; plus dossiers still being processed at the period end whose due date has not passed. Denominator: dossiers received before the period end and not ended before its start. Score = min(20, rate × 20 ÷ 100).',
       },
-      onTime,
-      dossiers.length,
+      c.onTime,
+      c.dossiers,
     ),
     {
       code: '2.2',
       name: 'Thời gian giải quyết trung bình',
-      numerator: round(totalDays, 2),
-      denominator: ended.length,
+      numerator: round(c.endedWorkingDays, 2),
+      denominator: c.ended,
       rate: null,
-      value: ended.length ? round(totalDays / ended.length, 2) : null,
+      value: c.ended ? round(c.endedWorkingDays / c.ended, 2) : null,
       unit: 'working_days',
       threshold: null,
       maxPoints: null,
@@ -217,8 +273,8 @@ export function indicators766(input: IndicatorInput): Indicator[] {
         formula:
           'Numerator: dossiers received in the period that were submitted online. Denominator: dossiers received in the period. Full score at 50%; its points belong to the online-service group and are not allotted here.',
       },
-      received.filter((d) => d.channel === 'online').length,
-      received.length,
+      c.receivedOnline,
+      c.received,
     ),
     rateIndicator(
       {
@@ -229,8 +285,8 @@ export function indicators766(input: IndicatorInput): Indicator[] {
         formula:
           'Numerator: of the denominator, dossiers whose fee was paid online (through the payment gateway) before the period end. Denominator: dossiers received in the period with a fee due greater than 0. Score = min(10, rate × 10 ÷ 100).',
       },
-      feeBearing.filter((d) => d.paidOnline).length,
-      feeBearing.length,
+      c.paidOnline,
+      c.feeBearing,
     ),
     rateIndicator(
       {
@@ -241,8 +297,8 @@ export function indicators766(input: IndicatorInput): Indicator[] {
         formula:
           'Numerator: of the denominator, dossiers whose result is delivered online and was issued as an electronic result. Denominator: dossiers approved in the period, of procedures whose result is a document. Score = min(6, rate × 6 ÷ 100).',
       },
-      documentDecisions.filter((d) => d.deliveryMethod === 'online' && d.resultIssued).length,
-      documentDecisions.length,
+      c.eResults,
+      c.documentDecisions,
     ),
   ];
 }

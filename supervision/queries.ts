@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import type { HandoffStep } from '../activities/read-model';
 import type { OfficerRole } from '../domain/types';
+import type { IndicatorCounts } from './indicators';
+import { OPEN_STATUSES } from '../domain/status';
 
 /**
  * Read-model and event-log queries behind the supervisor API (issue 4). Pure SQL: the
@@ -8,7 +10,7 @@ import type { OfficerRole } from '../domain/types';
  */
 
 /** Received and not yet decided: the legal clock stops at the decision (or a stop). */
-export const OPEN_STATUSES = ['RECEIVED', 'IN_REVIEW', 'SUPPLEMENT_REQUESTED', 'SITE_VERIFICATION', 'AWAITING_DECISION'] as const;
+export { OPEN_STATUSES };
 
 export const WORKLIST_VIEWS = ['due_today', 'due_within', 'overdue', 'paused', 'at_risk'] as const;
 export type WorklistView = (typeof WORKLIST_VIEWS)[number];
@@ -16,9 +18,6 @@ export type WorklistView = (typeof WORKLIST_VIEWS)[number];
 export const HANDOFF_STEPS = ['intake', 'citizen_supplement', 'assignment', 'review', 'verification', 'decision', 'result', 'postal'] as const satisfies readonly HandoffStep[];
 
 export const SUPERVISING_ROLES: readonly OfficerRole[] = ['supervisor', 'leader', 'admin'];
-
-/** Event types that end processing (QĐ 766 indicator 2.1): the decision or a stop. */
-const END_EVENT_TYPES = ['approved', 'denied', 'withdrawn', 'cancelled'];
 
 /** The effective due date: the legal one from the clock ledger, the appointment on rows older than it. */
 const DUE = 'coalesce(d.due_at, d.appointment_at)';
@@ -64,6 +63,23 @@ export interface WorklistQuery {
   step?: HandoffStep;
 }
 
+/**
+ * A place in the worklist order (due asc nulls last, code asc): the last row of a page, the
+ * next page starting after it. `due` is the due date exactly as stored (UTC, to the
+ * microsecond, which a JavaScript Date would round), null for a dossier without any.
+ */
+export interface WorklistPosition {
+  due: string | null;
+  code: string;
+}
+
+export interface WorklistPageQuery extends WorklistQuery {
+  /** Rows in the page. */
+  limit: number;
+  /** Start after this row (the previous page's `next`); absent for the first page. */
+  after?: WorklistPosition;
+}
+
 export interface WorklistRow {
   id: number;
   code: string;
@@ -81,23 +97,47 @@ export interface WorklistRow {
   apologyIssuedAt: Date | null;
   clockPausedAt: Date | null;
   deadlineState: string | null;
+  position: WorklistPosition;
 }
 
+export interface WorklistPage {
+  rows: WorklistRow[];
+  /** Where the next page starts, null when this page is the last. */
+  next: WorklistPosition | null;
+}
+
+export interface WorklistCount {
+  key: string | null;
+  name: string | null;
+  count: number;
+}
+
+/** Rows of the whole worklist (not of one page), and how they split by agency, procedure, officer and current step. */
+export interface WorklistCounts {
+  total: number;
+  agency: WorklistCount[];
+  procedure: WorklistCount[];
+  officer: WorklistCount[];
+  /** Keyed by step (null: no open hand-off); its name is the API's label. */
+  step: Array<{ key: string | null; count: number }>;
+}
+
+/** The open row of the process-control sheet: where the dossier is now. */
+const CURRENT_STEP = `select h.step from dossier_handoffs h
+                       where h.dossier_id = d.id and h.done_at is null order by h.opened_seq desc limit 1`;
+
 /**
- * Open dossiers of a worklist view, due first. The read model is the current state; `asOf`
- * is the clock the views compare with, and dossiers received after it are left out.
+ * The open dossiers of a worklist view with its filters, as a query on `d` (dossiers), `a`
+ * (agencies), `c` (their calendars), `p` (procedures) and `u` (assignees). The read model is
+ * the current state; `asOf` is the clock the views compare with, and dossiers received after
+ * it are left out.
  */
-export async function worklist(db: Knex, q: WorklistQuery): Promise<WorklistRow[]> {
+function worklistFilter(db: Knex, q: WorklistQuery): Knex.QueryBuilder {
   const query = db('dossiers as d')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .join('work_calendars as c', 'c.id', 'a.calendar_id')
     .join('procedures as p', 'p.id', 'd.procedure_id')
     .leftJoin('users as u', 'u.id', 'd.assignee_id')
-    // The open row of the process-control sheet is where the dossier is now.
-    .joinRaw(
-      `left join lateral (select h.step, h.due_at from dossier_handoffs h
-         where h.dossier_id = d.id and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
-    )
     .whereIn('d.agency_id', q.agencyIds)
     .whereIn('d.status', OPEN_STATUSES)
     .whereNotNull('d.received_at')
@@ -138,10 +178,28 @@ export async function worklist(db: Knex, q: WorklistQuery): Promise<WorklistRow[
   }
   if (q.procedureId !== undefined) query.where('d.procedure_id', q.procedureId);
   if (q.assigneeId !== undefined) query.where('d.assignee_id', q.assigneeId);
-  if (q.step !== undefined) query.where('cur.step', q.step);
+  if (q.step !== undefined) query.whereRaw(`(${CURRENT_STEP}) = ?`, [q.step]);
+  return query;
+}
 
-  const rows = await query
+/**
+ * One page of a worklist view, due first (due asc nulls last, code asc), starting after
+ * `q.after`. Keyset paging: a page costs the same wherever it lies, and a dossier that
+ * leaves or enters the list between two pages moves no other row across a page boundary.
+ * The current step is looked up for the page's rows only.
+ */
+export async function worklist(db: Knex, q: WorklistPageQuery): Promise<WorklistPage> {
+  const page = worklistFilter(db, q);
+  if (q.after) {
+    // "Nulls last": after a dated row come the later ones, the same date's later codes, then
+    // every undated row; after an undated row, only the undated ones with a later code.
+    if (q.after.due === null) page.whereRaw(`(${DUE} is null and d.code > ?)`, [q.after.code]);
+    else page.whereRaw(`(${DUE} > ?::timestamptz or (${DUE} = ?::timestamptz and d.code > ?) or ${DUE} is null)`, [q.after.due, q.after.due, q.after.code]);
+  }
+  page
     .orderByRaw(`${DUE} asc nulls last, d.code asc`)
+    // One more than asked: whether a next page exists.
+    .limit(q.limit + 1)
     .select(
       'd.id',
       'd.code',
@@ -152,6 +210,7 @@ export async function worklist(db: Knex, q: WorklistQuery): Promise<WorklistRow[
       'd.clock_paused_at',
       'd.deadline_state',
       db.raw(`${DUE} as due`),
+      db.raw(`to_char(${DUE} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as due_key`),
       'a.id as agency_id',
       'a.eid as agency_eid',
       'a.name as agency_name',
@@ -160,10 +219,17 @@ export async function worklist(db: Knex, q: WorklistQuery): Promise<WorklistRow[
       'u.id as assignee_id',
       'u.username as assignee_username',
       'u.full_name as assignee_name',
-      'cur.step as step',
-      'cur.due_at as step_due_at',
     );
-  return rows.map((r: Record<string, any>) => ({
+  const rows = await db
+    .select('pg.*', 'cur.step as step', 'cur.due_at as step_due_at')
+    .from(page.as('pg'))
+    .joinRaw(
+      `left join lateral (select h.step, h.due_at from dossier_handoffs h
+         where h.dossier_id = pg.id and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+    )
+    .orderByRaw('pg.due asc nulls last, pg.code asc');
+  const more = rows.length > q.limit;
+  const out: WorklistRow[] = rows.slice(0, q.limit).map((r: Record<string, any>) => ({
     id: r.id,
     code: r.code,
     status: r.status,
@@ -180,7 +246,62 @@ export async function worklist(db: Knex, q: WorklistQuery): Promise<WorklistRow[
     apologyIssuedAt: r.apology_issued_at,
     clockPausedAt: r.clock_paused_at,
     deadlineState: r.deadline_state,
+    position: { due: r.due_key, code: r.code },
   }));
+  return { rows: out, next: more ? out[out.length - 1]!.position : null };
+}
+
+/**
+ * The size of a worklist view and its split by agency, procedure, officer and current step,
+ * over every row of the view (not a page): one statement, one grouping set per split.
+ */
+export async function worklistCounts(db: Knex, q: WorklistQuery): Promise<WorklistCounts> {
+  const rows = worklistFilter(db, q).select(
+    'a.eid as agency_eid',
+    'a.name as agency_name',
+    'p.code as procedure_code',
+    'p.name as procedure_name',
+    'u.username as officer_username',
+    'u.full_name as officer_name',
+    db.raw(`(${CURRENT_STEP}) as step`),
+  );
+  const groups: Array<Record<string, any>> = await db
+    .with('wl', rows)
+    .from('wl')
+    .select(
+      // Which grouping set a row totals (a bit per column left out, the first the highest).
+      db.raw('grouping(agency_eid, procedure_code, officer_username, step)::int as grouped'),
+      'agency_eid',
+      'agency_name',
+      'procedure_code',
+      'procedure_name',
+      'officer_username',
+      'officer_name',
+      'step',
+      db.raw('count(*)::int as n'),
+    )
+    .groupByRaw('grouping sets ((agency_eid, agency_name), (procedure_code, procedure_name), (officer_username, officer_name), (step), ())');
+  const out: WorklistCounts = { total: 0, agency: [], procedure: [], officer: [], step: [] };
+  for (const g of groups) {
+    switch (g.grouped) {
+      case 0b0111:
+        out.agency.push({ key: g.agency_eid, name: g.agency_name, count: g.n });
+        break;
+      case 0b1011:
+        out.procedure.push({ key: g.procedure_code, name: g.procedure_name, count: g.n });
+        break;
+      case 0b1101:
+        out.officer.push({ key: g.officer_username, name: g.officer_name, count: g.n });
+        break;
+      case 0b1110:
+        out.step.push({ key: g.step, count: g.n });
+        break;
+      case 0b1111:
+        out.total = g.n;
+        break;
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- dossiers of a period
@@ -192,6 +313,36 @@ export interface PeriodQuery {
   until: Date;
 }
 
+/**
+ * The end of processing as of `until` (QĐ 766), from the facts recordDossierEvent keeps
+ * (activities/read-model.ts `refreshProcessingFacts`): the first decision or stop when before
+ * `until`; else, for a dossier waiting for the citizen's supplement at `until` (or closed for
+ * want of it), the moment the supplement was requested; else null, still being processed.
+ * A dossier that was waiting at `until` and resumed later counts as still being processed
+ * (supervision/indicators.ts `processingEnd`). Bound to the named binding `:until`.
+ */
+const ENDED_AS_OF = `case when d.processing_ended_at < cast(:until as timestamptz) then d.processing_ended_at
+                          when d.awaiting_citizen_since < cast(:until as timestamptz) then d.awaiting_citizen_since end`;
+
+/**
+ * `columns` of the dossiers received before `until` and not ended before `from` (the 2.1
+ * denominator, a superset of what the other indicators count), as rows of `d`. Those that ended
+ * before the period are skipped by the index on (agency_id, processing_ended_at) before anything
+ * else is read: two index ranges per agency (ended since `from`, not ended), which the index's
+ * included columns answer without the table (an index-only scan) for the indicators.
+ * Dossiers never received (refused or closed at intake) have no received_at and are left out.
+ */
+const periodRows = (columns: string) =>
+  ['d.processing_ended_at >= cast(:from as timestamptz)', 'd.processing_ended_at is null']
+    .map(
+      (range) => `select ${columns} from dossiers d
+                   where d.agency_id = any(cast(:agencyIds as int[])) and ${range} and d.received_at < cast(:until as timestamptz)
+                     and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))`,
+    )
+    .join(' union all ');
+
+const periodBindings = (q: PeriodQuery) => ({ agencyIds: q.agencyIds, from: q.from.toISOString(), until: q.until.toISOString() });
+
 export interface PeriodDossier {
   id: number;
   code: string;
@@ -200,64 +351,22 @@ export interface PeriodDossier {
   agencyName: string;
   procedureCode: string;
   procedureName: string;
-  resultIsDocument: boolean;
-  channel: string;
-  deliveryMethod: string;
-  feeDueVnd: number | null;
-  receivedAt: Date;
   due: Date | null;
   supplementRequests: number;
   /** End of processing as of `until` (QĐ 766), null while still being processed. */
   endedAt: Date | null;
-  endKind: 'decision' | 'stop' | 'awaiting_citizen' | null;
-  approvedAt: Date | null;
-  paidOnline: boolean;
-  resultIssued: boolean;
 }
 
-/**
- * Every dossier received before `until` and not ended before `from` (the 2.1 denominator,
- * a superset of what the other indicators count), with its end of processing taken from
- * the event log as of `until`:
- * - the first decision (approved, denied) or stop (withdrawn, cancelled);
- * - else, when the dossier is waiting for the citizen's supplement at `until` or was closed
- *   for want of it, the moment the supplement was requested.
- * Dossiers never received (refused or closed at intake) have no received_at and are left out.
- */
+/** The dossiers of a period (periodRows) with their end of processing as of `until`, for the on-time rates. */
 export async function periodDossiers(db: Knex, q: PeriodQuery): Promise<PeriodDossier[]> {
-  const until = q.until.toISOString();
   const { rows } = await db.raw(
-    `select * from (
-       select d.id, d.code, d.agency_id, a.eid as agency_eid, a.name as agency_name,
-              p.code as procedure_code, p.name as procedure_name, p.result_is_document,
-              d.channel, d.delivery_method, d.fee_due_vnd, d.received_at,
-              ${DUE} as due, d.supplement_requests,
-              fin.occurred_at as finished_at, fin.type as finish_type,
-              case when st.to_status in ('SUPPLEMENT_REQUESTED', 'CLOSED_UNSUPPLEMENTED') then sup.at end as awaiting_since,
-              appr.at as approved_at,
-              exists (select 1 from dossier_payments pay where pay.dossier_id = d.id and pay.status = 'paid'
-                        and pay.method = 'online' and coalesce(pay.paid_at, pay.created_at) < ?::timestamptz) as paid_online,
-              exists (select 1 from dossier_results r where r.dossier_id = d.id and r.kind = 'result'
-                        and r.issued_at < ?::timestamptz) as result_issued
-         from dossiers d
-         join agencies a on a.id = d.agency_id
-         join procedures p on p.id = d.procedure_id
-         left join lateral (select e.occurred_at, e.type from dossier_events e
-                             where e.dossier_id = d.id and e.type = any(?::text[]) and e.occurred_at < ?::timestamptz
-                             order by e.occurred_at, e.seq limit 1) fin on true
-         left join lateral (select e.to_status from dossier_events e
-                             where e.dossier_id = d.id and e.to_status is not null and e.occurred_at < ?::timestamptz
-                             order by e.seq desc limit 1) st on true
-         left join lateral (select max(e.occurred_at) as at from dossier_events e
-                             where e.dossier_id = d.id and e.to_status = 'SUPPLEMENT_REQUESTED'
-                               and e.from_status is distinct from 'SUPPLEMENT_REQUESTED' and e.occurred_at < ?::timestamptz) sup on true
-         left join lateral (select min(e.occurred_at) as at from dossier_events e
-                             where e.dossier_id = d.id and e.type = 'approved' and e.occurred_at < ?::timestamptz) appr on true
-        where d.agency_id = any(?::int[]) and d.received_at is not null and d.received_at < ?::timestamptz
-     ) x
-     where coalesce(x.finished_at, x.awaiting_since) is null or coalesce(x.finished_at, x.awaiting_since) >= ?::timestamptz
-     order by x.received_at, x.code`,
-    [until, until, END_EVENT_TYPES, until, until, until, until, q.agencyIds, until, q.from.toISOString()],
+    `select x.id, x.code, x.agency_id, a.eid as agency_eid, a.name as agency_name,
+            p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at
+       from (${periodRows(`d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at`)}) x
+       join agencies a on a.id = x.agency_id
+       join procedures p on p.id = x.procedure_id
+      order by x.received_at, x.code`,
+    periodBindings(q),
   );
   return rows.map((r: Record<string, any>) => ({
     id: r.id,
@@ -267,39 +376,64 @@ export async function periodDossiers(db: Knex, q: PeriodQuery): Promise<PeriodDo
     agencyName: r.agency_name,
     procedureCode: r.procedure_code,
     procedureName: r.procedure_name,
-    resultIsDocument: r.result_is_document,
-    channel: r.channel,
-    deliveryMethod: r.delivery_method,
-    feeDueVnd: r.fee_due_vnd === null ? null : Number(r.fee_due_vnd),
-    receivedAt: r.received_at,
     due: r.due,
     supplementRequests: Number(r.supplement_requests ?? 0),
-    endedAt: r.finished_at ?? r.awaiting_since ?? null,
-    endKind: r.finished_at
-      ? ['approved', 'denied'].includes(r.finish_type) ? 'decision' : 'stop'
-      : r.awaiting_since ? 'awaiting_citizen' : null,
-    approvedAt: r.approved_at,
-    paidOnline: r.paid_online,
-    resultIssued: r.result_issued,
+    endedAt: r.ended_at,
   }));
 }
 
-/** Status changes of the given dossiers before `until`, in order: where the citizen's supplement time lies. */
-export async function statusChanges(db: Knex, dossierIds: number[], until: Date): Promise<Map<number, Array<{ at: Date; toStatus: string }>>> {
-  const out = new Map<number, Array<{ at: Date; toStatus: string }>>();
-  if (!dossierIds.length) return out;
-  const rows = await db('dossier_events')
-    .whereIn('dossier_id', dossierIds)
-    .whereNotNull('to_status')
-    .where('occurred_at', '<', until)
-    .orderBy(['dossier_id', 'seq'])
-    .select('dossier_id', 'occurred_at', 'to_status');
-  for (const r of rows) {
-    const list = out.get(r.dossier_id) ?? [];
-    list.push({ at: r.occurred_at, toStatus: r.to_status });
-    out.set(r.dossier_id, list);
-  }
-  return out;
+/**
+ * The counts behind the QĐ 766 indicators (supervision/indicators.ts `IndicatorCounts`, each
+ * as its `formula` says) in one aggregate over the dossiers of the period: a handful of
+ * numbers, no event log and no calendar arithmetic at request time (the processing working
+ * time is stored per dossier, counted on its own calendar version when it ended; a later
+ * calendar version does not move a past report).
+ *
+ * Everything "as of `until`" is read from the stored instants (ended, approved, paid online,
+ * result issued, each compared with `until`); the only difference from reading the event log
+ * as of `until` is a dossier that was waiting for the citizen at `until` and resumed later: it
+ * counts as still being processed then (ENDED_AS_OF). `endedUncounted`: dossiers ended in the
+ * period whose working time their calendar could not count (outside its holiday data).
+ */
+export async function indicatorCounts(db: Knex, q: PeriodQuery): Promise<IndicatorCounts & { endedUncounted: number }> {
+  const received = 'x.received_at >= cast(:from as timestamptz)';
+  const ended = 'x.ended_at >= cast(:from as timestamptz)';
+  const feeBearing = `${received} and coalesce(x.fee_due_vnd, 0) > 0`;
+  const documentDecisions = 'x.result_is_document and x.approved_at >= cast(:from as timestamptz) and x.approved_at < cast(:until as timestamptz)';
+  const { rows } = await db.raw(
+    `select count(*)::int as dossiers,
+            count(*) filter (where coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
+                               case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end))::int as on_time,
+            count(*) filter (where ${ended})::int as ended,
+            coalesce(sum(x.processing_working_ms::numeric / x.working_day_ms) filter (where ${ended}), 0)::float8 as ended_working_days,
+            count(*) filter (where ${ended} and (x.processing_working_ms is null or x.working_day_ms is null))::int as ended_uncounted,
+            count(*) filter (where ${received})::int as received,
+            count(*) filter (where ${received} and x.channel = 'online')::int as received_online,
+            count(*) filter (where ${feeBearing})::int as fee_bearing,
+            count(*) filter (where ${feeBearing} and x.paid_online_at < cast(:until as timestamptz))::int as paid_online,
+            count(*) filter (where ${documentDecisions})::int as document_decisions,
+            count(*) filter (where ${documentDecisions} and x.delivery_method = 'online' and x.result_issued_at < cast(:until as timestamptz))::int as e_results
+       from (select y.*, p.result_is_document
+               from (${periodRows(`d.procedure_id, d.received_at, d.supplement_requests, d.channel, d.delivery_method, d.fee_due_vnd,
+                                   d.approved_at, d.paid_online_at, d.result_issued_at, d.processing_working_ms, d.working_day_ms,
+                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at`)}) y
+               join procedures p on p.id = y.procedure_id) x`,
+    periodBindings(q),
+  );
+  const r = rows[0];
+  return {
+    dossiers: r.dossiers,
+    onTime: r.on_time,
+    ended: r.ended,
+    endedWorkingDays: Number(r.ended_working_days),
+    endedUncounted: r.ended_uncounted,
+    received: r.received,
+    receivedOnline: r.received_online,
+    feeBearing: r.fee_bearing,
+    paidOnline: r.paid_online,
+    documentDecisions: r.document_decisions,
+    eResults: r.e_results,
+  };
 }
 
 // ---------------------------------------------------------------- hand-offs

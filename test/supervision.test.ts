@@ -5,15 +5,19 @@ import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { recordDossierEvent, refreshProcessingFacts } from '../activities/read-model';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
+import { indicatorCounts } from '../supervision/queries';
 import { officerToken, http } from './helpers/stack';
 
 /**
  * Supervisor API on a seeded dataset with known answers. Two agencies of our own (other
  * suites share the database and file dossiers in the seeded ones), our own officers, and
  * dossiers written straight into the read model, event log and process-control sheet with
- * fixed 2026 instants. Every expected number below is worked out by hand in the comments.
+ * fixed 2026 instants, their QĐ 766 facts then filled from the log as the migration that added
+ * them does for existing data (refreshProcessingFacts). Every expected number below is worked out
+ * by hand in the comments: the same figures the report gave when it read the event log itself.
  *
  * Calendar: VN-STATE, Mon–Fri 07:30–11:30 and 13:00–17:00 (8 working hours a day), no
  * holiday between 26 Feb and 1 Apr 2026. Times are local (UTC+7).
@@ -23,6 +27,8 @@ import { officerToken, http } from './helpers/stack';
 
 const A = { eid: '000.99.71.H29', name: 'Phòng Thử nghiệm Giám sát, "Một cửa" A' };
 const B = { eid: '000.99.72.H29', name: 'Phòng Thử nghiệm Giám sát B' };
+/** Nobody supervises C: its dossiers are A's and B's again, written through recordDossierEvent. */
+const C = { eid: '000.99.73.H29', name: 'Phòng Thử nghiệm Giám sát C' };
 const W = '2026-03-18T10:00:00+07:00';
 const MARCH = 'from=2026-03-01&to=2026-04-01&asOf=2026-04-10T09:00:00%2B07:00';
 
@@ -390,6 +396,199 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
     });
   });
 
+  describe('worklist pages: limit, keyset cursor, counts over the whole list, CSV of every row', () => {
+    // An agency of this block alone, listed by the admin: A's and B's figures above stay as they are.
+    const D = { eid: '000.99.74.H29', name: 'Phòng Thử nghiệm Giám sát D (phân trang)' };
+    const dc = (s: string) => `${D.eid}-${s}`;
+    // At risk, in the order the list must give (due asc, nulls last, then code): K7 due by its
+    // appointment alone (16 Mar 09:00); K2, K3, K4 due 17 Mar 10:00, by code; K1 half a millisecond
+    // later (a due date no JavaScript Date holds: the cursor must keep it exactly); K0 and K6
+    // without any due date, last, by code.
+    const AT_RISK = ['K7', 'K2', 'K3', 'K4', 'K1', 'K0', 'K6'].map(dc);
+    // Paused: more than two CSV batches (500 rows each), many sharing a due date, some without one.
+    const PAUSED = Array.from({ length: 1_100 }, (_, i) => ({
+      code: dc(`P${String(i).padStart(4, '0')}`),
+      due: i % 50 === 7 ? null : new Date(at('03-20 10:00').getTime() + ((i * 7) % 37) * 60_000),
+    }));
+    const PAUSED_ORDER = [...PAUSED]
+      .sort((x, y) => (x.due === null ? 1 : 0) - (y.due === null ? 1 : 0) || (x.due?.getTime() ?? 0) - (y.due?.getTime() ?? 0) || (x.code < y.code ? -1 : 1))
+      .map((p) => p.code);
+    let agencyId = 0;
+
+    const list = (query: string) => get(`dossiers?agency=${D.eid}&asOf=${encodeURIComponent(W)}&${query}`, 'quantri');
+    /** Every page of a list, following nextCursor. */
+    const walk = async (query: string, limit: number) => {
+      const pages: any[] = [];
+      let cursor: string | null = null;
+      do {
+        const r = await list(`${query}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+        expect(r.status).toBe(200);
+        pages.push(r.body);
+        cursor = r.body.nextCursor;
+      } while (cursor !== null && pages.length <= 1_100);
+      return pages;
+    };
+
+    beforeAll(async () => {
+      const calendar = await db('work_calendars').where({ code: 'VN-STATE' }).orderBy('version', 'desc').first('id');
+      [{ id: agencyId }] = await db('agencies').insert({ eid: D.eid, name: D.name, level: 'commune', calendar_id: calendar.id }).returning('id');
+      const procedure = await db('procedures').where({ code: 'KT-HKD' }).first('id');
+      const due = at('03-17 10:00');
+      const row = (code: string, o: Record<string, unknown>) => ({
+        code,
+        workflow_id: `dossier-${code}`,
+        procedure_id: procedure.id,
+        agency_id: agencyId,
+        channel: 'counter',
+        delivery_method: 'counter',
+        status: 'IN_REVIEW',
+        applicant_full_name: 'Nguyễn Thị Thử',
+        applicant_id_number: '079000000001',
+        submitted_at: at('03-10 08:00'),
+        received_at: at('03-10 08:00'),
+        calendar_code: 'VN-STATE',
+        deadline_state: 'at_risk',
+        ...o,
+      });
+      const rows: Array<{ id: number; code: string }> = await db('dossiers')
+        .insert([
+          row(dc('K7'), { appointment_at: at('03-16 09:00') }),
+          row(dc('K4'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv2'] }),
+          row(dc('K3'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv1'] }),
+          row(dc('K2'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv1'] }),
+          row(dc('K1'), { due_at: db.raw(`?::timestamptz + interval '500 microseconds'`, [due.toISOString()]), appointment_at: due }),
+          row(dc('K6'), {}),
+          row(dc('K0'), {}),
+          ...PAUSED.map((p) => row(p.code, { status: 'SUPPLEMENT_REQUESTED', deadline_state: 'paused', clock_paused_at: at('03-17 09:00'), due_at: p.due, appointment_at: p.due })),
+        ])
+        .returning(['id', 'code']);
+      const id = (c: string) => rows.find((r) => r.code === dc(c))!.id;
+      await db('dossier_handoffs').insert(
+        (
+          [
+            ['K2', 'review'],
+            ['K1', 'review'],
+            ['K7', 'decision'],
+          ] as const
+        ).map(([c, step]) => ({ dossier_id: id(c), opened_seq: 1, step, giver_unit: 'Bộ phận Một cửa', receiver_unit: 'Chuyên viên', received_at: at('03-10 09:00'), due_at: due })),
+      );
+    });
+
+    afterAll(async () => {
+      const ids = db('dossiers').where('agency_id', agencyId).select('id');
+      await db('dossier_handoffs').whereIn('dossier_id', ids).delete();
+      await db('dossiers').where('agency_id', agencyId).delete();
+      await db('agencies').where('id', agencyId).delete();
+    });
+
+    it('walks every row once, in order, whatever the page size; the counts are the whole list’s on every page', async () => {
+      const whole = await list('view=at_risk');
+      expect(whole.status).toBe(200);
+      // Default: 100 a page, here all of them.
+      expect(whole.body).toMatchObject({ limit: 100, nextCursor: null, total: 7 });
+      expect(codes(whole.body)).toEqual(AT_RISK);
+      expect(whole.body.counts).toEqual({
+        agency: [{ key: D.eid, name: D.name, count: 7 }],
+        procedure: [{ key: 'KT-HKD', name: 'Đăng ký thành lập hộ kinh doanh', count: 7 }],
+        officer: [
+          { key: null, name: null, count: 4 },
+          { key: 'gs.cv1', name: 'Chuyên Viên Một', count: 2 },
+          { key: 'gs.cv2', name: 'Chuyên Viên Hai', count: 1 },
+        ],
+        step: [
+          { key: null, name: null, count: 4 },
+          { key: 'review', name: 'Thẩm định, xử lý hồ sơ', count: 2 },
+          { key: 'decision', name: 'Phê duyệt kết quả', count: 1 },
+        ],
+      });
+      for (const limit of [1, 2, 3, 6, 7]) {
+        const pages = await walk('view=at_risk', limit);
+        expect(pages).toHaveLength(Math.ceil(7 / limit));
+        expect(pages.flatMap((p) => codes(p))).toEqual(AT_RISK);
+        for (const p of pages) {
+          expect(p.dossiers.length).toBeLessThanOrEqual(limit);
+          expect(p.limit).toBe(limit);
+          expect(p.total).toBe(7);
+          expect(p.counts).toEqual(whole.body.counts);
+        }
+        expect(pages.at(-1).nextCursor).toBeNull();
+      }
+      // With a filter: the pages and the counts are the filtered list's.
+      const review = await walk('view=at_risk&step=review', 1);
+      expect(review.flatMap((p) => codes(p))).toEqual([dc('K2'), dc('K1')]);
+      expect(review.map((p) => p.total)).toEqual([2, 2]);
+      expect(review[0].counts.step).toEqual([{ key: 'review', name: 'Thẩm định, xử lý hồ sơ', count: 2 }]);
+    });
+
+    it('pages through a long list: 500 at most a page, no row twice or missed', async () => {
+      const first = await list('view=paused');
+      expect(first.body.total).toBe(1_100);
+      expect(codes(first.body)).toEqual(PAUSED_ORDER.slice(0, 100));
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      expect(first.body.counts.agency).toEqual([{ key: D.eid, name: D.name, count: 1_100 }]);
+      const pages = await walk('view=paused', 500);
+      expect(pages.map((p) => p.dossiers.length)).toEqual([500, 500, 100]);
+      expect(pages.flatMap((p) => codes(p))).toEqual(PAUSED_ORDER);
+      expect(pages.every((p) => p.total === 1_100)).toBe(true);
+    });
+
+    it('the next pages keep the first page’s asOf unless one is given', async () => {
+      const first = await list('view=at_risk&limit=2');
+      const next = await get(`dossiers?agency=${D.eid}&view=at_risk&limit=2&cursor=${encodeURIComponent(first.body.nextCursor)}`, 'quantri');
+      expect(next.status).toBe(200);
+      expect(next.body.asOf).toBe(W);
+      expect(codes(next.body)).toEqual(AT_RISK.slice(2, 4));
+    });
+
+    it('exports every row as CSV, whatever limit and cursor say', async () => {
+      const csvCodes = async (query: string) => {
+        const r = await list(`${query}&format=csv`);
+        expect(r.status).toBe(200);
+        expect(r.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+        const lines = (r.body as string).replace(/^\uFEFF/, '').split('\r\n');
+        expect(lines[0]).toMatch(/^code,agency_eid,/);
+        expect(lines.at(-1)).toBe('');
+        return lines.slice(1, -1).map((l) => l.split(',')[0]);
+      };
+      expect(await csvCodes('view=paused')).toEqual(PAUSED_ORDER);
+      const first = await list('view=at_risk&limit=2');
+      expect(await csvCodes(`view=at_risk&limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`)).toEqual(AT_RISK);
+    });
+
+    it('422 for a bad limit or a cursor this API did not give', async () => {
+      const cursor = (o: unknown) => encodeURIComponent(Buffer.from(JSON.stringify(o)).toString('base64url'));
+      const good = { d: '2026-03-17T03:00:00.000000Z', c: dc('K2'), a: '2026-03-18T03:00:00.000Z' };
+      expect((await list(`view=at_risk&limit=1&cursor=${cursor(good)}`)).status).toBe(200);
+      const bad: Array<[string, string]> = [
+        ['limit=0', 'query.limit'],
+        ['limit=501', 'query.limit'],
+        ['limit=-1', 'query.limit'],
+        ['limit=1.5', 'query.limit'],
+        ['limit=ten', 'query.limit'],
+        ['limit=1&limit=2', 'query.limit'],
+        ['cursor=not-a-cursor', 'query.cursor'],
+        ['cursor=%25%25%25', 'query.cursor'],
+        [`cursor=${cursor({ d: null })}`, 'query.cursor'],
+        [`cursor=${cursor([good])}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, d: '2026-02-30T03:00:00.000000Z' })}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, d: '2026-03-17T03:00:00Z' })}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, d: 1 })}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, c: 'a\u0000b' })}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, c: '' })}`, 'query.cursor'],
+        [`cursor=${cursor({ ...good, a: 'yesterday' })}`, 'query.cursor'],
+      ];
+      for (const [query, field] of bad) {
+        const r = await list(`view=at_risk&${query}`);
+        expect(r.status, query).toBe(422);
+        expect(r.headers.get('content-type')).toContain('application/problem+json');
+        expect(r.body.detail).toMatch(/^Invalid query parameters: /);
+        expect(r.body.errors.map((e: any) => e.field), query).toEqual([field]);
+      }
+      expect((await list('view=at_risk&limit=501')).body.detail).toBe('Invalid query parameters: limit must be an integer from 1 to 500 (got "501").');
+      expect((await list('view=at_risk&cursor=xyz')).body.detail).toBe('Invalid query parameters: cursor must be the nextCursor of a previous page, unchanged.');
+    });
+  });
+
   describe('on-time rates (March 2026)', () => {
     const onTime = (groupBy: string, query = MARCH) => get(`on-time?groupBy=${groupBy}&${query}`);
 
@@ -513,6 +712,156 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       // The name of 2.1 holds a comma: quoted.
       expect(lines[1]).toMatch(/^2\.1,"Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn",/);
     });
+
+    it('counts a dossier waiting for the citizen at the period end that resumed later as still being processed', async () => {
+      // As of Wed 11 Mar 12:00, F4 had been waiting since 10 Mar 14:00 for its first supplement,
+      // which came on 12 Mar. Read from the event log as of that instant, its end of processing
+      // was the request; the stored facts know it resumed, and a supplement request is not an end
+      // of processing (DOMAIN.md §9: the end is the decision, the return or the stop; the citizen's
+      // time is subtracted from the processing time): it was being processed with its clock
+      // paused, so it counts as still being processed at the period end, and it ends when it is
+      // decided. (A dossier still waiting today, or closed for want of the supplement, keeps its
+      // request as its end: O4, F6.)
+      const asOf = encodeURIComponent('2026-03-11T12:00:00+07:00');
+      const march = await get(`indicators?from=2026-03-01&to=2026-04-01&asOf=${asOf}`);
+      expect(march.status).toBe(200);
+      const m = Object.fromEntries(march.body.indicators.map((i: any) => [i.code, i]));
+      // Received before 11 Mar 12:00 and not ended before 1 Mar: O3, F1, F2, F3, F4, F6, F8 = 7. On time:
+      // F1, F2, F8 ended on time or early; O3, F3 (due 12 Mar) and F6 (waiting only from 12 Mar) open
+      // and not past due = 6. F4 is late either way (two supplement requests).
+      expect(m['2.1']).toMatchObject({ numerator: 6, denominator: 7 });
+      // 2.2: ended by then F1 17 h, F2 26 h, F8 17 h = 60 h = 7.5 working days ÷ 3 = 2.5. The event
+      // log read as of that instant also counted F4, ended at its request after 4.5 h (8.06 ÷ 4).
+      expect(m['2.2']).toMatchObject({ numerator: 7.5, denominator: 3, value: 2.5 });
+      // The same rule in the on-time rates: A has F1, F8 early and F2 on time; F4 is not ended.
+      const rates = await get(`on-time?groupBy=agency&from=2026-03-01&to=2026-04-01&asOf=${asOf}`);
+      expect(rates.body.groups.map((g: any) => [g.key, g.early, g.onTime, g.late])).toEqual([[A.eid, 2, 1, 0]]);
+
+      // From 11 Mar: F4's request (10 Mar) would have put it before the period, out of the report.
+      // Here it is in the denominator, still being processed and late: O3, F3, F6 on time of
+      // O3, F3, F4, F6 (F1, F2, F8 ended before 11 Mar) = 3 / 4.
+      const r = await get(`indicators?from=2026-03-11&to=2026-04-01&asOf=${asOf}`);
+      const byCode = Object.fromEntries(r.body.indicators.map((i: any) => [i.code, i]));
+      expect(byCode['2.1']).toMatchObject({ numerator: 3, denominator: 4, rate: 75, score: 15 });
+      expect(byCode['2.2']).toMatchObject({ numerator: 0, denominator: 0, value: null });
+      // Received 11 Mar 00:00–12:00: O3 (counter, fee paid in cash) and F6 (online, paid online 07:30).
+      expect(byCode['3.3']).toMatchObject({ numerator: 1, denominator: 2, rate: 50 });
+      expect(byCode['3.6']).toMatchObject({ numerator: 1, denominator: 2, rate: 50, score: 5 });
+      expect(byCode['4.1']).toMatchObject({ numerator: 0, denominator: 0, rate: null, score: null });
+    });
+  });
+
+  describe('QĐ 766 facts kept by recordDossierEvent', () => {
+    const FACTS = [
+      'processing_ended_at',
+      'processing_end_kind',
+      'awaiting_citizen_since',
+      'approved_at',
+      'paid_online_at',
+      'result_issued_at',
+      'processing_working_ms',
+      'working_day_ms',
+    ] as const;
+    const facts = async (codes: string[]) => {
+      const rows = await db('dossiers').whereIn('code', codes).select('code', ...FACTS);
+      return Object.fromEntries(rows.map(({ code, ...f }) => [code, f]));
+    };
+    const twin = (c: string) => `${C.eid}-260300-${String(DOSSIERS.findIndex((d) => d.code === c) + 1).padStart(4, '0')}`;
+    /** Each seed dossier's events, with the fee_paid event the workflow records for each payment, in time order. */
+    const eventsOf = (d: DossierSeed) => {
+      const list = d.events.map(([type, from, to, when]) => ({ type, from: from as string | null, to, when, data: {} as Record<string, unknown> }));
+      for (const p of (d.payments ?? []).filter((x) => x.status === 'paid')) {
+        const i = list.findIndex((e) => at(e.when) > at(p.at));
+        const status = i === -1 ? list[list.length - 1]!.to : (list[i]!.from ?? list[i]!.to);
+        list.splice(i === -1 ? list.length : i, 0, { type: 'fee_paid', from: status, to: status, when: p.at, data: { method: p.method, amountVnd: p.amount, paidAt: iso(p.at) } });
+      }
+      return list;
+    };
+    const record = async (dossierId: number, list: ReturnType<typeof eventsOf>) => {
+      const inserted: boolean[] = [];
+      for (const [i, e] of list.entries()) {
+        const event = {
+          dossierId,
+          seq: i + 1,
+          type: e.type,
+          fromStatus: e.from,
+          toStatus: e.to,
+          actorId: null,
+          actorRole: null,
+          occurredAt: iso(e.when),
+          isPublic: true,
+          data: e.data,
+          projection: {},
+        };
+        // Every event twice, as a retried activity does: the second changes nothing.
+        inserted.push((await recordDossierEvent(db, event)).inserted, (await recordDossierEvent(db, event)).inserted);
+      }
+      return inserted;
+    };
+
+    it('writes, event by event, the facts the migration fills from the log, and an event recorded twice changes nothing', async () => {
+      const [agency] = await db('agencies').insert({ eid: C.eid, name: C.name, level: 'commune', calendar_id: db('agencies').where('eid', A.eid).select('calendar_id') }).returning('id');
+      const twins = new Map<string, number>();
+      for (const d of DOSSIERS) {
+        const { id: originalId, ...row } = await db('dossiers').where('code', d.code).first();
+        for (const f of FACTS) row[f] = null;
+        const [copy] = await db('dossiers')
+          .insert({
+            ...row,
+            code: twin(d.code),
+            workflow_id: `dossier-${twin(d.code)}`,
+            agency_id: agency.id,
+            projection_seq: 0,
+            documents: JSON.stringify(row.documents),
+            pending_action: row.pending_action === null ? null : JSON.stringify(row.pending_action),
+            postal_address: row.postal_address === null ? null : JSON.stringify(row.postal_address),
+          })
+          .returning('id');
+        twins.set(d.code, copy.id);
+        for (const { id: _id, ...p } of await db('dossier_payments').where('dossier_id', originalId)) {
+          await db('dossier_payments').insert({ ...p, id: randomUUID(), dossier_id: copy.id });
+        }
+        for (const { id: _id, ...r } of await db('dossier_results').where('dossier_id', originalId)) {
+          await db('dossier_results').insert({ ...r, dossier_id: copy.id, number: `GS2-${d.code}` });
+        }
+      }
+      for (const d of DOSSIERS) {
+        const inserted = await record(twins.get(d.code)!, eventsOf(d));
+        expect(inserted).toEqual(inserted.map((_, i) => i % 2 === 0));
+      }
+
+      // Event by event (each twice) or from the whole log at once: the same facts.
+      const original = await facts(DOSSIERS.map((d) => d.code));
+      const written = await facts(DOSSIERS.map((d) => twin(d.code)));
+      for (const d of DOSSIERS) expect({ code: d.code, ...written[twin(d.code)] }).toEqual({ code: d.code, ...original[d.code] });
+      // A few by hand. F4: denied 16 Mar 10:00, 34 h less the citizen's 11.5 h + 6 h.
+      expect(written[twin(DOSSIERS[10]!.code)]).toEqual({
+        processing_ended_at: at('03-16 10:00'),
+        processing_end_kind: 'decision',
+        awaiting_citizen_since: null,
+        approved_at: null,
+        paid_online_at: null,
+        result_issued_at: null,
+        processing_working_ms: 16.5 * 3_600_000,
+        working_day_ms: 8 * 3_600_000,
+      });
+      // F6: closed for want of the supplement requested 12 Mar 09:00 (its end), 9 h after receipt.
+      expect(written[twin(DOSSIERS[12]!.code)]).toMatchObject({ processing_ended_at: null, awaiting_citizen_since: at('03-12 09:00'), processing_working_ms: 9 * 3_600_000, paid_online_at: at('03-11 07:30') });
+      // F5: withdrawn, a stop.
+      expect(written[twin(DOSSIERS[11]!.code)]).toMatchObject({ processing_ended_at: at('03-17 09:00'), processing_end_kind: 'stop', paid_online_at: null });
+
+      // The whole log replayed (every event already there): nothing moves.
+      for (const d of DOSSIERS) expect((await record(twins.get(d.code)!, eventsOf(d))).every((x) => !x)).toBe(true);
+      expect(await facts(DOSSIERS.map((d) => twin(d.code)))).toEqual(written);
+
+      // And the report over C equals the report over A and B, March and as of W.
+      for (const until of [new Date('2026-04-01T00:00:00+07:00'), at('03-18 10:00'), at('03-11 12:00')]) {
+        const q = { from: new Date('2026-03-01T00:00:00+07:00'), until };
+        expect(await indicatorCounts(db, { ...q, agencyIds: [agency.id] })).toEqual(
+          await indicatorCounts(db, { ...q, agencyIds: (await db('agencies').whereIn('eid', [A.eid, B.eid]).select('id')).map((a) => a.id) }),
+        );
+      }
+    });
   });
 
   describe('identity, scope and parameters', () => {
@@ -605,6 +954,7 @@ async function seed(db: Knex, users: Record<string, number>): Promise<void> {
   const officerId = (o: Officer | null | undefined) => (o ? users[o === 'cv1' ? 'gs.cv1' : 'gs.cv2']! : null);
   const t = (s: string | undefined) => (s ? at(s) : null);
 
+  const ids: number[] = [];
   for (const d of DOSSIERS) {
     const [row] = await db('dossiers')
       .insert({
@@ -632,6 +982,7 @@ async function seed(db: Knex, users: Record<string, number>): Promise<void> {
       })
       .returning('id');
     const id = row.id;
+    ids.push(id);
     await db('dossier_events').insert(
       d.events.map(([type, from, to, when], i) => ({ dossier_id: id, seq: i + 1, type, from_status: from, to_status: to, occurred_at: at(when) })),
     );
@@ -656,4 +1007,7 @@ async function seed(db: Knex, users: Record<string, number>): Promise<void> {
       await db('dossier_results').insert({ dossier_id: id, number: `GS-${d.code}`, kind: d.result.kind, title: 'Kết quả thử nghiệm', issued_at: at(d.result.issued) });
     }
   }
+  // Written around recordDossierEvent, like the rows that were there before the QĐ 766 facts:
+  // filled from the log as the migration 20261126000001_processing_end does.
+  await refreshProcessingFacts(db, Math.min(...ids), Math.max(...ids));
 }

@@ -18,7 +18,9 @@ import type { Knex } from 'knex';
  * - ended dossiers: 90 % approved (completed an hour later), 5 % denied, 3 % withdrawn, 2 % cancelled;
  * - open dossiers (decision still ahead of now) are IN_REVIEW, SITE_VERIFICATION (3 %),
  *   AWAITING_DECISION (last fifth of their processing) or SUPPLEMENT_REQUESTED, with the open
- *   hand-off of their step.
+ *   hand-off of their step;
+ * - the QĐ 766 facts of each dossier (processing_ended_at … working_day_ms) are written with it,
+ *   the working time approximated (5 × 8 h a week, no holidays) rather than walked on the calendar.
  */
 export interface GenerateOptions {
   dossiers: number;
@@ -136,7 +138,9 @@ export async function generateDossiers(db: Knex, opts: GenerateOptions): Promise
         applicant_full_name, applicant_id_number, applicant_phone, documents, submitted_at, received_at, appointment_at,
         calendar_code, calendar_version, assignee_id, received_by, decided_by, decided_at, result_number,
         result_delivered_at, completed_at, workflow_started_at, pending_action, closing_reason, fee_due_vnd, fee_timing,
-        fee_status, projection_seq, updated_at, due_at, deadline_state, clock_paused_at, escalation_level, supplement_requests)
+        fee_status, projection_seq, updated_at, due_at, deadline_state, clock_paused_at, escalation_level, supplement_requests,
+        processing_ended_at, processing_end_kind, awaiting_citizen_since, approved_at, paid_online_at, result_issued_at,
+        processing_working_ms, working_day_ms)
       select g.n,
              g.eid || '-' || to_char(g.submitted_at at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(g.n::text, 7, '0'),
              'dossier-' || g.eid || '-' || to_char(g.submitted_at at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-' || lpad(g.n::text, 7, '0'),
@@ -182,7 +186,21 @@ export async function generateDossiers(db: Knex, opts: GenerateOptions): Promise
                   when g.due_at < ?::timestamptz then 'overdue' when g.due_at < ?::timestamptz + interval '1 day' then 'at_risk' else 'running' end,
              case when g.in_supplement then g.sup_at end,
              case when g.open and g.due_at < ?::timestamptz then least(5, floor(extract(epoch from (?::timestamptz - g.due_at)) / 86400))::int else 0 end,
-             case when g.sup and g.sup_at <= ?::timestamptz then 1 else 0 end
+             case when g.sup and g.sup_at <= ?::timestamptz then 1 else 0 end,
+             -- The QĐ 766 facts recordDossierEvent would have kept (activities/read-model.ts refreshProcessingFacts).
+             case when g.ended then g.decided_at end,
+             case when g.ended then case when g.outcome in ('approved', 'denied') then 'decision' else 'stop' end end,
+             case when not g.refused and g.in_supplement then g.sup_at end,
+             case when g.ended and g.outcome = 'approved' then g.decided_at end,
+             case when g.fee > 0 and not g.refused and g.channel = 'online' and g.r6 < 0.7 then g.received_at end,
+             case when g.ended and g.outcome = 'approved' then g.decided_at end,
+             -- Working time approximated without the calendar (5 working days of 8 h a week, holidays
+             -- ignored): from receipt to the end, less the citizen's 2 days; to the request while waiting.
+             round(1000 * extract(epoch from case
+               when g.ended then greatest(interval '0', g.decided_at - g.received_at
+                                            - case when g.sup and g.sup_back_at <= g.decided_at then interval '2 days' else interval '0' end)
+               when not g.refused and g.in_supplement then g.sup_at - g.received_at end) * 5 / 7 * 8 / 24)::bigint,
+             case when g.ended or (not g.refused and g.in_supplement) then 28800000 end
         from gen g`,
       Array(12).fill(now),
     );

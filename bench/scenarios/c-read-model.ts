@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { createActivities } from '../../activities';
 import { loadAgencyCalendar } from '../../activities/calendar-store';
-import { periodDossiers, statusChanges, worklist, type WorklistView } from '../../supervision/queries';
+import { indicatorCounts, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../supervision/queries';
+import { DEFAULT_WORKLIST_LIMIT } from '../../api/supervision-schemas';
 import { generateDossiers, type GeneratedCounts } from '../lib/generate';
 import { expectCall } from '../lib/http';
 import { table, type ScenarioResult } from '../lib/result';
@@ -63,12 +64,12 @@ async function buildCases(db: Knex, asOf: Date): Promise<Case[]> {
   const monthFrom = new Date(`${month.from}T00:00:00+07:00`);
   const monthTo = new Date(`${month.to}T00:00:00+07:00`);
   const at = encodeURIComponent(asOf.toISOString());
-  const wl = (view: WorklistView, ids: number[], extra: Partial<Parameters<typeof worklist>[1]> = {}) => (d: Knex) => worklist(d, { view, asOf, agencyIds: ids, ...extra });
-  const report = (ids: number[]) => async (d: Knex) => {
-    const dossiers = await periodDossiers(d, { agencyIds: ids, from: monthFrom, until: monthTo });
-    await statusChanges(d, dossiers.filter((x) => x.endedAt !== null).map((x) => x.id), monthTo);
-    return dossiers;
+  // As the endpoint: the first page (default limit) and the counts over the whole list, side by side.
+  const wl = (view: WorklistView, ids: number[], extra: Partial<WorklistQuery> = {}) => (d: Knex) => {
+    const filter: WorklistQuery = { view, asOf, agencyIds: ids, ...extra };
+    return Promise.all([worklist(d, { ...filter, limit: DEFAULT_WORKLIST_LIMIT }), worklistCounts(d, filter)]);
   };
+  const report = (ids: number[]) => (d: Knex) => indicatorCounts(d, { agencyIds: ids, from: monthFrom, until: monthTo });
   // A dossier of the agency with nobody assigned (refused at intake): assignSpecialist then runs its least-loaded count.
   const unassigned = await db('dossiers').where('agency_id', supervised.id).whereNull('assignee_id').first('id');
   return [
@@ -265,7 +266,6 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
     }
     const sizes = await db.raw(`select relname, n_live_tup::bigint as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
                                   from pg_stat_user_tables where relname = any(?) order by relname`, [BIG_TABLES]);
-    const proposal = process.env.BENCH_C_PROPOSAL === '0' ? null : await measureProposal(ctx, db, explainClient, cases, big);
 
     // Report.
     const caseRows = cases.map((c) => {
@@ -309,7 +309,7 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
         `with their event log, process-control sheet, results and payments (shape in the file's header); load ${fmt(gen1.seconds + gen2.seconds, 0)} s, then \`ANALYZE\`. ` +
         `Baseline: the same calls when only the first ${small.toLocaleString('en-US')} dossiers were there (same code, same process, a small centre's volume). ` +
         `Each case: ${reps} timed calls after a warm-up, or fewer when a case is slow (at least ${ctx.quick ? 2 : 3}, within a time budget); "endpoint" is the HTTP round trip to the real API process as the supervisor (\`giamsat.saigon\`) or the admin (\`quantri\`), ` +
-        `"SQL" is the \`supervision/queries.ts\` calls the endpoint makes (\`worklist\`; \`periodDossiers\` + \`statusChanges\` for the report), without the calendar arithmetic and JSON. asOf = ${asOf.toISOString()}.`,
+        `"SQL" is the \`supervision/queries.ts\` calls the endpoint makes (\`worklist\` for the first page and \`worklistCounts\` over the whole list; \`indicatorCounts\`, one aggregate over the stored QĐ 766 facts, for the report), without the calendar arithmetic and JSON. asOf = ${asOf.toISOString()}.`,
       '',
       table(
         ['table', 'rows', 'size'],
@@ -318,7 +318,6 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
       '',
       table(['case', `rows at ${total.toLocaleString('en-US')} (at ${small.toLocaleString('en-US')})`, 'endpoint p50 / p95 / p99 (ms)', 'SQL p50 / p95 (ms)', `baseline p95 endpoint / SQL (ms)`, 'p95 ratio to baseline (endpoint / SQL)', 'plan', 'p95 ≤ 50 ms'], caseRows),
       '',
-      ...(proposal ? [proposal.markdown, ''] : []),
       `EXPLAIN (ANALYZE, BUFFERS) of every statement at ${total.toLocaleString('en-US')} dossiers:`,
       '',
       ...planBlocks,
@@ -333,7 +332,7 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
         { what: 'worklists and deadline dashboard, p95', target: '≤ 50 ms', value: worst('worklist'), met: worklistMet },
         { what: 'QĐ 766 report, p95', target: '≤ 50 ms', value: worst('indicators'), met: indicatorsMet },
       ],
-      raw: { total, small, reps, generated: [gen1, gen2], baseline, big, proposal: proposal?.raw ?? null, plans: plans.map((p) => ({ id: p.id, analyzed: p.analyzed, facts: p.statements.map((s) => s.facts) })) },
+      raw: { total, small, reps, generated: [gen1, gen2], baseline, big, plans: plans.map((p) => ({ id: p.id, analyzed: p.analyzed, facts: p.statements.map((s) => s.facts) })) },
     };
   } finally {
     await api?.stop().catch(() => undefined);
@@ -345,95 +344,4 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
 
 function fmtCounts(g: GeneratedCounts): string {
   return `${g.dossiers.toLocaleString('en-US')} dossiers (${g.open.toLocaleString('en-US')} open), ${g.events.toLocaleString('en-US')} events, ${g.handoffs.toLocaleString('en-US')} hand-offs, ${g.results.toLocaleString('en-US')} results, ${g.payments.toLocaleString('en-US')} payments in ${fmt(g.seconds)} s`;
-}
-
-/** The migration proposed in BENCHMARKS.md (Open findings, F3), applied here to the bench database only. */
-export const PROPOSED_MIGRATION = [
-  'alter table dossiers add column processing_ended_at timestamptz',
-  `update dossiers d set processing_ended_at = e.at
-     from (select dossier_id, min(occurred_at) as at from dossier_events
-            where type in ('approved', 'denied', 'withdrawn', 'cancelled') group by dossier_id) e
-    where e.dossier_id = d.id`,
-  'create index dossiers_agency_id_processing_ended_at_index on dossiers (agency_id, processing_ended_at)',
-  'analyze dossiers',
-];
-const PERIOD_FILTER = /(d\.received_at < \$(\d+)::timestamptz)/;
-
-/**
- * The QĐ 766 report's first statement (periodDossiers) with the proposed pruning: dossiers whose
- * processing ended before the period cannot be in it, so they are left out before the per-dossier
- * event look-ups run. Checked to return the same number of dossiers as the current statement.
- */
-async function measureProposal(
-  ctx: BenchContext,
-  db: Knex,
-  explainClient: pg.Client,
-  cases: Case[],
-  big: CaseFigures[],
-): Promise<{ markdown: string; raw: unknown } | null> {
-  const reports = cases.filter((c) => c.kind === 'indicators');
-  const statements = new Map<string, { sql: string; bindings: unknown[] }>();
-  for (const c of reports) {
-    const first = (await captureSqlOnly(db, c.sql))[0];
-    if (!first || !PERIOD_FILTER.test(first.sql)) {
-      ctx.log(`c: proposal skipped: the periodDossiers statement of ${c.id} no longer has the expected shape`);
-      return null;
-    }
-    const from = (first.bindings as unknown[])[first.bindings.length - 1];
-    statements.set(c.id, {
-      sql: first.sql.replace(PERIOD_FILTER, (m) => `${m}\n          and (d.processing_ended_at is null or d.processing_ended_at >= $${first.bindings.length + 1}::timestamptz)`),
-      bindings: [...first.bindings, from],
-    });
-  }
-  ctx.log('c: applying the proposed migration to the bench database…');
-  const steps: Array<{ sql: string; ms: number }> = [];
-  for (const sql of PROPOSED_MIGRATION) {
-    const t = performance.now();
-    await db.raw(sql);
-    steps.push({ sql, ms: performance.now() - t });
-  }
-  const rows: string[][] = [];
-  const raw: Record<string, unknown> = { steps };
-  let planText = '';
-  for (const c of reports) {
-    const st = statements.get(c.id)!;
-    const ms: number[] = [];
-    let count = 0;
-    for (let i = 0; i < 4; i++) {
-      const t = performance.now();
-      const r = await explainClient.query(st.sql, st.bindings as unknown[]);
-      if (i > 0) ms.push(performance.now() - t);
-      count = r.rowCount ?? r.rows.length;
-    }
-    const before = big.find((x) => x.id === c.id)!;
-    const sum = summarize(ms);
-    const same = before.rows === null || before.rows === count;
-    rows.push([c.title, `${count.toLocaleString('en-US')}${same ? ' (same as today)' : ` (**differs**: today ${before.rows})`}`, fmt(before.endpoint.p95), `${fmt(before.query.p95)}`, `${fmt(sum.p50)} / **${fmt(sum.p95)}**`]);
-    raw[c.id] = { count, ms, same };
-    if (!planText) {
-      const res = await explainClient.query(`explain (analyze, buffers) ${st.sql}`, st.bindings as unknown[]);
-      planText = res.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
-    }
-    ctx.log(`c: proposal ${c.id}: ${count} rows, p95 ${fmt(sum.p95)} ms (today: endpoint ${fmt(before.endpoint.p95)} ms)`);
-  }
-  const markdown = [
-    '**Proposed fix F3, measured on this bench database** (applied after the measurements above; not in our schema). Migration, with its duration at this size:',
-    '',
-    '```sql',
-    ...steps.map((st) => `-- ${fmt(st.ms / 1000, 1)} s\n${st.sql};`),
-    '```',
-    '',
-    'and in `periodDossiers` (supervision/queries.ts), after `d.received_at < ?::timestamptz`: `and (d.processing_ended_at is null or d.processing_ended_at >= ?::timestamptz)` bound to `from`.',
-    '',
-    table(['report', 'dossiers returned', 'today: endpoint p95 (ms)', 'today: SQL (ms)', 'proposed statement p50 / p95 (ms, 3 runs)'], rows),
-    '',
-    `<details><summary>EXPLAIN (ANALYZE, BUFFERS) of the proposed statement (${reports[0]!.id})</summary>`,
-    '',
-    '```',
-    planText,
-    '```',
-    '',
-    '</details>',
-  ].join('\n');
-  return { markdown, raw };
 }

@@ -3,6 +3,7 @@ import * as platform from './20261124000001_platform';
 import * as deadlines from './20261125000001_deadlines';
 import * as apiPlatform from './20261125000002_api_platform';
 import * as apiFollowups from './20261125000003_api_followups';
+import * as processingEnd from './20261126000001_processing_end';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -13,4 +14,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261125000001_deadlines', migration: deadlines },
   { name: '20261125000002_api_platform', migration: apiPlatform },
   { name: '20261125000003_api_followups', migration: apiFollowups },
+  { name: '20261126000001_processing_end', migration: processingEnd },
 ];
