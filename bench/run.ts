@@ -38,7 +38,13 @@ async function main(): Promise<void> {
   const outDir = process.env.BENCH_OUT || (quick ? path.join(os.tmpdir(), 'dossier-bench-quick') : ROOT);
   const resultsDir = path.join(outDir, quick ? 'results' : path.join('bench', 'results'));
   const reportFile = path.join(outDir, 'BENCHMARKS.md');
-  const command = `${quick ? 'BENCH_QUICK=1 ' : ''}npm run bench${onlyArg ? ` -- ${onlyArg}` : ''}`;
+  // The sizes and switches the run was given, so that the command in the report reproduces it.
+  const settings = Object.entries(process.env)
+    .filter(([k, v]) => k.startsWith('BENCH_') && k !== 'BENCH_QUICK' && v !== undefined && v !== '')
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  const command = `${quick ? 'BENCH_QUICK=1 ' : ''}${settings}npm run bench${onlyArg ? ` -- ${onlyArg}` : ''}`;
   const postgres = await postgresVersion(ctx.pgServer);
   const git = gitState();
 
@@ -76,9 +82,10 @@ async function main(): Promise<void> {
   // (c) last: it loads the machine most and has a database of its own.
   for (const id of (['a', 'b', 'd', 'c'] as const).filter((s) => only.includes(s))) {
     ctx.log(`${TITLES[id]}…`);
+    const host = machine();
     try {
       const r = await runners[id]();
-      const stored: StoredResult = { ...r, startedAt: r.startedAt.toISOString(), command, quick, machine: machine(), postgres, git };
+      const stored: StoredResult = { ...r, startedAt: r.startedAt.toISOString(), command, quick, machine: host, postgres, git };
       saveResult(resultsDir, stored);
       writeReport(reportFile, loadResults(resultsDir));
       ctx.log(`${TITLES[id]} done in ${r.seconds.toFixed(0)} s: ${r.targets.map((t) => `${t.what} ${t.value}${t.met === null ? '' : t.met ? ' (met)' : ' (MISSED)'}`).join('; ')}`);

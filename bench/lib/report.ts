@@ -7,7 +7,7 @@ export interface StoredResult extends Omit<ScenarioResult, 'startedAt'> {
   startedAt: string;
   command: string;
   quick: boolean;
-  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; memGiB: number; node: string; platform: string; loadAverage?: number[] };
   postgres: string;
   /** The commit the working tree was at, and how many files differed from it (other engineers' work in progress). */
   git?: { commit: string; changedFiles: number };
@@ -43,7 +43,7 @@ function provenance(r: StoredResult): string {
   return [
     `*Run:* \`${r.command}\`${r.quick ? ' (**quick mode**: small sizes, not for conclusions)' : ''} — ${r.startedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}, ${r.seconds.toFixed(0)} s.`,
     ...(r.git ? [`*Code:* commit \`${r.git.commit.slice(0, 12)}\`${r.git.changedFiles ? ` plus ${r.git.changedFiles} uncommitted changed or new file(s) in the working tree at run time (this harness and other engineers' work in progress)` : ''}.`] : []),
-    `*Machine:* ${m.cpus} × ${m.cpuModel}, ${m.memGiB.toFixed(1)} GiB, ${m.platform}, Node ${m.node}, ${r.postgres}; shared with another engineer running tests.`,
+    `*Machine:* ${m.cpus} × ${m.cpuModel}, ${m.memGiB.toFixed(1)} GiB, ${m.platform}, Node ${m.node}, ${r.postgres}${m.loadAverage ? `; load average ${m.loadAverage.map((l) => l.toFixed(1)).join(' / ')} (1 / 5 / 15 min) when the scenario started` : ''}.`,
   ].join('  \n');
 }
 

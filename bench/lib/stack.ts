@@ -188,9 +188,17 @@ export const citizenToken = (idNumber: string, fullName?: string) => signCitizen
 
 export { createDb, freePort };
 
-export function machine(): { cpus: number; cpuModel: string; memGiB: number; node: string; platform: string } {
+export function machine(): { cpus: number; cpuModel: string; memGiB: number; node: string; platform: string; loadAverage?: number[] } {
   const cpus = os.cpus();
-  return { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', memGiB: os.totalmem() / 1024 ** 3, node: process.version, platform: `${os.type()} ${os.release()}` };
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memGiB: os.totalmem() / 1024 ** 3,
+    node: process.version,
+    platform: `${os.type()} ${os.release()}`,
+    // Before the scenario's own processes start: what else was loading the machine.
+    loadAverage: os.loadavg(),
+  };
 }
 
 /** CPU time (user + system) a process has used so far, in milliseconds, from /proc/<pid>/stat. */
