@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Knex } from 'knex';
+import { preparedQuery } from '../db/connection';
 import { parseDossierCode } from '../domain/dossier-code';
 import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
@@ -15,7 +16,8 @@ const NOT_FOUND = () =>
  * shipment and its history agree even while an event is being written, and it costs one round
  * trip. The caller's proof is checked in SQL on the row the unique index found, so an unknown
  * code and a wrong check do the same work (one index probe) and get the same empty answer.
- * Positional parameters: code, the signed-in owner's ID number (or null), the 4 check digits.
+ * Parameters: code, the signed-in owner's ID number (or null), the 4 check digits. Prepared once
+ * per connection (db/connection.ts `preparedQuery`): the public lookup is the hottest read there is.
  */
 const LOOKUP_SQL = `
   select d.code, d.status, d.channel, d.applicant_full_name, d.submitted_at, d.received_at, d.appointment_at,
@@ -31,9 +33,9 @@ const LOOKUP_SQL = `
     from dossiers d
     join procedures p on p.id = d.procedure_id
     join agencies a on a.id = d.agency_id
-   where d.code = ?
-     and case when cast(? as text) is not null then d.applicant_id_number = ?
-              else right(d.applicant_id_number, 4) = ? end`;
+   where d.code = $1
+     and case when $2::text is not null then d.applicant_id_number = $2::text
+              else right(d.applicant_id_number, 4) = $3::text end`;
 
 /**
  * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
@@ -56,8 +58,7 @@ export function statusRoutes(db: Knex): Router {
     if (!owner && !/^\d{4}$/.test(check)) {
       throw new HttpProblem(400, 'Check digits required', 'Vui lòng nhập 4 số cuối số CCCD/CMND của người nộp hồ sơ (tham số check) cùng mã hồ sơ.');
     }
-    const { rows } = await db.raw(LOOKUP_SQL, [code, owner, owner, owner ? null : check]);
-    const d = rows[0];
+    const [d] = await preparedQuery<Record<string, any>>(db, 'public-status-lookup-v1', LOOKUP_SQL, [code, owner, owner ? null : check]);
     if (!d) throw NOT_FOUND();
     const shipment = d.shipment as { tracking_number: string | null; status: string } | null;
     const history = d.history as Array<{ to_status: string; occurred_at: string }>;

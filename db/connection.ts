@@ -57,3 +57,21 @@ export async function migrateAndSeed(db: Knex): Promise<void> {
   await db.migrate.latest();
   await db.seed.run();
 }
+
+/**
+ * Runs one statement as a named prepared statement on a connection of the knex pool: parsed and
+ * planned once per connection instead of on every call, and no query building. For the hottest
+ * read paths only (the public status lookup); everything else goes through knex. The name must
+ * be unique to the text: a connection keeps the first text it prepared under a name.
+ */
+export async function preparedQuery<R extends Record<string, unknown>>(db: Knex, name: string, text: string, values: readonly unknown[]): Promise<R[]> {
+  // knex's own pool, so that the connection limit and its validation stay as they are.
+  const client = db.client as { acquireConnection(): Promise<pg.PoolClient>; releaseConnection(c: pg.PoolClient): Promise<void> };
+  const connection = await client.acquireConnection();
+  try {
+    const result = await connection.query<R>({ name, text, values: [...values] });
+    return result.rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
