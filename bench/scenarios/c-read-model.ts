@@ -306,7 +306,7 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
     };
     const markdown = [
       `Data: ${total.toLocaleString('en-US')} dossiers generated in PostgreSQL by \`bench/lib/generate.ts\` (\`generate_series\`), received ${from.toISOString().slice(0, 10)} – now, ` +
-        `with their event log, process-control sheet, results and payments (shape in the file's header); load ${fmt(gen1.seconds + gen2.seconds, 0)} s, then \`ANALYZE\`. ` +
+        `with their event log, process-control sheet, results and payments (shape in the file's header); load ${fmt(gen1.seconds + gen2.seconds, 0)} s, then \`VACUUM (ANALYZE)\` (the steady state autovacuum keeps: statistics and the visibility map). ` +
         `Baseline: the same calls when only the first ${small.toLocaleString('en-US')} dossiers were there (same code, same process, a small centre's volume). ` +
         `Each case: ${reps} timed calls after a warm-up, or fewer when a case is slow (at least ${ctx.quick ? 2 : 3}, within a time budget); "endpoint" is the HTTP round trip to the real API process as the supervisor (\`giamsat.saigon\`) or the admin (\`quantri\`), ` +
         `"SQL" is the \`supervision/queries.ts\` calls the endpoint makes (\`worklist\` for the first page and \`worklistCounts\` over the whole list; \`indicatorCounts\`, one aggregate over the stored QĐ 766 facts, for the report), without the calendar arithmetic and JSON. asOf = ${asOf.toISOString()}.`,

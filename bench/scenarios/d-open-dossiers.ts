@@ -100,7 +100,8 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
     const timersT = performance.now();
     // The short ones first, so that their deadline, still in the future when the last of them is
     // asked, does not depend on how long the long ones take; 200 ms each is well above the rate here.
-    const shortDeadline = new Date(Date.now() + (ctx.quick ? 45_000 : 60_000) + shorts.length * 200).toISOString();
+    const shortLeadSeconds = ((ctx.quick ? 45_000 : 60_000) + shorts.length * 200) / 1000;
+    const shortDeadline = new Date(Date.now() + shortLeadSeconds * 1000).toISOString();
     await pool([...shorts.map((r) => ({ r, short: true })), ...longs.map((r) => ({ r, short: false }))], concurrency, async ({ r, short }) => {
       await expectCall([200], 'POST', `${api.baseUrl}/api/v1/dossiers/${encodeURIComponent(r.code)}/intake/supplement-request`, {
         token: officer,
@@ -169,7 +170,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
     const met = progressed === n && failures === 0;
     const markdown = [
       `Setup: ${n.toLocaleString('en-US')} dossiers of \`${PROCEDURE}\` stored as the API stores a submission and their workflows started as it starts them (64 at a time, Temporal client), on a freshly started real worker (\`worker/main.ts\`). ` +
-        `Then ${longs.length.toLocaleString('en-US')} (${longShare * 100} %) asked for a supplement at intake with a 15-working-day deadline and ${shorts.length.toLocaleString('en-US')} (${shortShare * 100} %) with a deadline ${fmt((Date.parse(shortDeadline) - Date.now()) / 1000 + allSeconds, 0)} s ahead (deadline timers in the workflow, \`POST …/intake/supplement-request\`); ` +
+        `Then ${longs.length.toLocaleString('en-US')} (${longShare * 100} %) asked for a supplement at intake with a 15-working-day deadline and ${shorts.length.toLocaleString('en-US')} (${shortShare * 100} %) with a deadline ${fmt(shortLeadSeconds, 0)} s after the first of these requests, asked first (deadline timers in the workflow, \`POST …/intake/supplement-request\`); ` +
         `the other ${intake.length.toLocaleString('en-US')} wait for the one-stop officer. Then every one is driven to its next step over HTTP (${concurrency} at a time): the officer accepts at intake (→ \`IN_REVIEW\`), the citizen supplements (→ \`SUBMITTED\`), and the short deadlines close theirs by themselves (→ \`CLOSED_UNSUPPLEMENTED\`).`,
       '',
       `Worker cache: \`maxCachedWorkflows\` = **${cache.cached.toLocaleString('en-US')} workflows** (\`TEMPORAL_MAX_CACHED_WORKFLOWS\`, ${cache.configured ? 'set for this run' : 'its default'}; \`worker/dossier-worker.ts\`), ` +

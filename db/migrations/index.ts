@@ -4,6 +4,7 @@ import * as deadlines from './20261125000001_deadlines';
 import * as apiPlatform from './20261125000002_api_platform';
 import * as apiFollowups from './20261125000003_api_followups';
 import * as processingEnd from './20261126000001_processing_end';
+import * as openDueIndex from './20261126000002_open_due_index';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -15,4 +16,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261125000002_api_platform', migration: apiPlatform },
   { name: '20261125000003_api_followups', migration: apiFollowups },
   { name: '20261126000001_processing_end', migration: processingEnd },
+  { name: '20261126000002_open_due_index', migration: openDueIndex },
 ];
