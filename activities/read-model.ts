@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../domain/calendar';
 import type { ClockEntry } from '../domain/clock-ledger';
-import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../supervision/indicators';
+import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../domain/processing-facts';
 import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendar-store';
 
 /** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
@@ -241,7 +241,7 @@ function changesProcessingFacts(e: DossierEventRecord): boolean {
  * Recomputes the QĐ 766 facts of the dossiers with ids in [fromId, toId] from their event log,
  * payments and results (the report reads only these columns; supervision/queries.ts
  * `indicatorCounts`): the end of processing and its kind, the supplement still awaited
- * (supervision/indicators.ts `processingEnd`), the first approval, the first online payment,
+ * (domain/processing-facts.ts `processingEnd`), the first approval, the first online payment,
  * the issued result, and the processing working time up to the end (or the awaited request),
  * less the citizen's supplement time.
  *

@@ -319,7 +319,7 @@ export interface PeriodQuery {
  * `until`; else, for a dossier waiting for the citizen's supplement at `until` (or closed for
  * want of it), the moment the supplement was requested; else null, still being processed.
  * A dossier that was waiting at `until` and resumed later counts as still being processed
- * (supervision/indicators.ts `processingEnd`). Bound to the named binding `:until`.
+ * (domain/processing-facts.ts `processingEnd`). Bound to the named binding `:until`.
  */
 const ENDED_AS_OF = `case when d.processing_ended_at < cast(:until as timestamptz) then d.processing_ended_at
                           when d.awaiting_citizen_since < cast(:until as timestamptz) then d.awaiting_citizen_since end`;
