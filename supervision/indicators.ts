@@ -69,20 +69,7 @@ export function tallyBy<T>(items: readonly T[], keyOf: (item: T) => { key: strin
     .map((g) => ({ key: g.key, name: g.name, ...tally(g.outcomes) }));
 }
 
-/** Counts per key, largest first, for the worklist summaries. */
-export function countBy<T>(items: readonly T[], keyOf: (item: T) => { key: string | null; name: string | null }) {
-  const counts = new Map<string, { key: string | null; name: string | null; count: number }>();
-  for (const item of items) {
-    const k = keyOf(item);
-    const id = k.key ?? '\u0000';
-    const c = counts.get(id) ?? { ...k, count: 0 };
-    c.count += 1;
-    counts.set(id, c);
-  }
-  return rankCounts([...counts.values()]);
-}
-
-/** Counts already made (by SQL) in the order of the worklist summaries: largest first; the unassigned (null key) after the named ones of the same count. */
+/** Counts made by SQL, in the order of the worklist summaries: largest first; the unassigned (null key) after the named ones of the same count. */
 export function rankCounts<C extends { key: string | null; count: number }>(counts: readonly C[]): C[] {
   return [...counts].sort(
     (a, b) => b.count - a.count || Number(a.key === null) - Number(b.key === null) || (a.key ?? '').localeCompare(b.key ?? ''),
