@@ -1,5 +1,6 @@
 import type { Request, RequestHandler } from 'express';
 import { z } from 'zod';
+import { invalidFields } from '../domain/errors';
 import { HttpProblem } from './problem';
 
 // Citizens and officers read the messages: Vietnamese, from zod's own locale.
@@ -80,28 +81,10 @@ export function issuesOf(error: z.ZodError, prefix = ''): Array<{ field: string;
 export function parse<S extends z.ZodType>(schema: S, value: unknown, part: 'body' | 'query' | 'params' = 'body'): z.output<S> {
   const r = schema.safeParse(value);
   if (r.success) return r.data;
-  throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', {
-    errors: issuesOf(r.error, part === 'body' ? '' : part),
-  });
+  throw invalidFields(issuesOf(r.error, part === 'body' ? '' : part));
 }
 
-/**
- * Field errors found after parsing, by the checks that need the database (an unknown code, a
- * day that changes nothing): collected so one answer lists them all, in the same 422.
- */
-export class FieldErrors {
-  readonly errors: Array<{ field: string; message: string }> = [];
-
-  fail(field: string, message: string): void {
-    this.errors.push({ field, message });
-  }
-
-  throwIfInvalid(): void {
-    if (this.errors.length) {
-      throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', { errors: this.errors });
-    }
-  }
-}
+export { FieldErrors } from '../domain/errors';
 
 /** The JSON body: an object, or a 400 before any field is looked at. */
 export function jsonBody(req: Request): unknown {
@@ -158,6 +141,6 @@ export function rejectUnknownFields(): RequestHandler {
       for (const k of Object.keys(body)) if (!bodyKeys.includes(k)) errors.push({ field: k, message: `trường không được phép: "${k}"` });
     }
     if (!errors.length) return next();
-    next(new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', { errors }));
+    next(invalidFields(errors));
   };
 }

@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { DomainError, type DomainErrorKind } from '../domain/errors';
 
 /** RFC 9457 problem details; `detail` is Vietnamese where citizens read it. */
 export class HttpProblem extends Error {
@@ -12,25 +13,45 @@ export class HttpProblem extends Error {
   }
 }
 
+/** The one map from what a service says went wrong to the HTTP status that says it. */
+const STATUS_OF: Record<DomainErrorKind, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  invalid: 422,
+  too_many_requests: 429,
+  internal: 500,
+  unavailable: 503,
+};
+
+export function problemOf(err: DomainError): HttpProblem {
+  return new HttpProblem(STATUS_OF[err.kind], err.title, err.detail, err.extra);
+}
+
 const TYPE_BASE = 'https://dossier-platform.github.io/problems/';
 
-export function sendProblem(res: Response, req: Request, p: HttpProblem): void {
+export function sendProblem(res: Response, req: Request, p: HttpProblem | DomainError): void {
+  const problem = p instanceof DomainError ? problemOf(p) : p;
   res
-    .status(p.status)
+    .status(problem.status)
     .type('application/problem+json')
     .json({
-      type: `${TYPE_BASE}${p.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
-      title: p.title,
-      status: p.status,
-      detail: p.detail,
+      type: `${TYPE_BASE}${problem.title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`,
+      title: problem.title,
+      status: problem.status,
+      detail: problem.detail,
       instance: req.originalUrl,
-      ...p.extra,
+      ...problem.extra,
     });
 }
 
 export function errorHandler(err: unknown, req: Request, res: Response, next: NextFunction): void {
   if (res.headersSent) return next(err);
-  if (err instanceof HttpProblem) return sendProblem(res, req, err);
+  if (err instanceof HttpProblem || err instanceof DomainError) return sendProblem(res, req, err);
   const e = err as { type?: string; status?: number; message?: string };
   if (e?.type === 'entity.parse.failed') {
     return sendProblem(res, req, new HttpProblem(400, 'Malformed JSON', 'Nội dung yêu cầu không phải JSON hợp lệ.'));
