@@ -1,6 +1,38 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The floors of the house (README "Layout"), enforced here so that a lint error is a build error:
+ * - workflows/ import domain/ and their message contracts only (deterministic, replayed);
+ * - only db/ imports knex or pg (composition roots, scripts, tests and benchmarks wire a connection);
+ * - only the HTTP layer (api/) imports express or api/ itself;
+ * - domain/ imports nothing of the project's I/O.
+ */
+const IO_PACKAGES = ['knex', 'pg', 'ioredis', 'bullmq', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
+const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'net'];
+
+const noKnex = { group: ['knex', 'pg'], message: 'Only db/ talks to PostgreSQL: call a repository in db/repositories/.' };
+const noExpress = { group: ['express', 'express/*'], message: 'Only the HTTP layer (api/) knows Express.' };
+const noApi = { group: ['**/api', '**/api/*'], message: 'Only the HTTP layer imports api/: services throw domain errors (domain/errors.ts).' };
+
+/** Folders outside the HTTP layer and outside db/: services, activities, workers, platform, integrations. */
+const SERVICES = [
+  'activities/**/*.ts',
+  'calendars/**/*.ts',
+  'delivery/**/*.ts',
+  'documents/**/*.ts',
+  'dossiers/**/*.ts',
+  'integrations/**/*.ts',
+  'notifications/**/*.ts',
+  'payments/**/*.ts',
+  'platform/**/*.ts',
+  'supervision/**/*.ts',
+  'webhooks/**/*.ts',
+  'worker/**/*.ts',
+];
+/** Composition roots may wire a connection. */
+const ROOTS = ['api/main.ts', 'worker/main.ts'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**'] },
   js.configs.recommended,
@@ -14,6 +46,31 @@ export default tseslint.config(
     },
   },
   {
+    files: SERVICES,
+    ignores: ROOTS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [noKnex, noExpress, noApi] }] },
+  },
+  {
+    files: ['api/**/*.ts'],
+    ignores: ROOTS,
+    rules: { 'no-restricted-imports': ['error', { patterns: [noKnex] }] },
+  },
+  {
+    // Pure logic: no I/O, no other layer of the project.
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: IO_PACKAGES, message: 'domain/ is pure logic: no I/O.' },
+            { group: ['../*', '!../domain', '!../domain/*'], message: 'domain/ imports only domain/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed: no Node built-ins, no I/O, activities as types only.
     files: ['workflows/**/*.ts'],
     rules: {
@@ -21,14 +78,18 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'net'], message: 'Workflow code must stay deterministic: no Node built-ins.' },
-            { group: ['knex', 'pg', 'ioredis', 'bullmq', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Workflow code must not do I/O.' },
+            { group: NODE_BUILTINS, message: 'Workflow code must stay deterministic: no Node built-ins.' },
+            { group: IO_PACKAGES, message: 'Workflow code must not do I/O.' },
+            {
+              group: ['../*', '../../*', '!../domain', '!../domain/*', '!../../domain', '!../../domain/*', '!../contracts', '!../contracts/*', '!../../activities', '!../activities'],
+              message: 'Workflows import domain/ and their message contracts only.',
+            },
           ],
         },
       ],
       '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['../activities', '../activities/*'], allowTypeImports: true, message: 'Import activities as types only.' }] },
+        { patterns: [{ group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities as types only.' }] },
       ],
     },
   },

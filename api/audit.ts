@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { principalOf } from './auth';
 import { officerFor } from './identity';
 import { HttpProblem } from './problem';
-import { vnTime } from './format';
+import { vnTime } from '../domain/vn-time';
 import { requestIdOf } from './request-id';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -7,7 +7,7 @@ import { deriveDeadline } from '../domain/clock-ledger';
 import { parseDossierCode } from '../domain/dossier-code';
 import { identifiedUser, officerFor } from './identity';
 import { HttpProblem } from './problem';
-import { vnTime } from './format';
+import { vnTime } from '../domain/vn-time';
 
 /** Statuses whose event ends the legal clock (the end of processing, QĐ 766). */
 const CLOCK_STOPS = ['APPROVED', 'DENIED', 'WITHDRAWN', 'CANCELLED', 'CLOSED_UNSUPPLEMENTED'];

@@ -11,7 +11,7 @@ import { receiveUpload, type UploadLimits } from '../documents/receive';
 import { agencyEidParams, documentIdParams, dossierCodeParams, parseOr422, uploadFields, type DocumentView } from '../documents/schemas';
 import { createBlobStore } from '../documents/store';
 import { principalOf, requireCitizen, requireOfficer, rolesIn } from './auth';
-import { vnTime } from './format';
+import { vnTime } from '../domain/vn-time';
 import { officerFor, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 

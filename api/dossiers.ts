@@ -54,7 +54,7 @@ import {
 } from './dossier-schemas';
 import type { z } from 'zod';
 import { claimDocuments } from '../documents/claim';
-import { vnLocalDate, vnTime } from './format';
+import { vnLocalDate, vnTime } from '../domain/vn-time';
 
 export interface DossierRoutesDeps {
   db: Knex;

@@ -9,7 +9,7 @@ import { HttpProblem } from './problem';
 import { jsonBody, parse } from './contract';
 import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
 import { bodyOf } from './validation';
-import { vnTime } from './format';
+import { vnTime } from '../domain/vn-time';
 
 export interface PaymentRoutesDeps {
   db: Knex;

@@ -6,7 +6,7 @@ import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import { principalOf, requireCitizen } from './auth';
 import { HttpProblem } from './problem';
-import { vnTime } from './format';
+import { vnTime } from '../domain/vn-time';
 
 const NOT_FOUND = () =>
   new HttpProblem(404, 'Dossier not found', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối giấy tờ tùy thân đã nhập. Vui lòng kiểm tra lại trên giấy tiếp nhận.');

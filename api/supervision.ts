@@ -32,7 +32,7 @@ import {
   type WorklistRow,
 } from '../supervision/queries';
 import { callerFor, isAdmin, type Caller } from './caller';
-import { vnLocalDate, vnTime } from './format';
+import { vnLocalDate, vnTime } from '../domain/vn-time';
 import { issuesOf } from './contract';
 import { HttpProblem } from './problem';
 import {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { calendarDays } from '../activities/calendar-store';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 import { HttpProblem } from '../api/problem';
 import { latestRow, versionRow, type CalendarVersionRow } from './versions';
 

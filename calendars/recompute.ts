@@ -7,7 +7,7 @@ import { calendarData, findCalendarRow } from '../activities/calendar-store';
 import { actorFor, type Caller } from '../api/caller';
 import { HttpProblem } from '../api/problem';
 import { problemFromTemporal } from '../api/temporal-errors';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 import { rebaseCalendarUpdate } from '../workflows/messages';
 import { CLOCK_ENTRY_COLUMNS, ledgerFromRows, type ClockEntryRow } from './ledger-rows';
 

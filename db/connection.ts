@@ -8,6 +8,19 @@ pg.types.setTypeParser(1082, (value: string) => value);
 // BIGINT amounts (VND) fit in a JS number far beyond any fee.
 pg.types.setTypeParser(20, (value: string) => Number(value));
 
+/**
+ * The database handle the services pass to repositories. Only db/ imports knex: everything
+ * else names the handle by these types and never builds a query.
+ */
+export type Db = Knex;
+/** A handle inside a transaction, or the plain handle where a repository takes either. */
+export type Tx = Knex | Knex.Transaction;
+
+/** Runs `fn` in one transaction: the services' way to make several repository calls atomic. */
+export function inTransaction<T>(db: Db, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  return db.transaction(fn);
+}
+
 const migrationSource: Knex.MigrationSource<(typeof MIGRATIONS)[number]> = {
   getMigrations: async () => [...MIGRATIONS],
   getMigrationName: (m) => m.name,

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import type { Knex } from 'knex';
 import { HttpProblem } from '../api/problem';
 import { citizenIdOf, requireApplicant } from '../api/identity';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 

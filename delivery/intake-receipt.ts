@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import { HttpProblem } from '../api/problem';
 import { requireOfficer } from '../api/auth';
 import { citizenIdOf, officerFor, requireApplicant } from '../api/identity';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 import { toOffsetIso } from '../domain/calendar';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 import type { AttemptView, DeliveryListQuery, DeliveryStatus, DeliveryView, StatusChangedEvent } from './schemas';
 
 /** The delivery log as administrators read it, and replays. */

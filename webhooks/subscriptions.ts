@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
-import { vnTime } from '../api/format';
+import { vnTime } from '../domain/vn-time';
 import { DELIVERY_STATUSES, type PingEvent, type PingResult, type SubscriptionView, type WebhookEventFilter } from './schemas';
 import { sendWebhook } from './send';
 import { generateWebhookSecret } from './signing';

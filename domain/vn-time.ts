@@ -1,4 +1,4 @@
-import { toOffsetIso } from '../domain/calendar';
+import { toOffsetIso } from './calendar';
 
 /** Timestamps leave the API in Việt Nam time with an explicit offset, as printed on the forms. */
 export function vnTime(value: Date | string | null | undefined): string | null {
