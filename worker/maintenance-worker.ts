@@ -1,7 +1,7 @@
 import { Queue, Worker as QueueWorker } from 'bullmq';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import { reconcilePayments } from '../payments/payments';
 import { startPendingDossierWorkflows } from '../submission/start-dossier-workflow';
@@ -13,7 +13,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
  * the number of worker replicas: restarts stalled submissions and reconciles payments.
  */
 export async function startMaintenance(opts: {
-  db: Knex;
+  db: Db;
   redis: Redis;
   prefix: string;
   temporal: Client;
