@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import { createDossierClient } from '../dossiers/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { authenticate, principalOf, type AuthConfig } from './auth';
@@ -67,6 +68,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  // Every Temporal call about a dossier goes through this one client.
+  const dossiers = createDossierClient({ temporal: deps.temporal, taskQueue: deps.taskQueue });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId());
@@ -98,10 +101,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.get('/metrics', metrics.handler);
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
-  const payments = deps.payments ? { db: deps.db, temporal: deps.temporal, ...deps.payments } : undefined;
+  const payments = deps.payments ? { db: deps.db, dossiers, ...deps.payments } : undefined;
   if (payments) app.use(paymentCallbackRoute(payments));
   if (deps.postal?.sandbox) app.use('/sandbox/postal', sandboxPostalRoutes(deps.postal.sandbox));
-  if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, temporal: deps.temporal, provider: deps.postal.provider }));
+  if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, dossiers, provider: deps.postal.provider }));
   app.use(express.json({ limit: '256kb' }));
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));

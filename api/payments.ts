@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import {
@@ -22,7 +22,7 @@ import { vnTime } from '../domain/vn-time';
 
 export interface PaymentRoutesDeps {
   db: Db;
-  temporal: Client;
+  dossiers: DossierClient;
   provider: PaymentProvider;
   publicBaseUrl: string;
   validityMinutes: number;
@@ -73,7 +73,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
     requireOneStopOfficer(officer);
     parse(noPaymentQuery, req.query, 'query');
     const { method, amountVnd, reference } = parse(counterPaymentBody, jsonBody(req));
-    const payment = await payAtCounter(db, deps.temporal, code, { method, amountVnd, reference, officerId: officer.userId });
+    const payment = await payAtCounter(db, deps.dossiers, code, { method, amountVnd, reference, officerId: officer.userId });
     res.status(201).json(view(payment));
   });
 

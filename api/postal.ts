@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import type { Client } from '@temporalio/client';
+import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import type { PostalProvider } from '../integrations/postal/provider';
 import { receiveShipmentCallback } from '../delivery/postal';
@@ -8,7 +8,7 @@ import { receiveShipmentCallback } from '../delivery/postal';
  * The post's signed status callbacks (delivery/postal.ts): the raw body reaches the
  * verifier byte for byte, so this is mounted before express.json(). A 5xx makes the post retry.
  */
-export function postalCallbackRoute(deps: { db: Db; temporal: Client; provider: PostalProvider }): Router {
+export function postalCallbackRoute(deps: { db: Db; dossiers: DossierClient; provider: PostalProvider }): Router {
   const router = Router();
   router.post('/api/v1/postal/callback', express.text({ type: '*/*', limit: '16kb' }), async (req, res) => {
     const headers: Record<string, string | undefined> = {};

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import { DossierActionFailed, type DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import { findShipmentForCallback, recordShipmentStatus } from '../db/repositories/shipments';
 import { DomainError } from '../domain/errors';
@@ -8,7 +8,7 @@ import { createSandboxPostalProvider } from '../integrations/postal/sandbox-clie
 import { createSandboxPostalService, type SandboxPostalService } from '../integrations/postal/sandbox-postal-service';
 import { PostalSignatureError, type PostalProvider } from '../integrations/postal/provider';
 import { verifiedCallback } from '../integrations/signed-callback';
-import { recordShipmentEventUpdate } from '../workflows/messages';
+import { recordShipmentEventUpdate } from '../workflows/contracts/dossier-v1';
 
 /**
  * The postal service of this deployment. Without POSTAL_SERVICE_URL the sandbox runs
@@ -24,15 +24,10 @@ export function postalWiring(config: AppConfig, opts: { withSandbox: boolean }):
   return { provider, callbackUrl, sandbox: createSandboxPostalService({ secret: config.postal.secret }) };
 }
 
-// TODO(lead): dossier-client
-/** Passes a shipment event to the dossier workflow within 10 seconds (same update id for a repeated event). */
-async function recordShipmentEventInWorkflow(temporal: Client, workflowId: string, event: ShipmentEventCommand): Promise<void> {
-  await temporal.withDeadline(Date.now() + 10_000, () =>
-    temporal.workflow.getHandle(workflowId).executeUpdate(recordShipmentEventUpdate, {
-      args: [{ trackingNumber: event.trackingNumber, status: event.status, occurredAt: event.occurredAt, receivedBy: event.receivedBy, returnReason: event.returnReason }],
-      updateId: `postal:${event.trackingNumber}:${event.status}:${event.occurredAt}`,
-    }),
-  );
+/** Passes a shipment event to the dossier workflow within a callback's deadline (same update id for a repeated event). */
+async function recordShipmentEventInWorkflow(dossiers: DossierClient, dossier: { code: string; workflowId: string }, event: ShipmentEventCommand): Promise<void> {
+  const cmd = { trackingNumber: event.trackingNumber, status: event.status, occurredAt: event.occurredAt, receivedBy: event.receivedBy, returnReason: event.returnReason };
+  await dossiers.update(dossier, recordShipmentEventUpdate, cmd, { updateId: `postal:${event.trackingNumber}:${event.status}:${event.occurredAt}`, waiter: 'callback' });
 }
 
 /**
@@ -41,7 +36,7 @@ async function recordShipmentEventInWorkflow(temporal: Client, workflowId: strin
  * event is never dropped while Temporal is away.
  */
 export async function receiveShipmentCallback(
-  deps: { db: Db; temporal: Client; provider: PostalProvider },
+  deps: { db: Db; dossiers: DossierClient; provider: PostalProvider },
   rawBody: string,
   headers: Record<string, string | undefined>,
 ): Promise<void> {
@@ -61,11 +56,10 @@ export async function receiveShipmentCallback(
   }
   if (event.status !== 'accepted') {
     try {
-      await recordShipmentEventInWorkflow(deps.temporal, shipment.workflow_id, event);
+      await recordShipmentEventInWorkflow(deps.dossiers, { code: shipment.dossier_code, workflowId: shipment.workflow_id }, event);
     } catch (err) {
-      const reason = (err as { cause?: { type?: string } }).cause?.type;
       // A stale event (the dossier moved on) is acknowledged; anything else is retried by the post.
-      if (reason !== 'DossierInvalidState') throw new DomainError('unavailable', 'Not processed yet', (err as Error).message);
+      if (!(err instanceof DossierActionFailed && err.failureType === 'DossierInvalidState')) throw new DomainError('unavailable', 'Not processed yet', (err as Error).message);
     }
   }
 }

@@ -61,6 +61,7 @@ export class DossierActionFailed extends DomainError {
     detail: string,
     extra: Record<string, unknown>,
     readonly failureType: string | undefined,
+    /** The message of what the workflow threw, as Temporal reports it. */
     readonly failureMessage: string,
   ) {
     super(kind, title, detail, extra);
@@ -77,15 +78,17 @@ export class DossierNotRunning extends DomainError {}
  */
 export function dossierError(err: unknown, code: string, dossierEnded = false): unknown {
   if (err instanceof WorkflowUpdateFailedError) {
+    // What the workflow threw: the validator's refusal, or the failure of an activity it awaited.
+    const thrown = err.cause?.message ?? err.message;
     let cause: unknown = err.cause;
     if (cause instanceof ActivityFailure) cause = cause.cause ?? cause;
     const message = (cause as Error | undefined)?.message ?? err.message;
     const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
     const known = type ? KIND_BY_FAILURE[type] : undefined;
-    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: type }, type, message);
+    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: type }, type, thrown);
     // A failure nobody classified (an activity that gave up on a broken dependency): not the caller's fault.
     const later = retryLater(`The action could not be completed now (${message}); retry later.`);
-    return new DossierActionFailed(later.kind, later.title, later.detail, later.extra, type, message);
+    return new DossierActionFailed(later.kind, later.title, later.detail, later.extra, type, thrown);
   }
   if (err instanceof WorkflowNotFoundError) {
     return dossierEnded
@@ -105,6 +108,12 @@ export interface UpdateOptions {
   waiter?: Waiter;
   /** Asked only when no workflow runs: has the dossier ended (from the read model)? */
   ended?: () => Promise<boolean>;
+}
+
+/** A stored dossier: its code (for messages) and the id of its workflow (from the read model). */
+export interface DossierRef {
+  code: string;
+  workflowId: string;
 }
 
 export type DossierClient = ReturnType<typeof createDossierClient>;
@@ -151,7 +160,7 @@ export function createDossierClient(deps: { temporal: Client; taskQueue: string 
      * acceptance's outcome, or the domain error that refused it.
      */
     async startAndAccept(input: DossierWorkflowInput, cmd: AcceptIntakeCommand, updateId: string): Promise<{ started: false; error: unknown } | { started: true; view?: DossierView; refused?: DomainError }> {
-      const operation = WithStartWorkflowOperation.create(dossierWorkflow, { ...startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
+      const operation = new WithStartWorkflowOperation(dossierWorkflow, { ...startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
       try {
         const view = await within('person', () => temporal.workflow.executeUpdateWithStart(acceptIntakeUpdate, { args: [cmd], updateId, startWorkflowOperation: operation }));
         return { started: true, view };
@@ -168,12 +177,12 @@ export function createDossierClient(deps: { temporal: Client; taskQueue: string 
     },
 
     /** Runs one Update on the dossier's workflow and answers with the dossier as it now stands. */
-    async update<C>(code: string, update: UpdateDefinition<DossierView, [C]>, cmd: C, opts: UpdateOptions): Promise<DossierView> {
+    async update<C>(dossier: DossierRef, update: UpdateDefinition<DossierView, [C]>, cmd: C, opts: UpdateOptions): Promise<DossierView> {
       try {
-        return await within(opts.waiter ?? 'person', () => temporal.workflow.getHandle(dossierWorkflowId(code)).executeUpdate(update, { args: [cmd], updateId: opts.updateId }));
+        return await within(opts.waiter ?? 'person', () => temporal.workflow.getHandle(dossier.workflowId).executeUpdate(update, { args: [cmd], updateId: opts.updateId }));
       } catch (err) {
         const ended = err instanceof WorkflowNotFoundError && opts.ended ? await opts.ended() : false;
-        throw dossierError(err, code, ended);
+        throw dossierError(err, dossier.code, ended);
       }
     },
   };

@@ -1,4 +1,4 @@
-import type { Client } from '@temporalio/client';
+import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import {
   findDossierAgencyByCode,
@@ -66,7 +66,7 @@ export function requireOneStopOfficer(officer: Actor): void {
 /** Cash or transfer taken at the counter by a one-stop officer; the e-receipt is issued at once and the dossier told. */
 export async function payAtCounter(
   db: Db,
-  temporal: Client,
+  dossiers: DossierClient,
   code: string,
   payment: { method: 'cash' | 'transfer'; amountVnd: number; reference?: string; officerId: number },
 ): Promise<PaymentRow> {
@@ -84,7 +84,7 @@ export async function payAtCounter(
     }
     throw err;
   }
-  await acknowledgeSoon(db, temporal, recorded.id);
+  await acknowledgeSoon(db, dossiers, recorded.id);
   return recorded;
 }
 
@@ -104,12 +104,12 @@ export function paymentsOf(db: Db, dossierId: number): Promise<PaymentRow[]> {
  * The gateway's signed callback (IPN): verified on its exact raw body, recorded once; a paid
  * payment is told to its dossier (a Temporal outage is left to the reconciler).
  */
-export async function receivePaymentCallback(deps: { db: Db; temporal: Client; provider: PaymentProvider }, rawBody: string, headers: CallbackHeaders): Promise<void> {
+export async function receivePaymentCallback(deps: { db: Db; dossiers: DossierClient; provider: PaymentProvider }, rawBody: string, headers: CallbackHeaders): Promise<void> {
   const event = verifiedCallback(() => deps.provider.verifyCallback(rawBody, headers), PaymentSignatureError);
   const { payment } = await applyPaymentEvent(deps.db, event);
   if (!payment) throw new DomainError('not_found', 'Unknown payment', `No payment ${event.paymentId} with reference ${event.providerRef}.`);
   if (event.status === 'paid') {
     // Recorded in PostgreSQL: the gateway gets its 200 even if Temporal is down; the reconciler finishes.
-    await acknowledgeSoon(deps.db, deps.temporal, payment.id);
+    await acknowledgeSoon(deps.db, deps.dossiers, payment.id);
   }
 }

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { inTransaction, type Db, type Tx } from '../db/connection';
 import { findDossierAgencyId, findDossierFeeDue, setDossierFeePaid } from '../db/repositories/dossiers';
 import {
@@ -24,7 +23,8 @@ import {
 import { toOffsetIso } from '../domain/calendar';
 import type { RecordPaymentCommand } from '../domain/types';
 import type { PaymentEvent, PaymentProvider } from '../integrations/payment/provider';
-import { recordPaymentUpdate } from '../workflows/messages';
+import { DossierActionFailed, DossierNotRunning, type DossierClient } from '../dossiers/client';
+import { recordPaymentUpdate } from '../workflows/contracts/dossier-v1';
 
 /**
  * Fee payments (phí, lệ phí): online through a payment provider, or cash / transfer at
@@ -63,35 +63,33 @@ export async function markPaid(
   });
 }
 
-// TODO(lead): dossier-client
 /**
  * Records a payment in its dossier's workflow (same update id: safe to repeat). Answers the
  * reason when the dossier refused it for good (ended, already paid by another payment).
  */
-async function recordPaymentInWorkflow(temporal: Client, workflowId: string, payment: RecordPaymentCommand): Promise<{ refusal?: string }> {
+async function recordPaymentInWorkflow(dossiers: DossierClient, dossier: { code: string; workflowId: string }, payment: RecordPaymentCommand, waiter?: 'callback'): Promise<{ refusal?: string }> {
   try {
-    await temporal.workflow.getHandle(workflowId).executeUpdate(recordPaymentUpdate, { args: [payment], updateId: `payment:${payment.paymentId}` });
+    await dossiers.update(dossier, recordPaymentUpdate, payment, { updateId: `payment:${payment.paymentId}`, waiter });
     return {};
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
-      return { refusal: err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : 'the dossier has ended' };
-    }
+    if (err instanceof DossierActionFailed) return { refusal: err.failureMessage };
+    if (err instanceof DossierNotRunning) return { refusal: 'the dossier has ended' };
     throw err;
   }
 }
 
 /** Tells the dossier workflow about a recorded payment; safe to repeat (same update id). */
-export async function acknowledgeToWorkflow(db: Db, temporal: Client, paymentId: string): Promise<void> {
+export async function acknowledgeToWorkflow(db: Db, dossiers: DossierClient, paymentId: string, waiter?: 'callback'): Promise<void> {
   const p = await findPaymentWithWorkflow(db, paymentId);
   if (!p || p.status !== 'paid' || p.workflow_acknowledged_at) return;
-  const { refusal } = await recordPaymentInWorkflow(temporal, p.workflow_id, {
+  const { refusal } = await recordPaymentInWorkflow(dossiers, { code: p.dossier_code, workflowId: p.workflow_id }, {
     paymentId: p.id,
     amountVnd: Number(p.amount_vnd),
     method: p.method,
     receiptCode: p.receipt_code!,
     paidAt: new Date(p.paid_at!).toISOString(),
     recordedBy: p.recorded_by ?? null,
-  });
+  }, waiter);
   // Refused for good: keep it visible for a refund.
   if (refusal !== undefined) {
     await setPaymentRefusedByWorkflow(db, paymentId, refusal);
@@ -100,13 +98,12 @@ export async function acknowledgeToWorkflow(db: Db, temporal: Client, paymentId:
   await setPaymentAcknowledged(db, paymentId);
 }
 
-// TODO(lead): dossier-client
 /**
- * acknowledgeToWorkflow within 10 seconds. The payment is recorded in PostgreSQL already: a
- * Temporal outage is left to the reconciler, the caller gets its answer.
+ * acknowledgeToWorkflow within a callback's deadline. The payment is recorded in PostgreSQL
+ * already: a Temporal outage is left to the reconciler, the caller gets its answer.
  */
-export async function acknowledgeSoon(db: Db, temporal: Client, paymentId: string): Promise<void> {
-  await temporal.withDeadline(Date.now() + 10_000, () => acknowledgeToWorkflow(db, temporal, paymentId)).catch(() => undefined);
+export async function acknowledgeSoon(db: Db, dossiers: DossierClient, paymentId: string): Promise<void> {
+  await acknowledgeToWorkflow(db, dossiers, paymentId, 'callback').catch(() => undefined);
 }
 
 /** Applies a verified provider event to the payment it names. */
@@ -182,7 +179,7 @@ export async function recordCounterPayment(
 export async function reconcilePayments(
   db: Db,
   provider: PaymentProvider | undefined,
-  temporal: Client,
+  dossiers: DossierClient,
   opts: { quietForMs: number },
 ): Promise<{ settled: number; acknowledged: number; failed: number }> {
   let settled = 0;
@@ -208,7 +205,7 @@ export async function reconcilePayments(
   const unacknowledged = await unacknowledgedPaidPayments(db);
   for (const p of unacknowledged) {
     try {
-      await acknowledgeToWorkflow(db, temporal, p.id);
+      await acknowledgeToWorkflow(db, dossiers, p.id);
       acknowledged += 1;
     } catch {
       failed += 1;

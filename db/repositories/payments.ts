@@ -17,7 +17,7 @@ export interface PaymentRow {
 }
 
 /** A payment with the workflow of its dossier and whether that workflow was told. */
-export type PaymentWithWorkflow = PaymentRow & { workflow_id: string; workflow_acknowledged_at: Date | null };
+export type PaymentWithWorkflow = PaymentRow & { dossier_code: string; workflow_id: string; workflow_acknowledged_at: Date | null };
 
 /** A receipt (biên lai điện tử) of an agency's yearly series. */
 export interface Receipt {
@@ -64,7 +64,7 @@ export async function setPaymentPaid(
 }
 
 export async function findPaymentWithWorkflow(db: Tx, paymentId: string): Promise<PaymentWithWorkflow | undefined> {
-  return db('dossier_payments as p').join('dossiers as d', 'd.id', 'p.dossier_id').where('p.id', paymentId).first('p.*', 'd.workflow_id');
+  return db('dossier_payments as p').join('dossiers as d', 'd.id', 'p.dossier_id').where('p.id', paymentId).first('p.*', 'd.code as dossier_code', 'd.workflow_id');
 }
 
 /** The dossier's workflow refused the payment for good: told, with the reason, for a refund. */

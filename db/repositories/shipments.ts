@@ -11,6 +11,7 @@ export interface ShipmentForCallbackRow {
   id: string;
   tracking_number: string | null;
   events: StoredShipmentEvent[] | null;
+  dossier_code: string;
   workflow_id: string;
 }
 
@@ -19,7 +20,7 @@ export async function findShipmentForCallback(db: Tx, shipmentId: string): Promi
   return db('dossier_shipments as s')
     .join('dossiers as d', 'd.id', 's.dossier_id')
     .where('s.id', shipmentId)
-    .first('s.id', 's.tracking_number', 's.events', 'd.workflow_id');
+    .first('s.id', 's.tracking_number', 's.events', 'd.code as dossier_code', 'd.workflow_id');
 }
 
 /** Keeps a status the post reported, with every event so far (`events`, already serialised). */
