@@ -4,7 +4,7 @@ import { inTransaction, type Db } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
 import { dossierAssignee, dossierFeeBasis, dossierShippingFacts } from '../db/repositories/dossiers';
 import { findProcedureByCode, procedureFeeTotal } from '../db/repositories/procedures';
-import { findIssuedResult, insertResult } from '../db/repositories/results';
+import { findResultNumber, insertResult } from '../db/repositories/results';
 import { nextInSequence } from '../db/repositories/sequences';
 import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markShipmentRefused, shipmentIdOfDossier } from '../db/repositories/shipments';
 import { leastLoadedSpecialist } from '../db/repositories/users';
@@ -251,7 +251,7 @@ export function createActivities(deps: ActivityDeps) {
     }): Promise<{ number: string }> {
       const kind = input.kind ?? 'result';
       return inTransaction(db, async (trx) => {
-        const existing = await findIssuedResult(trx, input.dossierId);
+        const existing = await findResultNumber(trx, input.dossierId);
         if (existing) return { number: existing.number };
         const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
         const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
