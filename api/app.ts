@@ -130,7 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', calendarRoutes({ db: deps.db, temporal: deps.temporal }));
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
-  app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));

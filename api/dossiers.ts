@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Client } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/connection';
-import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
+import { DomainError } from '../domain/errors';
+import type { Actor, DeliveryMethod } from '../domain/types';
+import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
 import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
-import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
+import { dossierWorkflowInput } from '../dossiers/starts';
 import {
   acceptIntakeUpdate,
   assignUpdate,
@@ -27,11 +29,11 @@ import {
   pauseClockUpdate,
   resumeClockUpdate,
   reappointUpdate,
-} from '../workflows/messages';
+  type DossierView,
+} from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerFor, requireApplicant } from './identity';
-import { HttpProblem } from './problem';
-import { problemFromTemporal } from './temporal-errors';
+import { HttpProblem, problemOf } from './problem';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   assignmentBody,
@@ -56,13 +58,15 @@ import type { z } from 'zod';
 
 export interface DossierRoutesDeps {
   db: Db;
-  temporal: Client;
-  taskQueue: string;
+  dossiers: DossierClient;
 }
 
-/** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
-const ACTION_DEADLINE_MS = 30_000;
-const START_DEADLINE_MS = 5_000;
+/** One Update and its command: what an action route sends to the dossier's workflow. */
+interface Command<C = any> {
+  update: UpdateDefinition<DossierView, [C]>;
+  cmd: C;
+}
+const command = <C>(update: UpdateDefinition<DossierView, [C]>, cmd: C): Command<C> => ({ update, cmd });
 
 /** Which result deliveries each online level allows (DOMAIN.md §12). */
 const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
@@ -85,7 +89,7 @@ function idempotencyKey(req: Request, required: boolean): string | undefined {
 }
 
 export function dossierRoutes(deps: DossierRoutesDeps): Router {
-  const { db, temporal } = deps;
+  const { db, dossiers } = deps;
   const router = Router();
 
   const dossierSummary = (id: number) => summaryOf(db, id);
@@ -144,30 +148,37 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     // Started after the commit (and again on any retry, or by the worker's reconciler),
     // so a crash or a Temporal outage in between loses nothing.
     let processing = true;
+    let acceptance: DomainError | null = null;
+    const deferred = (err: unknown) => {
+      processing = false;
+      process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
+    };
+    // Complete at the counter: received on the spot, the receipt shows the appointment.
+    const acceptHere = officer && acceptNow ? { actor: officer, updateId: `counter-accept:${key}` } : null;
     try {
       const input = await dossierWorkflowInput(db, outcome.dossierId);
       const startedAt = await workflowStartedAt(db, outcome.dossierId);
-      // A citizen waits for this answer: past a few seconds, the reconciler takes over.
-      if (!startedAt) {
-        await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
-      }
-    } catch (err) {
-      processing = false;
-      process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
-    }
-    let acceptance: HttpProblem | null = null;
-    if (officer && acceptNow && processing) {
-      // Complete at the counter: received on the spot, the receipt shows the appointment.
-      const row = await dossierState(db, outcome.dossierId);
-      if (row.status === 'SUBMITTED') {
-        try {
-          await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
-            temporal.workflow.getHandle(row.workflow_id).executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }], updateId: `counter-accept:${key}` }),
-          );
-        } catch (err) {
-          acceptance = problemFromTemporal(err, row.code) ?? new HttpProblem(503, 'Processing delayed', (err as Error).message);
+      if (!startedAt && acceptHere) {
+        // Started and accepted in one request (update-with-start); the officer waits for both.
+        const r = await dossiers.startAndAccept(input, { actor: acceptHere.actor }, acceptHere.updateId);
+        if (!r.started) deferred(r.error);
+        else if (r.refused) acceptance = r.refused;
+      } else if (!startedAt) {
+        // A citizen waits for this answer: past a few seconds, the reconciler takes over.
+        await dossiers.start(input, 'start');
+      } else if (acceptHere) {
+        // A retried submission whose workflow runs already: accept it unless that was done.
+        const row = await dossierState(db, outcome.dossierId);
+        if (row.status === 'SUBMITTED') {
+          await dossiers
+            .update({ code: row.code, workflowId: row.workflow_id }, acceptIntakeUpdate, { actor: acceptHere.actor }, { updateId: acceptHere.updateId })
+            .catch((err: unknown) => {
+              acceptance = err instanceof DomainError ? err : new DomainError('unavailable', 'Processing delayed', (err as Error).message);
+            });
         }
       }
+    } catch (err) {
+      deferred(err);
     }
     const summary = await dossierSummary(outcome.dossierId);
     res
@@ -176,7 +187,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       .json({
         ...summary,
         ...(processing ? {} : { notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' }),
-        ...(acceptance ? { acceptance: { status: acceptance.status, detail: acceptance.detail } } : {}),
+        ...(acceptance ? { acceptance: { status: problemOf(acceptance).status, detail: acceptance.detail } } : {}),
       });
   }
 
@@ -199,7 +210,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     path: string,
     summary: string,
     schema: S,
-    build: (body: z.infer<S>, actor: Actor, locals: Record<string, unknown>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    build: (body: z.infer<S>, actor: Actor, locals: Record<string, unknown>) => Command,
   ) {
     declareRoute({
       method: 'post',
@@ -222,34 +233,16 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const key = idempotencyKey(req, false);
       // The same Idempotency-Key maps to the same update id: Temporal applies it once.
       const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
-      try {
-        const view = await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
-          action.run(temporal.workflow.getHandle(d.workflow_id), updateId),
-        );
-        res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
-      } catch (err) {
-        const problem = problemFromTemporal(err, code, await hasEnded(d.id));
-        if (problem) throw problem;
-        throw err;
-      }
+      const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
+      res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
     });
   }
 
-  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => command(acceptIntakeUpdate, { actor, note: b.note }));
 
-  officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => ({
-    run: (h, updateId) =>
-      h.executeUpdate(requestIntakeSupplementUpdate, {
-        args: [{ actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
-        updateId,
-      }),
-  }));
+  officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => command(requestIntakeSupplementUpdate, { actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }));
 
-  officerAction('/dossiers/:code/intake/refuse', 'Refuse at intake with concrete reasons (Form 03)', refuseBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons: b.reasons }], updateId }),
-  }));
+  officerAction('/dossiers/:code/intake/refuse', 'Refuse at intake with concrete reasons (Form 03)', refuseBody, (b, actor) => command(refuseIntakeUpdate, { actor, reasons: b.reasons }));
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
@@ -262,83 +255,48 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   });
   officerAction('/dossiers/:code/assignment', 'Leader assigns or reassigns a specialist of the agency', assignmentBody, (b, actor, locals) => {
     const specialist = locals.specialist as { userId: number; fullName: string };
-    return { run: (h, updateId) => h.executeUpdate(assignUpdate, { args: [{ actor, specialist, note: b.note }], updateId }) };
+    return command(assignUpdate, { actor, specialist, note: b.note });
   });
 
-  officerAction('/dossiers/:code/claim', 'Specialist claims an unassigned dossier', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(claimUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/claim', 'Specialist claims an unassigned dossier', noteBody, (b, actor) => command(claimUpdate, { actor, note: b.note }));
 
-  officerAction('/dossiers/:code/release', 'Assigned specialist gives the dossier back', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/release', 'Assigned specialist gives the dossier back', noteBody, (b, actor) => command(releaseUpdate, { actor, note: b.note }));
 
   officerAction(
     '/dossiers/:code/review/supplement-request',
     'Request one supplement during processing (the clock policy applies); a leader may ask again with overrideReason, and the dossier then counts late',
     processingSupplementBody,
-    (b, actor) => ({
-      run: (h, updateId) =>
-        h.executeUpdate(requestSupplementUpdate, {
-          args: [{ actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
-          updateId,
-        }),
-    }),
+    (b, actor) => command(requestSupplementUpdate, { actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }),
   );
 
   /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
-  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(scheduleVerificationUpdate, { args: [{ actor, visit: b.visit, purpose: b.purpose }], updateId }),
-  }));
+  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose }));
 
   /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
-  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(recordVerificationUpdate, { args: [{ actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }], updateId }),
-  }));
+  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }));
 
-  officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: b.proposal, reasons: b.reasons, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => command(proposeDecisionUpdate, { actor, proposal: b.proposal, reasons: b.reasons, note: b.note }));
 
-  officerAction('/dossiers/:code/decision', 'Leader approves (numbered result), denies (reasoned notice) or returns to the specialist', decisionBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: b.decision, reasons: b.reasons, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/decision', 'Leader approves (numbered result), denies (reasoned notice) or returns to the specialist', decisionBody, (b, actor) => command(decideUpdate, { actor, decision: b.decision, reasons: b.reasons, note: b.note }));
 
-  officerAction('/dossiers/:code/cancel', 'Stop processing with a reason (stop notice)', reasonBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ actor, reason: b.reason }], updateId }),
-  }));
+  officerAction('/dossiers/:code/cancel', 'Stop processing with a reason (stop notice)', reasonBody, (b, actor) => command(cancelUpdate, { actor, reason: b.reason }));
 
-  officerAction('/dossiers/:code/result/handover', 'Record the result handed over at the counter, and to whom', handoverBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: b.receivedBy, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/result/handover', 'Record the result handed over at the counter, and to whom', handoverBody, (b, actor) => command(handOverResultUpdate, { actor, receivedBy: b.receivedBy, note: b.note }));
 
   /** Gia hạn: a leader grants more working time, with the reason and its legal basis. */
-  officerAction('/dossiers/:code/deadline/extension', 'Leader extends the time limit before the due date (gia hạn), with reason and legal basis', extensionBody, (b, actor) => ({
-    run: (h, updateId) =>
-      h.executeUpdate(extendDeadlineUpdate, { args: [{ actor, workingDays: b.workingDays, workingHours: b.workingHours, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
-  }));
+  officerAction('/dossiers/:code/deadline/extension', 'Leader extends the time limit before the due date (gia hạn), with reason and legal basis', extensionBody, (b, actor) => command(extendDeadlineUpdate, { actor, workingDays: b.workingDays, workingHours: b.workingHours, reason: b.reason, legalBasis: b.legalBasis }));
 
   /** A clock-excluded step (e.g. the citizen paying land obligations): the limit stops counting. */
-  officerAction('/dossiers/:code/clock/pause', 'Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', clockPauseBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(pauseClockUpdate, { args: [{ actor, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
-  }));
+  officerAction('/dossiers/:code/clock/pause', 'Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', clockPauseBody, (b, actor) => command(pauseClockUpdate, { actor, reason: b.reason, legalBasis: b.legalBasis }));
 
-  officerAction('/dossiers/:code/clock/resume', 'Restart the clock after a clock-excluded step', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(resumeClockUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/clock/resume', 'Restart the clock after a clock-excluded step', noteBody, (b, actor) => command(resumeClockUpdate, { actor, note: b.note }));
 
   /** Thư xin lỗi, hẹn lại ngày trả (Form 04): once, by the agency head, one working day before the due date at the latest. */
   officerAction(
     '/dossiers/:code/deadline/reappointment',
     'Agency head apologises with one new appointment (Form 04), at least one working day before the due date; the statistics keep the legal due date',
     reappointmentBody,
-    (b, actor) => ({
-      run: (h, updateId) =>
-        h.executeUpdate(reappointUpdate, {
-          args: [{ actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }],
-          updateId,
-        }),
-    }),
+    (b, actor) => command(reappointUpdate, { actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }),
   );
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
@@ -353,7 +311,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     path: string,
     summary: string,
     schema: S,
-    build: (body: z.infer<S>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    build: (body: z.infer<S>) => Command,
     before?: (body: z.infer<S>, dossier: { id: number; agency_id: number }, idNumber: string) => Promise<void>,
   ) {
     declareRoute({
@@ -379,13 +337,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const key = idempotencyKey(req, false);
       const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${key}` : randomUUID();
       try {
-        await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d!.workflow_id), updateId));
-        res.json(await dossierSummary(d!.id));
+        await dossiers.update({ code, workflowId: d!.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d!.id) });
       } catch (err) {
-        const problem = problemFromTemporal(err, code, await hasEnded(d!.id));
-        if (problem) throw citizenProblem(problem);
-        throw err;
+        throw citizenProblem(err);
       }
+      res.json(await dossierSummary(d!.id));
     });
   }
 
@@ -393,24 +349,20 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     '/citizen/dossiers/:code/supplement',
     'The applicant supplements the documents asked for (files uploaded first with POST /citizen/documents, named by fileId)',
     citizenSupplementBody,
-    (b) => ({
-      run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: b.documents, note: b.note }], updateId }),
-    }),
+    (b) => command(submitSupplementUpdate, { documents: b.documents, note: b.note }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
     (b, d, idNumber) => claimSupplementDocuments(db, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
   );
 
-  citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => ({
-    run: (h, updateId) => h.executeUpdate(withdrawUpdate, { args: [{ reason: b.reason }], updateId }),
-  }));
+  citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => command(withdrawUpdate, { reason: b.reason }));
 
   return router;
 }
 
 /** Citizens read Vietnamese: state conflicts are explained in their words. */
-function citizenProblem(p: HttpProblem): HttpProblem {
-  if (p.status === 409) {
-    return new HttpProblem(409, p.title, 'Hồ sơ không còn ở bước cho phép thao tác này (đã có quyết định, đã kết thúc hoặc đang được xử lý). Vui lòng tra cứu lại tình trạng hồ sơ.', { reason: p.extra.reason, technicalDetail: p.detail });
+function citizenProblem(err: unknown): unknown {
+  if (err instanceof DomainError && err.kind === 'conflict') {
+    return new DomainError('conflict', err.title, 'Hồ sơ không còn ở bước cho phép thao tác này (đã có quyết định, đã kết thúc hoặc đang được xử lý). Vui lòng tra cứu lại tình trạng hồ sơ.', { reason: err.extra.reason, technicalDetail: err.detail });
   }
-  return p;
+  return err;
 }

@@ -5,7 +5,7 @@ import type { Db } from '../db/connection';
 import { createDossierClient } from '../dossiers/client';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import { reconcilePayments } from '../payments/payments';
-import { startPendingDossierWorkflows } from '../submission/start-dossier-workflow';
+import { startPendingDossierWorkflows } from '../dossiers/starts';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -37,7 +37,7 @@ export async function startMaintenance(opts: {
   const worker = new QueueWorker(
     MAINTENANCE_QUEUE,
     async () => {
-      const r = await startPendingDossierWorkflows(opts.db, opts.temporal, opts.taskQueue, { olderThanMs: opts.graceMs });
+      const r = await startPendingDossierWorkflows(opts.db, dossiers, { olderThanMs: opts.graceMs });
       if (r.started) opts.log(`worker: started ${r.started} dossier workflow(s) that had not begun processing`);
       const p = await reconcilePayments(opts.db, opts.paymentProvider, dossiers, { quietForMs: Math.max(opts.graceMs, 60_000) });
       if (p.settled || p.acknowledged) opts.log(`worker: payments reconciled (${p.settled} settled with the gateway, ${p.acknowledged} told to their dossiers)`);

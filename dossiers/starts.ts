@@ -1,9 +1,7 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import type { Db } from '../db/connection';
 import { dossierWorkflowInputRow, pendingWorkflowStarts } from '../db/repositories/dossiers';
-import { dossierWorkflowId } from '../domain/dossier-code';
-import type { DossierWorkflowInput } from '../domain/types';
-import { AgencyCodeKey, DossierCodeKey, DossierStatusKey, ProcedureCodeKey } from '../workflows/messages';
+import type { DossierWorkflowInput } from '../workflows/contracts/dossier-v1';
+import type { DossierClient } from './client';
 
 /** Workflow input of a stored dossier: identifiers only, read back from the read model. */
 export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<DossierWorkflowInput> {
@@ -20,29 +18,6 @@ export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<D
   };
 }
 
-/** Starts the dossier's workflow; a workflow already running for that code is success, not an error. */
-export async function startDossierWorkflow(client: Client, taskQueue: string, input: DossierWorkflowInput): Promise<'started' | 'already-running'> {
-  try {
-    await client.workflow.start('dossierWorkflow', {
-      taskQueue,
-      workflowId: dossierWorkflowId(input.code),
-      // One run per dossier, ever: a late retry must not start a finished dossier again.
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      args: [input],
-      typedSearchAttributes: [
-        { key: DossierCodeKey, value: input.code },
-        { key: AgencyCodeKey, value: input.agencyEid },
-        { key: ProcedureCodeKey, value: input.procedureCode },
-        { key: DossierStatusKey, value: 'SUBMITTED' },
-      ],
-    });
-    return 'started';
-  } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
-    throw err;
-  }
-}
-
 /**
  * Starts the workflows of dossiers that were committed but never began processing
  * (Temporal unreachable at submission, or the API stopped in between). Safe to run
@@ -50,8 +25,7 @@ export async function startDossierWorkflow(client: Client, taskQueue: string, in
  */
 export async function startPendingDossierWorkflows(
   db: Db,
-  client: Client,
-  taskQueue: string,
+  dossiers: DossierClient,
   opts: { olderThanMs: number; limit?: number },
 ): Promise<{ started: number; alreadyRunning: number; failed: number }> {
   const pending = await pendingWorkflowStarts(db, new Date(Date.now() - opts.olderThanMs), opts.limit ?? 100);
@@ -61,7 +35,7 @@ export async function startPendingDossierWorkflows(
   for (const { id } of pending) {
     // One dossier that cannot start must not hold back the others.
     try {
-      const outcome = await startDossierWorkflow(client, taskQueue, await dossierWorkflowInput(db, Number(id)));
+      const outcome = await dossiers.start(await dossierWorkflowInput(db, Number(id)));
       if (outcome === 'started') started += 1;
       else alreadyRunning += 1;
     } catch {
