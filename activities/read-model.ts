@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../domain/calendar';
 import type { ClockEntry } from '../domain/clock-ledger';
 import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../domain/processing-facts';
-import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendar-store';
+import { loadCalendar, loadAgencyCalendar } from '../calendars/cache';
+import { UnknownCalendarError } from '../db/repositories/calendars';
 
 /** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
 export interface ProjectionFields {
