@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import type { Client } from '@temporalio/client';
-import type { Knex } from 'knex';
-import { allocateDossierCode } from '../db/dossier-codes';
-import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
-import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
+import type { Db } from '../db/connection';
 import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
+import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
+import { assignableSpecialist } from '../dossiers/specialists';
+import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
 import {
   acceptIntakeUpdate,
@@ -53,16 +53,13 @@ import {
   withdrawBody,
 } from './dossier-schemas';
 import type { z } from 'zod';
-import { claimDocuments } from '../documents/claim';
-import { vnLocalDate, vnTime } from '../domain/vn-time';
 
 export interface DossierRoutesDeps {
-  db: Knex;
+  db: Db;
   temporal: Client;
   taskQueue: string;
 }
 
-const SUBMISSION_SCOPE = 'dossier-submission';
 /** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
 const ACTION_DEADLINE_MS = 30_000;
 const START_DEADLINE_MS = 5_000;
@@ -72,16 +69,6 @@ const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
   full: ['online', 'postal', 'counter'],
   partial: ['counter', 'postal'],
 };
-
-function canonicalHash(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(sort(value))).digest('hex');
-}
 
 function idempotencyKey(req: Request, required: boolean): string | undefined {
   const key = req.get('idempotency-key')?.trim();
@@ -101,35 +88,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const { db, temporal } = deps;
   const router = Router();
 
-  async function dossierSummary(id: number) {
-    const d = await db('dossiers as d')
-      .join('procedures as p', 'p.id', 'd.procedure_id')
-      .join('agencies as a', 'a.id', 'd.agency_id')
-      .where('d.id', id)
-      .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name');
-    return {
-      code: d.code,
-      procedure: { code: d.procedure_code, name: d.procedure_name },
-      agency: { eid: d.agency_eid, name: d.agency_name },
-      channel: d.channel,
-      deliveryMethod: d.delivery_method,
-      status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
-      submittedAt: vnTime(d.submitted_at),
-      receivedAt: vnTime(d.received_at),
-      appointmentAt: vnTime(d.appointment_at),
-      deadline: d.due_at
-        ? {
-            dueAt: vnTime(d.due_at),
-            state: d.deadline_state,
-            pausedSince: vnTime(d.clock_paused_at),
-            reappointed: d.apology_issued_at !== null,
-            escalationLevel: d.escalation_level,
-            calendar: d.calendar_code ? { code: d.calendar_code, version: d.calendar_version } : null,
-          }
-        : null,
-      links: { status: `/api/v1/status/${encodeURIComponent(d.code)}`, deadline: `/api/v1/dossiers/${encodeURIComponent(d.code)}/deadline` },
-    };
-  }
+  const dossierSummary = (id: number) => summaryOf(db, id);
 
   /**
    * Stores a new dossier and starts its workflow: online by the citizen, or at the
@@ -148,68 +107,38 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const { fullName, idNumber, phone, email, address } = body.applicant;
     const postalAddress = deliveryMethod === 'postal' ? body.postalAddress! : null;
 
-    const procedure = await db('procedures').where({ code: procedureCode, active: true }).first('id', 'code', 'online_level');
-    const agency = await db('agencies').where({ eid: agencyEid }).first('id', 'eid');
+    const { procedure, agency } = await submissionTargets(db, procedureCode, agencyEid);
     if (!procedure) v.fail('procedureCode', `không có thủ tục "${procedureCode}" trong danh mục`);
     if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
     v.throwIfInvalid();
     if (citizen && idNumber !== citizen.idNumber) {
       throw new HttpProblem(403, 'Forbidden', 'Ông/Bà chỉ nộp hồ sơ trực tuyến cho chính mình: số giấy tờ của người nộp phải là số của tài khoản đã đăng nhập.');
     }
-    const officer = channel === 'counter' ? await officerFor(db, req, agency.id) : null;
+    const officer = channel === 'counter' ? await officerFor(db, req, agency!.id) : null;
     if (officer && !officer.roles.includes('one_stop_officer')) {
-      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency.eid}.`);
+      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency!.eid}.`);
     }
-    const offered = await db('procedure_agencies').where({ procedure_id: procedure.id, agency_id: agency.id }).first();
+    const offered = await agencyOffersProcedure(db, procedure!.id, agency!.id);
     if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
-    const allowed = DELIVERY_BY_LEVEL[procedure.online_level as 'full' | 'partial'];
+    const allowed = DELIVERY_BY_LEVEL[procedure!.online_level as 'full' | 'partial'];
     if (!allowed.includes(deliveryMethod!)) {
       v.fail('deliveryMethod', `thủ tục này chỉ trả kết quả qua: ${allowed.join(', ')}`);
     }
     v.throwIfInvalid();
 
-    const requestHash = canonicalHash(body);
     const submittedAt = new Date();
-    // Keys are per caller: one person's key can neither clash with nor reveal another's.
-    const scope = `${SUBMISSION_SCOPE}:${citizen ? `citizen:${citizen.idNumber}` : `officer:${officer!.userId}`}`;
-    const outcome = await db.transaction(async (trx) => {
-      const claimed = await trx('idempotency_keys')
-        .insert({ scope, key, request_hash: requestHash })
-        .onConflict(['scope', 'key'])
-        .ignore()
-        .returning('key');
-      if (!claimed.length) {
-        const prior = await trx('idempotency_keys').where({ scope, key }).first('request_hash', 'dossier_id');
-        if (prior.request_hash !== requestHash) {
-          throw new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
-        }
-        return { created: false, dossierId: Number(prior.dossier_id) };
-      }
-      const day = vnLocalDate(submittedAt);
-      const code = await allocateDossierCode(trx, agency, day);
-      const [{ id }] = await trx('dossiers')
-        .insert({
-          code,
-          workflow_id: dossierWorkflowId(code),
-          procedure_id: procedure.id,
-          agency_id: agency.id,
-          channel,
-          delivery_method: deliveryMethod,
-          status: 'SUBMITTED',
-          applicant_full_name: fullName,
-          applicant_id_number: idNumber,
-          applicant_phone: phone ?? null,
-          applicant_email: email ?? null,
-          applicant_address: address ?? null,
-          postal_address: postalAddress ? JSON.stringify(postalAddress) : null,
-          documents: JSON.stringify(documents),
-          submitted_at: submittedAt,
-        })
-        .returning('id');
-      // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
-      await claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: Number(id), agencyId: agency.id, acceptAgencyUploads: channel === 'counter' });
-      await trx('idempotency_keys').where({ scope, key }).update({ dossier_id: id });
-      return { created: true, dossierId: Number(id) };
+    const outcome = await storeSubmission(db, {
+      caller: citizen ? `citizen:${citizen.idNumber}` : `officer:${officer!.userId}`,
+      key,
+      request: body,
+      channel,
+      procedureId: procedure!.id,
+      agency: agency!,
+      deliveryMethod,
+      applicant: { fullName, idNumber, phone, email, address },
+      postalAddress,
+      documents,
+      submittedAt,
     });
 
     // Started after the commit (and again on any retry, or by the worker's reconciler),
@@ -217,9 +146,9 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     let processing = true;
     try {
       const input = await dossierWorkflowInput(db, outcome.dossierId);
-      const begun = await db('dossiers').where('id', outcome.dossierId).first('workflow_started_at');
+      const startedAt = await workflowStartedAt(db, outcome.dossierId);
       // A citizen waits for this answer: past a few seconds, the reconciler takes over.
-      if (!begun.workflow_started_at) {
+      if (!startedAt) {
         await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
       }
     } catch (err) {
@@ -229,7 +158,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     let acceptance: HttpProblem | null = null;
     if (officer && acceptNow && processing) {
       // Complete at the counter: received on the spot, the receipt shows the appointment.
-      const row = await db('dossiers').where('id', outcome.dossierId).first('code', 'workflow_id', 'status');
+      const row = await dossierState(db, outcome.dossierId);
       if (row.status === 'SUBMITTED') {
         try {
           await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
@@ -256,53 +185,13 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   /** Counter intake: a one-stop officer enters the dossier for the citizen, and may accept it at once. */
   router.post('/counter/dossiers', (req, res) => submitDossier(req, res, 'counter'));
 
-  async function hasEnded(dossierId: number): Promise<boolean> {
-    const row = await db('dossiers').where('id', dossierId).first('status');
-    return isDossierStatus(row.status) && isTerminal(row.status);
-  }
-
-  async function loadDossier(code: string) {
-    if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
-    const d = await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'status');
-    if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${code}.`);
-    return d;
-  }
+  const hasEnded = (dossierId: number) => dossierHasEnded(db, dossierId);
+  const loadDossier = (code: string) => findDossier(db, code);
 
   router.get('/dossiers/:code', async (req, res) => {
     const d = await loadDossier(req.params.code);
     await officerFor(db, req, d.agency_id);
-    const summary = await dossierSummary(d.id);
-    const full = await db('dossiers as d')
-      .leftJoin('users as u', 'u.id', 'd.assignee_id')
-      .where('d.id', d.id)
-      .first('d.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone', 'd.applicant_email', 'd.applicant_address', 'd.documents', 'd.result_number', 'u.id as assignee_id', 'u.full_name as assignee_name');
-    const events = await db('dossier_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .where('e.dossier_id', d.id)
-      .orderBy('e.seq')
-      .select('e.seq', 'e.type', 'e.from_status', 'e.to_status', 'e.actor_role', 'u.full_name as actor_name', 'e.occurred_at', 'e.data');
-    res.json({
-      ...summary,
-      applicant: {
-        fullName: full.applicant_full_name,
-        idNumber: full.applicant_id_number,
-        phone: full.applicant_phone,
-        email: full.applicant_email,
-        address: full.applicant_address,
-      },
-      documents: full.documents,
-      assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
-      resultNumber: full.result_number,
-      events: events.map((e) => ({
-        seq: e.seq,
-        type: e.type,
-        from: e.from_status,
-        to: e.to_status,
-        actor: e.actor_name ? { fullName: e.actor_name, role: e.actor_role } : e.actor_role ? { role: e.actor_role } : null,
-        at: vnTime(e.occurred_at),
-        data: e.data,
-      })),
-    });
+    res.json(await dossierDetail(db, d.id));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
@@ -368,17 +257,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const d = await loadDossier(String(req.params.code));
     await officerFor(db, req, d.agency_id);
     const raw = parse(assignmentBody, jsonBody(req)).specialist;
-    const specialist = await db('users as u')
-      .join('user_roles as r', 'r.user_id', 'u.id')
-      .where({ 'r.agency_id': d.agency_id, 'r.role': 'specialist', 'u.active': true })
-      .andWhere(typeof raw === 'number' || /^\d+$/.test(String(raw)) ? { 'u.id': Number(raw) } : { 'u.username': String(raw).trim() })
-      .first('u.id', 'u.full_name');
-    if (!specialist) {
-      throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', {
-        errors: [{ field: 'specialist', message: `"${String(raw)}" không phải chuyên viên đang hoạt động của cơ quan giải quyết hồ sơ này` }],
-      });
-    }
-    res.locals.specialist = { userId: specialist.id, fullName: specialist.full_name };
+    res.locals.specialist = await assignableSpecialist(db, d.agency_id, raw);
     next();
   });
   officerAction('/dossiers/:code/assignment', 'Leader assigns or reassigns a specialist of the agency', assignmentBody, (b, actor, locals) => {
@@ -466,24 +345,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   router.get('/dossiers/:code/process-control', async (req, res) => {
     const d = await loadDossier(req.params.code);
     await officerFor(db, req, d.agency_id);
-    const rows = await db('dossier_handoffs as h')
-      .leftJoin('users as g', 'g.id', 'h.giver_id')
-      .leftJoin('users as r', 'r.id', 'h.receiver_id')
-      .where('h.dossier_id', d.id)
-      .orderBy('h.opened_seq')
-      .select('h.*', 'g.full_name as giver_name', 'r.full_name as receiver_name');
-    res.json({
-      code: d.code,
-      handoffs: rows.map((h) => ({
-        step: h.step,
-        giver: { userId: h.giver_id, name: h.giver_name ?? h.giver_unit, unit: h.giver_unit },
-        receiver: { userId: h.receiver_id, name: h.receiver_name ?? h.receiver_unit, unit: h.receiver_unit },
-        receivedAt: vnTime(h.received_at),
-        dueAt: vnTime(h.due_at),
-        doneAt: vnTime(h.done_at),
-        outcome: h.outcome,
-      })),
-    });
+    res.json(await processControl(db, d));
   });
 
   /** Citizen actions on their own dossier, signed in with their citizen token (VNeID in production). */
@@ -509,7 +371,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const code = String(req.params.code);
       const idNumber = citizenIdOf(req);
       // Unknown and not-theirs read alike: a citizen cannot probe which codes exist.
-      const d = parseDossierCode(code) ? await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'applicant_id_number') : undefined;
+      const d = await findApplicantDossier(db, code);
       requireApplicant(d, idNumber);
       const body = parse(schema, jsonBody(req));
       await before?.(body, d!, idNumber);
@@ -535,7 +397,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: b.documents, note: b.note }], updateId }),
     }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
-    (b, d, idNumber) => db.transaction((trx) => claimDocuments(trx, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }).then(() => undefined)),
+    (b, d, idNumber) => claimSupplementDocuments(db, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
   );
 
   citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => ({

@@ -1,10 +1,10 @@
 import type { Db } from '../db/connection';
-import { activeProcedures, findActiveProcedure, procedureAgencies, procedureDocuments, procedureFees, type ProcedureRow } from '../db/repositories/procedures';
+import { activeProcedures, findActiveProcedure, procedureAgencies, procedureDocuments, procedureFees, type CatalogueProcedureRow } from '../db/repositories/procedures';
 import { DomainError } from '../domain/errors';
 
 /** Public procedure catalogue: what can be filed, where, how long it takes and what it costs. */
 
-async function describe(db: Db, p: ProcedureRow) {
+async function describe(db: Db, p: CatalogueProcedureRow) {
   const [fees, documents, agencies] = await Promise.all([procedureFees(db, p.id), procedureDocuments(db, p.id), procedureAgencies(db, p.id)]);
   return {
     code: p.code,

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection';
-import { findAgencyName } from '../db/repositories/agencies';
+import { findAgencyByEid } from '../db/repositories/agencies';
 import { agencyCalendarCode, calendarData, findCalendarRow } from '../db/repositories/calendars';
-import { findActiveProcedureTimeLimit } from '../db/repositories/procedures';
+import { findActiveProcedureByCode } from '../db/repositories/procedures';
 import { CalendarCoverageError, WorkingCalendar, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { deriveDeadline, describeLimit } from '../domain/clock-ledger';
 import { DomainError } from '../domain/errors';
@@ -25,7 +25,7 @@ export async function previewAppointment(db: Db, input: { agencyCode?: string; p
 
   let procedure: { code: string; name: string } | null = null;
   if (procedureCode) {
-    const p = await findActiveProcedureTimeLimit(db, procedureCode);
+    const p = await findActiveProcedureByCode(db, procedureCode, ['code', 'name', 'time_limit']);
     if (!p) throw new DomainError('not_found', 'Procedure not found', `Không có thủ tục mã "${procedureCode}" trong danh mục.`);
     procedure = { code: p.code, name: p.name };
     const stored = catalogueTimeLimit.safeParse(p.time_limit);
@@ -37,7 +37,7 @@ export async function previewAppointment(db: Db, input: { agencyCode?: string; p
   let agency: { eid: string; name: string } | null = null;
   let calendarCode = DEFAULT_CALENDAR_CODE;
   if (agencyCode) {
-    const a = await findAgencyName(db, agencyCode);
+    const a = await findAgencyByEid(db, agencyCode, ['eid', 'name']);
     if (!a) throw new DomainError('not_found', 'Agency not found', `Không tìm thấy cơ quan có mã ${agencyCode}.`);
     agency = { eid: a.eid, name: a.name };
     calendarCode = await agencyCalendarCode(db, a.eid);

@@ -1,16 +1,13 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
+import { dossierWorkflowInputRow, pendingWorkflowStarts } from '../db/repositories/dossiers';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import type { DossierWorkflowInput } from '../domain/types';
 import { AgencyCodeKey, DossierCodeKey, DossierStatusKey, ProcedureCodeKey } from '../workflows/messages';
 
 /** Workflow input of a stored dossier: identifiers only, read back from the read model. */
-export async function dossierWorkflowInput(db: Knex, dossierId: number): Promise<DossierWorkflowInput> {
-  const d = await db('dossiers as d')
-    .join('procedures as p', 'p.id', 'd.procedure_id')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .where('d.id', dossierId)
-    .first('d.id', 'd.code', 'd.channel', 'd.delivery_method', 'd.submitted_at', 'p.code as procedure_code', 'a.eid as agency_eid');
+export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<DossierWorkflowInput> {
+  const d = await dossierWorkflowInputRow(db, dossierId);
   if (!d) throw new Error(`dossier ${dossierId} not found`);
   return {
     dossierId: Number(d.id),
@@ -52,18 +49,12 @@ export async function startDossierWorkflow(client: Client, taskQueue: string, in
  * anywhere, any number of times.
  */
 export async function startPendingDossierWorkflows(
-  db: Knex,
+  db: Db,
   client: Client,
   taskQueue: string,
   opts: { olderThanMs: number; limit?: number },
 ): Promise<{ started: number; alreadyRunning: number; failed: number }> {
-  const pending: Array<{ id: number }> = await db('dossiers')
-    .where('status', 'SUBMITTED')
-    .whereNull('workflow_started_at')
-    .andWhere('submitted_at', '<', new Date(Date.now() - opts.olderThanMs))
-    .orderBy('id')
-    .limit(opts.limit ?? 100)
-    .select('id');
+  const pending = await pendingWorkflowStarts(db, new Date(Date.now() - opts.olderThanMs), opts.limit ?? 100);
   let started = 0;
   let alreadyRunning = 0;
   let failed = 0;

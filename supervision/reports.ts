@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection';
-import { allAgencies, findAgency, type AgencyRef } from '../db/repositories/agencies';
-import { UnknownCalendarError } from '../db/repositories/calendars';
-import { findProcedure } from '../db/repositories/procedures';
+import { allAgencies, findAgencyByEid, type AgencyRef } from '../db/repositories/agencies';
+import { loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
+import { findProcedureByCode } from '../db/repositories/procedures';
 import {
   closedHandoffs,
   findActiveUser,
@@ -14,14 +14,13 @@ import {
   type WorklistRow,
   type WorklistView,
 } from '../db/repositories/supervision';
-import { loadAgencyCalendar } from '../calendars/cache';
 import { CalendarCoverageError, type WorkingCalendar } from '../domain/calendar';
 import { DomainError } from '../domain/errors';
 import { isAdmin, type Caller } from '../domain/officer';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import type { OfficerRole } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
-import type { HandoffStep } from '../activities/read-model';
+import type { HandoffStep } from '../db/repositories/dossier-events';
 import { csvColumns } from './csv';
 import { indicators766, outcomeOf, rankCounts, tallyBy, tallyCounts, workingHoursPast, type Indicator, type Tally } from './indicators';
 
@@ -64,9 +63,9 @@ export async function findNamed(
   names: { agency?: string; procedure?: string; officer?: string },
 ): Promise<{ agency?: AgencyRef; procedure?: { id: number; code: string }; officer?: { id: number; username: string; fullName: string }; errors: QueryError[] }> {
   const errors: QueryError[] = [];
-  const agency = names.agency === undefined ? undefined : await findAgency(db, names.agency);
+  const agency = names.agency === undefined ? undefined : await findAgencyByEid(db, names.agency, ['id', 'eid', 'name']);
   if (names.agency !== undefined && !agency) errors.push({ field: 'query.agency', message: `no agency has the electronic ID "${names.agency}"` });
-  const procedure = names.procedure === undefined ? undefined : await findProcedure(db, names.procedure);
+  const procedure = names.procedure === undefined ? undefined : await findProcedureByCode(db, names.procedure, ['id', 'code']);
   if (names.procedure !== undefined && !procedure) errors.push({ field: 'query.procedure', message: `no procedure has the code "${names.procedure}"` });
   const officer = names.officer === undefined ? undefined : await findActiveUser(db, names.officer);
   if (names.officer !== undefined && !officer) errors.push({ field: 'query.officer', message: `no active officer "${names.officer}"` });

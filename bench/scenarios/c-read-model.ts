@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { createActivities } from '../../activities';
-import { loadAgencyCalendar } from '../../calendars/cache';
+import { loadAgencyCalendar } from '../../db/repositories/calendars';
 import { indicatorCounts, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../db/repositories/supervision';
 import { DEFAULT_WORKLIST_LIMIT } from '../../api/supervision-schemas';
 import { generateDossiers, type GeneratedCounts } from '../lib/generate';

@@ -1,29 +1,38 @@
 import type { Tx } from '../connection';
 
-// --- calendars, supervision and catalogue ---
+// --- activities, dossiers ---
 
-export interface AgencyRef {
+/** A row of `agencies` (cơ quan), named by its electronic ID (mã định danh điện tử). */
+export interface AgencyRow {
   id: number;
   eid: string;
   name: string;
+  level: 'province' | 'department' | 'commune';
+  parent_id: number | null;
+  calendar_id: number;
+  address: string | null;
+  phone: string | null;
 }
+
+export type AgencyColumn = keyof AgencyRow;
+
+/** The columns asked for of the agency with this electronic ID. */
+export async function findAgencyByEid<C extends AgencyColumn>(db: Tx, eid: string, columns: readonly C[]): Promise<Pick<AgencyRow, C> | undefined> {
+  const row = await db('agencies').where({ eid }).first([...columns] as string[]);
+  return row as Pick<AgencyRow, C> | undefined;
+}
+
+// --- calendars, supervision and catalogue ---
+
+export type AgencyRef = Pick<AgencyRow, 'id' | 'eid' | 'name'>;
 
 /** Ids of the agencies with these electronic IDs (unknown ones are left out). */
 export async function agencyIdsByEid(db: Tx, eids: readonly string[]): Promise<Array<{ id: number; eid: string }>> {
   return db('agencies').whereIn('eid', eids).select('id', 'eid');
 }
 
-export async function findAgency(db: Tx, eid: string): Promise<AgencyRef | undefined> {
-  return db('agencies').where('eid', eid).first('id', 'eid', 'name');
-}
-
 export async function allAgencies(db: Tx): Promise<AgencyRef[]> {
   return db('agencies').orderBy('eid').select('id', 'eid', 'name');
-}
-
-/** The name of an agency, for public pages. */
-export async function findAgencyName(db: Tx, eid: string): Promise<{ eid: string; name: string } | undefined> {
-  return db('agencies').where('eid', eid).first('eid', 'name');
 }
 
 /** An agency with the calendar it works by, its row locked until the transaction ends. */

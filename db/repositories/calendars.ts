@@ -1,5 +1,5 @@
 import type { Tx } from '../connection';
-import type { OfficePeriod, Weekday, WorkingCalendarData } from '../../domain/calendar';
+import { WorkingCalendar, type OfficePeriod, type Weekday, type WorkingCalendarData } from '../../domain/calendar';
 import type { ClockEntry } from '../../domain/clock-ledger';
 
 /**
@@ -7,7 +7,8 @@ import type { ClockEntry } from '../../domain/clock-ledger';
  * version. An agency calendar (e.g. a police counter open on Saturday mornings) has its
  * own office hours and days laid over a pinned version of its base calendar (VN-STATE).
  * Every statement on `work_calendars`, `work_calendar_days`, `calendar_recomputations`, and
- * the clock ledger reads the calendar services make.
+ * the clock ledger reads the calendar services make; and the one per-process cache of built
+ * calendar versions.
  */
 export class UnknownCalendarError extends Error {}
 
@@ -76,6 +77,36 @@ export async function agencyCalendarCode(db: Tx, agencyEid: string): Promise<str
   const cal = await db('agencies as a').join('work_calendars as c', 'c.id', 'a.calendar_id').where('a.eid', agencyEid).first('c.code');
   if (!cal) throw new UnknownCalendarError(`agency ${agencyEid} has no working calendar`);
   return cal.code;
+}
+
+// A calendar version never changes once written: each is built once per process, whoever asks.
+const built = new Map<string, { calendar: WorkingCalendar; dayNames: Map<string, string> }>();
+
+/** The calendar of one version row, with its holiday names, from the per-process cache. */
+export async function cachedCalendar(db: Tx, row: CalendarRow): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
+  const key = `${row.code}@${row.version}`;
+  let hit = built.get(key);
+  if (!hit) {
+    const data = await calendarData(db, row);
+    hit = { calendar: new WorkingCalendar(data), dayNames: new Map(data.days.map((d) => [d.day, d.name])) };
+    built.set(key, hit);
+  }
+  return hit;
+}
+
+async function build(db: Tx, row: CalendarRow): Promise<WorkingCalendar> {
+  return (await cachedCalendar(db, row)).calendar;
+}
+
+export async function loadCalendar(db: Tx, code: string, version?: number | null): Promise<WorkingCalendar> {
+  const row = await findCalendarRow(db, code, version);
+  if (!row) throw new UnknownCalendarError(`calendar ${code}${version ? ` v${version}` : ''} does not exist`);
+  return build(db, row);
+}
+
+/** Loads an agency's working calendar, latest version: what a new dossier is dated by. */
+export async function loadAgencyCalendar(db: Tx, agencyEid: string): Promise<WorkingCalendar> {
+  return loadCalendar(db, await agencyCalendarCode(db, agencyEid));
 }
 
 // ---------------------------------------------------------------- versions (administration)

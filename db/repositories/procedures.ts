@@ -1,16 +1,64 @@
+import type { TimeLimit } from '../../domain/calendar';
+import type { Channel } from '../../domain/types';
 import type { Tx } from '../connection';
+
+// --- activities, dossiers ---
+
+/** A row of `procedures`, the catalogue of administrative procedures (thủ tục hành chính). */
+export interface ProcedureRow {
+  id: number;
+  code: string;
+  national_code: string | null;
+  name: string;
+  time_limit: TimeLimit;
+  online_level: 'full' | 'partial';
+  fee_timing: 'none' | 'at_submission' | 'before_processing' | 'at_result';
+  clock_policy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  result_name: string;
+  active: boolean;
+  step_budgets: Record<string, number> | null;
+  /** NUMERIC: a string as PostgreSQL sends it. */
+  warn_before_hours: string;
+  escalate_every_hours: string;
+}
+
+export type ProcedureColumn = keyof ProcedureRow;
+
+/** The columns asked for of the procedure with this code (active or not). */
+export async function findProcedureByCode<C extends ProcedureColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<ProcedureRow, C> | undefined> {
+  const row = await db('procedures').where('code', code).first([...columns] as string[]);
+  return row as Pick<ProcedureRow, C> | undefined;
+}
+
+/** The columns asked for of the procedure with this code, when it is open to new dossiers. */
+export async function findActiveProcedureByCode<C extends ProcedureColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<ProcedureRow, C> | undefined> {
+  const row = await db('procedures').where({ code, active: true }).first([...columns] as string[]);
+  return row as Pick<ProcedureRow, C> | undefined;
+}
+
+/** The row saying this agency handles this procedure, if it does. */
+export async function findProcedureAgency(db: Tx, procedureId: number, agencyId: number): Promise<{ procedure_id: number; agency_id: number } | undefined> {
+  return db('procedure_agencies').where({ procedure_id: procedureId, agency_id: agencyId }).first();
+}
+
+/** The sum of the procedure's fee lines for a channel (null without any). */
+export async function procedureFeeTotal(db: Tx, procedureId: number, channel: Channel): Promise<string | number | null> {
+  const row = await db('procedure_fees').where({ procedure_id: procedureId, channel }).sum<{ total: string | number | null }[]>('amount_vnd as total');
+  return row[0]?.total ?? null;
+}
 
 // --- calendars, supervision and catalogue ---
 
-/** A `procedures` row as the catalogue shows it. */
-export type ProcedureRow = Record<string, any>;
+/** A whole `procedures` row, as the public catalogue shows it. */
+export type CatalogueProcedureRow = Record<string, any>;
 
 /** Active procedures of the catalogue, by code. */
-export async function activeProcedures(db: Tx): Promise<ProcedureRow[]> {
+export async function activeProcedures(db: Tx): Promise<CatalogueProcedureRow[]> {
   return db('procedures').where('active', true).orderBy('code');
 }
 
-export async function findActiveProcedure(db: Tx, code: string): Promise<ProcedureRow | undefined> {
+/** The whole row of the active procedure with this code. */
+export async function findActiveProcedure(db: Tx, code: string): Promise<CatalogueProcedureRow | undefined> {
   return db('procedures').where({ code, active: true }).first();
 }
 
@@ -25,13 +73,4 @@ export async function procedureDocuments(db: Tx, procedureId: number): Promise<A
 /** Agencies that handle a procedure. */
 export async function procedureAgencies(db: Tx, procedureId: number): Promise<Array<{ eid: string; name: string }>> {
   return db('procedure_agencies as pa').join('agencies as a', 'a.id', 'pa.agency_id').where('pa.procedure_id', procedureId).select('a.eid', 'a.name');
-}
-
-/** An active procedure's time limit as stored (jsonb), for the deadline preview. */
-export async function findActiveProcedureTimeLimit(db: Tx, code: string): Promise<{ code: string; name: string; time_limit: unknown } | undefined> {
-  return db('procedures').where({ code, active: true }).first('code', 'name', 'time_limit');
-}
-
-export async function findProcedure(db: Tx, code: string): Promise<{ id: number; code: string } | undefined> {
-  return db('procedures').where('code', code).first('id', 'code');
 }

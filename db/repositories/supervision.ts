@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Tx } from '../connection';
 import { OPEN_STATUSES } from '../../domain/status';
+import type { HandoffStep } from './dossier-events';
 
 /**
  * Read-model and event-log queries behind the supervisor API (issue 4), the deadline alerts and
@@ -34,8 +35,7 @@ export interface WorklistQuery {
   windowEnds?: ReadonlyMap<number, Date>;
   procedureId?: number;
   assigneeId?: number;
-  /** The current step (a hand-off step of activities/read-model.ts). */
-  step?: string;
+  step?: HandoffStep;
 }
 
 /**
