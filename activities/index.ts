@@ -10,10 +10,10 @@ import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markSh
 import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
-import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
+import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from '../db/repositories/calendars';
 import { WorkingCalendar } from '../domain/calendar';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
-import { loadAgencyCalendar } from './calendar-store';
+import { loadAgencyCalendar } from '../db/repositories/calendars';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';

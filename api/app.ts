@@ -8,7 +8,7 @@ import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
 import { rejectUnknownFields } from './contract';
 import { requestId, requestIdOf } from './request-id';
-import { createMetrics } from '../platform/metrics';
+import { createMetrics } from './metrics';
 import { logger } from '../platform/logger';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';

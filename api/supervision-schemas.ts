@@ -1,13 +1,11 @@
 import { z } from 'zod';
-import { HANDOFF_STEPS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/queries';
+import { GROUP_BYS, HANDOFF_STEPS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/reports';
 
 /**
  * Query parameters of the supervisor API: the schemas the handlers parse and the OpenAPI
  * document shows. Officers read the messages (in English, as the rest of these reports);
  * agencies, procedures and officers named are checked against the database by the handlers.
  */
-export const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
 export const MAX_WITHIN_DAYS = 60;
 export const MAX_PERIOD_DAYS = 366;
 export const DEFAULT_WORKLIST_LIMIT = 100;

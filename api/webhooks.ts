@@ -12,7 +12,8 @@ import {
 } from '../webhooks/schemas';
 import { agencyIdFor, createSubscription, deleteSubscription, getSubscription, listSubscriptions, pingSubscription, rotateSecret, updateSubscription } from '../webhooks/subscriptions';
 import { subscriberUrlProblem } from '../webhooks/url-policy';
-import { callerFor, isAdmin, type Caller } from './caller';
+import { callerFor } from './caller';
+import { isAdmin, type Caller } from '../domain/officer';
 import { HttpProblem } from './problem';
 
 /**

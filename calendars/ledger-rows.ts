@@ -1,17 +1,6 @@
 import type { TimeLimit } from '../domain/calendar';
 import type { ClockEntry } from '../domain/clock-ledger';
-
-/** One row of `dossier_clock_entries` as knex returns it (jsonb parsed, timestamptz as Date). */
-export interface ClockEntryRow {
-  id?: number | string;
-  seq: number;
-  kind: ClockEntry['kind'];
-  at: Date | string;
-  reason: string | null;
-  legal_basis: string | null;
-  actor_id: number | null;
-  data: Record<string, unknown> | string | null;
-}
+import type { ClockEntryRow } from '../db/repositories/calendars';
 
 /** A ledger row that cannot be read back: its due date would be a guess, so nobody gets one. */
 export class CorruptLedgerError extends Error {}
@@ -104,5 +93,3 @@ export function ledgerFromRows(rows: readonly ClockEntryRow[]): ClockEntry[] {
   return sorted.map(entryOf);
 }
 
-/** The columns `ledgerFromRows` reads, for `select`. */
-export const CLOCK_ENTRY_COLUMNS = ['id', 'dossier_id', 'seq', 'kind', 'at', 'reason', 'legal_basis', 'actor_id', 'data'] as const;

@@ -1,30 +1,36 @@
-import type { Knex } from 'knex';
-import { calendarDays } from '../activities/calendar-store';
+import type { Db } from '../db/connection';
+import {
+  agenciesOnCalendar,
+  agencyCountsByCalendar,
+  calendarDays,
+  calendarVersionHistory,
+  findCalendarAuthor,
+  findCalendarVersion,
+  latestCalendarVersion,
+  latestCalendarVersions,
+  type CalendarVersionRow,
+} from '../db/repositories/calendars';
+import { DomainError } from '../domain/errors';
 import { vnTime } from '../domain/vn-time';
-import { HttpProblem } from '../api/problem';
-import { latestRow, versionRow, type CalendarVersionRow } from './versions';
 
 /** What officers read about calendars: which exist, who uses them, and one version in full. */
 
-async function agencyCounts(db: Knex): Promise<Map<string, number>> {
-  const rows: Array<{ code: string; n: number | string }> = await db('agencies as a')
-    .join('work_calendars as c', 'c.id', 'a.calendar_id')
-    .groupBy('c.code')
-    .select('c.code', db.raw('count(*) as n'));
-  return new Map(rows.map((r) => [r.code, Number(r.n)]));
+/** How a version names the calendar it is built on. */
+export const baseOf = (r: Pick<CalendarVersionRow, 'base_code' | 'base_version'>) => (r.base_code ? { code: r.base_code, version: r.base_version } : null);
+
+/** 404 for a calendar code, or one version of it, that does not exist. */
+export function calendarNotFound(code: string, version?: number): DomainError {
+  return new DomainError('not_found', 'Calendar not found', version === undefined ? `Không có lịch ${code}.` : `Lịch ${code} không có phiên bản ${version}.`);
 }
 
-export async function listCalendars(db: Knex) {
-  const latest: CalendarVersionRow[] = await db('work_calendars')
-    .distinctOn('code')
-    .orderBy([{ column: 'code' }, { column: 'version', order: 'desc' }])
-    .select('*');
-  const counts = await agencyCounts(db);
+export async function listCalendars(db: Db) {
+  const latest = await latestCalendarVersions(db);
+  const counts = await agencyCountsByCalendar(db);
   return latest.map((r) => ({
     code: r.code,
     name: r.name,
     latestVersion: r.version,
-    base: r.base_code ? { code: r.base_code, version: r.base_version } : null,
+    base: baseOf(r),
     coverage: { from: r.coverage_from, to: r.coverage_to },
     agencies: counts.get(r.code) ?? 0,
     changeReason: r.change_reason,
@@ -32,20 +38,14 @@ export async function listCalendars(db: Knex) {
   }));
 }
 
-export async function describeCalendar(db: Knex, code: string, version?: number) {
-  const row = version === undefined ? await latestRow(db, code) : await versionRow(db, code, version);
-  if (!row) {
-    throw new HttpProblem(404, 'Calendar not found', version === undefined ? `Không có lịch ${code}.` : `Lịch ${code} không có phiên bản ${version}.`);
-  }
+export async function describeCalendar(db: Db, code: string, version?: number) {
+  const row = version === undefined ? await latestCalendarVersion(db, code) : await findCalendarVersion(db, code, version);
+  if (!row) throw calendarNotFound(code, version);
   const [days, versions, creator, agencies] = await Promise.all([
     calendarDays(db, row),
-    db('work_calendars as c')
-      .leftJoin('users as u', 'u.id', 'c.created_by')
-      .where('c.code', code)
-      .orderBy('c.version', 'desc')
-      .select('c.version', 'c.base_code', 'c.base_version', 'c.created_at', 'c.change_reason', 'u.username'),
-    row.created_by ? db('users').where('id', row.created_by).first('id', 'username', 'full_name') : undefined,
-    db('agencies as a').join('work_calendars as c', 'c.id', 'a.calendar_id').where('c.code', code).orderBy('a.eid').select('a.eid', 'a.name'),
+    calendarVersionHistory(db, code),
+    row.created_by ? findCalendarAuthor(db, row.created_by) : undefined,
+    agenciesOnCalendar(db, code),
   ]);
   return {
     code: row.code,
@@ -55,7 +55,7 @@ export async function describeCalendar(db: Knex, code: string, version?: number)
     utcOffsetMinutes: row.utc_offset_minutes,
     weeklyHours: row.weekly_hours,
     coverage: { from: row.coverage_from, to: row.coverage_to },
-    base: row.base_code ? { code: row.base_code, version: row.base_version } : null,
+    base: baseOf(row),
     // Merged: the base's days first, this calendar's own over them; `source` tells which.
     days,
     createdBy: creator ? { userId: creator.id, username: creator.username, fullName: creator.full_name } : null,
@@ -64,7 +64,7 @@ export async function describeCalendar(db: Knex, code: string, version?: number)
     agencies,
     versions: versions.map((x) => ({
       version: x.version,
-      base: x.base_code ? { code: x.base_code, version: x.base_version } : null,
+      base: baseOf(x),
       createdBy: x.username ?? null,
       changeReason: x.change_reason,
       createdAt: vnTime(x.created_at),

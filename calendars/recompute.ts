@@ -1,15 +1,50 @@
 import type { Client } from '@temporalio/client';
-import type { Knex } from 'knex';
+// eslint-disable-next-line no-restricted-imports -- TODO(lead): dossier-client replaces this mapping
+import { problemFromTemporal } from '../api/temporal-errors';
+import type { Db } from '../db/connection';
+import {
+  calendarData,
+  clockEntriesOf,
+  dossiersDatedBefore,
+  findCalendarRow,
+  finishRecomputation,
+  insertRecomputation,
+  recomputationsOf,
+  updateRecomputationDossiers,
+  type ClockEntryRow,
+} from '../db/repositories/calendars';
 import { WorkingCalendar } from '../domain/calendar';
 import { deriveDeadline } from '../domain/clock-ledger';
+import { DomainError } from '../domain/errors';
+import { actorFor, type Caller } from '../domain/officer';
 import { DOSSIER_STATUSES, type DossierStatus } from '../domain/status';
-import { calendarData, findCalendarRow } from '../activities/calendar-store';
-import { actorFor, type Caller } from '../api/caller';
-import { HttpProblem } from '../api/problem';
-import { problemFromTemporal } from '../api/temporal-errors';
+import type { RebaseCalendarCommand } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 import { rebaseCalendarUpdate } from '../workflows/messages';
-import { CLOCK_ENTRY_COLUMNS, ledgerFromRows, type ClockEntryRow } from './ledger-rows';
+import { ledgerFromRows } from './ledger-rows';
+import { calendarNotFound } from './read';
+
+// TODO(lead): dossier-client
+/**
+ * Asks a dossier's workflow to date it by another calendar version (Update `rebaseCalendar`):
+ * its new due date, or the sentence that says why not (Temporal's refusal as an officer reads it).
+ */
+async function rebaseDossierCalendar(
+  temporal: Client,
+  dossier: { workflowId: string; code: string },
+  command: RebaseCalendarCommand,
+  updateId: string,
+): Promise<{ dueAt: string | null | undefined } | { error: string }> {
+  try {
+    const view = await temporal.withDeadline(Date.now() + 30_000, () =>
+      temporal.workflow.getHandle(dossier.workflowId).executeUpdate(rebaseCalendarUpdate, { args: [command], updateId }),
+    );
+    return { dueAt: view.deadline?.dueAt };
+  } catch (err) {
+    const problem = problemFromTemporal(err, dossier.code);
+    return { error: problem?.detail ?? (err as Error).message ?? String(err) };
+  }
+}
 
 /**
  * Recomputing open dossiers on a newer calendar version (DOMAIN.md §5.2: "recompute open
@@ -53,9 +88,9 @@ export interface RecomputeOutcome {
 const DAY_MS = 86_400_000;
 
 /** Open dossiers of agencies working by `code`, dated by an older version of it. */
-export async function previewRecompute(db: Knex, code: string, version?: number): Promise<RecomputePreview> {
+export async function previewRecompute(db: Db, code: string, version?: number): Promise<RecomputePreview> {
   const row = await findCalendarRow(db, code, version ?? null);
-  if (!row) throw new HttpProblem(404, 'Calendar not found', version === undefined ? `Không có lịch ${code}.` : `Lịch ${code} không có phiên bản ${version}.`);
+  if (!row) throw calendarNotFound(code, version);
   const data = await calendarData(db, row);
   const calendar = new WorkingCalendar(data);
   const dayNames = new Map(data.days.map((d) => [d.day, d.name]));
@@ -64,24 +99,12 @@ export async function previewRecompute(db: Knex, code: string, version?: number)
   const coverageEnd = Date.parse(`${data.coverage.to}T00:00:00Z`) + DAY_MS - data.utcOffsetMinutes * 60_000 - 1;
   const asOf = new Date(Math.min(Date.now(), coverageEnd));
 
-  const dossiers: Array<{ id: number; code: string; workflow_id: string; agency_id: number; calendar_version: number; due_at: Date | null; appointment_at: Date | null }> =
-    await db('dossiers as d')
-      .join('agencies as a', 'a.id', 'd.agency_id')
-      .join('work_calendars as c', 'c.id', 'a.calendar_id')
-      .where('c.code', code)
-      .andWhere('d.calendar_code', code)
-      .andWhere('d.calendar_version', '<', row.version)
-      .whereNotNull('d.received_at')
-      .whereNotIn('d.status', CLOSED_FOR_RECOMPUTATION)
-      .orderBy('d.id')
-      .select('d.id', 'd.code', 'd.workflow_id', 'd.agency_id', 'd.calendar_version', 'd.due_at', 'd.appointment_at');
-  const ledgerRows: Array<ClockEntryRow & { dossier_id: number }> = dossiers.length
-    ? await db('dossier_clock_entries')
-        .whereIn(
-          'dossier_id',
-          dossiers.map((d) => d.id),
-        )
-        .select(...CLOCK_ENTRY_COLUMNS)
+  const dossiers = await dossiersDatedBefore(db, code, row.version, CLOSED_FOR_RECOMPUTATION);
+  const ledgerRows = dossiers.length
+    ? await clockEntriesOf(
+        db,
+        dossiers.map((d) => d.id),
+      )
     : [];
   const byDossier = new Map<number, ClockEntryRow[]>();
   for (const r of ledgerRows) byDossier.set(Number(r.dossier_id), [...(byDossier.get(Number(r.dossier_id)) ?? []), r]);
@@ -127,19 +150,10 @@ async function rebaseOne(
   cmd: { calendarCode: string; calendarVersion: number; reason: string; recomputationId: number },
 ): Promise<RecomputeOutcome> {
   const outcome = { code: d.code, fromVersion: d.fromVersion, oldDueAt: d.oldDueAt };
-  try {
-    const view = await temporal.withDeadline(Date.now() + 30_000, () =>
-      temporal.workflow.getHandle(d.workflowId).executeUpdate(rebaseCalendarUpdate, {
-        args: [{ actor: actorFor(caller, d.agencyId), ...cmd }],
-        // Asked again (e.g. a retried request), the same recomputation is applied once.
-        updateId: `rebase:${cmd.recomputationId}:${d.code}`,
-      }),
-    );
-    return { ...outcome, newDueAt: view.deadline?.dueAt ?? d.newDueAt, applied: true };
-  } catch (err) {
-    const problem = problemFromTemporal(err, d.code);
-    return { ...outcome, newDueAt: d.newDueAt, applied: false, error: problem?.detail ?? (err as Error).message ?? String(err) };
-  }
+  // Asked again (e.g. a retried request), the same recomputation is applied once.
+  const done = await rebaseDossierCalendar(temporal, d, { actor: actorFor(caller, d.agencyId), ...cmd }, `rebase:${cmd.recomputationId}:${d.code}`);
+  if ('error' in done) return { ...outcome, newDueAt: d.newDueAt, applied: false, error: done.error };
+  return { ...outcome, newDueAt: done.dueAt ?? d.newDueAt, applied: true };
 }
 
 /**
@@ -147,7 +161,7 @@ async function rebaseOne(
  * row is updated after every dossier, so an interrupted run still shows what was done.
  */
 export async function applyRecompute(
-  db: Knex,
+  db: Db,
   temporal: Client,
   caller: Caller,
   input: { code: string; version?: number; reason: string; dossierCodes?: string[] },
@@ -158,8 +172,8 @@ export async function applyRecompute(
     const inPreview = new Set(targets.map((d) => d.code));
     const unknown = input.dossierCodes.filter((c) => !inPreview.has(c));
     if (unknown.length) {
-      throw new HttpProblem(
-        422,
+      throw new DomainError(
+        'invalid',
         'Dossiers not eligible',
         `Các hồ sơ sau không thuộc danh sách cần tính lại theo lịch ${preview.calendar.code} phiên bản ${preview.calendar.version} (đã kết thúc, đã dùng phiên bản này, hoặc không thuộc cơ quan dùng lịch này): ${unknown.join(', ')}.`,
         { errors: unknown.map((c) => ({ field: 'dossierCodes', message: `${c} không có trong bản xem trước` })) },
@@ -168,35 +182,29 @@ export async function applyRecompute(
     const wanted = new Set(input.dossierCodes);
     targets = targets.filter((d) => wanted.has(d.code));
   }
-  const [log] = await db('calendar_recomputations')
-    .insert({ calendar_code: preview.calendar.code, to_version: preview.calendar.version, requested_by: caller.userId, reason: input.reason })
-    .returning(['id', 'created_at']);
+  const log = await insertRecomputation(db, { calendar_code: preview.calendar.code, to_version: preview.calendar.version, requested_by: caller.userId, reason: input.reason });
   const id = Number(log.id);
   const results: RecomputeOutcome[] = [];
   for (const d of targets) {
     results.push(
       await rebaseOne(temporal, caller, d, { calendarCode: preview.calendar.code, calendarVersion: preview.calendar.version, reason: input.reason, recomputationId: id }),
     );
-    await db('calendar_recomputations').where('id', id).update({ dossiers: JSON.stringify(results) });
+    await updateRecomputationDossiers(db, id, JSON.stringify(results));
   }
-  const [done] = await db('calendar_recomputations').where('id', id).update({ dossiers: JSON.stringify(results), finished_at: db.fn.now() }).returning('finished_at');
+  const finishedAt = await finishRecomputation(db, id, JSON.stringify(results));
   return {
     id,
     calendar: preview.calendar,
     reason: input.reason,
     requestedBy: { userId: caller.userId, username: caller.username },
     createdAt: vnTime(log.created_at),
-    finishedAt: vnTime(done.finished_at),
+    finishedAt: vnTime(finishedAt),
     dossiers: results,
   };
 }
 
-export async function listRecomputations(db: Knex, code: string) {
-  const rows = await db('calendar_recomputations as r')
-    .join('users as u', 'u.id', 'r.requested_by')
-    .where('r.calendar_code', code)
-    .orderBy('r.id', 'desc')
-    .select('r.id', 'r.to_version', 'r.reason', 'r.dossiers', 'r.created_at', 'r.finished_at', 'u.id as user_id', 'u.username');
+export async function listRecomputations(db: Db, code: string) {
+  const rows = await recomputationsOf(db, code);
   return rows.map((r) => ({
     id: Number(r.id),
     calendar: { code, version: r.to_version },
@@ -206,4 +214,22 @@ export async function listRecomputations(db: Knex, code: string) {
     finishedAt: vnTime(r.finished_at),
     dossiers: r.dossiers as RecomputeOutcome[],
   }));
+}
+
+/** The preview as officers read it: how many dossiers, how many would change, and each one's dates. */
+export async function recomputePreviewReport(db: Db, code: string, version?: number) {
+  const preview = await previewRecompute(db, code, version);
+  return {
+    calendar: preview.calendar,
+    count: preview.dossiers.length,
+    changed: preview.dossiers.filter((d) => d.changed).length,
+    dossiers: preview.dossiers.map((d) => ({
+      code: d.code,
+      fromVersion: d.fromVersion,
+      oldDueAt: d.oldDueAt,
+      newDueAt: d.newDueAt,
+      changed: d.changed,
+      ...(d.note ? { note: d.note } : {}),
+    })),
+  };
 }

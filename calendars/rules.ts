@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FieldErrors } from '../api/contract';
+import type { FieldErrors } from '../domain/errors';
 import type { OfficePeriod, Weekday } from '../domain/calendar';
 
 /**

@@ -1,8 +1,20 @@
-import type { Knex } from 'knex';
+import { inTransaction, type Db, type Tx } from '../db/connection';
+import {
+  calendarData,
+  calendarDays,
+  calendarOwnDays,
+  codesDerivedFrom,
+  findCalendarVersion,
+  insertCalendarDays,
+  insertCalendarVersion,
+  latestCalendarVersion,
+  lockCalendarCode,
+  type CalendarDayRow,
+  type CalendarVersionRow,
+} from '../db/repositories/calendars';
 import { WorkingCalendar } from '../domain/calendar';
-import { calendarData, calendarDays, type CalendarDayRow } from '../activities/calendar-store';
-import { FieldErrors } from '../api/contract';
-import { HttpProblem } from '../api/problem';
+import { DomainError, FieldErrors } from '../domain/errors';
+import { calendarNotFound } from './read';
 import { checkVersion, type DayKind, type OwnDay, type WeeklyHours } from './rules';
 
 /**
@@ -14,22 +26,6 @@ import { checkVersion, type DayKind, type OwnDay, type WeeklyHours } from './rul
  * calendar whose latest version is built on it: agencies on their own calendar see new
  * national holidays at once, while dossiers keep the version they were dated by.
  */
-export interface CalendarVersionRow {
-  id: number;
-  code: string;
-  version: number;
-  name: string;
-  utc_offset_minutes: number;
-  weekly_hours: WeeklyHours;
-  coverage_from: string;
-  coverage_to: string;
-  base_code: string | null;
-  base_version: number | null;
-  created_by: number | null;
-  change_reason: string | null;
-  created_at: Date;
-}
-
 export interface VersionChange {
   weeklyHours?: WeeklyHours;
   coverageFrom?: string;
@@ -45,25 +41,11 @@ export interface CreatedVersion {
   propagated: Array<{ code: string; version: number; base: { code: string; version: number } }>;
 }
 
-/** Calendars built on calendars, at most this deep (activities/calendar-store.ts reads up to 5 levels). */
+/** Calendars built on calendars, at most this deep (db/repositories/calendars.ts `calendarDays` reads up to 5 levels). */
 const MAX_DEPTH = 4;
 
 /** Serialises writers of one calendar code; always taken base first, then derived, so two writers never deadlock. */
-async function lockCode(trx: Knex.Transaction, code: string): Promise<void> {
-  await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [`work_calendar:${code}`]);
-}
-
-export async function latestRow(db: Knex, code: string): Promise<CalendarVersionRow | undefined> {
-  return db('work_calendars').where('code', code).orderBy('version', 'desc').first();
-}
-
-export async function versionRow(db: Knex, code: string, version: number): Promise<CalendarVersionRow | undefined> {
-  return db('work_calendars').where({ code, version }).first();
-}
-
-async function ownDaysOf(db: Knex, calendarId: number): Promise<OwnDay[]> {
-  return db('work_calendar_days').where('calendar_id', calendarId).orderBy('day').select('day', 'kind', 'name', 'provisional');
-}
+const lockCode = lockCalendarCode;
 
 interface BaseInfo {
   code: string;
@@ -72,9 +54,9 @@ interface BaseInfo {
   days: Map<string, { kind: DayKind; name: string }>;
 }
 
-async function baseInfo(db: Knex, code: string, version: number): Promise<BaseInfo> {
-  const row = await versionRow(db, code, version);
-  if (!row) throw new HttpProblem(422, 'Unknown base calendar', `Lịch nền ${code} phiên bản ${version} không tồn tại.`);
+async function baseInfo(db: Tx, code: string, version: number): Promise<BaseInfo> {
+  const row = await findCalendarVersion(db, code, version);
+  if (!row) throw new DomainError('invalid', 'Unknown base calendar', `Lịch nền ${code} phiên bản ${version} không tồn tại.`);
   const days = await calendarDays(db, row);
   return {
     code,
@@ -84,58 +66,69 @@ async function baseInfo(db: Knex, code: string, version: number): Promise<BaseIn
   };
 }
 
-interface VersionSpec {
-  code: string;
-  version: number;
-  name: string;
-  utcOffsetMinutes: number;
+/** What a version holds of its own: office hours, coverage, base and own days. */
+interface VersionContent {
   weeklyHours: WeeklyHours;
   coverage: { from: string; to: string };
   base: { code: string; version: number } | null;
   ownDays: readonly OwnDay[];
+}
+
+interface VersionSpec extends VersionContent {
+  code: string;
+  version: number;
+  name: string;
+  utcOffsetMinutes: number;
   createdBy: number;
   reason: string;
 }
 
 /** Writes one version and proves it makes a working calendar before the transaction commits. */
-async function insertVersion(trx: Knex.Transaction, spec: VersionSpec): Promise<CalendarVersionRow> {
+async function insertVersion(trx: Tx, spec: VersionSpec): Promise<CalendarVersionRow> {
   let row: CalendarVersionRow;
   try {
-    [row] = await trx('work_calendars')
-      .insert({
-        code: spec.code,
-        version: spec.version,
-        name: spec.name,
-        utc_offset_minutes: spec.utcOffsetMinutes,
-        weekly_hours: JSON.stringify(spec.weeklyHours),
-        coverage_from: spec.coverage.from,
-        coverage_to: spec.coverage.to,
-        base_code: spec.base?.code ?? null,
-        base_version: spec.base?.version ?? null,
-        created_by: spec.createdBy,
-        change_reason: spec.reason,
-      })
-      .returning('*');
+    row = await insertCalendarVersion(trx, {
+      code: spec.code,
+      version: spec.version,
+      name: spec.name,
+      utc_offset_minutes: spec.utcOffsetMinutes,
+      weekly_hours: JSON.stringify(spec.weeklyHours),
+      coverage_from: spec.coverage.from,
+      coverage_to: spec.coverage.to,
+      base_code: spec.base?.code ?? null,
+      base_version: spec.base?.version ?? null,
+      created_by: spec.createdBy,
+      change_reason: spec.reason,
+    });
   } catch (err) {
     // The advisory lock makes this rare; the unique key is the last word.
     if ((err as { code?: string }).code === '23505') {
-      throw new HttpProblem(409, 'Conflict', `Lịch ${spec.code} vừa có phiên bản ${spec.version} do người khác tạo; hãy tải lại và thử lại.`);
+      throw new DomainError('conflict', 'Conflict', `Lịch ${spec.code} vừa có phiên bản ${spec.version} do người khác tạo; hãy tải lại và thử lại.`);
     }
     throw err;
   }
-  if (spec.ownDays.length) {
-    await trx('work_calendar_days').insert(
-      spec.ownDays.map((d) => ({ calendar_id: row!.id, day: d.day, kind: d.kind, name: d.name, provisional: d.provisional })),
-    );
-  }
+  if (spec.ownDays.length) await insertCalendarDays(trx, row.id, spec.ownDays);
   try {
-    const calendar = new WorkingCalendar(await calendarData(trx, row!));
+    const calendar = new WorkingCalendar(await calendarData(trx, row));
     if (calendar.dailyWorkingMs <= 0) throw new RangeError('no working hours on any weekday');
   } catch (err) {
-    if (err instanceof HttpProblem) throw err;
-    throw new HttpProblem(422, 'Invalid calendar', `Lịch ${spec.code} phiên bản ${spec.version} không dùng được: ${(err as Error).message}.`);
+    if (err instanceof DomainError) throw err;
+    throw new DomainError('invalid', 'Invalid calendar', `Lịch ${spec.code} phiên bản ${spec.version} không dùng được: ${(err as Error).message}.`);
   }
-  return row!;
+  return row;
+}
+
+/** Version latest+1 of `latest`'s code, with the same name and offset and this content. */
+function insertNextVersion(trx: Tx, latest: CalendarVersionRow, content: VersionContent, actorId: number, reason: string): Promise<CalendarVersionRow> {
+  return insertVersion(trx, {
+    code: latest.code,
+    version: latest.version + 1,
+    name: latest.name,
+    utcOffsetMinutes: latest.utc_offset_minutes,
+    ...content,
+    createdBy: actorId,
+    reason,
+  });
 }
 
 function asOwnDays(rows: readonly OwnDay[]): Map<string, OwnDay> {
@@ -170,22 +163,22 @@ function applyChange(
 
 /** `POST /calendars`: version 1 of a new code, over the latest version of its base (or a new root). */
 export async function createCalendar(
-  db: Knex,
+  db: Db,
   input: { code: string; name: string; baseCode?: string; reason: string; weeklyHours?: WeeklyHours; coverageFrom?: string; coverageTo?: string; days?: OwnDay[] },
   actorId: number,
 ): Promise<CreatedVersion> {
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     if (input.baseCode) await lockCode(trx, input.baseCode);
     await lockCode(trx, input.code);
-    if (await latestRow(trx, input.code)) {
-      throw new HttpProblem(409, 'Calendar exists', `Lịch ${input.code} đã có; hãy tạo phiên bản mới bằng POST /api/v1/calendars/${input.code}/versions.`);
+    if (await latestCalendarVersion(trx, input.code)) {
+      throw new DomainError('conflict', 'Calendar exists', `Lịch ${input.code} đã có; hãy tạo phiên bản mới bằng POST /api/v1/calendars/${input.code}/versions.`);
     }
     const v = new FieldErrors();
     let base: BaseInfo | null = null;
     let baseRow: CalendarVersionRow | undefined;
     if (input.baseCode) {
-      baseRow = await latestRow(trx, input.baseCode);
-      if (!baseRow) throw new HttpProblem(422, 'Unknown base calendar', `Không có lịch nền ${input.baseCode}.`, { errors: [{ field: 'baseCode', message: 'không có lịch này' }] });
+      baseRow = await latestCalendarVersion(trx, input.baseCode);
+      if (!baseRow) throw new DomainError('invalid', 'Unknown base calendar', `Không có lịch nền ${input.baseCode}.`, { errors: [{ field: 'baseCode', message: 'không có lịch này' }] });
       if ((await chainDepth(trx, baseRow)) >= MAX_DEPTH) v.fail('baseCode', `lịch ${input.baseCode} đã dựa trên quá nhiều tầng lịch khác`);
       base = await baseInfo(trx, baseRow.code, baseRow.version);
     } else {
@@ -224,18 +217,18 @@ export async function createCalendar(
 
 /** `POST /calendars/:code/versions`: version latest+1, a copy of `basedOnVersion` with the change applied. */
 export async function createVersion(
-  db: Knex,
+  db: Db,
   code: string,
   input: { basedOnVersion: number; reason: string } & VersionChange,
   actorId: number,
 ): Promise<CreatedVersion> {
-  return db.transaction(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockCode(trx, code);
-    const latest = await latestRow(trx, code);
-    if (!latest) throw new HttpProblem(404, 'Calendar not found', `Không có lịch ${code}.`);
+    const latest = await latestCalendarVersion(trx, code);
+    if (!latest) throw calendarNotFound(code);
     if (input.basedOnVersion !== latest.version) {
-      throw new HttpProblem(
-        409,
+      throw new DomainError(
+        'conflict',
         'Stale calendar version',
         `Lịch ${code} đã có phiên bản ${latest.version}; thay đổi phải dựa trên phiên bản mới nhất (đã gửi basedOnVersion ${input.basedOnVersion}). Hãy tải lại lịch và làm lại.`,
         { latestVersion: latest.version },
@@ -248,43 +241,31 @@ export async function createVersion(
       {
         weeklyHours: latest.weekly_hours,
         coverage: { from: latest.coverage_from, to: latest.coverage_to },
-        ownDays: await ownDaysOf(trx, latest.id),
+        ownDays: await calendarOwnDays(trx, latest.id),
       },
       input,
     );
     checkVersion(v, { ...next, base });
     v.throwIfInvalid();
-    const row = await insertVersion(trx, {
-      code,
-      version: latest.version + 1,
-      name: latest.name,
-      utcOffsetMinutes: latest.utc_offset_minutes,
-      weeklyHours: next.weeklyHours,
-      coverage: next.coverage,
-      base: base ? { code: base.code, version: base.version } : null,
-      ownDays: next.ownDays,
-      createdBy: actorId,
-      reason: input.reason,
-    });
+    const row = await insertNextVersion(
+      trx,
+      latest,
+      { weeklyHours: next.weeklyHours, coverage: next.coverage, base: base ? { code: base.code, version: base.version } : null, ownDays: next.ownDays },
+      actorId,
+      input.reason,
+    );
     return { code, version: row.version, propagated: await propagate(trx, row, input.reason, actorId, 0) };
   });
 }
 
-async function chainDepth(db: Knex, row: CalendarVersionRow): Promise<number> {
+async function chainDepth(db: Tx, row: CalendarVersionRow): Promise<number> {
   let depth = 0;
   let cur: CalendarVersionRow | undefined = row;
   while (cur?.base_code && cur.base_version !== null && depth <= MAX_DEPTH) {
-    cur = await versionRow(db, cur.base_code, cur.base_version);
+    cur = await findCalendarVersion(db, cur.base_code, cur.base_version);
     depth += 1;
   }
   return depth;
-}
-
-/** Codes whose latest version is built on `baseCode` (any version of it). */
-async function derivedCodes(db: Knex, baseCode: string): Promise<string[]> {
-  const latest = db('work_calendars').distinctOn('code').orderBy([{ column: 'code' }, { column: 'version', order: 'desc' }]).select('code', 'base_code');
-  const rows: Array<{ code: string }> = await db.from(latest.as('l')).where('l.base_code', baseCode).orderBy('l.code').select('l.code');
-  return rows.map((r) => r.code);
 }
 
 /**
@@ -292,14 +273,14 @@ async function derivedCodes(db: Knex, baseCode: string): Promise<string[]> {
  * A derived calendar whose coverage was its base's follows the base's new coverage; one with
  * a narrower coverage keeps it (clipped to the base's).
  */
-async function propagate(trx: Knex.Transaction, base: CalendarVersionRow, reason: string, actorId: number, depth: number): Promise<CreatedVersion['propagated']> {
+async function propagate(trx: Tx, base: CalendarVersionRow, reason: string, actorId: number, depth: number): Promise<CreatedVersion['propagated']> {
   if (depth >= MAX_DEPTH) return [];
   const out: CreatedVersion['propagated'] = [];
-  for (const code of await derivedCodes(trx, base.code)) {
+  for (const code of await codesDerivedFrom(trx, base.code)) {
     await lockCode(trx, code);
-    const latest = await latestRow(trx, code);
+    const latest = await latestCalendarVersion(trx, code);
     if (!latest || latest.base_code !== base.code || (latest.base_version ?? 0) >= base.version) continue;
-    const oldBase = await versionRow(trx, base.code, latest.base_version!);
+    const oldBase = await findCalendarVersion(trx, base.code, latest.base_version!);
     const followedBase = oldBase && oldBase.coverage_from === latest.coverage_from && oldBase.coverage_to === latest.coverage_to;
     const coverage = followedBase
       ? { from: base.coverage_from, to: base.coverage_to }
@@ -307,28 +288,23 @@ async function propagate(trx: Knex.Transaction, base: CalendarVersionRow, reason
           from: latest.coverage_from > base.coverage_from ? latest.coverage_from : base.coverage_from,
           to: latest.coverage_to < base.coverage_to ? latest.coverage_to : base.coverage_to,
         };
-    const ownDays = await ownDaysOf(trx, latest.id);
+    const ownDays = await calendarOwnDays(trx, latest.id);
     const outside = ownDays.filter((d) => d.day < coverage.from || d.day > coverage.to);
     if (coverage.from > coverage.to || outside.length) {
-      throw new HttpProblem(
-        422,
+      throw new DomainError(
+        'invalid',
         'Derived calendar out of coverage',
         `Lịch ${code} dựa trên lịch ${base.code} sẽ có ${outside.length ? `ngày riêng ${outside.map((d) => d.day).join(', ')} ` : ''}nằm ngoài phạm vi mới ${base.coverage_from} – ${base.coverage_to}; hãy sửa lịch ${code} trước.`,
         { calendar: code },
       );
     }
-    const row = await insertVersion(trx, {
-      code,
-      version: latest.version + 1,
-      name: latest.name,
-      utcOffsetMinutes: latest.utc_offset_minutes,
-      weeklyHours: latest.weekly_hours,
-      coverage,
-      base: { code: base.code, version: base.version },
-      ownDays,
-      createdBy: actorId,
-      reason: `Theo lịch nền ${base.code} phiên bản ${base.version}: ${reason}`,
-    });
+    const row = await insertNextVersion(
+      trx,
+      latest,
+      { weeklyHours: latest.weekly_hours, coverage, base: { code: base.code, version: base.version }, ownDays },
+      actorId,
+      `Theo lịch nền ${base.code} phiên bản ${base.version}: ${reason}`,
+    );
     out.push({ code, version: row.version, base: { code: base.code, version: base.version } });
     out.push(...(await propagate(trx, row, reason, actorId, depth + 1)));
   }

@@ -1,22 +1,23 @@
-import type { Knex } from 'knex';
 import type { Redis } from 'ioredis';
 import { Queue } from 'bullmq';
 import client from 'prom-client';
-import type { RequestHandler } from 'express';
+import type { Db } from '../db/connection';
+import { dossierCountsByAgencyStatus, overdueCountsByAgency } from '../db/repositories/supervision';
 
 /**
  * Prometheus metrics of the API at /metrics: HTTP traffic, the BullMQ queues, dossier
  * workflows by status and overdue dossiers per agency (both from the read model, the
- * same numbers supervisors see), collected when scraped.
+ * same numbers supervisors see), collected when scraped. The HTTP layer counts requests
+ * into `requests` and `duration` and serves the registry (api/metrics.ts).
  */
 export interface MetricsDeps {
-  db: Knex;
+  db: Db;
   redis: Redis;
   queuePrefix: string;
   queueNames: readonly string[];
 }
 
-export function createMetrics(deps: MetricsDeps) {
+export function createMetricsRegistry(deps: MetricsDeps) {
   const registry = new client.Registry();
   client.collectDefaultMetrics({ register: registry, prefix: 'dossier_api_' });
   const requests = new client.Counter({ name: 'http_requests_total', help: 'HTTP requests by method, route and status', labelNames: ['method', 'route', 'status'] as const, registers: [registry] });
@@ -57,7 +58,7 @@ export function createMetrics(deps: MetricsDeps) {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await deps.db('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').groupBy('a.eid', 'd.status').select('a.eid', 'd.status').count<{ eid: string; status: string; count: string }[]>('* as count');
+      const rows = await dossierCountsByAgencyStatus(deps.db);
       for (const r of rows) this.set({ agency: r.eid, status: r.status }, Number(r.count));
     },
   });
@@ -68,30 +69,9 @@ export function createMetrics(deps: MetricsDeps) {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await deps.db('dossiers as d')
-        .join('agencies as a', 'a.id', 'd.agency_id')
-        .whereRaw('coalesce(d.due_at, d.appointment_at) < now()')
-        .whereNull('d.clock_paused_at')
-        .whereNotIn('d.status', ['APPROVED', 'DENIED', 'RESULT_IN_TRANSIT', 'RESULT_RETURNED', 'RESULT_DELIVERED', 'COMPLETED', 'REFUSED_AT_INTAKE', 'CLOSED_UNSUPPLEMENTED', 'WITHDRAWN', 'CANCELLED', 'SUBMITTED', 'SUPPLEMENT_AT_INTAKE'])
-        .groupBy('a.eid')
-        .select('a.eid')
-        .count<{ eid: string; count: string }[]>('* as count');
+      const rows = await overdueCountsByAgency(deps.db);
       for (const r of rows) this.set({ agency: r.eid }, Number(r.count));
     },
   });
-
-  const middleware: RequestHandler = (req, res, next) => {
-    const end = duration.startTimer();
-    res.on('finish', () => {
-      // The route pattern, not the URL: dossier codes would make every request its own series.
-      const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
-      requests.inc({ method: req.method, route, status: String(res.statusCode) });
-      end({ method: req.method, route });
-    });
-    next();
-  };
-  const handler: RequestHandler = async (_req, res) => {
-    res.set('Content-Type', registry.contentType).send(await registry.metrics());
-  };
-  return { registry, middleware, handler, close: async () => Promise.all([...queues.values()].map((q) => q.close())) };
+  return { registry, requests, duration, close: async () => Promise.all([...queues.values()].map((q) => q.close())) };
 }

@@ -29,3 +29,14 @@ export function toCsv<T>(columns: ReadonlyArray<CsvColumn<T>>, rows: readonly T[
   for (const row of rows) lines.push(columns.map((c) => csvField(c.value(row))).join(','));
   return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }
+
+/** The fields of `T` that are a CSV value as they are. */
+type CsvField<T> = { [K in keyof T]: T[K] extends CsvValue ? K : never }[keyof T];
+
+/**
+ * Columns in the order written, each named by its header: a field of the row taken as it is,
+ * or a function of the row. (Headers are words, never integers, which an object would reorder.)
+ */
+export function csvColumns<T>(spec: Record<string, CsvField<T> | ((row: T) => CsvValue)>): ReadonlyArray<CsvColumn<T>> {
+  return Object.entries(spec).map(([header, v]) => ({ header, value: typeof v === 'function' ? v : (row: T) => row[v] as CsvValue }));
+}

@@ -1,4 +1,5 @@
 import { toOffsetIso, type WorkingCalendar } from '../domain/calendar';
+import type { IndicatorCounts } from '../db/repositories/supervision';
 
 /**
  * The arithmetic of supervision: outcomes (early / on time / late), rates, and the
@@ -113,29 +114,7 @@ function rateIndicator(
   return { ...base, numerator, denominator, rate, value: rate, unit: 'percent', score: scored(exact, base.threshold, base.maxPoints) };
 }
 
-/**
- * The counts behind the QĐ 766 indicators over [from, until), each as defined in its `formula`
- * (supervision/queries.ts `indicatorCounts` takes them from the read model in one statement).
- */
-export interface IndicatorCounts {
-  /** 2.1 denominator: received before `until` and not ended before `from`. */
-  dossiers: number;
-  /** 2.1 numerator: of those, ended on time or early, or still being processed and not yet past due. */
-  onTime: number;
-  /** 2.2: dossiers whose end of processing falls in the period… */
-  ended: number;
-  /** …and their total processing time in working days, less the citizen's supplement time. */
-  endedWorkingDays: number;
-  /** 3.3: received in the period, and of those submitted online. */
-  received: number;
-  receivedOnline: number;
-  /** 3.6: received in the period with a fee due, and of those paid online before `until`. */
-  feeBearing: number;
-  paidOnline: number;
-  /** 4.1: approved in the period, result a document; and of those delivered online with an e-result. */
-  documentDecisions: number;
-  eResults: number;
-}
+export type { IndicatorCounts };
 
 /** The QĐ 766 indicators that the read model supports, from their counts over [from, until). */
 export function indicators766(c: IndicatorCounts): Indicator[] {

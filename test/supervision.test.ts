@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { recordDossierEvent, refreshProcessingFacts } from '../activities/read-model';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
-import { indicatorCounts } from '../supervision/queries';
+import { indicatorCounts } from '../db/repositories/supervision';
 import { officerToken, http } from './helpers/stack';
 
 /**

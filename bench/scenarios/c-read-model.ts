@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { createActivities } from '../../activities';
-import { loadAgencyCalendar } from '../../activities/calendar-store';
-import { indicatorCounts, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../supervision/queries';
+import { loadAgencyCalendar } from '../../db/repositories/calendars';
+import { indicatorCounts, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../db/repositories/supervision';
 import { DEFAULT_WORKLIST_LIMIT } from '../../api/supervision-schemas';
 import { generateDossiers, type GeneratedCounts } from '../lib/generate';
 import { expectCall } from '../lib/http';

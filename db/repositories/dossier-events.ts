@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../../domain/calendar';
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../../domain/processing-facts';
-import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from '../../activities/calendar-store';
+import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendars';
 import type { Tx } from '../connection';
 
 /**

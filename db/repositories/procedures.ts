@@ -46,3 +46,31 @@ export async function procedureFeeTotal(db: Tx, procedureId: number, channel: Ch
   const row = await db('procedure_fees').where({ procedure_id: procedureId, channel }).sum<{ total: string | number | null }[]>('amount_vnd as total');
   return row[0]?.total ?? null;
 }
+
+// --- calendars, supervision and catalogue ---
+
+/** A whole `procedures` row, as the public catalogue shows it. */
+export type CatalogueProcedureRow = Record<string, any>;
+
+/** Active procedures of the catalogue, by code. */
+export async function activeProcedures(db: Tx): Promise<CatalogueProcedureRow[]> {
+  return db('procedures').where('active', true).orderBy('code');
+}
+
+/** The whole row of the active procedure with this code. */
+export async function findActiveProcedure(db: Tx, code: string): Promise<CatalogueProcedureRow | undefined> {
+  return db('procedures').where({ code, active: true }).first();
+}
+
+export async function procedureFees(db: Tx, procedureId: number): Promise<Array<{ channel: string; fee_name: string; amount_vnd: number; note: string | null }>> {
+  return db('procedure_fees').where('procedure_id', procedureId).orderBy(['channel', 'fee_name']).select('channel', 'fee_name', 'amount_vnd', 'note');
+}
+
+export async function procedureDocuments(db: Tx, procedureId: number): Promise<Array<{ name: string; required: boolean; copies: number }>> {
+  return db('procedure_documents').where('procedure_id', procedureId).orderBy('position').select('name', 'required', 'copies');
+}
+
+/** Agencies that handle a procedure. */
+export async function procedureAgencies(db: Tx, procedureId: number): Promise<Array<{ eid: string; name: string }>> {
+  return db('procedure_agencies as pa').join('agencies as a', 'a.id', 'pa.agency_id').where('pa.procedure_id', procedureId).select('a.eid', 'a.name');
+}

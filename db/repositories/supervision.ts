@@ -1,53 +1,28 @@
 import type { Knex } from 'knex';
-import type { HandoffStep } from '../activities/read-model';
-import type { OfficerRole } from '../domain/types';
-import type { IndicatorCounts } from './indicators';
-import { OPEN_STATUSES } from '../domain/status';
+import type { Tx } from '../connection';
+import { OPEN_STATUSES } from '../../domain/status';
+import type { HandoffStep } from './dossier-events';
 
 /**
- * Read-model and event-log queries behind the supervisor API (issue 4). Pure SQL: the
- * classification (early / on time / late) and the QĐ 766 arithmetic live in indicators.ts.
+ * Read-model and event-log queries behind the supervisor API (issue 4), the deadline alerts and
+ * the metrics gauges. Pure SQL: the classification (early / on time / late) and the QĐ 766
+ * arithmetic live in supervision/indicators.ts.
  */
-
-/** Received and not yet decided: the legal clock stops at the decision (or a stop). */
-export { OPEN_STATUSES };
 
 export const WORKLIST_VIEWS = ['due_today', 'due_within', 'overdue', 'paused', 'at_risk'] as const;
 export type WorklistView = (typeof WORKLIST_VIEWS)[number];
 
-export const HANDOFF_STEPS = ['intake', 'citizen_supplement', 'assignment', 'review', 'verification', 'decision', 'result', 'postal'] as const satisfies readonly HandoffStep[];
-
-export const SUPERVISING_ROLES: readonly OfficerRole[] = ['supervisor', 'leader', 'admin'];
-
 /** The effective due date: the legal one from the clock ledger, the appointment on rows older than it. */
 const DUE = 'coalesce(d.due_at, d.appointment_at)';
 
-export interface AgencyRef {
-  id: number;
-  eid: string;
-  name: string;
-}
+// ---------------------------------------------------------------- identity
 
-// ---------------------------------------------------------------- identity and scope
-
-export async function findActiveUser(db: Knex, idOrUsername: string): Promise<{ id: number; username: string; fullName: string } | undefined> {
+export async function findActiveUser(db: Tx, idOrUsername: string): Promise<{ id: number; username: string; fullName: string } | undefined> {
   const row = await db('users')
     .where(/^\d+$/.test(idOrUsername) ? { id: Number(idOrUsername) } : { username: idOrUsername })
     .andWhere('active', true)
     .first('id', 'username', 'full_name');
   return row ? { id: row.id, username: row.username, fullName: row.full_name } : undefined;
-}
-
-export async function findAgency(db: Knex, eid: string): Promise<AgencyRef | undefined> {
-  return db('agencies').where('eid', eid).first('id', 'eid', 'name');
-}
-
-export async function allAgencies(db: Knex): Promise<AgencyRef[]> {
-  return db('agencies').orderBy('eid').select('id', 'eid', 'name');
-}
-
-export async function findProcedure(db: Knex, code: string): Promise<{ id: number; code: string } | undefined> {
-  return db('procedures').where('code', code).first('id', 'code');
 }
 
 // ---------------------------------------------------------------- worklists
@@ -132,7 +107,7 @@ const CURRENT_STEP = `select h.step from dossier_handoffs h
  * the current state; `asOf` is the clock the views compare with, and dossiers received after
  * it are left out.
  */
-function worklistFilter(db: Knex, q: WorklistQuery): Knex.QueryBuilder {
+function worklistFilter(db: Tx, q: WorklistQuery): Knex.QueryBuilder {
   const query = db('dossiers as d')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .join('work_calendars as c', 'c.id', 'a.calendar_id')
@@ -188,7 +163,7 @@ function worklistFilter(db: Knex, q: WorklistQuery): Knex.QueryBuilder {
  * leaves or enters the list between two pages moves no other row across a page boundary.
  * The current step is looked up for the page's rows only.
  */
-export async function worklist(db: Knex, q: WorklistPageQuery): Promise<WorklistPage> {
+export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPage> {
   const page = worklistFilter(db, q);
   if (q.after) {
     // "Nulls last": after a dated row come the later ones, the same date's later codes, then
@@ -255,7 +230,7 @@ export async function worklist(db: Knex, q: WorklistPageQuery): Promise<Worklist
  * The size of a worklist view and its split by agency, procedure, officer and current step,
  * over every row of the view (not a page): one statement, one grouping set per split.
  */
-export async function worklistCounts(db: Knex, q: WorklistQuery): Promise<WorklistCounts> {
+export async function worklistCounts(db: Tx, q: WorklistQuery): Promise<WorklistCounts> {
   const rows = worklistFilter(db, q).select(
     'a.eid as agency_eid',
     'a.name as agency_name',
@@ -358,7 +333,7 @@ export interface PeriodDossier {
 }
 
 /** The dossiers of a period (periodRows) with their end of processing as of `until`, for the on-time rates. */
-export async function periodDossiers(db: Knex, q: PeriodQuery): Promise<PeriodDossier[]> {
+export async function periodDossiers(db: Tx, q: PeriodQuery): Promise<PeriodDossier[]> {
   const { rows } = await db.raw(
     `select x.id, x.code, x.agency_id, a.eid as agency_eid, a.name as agency_name,
             p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at
@@ -383,7 +358,32 @@ export async function periodDossiers(db: Knex, q: PeriodQuery): Promise<PeriodDo
 }
 
 /**
- * The counts behind the QĐ 766 indicators (supervision/indicators.ts `IndicatorCounts`, each
+ * The counts behind the QĐ 766 indicators over [from, until), each as defined in its `formula`
+ * (`indicatorCounts` below takes them from the read model in one statement; supervision/indicators.ts
+ * turns them into the indicators).
+ */
+export interface IndicatorCounts {
+  /** 2.1 denominator: received before `until` and not ended before `from`. */
+  dossiers: number;
+  /** 2.1 numerator: of those, ended on time or early, or still being processed and not yet past due. */
+  onTime: number;
+  /** 2.2: dossiers whose end of processing falls in the period… */
+  ended: number;
+  /** …and their total processing time in working days, less the citizen's supplement time. */
+  endedWorkingDays: number;
+  /** 3.3: received in the period, and of those submitted online. */
+  received: number;
+  receivedOnline: number;
+  /** 3.6: received in the period with a fee due, and of those paid online before `until`. */
+  feeBearing: number;
+  paidOnline: number;
+  /** 4.1: approved in the period, result a document; and of those delivered online with an e-result. */
+  documentDecisions: number;
+  eResults: number;
+}
+
+/**
+ * The counts behind the QĐ 766 indicators (`IndicatorCounts`, each
  * as its `formula` says) in one aggregate over the dossiers of the period: a handful of
  * numbers, no event log and no calendar arithmetic at request time (the processing working
  * time is stored per dossier, counted on its own calendar version when it ended; a later
@@ -395,7 +395,7 @@ export async function periodDossiers(db: Knex, q: PeriodQuery): Promise<PeriodDo
  * counts as still being processed then (ENDED_AS_OF). `endedUncounted`: dossiers ended in the
  * period whose working time their calendar could not count (outside its holiday data).
  */
-export async function indicatorCounts(db: Knex, q: PeriodQuery): Promise<IndicatorCounts & { endedUncounted: number }> {
+export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<IndicatorCounts & { endedUncounted: number }> {
   const received = 'x.received_at >= cast(:from as timestamptz)';
   const ended = 'x.ended_at >= cast(:from as timestamptz)';
   const feeBearing = `${received} and coalesce(x.fee_due_vnd, 0) > 0`;
@@ -450,7 +450,7 @@ export interface ClosedHandoff {
  * Rows of the process-control sheet with a due date, closed in [from, until). The citizen's
  * own supplement step is left out: its time is the applicant's, not the agency's.
  */
-export async function closedHandoffs(db: Knex, q: PeriodQuery & { officersOnly?: boolean }): Promise<ClosedHandoff[]> {
+export async function closedHandoffs(db: Tx, q: PeriodQuery & { officersOnly?: boolean }): Promise<ClosedHandoff[]> {
   const query = db('dossier_handoffs as h')
     .join('dossiers as d', 'd.id', 'h.dossier_id')
     .leftJoin('users as u', 'u.id', 'h.receiver_id')
@@ -471,4 +471,54 @@ export async function closedHandoffs(db: Knex, q: PeriodQuery & { officersOnly?:
     doneAt: r.done_at,
     outcome: r.outcome,
   }));
+}
+
+// ---------------------------------------------------------------- metrics gauges
+
+/** Dossiers (one workflow each) by agency and status, from the read model. */
+export async function dossierCountsByAgencyStatus(db: Tx): Promise<Array<{ eid: string; status: string; count: string }>> {
+  return db('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').groupBy('a.eid', 'd.status').select('a.eid', 'd.status').count<{ eid: string; status: string; count: string }[]>('* as count');
+}
+
+/** Open dossiers past their legal due date now, by agency. */
+export async function overdueCountsByAgency(db: Tx): Promise<Array<{ eid: string; count: string }>> {
+  return db('dossiers as d')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .whereRaw('coalesce(d.due_at, d.appointment_at) < now()')
+    .whereNull('d.clock_paused_at')
+    .whereNotIn('d.status', ['APPROVED', 'DENIED', 'RESULT_IN_TRANSIT', 'RESULT_RETURNED', 'RESULT_DELIVERED', 'COMPLETED', 'REFUSED_AT_INTAKE', 'CLOSED_UNSUPPLEMENTED', 'WITHDRAWN', 'CANCELLED', 'SUBMITTED', 'SUPPLEMENT_AT_INTAKE'])
+    .groupBy('a.eid')
+    .select('a.eid')
+    .count<{ eid: string; count: string }[]>('* as count');
+}
+
+// ---------------------------------------------------------------- officers' deadline alerts
+
+export interface OfficerAlertRow {
+  id: number | string;
+  kind: string;
+  level: string;
+  message: string;
+  created_at: Date;
+  read_at: Date | null;
+  code: string;
+  due_at: Date | null;
+  appointment_at: Date | null;
+}
+
+/** An officer's latest 200 alerts, newest first, each with its dossier. */
+export async function officerAlerts(db: Tx, userId: number, unreadOnly: boolean): Promise<OfficerAlertRow[]> {
+  const q = db('officer_alerts as al')
+    .join('dossiers as d', 'd.id', 'al.dossier_id')
+    .where('al.user_id', userId)
+    .orderBy('al.id', 'desc')
+    .limit(200)
+    .select('al.id', 'al.kind', 'al.level', 'al.message', 'al.created_at', 'al.read_at', 'd.code', 'd.due_at', 'd.appointment_at');
+  if (unreadOnly) q.whereNull('al.read_at');
+  return q;
+}
+
+/** Marks an officer's alert read (the first reading is kept); the number of rows found. */
+export async function markAlertRead(db: Tx, id: number, userId: number): Promise<number> {
+  return db('officer_alerts').where({ id, user_id: userId }).update({ read_at: db.raw('coalesce(read_at, now())') });
 }

@@ -1,0 +1,34 @@
+import { DomainError } from './errors';
+import type { Actor, OfficerRole } from './types';
+
+/**
+ * The officer calling an endpoint that belongs to no single dossier (calendar administration,
+ * supervision, webhooks). Roles are kept per agency: calendars are shared, so an administrator
+ * of any agency may change them, and reads are open to every identified officer.
+ */
+export interface Caller {
+  userId: number;
+  username: string;
+  fullName: string;
+  rolesByAgency: Map<number, OfficerRole[]>;
+}
+
+export function isAdmin(caller: Caller): boolean {
+  return [...caller.rolesByAgency.values()].some((roles) => roles.includes('admin'));
+}
+
+export function requireAdmin(caller: Caller): void {
+  if (!isAdmin(caller)) {
+    throw new DomainError('forbidden', 'Forbidden', `${caller.username} is not an administrator (role admin) of any agency; calendars are changed by administrators only.`);
+  }
+}
+
+/**
+ * The caller as the actor of a workflow update on a dossier of `agencyId`: their roles in that
+ * agency, plus `admin` when they administer any agency (that is what allows a recomputation).
+ */
+export function actorFor(caller: Caller, agencyId: number): Actor {
+  const roles = [...(caller.rolesByAgency.get(agencyId) ?? [])];
+  if (isAdmin(caller) && !roles.includes('admin')) roles.push('admin');
+  return { userId: caller.userId, username: caller.username, fullName: caller.fullName, roles };
+}
