@@ -127,7 +127,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1/status', publicLimit('status'));
   app.use('/api/v1', statusRoutes(deps.db));
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
-  app.use('/api/v1', calendarRoutes({ db: deps.db, temporal: deps.temporal }));
+  app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { z } from 'zod';
-import type { Client } from '@temporalio/client';
+import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import { changeAgencyCalendar } from '../calendars/agency-calendar';
 import { describeCalendar, listCalendars } from '../calendars/read';
@@ -17,8 +17,8 @@ import { jsonBody, parse } from './contract';
  * version by an explicit, logged decision. Requests are parsed with the schemas of
  * `calendar-schemas.ts`; the checks against stored calendars are made by calendars/.
  */
-export function calendarRoutes(deps: { db: Db; temporal: Client }): Router {
-  const { db, temporal } = deps;
+export function calendarRoutes(deps: { db: Db; dossiers: DossierClient }): Router {
+  const { db, dossiers } = deps;
   const router = Router();
   const { noQuery, calendarCodeParam } = schemas;
 
@@ -75,7 +75,7 @@ export function calendarRoutes(deps: { db: Db; temporal: Client }): Router {
   router.post('/calendars/:code/recompute', async (req, res) => {
     const { caller, path, body } = await command(req, true, calendarCodeParam, schemas.recomputeBody);
     const { version, reason, dossierCodes } = body;
-    res.json(await applyRecompute(db, temporal, caller, { code: path.code, version, reason, dossierCodes }));
+    res.json(await applyRecompute(db, dossiers, caller, { code: path.code, version, reason, dossierCodes }));
   });
 
   router.get('/calendars/:code/recomputations', async (req, res) => {

@@ -1,6 +1,3 @@
-import type { Client } from '@temporalio/client';
-// eslint-disable-next-line no-restricted-imports -- TODO(lead): dossier-client replaces this mapping
-import { problemFromTemporal } from '../api/temporal-errors';
 import type { Db } from '../db/connection';
 import {
   calendarData,
@@ -20,29 +17,26 @@ import { actorFor, type Caller } from '../domain/officer';
 import { DOSSIER_STATUSES, type DossierStatus } from '../domain/status';
 import type { RebaseCalendarCommand } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
-import { rebaseCalendarUpdate } from '../workflows/messages';
+import type { DossierClient } from '../dossiers/client';
+import { rebaseCalendarUpdate } from '../workflows/contracts/dossier-v1';
 import { ledgerFromRows } from './ledger-rows';
 import { calendarNotFound } from './read';
 
-// TODO(lead): dossier-client
 /**
  * Asks a dossier's workflow to date it by another calendar version (Update `rebaseCalendar`):
- * its new due date, or the sentence that says why not (Temporal's refusal as an officer reads it).
+ * its new due date, or the sentence that says why not (the refusal as an officer reads it).
  */
 async function rebaseDossierCalendar(
-  temporal: Client,
+  dossiers: DossierClient,
   dossier: { workflowId: string; code: string },
   command: RebaseCalendarCommand,
   updateId: string,
 ): Promise<{ dueAt: string | null | undefined } | { error: string }> {
   try {
-    const view = await temporal.withDeadline(Date.now() + 30_000, () =>
-      temporal.workflow.getHandle(dossier.workflowId).executeUpdate(rebaseCalendarUpdate, { args: [command], updateId }),
-    );
+    const view = await dossiers.update(dossier, rebaseCalendarUpdate, command, { updateId });
     return { dueAt: view.deadline?.dueAt };
   } catch (err) {
-    const problem = problemFromTemporal(err, dossier.code);
-    return { error: problem?.detail ?? (err as Error).message ?? String(err) };
+    return { error: err instanceof DomainError ? err.detail : ((err as Error).message ?? String(err)) };
   }
 }
 
@@ -144,14 +138,14 @@ export async function previewRecompute(db: Db, code: string, version?: number): 
 
 /** Runs one dossier's rebase; a failure is recorded for that dossier and does not stop the others. */
 async function rebaseOne(
-  temporal: Client,
+  dossiers: DossierClient,
   caller: Caller,
   d: RecomputeCandidate,
   cmd: { calendarCode: string; calendarVersion: number; reason: string; recomputationId: number },
 ): Promise<RecomputeOutcome> {
   const outcome = { code: d.code, fromVersion: d.fromVersion, oldDueAt: d.oldDueAt };
   // Asked again (e.g. a retried request), the same recomputation is applied once.
-  const done = await rebaseDossierCalendar(temporal, d, { actor: actorFor(caller, d.agencyId), ...cmd }, `rebase:${cmd.recomputationId}:${d.code}`);
+  const done = await rebaseDossierCalendar(dossiers, d, { actor: actorFor(caller, d.agencyId), ...cmd }, `rebase:${cmd.recomputationId}:${d.code}`);
   if ('error' in done) return { ...outcome, newDueAt: d.newDueAt, applied: false, error: done.error };
   return { ...outcome, newDueAt: done.dueAt ?? d.newDueAt, applied: true };
 }
@@ -162,7 +156,7 @@ async function rebaseOne(
  */
 export async function applyRecompute(
   db: Db,
-  temporal: Client,
+  dossiers: DossierClient,
   caller: Caller,
   input: { code: string; version?: number; reason: string; dossierCodes?: string[] },
 ) {
@@ -187,7 +181,7 @@ export async function applyRecompute(
   const results: RecomputeOutcome[] = [];
   for (const d of targets) {
     results.push(
-      await rebaseOne(temporal, caller, d, { calendarCode: preview.calendar.code, calendarVersion: preview.calendar.version, reason: input.reason, recomputationId: id }),
+      await rebaseOne(dossiers, caller, d, { calendarCode: preview.calendar.code, calendarVersion: preview.calendar.version, reason: input.reason, recomputationId: id }),
     );
     await updateRecomputationDossiers(db, id, JSON.stringify(results));
   }

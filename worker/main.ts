@@ -1,3 +1,4 @@
+import { createDossierClient } from '../dossiers/client';
 import fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { Runtime, type Worker } from '@temporalio/worker';
@@ -94,8 +95,7 @@ async function main(): Promise<void> {
     db,
     redis,
     prefix: config.queuePrefix,
-    temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }),
-    taskQueue: config.taskQueue,
+    dossiers: createDossierClient({ temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }), taskQueue: config.taskQueue }),
     intervalMs: config.submissionReconcile.intervalMs,
     graceMs: config.submissionReconcile.graceMs,
     paymentProvider: paymentWiring(config, { withSandbox: false }).provider,

@@ -1,8 +1,7 @@
 import { Queue, Worker as QueueWorker } from 'bullmq';
-import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Db } from '../db/connection';
-import { createDossierClient } from '../dossiers/client';
+import type { DossierClient } from '../dossiers/client';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import { reconcilePayments } from '../payments/payments';
 import { startPendingDossierWorkflows } from '../dossiers/starts';
@@ -17,8 +16,7 @@ export async function startMaintenance(opts: {
   db: Db;
   redis: Redis;
   prefix: string;
-  temporal: Client;
-  taskQueue: string;
+  dossiers: DossierClient;
   intervalMs: number;
   graceMs: number;
   paymentProvider?: PaymentProvider;
@@ -33,7 +31,7 @@ export async function startMaintenance(opts: {
     schedule().catch((err: Error) => opts.log(`worker: maintenance schedule not restored yet (${err.message})`));
   };
   opts.redis.on('ready', reschedule);
-  const dossiers = createDossierClient({ temporal: opts.temporal, taskQueue: opts.taskQueue });
+  const { dossiers } = opts;
   const worker = new QueueWorker(
     MAINTENANCE_QUEUE,
     async () => {
