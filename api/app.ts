@@ -2,7 +2,7 @@ import express from 'express';
 import type { Client } from '@temporalio/client';
 import { createDossierClient } from '../dossiers/client';
 import type { Redis } from 'ioredis';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
 import { authenticate, principalOf, type AuthConfig } from './auth';
 import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
@@ -37,7 +37,7 @@ import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
 
 export interface AppDeps {
-  db: Knex;
+  db: Db;
   redis: Redis;
   temporal: Client;
   taskQueue: string;
