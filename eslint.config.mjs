@@ -81,7 +81,8 @@ export default tseslint.config(
             { group: NODE_BUILTINS, message: 'Workflow code must stay deterministic: no Node built-ins.' },
             { group: IO_PACKAGES, message: 'Workflow code must not do I/O.' },
             {
-              group: ['../*', '../../*', '!../domain', '!../domain/*', '!../../domain', '!../../domain/*', '!../contracts', '!../contracts/*', '!../../activities', '!../activities'],
+              // Up the tree only into domain/, the contracts or (as types) the activities.
+              regex: '^(\\.\\./)+(?!\\.\\./|domain(/|$)|contracts(/|$)|activities(/|$))',
               message: 'Workflows import domain/ and their message contracts only.',
             },
           ],

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { Knex } from 'knex';
+import { inTransaction, type Db } from '../db/connection';
+import { findAgencyByEid } from '../db/repositories/agencies';
+import { dossierAssignee, dossierFeeBasis, dossierShippingFacts } from '../db/repositories/dossiers';
+import { findProcedureByCode, procedureFeeTotal } from '../db/repositories/procedures';
+import { findResultNumber, insertResult } from '../db/repositories/results';
+import { nextInSequence } from '../db/repositories/sequences';
+import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markShipmentRefused, shipmentIdOfDossier } from '../db/repositories/shipments';
+import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from './calendar-store';
@@ -8,13 +15,13 @@ import { WorkingCalendar } from '../domain/calendar';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
 import { loadAgencyCalendar } from './calendar-store';
 import { addToOutbox, type NotificationJob } from './notifications';
-import { recordDossierEvent, type DossierEventRecord } from './read-model';
+import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
 
-export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from './read-model';
+export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from '../db/repositories/dossier-events';
 
 export interface ActivityDeps {
-  db: Knex;
+  db: Db;
   /** The public postal service; without it, postal results wait for the counter. */
   postal?: { provider: PostalProvider; callbackUrl: string; province: string };
   /** Test hook: runs after an event is durably written, before the activity completes. */
@@ -39,7 +46,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Ngày hẹn trả, on the receiving agency's calendar, from the procedure's time limit. */
     async computeAppointment(input: { agencyEid: string; procedureCode: string; receivedAt: string }): Promise<AppointmentResult> {
-      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit');
+      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit']);
       if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
       const limit = procedure.time_limit as TimeLimit;
       const calendar = await loadAgencyCalendar(db, input.agencyEid);
@@ -82,7 +89,7 @@ export function createActivities(deps: ActivityDeps) {
       pausedAt: string;
       resumedAt: string;
     }): Promise<{ appointmentAt: string; policy: 'PAUSE' | 'RESTART' | 'CONTINUE'; pausedWorkingMinutes: number; explanation: string }> {
-      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit', 'clock_policy');
+      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy']);
       if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
       const calendar = await loadAgencyCalendar(db, input.agencyEid);
       const paused = calendar.workingTimeBetween(new Date(input.pausedAt), new Date(input.resumedAt));
@@ -129,7 +136,7 @@ export function createActivities(deps: ActivityDeps) {
       policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
       asOf: string;
     }): Promise<ScheduledDeadline> {
-      const procedure = await db('procedures').where('code', input.procedureCode).first('time_limit', 'clock_policy', 'warn_before_hours', 'escalate_every_hours');
+      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'warn_before_hours', 'escalate_every_hours']);
       if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
       return withCalendarErrors(async () => {
         const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
@@ -167,10 +174,9 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The fee due for the dossier's procedure and channel (sum of its fee lines), and when it is due. */
     async feeDue(input: { dossierId: number }): Promise<FeeDue> {
-      const d = await db('dossiers as d').join('procedures as p', 'p.id', 'd.procedure_id').where('d.id', input.dossierId).first('d.channel', 'p.id as procedure_id', 'p.fee_timing');
+      const d = await dossierFeeBasis(db, input.dossierId);
       if (!d) throw ApplicationFailure.nonRetryable(`dossier ${input.dossierId} not found`, 'UnknownDossier');
-      const row = await db('procedure_fees').where({ procedure_id: d.procedure_id, channel: d.channel }).sum<{ total: string | number | null }[]>('amount_vnd as total');
-      const amountVnd = Number(row[0]?.total ?? 0);
+      const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
       const timing = d.fee_timing as FeeDue['timing'];
       return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
     },
@@ -181,18 +187,14 @@ export function createActivities(deps: ActivityDeps) {
      */
     async shipResult(input: { dossierId: number }): Promise<{ trackingNumber: string; feeVnd: number }> {
       if (!deps.postal) throw ApplicationFailure.nonRetryable('no postal service is configured', 'PostalRefused');
-      const d = await db('dossiers as d')
-        .join('agencies as a', 'a.id', 'd.agency_id')
-        .leftJoin('dossier_results as r', 'r.dossier_id', 'd.id')
-        .where('d.id', input.dossierId)
-        .first('d.code', 'd.applicant_full_name', 'd.applicant_phone', 'd.postal_address', 'a.name as agency_name', 'a.address as agency_address', 'a.phone as agency_phone', 'r.number as result_number', 'r.title as result_title');
-      const existing = await db('dossier_shipments').where('dossier_id', input.dossierId).first('id', 'tracking_number', 'fee_vnd');
+      const d = (await dossierShippingFacts(db, input.dossierId))!;
+      const existing = await findShipmentOfDossier(db, input.dossierId);
       if (existing?.tracking_number) return { trackingNumber: existing.tracking_number, feeVnd: Number(existing.fee_vnd) };
       const shipmentId: string = existing?.id ?? randomUUID();
       if (!existing) {
-        await db('dossier_shipments').insert({ id: shipmentId, dossier_id: input.dossierId, provider: deps.postal.provider.name, status: 'creating' }).onConflict('dossier_id').ignore();
+        await insertShipmentOnce(db, { id: shipmentId, dossier_id: input.dossierId, provider: deps.postal.provider.name, status: 'creating' });
       }
-      const id = (await db('dossier_shipments').where('dossier_id', input.dossierId).first('id')).id as string;
+      const id = await shipmentIdOfDossier(db, input.dossierId);
       const to = (d.postal_address ?? {}) as { line?: string; ward?: string; province?: string };
       try {
         const created = await deps.postal.provider.createShipment({
@@ -210,11 +212,11 @@ export function createActivities(deps: ActivityDeps) {
           weightGrams: 50,
           callbackUrl: deps.postal.callbackUrl,
         });
-        await db('dossier_shipments').where('id', id).update({ tracking_number: created.trackingNumber, fee_vnd: created.feeVnd, status: 'accepted', updated_at: db.fn.now() });
+        await markShipmentAccepted(db, id, { trackingNumber: created.trackingNumber, feeVnd: created.feeVnd });
         return { trackingNumber: created.trackingNumber, feeVnd: created.feeVnd };
       } catch (err) {
         if (err instanceof PostalRequestError && !err.retryable) {
-          await db('dossier_shipments').where('id', id).update({ status: 'refused', return_reason: err.message, updated_at: db.fn.now() });
+          await markShipmentRefused(db, id, err.message);
           throw ApplicationFailure.nonRetryable(`the post refused the shipment: ${err.message}`, 'PostalRefused');
         }
         throw err;
@@ -223,26 +225,12 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
     async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
-      const current = await db('dossiers as d')
-        .join('users as u', 'u.id', 'd.assignee_id')
-        .where('d.id', input.dossierId)
-        .first('u.id', 'u.full_name');
+      const current = await dossierAssignee(db, input.dossierId);
       if (current) return { userId: current.id, fullName: current.full_name };
       // Least loaded first. Load is the work in hand, not the specialist's history: counting only
       // open dossiers keeps this a short range of (assignee_id, status) per status, whatever the
       // years of decided dossiers behind it.
-      const candidate = await db('users as u')
-        .join('user_roles as r', 'r.user_id', 'u.id')
-        .join('agencies as a', 'a.id', 'r.agency_id')
-        .where({ 'a.eid': input.agencyEid, 'r.role': 'specialist', 'u.active': true })
-        .select('u.id', 'u.full_name')
-        .select(
-          db.raw('(select count(*) from dossiers d where d.assignee_id = u.id and d.status = any(?::text[]))::int as open_count', [
-            [...OPEN_STATUSES],
-          ]),
-        )
-        .orderBy([{ column: 'open_count', order: 'asc' }, { column: 'u.id', order: 'asc' }])
-        .first();
+      const candidate = await leastLoadedSpecialist(db, input.agencyEid, OPEN_STATUSES);
       if (!candidate) {
         throw ApplicationFailure.nonRetryable(`agency ${input.agencyEid} has no active specialist`, 'NoSpecialist');
       }
@@ -262,20 +250,16 @@ export function createActivities(deps: ActivityDeps) {
       kind?: 'result' | 'denial_notice' | 'stop_notice';
     }): Promise<{ number: string }> {
       const kind = input.kind ?? 'result';
-      return db.transaction(async (trx) => {
-        const existing = await trx('dossier_results').where('dossier_id', input.dossierId).first('number');
+      return inTransaction(db, async (trx) => {
+        const existing = await findResultNumber(trx, input.dossierId);
         if (existing) return { number: existing.number };
-        const agency = await trx('agencies').where('eid', input.agencyEid).first('id');
-        const procedure = await trx('procedures').where('code', input.procedureCode).first('result_name');
+        const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
+        const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
         const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
-        const [{ last_value }] = await trx('result_number_sequences')
-          .insert({ agency_id: agency.id, year, last_value: 1 })
-          .onConflict(['agency_id', 'year'])
-          .merge({ last_value: trx.raw('result_number_sequences.last_value + 1') })
-          .returning('last_value');
+        const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
         const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
         const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
-        await trx('dossier_results').insert({
+        await insertResult(trx, {
           dossier_id: input.dossierId,
           number,
           kind,
@@ -315,7 +299,7 @@ export interface ScheduledDeadline {
 
 /** A pinned calendar version, or the agency's latest (built once per version, see calendar-store). */
 export async function calendarFor(
-  db: Knex,
+  db: Db,
   agencyEid: string,
   pinned: { code: string; version: number } | null,
 ): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {

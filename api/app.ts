@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Client } from '@temporalio/client';
+import { createDossierClient } from '../dossiers/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { authenticate, principalOf, type AuthConfig } from './auth';
@@ -20,9 +21,13 @@ import { healthRoutes } from './health';
 import { paymentCallbackRoute, paymentRoutes } from './payments';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import type { PostalProvider } from '../integrations/postal/provider';
-import { postalCallbackRoute } from '../delivery/postal';
-import { eResultRoutes } from '../delivery/e-result';
-import { intakeReceiptRoutes } from '../delivery/intake-receipt';
+import type { SandboxGateway } from '../integrations/payment/sandbox-gateway';
+import type { SandboxPostalService } from '../integrations/postal/sandbox-postal-service';
+import { postalCallbackRoute } from './postal';
+import { eResultRoutes } from './e-result';
+import { intakeReceiptRoutes } from './intake-receipt';
+import { sandboxPaymentGatewayRoutes } from './sandbox-payment-gateway';
+import { sandboxPostalRoutes } from './sandbox-postal';
 import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { rateLimit } from './rate-limit';
@@ -40,13 +45,13 @@ export interface AppDeps {
     provider: PaymentProvider;
     publicBaseUrl: string;
     validityMinutes: number;
-    /** The sandbox gateway's router, mounted at /sandbox/payment-gateway when no real gateway is configured. */
-    sandboxRouter?: express.Router;
+    /** The sandbox gateway, mounted at /sandbox/payment-gateway when no real gateway is configured. */
+    sandbox?: SandboxGateway;
   };
   postal?: {
     provider: PostalProvider;
-    /** The sandbox postal service's router, mounted at /sandbox/postal when no real one is configured. */
-    sandboxRouter?: express.Router;
+    /** The sandbox postal service, mounted at /sandbox/postal when no real one is configured. */
+    sandbox?: SandboxPostalService;
   };
   /**
    * Public endpoints (status lookup, deadline preview): requests per client IP and window
@@ -63,6 +68,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  // Every Temporal call about a dossier goes through this one client.
+  const dossiers = createDossierClient({ temporal: deps.temporal, taskQueue: deps.taskQueue });
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.use(requestId());
@@ -93,11 +100,11 @@ export function createApp(deps: AppDeps): express.Express {
   });
   app.get('/metrics', metrics.handler);
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
-  if (deps.payments?.sandboxRouter) app.use('/sandbox/payment-gateway', deps.payments.sandboxRouter);
-  const payments = deps.payments ? { db: deps.db, temporal: deps.temporal, ...deps.payments } : undefined;
+  if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
+  const payments = deps.payments ? { db: deps.db, dossiers, ...deps.payments } : undefined;
   if (payments) app.use(paymentCallbackRoute(payments));
-  if (deps.postal?.sandboxRouter) app.use('/sandbox/postal', deps.postal.sandboxRouter);
-  if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, temporal: deps.temporal, provider: deps.postal.provider }));
+  if (deps.postal?.sandbox) app.use('/sandbox/postal', sandboxPostalRoutes(deps.postal.sandbox));
+  if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, dossiers, provider: deps.postal.provider }));
   app.use(express.json({ limit: '256kb' }));
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
@@ -123,7 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', calendarRoutes({ db: deps.db, temporal: deps.temporal }));
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
-  app.use('/api/v1', dossierRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));

@@ -1,12 +1,14 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import type { Client } from '@temporalio/client';
-import type { Knex } from 'knex';
-import { allocateDossierCode } from '../db/dossier-codes';
-import { dossierWorkflowId, parseDossierCode } from '../domain/dossier-code';
-import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
-import type { Actor, DeliveryMethod, DossierView } from '../domain/types';
-import { dossierWorkflowInput, startDossierWorkflow } from '../submission/start-dossier-workflow';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Db } from '../db/connection';
+import { DomainError } from '../domain/errors';
+import type { Actor, DeliveryMethod } from '../domain/types';
+import type { DossierClient } from '../dossiers/client';
+import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
+import { assignableSpecialist } from '../dossiers/specialists';
+import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
+import { dossierWorkflowInput } from '../dossiers/starts';
 import {
   acceptIntakeUpdate,
   assignUpdate,
@@ -27,11 +29,11 @@ import {
   pauseClockUpdate,
   resumeClockUpdate,
   reappointUpdate,
-} from '../workflows/messages';
+  type DossierView,
+} from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerFor, requireApplicant } from './identity';
-import { HttpProblem } from './problem';
-import { problemFromTemporal } from './temporal-errors';
+import { HttpProblem, problemOf } from './problem';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   assignmentBody,
@@ -53,35 +55,24 @@ import {
   withdrawBody,
 } from './dossier-schemas';
 import type { z } from 'zod';
-import { claimDocuments } from '../documents/claim';
-import { vnLocalDate, vnTime } from '../domain/vn-time';
 
 export interface DossierRoutesDeps {
-  db: Knex;
-  temporal: Client;
-  taskQueue: string;
+  db: Db;
+  dossiers: DossierClient;
 }
 
-const SUBMISSION_SCOPE = 'dossier-submission';
-/** An officer waits at most this long for an action; past it the same Idempotency-Key fetches the outcome. */
-const ACTION_DEADLINE_MS = 30_000;
-const START_DEADLINE_MS = 5_000;
+/** One Update and its command: what an action route sends to the dossier's workflow. */
+interface Command<C = any> {
+  update: UpdateDefinition<DossierView, [C]>;
+  cmd: C;
+}
+const command = <C>(update: UpdateDefinition<DossierView, [C]>, cmd: C): Command<C> => ({ update, cmd });
 
 /** Which result deliveries each online level allows (DOMAIN.md §12). */
 const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
   full: ['online', 'postal', 'counter'],
   partial: ['counter', 'postal'],
 };
-
-function canonicalHash(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(sort(value))).digest('hex');
-}
 
 function idempotencyKey(req: Request, required: boolean): string | undefined {
   const key = req.get('idempotency-key')?.trim();
@@ -98,38 +89,10 @@ function idempotencyKey(req: Request, required: boolean): string | undefined {
 }
 
 export function dossierRoutes(deps: DossierRoutesDeps): Router {
-  const { db, temporal } = deps;
+  const { db, dossiers } = deps;
   const router = Router();
 
-  async function dossierSummary(id: number) {
-    const d = await db('dossiers as d')
-      .join('procedures as p', 'p.id', 'd.procedure_id')
-      .join('agencies as a', 'a.id', 'd.agency_id')
-      .where('d.id', id)
-      .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name');
-    return {
-      code: d.code,
-      procedure: { code: d.procedure_code, name: d.procedure_name },
-      agency: { eid: d.agency_eid, name: d.agency_name },
-      channel: d.channel,
-      deliveryMethod: d.delivery_method,
-      status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
-      submittedAt: vnTime(d.submitted_at),
-      receivedAt: vnTime(d.received_at),
-      appointmentAt: vnTime(d.appointment_at),
-      deadline: d.due_at
-        ? {
-            dueAt: vnTime(d.due_at),
-            state: d.deadline_state,
-            pausedSince: vnTime(d.clock_paused_at),
-            reappointed: d.apology_issued_at !== null,
-            escalationLevel: d.escalation_level,
-            calendar: d.calendar_code ? { code: d.calendar_code, version: d.calendar_version } : null,
-          }
-        : null,
-      links: { status: `/api/v1/status/${encodeURIComponent(d.code)}`, deadline: `/api/v1/dossiers/${encodeURIComponent(d.code)}/deadline` },
-    };
-  }
+  const dossierSummary = (id: number) => summaryOf(db, id);
 
   /**
    * Stores a new dossier and starts its workflow: online by the citizen, or at the
@@ -148,97 +111,74 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const { fullName, idNumber, phone, email, address } = body.applicant;
     const postalAddress = deliveryMethod === 'postal' ? body.postalAddress! : null;
 
-    const procedure = await db('procedures').where({ code: procedureCode, active: true }).first('id', 'code', 'online_level');
-    const agency = await db('agencies').where({ eid: agencyEid }).first('id', 'eid');
+    const { procedure, agency } = await submissionTargets(db, procedureCode, agencyEid);
     if (!procedure) v.fail('procedureCode', `không có thủ tục "${procedureCode}" trong danh mục`);
     if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
     v.throwIfInvalid();
     if (citizen && idNumber !== citizen.idNumber) {
       throw new HttpProblem(403, 'Forbidden', 'Ông/Bà chỉ nộp hồ sơ trực tuyến cho chính mình: số giấy tờ của người nộp phải là số của tài khoản đã đăng nhập.');
     }
-    const officer = channel === 'counter' ? await officerFor(db, req, agency.id) : null;
+    const officer = channel === 'counter' ? await officerFor(db, req, agency!.id) : null;
     if (officer && !officer.roles.includes('one_stop_officer')) {
-      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency.eid}.`);
+      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency!.eid}.`);
     }
-    const offered = await db('procedure_agencies').where({ procedure_id: procedure.id, agency_id: agency.id }).first();
+    const offered = await agencyOffersProcedure(db, procedure!.id, agency!.id);
     if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
-    const allowed = DELIVERY_BY_LEVEL[procedure.online_level as 'full' | 'partial'];
+    const allowed = DELIVERY_BY_LEVEL[procedure!.online_level as 'full' | 'partial'];
     if (!allowed.includes(deliveryMethod!)) {
       v.fail('deliveryMethod', `thủ tục này chỉ trả kết quả qua: ${allowed.join(', ')}`);
     }
     v.throwIfInvalid();
 
-    const requestHash = canonicalHash(body);
     const submittedAt = new Date();
-    // Keys are per caller: one person's key can neither clash with nor reveal another's.
-    const scope = `${SUBMISSION_SCOPE}:${citizen ? `citizen:${citizen.idNumber}` : `officer:${officer!.userId}`}`;
-    const outcome = await db.transaction(async (trx) => {
-      const claimed = await trx('idempotency_keys')
-        .insert({ scope, key, request_hash: requestHash })
-        .onConflict(['scope', 'key'])
-        .ignore()
-        .returning('key');
-      if (!claimed.length) {
-        const prior = await trx('idempotency_keys').where({ scope, key }).first('request_hash', 'dossier_id');
-        if (prior.request_hash !== requestHash) {
-          throw new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
-        }
-        return { created: false, dossierId: Number(prior.dossier_id) };
-      }
-      const day = vnLocalDate(submittedAt);
-      const code = await allocateDossierCode(trx, agency, day);
-      const [{ id }] = await trx('dossiers')
-        .insert({
-          code,
-          workflow_id: dossierWorkflowId(code),
-          procedure_id: procedure.id,
-          agency_id: agency.id,
-          channel,
-          delivery_method: deliveryMethod,
-          status: 'SUBMITTED',
-          applicant_full_name: fullName,
-          applicant_id_number: idNumber,
-          applicant_phone: phone ?? null,
-          applicant_email: email ?? null,
-          applicant_address: address ?? null,
-          postal_address: postalAddress ? JSON.stringify(postalAddress) : null,
-          documents: JSON.stringify(documents),
-          submitted_at: submittedAt,
-        })
-        .returning('id');
-      // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
-      await claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: Number(id), agencyId: agency.id, acceptAgencyUploads: channel === 'counter' });
-      await trx('idempotency_keys').where({ scope, key }).update({ dossier_id: id });
-      return { created: true, dossierId: Number(id) };
+    const outcome = await storeSubmission(db, {
+      caller: citizen ? `citizen:${citizen.idNumber}` : `officer:${officer!.userId}`,
+      key,
+      request: body,
+      channel,
+      procedureId: procedure!.id,
+      agency: agency!,
+      deliveryMethod,
+      applicant: { fullName, idNumber, phone, email, address },
+      postalAddress,
+      documents,
+      submittedAt,
     });
 
     // Started after the commit (and again on any retry, or by the worker's reconciler),
     // so a crash or a Temporal outage in between loses nothing.
     let processing = true;
-    try {
-      const input = await dossierWorkflowInput(db, outcome.dossierId);
-      const begun = await db('dossiers').where('id', outcome.dossierId).first('workflow_started_at');
-      // A citizen waits for this answer: past a few seconds, the reconciler takes over.
-      if (!begun.workflow_started_at) {
-        await temporal.withDeadline(Date.now() + START_DEADLINE_MS, () => startDossierWorkflow(temporal, deps.taskQueue, input));
-      }
-    } catch (err) {
+    let acceptance: DomainError | null = null;
+    const deferred = (err: unknown) => {
       processing = false;
       process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
-    }
-    let acceptance: HttpProblem | null = null;
-    if (officer && acceptNow && processing) {
-      // Complete at the counter: received on the spot, the receipt shows the appointment.
-      const row = await db('dossiers').where('id', outcome.dossierId).first('code', 'workflow_id', 'status');
-      if (row.status === 'SUBMITTED') {
-        try {
-          await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
-            temporal.workflow.getHandle(row.workflow_id).executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }], updateId: `counter-accept:${key}` }),
-          );
-        } catch (err) {
-          acceptance = problemFromTemporal(err, row.code) ?? new HttpProblem(503, 'Processing delayed', (err as Error).message);
+    };
+    // Complete at the counter: received on the spot, the receipt shows the appointment.
+    const acceptHere = officer && acceptNow ? { actor: officer, updateId: `counter-accept:${key}` } : null;
+    try {
+      const input = await dossierWorkflowInput(db, outcome.dossierId);
+      const startedAt = await workflowStartedAt(db, outcome.dossierId);
+      if (!startedAt && acceptHere) {
+        // Started and accepted in one request (update-with-start); the officer waits for both.
+        const r = await dossiers.startAndAccept(input, { actor: acceptHere.actor }, acceptHere.updateId);
+        if (!r.started) deferred(r.error);
+        else if (r.refused) acceptance = r.refused;
+      } else if (!startedAt) {
+        // A citizen waits for this answer: past a few seconds, the reconciler takes over.
+        await dossiers.start(input, 'start');
+      } else if (acceptHere) {
+        // A retried submission whose workflow runs already: accept it unless that was done.
+        const row = await dossierState(db, outcome.dossierId);
+        if (row.status === 'SUBMITTED') {
+          await dossiers
+            .update({ code: row.code, workflowId: row.workflow_id }, acceptIntakeUpdate, { actor: acceptHere.actor }, { updateId: acceptHere.updateId })
+            .catch((err: unknown) => {
+              acceptance = err instanceof DomainError ? err : new DomainError('unavailable', 'Processing delayed', (err as Error).message);
+            });
         }
       }
+    } catch (err) {
+      deferred(err);
     }
     const summary = await dossierSummary(outcome.dossierId);
     res
@@ -247,7 +187,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       .json({
         ...summary,
         ...(processing ? {} : { notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' }),
-        ...(acceptance ? { acceptance: { status: acceptance.status, detail: acceptance.detail } } : {}),
+        ...(acceptance ? { acceptance: { status: problemOf(acceptance).status, detail: acceptance.detail } } : {}),
       });
   }
 
@@ -256,53 +196,13 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   /** Counter intake: a one-stop officer enters the dossier for the citizen, and may accept it at once. */
   router.post('/counter/dossiers', (req, res) => submitDossier(req, res, 'counter'));
 
-  async function hasEnded(dossierId: number): Promise<boolean> {
-    const row = await db('dossiers').where('id', dossierId).first('status');
-    return isDossierStatus(row.status) && isTerminal(row.status);
-  }
-
-  async function loadDossier(code: string) {
-    if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
-    const d = await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'status');
-    if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${code}.`);
-    return d;
-  }
+  const hasEnded = (dossierId: number) => dossierHasEnded(db, dossierId);
+  const loadDossier = (code: string) => findDossier(db, code);
 
   router.get('/dossiers/:code', async (req, res) => {
     const d = await loadDossier(req.params.code);
     await officerFor(db, req, d.agency_id);
-    const summary = await dossierSummary(d.id);
-    const full = await db('dossiers as d')
-      .leftJoin('users as u', 'u.id', 'd.assignee_id')
-      .where('d.id', d.id)
-      .first('d.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone', 'd.applicant_email', 'd.applicant_address', 'd.documents', 'd.result_number', 'u.id as assignee_id', 'u.full_name as assignee_name');
-    const events = await db('dossier_events as e')
-      .leftJoin('users as u', 'u.id', 'e.actor_id')
-      .where('e.dossier_id', d.id)
-      .orderBy('e.seq')
-      .select('e.seq', 'e.type', 'e.from_status', 'e.to_status', 'e.actor_role', 'u.full_name as actor_name', 'e.occurred_at', 'e.data');
-    res.json({
-      ...summary,
-      applicant: {
-        fullName: full.applicant_full_name,
-        idNumber: full.applicant_id_number,
-        phone: full.applicant_phone,
-        email: full.applicant_email,
-        address: full.applicant_address,
-      },
-      documents: full.documents,
-      assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
-      resultNumber: full.result_number,
-      events: events.map((e) => ({
-        seq: e.seq,
-        type: e.type,
-        from: e.from_status,
-        to: e.to_status,
-        actor: e.actor_name ? { fullName: e.actor_name, role: e.actor_role } : e.actor_role ? { role: e.actor_role } : null,
-        at: vnTime(e.occurred_at),
-        data: e.data,
-      })),
-    });
+    res.json(await dossierDetail(db, d.id));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
@@ -310,7 +210,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     path: string,
     summary: string,
     schema: S,
-    build: (body: z.infer<S>, actor: Actor, locals: Record<string, unknown>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    build: (body: z.infer<S>, actor: Actor, locals: Record<string, unknown>) => Command,
   ) {
     declareRoute({
       method: 'post',
@@ -333,34 +233,16 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const key = idempotencyKey(req, false);
       // The same Idempotency-Key maps to the same update id: Temporal applies it once.
       const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
-      try {
-        const view = await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () =>
-          action.run(temporal.workflow.getHandle(d.workflow_id), updateId),
-        );
-        res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
-      } catch (err) {
-        const problem = problemFromTemporal(err, code, await hasEnded(d.id));
-        if (problem) throw problem;
-        throw err;
-      }
+      const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
+      res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
     });
   }
 
-  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(acceptIntakeUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => command(acceptIntakeUpdate, { actor, note: b.note }));
 
-  officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => ({
-    run: (h, updateId) =>
-      h.executeUpdate(requestIntakeSupplementUpdate, {
-        args: [{ actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
-        updateId,
-      }),
-  }));
+  officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => command(requestIntakeSupplementUpdate, { actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }));
 
-  officerAction('/dossiers/:code/intake/refuse', 'Refuse at intake with concrete reasons (Form 03)', refuseBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(refuseIntakeUpdate, { args: [{ actor, reasons: b.reasons }], updateId }),
-  }));
+  officerAction('/dossiers/:code/intake/refuse', 'Refuse at intake with concrete reasons (Form 03)', refuseBody, (b, actor) => command(refuseIntakeUpdate, { actor, reasons: b.reasons }));
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
@@ -368,122 +250,60 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const d = await loadDossier(String(req.params.code));
     await officerFor(db, req, d.agency_id);
     const raw = parse(assignmentBody, jsonBody(req)).specialist;
-    const specialist = await db('users as u')
-      .join('user_roles as r', 'r.user_id', 'u.id')
-      .where({ 'r.agency_id': d.agency_id, 'r.role': 'specialist', 'u.active': true })
-      .andWhere(typeof raw === 'number' || /^\d+$/.test(String(raw)) ? { 'u.id': Number(raw) } : { 'u.username': String(raw).trim() })
-      .first('u.id', 'u.full_name');
-    if (!specialist) {
-      throw new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', {
-        errors: [{ field: 'specialist', message: `"${String(raw)}" không phải chuyên viên đang hoạt động của cơ quan giải quyết hồ sơ này` }],
-      });
-    }
-    res.locals.specialist = { userId: specialist.id, fullName: specialist.full_name };
+    res.locals.specialist = await assignableSpecialist(db, d.agency_id, raw);
     next();
   });
   officerAction('/dossiers/:code/assignment', 'Leader assigns or reassigns a specialist of the agency', assignmentBody, (b, actor, locals) => {
     const specialist = locals.specialist as { userId: number; fullName: string };
-    return { run: (h, updateId) => h.executeUpdate(assignUpdate, { args: [{ actor, specialist, note: b.note }], updateId }) };
+    return command(assignUpdate, { actor, specialist, note: b.note });
   });
 
-  officerAction('/dossiers/:code/claim', 'Specialist claims an unassigned dossier', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(claimUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/claim', 'Specialist claims an unassigned dossier', noteBody, (b, actor) => command(claimUpdate, { actor, note: b.note }));
 
-  officerAction('/dossiers/:code/release', 'Assigned specialist gives the dossier back', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(releaseUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/release', 'Assigned specialist gives the dossier back', noteBody, (b, actor) => command(releaseUpdate, { actor, note: b.note }));
 
   officerAction(
     '/dossiers/:code/review/supplement-request',
     'Request one supplement during processing (the clock policy applies); a leader may ask again with overrideReason, and the dossier then counts late',
     processingSupplementBody,
-    (b, actor) => ({
-      run: (h, updateId) =>
-        h.executeUpdate(requestSupplementUpdate, {
-          args: [{ actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }],
-          updateId,
-        }),
-    }),
+    (b, actor) => command(requestSupplementUpdate, { actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }),
   );
 
   /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
-  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(scheduleVerificationUpdate, { args: [{ actor, visit: b.visit, purpose: b.purpose }], updateId }),
-  }));
+  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose }));
 
   /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
-  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(recordVerificationUpdate, { args: [{ actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }], updateId }),
-  }));
+  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }));
 
-  officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(proposeDecisionUpdate, { args: [{ actor, proposal: b.proposal, reasons: b.reasons, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => command(proposeDecisionUpdate, { actor, proposal: b.proposal, reasons: b.reasons, note: b.note }));
 
-  officerAction('/dossiers/:code/decision', 'Leader approves (numbered result), denies (reasoned notice) or returns to the specialist', decisionBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(decideUpdate, { args: [{ actor, decision: b.decision, reasons: b.reasons, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/decision', 'Leader approves (numbered result), denies (reasoned notice) or returns to the specialist', decisionBody, (b, actor) => command(decideUpdate, { actor, decision: b.decision, reasons: b.reasons, note: b.note }));
 
-  officerAction('/dossiers/:code/cancel', 'Stop processing with a reason (stop notice)', reasonBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(cancelUpdate, { args: [{ actor, reason: b.reason }], updateId }),
-  }));
+  officerAction('/dossiers/:code/cancel', 'Stop processing with a reason (stop notice)', reasonBody, (b, actor) => command(cancelUpdate, { actor, reason: b.reason }));
 
-  officerAction('/dossiers/:code/result/handover', 'Record the result handed over at the counter, and to whom', handoverBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(handOverResultUpdate, { args: [{ actor, receivedBy: b.receivedBy, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/result/handover', 'Record the result handed over at the counter, and to whom', handoverBody, (b, actor) => command(handOverResultUpdate, { actor, receivedBy: b.receivedBy, note: b.note }));
 
   /** Gia hạn: a leader grants more working time, with the reason and its legal basis. */
-  officerAction('/dossiers/:code/deadline/extension', 'Leader extends the time limit before the due date (gia hạn), with reason and legal basis', extensionBody, (b, actor) => ({
-    run: (h, updateId) =>
-      h.executeUpdate(extendDeadlineUpdate, { args: [{ actor, workingDays: b.workingDays, workingHours: b.workingHours, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
-  }));
+  officerAction('/dossiers/:code/deadline/extension', 'Leader extends the time limit before the due date (gia hạn), with reason and legal basis', extensionBody, (b, actor) => command(extendDeadlineUpdate, { actor, workingDays: b.workingDays, workingHours: b.workingHours, reason: b.reason, legalBasis: b.legalBasis }));
 
   /** A clock-excluded step (e.g. the citizen paying land obligations): the limit stops counting. */
-  officerAction('/dossiers/:code/clock/pause', 'Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', clockPauseBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(pauseClockUpdate, { args: [{ actor, reason: b.reason, legalBasis: b.legalBasis }], updateId }),
-  }));
+  officerAction('/dossiers/:code/clock/pause', 'Stop the clock for a clock-excluded step (e.g. the citizen paying land obligations), with reason and legal basis', clockPauseBody, (b, actor) => command(pauseClockUpdate, { actor, reason: b.reason, legalBasis: b.legalBasis }));
 
-  officerAction('/dossiers/:code/clock/resume', 'Restart the clock after a clock-excluded step', noteBody, (b, actor) => ({
-    run: (h, updateId) => h.executeUpdate(resumeClockUpdate, { args: [{ actor, note: b.note }], updateId }),
-  }));
+  officerAction('/dossiers/:code/clock/resume', 'Restart the clock after a clock-excluded step', noteBody, (b, actor) => command(resumeClockUpdate, { actor, note: b.note }));
 
   /** Thư xin lỗi, hẹn lại ngày trả (Form 04): once, by the agency head, one working day before the due date at the latest. */
   officerAction(
     '/dossiers/:code/deadline/reappointment',
     'Agency head apologises with one new appointment (Form 04), at least one working day before the due date; the statistics keep the legal due date',
     reappointmentBody,
-    (b, actor) => ({
-      run: (h, updateId) =>
-        h.executeUpdate(reappointUpdate, {
-          args: [{ actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }],
-          updateId,
-        }),
-    }),
+    (b, actor) => command(reappointUpdate, { actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }),
   );
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
   router.get('/dossiers/:code/process-control', async (req, res) => {
     const d = await loadDossier(req.params.code);
     await officerFor(db, req, d.agency_id);
-    const rows = await db('dossier_handoffs as h')
-      .leftJoin('users as g', 'g.id', 'h.giver_id')
-      .leftJoin('users as r', 'r.id', 'h.receiver_id')
-      .where('h.dossier_id', d.id)
-      .orderBy('h.opened_seq')
-      .select('h.*', 'g.full_name as giver_name', 'r.full_name as receiver_name');
-    res.json({
-      code: d.code,
-      handoffs: rows.map((h) => ({
-        step: h.step,
-        giver: { userId: h.giver_id, name: h.giver_name ?? h.giver_unit, unit: h.giver_unit },
-        receiver: { userId: h.receiver_id, name: h.receiver_name ?? h.receiver_unit, unit: h.receiver_unit },
-        receivedAt: vnTime(h.received_at),
-        dueAt: vnTime(h.due_at),
-        doneAt: vnTime(h.done_at),
-        outcome: h.outcome,
-      })),
-    });
+    res.json(await processControl(db, d));
   });
 
   /** Citizen actions on their own dossier, signed in with their citizen token (VNeID in production). */
@@ -491,7 +311,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     path: string,
     summary: string,
     schema: S,
-    build: (body: z.infer<S>) => { run: (handle: ReturnType<Client['workflow']['getHandle']>, updateId: string) => Promise<DossierView> },
+    build: (body: z.infer<S>) => Command,
     before?: (body: z.infer<S>, dossier: { id: number; agency_id: number }, idNumber: string) => Promise<void>,
   ) {
     declareRoute({
@@ -509,7 +329,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const code = String(req.params.code);
       const idNumber = citizenIdOf(req);
       // Unknown and not-theirs read alike: a citizen cannot probe which codes exist.
-      const d = parseDossierCode(code) ? await db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'workflow_id', 'applicant_id_number') : undefined;
+      const d = await findApplicantDossier(db, code);
       requireApplicant(d, idNumber);
       const body = parse(schema, jsonBody(req));
       await before?.(body, d!, idNumber);
@@ -517,13 +337,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const key = idempotencyKey(req, false);
       const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${key}` : randomUUID();
       try {
-        await temporal.withDeadline(Date.now() + ACTION_DEADLINE_MS, () => action.run(temporal.workflow.getHandle(d!.workflow_id), updateId));
-        res.json(await dossierSummary(d!.id));
+        await dossiers.update({ code, workflowId: d!.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d!.id) });
       } catch (err) {
-        const problem = problemFromTemporal(err, code, await hasEnded(d!.id));
-        if (problem) throw citizenProblem(problem);
-        throw err;
+        throw citizenProblem(err);
       }
+      res.json(await dossierSummary(d!.id));
     });
   }
 
@@ -531,24 +349,20 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     '/citizen/dossiers/:code/supplement',
     'The applicant supplements the documents asked for (files uploaded first with POST /citizen/documents, named by fileId)',
     citizenSupplementBody,
-    (b) => ({
-      run: (h, updateId) => h.executeUpdate(submitSupplementUpdate, { args: [{ documents: b.documents, note: b.note }], updateId }),
-    }),
+    (b) => command(submitSupplementUpdate, { documents: b.documents, note: b.note }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
-    (b, d, idNumber) => db.transaction((trx) => claimDocuments(trx, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }).then(() => undefined)),
+    (b, d, idNumber) => claimSupplementDocuments(db, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
   );
 
-  citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => ({
-    run: (h, updateId) => h.executeUpdate(withdrawUpdate, { args: [{ reason: b.reason }], updateId }),
-  }));
+  citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => command(withdrawUpdate, { reason: b.reason }));
 
   return router;
 }
 
 /** Citizens read Vietnamese: state conflicts are explained in their words. */
-function citizenProblem(p: HttpProblem): HttpProblem {
-  if (p.status === 409) {
-    return new HttpProblem(409, p.title, 'Hồ sơ không còn ở bước cho phép thao tác này (đã có quyết định, đã kết thúc hoặc đang được xử lý). Vui lòng tra cứu lại tình trạng hồ sơ.', { reason: p.extra.reason, technicalDetail: p.detail });
+function citizenProblem(err: unknown): unknown {
+  if (err instanceof DomainError && err.kind === 'conflict') {
+    return new DomainError('conflict', err.title, 'Hồ sơ không còn ở bước cho phép thao tác này (đã có quyết định, đã kết thúc hoặc đang được xử lý). Vui lòng tra cứu lại tình trạng hồ sơ.', { reason: err.extra.reason, technicalDetail: err.detail });
   }
-  return p;
+  return err;
 }

@@ -17,13 +17,13 @@ async function main(): Promise<void> {
   redis.on('error', () => undefined); // reported by /health, not crashed on
   const connection = Connection.lazy(temporalConnectionOptions(config, temporalAddress(config)));
   const temporal = new Client({ connection, namespace: config.temporal.namespace, interceptors: { workflow: [requestIdClientInterceptor()] } });
-  const { provider, sandboxRouter } = paymentWiring(config, { withSandbox: true });
+  const { provider, sandbox } = paymentWiring(config, { withSandbox: true });
   const app = createApp({
     db,
     redis,
     temporal,
     taskQueue: config.taskQueue,
-    payments: { provider, sandboxRouter, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
+    payments: { provider, sandbox, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
     postal: postalWiring(config, { withSandbox: true }),
     // Counters live next to the BullMQ keys of this deployment.
     publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },

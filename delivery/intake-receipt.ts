@@ -1,8 +1,6 @@
-import { Router, type Response } from 'express';
-import type { Knex } from 'knex';
-import { HttpProblem } from '../api/problem';
-import { requireOfficer } from '../api/auth';
-import { citizenIdOf, officerFor, requireApplicant } from '../api/identity';
+import type { Db } from '../db/connection';
+import { findReceiptDossierByCode, type ReceiptDossierRow } from '../db/repositories/dossiers';
+import { DomainError } from '../domain/errors';
 import { vnTime } from '../domain/vn-time';
 import { toOffsetIso } from '../domain/calendar';
 
@@ -22,47 +20,57 @@ const DELIVERY = { counter: 'Tại Bộ phận Một cửa', online: 'Trực tuy
  * dossier code, what was received, the receipt and appointment to the minute. Printed at
  * the counter by an officer of the agency, or downloaded by the applicant.
  */
-export function intakeReceiptRoutes(db: Knex): Router {
-  const router = Router();
 
-  async function load(code: string) {
-    const d = await db('dossiers as d')
-      .join('procedures as p', 'p.id', 'd.procedure_id')
-      .join('agencies as a', 'a.id', 'd.agency_id')
-      .leftJoin('users as u', 'u.id', 'd.received_by')
-      .where('d.code', code)
-      .first(
-        'd.id', 'd.code', 'd.agency_id', 'd.channel', 'd.delivery_method', 'd.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone',
-        'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
-        'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
-      );
-    return d;
-  }
+export type { ReceiptDossierRow };
 
-  function send(res: Response, d: NonNullable<Awaited<ReturnType<typeof load>>>, wantsJson: boolean): void {
-    if (!d.received_at) throw new HttpProblem(409, 'Not received', 'Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.');
-    const documents = (d.documents ?? []) as Array<{ name: string }>;
-    const receipt = {
-      form: 'Mẫu số 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
-      agency: d.agency_name,
-      code: d.code,
-      procedure: d.procedure_name,
-      applicant: { fullName: d.applicant_full_name, idNumber: d.applicant_id_number, phone: d.applicant_phone, address: d.applicant_address },
-      documents: documents.map((x) => x.name),
-      channel: CHANNEL[d.channel as keyof typeof CHANNEL],
-      deliveryMethod: DELIVERY[d.delivery_method as keyof typeof DELIVERY],
-      receivedAt: vnTime(d.received_at),
-      appointmentAt: vnTime(d.appointment_at),
-      // After an apology (Form 04) the appointment is the new one; the first stays on record.
-      originalAppointmentAt: d.apology_issued_at ? vnTime(d.due_at) : null,
-      receivedBy: d.receiver_name ?? null,
-      lookup: `/api/v1/status/${encodeURIComponent(d.code)}`,
-    };
-    if (wantsJson) {
-      res.json(receipt);
-      return;
-    }
-    const html = `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Giấy tiếp nhận hồ sơ ${esc(d.code)}</title></head>
+/** The dossier whose receipt is asked for (undefined for an unknown code); the caller checks who may see it. */
+export function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
+  return findReceiptDossierByCode(db, code);
+}
+
+/** Form 01 as data (the JSON answer). */
+export interface IntakeReceipt {
+  form: string;
+  agency: string;
+  code: string;
+  procedure: string;
+  applicant: { fullName: string; idNumber: string; phone: string | null; address: string | null };
+  documents: string[];
+  channel: string;
+  deliveryMethod: string;
+  receivedAt: string | null;
+  appointmentAt: string | null;
+  originalAppointmentAt: string | null;
+  receivedBy: string | null;
+  lookup: string;
+}
+
+/** The receipt of a received dossier; refused before the dossier is received. */
+export function intakeReceipt(d: ReceiptDossierRow): IntakeReceipt {
+  if (!d.received_at) throw new DomainError('conflict', 'Not received', 'Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.');
+  const documents = (d.documents ?? []) as Array<{ name: string }>;
+  return {
+    form: 'Mẫu số 01 — Giấy tiếp nhận hồ sơ và hẹn trả kết quả',
+    agency: d.agency_name,
+    code: d.code,
+    procedure: d.procedure_name,
+    applicant: { fullName: d.applicant_full_name, idNumber: d.applicant_id_number, phone: d.applicant_phone, address: d.applicant_address },
+    documents: documents.map((x) => x.name),
+    channel: CHANNEL[d.channel as keyof typeof CHANNEL],
+    deliveryMethod: DELIVERY[d.delivery_method as keyof typeof DELIVERY],
+    receivedAt: vnTime(d.received_at),
+    appointmentAt: vnTime(d.appointment_at),
+    // After an apology (Form 04) the appointment is the new one; the first stays on record.
+    originalAppointmentAt: d.apology_issued_at ? vnTime(d.due_at) : null,
+    receivedBy: d.receiver_name ?? null,
+    lookup: `/api/v1/status/${encodeURIComponent(d.code)}`,
+  };
+}
+
+/** The printable receipt (HTML) of a received dossier: `receipt` is its intakeReceipt. */
+export function intakeReceiptHtml(d: ReceiptDossierRow, receipt: IntakeReceipt): string {
+  const documents = (d.documents ?? []) as Array<{ name: string }>;
+  return `<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Giấy tiếp nhận hồ sơ ${esc(d.code)}</title></head>
 <body><header><p>${esc(d.agency_name)}</p><p>Bộ phận Một cửa</p><p>Mã hồ sơ: <strong>${esc(d.code)}</strong></p></header>
 <h1>GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ</h1>
 <p>Bộ phận Một cửa ${esc(d.agency_name)} đã tiếp nhận hồ sơ của: <strong>${esc(d.applicant_full_name)}</strong></p>
@@ -70,29 +78,10 @@ export function intakeReceiptRoutes(db: Knex): Router {
 <p>Nội dung yêu cầu giải quyết: ${esc(d.procedure_name)}</p>
 <ol>${documents.map((x) => `<li>${esc(x.name)}</li>`).join('')}</ol>
 <p>Hình thức nộp: ${esc(receipt.channel)}</p>
-<p>Thời gian nhận hồ sơ: <strong>${esc(formTime(d.received_at))}</strong></p>
-<p>Thời gian trả kết quả giải quyết hồ sơ: <strong>${esc(formTime(d.appointment_at))}</strong>${d.apology_issued_at ? ` (hẹn lại; ngày hẹn ban đầu ${esc(formTime(d.due_at))})` : ''}</p>
+<p>Thời gian nhận hồ sơ: <strong>${esc(formTime(d.received_at!))}</strong></p>
+<p>Thời gian trả kết quả giải quyết hồ sơ: <strong>${esc(formTime(d.appointment_at!))}</strong>${d.apology_issued_at ? ` (hẹn lại; ngày hẹn ban đầu ${esc(formTime(d.due_at!))})` : ''}</p>
 <p>Nhận kết quả: ${esc(receipt.deliveryMethod)}</p>
 <p>Tra cứu tình trạng hồ sơ tại Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số giấy tờ tùy thân của người nộp.</p>
 <footer><p>Người tiếp nhận: ${esc(d.receiver_name ?? 'Hệ thống tiếp nhận trực tuyến')}</p></footer>
 </body></html>`;
-    res.status(200).type('html').set('Cache-Control', 'no-store').send(html);
-  }
-
-  router.get('/dossiers/:code/receipt', async (req, res) => {
-    requireOfficer(req);
-    const d = await load(String(req.params.code));
-    if (!d) throw new HttpProblem(404, 'Not found', `No dossier ${String(req.params.code)}.`);
-    await officerFor(db, req, d.agency_id);
-    send(res, d, req.accepts(['html', 'json']) === 'json');
-  });
-
-  router.post('/citizen/dossiers/:code/receipt', async (req, res) => {
-    const idNumber = citizenIdOf(req);
-    const d = await load(String(req.params.code));
-    requireApplicant(d, idNumber);
-    send(res, d!, req.accepts(['html', 'json']) === 'json');
-  });
-
-  return router;
 }

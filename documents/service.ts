@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Tx } from '../db/connection';
-import { agencyIdByEid } from '../db/repositories/agencies';
+import { findAgencyByEid } from '../db/repositories/agencies';
 import { documentsOfDossier, findDocument, insertDocument, uploadsOfCitizen, type DocumentRecord } from '../db/repositories/documents';
-import { dossierForDocumentsByCode } from '../db/repositories/dossiers';
+import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
 import { rolesIn, type OfficerPrincipal, type Principal } from '../domain/principal';
 import { vnTime } from '../domain/vn-time';
@@ -74,14 +74,14 @@ export async function recordUpload(db: Tx, store: BlobStore, limits: UploadLimit
 
 /** The agency a counter scan is uploaded for, when the officer holds a role there; forbidden otherwise. */
 export async function uploadingAgencyId(db: Tx, officer: OfficerPrincipal, eid: string): Promise<number> {
-  const agencyId = await agencyIdByEid(db, eid);
-  if (agencyId === null || !rolesIn(officer, eid).length) throw new DomainError('forbidden', 'Forbidden', `${officer.username} holds no role in agency ${eid}.`);
-  return agencyId;
+  const agency = await findAgencyByEid(db, eid, ['id']);
+  if (!agency || !rolesIn(officer, eid).length) throw new DomainError('forbidden', 'Forbidden', `${officer.username} holds no role in agency ${eid}.`);
+  return agency.id;
 }
 
 /** The dossier documents are filed on or listed for (null when the code is not a dossier code). */
 export async function dossierForDocuments(db: Tx, code: string | null) {
-  return code === null ? undefined : dossierForDocumentsByCode(db, code);
+  return code === null ? undefined : findDossierByCode(db, code, ['id', 'code', 'agency_id', 'applicant_id_number']);
 }
 
 /** Not found for a dossier code that names no dossier (officers' routes). */

@@ -1,9 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import type { Knex } from 'knex';
+import { inTransaction, type Db, type Tx } from '../db/connection';
+import { findDossierAgencyId, findDossierFeeDue, setDossierFeePaid } from '../db/repositories/dossiers';
+import {
+  deletePendingPayment,
+  findOpenOnlinePayment,
+  findPaymentByProviderRef,
+  findPaymentWithWorkflow,
+  insertCounterPayment,
+  insertOnlinePayment,
+  lockPayment,
+  nextReceiptNumber,
+  setPaymentAcknowledged,
+  setPaymentPaid,
+  setPaymentProviderRef,
+  setPaymentRefusedByWorkflow,
+  settlePendingPayment,
+  stalePendingOnlinePayments,
+  unacknowledgedPaidPayments,
+  type PaymentRow,
+  type Receipt,
+} from '../db/repositories/payments';
 import { toOffsetIso } from '../domain/calendar';
+import type { RecordPaymentCommand } from '../domain/types';
 import type { PaymentEvent, PaymentProvider } from '../integrations/payment/provider';
-import { recordPaymentUpdate } from '../workflows/messages';
+import { DossierActionFailed, DossierNotRunning, type DossierClient } from '../dossiers/client';
+import { recordPaymentUpdate } from '../workflows/contracts/dossier-v1';
 
 /**
  * Fee payments (phí, lệ phí): online through a payment provider, or cash / transfer at
@@ -11,30 +32,14 @@ import { recordPaymentUpdate } from '../workflows/messages';
  * reconciler makes sure it always is (lost callbacks, Temporal outages).
  */
 
-export interface PaymentRow {
-  id: string;
-  dossier_id: number;
-  amount_vnd: number;
-  method: 'online' | 'cash' | 'transfer';
-  status: 'pending' | 'paid' | 'failed' | 'expired';
-  provider_ref: string | null;
-  payment_url: string | null;
-  expires_at: Date | null;
-  paid_at: Date | null;
-  receipt_code: string | null;
-  recorded_by: number | null;
-}
+export type { PaymentRow };
 
 /** Biên lai điện tử: series of letters + the year's last two digits, numbers up to 7 digits restarting each year. */
-async function allocateReceipt(trx: Knex.Transaction, agencyId: number, paidAt: Date): Promise<{ series: string; number: number; code: string }> {
+async function allocateReceipt(trx: Tx, agencyId: number, paidAt: Date): Promise<Receipt> {
   const year = Number(toOffsetIso(paidAt).slice(0, 4));
-  const [row] = await trx('receipt_number_sequences')
-    .insert({ agency_id: agencyId, year, last_value: 1 })
-    .onConflict(['agency_id', 'year'])
-    .merge({ last_value: trx.raw('receipt_number_sequences.last_value + 1') })
-    .returning('last_value');
+  const number = await nextReceiptNumber(trx, agencyId, year);
   const series = `BL${String(year).slice(2)}`;
-  return { series, number: row.last_value, code: `${series}-${String(row.last_value).padStart(7, '0')}` };
+  return { agencyId, series, number, code: `${series}-${String(number).padStart(7, '0')}` };
 }
 
 /**
@@ -42,72 +47,74 @@ async function allocateReceipt(trx: Knex.Transaction, agencyId: number, paidAt: 
  * twice, the reconciler) finds it paid and changes nothing.
  */
 export async function markPaid(
-  db: Knex,
+  db: Db,
   paymentId: string,
   detail: { paidAt: Date; bankTransactionNo?: string | null },
 ): Promise<{ payment: PaymentRow; newlyPaid: boolean }> {
-  return db.transaction(async (trx) => {
-    const payment: PaymentRow | undefined = await trx('dossier_payments').where('id', paymentId).forUpdate().first();
+  return inTransaction(db, async (trx) => {
+    const payment = await lockPayment(trx, paymentId);
     if (!payment) throw new Error(`payment ${paymentId} not found`);
     if (payment.status === 'paid') return { payment, newlyPaid: false };
-    const dossier = await trx('dossiers').where('id', payment.dossier_id).first('agency_id');
-    const receipt = await allocateReceipt(trx, dossier.agency_id, detail.paidAt);
-    const [updated] = await trx('dossier_payments')
-      .where('id', paymentId)
-      .update({
-        status: 'paid',
-        paid_at: detail.paidAt,
-        bank_transaction_no: detail.bankTransactionNo ?? null,
-        receipt_agency_id: dossier.agency_id,
-        receipt_series: receipt.series,
-        receipt_number: receipt.number,
-        receipt_code: receipt.code,
-      })
-      .returning('*');
-    await trx('dossiers').where('id', payment.dossier_id).update({ fee_status: 'paid' });
+    const dossier = await findDossierAgencyId(trx, payment.dossier_id);
+    const receipt = await allocateReceipt(trx, dossier!.agency_id, detail.paidAt);
+    const updated = await setPaymentPaid(trx, paymentId, { paidAt: detail.paidAt, bankTransactionNo: detail.bankTransactionNo ?? null, receipt });
+    await setDossierFeePaid(trx, payment.dossier_id);
     return { payment: updated, newlyPaid: true };
   });
 }
 
-/** Tells the dossier workflow about a recorded payment; safe to repeat (same update id). */
-export async function acknowledgeToWorkflow(db: Knex, temporal: Client, paymentId: string): Promise<void> {
-  const p = await db('dossier_payments as p').join('dossiers as d', 'd.id', 'p.dossier_id').where('p.id', paymentId).first('p.*', 'd.workflow_id');
-  if (!p || p.status !== 'paid' || p.workflow_acknowledged_at) return;
+/**
+ * Records a payment in its dossier's workflow (same update id: safe to repeat). Answers the
+ * reason when the dossier refused it for good (ended, already paid by another payment).
+ */
+async function recordPaymentInWorkflow(dossiers: DossierClient, dossier: { code: string; workflowId: string }, payment: RecordPaymentCommand, waiter?: 'callback'): Promise<{ refusal?: string }> {
   try {
-    await temporal.workflow.getHandle(p.workflow_id).executeUpdate(recordPaymentUpdate, {
-    args: [
-      {
-        paymentId: p.id,
-        amountVnd: Number(p.amount_vnd),
-        method: p.method,
-        receiptCode: p.receipt_code,
-        paidAt: new Date(p.paid_at).toISOString(),
-        recordedBy: p.recorded_by ?? null,
-      },
-    ],
-    updateId: `payment:${p.id}`,
-    });
+    await dossiers.update(dossier, recordPaymentUpdate, payment, { updateId: `payment:${payment.paymentId}`, waiter });
+    return {};
   } catch (err) {
-    // The dossier refused it for good (ended, already paid by another payment): keep it visible for a refund.
-    if (err instanceof WorkflowUpdateFailedError || err instanceof WorkflowNotFoundError) {
-      const reason = err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : 'the dossier has ended';
-      await db('dossier_payments').where('id', paymentId).update({ workflow_acknowledged_at: db.fn.now(), workflow_refusal: reason });
-      return;
-    }
+    if (err instanceof DossierActionFailed) return { refusal: err.failureMessage };
+    if (err instanceof DossierNotRunning) return { refusal: 'the dossier has ended' };
     throw err;
   }
-  await db('dossier_payments').where('id', paymentId).update({ workflow_acknowledged_at: db.fn.now() });
+}
+
+/** Tells the dossier workflow about a recorded payment; safe to repeat (same update id). */
+export async function acknowledgeToWorkflow(db: Db, dossiers: DossierClient, paymentId: string, waiter?: 'callback'): Promise<void> {
+  const p = await findPaymentWithWorkflow(db, paymentId);
+  if (!p || p.status !== 'paid' || p.workflow_acknowledged_at) return;
+  const { refusal } = await recordPaymentInWorkflow(dossiers, { code: p.dossier_code, workflowId: p.workflow_id }, {
+    paymentId: p.id,
+    amountVnd: Number(p.amount_vnd),
+    method: p.method,
+    receiptCode: p.receipt_code!,
+    paidAt: new Date(p.paid_at!).toISOString(),
+    recordedBy: p.recorded_by ?? null,
+  }, waiter);
+  // Refused for good: keep it visible for a refund.
+  if (refusal !== undefined) {
+    await setPaymentRefusedByWorkflow(db, paymentId, refusal);
+    return;
+  }
+  await setPaymentAcknowledged(db, paymentId);
+}
+
+/**
+ * acknowledgeToWorkflow within a callback's deadline. The payment is recorded in PostgreSQL
+ * already: a Temporal outage is left to the reconciler, the caller gets its answer.
+ */
+export async function acknowledgeSoon(db: Db, dossiers: DossierClient, paymentId: string): Promise<void> {
+  await acknowledgeToWorkflow(db, dossiers, paymentId, 'callback').catch(() => undefined);
 }
 
 /** Applies a verified provider event to the payment it names. */
-export async function applyPaymentEvent(db: Knex, event: PaymentEvent): Promise<{ payment: PaymentRow | undefined; newlyPaid: boolean }> {
-  const payment: PaymentRow | undefined = await db('dossier_payments').where({ id: event.paymentId, provider_ref: event.providerRef }).first();
+export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<{ payment: PaymentRow | undefined; newlyPaid: boolean }> {
+  const payment = await findPaymentByProviderRef(db, event.paymentId, event.providerRef);
   if (!payment) return { payment: undefined, newlyPaid: false };
   if (event.status === 'paid') {
     if (Number(payment.amount_vnd) !== event.amountVnd) throw new Error(`payment ${payment.id}: gateway amount ${event.amountVnd} differs from ${payment.amount_vnd}`);
     return markPaid(db, payment.id, { paidAt: new Date(event.occurredAt), bankTransactionNo: event.bankTransactionNo ?? null });
   }
-  await db('dossier_payments').where({ id: payment.id, status: 'pending' }).update({ status: event.status });
+  await settlePendingPayment(db, payment.id, event.status);
   return { payment: { ...payment, status: payment.status === 'pending' ? event.status : payment.status }, newlyPaid: false };
 }
 
@@ -120,19 +127,16 @@ export interface StartOnlinePaymentResult {
 
 /** Opens (or returns the open) online payment of a dossier's fee. */
 export async function startOnlinePayment(
-  db: Knex,
+  db: Db,
   provider: PaymentProvider,
   opts: { dossierId: number; publicBaseUrl: string; validityMinutes?: number },
 ): Promise<StartOnlinePaymentResult> {
-  const d = await db('dossiers').where('id', opts.dossierId).first('code', 'fee_due_vnd', 'fee_status');
-  const open: PaymentRow | undefined = await db('dossier_payments')
-    .where({ dossier_id: opts.dossierId, method: 'online', status: 'pending' })
-    .andWhere('expires_at', '>', new Date(Date.now() + 60_000))
-    .first();
+  const d = (await findDossierFeeDue(db, opts.dossierId))!;
+  const open = await findOpenOnlinePayment(db, opts.dossierId, new Date(Date.now() + 60_000));
   if (open) return { paymentId: open.id, paymentUrl: open.payment_url!, amountVnd: Number(open.amount_vnd), expiresAt: toOffsetIso(new Date(open.expires_at!)) };
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + (opts.validityMinutes ?? 15) * 60_000);
-  await db('dossier_payments').insert({ id, dossier_id: opts.dossierId, amount_vnd: d.fee_due_vnd, method: 'online', status: 'pending', provider: provider.name, expires_at: expiresAt });
+  await insertOnlinePayment(db, { id, dossierId: opts.dossierId, amountVnd: d.fee_due_vnd, provider: provider.name, expiresAt });
   const base = opts.publicBaseUrl.replace(/\/+$/, '');
   const created = await provider.createPayment({
     paymentId: id,
@@ -142,29 +146,28 @@ export async function startOnlinePayment(
     callbackUrl: `${base}/api/v1/payments/callback`,
     expiresAt,
   });
-  await db('dossier_payments').where('id', id).update({ provider_ref: created.providerRef, payment_url: created.paymentUrl });
+  await setPaymentProviderRef(db, id, created.providerRef, created.paymentUrl);
   return { paymentId: id, paymentUrl: created.paymentUrl, amountVnd: Number(d.fee_due_vnd), expiresAt: toOffsetIso(new Date(created.expiresAt)) };
 }
 
 /** Records cash or a bank transfer taken at the counter, with its receipt. */
 export async function recordCounterPayment(
-  db: Knex,
+  db: Db,
   opts: { dossierId: number; amountVnd: number; method: 'cash' | 'transfer'; reference?: string; officerId: number },
 ): Promise<PaymentRow> {
   const id = randomUUID();
-  await db('dossier_payments').insert({
+  await insertCounterPayment(db, {
     id,
-    dossier_id: opts.dossierId,
-    amount_vnd: opts.amountVnd,
+    dossierId: opts.dossierId,
+    amountVnd: opts.amountVnd,
     method: opts.method,
-    status: 'pending',
     reference: opts.reference ?? null,
-    recorded_by: opts.officerId,
+    recordedBy: opts.officerId,
   });
   try {
     return (await markPaid(db, id, { paidAt: new Date() })).payment;
   } catch (err) {
-    await db('dossier_payments').where({ id, status: 'pending' }).del();
+    await deletePendingPayment(db, id);
     throw err;
   }
 }
@@ -174,20 +177,16 @@ export async function recordCounterPayment(
  * and tells workflows about paid payments they have not acknowledged.
  */
 export async function reconcilePayments(
-  db: Knex,
+  db: Db,
   provider: PaymentProvider | undefined,
-  temporal: Client,
+  dossiers: DossierClient,
   opts: { quietForMs: number },
 ): Promise<{ settled: number; acknowledged: number; failed: number }> {
   let settled = 0;
   let acknowledged = 0;
   let failed = 0;
   if (provider) {
-    const stale: PaymentRow[] = await db('dossier_payments')
-      .where({ status: 'pending', method: 'online' })
-      .whereNotNull('provider_ref')
-      .andWhere('created_at', '<', new Date(Date.now() - opts.quietForMs))
-      .limit(100);
+    const stale = await stalePendingOnlinePayments(db, new Date(Date.now() - opts.quietForMs));
     for (const p of stale) {
       try {
         const q = await provider.queryPayment(p.provider_ref!);
@@ -195,7 +194,7 @@ export async function reconcilePayments(
           await markPaid(db, p.id, { paidAt: q.paidAt ? new Date(q.paidAt) : new Date() });
           settled += 1;
         } else if (q.status !== 'pending') {
-          await db('dossier_payments').where({ id: p.id, status: 'pending' }).update({ status: q.status });
+          await settlePendingPayment(db, p.id, q.status);
           settled += 1;
         }
       } catch {
@@ -203,10 +202,10 @@ export async function reconcilePayments(
       }
     }
   }
-  const unacknowledged: Array<{ id: string }> = await db('dossier_payments').where('status', 'paid').whereNull('workflow_acknowledged_at').limit(100).select('id');
+  const unacknowledged = await unacknowledgedPaidPayments(db);
   for (const p of unacknowledged) {
     try {
-      await acknowledgeToWorkflow(db, temporal, p.id);
+      await acknowledgeToWorkflow(db, dossiers, p.id);
       acknowledged += 1;
     } catch {
       failed += 1;

@@ -1,6 +1,6 @@
 import type { Tx } from '../db/connection';
 import { auditEntriesOfDossier, insertAuditEntry } from '../db/repositories/audit';
-import { dossierAgencyByCode, dossierForAuditByCode } from '../db/repositories/dossiers';
+import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
 import type { Principal } from '../domain/principal';
 import type { Actor } from '../domain/types';
@@ -28,7 +28,7 @@ export interface AuditedRequest {
 /** Writes the entry of one request, with its dossier and that dossier's agency when the path names one. */
 export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
   const { principal } = request;
-  const dossier = request.dossierCode ? await dossierAgencyByCode(db, request.dossierCode) : null;
+  const dossier = request.dossierCode ? await findDossierByCode(db, request.dossierCode, ['id', 'agency_id']) : null;
   await insertAuditEntry(db, {
     actor_kind: principal?.kind ?? 'citizen',
     actor_id: principal?.kind === 'officer' ? principal.userId : null,
@@ -47,7 +47,7 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
 
 /** The dossier whose audit trail is asked for; not found when there is none. */
 export async function auditedDossier(db: Tx, code: string): Promise<{ id: number; agency_id: number; code: string }> {
-  const d = await dossierForAuditByCode(db, code);
+  const d = await findDossierByCode(db, code, ['id', 'agency_id', 'code']);
   if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
   return d;
 }

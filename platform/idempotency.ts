@@ -16,8 +16,8 @@ export type IdempotencyClaim =
   | { kind: 'replay'; status: number; body: unknown };
 
 export async function claimIdempotency(db: Tx, scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
-  if (await claimIdempotencyKey(db, scope, key, requestHash)) return { kind: 'claimed' };
-  const prior = await findIdempotencyKey(db, scope, key);
+  if (await claimIdempotencyKey(db, { scope, key, request_hash: requestHash })) return { kind: 'claimed' };
+  const prior = await findIdempotencyKey(db, scope, key, ['request_hash', 'response_status', 'response_body']);
   if (prior!.request_hash !== requestHash) return { kind: 'reused' };
   if (prior!.response_status === null) return { kind: 'in_progress' };
   return { kind: 'replay', status: prior!.response_status, body: prior!.response_body };

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '../db/connection';
-import { allocateDossierCode } from '../db/dossier-codes';
+import { allocateDossierCode } from '../db/repositories/sequences';
 import { formatDossierCode, parseDossierCode, dossierWorkflowId } from '../domain/dossier-code';
 import { maskPersonName } from '../domain/masking';
 

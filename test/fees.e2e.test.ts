@@ -3,6 +3,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { freePort } from '../platform/temporal-dev-server';
+import { createDossierClient } from '../dossiers/client';
 import { reconcilePayments, startOnlinePayment } from '../payments/payments';
 import { dossierClient, eventually, http, PAYMENT_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
 
@@ -149,12 +150,12 @@ describe('fees and payments', () => {
     await api.gateway.idle();
     expect((await paymentsOf(code))[0].status).toBe('pending');
 
-    const result = await reconcilePayments(api.db, api.paymentProvider, api.temporal, { quietForMs: 0 });
+    const result = await reconcilePayments(api.db, api.paymentProvider, createDossierClient({ temporal: api.temporal, taskQueue }), { quietForMs: 0 });
     expect(result.settled).toBeGreaterThanOrEqual(1);
     expect(result.acknowledged).toBeGreaterThanOrEqual(1);
     expect((await paymentsOf(code))[0]).toMatchObject({ status: 'paid', receipt_code: expect.stringMatching(/^BL/) });
     expect(await feeEvents(code)).toHaveLength(1);
-    expect((await reconcilePayments(api.db, api.paymentProvider, api.temporal, { quietForMs: 0 })).acknowledged).toBe(0);
+    expect((await reconcilePayments(api.db, api.paymentProvider, createDossierClient({ temporal: api.temporal, taskQueue }), { quietForMs: 0 })).acknowledged).toBe(0);
     expect(PAYMENT_SECRET.length).toBeGreaterThanOrEqual(16);
     await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Kết thúc kiểm thử' });
   });

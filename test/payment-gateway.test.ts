@@ -6,6 +6,7 @@ import { PaymentProviderError, PaymentSignatureError, type PaymentProvider } fro
 import { createSandboxPaymentProvider } from '../integrations/payment/sandbox-client';
 import { createSandboxGateway, type SandboxGateway } from '../integrations/payment/sandbox-gateway';
 import { signatureHeaders } from '../integrations/payment/signature';
+import { sandboxPaymentGatewayRoutes } from '../api/sandbox-payment-gateway';
 
 const SECRET = 'sandbox-secret-for-tests-0123456789';
 const MINUTE = 60_000;
@@ -55,7 +56,7 @@ async function startStack(): Promise<Stack> {
   const now = () => new Date(clock);
   const gateway = createSandboxGateway({ secret: SECRET, now, callbackRetryDelaysMs: [5, 10, 20, 40] });
   const gatewayApp = express();
-  gatewayApp.use('/sandbox/payment-gateway', gateway.router);
+  gatewayApp.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(gateway));
   const gatewayServer = await listen(gatewayApp);
 
   const arrivals: Arrival[] = [];

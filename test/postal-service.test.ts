@@ -6,6 +6,7 @@ import { PostalRequestError, PostalSignatureError, type CreateShipmentRequest, t
 import { createSandboxPostalProvider } from '../integrations/postal/sandbox-client';
 import { createSandboxPostalService, type SandboxPostalService } from '../integrations/postal/sandbox-postal-service';
 import { formatS10, isValidS10, s10CheckDigit } from '../integrations/postal/tracking-number';
+import { sandboxPostalRoutes } from '../api/sandbox-postal';
 
 const SECRET = 'postal-test-secret';
 
@@ -49,7 +50,7 @@ describe('postal service sandbox over HTTP', () => {
   beforeAll(async () => {
     sandbox = createSandboxPostalService({ secret: SECRET, callbackBackoffMs: 10, callbackTimeoutMs: 2_000 });
     const postalApp = express();
-    postalApp.use('/sandbox/postal', sandbox.router);
+    postalApp.use('/sandbox/postal', sandboxPostalRoutes(sandbox));
     ({ server: postalServer, url: postalUrl } = await listen(postalApp));
     postal = createSandboxPostalProvider({ baseUrl: `${postalUrl}/sandbox/postal`, secret: SECRET });
 

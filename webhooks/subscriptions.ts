@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../db/connection';
-import { agencyIdByEid } from '../db/repositories/agencies';
+import { findAgencyByEid } from '../db/repositories/agencies';
 import {
   deleteSubscriptionRow,
   deliveryCountsOfSubscription,
@@ -49,9 +49,9 @@ export async function checkedSubscriberUrl(url: string, policy: UrlPolicy): Prom
 /** The id of the agency a subscription is limited to (null: every agency, undefined: unchanged); an unknown e-ID is an invalid field. */
 export async function subscriptionAgencyId(db: Tx, eid: string | null | undefined): Promise<number | null | undefined> {
   if (eid === undefined || eid === null) return eid;
-  const id = await agencyIdByEid(db, eid);
-  if (id === null) throw invalidFields([{ field: 'agencyEid', message: `không có cơ quan ${eid}` }]);
-  return id;
+  const agency = await findAgencyByEid(db, eid, ['id']);
+  if (!agency) throw invalidFields([{ field: 'agencyEid', message: `không có cơ quan ${eid}` }]);
+  return Number(agency.id);
 }
 
 export async function createSubscription(

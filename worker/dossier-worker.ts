@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../platform/config';
 import { workflowInterceptorModules, workflowsEntry } from '../platform/workflows-entry';
@@ -13,7 +13,7 @@ import { temporalAddress, temporalConnectionOptions } from '../platform/temporal
  */
 export async function createDossierWorker(opts: {
   config: AppConfig;
-  db: Knex;
+  db: Db;
   afterEventWritten?: ActivityDeps['afterEventWritten'];
   postal?: ActivityDeps['postal'];
   bundlePath?: string;

@@ -1,10 +1,11 @@
 import { Queue, Worker as QueueWorker } from 'bullmq';
 import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
+import { createDossierClient } from '../dossiers/client';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import { reconcilePayments } from '../payments/payments';
-import { startPendingDossierWorkflows } from '../submission/start-dossier-workflow';
+import { startPendingDossierWorkflows } from '../dossiers/starts';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -13,7 +14,7 @@ export const MAINTENANCE_QUEUE = 'maintenance';
  * the number of worker replicas: restarts stalled submissions and reconciles payments.
  */
 export async function startMaintenance(opts: {
-  db: Knex;
+  db: Db;
   redis: Redis;
   prefix: string;
   temporal: Client;
@@ -32,12 +33,13 @@ export async function startMaintenance(opts: {
     schedule().catch((err: Error) => opts.log(`worker: maintenance schedule not restored yet (${err.message})`));
   };
   opts.redis.on('ready', reschedule);
+  const dossiers = createDossierClient({ temporal: opts.temporal, taskQueue: opts.taskQueue });
   const worker = new QueueWorker(
     MAINTENANCE_QUEUE,
     async () => {
-      const r = await startPendingDossierWorkflows(opts.db, opts.temporal, opts.taskQueue, { olderThanMs: opts.graceMs });
+      const r = await startPendingDossierWorkflows(opts.db, dossiers, { olderThanMs: opts.graceMs });
       if (r.started) opts.log(`worker: started ${r.started} dossier workflow(s) that had not begun processing`);
-      const p = await reconcilePayments(opts.db, opts.paymentProvider, opts.temporal, { quietForMs: Math.max(opts.graceMs, 60_000) });
+      const p = await reconcilePayments(opts.db, opts.paymentProvider, dossiers, { quietForMs: Math.max(opts.graceMs, 60_000) });
       if (p.settled || p.acknowledged) opts.log(`worker: payments reconciled (${p.settled} settled with the gateway, ${p.acknowledged} told to their dossiers)`);
       return { ...r, payments: p };
     },

@@ -1,1 +1,1 @@
-export { dossierWorkflow } from './dossier';
+export { dossierWorkflow } from './dossier/workflow';

@@ -1,5 +1,6 @@
 import { loadConfig } from '../../platform/config';
-import { dossierWorkflowInput, startDossierWorkflow } from '../../submission/start-dossier-workflow';
+import { createDossierClient } from '../../dossiers/client';
+import { dossierWorkflowInput } from '../../dossiers/starts';
 import { expectCall } from '../lib/http';
 import { table, type ScenarioResult } from '../lib/result';
 import { citizenToken, rssKiB } from '../lib/stack';
@@ -77,7 +78,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       }
     })();
     await pool(rows, 64, async (r) => {
-      await startDossierWorkflow(sys.client, sys.taskQueue, await dossierWorkflowInput(sys.db, r.id));
+      await createDossierClient({ temporal: sys.client, taskQueue: sys.taskQueue }).start(await dossierWorkflowInput(sys.db, r.id));
     });
     starting = false;
     await counting;

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { refreshProcessingFacts } from '../../activities/read-model';
+import { refreshProcessingFacts } from '../repositories/dossier-events';
 
 /**
  * The QĐ 766 report from stored facts (BENCHMARKS.md F3, F4). Each dossier keeps what the

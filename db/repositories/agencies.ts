@@ -1,12 +1,28 @@
 import type { Tx } from '../connection';
 
-// --- docs (documents, notifications, webhooks, audit, auth) ---
+// --- activities, dossiers ---
 
-/** The agency's id for an e-ID, or null when no such agency exists. */
-export async function agencyIdByEid(db: Tx, eid: string): Promise<number | null> {
-  const a = await db('agencies').where('eid', eid).first('id');
-  return a ? Number(a.id) : null;
+/** A row of `agencies` (cơ quan), named by its electronic ID (mã định danh điện tử). */
+export interface AgencyRow {
+  id: number;
+  eid: string;
+  name: string;
+  level: 'province' | 'department' | 'commune';
+  parent_id: number | null;
+  calendar_id: number;
+  address: string | null;
+  phone: string | null;
 }
+
+export type AgencyColumn = keyof AgencyRow;
+
+/** The columns asked for of the agency with this electronic ID. */
+export async function findAgencyByEid<C extends AgencyColumn>(db: Tx, eid: string, columns: readonly C[]): Promise<Pick<AgencyRow, C> | undefined> {
+  const row = await db('agencies').where({ eid }).first([...columns] as string[]);
+  return row as Pick<AgencyRow, C> | undefined;
+}
+
+// --- docs (documents, notifications, webhooks, audit, auth) ---
 
 /** The agency's e-ID, or null when no such agency exists. */
 export async function agencyEidById(db: Tx, agencyId: number): Promise<string | null> {

@@ -1,21 +1,368 @@
-import type { Tx } from '../connection';
+import type { Channel, DeliveryMethod } from '../../domain/types';
+import { preparedQuery, type Db, type Tx } from '../connection';
+
+// --- payments and delivery ---
+
+/** The agency of a dossier (whose yearly receipt series numbers its payments). */
+export async function findDossierAgencyId(db: Tx, dossierId: number): Promise<{ agency_id: number } | undefined> {
+  return db('dossiers').where('id', dossierId).first('agency_id');
+}
+
+export async function setDossierFeePaid(db: Tx, dossierId: number): Promise<void> {
+  await db('dossiers').where('id', dossierId).update({ fee_status: 'paid' });
+}
+
+/** What an online payment of a dossier's fee is opened for. */
+export async function findDossierFeeDue(db: Tx, dossierId: number): Promise<{ code: string; fee_due_vnd: number; fee_status: string | null } | undefined> {
+  return db('dossiers').where('id', dossierId).first('code', 'fee_due_vnd', 'fee_status');
+}
+
+export interface PayableDossierRow {
+  id: number;
+  agency_id: number;
+  status: string;
+  fee_due_vnd: number | null;
+  fee_status: 'none' | 'unpaid' | 'paid' | null;
+  applicant_id_number: string;
+}
+
+/** A dossier whose fee someone is about to pay. */
+export async function findPayableDossierByCode(db: Tx, code: string): Promise<PayableDossierRow | undefined> {
+  return db('dossiers').where({ code }).first('id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number');
+}
+
+export async function findDossierAgencyByCode(db: Tx, code: string): Promise<{ agency_id: number } | undefined> {
+  return db('dossiers').where({ code }).first('agency_id');
+}
+
+export interface DossierFeesRow {
+  id: number;
+  agency_id: number;
+  fee_due_vnd: number | null;
+  fee_status: 'none' | 'unpaid' | 'paid' | null;
+  fee_timing: string | null;
+}
+
+export async function findDossierFeesByCode(db: Tx, code: string): Promise<DossierFeesRow | undefined> {
+  return db('dossiers').where({ code }).first('id', 'agency_id', 'fee_due_vnd', 'fee_status', 'fee_timing');
+}
+
+export interface ResultDossierRow {
+  id: number;
+  code: string;
+  applicant_full_name: string;
+  applicant_id_number: string;
+  fee_status: 'none' | 'unpaid' | 'paid' | null;
+  closing_reason: string | null;
+  procedure_name: string;
+  agency_name: string;
+}
+
+/** A dossier as its electronic result names it: procedure and agency included. */
+export async function findResultDossierByCode(db: Tx, code: string): Promise<ResultDossierRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.code', code)
+    .first('d.id', 'd.code', 'd.applicant_full_name', 'd.applicant_id_number', 'd.fee_status', 'd.closing_reason', 'p.name as procedure_name', 'a.name as agency_name');
+}
+
+export interface ReceiptDossierRow {
+  id: number;
+  code: string;
+  agency_id: number;
+  channel: string;
+  delivery_method: string;
+  applicant_full_name: string;
+  applicant_id_number: string;
+  applicant_phone: string | null;
+  applicant_address: string | null;
+  documents: Array<{ name: string }> | null;
+  received_at: Date | null;
+  appointment_at: Date | null;
+  due_at: Date | null;
+  apology_issued_at: Date | null;
+  procedure_name: string;
+  agency_name: string;
+  receiver_name: string | null;
+}
+
+/** A dossier as its intake receipt (Form 01) prints it: procedure, agency and the officer who received it. */
+export async function findReceiptDossierByCode(db: Tx, code: string): Promise<ReceiptDossierRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('users as u', 'u.id', 'd.received_by')
+    .where('d.code', code)
+    .first(
+      'd.id', 'd.code', 'd.agency_id', 'd.channel', 'd.delivery_method', 'd.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone',
+      'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
+      'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
+    );
+}
+
+// --- dossiers (read model, submission, status lookup) ---
+
+/** A row of `dossiers`, the read model of one dossier (snake_case as stored). */
+export interface DossierRow {
+  id: number;
+  code: string;
+  workflow_id: string;
+  procedure_id: number;
+  agency_id: number;
+  channel: Channel;
+  delivery_method: DeliveryMethod;
+  status: string;
+  applicant_full_name: string;
+  applicant_id_number: string;
+  applicant_phone: string | null;
+  applicant_email: string | null;
+  applicant_address: string | null;
+  postal_address: Record<string, unknown> | null;
+  documents: unknown[];
+  submitted_at: Date;
+  received_at: Date | null;
+  appointment_at: Date | null;
+  calendar_code: string | null;
+  calendar_version: number | null;
+  assignee_id: number | null;
+  received_by: number | null;
+  decided_by: number | null;
+  decided_at: Date | null;
+  result_number: string | null;
+  result_delivered_at: Date | null;
+  completed_at: Date | null;
+  workflow_started_at: Date | null;
+  pending_action: Record<string, unknown> | null;
+  closing_reason: string | null;
+  fee_due_vnd: number | null;
+  fee_timing: string | null;
+  fee_status: 'none' | 'unpaid' | 'paid' | null;
+  projection_seq: number;
+  updated_at: Date;
+  due_at: Date | null;
+  deadline_state: string | null;
+  clock_paused_at: Date | null;
+  apology_issued_at: Date | null;
+  escalation_level: number;
+  supplement_requests: number;
+}
+
+export type DossierColumn = keyof DossierRow;
+
+/** The columns asked for of the dossier with this id. */
+export async function findDossierById<C extends DossierColumn>(db: Tx, id: number, columns: readonly C[]): Promise<Pick<DossierRow, C> | undefined> {
+  const row = await db('dossiers').where('id', id).first([...columns] as string[]);
+  return row as Pick<DossierRow, C> | undefined;
+}
+
+/** The columns asked for of the dossier with this code. */
+export async function findDossierByCode<C extends DossierColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<DossierRow, C> | undefined> {
+  const row = await db('dossiers').where({ code }).first([...columns] as string[]);
+  return row as Pick<DossierRow, C> | undefined;
+}
+
+/** A new dossier as submitted (JSON columns already serialised); its id. */
+export type NewDossier = Pick<
+  DossierRow,
+  | 'code'
+  | 'workflow_id'
+  | 'procedure_id'
+  | 'agency_id'
+  | 'channel'
+  | 'delivery_method'
+  | 'status'
+  | 'applicant_full_name'
+  | 'applicant_id_number'
+  | 'applicant_phone'
+  | 'applicant_email'
+  | 'applicant_address'
+  | 'submitted_at'
+> & { postal_address: string | null; documents: string };
+
+export async function insertDossier(trx: Tx, row: NewDossier): Promise<number> {
+  const [{ id }] = await trx('dossiers').insert(row).returning('id');
+  return Number(id);
+}
+
+/** The whole dossier row with its procedure's and agency's codes and names. */
+export type DossierSummaryRow = DossierRow & { procedure_code: string; procedure_name: string; agency_eid: string; agency_name: string };
+
+export async function dossierSummaryRow(db: Tx, id: number): Promise<DossierSummaryRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', id)
+    .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name');
+}
+
+/** What officers see beyond the summary: the applicant, the documents, the assignee. */
+export interface DossierDetailRow {
+  applicant_full_name: string;
+  applicant_id_number: string;
+  applicant_phone: string | null;
+  applicant_email: string | null;
+  applicant_address: string | null;
+  documents: unknown[];
+  result_number: string | null;
+  assignee_id: number | null;
+  assignee_name: string | null;
+}
+
+export async function dossierDetailRow(db: Tx, id: number): Promise<DossierDetailRow | undefined> {
+  return db('dossiers as d')
+    .leftJoin('users as u', 'u.id', 'd.assignee_id')
+    .where('d.id', id)
+    .first('d.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone', 'd.applicant_email', 'd.applicant_address', 'd.documents', 'd.result_number', 'u.id as assignee_id', 'u.full_name as assignee_name');
+}
+
+/** The identifiers a dossier's workflow starts with. */
+export interface DossierWorkflowInputRow {
+  id: number;
+  code: string;
+  channel: Channel;
+  delivery_method: DeliveryMethod;
+  submitted_at: Date;
+  procedure_code: string;
+  agency_eid: string;
+}
+
+export async function dossierWorkflowInputRow(db: Tx, dossierId: number): Promise<DossierWorkflowInputRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', dossierId)
+    .first('d.id', 'd.code', 'd.channel', 'd.delivery_method', 'd.submitted_at', 'p.code as procedure_code', 'a.eid as agency_eid');
+}
+
+/** Dossiers stored before `submittedBefore` whose workflow never started, oldest first. */
+export async function pendingWorkflowStarts(db: Tx, submittedBefore: Date, limit: number): Promise<Array<{ id: number }>> {
+  return db('dossiers')
+    .where('status', 'SUBMITTED')
+    .whereNull('workflow_started_at')
+    .andWhere('submitted_at', '<', submittedBefore)
+    .orderBy('id')
+    .limit(limit)
+    .select('id');
+}
+
+/** What the dossier's fee depends on: its channel and its procedure's fee timing. */
+export async function dossierFeeBasis(db: Tx, dossierId: number): Promise<{ channel: Channel; procedure_id: number; fee_timing: string } | undefined> {
+  return db('dossiers as d').join('procedures as p', 'p.id', 'd.procedure_id').where('d.id', dossierId).first('d.channel', 'p.id as procedure_id', 'p.fee_timing');
+}
+
+/** What a postal shipment of the result needs: sender agency, recipient, result document. */
+export interface DossierShippingFacts {
+  code: string;
+  applicant_full_name: string;
+  applicant_phone: string | null;
+  postal_address: Record<string, unknown> | null;
+  agency_name: string;
+  agency_address: string | null;
+  agency_phone: string | null;
+  result_number: string | null;
+  result_title: string | null;
+}
+
+export async function dossierShippingFacts(db: Tx, dossierId: number): Promise<DossierShippingFacts | undefined> {
+  return db('dossiers as d')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('dossier_results as r', 'r.dossier_id', 'd.id')
+    .where('d.id', dossierId)
+    .first('d.code', 'd.applicant_full_name', 'd.applicant_phone', 'd.postal_address', 'a.name as agency_name', 'a.address as agency_address', 'a.phone as agency_phone', 'r.number as result_number', 'r.title as result_title');
+}
+
+/** The dossier's assigned specialist, when it has one. */
+export async function dossierAssignee(db: Tx, dossierId: number): Promise<{ id: number; full_name: string } | undefined> {
+  return db('dossiers as d')
+    .join('users as u', 'u.id', 'd.assignee_id')
+    .where('d.id', dossierId)
+    .first('u.id', 'u.full_name');
+}
+
+/**
+ * The whole lookup in one statement: a single statement reads one snapshot, so the row, its
+ * shipment and its history agree even while an event is being written, and it costs one round
+ * trip. The caller's proof is checked in SQL on the row the unique index found, so an unknown
+ * code and a wrong check do the same work (one index probe) and get the same empty answer.
+ * Parameters: code, the signed-in owner's ID number (or null), the 4 check digits. Prepared once
+ * per connection (db/connection.ts `preparedQuery`): the public lookup is the hottest read there is.
+ */
+const LOOKUP_SQL = `
+  select d.code, d.status, d.channel, d.applicant_full_name, d.submitted_at, d.received_at, d.appointment_at,
+         d.pending_action, d.closing_reason, d.fee_due_vnd, d.fee_status,
+         p.code as procedure_code, p.national_code, p.name as procedure_name, a.eid as agency_eid, a.name as agency_name,
+         (select json_build_object('tracking_number', s.tracking_number, 'status', s.status)
+            from dossier_shipments s where s.dossier_id = d.id) as shipment,
+         -- Steps only: events that keep the status (a payment, a reassignment) are not steps.
+         coalesce((select json_agg(json_build_object('to_status', e.to_status, 'occurred_at', e.occurred_at) order by e.seq)
+                     from dossier_events e
+                    where e.dossier_id = d.id and e.is_public and e.to_status is not null
+                      and e.from_status is distinct from e.to_status), '[]'::json) as history
+    from dossiers d
+    join procedures p on p.id = d.procedure_id
+    join agencies a on a.id = d.agency_id
+   where d.code = $1
+     and case when $2::text is not null then d.applicant_id_number = $2::text
+              else right(d.applicant_id_number, 4) = $3::text end`;
+
+/** A row of the public status lookup: the dossier, its shipment and its public history. */
+export type StatusLookupRow = {
+  code: string;
+  status: string;
+  channel: Channel;
+  applicant_full_name: string;
+  submitted_at: Date;
+  received_at: Date | null;
+  appointment_at: Date | null;
+  pending_action: Record<string, any> | null;
+  closing_reason: string | null;
+  fee_due_vnd: number | null;
+  fee_status: 'none' | 'unpaid' | 'paid' | null;
+  procedure_code: string;
+  national_code: string | null;
+  procedure_name: string;
+  agency_eid: string;
+  agency_name: string;
+  shipment: { tracking_number: string | null; status: string } | null;
+  history: Array<{ to_status: string; occurred_at: string }>;
+};
+
+/**
+ * The public status lookup of one dossier: found only with the signed-in owner's ID number
+ * (`owner`), or else the last 4 digits of the applicant's ID number (`check`).
+ */
+export async function statusLookup(db: Db, code: string, owner: string | null, check: string | null): Promise<StatusLookupRow | undefined> {
+  const [row] = await preparedQuery<StatusLookupRow>(db, 'public-status-lookup-v1', LOOKUP_SQL, [code, owner, check]);
+  return row;
+}
+
+/** A line of a citizen's own list of dossiers. */
+export interface ApplicantDossierLine {
+  code: string;
+  status: string;
+  submitted_at: Date;
+  received_at: Date | null;
+  appointment_at: Date | null;
+  procedure_code: string;
+  procedure_name: string;
+  agency_eid: string;
+  agency_name: string;
+  applicant_full_name: string;
+}
+
+/** The dossiers filed with this ID number, newest first (200 at most). */
+export async function dossiersOfApplicant(db: Tx, idNumber: string): Promise<ApplicantDossierLine[]> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.applicant_id_number', idNumber)
+    .orderBy('d.submitted_at', 'desc')
+    .limit(200)
+    .select('d.code', 'd.status', 'd.submitted_at', 'd.received_at', 'd.appointment_at', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name', 'd.applicant_full_name');
+}
 
 // --- docs (documents, notifications, webhooks, audit, auth) ---
-
-/** The dossier a request path names, for the audit trail entry of that request. */
-export async function dossierAgencyByCode(db: Tx, code: string): Promise<{ id: number; agency_id: number } | undefined> {
-  return db('dossiers').where({ code }).first('id', 'agency_id');
-}
-
-/** The dossier whose audit trail is asked for. */
-export async function dossierForAuditByCode(db: Tx, code: string): Promise<{ id: number; agency_id: number; code: string } | undefined> {
-  return db('dossiers').where({ code }).first('id', 'agency_id', 'code');
-}
-
-/** The dossier documents are filed on or listed for, with its applicant (who may read them). */
-export async function dossierForDocumentsByCode(db: Tx, code: string): Promise<{ id: number; code: string; agency_id: number; applicant_id_number: string } | undefined> {
-  return db('dossiers').where({ code }).first('id', 'code', 'agency_id', 'applicant_id_number');
-}
 
 /** The dossier as a message describes it (read model, its procedure and agency, the last reappointment's reason). */
 export interface DossierFactsRow {

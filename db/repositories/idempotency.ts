@@ -1,20 +1,36 @@
 import type { Tx } from '../connection';
 
-/** Takes the key for this request; false when the caller already used it. */
-export async function claimIdempotencyKey(db: Tx, scope: string, key: string, requestHash: string): Promise<boolean> {
-  const claimed = await db('idempotency_keys').insert({ scope, key, request_hash: requestHash }).onConflict(['scope', 'key']).ignore().returning('key');
+// --- dossiers (submission) ---
+
+/** A row of `idempotency_keys`: a caller's key (per scope) and the request it first came with. */
+export interface IdempotencyKeyRow {
+  scope: string;
+  key: string;
+  request_hash: string;
+  dossier_id: number | null;
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+}
+
+/** Takes the key for this request; false when the scope already holds it. */
+export async function claimIdempotencyKey(db: Tx, row: { scope: string; key: string; request_hash: string }): Promise<boolean> {
+  const claimed = await db('idempotency_keys').insert(row).onConflict(['scope', 'key']).ignore().returning('key');
   return claimed.length > 0;
 }
 
-export interface IdempotencyKeyRow {
-  request_hash: string;
-  response_status: number | null;
-  response_body: unknown;
+/** The columns asked for of a key already taken. */
+export async function findIdempotencyKey<C extends keyof IdempotencyKeyRow>(db: Tx, scope: string, key: string, columns: readonly C[]): Promise<Pick<IdempotencyKeyRow, C> | undefined> {
+  const row = await db('idempotency_keys').where({ scope, key }).first([...columns] as string[]);
+  return row as Pick<IdempotencyKeyRow, C> | undefined;
 }
 
-export async function findIdempotencyKey(db: Tx, scope: string, key: string): Promise<IdempotencyKeyRow | undefined> {
-  return db('idempotency_keys').where({ scope, key }).first('request_hash', 'response_status', 'response_body');
+/** Links a submission's key to the dossier it stored. */
+export async function setIdempotencyKeyDossier(db: Tx, scope: string, key: string, dossierId: number): Promise<void> {
+  await db('idempotency_keys').where({ scope, key }).update({ dossier_id: dossierId });
 }
+
+// --- docs (Idempotency-Key on the POSTs that create something) ---
 
 /** Gives the key up again (the request failed on our side: a retry may succeed). */
 export async function deleteIdempotencyKey(db: Tx, scope: string, key: string): Promise<void> {

@@ -1,7 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { PaymentSignatureError, type PaymentEvent, type PaymentStatus } from './provider';
+import { PaymentSignatureError, type CallbackHeaders, type CreatePaymentRequest, type PaymentEvent, type PaymentStatus } from './provider';
 import { assertUsableSecret, isIsoInstant, isPositiveVnd, signatureHeaders, verifySignature } from './signature';
 
 /**
@@ -9,7 +8,8 @@ import { assertUsableSecret, isIsoInstant, isPositiveVnd, signatureHeaders, veri
  * merchant API, a checkout page for the citizen, signed callbacks (IPN) retried until the
  * merchant answers 2xx, expiry, and on-demand redelivery so duplicate callbacks can be exercised.
  *
- * Mount it before any body parser: requests are authenticated over the exact raw body.
+ * Its HTTP face (api/sandbox-payment-gateway.ts) is mounted before any body parser: requests are
+ * authenticated over the exact raw body. This module answers them:
  *
  *   POST /payments                       signed   create (idempotent on paymentId)
  *   GET  /payments/:providerRef          signed   status, for reconciliation
@@ -52,8 +52,39 @@ export interface SandboxPaymentView {
   callbackUrl: string;
 }
 
+/** A request to the merchant API, as it arrived. */
+export interface MerchantRequest {
+  /** The exact raw body, '' when there is none. */
+  body: string;
+  method: string;
+  /** Relative to where the gateway is mounted: `/payments/<ref>`. */
+  path: string;
+  headers: CallbackHeaders;
+}
+
+/** The gateway's signed JSON answer to the merchant. */
+export interface SignedAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the citizen's choice on the checkout page led to: settled (or settled before), or refused. */
+export type CheckoutChoice =
+  | { refused: false; providerRef: string; status: PaymentStatus; returnUrl: string }
+  | { refused: true; status: number; code: string; message: string };
+
 export interface SandboxGateway {
-  router: express.Router;
+  /** POST /payments. `mountUrl` (where the gateway is served) makes the paymentUrl when no publicUrl is configured. */
+  merchantCreate(req: MerchantRequest, mountUrl: string): SignedAnswer;
+  /** GET /payments/:providerRef */
+  merchantStatus(req: MerchantRequest, providerRef: string): SignedAnswer;
+  /** POST /payments/:providerRef/redeliver */
+  merchantRedeliver(req: MerchantRequest, providerRef: string): SignedAnswer;
+  /** GET /pay/:providerRef: the checkout page, or a page saying there is no such payment. */
+  checkoutPage(providerRef: string): { status: number; html: string };
+  /** POST /pay/:providerRef with the citizen's `action` (pay or cancel). */
+  checkoutChoice(providerRef: string, action: unknown): CheckoutChoice;
   /** Expires every pending payment past its expiresAt and sends their callbacks; returns their refs. */
   sweepExpired(): string[];
   /** Sends the settled event of a payment once more, as a gateway does when it is unsure of delivery. */
@@ -66,14 +97,8 @@ export interface SandboxGateway {
   close(): Promise<void>;
 }
 
-interface StoredPayment {
+interface StoredPayment extends CreatePaymentRequest {
   providerRef: string;
-  paymentId: string;
-  amountVnd: number;
-  description: string;
-  returnUrl: string;
-  callbackUrl: string;
-  expiresAt: Date;
   paymentUrl: string;
   status: PaymentStatus;
   paidAt?: string;
@@ -82,7 +107,8 @@ interface StoredPayment {
   eventBody?: string;
 }
 
-class GatewayError extends Error {
+/** A refusal of the merchant API, answered as `{ code, message }` with its status. */
+export class GatewayError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -194,14 +220,9 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
 
   // ---- merchant API -------------------------------------------------------------------------
 
-  const rawBody = express.raw({ type: () => true, limit: '32kb' });
-
   /** Authenticates the merchant and returns the raw body it signed ('' when there is none). */
-  function authenticate(req: Request): string {
-    if (req.body !== undefined && !Buffer.isBuffer(req.body)) {
-      throw new Error('sandbox payment gateway is mounted after a body parser: mount it first, signatures cover the raw body');
-    }
-    const text = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+  function authenticate(req: MerchantRequest): string {
+    const text = req.body;
     try {
       verifySignature(secret, text.length > 0 ? text : `${req.method} ${req.path}`, req.headers, now());
     } catch (err) {
@@ -211,12 +232,12 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
     return text;
   }
 
-  function sendSigned(res: Response, status: number, payload: unknown): void {
+  function signed(status: number, payload: unknown): SignedAnswer {
     const body = JSON.stringify(payload);
-    res.status(status).set(signatureHeaders(secret, body, now())).type('application/json').send(body);
+    return { status, headers: signatureHeaders(secret, body, now()), body };
   }
 
-  function parseCreate(text: string): Omit<StoredPayment, 'providerRef' | 'paymentUrl' | 'status'> {
+  function parseCreate(text: string): CreatePaymentRequest {
     let data: unknown;
     try {
       data = JSON.parse(text);
@@ -245,9 +266,7 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
     };
   }
 
-  const router = express.Router();
-
-  router.post('/payments', rawBody, (req, res) => {
+  function merchantCreate(req: MerchantRequest, mountUrl: string): SignedAnswer {
     const input = parseCreate(authenticate(req));
     const existingRef = refByPaymentId.get(input.paymentId);
     if (existingRef) {
@@ -256,19 +275,19 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
       const same =
         p.amountVnd === input.amountVnd && p.description === input.description && p.callbackUrl === input.callbackUrl && p.returnUrl === input.returnUrl;
       if (!same) throw new GatewayError(409, 'conflict', `paymentId ${input.paymentId} was already used for a payment with different details`);
-      return sendSigned(res, 200, { providerRef: p.providerRef, paymentUrl: p.paymentUrl, expiresAt: p.expiresAt.toISOString() });
+      return signed(200, { providerRef: p.providerRef, paymentUrl: p.paymentUrl, expiresAt: p.expiresAt.toISOString() });
     }
     const providerRef = `SBX${randomBytes(10).toString('hex').toUpperCase()}`;
-    const base = (options.publicUrl ?? `${req.protocol}://${req.get('host')}${req.baseUrl}`).replace(/\/+$/, '');
+    const base = (options.publicUrl ?? mountUrl).replace(/\/+$/, '');
     const p: StoredPayment = { ...input, providerRef, paymentUrl: `${base}/pay/${providerRef}`, status: 'pending' };
     byRef.set(providerRef, p);
     refByPaymentId.set(p.paymentId, providerRef);
-    sendSigned(res, 201, { providerRef, paymentUrl: p.paymentUrl, expiresAt: p.expiresAt.toISOString() });
-  });
+    return signed(201, { providerRef, paymentUrl: p.paymentUrl, expiresAt: p.expiresAt.toISOString() });
+  }
 
-  router.get('/payments/:providerRef', rawBody, (req, res) => {
+  function merchantStatus(req: MerchantRequest, providerRef: string): SignedAnswer {
     authenticate(req);
-    const p = lookup(String(req.params.providerRef));
+    const p = lookup(providerRef);
     const answer: Record<string, unknown> = {
       providerRef: p.providerRef,
       paymentId: p.paymentId,
@@ -278,34 +297,30 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
     };
     if (p.paidAt) answer.paidAt = p.paidAt;
     if (p.bankTransactionNo) answer.bankTransactionNo = p.bankTransactionNo;
-    sendSigned(res, 200, answer);
-  });
+    return signed(200, answer);
+  }
 
-  router.post('/payments/:providerRef/redeliver', rawBody, (req, res) => {
+  function merchantRedeliver(req: MerchantRequest, providerRef: string): SignedAnswer {
     authenticate(req);
-    const p = lookup(String(req.params.providerRef));
+    const p = lookup(providerRef);
     deliver(p, 'redelivery');
-    sendSigned(res, 202, { providerRef: p.providerRef, status: p.status });
-  });
+    return signed(202, { providerRef: p.providerRef, status: p.status });
+  }
 
   // ---- citizen checkout ----------------------------------------------------------------------
 
-  router.get('/pay/:providerRef', (req, res) => {
-    const p = byRef.get(String(req.params.providerRef));
-    if (!p) return sendPage(res, 404, 'Không tìm thấy giao dịch', 'Giao dịch không tồn tại hoặc đường dẫn không đúng.');
+  function checkoutPage(providerRef: string): { status: number; html: string } {
+    const p = byRef.get(providerRef);
+    if (!p) return { status: 404, html: messagePage('Không tìm thấy giao dịch', 'Giao dịch không tồn tại hoặc đường dẫn không đúng.') };
     expireIfDue(p);
-    res.status(200).type('html').send(checkoutPage(p));
-  });
+    return { status: 200, html: renderCheckout(p) };
+  }
 
-  router.post('/pay/:providerRef', express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
-    const wantsJson = Boolean(req.is('application/json'));
-    const refuse = (status: number, code: string, message: string) =>
-      wantsJson ? res.status(status).json({ code, message }) : sendPage(res, status, 'Không thể thực hiện', message);
-
-    const p = byRef.get(String(req.params.providerRef));
+  function checkoutChoice(providerRef: string, action: unknown): CheckoutChoice {
+    const refuse = (status: number, code: string, message: string): CheckoutChoice => ({ refused: true, status, code, message });
+    const p = byRef.get(providerRef);
     if (!p) return refuse(404, 'not_found', 'Giao dịch không tồn tại.');
     expireIfDue(p);
-    const action = (req.body as Record<string, unknown> | undefined)?.action;
     if (action !== 'pay' && action !== 'cancel') return refuse(400, 'invalid_request', 'action phải là "pay" hoặc "cancel".');
     if (p.status === 'expired') return refuse(409, 'expired', 'Giao dịch đã hết hạn thanh toán.');
     const target = action === 'pay' ? 'paid' : 'failed';
@@ -314,22 +329,15 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
       if (p.status !== 'pending') return refuse(409, 'already_settled', `Giao dịch đã ${STATUS_LABEL[p.status]}, không thể ${action === 'pay' ? 'thanh toán' : 'hủy'}.`);
       settle(p, target, now().toISOString());
     }
-    const back = returnUrlFor(p);
-    if (wantsJson) return res.status(200).json({ providerRef: p.providerRef, status: p.status, returnUrl: back });
-    res.redirect(303, back);
-  });
-
-  router.use((err: unknown, req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    if (err instanceof GatewayError) return res.status(err.status).json({ code: err.code, message: err.message });
-    const e = err as { type?: string };
-    if (e?.type === 'entity.parse.failed') return res.status(400).json({ code: 'invalid_request', message: 'body is not valid JSON' });
-    if (e?.type === 'entity.too.large') return res.status(413).json({ code: 'invalid_request', message: 'body too large' });
-    next(err);
-  });
+    return { refused: false, providerRef: p.providerRef, status: p.status, returnUrl: returnUrlFor(p) };
+  }
 
   return {
-    router,
+    merchantCreate,
+    merchantStatus,
+    merchantRedeliver,
+    checkoutPage,
+    checkoutChoice,
     sweepExpired() {
       const expired: string[] = [];
       for (const p of byRef.values()) if (expireIfDue(p)) expired.push(p.providerRef);
@@ -400,7 +408,7 @@ ${body}
 </body></html>`;
 }
 
-function checkoutPage(p: StoredPayment): string {
+function renderCheckout(p: StoredPayment): string {
   const details = `<h1>Thanh toán phí, lệ phí</h1>
 <p>Nội dung: ${escapeHtml(p.description)}</p>
 <p>Số tiền: <strong>${VND.format(p.amountVnd)} ₫</strong></p>
@@ -419,6 +427,7 @@ function checkoutPage(p: StoredPayment): string {
   );
 }
 
-function sendPage(res: Response, status: number, title: string, message: string): void {
-  res.status(status).type('html').send(layout(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`));
+/** A page that says one thing: no such payment, or why the citizen's choice was refused. */
+export function messagePage(title: string, message: string): string {
+  return layout(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`);
 }

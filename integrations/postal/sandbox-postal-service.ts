@@ -1,5 +1,4 @@
 import { createHash, randomInt } from 'node:crypto';
-import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { CreateShipmentRequest, CreatedShipment, ShipmentEvent, ShipmentStatus } from './provider';
 import { isShipmentStatus } from './shipment-event';
 import { requestMessage, signatureHeaders, signatureProblem } from './signing';
@@ -10,7 +9,8 @@ import { formatS10 } from './tracking-number';
  * signed requests, S10 tracking numbers, weight-based fees, address checks, a strict lifecycle
  * and signed, retried status callbacks. In memory only: for development and tests.
  *
- * Mount it before any global body parser: the signatures cover the raw request body.
+ * Its HTTP face (api/sandbox-postal.ts) is mounted before any global body parser: the signatures
+ * cover the raw request body.
  */
 
 export interface SandboxPostalServiceOptions {
@@ -48,8 +48,16 @@ export interface SandboxShipment extends CreatedShipment {
   events: ShipmentEvent[];
 }
 
+/** What the service answers about one shipment (GET /shipments/:trackingNumber). */
+export type ShipmentDescription = CreatedShipment & { shipmentId: string; dossierCode: string; status: ShipmentStatus; events: ShipmentEvent[] };
+
 export interface SandboxPostalService {
-  router: Router;
+  /** Why a request's signature is not acceptable (over its method, URL and raw body), or null when it is. */
+  signatureProblem(method: string, url: string, rawBody: string, headers: Record<string, string | string[] | undefined>): string | null;
+  /** POST /shipments with its raw body: the shipment, and whether it was created before (a retried create). */
+  createShipment(rawBody: string): { created: CreatedShipment; replayed: boolean };
+  /** GET /shipments/:trackingNumber */
+  describe(trackingNumber: string): ShipmentDescription;
   /** What the post's own scanners would report; same rules as the operator endpoint. */
   advance(trackingNumber: string, status: ShipmentStatus, extra?: EventDetails): ShipmentEvent;
   shipment(trackingNumber: string): SandboxShipment | undefined;
@@ -293,69 +301,26 @@ export function createSandboxPostalService(options: SandboxPostalServiceOptions)
     return { ...event };
   }
 
-  const authenticate = (req: Request, res: Response, next: NextFunction) => {
-    if (req.body !== undefined && !Buffer.isBuffer(req.body) && Object.keys(req.body as object).length > 0) {
-      // A body parser ran before this router: the raw bytes the signature covers are gone.
-      res.status(500).json({ error: 'misconfigured', message: 'Mount the sandbox postal router before any body parser' });
-      return;
-    }
-    const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    const problem = signatureProblem(secret, requestMessage(req.method, req.url, raw), req.headers, now().getTime());
-    if (problem) {
-      res.status(401).json({ error: 'unauthorized', message: problem });
-      return;
-    }
-    res.locals.rawBody = raw;
-    next();
-  };
-
-  const router = express.Router();
-  const raw = express.raw({ type: () => true, limit: '64kb' });
-
-  router.post('/shipments', raw, authenticate, (_req, res) => {
+  function createShipment(rawBody: string): { created: CreatedShipment; replayed: boolean } {
     let body: unknown;
     try {
-      body = JSON.parse(res.locals.rawBody as string);
+      body = JSON.parse(rawBody);
     } catch {
       throw new SandboxPostalError(400, 'malformed_json', 'Request body is not valid JSON');
     }
-    const { created, replayed } = create(body);
-    res.status(replayed ? 200 : 201).json(created);
-  });
+    return create(body);
+  }
 
-  router.get('/shipments/:trackingNumber', authenticate, (req, res) => {
-    const stored = byTracking.get(String(req.params.trackingNumber));
-    if (!stored) throw new SandboxPostalError(404, 'not_found', `No shipment ${String(req.params.trackingNumber)}`);
-    res.json({ ...toCreated(stored), shipmentId: stored.request.shipmentId, dossierCode: stored.request.dossierCode, status: stored.status, events: stored.events });
-  });
-
-  // Stands in for the postmen's handheld scanners; unauthenticated because it only exists in the sandbox.
-  router.post('/shipments/:trackingNumber/events', express.json({ limit: '16kb' }), (req, res) => {
-    const b = (req.body ?? {}) as Record<string, unknown>;
-    const event = advance(String(req.params.trackingNumber), b.status as ShipmentStatus, {
-      note: b.note as string | undefined,
-      receivedBy: b.receivedBy as string | undefined,
-      returnReason: b.returnReason as string | undefined,
-    });
-    res.status(201).json(event);
-  });
-
-  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (res.headersSent) return next(err);
-    if (err instanceof SandboxPostalError) {
-      res.status(err.status).json({ error: err.code, message: err.message, ...(err.errors ? { errors: err.errors } : {}) });
-      return;
-    }
-    const status = (err as { status?: unknown })?.status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: 'bad_request', message: (err as Error).message });
-      return;
-    }
-    next(err);
-  });
+  function describe(trackingNumber: string): ShipmentDescription {
+    const stored = byTracking.get(trackingNumber);
+    if (!stored) throw new SandboxPostalError(404, 'not_found', `No shipment ${trackingNumber}`);
+    return { ...toCreated(stored), shipmentId: stored.request.shipmentId, dossierCode: stored.request.dossierCode, status: stored.status, events: stored.events };
+  }
 
   return {
-    router,
+    signatureProblem: (method, url, rawBody, headers) => signatureProblem(secret, requestMessage(method, url, rawBody), headers, now().getTime()),
+    createShipment,
+    describe,
     advance,
     shipment(trackingNumber) {
       const stored = byTracking.get(trackingNumber);

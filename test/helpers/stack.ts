@@ -122,8 +122,8 @@ export async function startApi(
     redis,
     temporal,
     taskQueue,
-    payments: { provider: paymentProvider, sandboxRouter: gateway.router, publicBaseUrl: baseUrl, validityMinutes: 15 },
-    postal: { provider: postalProvider, sandboxRouter: post.router },
+    payments: { provider: paymentProvider, sandbox: gateway, publicBaseUrl: baseUrl, validityMinutes: 15 },
+    postal: { provider: postalProvider, sandbox: post },
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
   });
   const server: Server = await new Promise((resolve) => {

@@ -1,0 +1,40 @@
+import { Router, type Response } from 'express';
+import type { Db } from '../db/connection';
+import { intakeReceipt, intakeReceiptHtml, receiptDossier, type ReceiptDossierRow } from '../delivery/intake-receipt';
+import { DomainError } from '../domain/errors';
+import { requireOfficer } from './auth';
+import { citizenIdOf, officerFor, requireApplicant } from './identity';
+
+/**
+ * Form 01 (delivery/intake-receipt.ts): printed at the counter by an officer of the agency,
+ * or downloaded by the applicant; HTML, or JSON with Accept: application/json.
+ */
+export function intakeReceiptRoutes(db: Db): Router {
+  const router = Router();
+
+  function send(res: Response, d: ReceiptDossierRow, wantsJson: boolean): void {
+    const receipt = intakeReceipt(d);
+    if (wantsJson) {
+      res.json(receipt);
+      return;
+    }
+    res.status(200).type('html').set('Cache-Control', 'no-store').send(intakeReceiptHtml(d, receipt));
+  }
+
+  router.get('/dossiers/:code/receipt', async (req, res) => {
+    requireOfficer(req);
+    const d = await receiptDossier(db, String(req.params.code));
+    if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${String(req.params.code)}.`);
+    await officerFor(db, req, d.agency_id);
+    send(res, d, req.accepts(['html', 'json']) === 'json');
+  });
+
+  router.post('/citizen/dossiers/:code/receipt', async (req, res) => {
+    const idNumber = citizenIdOf(req);
+    const d = await receiptDossier(db, String(req.params.code));
+    requireApplicant(d, idNumber);
+    send(res, d!, req.accepts(['html', 'json']) === 'json');
+  });
+
+  return router;
+}

@@ -1,0 +1,468 @@
+import type { Knex } from 'knex';
+import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../../domain/calendar';
+import type { ClockEntry } from '../../domain/clock-ledger';
+import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../../domain/processing-facts';
+import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from '../../activities/calendar-store';
+import type { Tx } from '../connection';
+
+/**
+ * The dossier's event log and the read model the dossier workflow writes with it (the
+ * recordDossierEvent activity): the dossier row, the process-control sheet (hand-offs), the
+ * clock ledger, the audit trail, webhook deliveries and officer alerts, in the event's
+ * transaction; and the reads of the log and the sheet.
+ */
+
+/** Read-model columns a workflow event may set (camelCase here, snake_case in PostgreSQL). */
+export interface ProjectionFields {
+  status?: string;
+  receivedAt?: string;
+  appointmentAt?: string;
+  calendarCode?: string;
+  calendarVersion?: number;
+  assigneeId?: number | null;
+  receivedBy?: number;
+  decidedBy?: number;
+  decidedAt?: string;
+  resultNumber?: string;
+  resultDeliveredAt?: string;
+  completedAt?: string;
+  workflowStartedAt?: string;
+  pendingAction?: Record<string, unknown> | null;
+  closingReason?: string | null;
+  feeDueVnd?: number;
+  feeTiming?: string;
+  feeStatus?: 'none' | 'unpaid' | 'paid';
+  dueAt?: string;
+  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  clockPausedAt?: string | null;
+  apologyIssuedAt?: string;
+  escalationLevel?: number;
+  supplementRequests?: number;
+}
+
+export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result' | 'postal';
+
+/** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
+export interface HandoffOpening {
+  step: HandoffStep;
+  giverId: number | null;
+  giverUnit: string;
+  receiverId: number | null;
+  receiverUnit: string;
+  dueAt: string | null;
+}
+
+export interface DossierEventRecord {
+  dossierId: number;
+  /** Position in the workflow's own event sequence: the idempotency key of this write. */
+  seq: number;
+  type: string;
+  fromStatus: string | null;
+  toStatus: string | null;
+  actorId: number | null;
+  actorRole: string | null;
+  occurredAt: string;
+  isPublic: boolean;
+  data: Record<string, unknown>;
+  projection: ProjectionFields;
+  /** Hand-offs: the open one is closed at `occurredAt` and/or a new one opens. */
+  handoff?: { close?: boolean; open?: HandoffOpening };
+  /** Entries this event adds to the dossier's clock ledger. */
+  clock?: ClockEntry[];
+  /** A deadline alert for the assignee and the agency's supervisors (leaders too on escalation). */
+  alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string };
+}
+
+/** Steps whose due date comes from the procedure's step budget, capped by the dossier's due date. */
+const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment', 'review', 'verification', 'decision', 'result']);
+
+/**
+ * The due date of a hand-off: what is left of the step's budget (working hours, less the
+ * time the same step already took in earlier hand-offs of this dossier), capped by the
+ * time the workflow gives (the dossier's appointment) and the legal due date.
+ */
+async function handoffDue(trx: Knex.Transaction, dossierId: number, step: HandoffStep, openedAt: string, cap: string | null): Promise<string | null> {
+  const d = await trx('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', dossierId)
+    .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
+  const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
+  // The citizen's supplement, the post, and a site visit without a budget have their own explicit time.
+  if (!BUDGETED_STEPS.has(step) || (step === 'verification' && typeof budgetHours !== 'number')) return cap;
+  // A verification budget covers scheduling, visits and minutes: the planned visit is not its limit.
+  const caps = [step === 'verification' ? null : cap, d?.due_at ? new Date(d.due_at).toISOString() : null]
+    .filter((c): c is string => !!c)
+    .map((c) => Date.parse(c));
+  const capMs = caps.length ? Math.min(...caps) : null;
+  if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
+  const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
+  const earlier: Array<{ received_at: Date; done_at: Date }> = await trx('dossier_handoffs')
+    .where({ dossier_id: dossierId, step })
+    .whereNotNull('done_at')
+    .select('received_at', 'done_at');
+  const spent = earlier.reduce((sum, h) => sum + calendar.workingTimeBetween(new Date(h.received_at), new Date(h.done_at)), 0);
+  const own = calendar.addWorkingTime(new Date(openedAt), Math.max(0, budgetHours * 3_600_000 - spent)).getTime();
+  return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
+}
+
+const COLUMNS: Record<keyof ProjectionFields, string> = {
+  status: 'status',
+  receivedAt: 'received_at',
+  appointmentAt: 'appointment_at',
+  calendarCode: 'calendar_code',
+  calendarVersion: 'calendar_version',
+  assigneeId: 'assignee_id',
+  receivedBy: 'received_by',
+  decidedBy: 'decided_by',
+  decidedAt: 'decided_at',
+  resultNumber: 'result_number',
+  resultDeliveredAt: 'result_delivered_at',
+  completedAt: 'completed_at',
+  workflowStartedAt: 'workflow_started_at',
+  pendingAction: 'pending_action',
+  closingReason: 'closing_reason',
+  feeDueVnd: 'fee_due_vnd',
+  feeTiming: 'fee_timing',
+  feeStatus: 'fee_status',
+  dueAt: 'due_at',
+  deadlineState: 'deadline_state',
+  clockPausedAt: 'clock_paused_at',
+  apologyIssuedAt: 'apology_issued_at',
+  escalationLevel: 'escalation_level',
+  supplementRequests: 'supplement_requests',
+};
+
+/**
+ * Early (trước hạn) when done on an earlier local day than due, on time (đúng hạn) when
+ * done by the due moment on its day, late (quá hạn) after it.
+ */
+export function handoffOutcome(doneAt: Date, dueAt: Date | null): 'early' | 'on_time' | 'late' | null {
+  if (!dueAt) return null;
+  if (doneAt.getTime() > dueAt.getTime()) return 'late';
+  return toOffsetIso(doneAt).slice(0, 10) < toOffsetIso(dueAt).slice(0, 10) ? 'early' : 'on_time';
+}
+
+/**
+ * Appends one event to the dossier's log and applies it to the read model and the
+ * process-control sheet, in one transaction. The event row is the idempotency guard:
+ * when it already exists the whole event was applied before, so a retry changes nothing.
+ */
+export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promise<{ inserted: boolean }> {
+  return db.transaction(async (trx) => {
+    const inserted = await trx('dossier_events')
+      .insert({
+        dossier_id: e.dossierId,
+        seq: e.seq,
+        type: e.type,
+        from_status: e.fromStatus,
+        to_status: e.toStatus,
+        actor_id: e.actorId,
+        actor_role: e.actorRole,
+        occurred_at: e.occurredAt,
+        is_public: e.isPublic,
+        data: JSON.stringify(e.data),
+      })
+      .onConflict(['dossier_id', 'seq'])
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) return { inserted: false };
+
+    const update: Record<string, unknown> = { projection_seq: e.seq, updated_at: trx.fn.now() };
+    for (const [key, value] of Object.entries(e.projection)) {
+      if (value === undefined) continue;
+      update[COLUMNS[key as keyof ProjectionFields]] = key === 'pendingAction' && value !== null ? JSON.stringify(value) : value;
+    }
+    await trx('dossiers').where('id', e.dossierId).andWhere('projection_seq', '<', e.seq).update(update);
+    // Its own statement: the projection_seq guard above must not skip the QĐ 766 facts.
+    if (changesProcessingFacts(e)) await refreshProcessingFacts(trx, e.dossierId, e.dossierId);
+
+    if (e.handoff?.close) {
+      const open = await trx('dossier_handoffs').where({ dossier_id: e.dossierId }).whereNull('done_at').first('id', 'due_at');
+      if (open) {
+        const doneAt = new Date(e.occurredAt);
+        await trx('dossier_handoffs')
+          .where('id', open.id)
+          .update({ done_at: doneAt, closed_seq: e.seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
+      }
+    }
+    if (e.clock?.length) {
+      await trx('dossier_clock_entries')
+        .insert(e.clock.map((c) => clockRow(e, c)))
+        .onConflict(['dossier_id', 'seq', 'kind'])
+        .ignore();
+    }
+    await auditDossierEvent(trx, e);
+    if (e.fromStatus !== e.toStatus) await enqueueWebhookDeliveries(trx, e);
+    if (e.alert) {
+      // Each officer told is also sent a message (e-mail, SMS or Zalo) through the outbox.
+      await trx.raw(
+        `insert into notification_outbox (job_key, dossier_id, template, recipient_user_id, payload)
+         select 'alert-' || ? || '-' || ? || '-' || u.user_id, ?, 'officer_alert', u.user_id, ?::jsonb from (
+           select assignee_id as user_id from dossiers where id = ? and assignee_id is not null
+           union
+           select r.user_id from user_roles r join dossiers d on d.agency_id = r.agency_id
+            where d.id = ? and (r.role = 'supervisor' or (r.role = 'leader' and ? = 'escalation'))
+         ) u
+         on conflict (job_key) do nothing`,
+        [e.dossierId, e.seq, e.dossierId, JSON.stringify({ kind: e.alert.kind, level: e.alert.level, message: e.alert.message }), e.dossierId, e.dossierId, e.alert.kind],
+      );
+      await trx.raw(
+        `insert into officer_alerts (dossier_id, seq, user_id, kind, level, message)
+         select ?, ?, u.user_id, ?, ?, ? from (
+           select assignee_id as user_id from dossiers where id = ? and assignee_id is not null
+           union
+           select r.user_id from user_roles r join dossiers d on d.agency_id = r.agency_id
+            where d.id = ? and (r.role = 'supervisor' or (r.role = 'leader' and ? = 'escalation'))
+         ) u
+         on conflict (dossier_id, seq, user_id) do nothing`,
+        [e.dossierId, e.seq, e.alert.kind, e.alert.level, e.alert.message, e.dossierId, e.dossierId, e.alert.kind],
+      );
+    }
+    if (e.handoff?.open) {
+      const h = { ...e.handoff.open };
+      h.dueAt = await handoffDue(trx, e.dossierId, h.step, e.occurredAt, h.dueAt);
+      await trx('dossier_handoffs').insert({
+        dossier_id: e.dossierId,
+        opened_seq: e.seq,
+        step: h.step,
+        giver_id: h.giverId,
+        giver_unit: h.giverUnit,
+        receiver_id: h.receiverId,
+        receiver_unit: h.receiverUnit,
+        received_at: e.occurredAt,
+        due_at: h.dueAt,
+      });
+    }
+    return { inserted: true };
+  });
+}
+
+/** Events after which a dossier's QĐ 766 facts (refreshProcessingFacts) may read differently. */
+function changesProcessingFacts(e: DossierEventRecord): boolean {
+  if (END_EVENT_TYPES.includes(e.type) || e.type === 'fee_paid' || e.projection.calendarVersion !== undefined) return true;
+  const waits = (s: string | null) => s === 'SUPPLEMENT_REQUESTED' || s === 'CLOSED_UNSUPPLEMENTED';
+  return e.fromStatus !== e.toStatus && (waits(e.fromStatus) || waits(e.toStatus));
+}
+
+/**
+ * Recomputes the QĐ 766 facts of the dossiers with ids in [fromId, toId] from their event log,
+ * payments and results (the report reads only these columns; supervision/queries.ts
+ * `indicatorCounts`): the end of processing and its kind, the supplement still awaited
+ * (domain/processing-facts.ts `processingEnd`), the first approval, the first online payment,
+ * the issued result, and the processing working time up to the end (or the awaited request),
+ * less the citizen's supplement time.
+ *
+ * The working time is counted on the dossier's own calendar version (the agency's latest for
+ * rows without one) once, when it is written: a later calendar version does not move a past
+ * report. Where that calendar cannot count it (dates outside its holiday data, a missing
+ * version) it stays null and the report says so instead of guessing.
+ *
+ * A recomputation from the log, so applying it again, or after an event recorded twice, gives
+ * the same row. recordDossierEvent calls it for one dossier in the event's transaction; the
+ * migration that added the columns calls it in ranges over the existing data.
+ */
+export async function refreshProcessingFacts(db: Knex, fromId: number, toId: number): Promise<{ dossiers: number; uncounted: number }> {
+  const dossiers: Array<{ id: number; received_at: Date | null; calendar_code: string | null; calendar_version: number | null; agency_calendar: string | null }> = await db('dossiers as d')
+    .leftJoin('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('work_calendars as c', 'c.id', 'a.calendar_id')
+    .whereBetween('d.id', [fromId, toId])
+    .select('d.id', 'd.received_at', 'd.calendar_code', 'd.calendar_version', 'c.code as agency_calendar');
+  if (!dossiers.length) return { dossiers: 0, uncounted: 0 };
+  const logged: Array<{ dossier_id: number; type: string; from_status: string | null; to_status: string | null; occurred_at: Date }> = await db('dossier_events')
+    .whereBetween('dossier_id', [fromId, toId])
+    .orderBy(['dossier_id', 'seq'])
+    .select('dossier_id', 'type', 'from_status', 'to_status', 'occurred_at');
+  const events = new Map<number, LoggedEvent[]>();
+  for (const r of logged) {
+    const list = events.get(r.dossier_id) ?? [];
+    list.push({ type: r.type, fromStatus: r.from_status, toStatus: r.to_status, at: new Date(r.occurred_at) });
+    events.set(r.dossier_id, list);
+  }
+  const calendars = new Map<string, Promise<WorkingCalendar | null>>();
+  const calendarOf = (code: string, version: number | null) => {
+    const key = `${code}@${version ?? 'latest'}`;
+    let c = calendars.get(key);
+    if (!c) {
+      c = loadCalendar(db, code, version).catch((err) => {
+        if (err instanceof UnknownCalendarError) return null;
+        throw err;
+      });
+      calendars.set(key, c);
+    }
+    return c;
+  };
+
+  const cols = { id: [] as number[], endedAt: [] as Array<string | null>, endKind: [] as Array<string | null>, awaiting: [] as Array<string | null>, approvedAt: [] as Array<string | null>, ms: [] as Array<number | null>, dayMs: [] as Array<number | null> };
+  let uncounted = 0;
+  for (const d of dossiers) {
+    const log = events.get(d.id) ?? [];
+    const facts = processingEnd(log);
+    const end = facts.endedAt ?? facts.awaitingCitizenSince;
+    let ms: number | null = null;
+    let dayMs: number | null = null;
+    if (end && d.received_at) {
+      const code = d.calendar_code ?? d.agency_calendar;
+      const calendar = code ? await calendarOf(code, d.calendar_code ? d.calendar_version : null) : null;
+      try {
+        if (calendar) {
+          const changes = log.filter((x) => x.toStatus !== null).map((x) => ({ at: x.at, toStatus: x.toStatus! }));
+          ms = Math.round(processingWorkingMs(calendar, new Date(d.received_at), end, citizenWaits(changes, end)));
+          dayMs = calendar.dailyWorkingMs;
+        }
+      } catch (err) {
+        if (!(err instanceof CalendarCoverageError)) throw err;
+      }
+      if (ms === null) uncounted += 1;
+    }
+    const iso = (t: Date | null) => (t ? t.toISOString() : null);
+    cols.id.push(d.id);
+    cols.endedAt.push(iso(facts.endedAt));
+    cols.endKind.push(facts.endKind);
+    cols.awaiting.push(iso(facts.awaitingCitizenSince));
+    cols.approvedAt.push(iso(facts.approvedAt));
+    cols.ms.push(ms);
+    cols.dayMs.push(dayMs);
+  }
+  await db.raw(
+    `update dossiers d
+        set processing_ended_at = f.ended_at, processing_end_kind = f.end_kind, awaiting_citizen_since = f.awaiting_since,
+            approved_at = f.approved_at, processing_working_ms = f.working_ms, working_day_ms = f.day_ms,
+            paid_online_at = (select min(coalesce(p.paid_at, p.created_at)) from dossier_payments p
+                               where p.dossier_id = d.id and p.status = 'paid' and p.method = 'online'),
+            result_issued_at = (select min(r.issued_at) from dossier_results r where r.dossier_id = d.id and r.kind = 'result')
+       from unnest(?::bigint[], ?::timestamptz[], ?::text[], ?::timestamptz[], ?::timestamptz[], ?::bigint[], ?::int[])
+            as f(id, ended_at, end_kind, awaiting_since, approved_at, working_ms, day_ms)
+      where d.id = f.id`,
+    // Arrays with nulls: node-postgres sends them as PostgreSQL arrays.
+    [cols.id, cols.endedAt, cols.endKind, cols.awaiting, cols.approvedAt, cols.ms, cols.dayMs] as unknown as Knex.RawBinding[],
+  );
+  return { dossiers: dossiers.length, uncounted };
+}
+
+function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown> {
+  const { kind, at, ...rest } = c;
+  const { reason, basis, actorId, ...data } = rest as { reason?: string | null; basis?: string | null; actorId?: number | null } & Record<string, unknown>;
+  return {
+    dossier_id: e.dossierId,
+    seq: e.seq,
+    kind,
+    at,
+    reason: reason ?? null,
+    legal_basis: basis ?? null,
+    actor_id: actorId ?? null,
+    data: JSON.stringify(data),
+  };
+}
+
+/**
+ * Outbound webhooks (e.g. the national portal's sync): one delivery row per subscriber and
+ * status change, written with the event so none is lost or doubled; a relay sends them.
+ */
+async function enqueueWebhookDeliveries(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const subscribers: Array<{ id: number }> = await trx('webhook_subscriptions as s')
+    .join('dossiers as d', (j) => j.on(trx.raw('d.id = ?', [e.dossierId])))
+    .where('s.active', true)
+    .andWhere((q) => q.whereNull('s.agency_id').orWhereRaw('s.agency_id = d.agency_id'))
+    .andWhere((q) => q.whereRaw(`'*' = any(s.events)`).orWhereRaw(`'dossier.status_changed' = any(s.events)`))
+    .select('s.id');
+  if (!subscribers.length) return;
+  const d = await trx('dossiers as d')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .where('d.id', e.dossierId)
+    .first('d.code', 'a.eid as agency_eid', 'p.code as procedure_code', 'p.national_code', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.channel');
+  const eventKey = `dossier-${e.dossierId}-${e.seq}`;
+  const payload = {
+    id: eventKey,
+    type: 'dossier.status_changed',
+    occurredAt: toOffsetIso(new Date(e.occurredAt)),
+    dossier: {
+      code: d.code,
+      agencyEid: d.agency_eid,
+      procedureCode: d.procedure_code,
+      nationalProcedureCode: d.national_code,
+      channel: d.channel,
+      receivedAt: d.received_at ? toOffsetIso(new Date(d.received_at)) : null,
+      appointmentAt: d.appointment_at ? toOffsetIso(new Date(d.appointment_at)) : null,
+      dueAt: d.due_at ? toOffsetIso(new Date(d.due_at)) : null,
+    },
+    change: { seq: e.seq, event: e.type, from: e.fromStatus, to: e.toStatus },
+  };
+  await trx('webhook_deliveries')
+    .insert(subscribers.map((sub) => ({ subscription_id: sub.id, event_key: eventKey, event_type: payload.type, dossier_id: e.dossierId, payload: JSON.stringify(payload) })))
+    .onConflict(['subscription_id', 'event_key'])
+    .ignore();
+}
+
+/** The dossier's audit trail: every event with its actor, the status before and after, and the fields it set. */
+async function auditDossierEvent(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const reason = ['reason', 'overrideReason', 'note'].map((k) => e.data[k]).find((v): v is string => typeof v === 'string' && v !== '') ??
+    (Array.isArray(e.data.reasons) ? (e.data.reasons as string[]).join('; ') : null);
+  const { status: _status, ...fields } = e.projection;
+  await trx.raw(
+    `insert into audit_log (actor_kind, actor_id, actor_label, actor_role, agency_id, action, dossier_id, target, reason, before, after)
+     select ?, ?, ?, ?, d.agency_id, ?, d.id, d.code, ?, ?::jsonb, ?::jsonb from dossiers d where d.id = ?`,
+    [
+      e.actorRole === 'applicant' ? 'citizen' : e.actorId ? 'officer' : 'system',
+      e.actorId,
+      e.actorRole === 'applicant' ? 'Người nộp hồ sơ' : e.actorId ? null : 'Hệ thống (quy trình hồ sơ)',
+      e.actorRole,
+      `dossier.${e.type}`,
+      reason,
+      JSON.stringify({ status: e.fromStatus }),
+      JSON.stringify({ status: e.toStatus, ...fields }),
+      e.dossierId,
+    ],
+  );
+}
+
+/** One event of a dossier's log as the officers' detail view lists it, with the actor's name. */
+export interface DossierEventLine {
+  seq: number;
+  type: string;
+  from_status: string | null;
+  to_status: string | null;
+  actor_role: string | null;
+  actor_name: string | null;
+  occurred_at: Date;
+  data: Record<string, unknown>;
+}
+
+/** The dossier's whole event log in order, with the actors' names. */
+export async function dossierEventLog(db: Tx, dossierId: number): Promise<DossierEventLine[]> {
+  return db('dossier_events as e')
+    .leftJoin('users as u', 'u.id', 'e.actor_id')
+    .where('e.dossier_id', dossierId)
+    .orderBy('e.seq')
+    .select('e.seq', 'e.type', 'e.from_status', 'e.to_status', 'e.actor_role', 'u.full_name as actor_name', 'e.occurred_at', 'e.data');
+}
+
+/** One row of the process-control sheet with the giver's and receiver's names. */
+export interface HandoffLine {
+  id: number;
+  dossier_id: number;
+  opened_seq: number;
+  closed_seq: number | null;
+  step: HandoffStep;
+  giver_id: number | null;
+  giver_unit: string;
+  giver_name: string | null;
+  receiver_id: number | null;
+  receiver_unit: string;
+  receiver_name: string | null;
+  received_at: Date;
+  due_at: Date | null;
+  done_at: Date | null;
+  outcome: 'early' | 'on_time' | 'late' | null;
+}
+
+/** The dossier's process-control sheet (phiếu kiểm soát quá trình), in the order the hand-offs opened. */
+export async function dossierHandoffs(db: Tx, dossierId: number): Promise<HandoffLine[]> {
+  return db('dossier_handoffs as h')
+    .leftJoin('users as g', 'g.id', 'h.giver_id')
+    .leftJoin('users as r', 'r.id', 'h.receiver_id')
+    .where('h.dossier_id', dossierId)
+    .orderBy('h.opened_seq')
+    .select('h.*', 'g.full_name as giver_name', 'r.full_name as receiver_name');
+}

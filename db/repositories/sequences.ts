@@ -1,0 +1,44 @@
+import { formatDossierCode } from '../../domain/dossier-code';
+import type { Tx } from '../connection';
+
+/**
+ * Gap-free counters per agency and period, one row per (agency, period) in its own table:
+ * - `dossier_code`: the daily sequence of dossier codes (dossier_code_sequences, per local day);
+ * - `result_number`: the yearly number of result documents (result_number_sequences);
+ * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences).
+ *
+ * Called inside the caller's transaction: the upsert takes a row lock on (agency, period), so
+ * concurrent callers serialise here and each gets its own number, and the number is used by a
+ * write in the same transaction (a rolled-back caller gives its number back).
+ */
+export type SequenceKey =
+  | { kind: 'dossier_code'; agencyId: number; day: string }
+  | { kind: 'result_number'; agencyId: number; year: number }
+  | { kind: 'receipt'; agencyId: number; year: number };
+
+const TABLES: Record<SequenceKey['kind'], string> = {
+  dossier_code: 'dossier_code_sequences',
+  result_number: 'result_number_sequences',
+  receipt: 'receipt_number_sequences',
+};
+
+/** The next value of a sequence: 1 for a new (agency, period), the last value + 1 after it. */
+export async function nextInSequence(trx: Tx, key: SequenceKey): Promise<number> {
+  const table = TABLES[key.kind];
+  const period = key.kind === 'dossier_code' ? { column: 'day', value: key.day } : { column: 'year', value: key.year };
+  const [row] = await trx(table)
+    .insert({ agency_id: key.agencyId, [period.column]: period.value, last_value: 1 })
+    .onConflict(['agency_id', period.column])
+    .merge({ last_value: trx.raw(`${table}.last_value + 1`) })
+    .returning('last_value');
+  return row.last_value as number;
+}
+
+/**
+ * Next dossier code of an agency for a local day, inside the caller's transaction. The dossier
+ * insert in the same transaction makes the pair atomic, and the unique code column guarantees
+ * no code is ever issued twice.
+ */
+export async function allocateDossierCode(trx: Tx, agency: { id: number; eid: string }, localDay: string): Promise<string> {
+  return formatDossierCode(agency.eid, localDay, await nextInSequence(trx, { kind: 'dossier_code', agencyId: agency.id, day: localDay }));
+}

@@ -1,0 +1,189 @@
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  type Client,
+} from '@temporalio/client';
+import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { dossierWorkflowId } from '../domain/dossier-code';
+import { DomainError, type DomainErrorKind } from '../domain/errors';
+import { FAILURE_TYPES } from '../domain/types';
+import {
+  acceptIntakeUpdate,
+  AgencyCodeKey,
+  DossierCodeKey,
+  DossierStatusKey,
+  ProcedureCodeKey,
+  type AcceptIntakeCommand,
+  type DossierView,
+  type DossierWorkflowInput,
+} from '../workflows/contracts/dossier-v1';
+import { dossierWorkflow } from '../workflows/dossier/workflow';
+
+/**
+ * The one place that talks to Temporal about dossiers (the API, the worker's reconcilers and
+ * the callbacks all go through it): typed starts, Updates with one deadline policy, and one
+ * mapping of what Temporal says to the domain errors the HTTP layer answers with.
+ */
+
+/**
+ * How long a caller waits, by who is waiting. Past it the Update is still applied once (its id
+ * is stable), and the same request with the same Idempotency-Key fetches its outcome.
+ * - `person`: an officer or citizen at a screen;
+ * - `callback`: a third party (payment gateway, post) that retries on its own;
+ * - `start`: the start at submission, after which the worker's reconciler takes over.
+ */
+export const DEADLINES_MS = { person: 30_000, callback: 10_000, start: 5_000 } as const;
+export type Waiter = keyof typeof DEADLINES_MS;
+
+/** What an Update's refusal or failure becomes, by the failure type the workflow threw. */
+const KIND_BY_FAILURE: Record<string, [DomainErrorKind, string]> = {
+  [FAILURE_TYPES.invalidState]: ['conflict', 'Conflict'],
+  [FAILURE_TYPES.forbidden]: ['forbidden', 'Forbidden'],
+  [FAILURE_TYPES.invalidInput]: ['invalid', 'Invalid request'],
+  // Business facts an activity found: retrying the same action will not change them.
+  CalendarCoverageError: ['invalid', 'Calendar has no data'],
+  UnknownProcedure: ['invalid', 'Unknown procedure'],
+};
+
+const retryLater = (detail: string) => new DomainError('unavailable', 'Processing delayed', detail, { retryAfterSeconds: 5 });
+
+/** The workflow refused or failed the action: `failureType` and `failureMessage` say what it threw. */
+export class DossierActionFailed extends DomainError {
+  constructor(
+    kind: DomainErrorKind,
+    title: string,
+    detail: string,
+    extra: Record<string, unknown>,
+    readonly failureType: string | undefined,
+    /** The message of what the workflow threw, as Temporal reports it. */
+    readonly failureMessage: string,
+  ) {
+    super(kind, title, detail, extra);
+  }
+}
+
+/** No workflow runs for the dossier: it has ended, or its processing has not begun. */
+export class DossierNotRunning extends DomainError {}
+
+/**
+ * Maps what Temporal says about an action to a domain error. `dossierEnded` tells a finished
+ * dossier (conflict) from one whose process has not begun (unavailable). Anything else (a
+ * programming error) is returned as is.
+ */
+export function dossierError(err: unknown, code: string, dossierEnded = false): unknown {
+  if (err instanceof WorkflowUpdateFailedError) {
+    // What the workflow threw: the validator's refusal, or the failure of an activity it awaited.
+    const thrown = err.cause?.message ?? err.message;
+    let cause: unknown = err.cause;
+    if (cause instanceof ActivityFailure) cause = cause.cause ?? cause;
+    const message = (cause as Error | undefined)?.message ?? err.message;
+    const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+    const known = type ? KIND_BY_FAILURE[type] : undefined;
+    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: type }, type, thrown);
+    // A failure nobody classified (an activity that gave up on a broken dependency): not the caller's fault.
+    const later = retryLater(`The action could not be completed now (${message}); retry later.`);
+    return new DossierActionFailed(later.kind, later.title, later.detail, later.extra, type, thrown);
+  }
+  if (err instanceof WorkflowNotFoundError) {
+    return dossierEnded
+      ? new DossierNotRunning('conflict', 'Conflict', `Dossier ${code} has ended; no further action is possible.`, { reason: 'DossierEnded' })
+      : new DossierNotRunning('unavailable', 'Processing delayed', `Dossier ${code} is stored but its processing has not started yet; retry shortly.`, { retryAfterSeconds: 5 });
+  }
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
+    return retryLater('The action was received but not yet processed; retry with the same Idempotency-Key to get its outcome.');
+  }
+  if (err instanceof ServiceError || isGrpcServiceError(err)) return retryLater('The workflow service is unavailable; retry shortly.');
+  return err;
+}
+
+export interface UpdateOptions {
+  /** The same id applies the action once, however often it is sent. */
+  updateId: string;
+  waiter?: Waiter;
+  /** Asked only when no workflow runs: has the dossier ended (from the read model)? */
+  ended?: () => Promise<boolean>;
+}
+
+/** A stored dossier: its code (for messages) and the id of its workflow (from the read model). */
+export interface DossierRef {
+  code: string;
+  workflowId: string;
+}
+
+export type DossierClient = ReturnType<typeof createDossierClient>;
+
+export function createDossierClient(deps: { temporal: Client; taskQueue: string }) {
+  const { temporal, taskQueue } = deps;
+  const within = <T>(waiter: Waiter, fn: () => Promise<T>) => temporal.withDeadline(Date.now() + DEADLINES_MS[waiter], fn);
+
+  function startOptions(input: DossierWorkflowInput) {
+    return {
+      taskQueue,
+      workflowId: dossierWorkflowId(input.code),
+      // One run per dossier, ever: a late retry must not start a finished dossier again.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      args: [input] as [DossierWorkflowInput],
+      typedSearchAttributes: [
+        { key: DossierCodeKey, value: input.code },
+        { key: AgencyCodeKey, value: input.agencyEid },
+        { key: ProcedureCodeKey, value: input.procedureCode },
+        { key: DossierStatusKey, value: 'SUBMITTED' },
+      ],
+    };
+  }
+
+  return {
+    /** Starts the dossier's workflow; one already running for that code is success, not an error. */
+    async start(input: DossierWorkflowInput, waiter?: Waiter): Promise<'started' | 'already-running'> {
+      const run = async () => {
+        try {
+          await temporal.workflow.start(dossierWorkflow, startOptions(input));
+          return 'started' as const;
+        } catch (err) {
+          if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running' as const;
+          throw err;
+        }
+      };
+      return waiter ? within(waiter, run) : run();
+    },
+
+    /**
+     * Counter intake with acceptance on the spot (tiếp nhận trực tiếp): the workflow is started
+     * and the acceptance delivered in one request (update-with-start). `started: false` when the
+     * workflow could not be started (the reconciler starts it later, unaccepted); otherwise the
+     * acceptance's outcome, or the domain error that refused it.
+     */
+    async startAndAccept(input: DossierWorkflowInput, cmd: AcceptIntakeCommand, updateId: string): Promise<{ started: false; error: unknown } | { started: true; view?: DossierView; refused?: DomainError }> {
+      const operation = new WithStartWorkflowOperation(dossierWorkflow, { ...startOptions(input), workflowIdConflictPolicy: 'USE_EXISTING' });
+      try {
+        const view = await within('person', () => temporal.workflow.executeUpdateWithStart(acceptIntakeUpdate, { args: [cmd], updateId, startWorkflowOperation: operation }));
+        return { started: true, view };
+      } catch (err) {
+        const started = await operation.workflowHandle().then(
+          () => true,
+          () => false,
+        );
+        if (!started) return { started: false, error: err };
+        const mapped = dossierError(err, input.code);
+        if (mapped instanceof DomainError) return { started: true, refused: mapped };
+        throw err;
+      }
+    },
+
+    /** Runs one Update on the dossier's workflow and answers with the dossier as it now stands. */
+    async update<C>(dossier: DossierRef, update: UpdateDefinition<DossierView, [C]>, cmd: C, opts: UpdateOptions): Promise<DossierView> {
+      try {
+        return await within(opts.waiter ?? 'person', () => temporal.workflow.getHandle(dossier.workflowId).executeUpdate(update, { args: [cmd], updateId: opts.updateId }));
+      } catch (err) {
+        const ended = err instanceof WorkflowNotFoundError && opts.ended ? await opts.ended() : false;
+        throw dossierError(err, dossier.code, ended);
+      }
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { Db } from '../db/connection';
+import { dossierWorkflowInputRow, pendingWorkflowStarts } from '../db/repositories/dossiers';
+import type { DossierWorkflowInput } from '../workflows/contracts/dossier-v1';
+import type { DossierClient } from './client';
+
+/** Workflow input of a stored dossier: identifiers only, read back from the read model. */
+export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<DossierWorkflowInput> {
+  const d = await dossierWorkflowInputRow(db, dossierId);
+  if (!d) throw new Error(`dossier ${dossierId} not found`);
+  return {
+    dossierId: Number(d.id),
+    code: d.code,
+    agencyEid: d.agency_eid,
+    procedureCode: d.procedure_code,
+    channel: d.channel,
+    deliveryMethod: d.delivery_method,
+    submittedAt: new Date(d.submitted_at).toISOString(),
+  };
+}
+
+/**
+ * Starts the workflows of dossiers that were committed but never began processing
+ * (Temporal unreachable at submission, or the API stopped in between). Safe to run
+ * anywhere, any number of times.
+ */
+export async function startPendingDossierWorkflows(
+  db: Db,
+  dossiers: DossierClient,
+  opts: { olderThanMs: number; limit?: number },
+): Promise<{ started: number; alreadyRunning: number; failed: number }> {
+  const pending = await pendingWorkflowStarts(db, new Date(Date.now() - opts.olderThanMs), opts.limit ?? 100);
+  let started = 0;
+  let alreadyRunning = 0;
+  let failed = 0;
+  for (const { id } of pending) {
+    // One dossier that cannot start must not hold back the others.
+    try {
+      const outcome = await dossiers.start(await dossierWorkflowInput(db, Number(id)));
+      if (outcome === 'started') started += 1;
+      else alreadyRunning += 1;
+    } catch {
+      failed += 1;
+    }
+  }
+  return { started, alreadyRunning, failed };
+}

@@ -1,0 +1,111 @@
+import { createHash } from 'node:crypto';
+import { inTransaction, type Db } from '../db/connection';
+import { findAgencyByEid } from '../db/repositories/agencies';
+import { insertDossier } from '../db/repositories/dossiers';
+import { claimIdempotencyKey, findIdempotencyKey, setIdempotencyKeyDossier } from '../db/repositories/idempotency';
+import { findActiveProcedureByCode, findProcedureAgency } from '../db/repositories/procedures';
+import { allocateDossierCode } from '../db/repositories/sequences';
+import { claimDocuments } from '../documents/claim';
+import { dossierWorkflowId } from '../domain/dossier-code';
+import { DomainError } from '../domain/errors';
+import type { DeliveryMethod } from '../domain/types';
+import { vnLocalDate } from '../domain/vn-time';
+
+/**
+ * Storing a new dossier (online by the citizen, or at the counter by a one-stop officer) with
+ * its Idempotency-Key and its code, in one transaction; and the documents a citizen's
+ * supplement claims. Starting the workflow is the caller's, after the commit.
+ */
+
+const SUBMISSION_SCOPE = 'dossier-submission';
+
+function canonicalHash(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
+        : v;
+  return createHash('sha256').update(JSON.stringify(sort(value))).digest('hex');
+}
+
+/** The active procedure and the agency a submission names (undefined where there is none). */
+export async function submissionTargets(db: Db, procedureCode: string, agencyEid: string) {
+  const procedure = await findActiveProcedureByCode(db, procedureCode, ['id', 'code', 'online_level']);
+  const agency = await findAgencyByEid(db, agencyEid, ['id', 'eid']);
+  return { procedure, agency };
+}
+
+/** Whether the agency handles the procedure. */
+export async function agencyOffersProcedure(db: Db, procedureId: number, agencyId: number): Promise<boolean> {
+  return !!(await findProcedureAgency(db, procedureId, agencyId));
+}
+
+export interface Submission {
+  /** Who submits: `citizen:<ID number>` online, `officer:<user id>` at the counter. Keys are per caller. */
+  caller: string;
+  /** The caller's Idempotency-Key. */
+  key: string;
+  /** The whole request body: a retry with the same key must send the same one. */
+  request: unknown;
+  channel: 'online' | 'counter';
+  procedureId: number;
+  agency: { id: number; eid: string };
+  deliveryMethod: DeliveryMethod;
+  applicant: { fullName: string; idNumber: string; phone?: string; email?: string; address?: string };
+  postalAddress: Record<string, unknown> | null;
+  documents: Array<{ name: string; fileId?: string }>;
+  submittedAt: Date;
+}
+
+/**
+ * Stores the dossier once per Idempotency-Key: a retry with the same key and request finds
+ * the dossier stored by the first (`created: false`); the same key with another request is
+ * refused. The code is allocated and the uploaded files named by fileId claimed in the same
+ * transaction (at the counter, the agency's own scans too).
+ */
+export async function storeSubmission(db: Db, s: Submission): Promise<{ created: boolean; dossierId: number }> {
+  const requestHash = canonicalHash(s.request);
+  // Keys are per caller: one person's key can neither clash with nor reveal another's.
+  const scope = `${SUBMISSION_SCOPE}:${s.caller}`;
+  const key = s.key;
+  const { fullName, idNumber, phone, email, address } = s.applicant;
+  return inTransaction(db, async (trx) => {
+    const claimed = await claimIdempotencyKey(trx, { scope, key, request_hash: requestHash });
+    if (!claimed) {
+      const prior = (await findIdempotencyKey(trx, scope, key, ['request_hash', 'dossier_id']))!;
+      if (prior.request_hash !== requestHash) {
+        throw new DomainError('invalid', 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
+      }
+      return { created: false, dossierId: Number(prior.dossier_id) };
+    }
+    const day = vnLocalDate(s.submittedAt);
+    const code = await allocateDossierCode(trx, s.agency, day);
+    const id = await insertDossier(trx, {
+      code,
+      workflow_id: dossierWorkflowId(code),
+      procedure_id: s.procedureId,
+      agency_id: s.agency.id,
+      channel: s.channel,
+      delivery_method: s.deliveryMethod,
+      status: 'SUBMITTED',
+      applicant_full_name: fullName,
+      applicant_id_number: idNumber,
+      applicant_phone: phone ?? null,
+      applicant_email: email ?? null,
+      applicant_address: address ?? null,
+      postal_address: s.postalAddress ? JSON.stringify(s.postalAddress) : null,
+      documents: JSON.stringify(s.documents),
+      submitted_at: s.submittedAt,
+    });
+    // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
+    await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
+    await setIdempotencyKeyDossier(trx, scope, key, id);
+    return { created: true, dossierId: id };
+  });
+}
+
+/** The files of a citizen's supplement become the dossier's (before the workflow hears of them); a retry claims nothing twice. */
+export async function claimSupplementDocuments(db: Db, claim: { fileIds: ReadonlyArray<string | undefined>; ownerIdNumber: string; dossierId: number; agencyId: number }): Promise<void> {
+  await inTransaction(db, (trx) => claimDocuments(trx, { fileIds: claim.fileIds, ownerIdNumber: claim.ownerIdNumber, dossierId: claim.dossierId, agencyId: claim.agencyId }).then(() => undefined));
+}

@@ -1,0 +1,118 @@
+import type { Db } from '../db/connection';
+import { dossierEventLog, dossierHandoffs } from '../db/repositories/dossier-events';
+import { dossierDetailRow, dossierSummaryRow, findDossierByCode, findDossierById } from '../db/repositories/dossiers';
+import { parseDossierCode } from '../domain/dossier-code';
+import { DomainError } from '../domain/errors';
+import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
+import { vnTime } from '../domain/vn-time';
+
+/**
+ * What officers and applicants read of a dossier, as plain objects the API answers with:
+ * the summary every dossier answer starts with, the officers' detail with the event log, and
+ * the process-control sheet.
+ */
+
+/** The dossier as every answer about it starts: procedure, agency, status, dates and deadline. */
+export async function dossierSummary(db: Db, id: number) {
+  const d = (await dossierSummaryRow(db, id))!;
+  return {
+    code: d.code,
+    procedure: { code: d.procedure_code, name: d.procedure_name },
+    agency: { eid: d.agency_eid, name: d.agency_name },
+    channel: d.channel,
+    deliveryMethod: d.delivery_method,
+    status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
+    submittedAt: vnTime(d.submitted_at),
+    receivedAt: vnTime(d.received_at),
+    appointmentAt: vnTime(d.appointment_at),
+    deadline: d.due_at
+      ? {
+          dueAt: vnTime(d.due_at),
+          state: d.deadline_state,
+          pausedSince: vnTime(d.clock_paused_at),
+          reappointed: d.apology_issued_at !== null,
+          escalationLevel: d.escalation_level,
+          calendar: d.calendar_code ? { code: d.calendar_code, version: d.calendar_version } : null,
+        }
+      : null,
+    links: { status: `/api/v1/status/${encodeURIComponent(d.code)}`, deadline: `/api/v1/dossiers/${encodeURIComponent(d.code)}/deadline` },
+  };
+}
+
+export type DossierSummary = Awaited<ReturnType<typeof dossierSummary>>;
+
+/** A dossier named by its code, as officer actions need it; a malformed or unknown code is refused. */
+export async function loadDossier(db: Db, code: string) {
+  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
+  const d = await findDossierByCode(db, code, ['id', 'code', 'agency_id', 'workflow_id', 'status']);
+  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  return d;
+}
+
+/** A citizen's dossier named by its code, with the ID number that proves it is theirs; undefined for a malformed code. */
+export async function findApplicantDossier(db: Db, code: string) {
+  return parseDossierCode(code) ? await findDossierByCode(db, code, ['id', 'code', 'agency_id', 'workflow_id', 'applicant_id_number']) : undefined;
+}
+
+/** Whether the dossier has reached a final status. */
+export async function hasEnded(db: Db, dossierId: number): Promise<boolean> {
+  const row = (await findDossierById(db, dossierId, ['status']))!;
+  return isDossierStatus(row.status) && isTerminal(row.status);
+}
+
+/** When the dossier's workflow was seen to start (null while it has not). */
+export async function workflowStartedAt(db: Db, dossierId: number): Promise<Date | null> {
+  const begun = (await findDossierById(db, dossierId, ['workflow_started_at']))!;
+  return begun.workflow_started_at;
+}
+
+/** The dossier's code, workflow id and status. */
+export async function dossierState(db: Db, dossierId: number) {
+  return (await findDossierById(db, dossierId, ['code', 'workflow_id', 'status']))!;
+}
+
+/** The officers' view of a dossier: the summary, the applicant, documents, assignee and the whole event log. */
+export async function dossierDetail(db: Db, dossierId: number) {
+  const summary = await dossierSummary(db, dossierId);
+  const full = (await dossierDetailRow(db, dossierId))!;
+  const events = await dossierEventLog(db, dossierId);
+  return {
+    ...summary,
+    applicant: {
+      fullName: full.applicant_full_name,
+      idNumber: full.applicant_id_number,
+      phone: full.applicant_phone,
+      email: full.applicant_email,
+      address: full.applicant_address,
+    },
+    documents: full.documents,
+    assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
+    resultNumber: full.result_number,
+    events: events.map((e) => ({
+      seq: e.seq,
+      type: e.type,
+      from: e.from_status,
+      to: e.to_status,
+      actor: e.actor_name ? { fullName: e.actor_name, role: e.actor_role } : e.actor_role ? { role: e.actor_role } : null,
+      at: vnTime(e.occurred_at),
+      data: e.data,
+    })),
+  };
+}
+
+/** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
+export async function processControl(db: Db, dossier: { id: number; code: string }) {
+  const rows = await dossierHandoffs(db, dossier.id);
+  return {
+    code: dossier.code,
+    handoffs: rows.map((h) => ({
+      step: h.step,
+      giver: { userId: h.giver_id, name: h.giver_name ?? h.giver_unit, unit: h.giver_unit },
+      receiver: { userId: h.receiver_id, name: h.receiver_name ?? h.receiver_unit, unit: h.receiver_unit },
+      receivedAt: vnTime(h.received_at),
+      dueAt: vnTime(h.due_at),
+      doneAt: vnTime(h.done_at),
+      outcome: h.outcome,
+    })),
+  };
+}

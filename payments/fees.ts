@@ -1,0 +1,115 @@
+import type { DossierClient } from '../dossiers/client';
+import type { Db } from '../db/connection';
+import {
+  findDossierAgencyByCode,
+  findDossierFeesByCode,
+  findPayableDossierByCode,
+  type DossierFeesRow,
+  type PayableDossierRow,
+} from '../db/repositories/dossiers';
+import { paymentsOfDossier } from '../db/repositories/payments';
+import { DomainError } from '../domain/errors';
+import { isDossierStatus, isTerminal } from '../domain/status';
+import type { Actor } from '../domain/types';
+import { PaymentSignatureError, type CallbackHeaders, type PaymentProvider } from '../integrations/payment/provider';
+import { verifiedCallback } from '../integrations/signed-callback';
+import { acknowledgeSoon, applyPaymentEvent, recordCounterPayment, startOnlinePayment, type PaymentRow, type StartOnlinePaymentResult } from './payments';
+
+/**
+ * The fee of a dossier as the HTTP layer asks for it: who may pay it when, the online
+ * payment a citizen opens, the counter payment an officer records, the gateway's callback.
+ * Who the caller is (citizen token, officer roles) is settled by the caller first.
+ */
+
+export type { PayableDossierRow, DossierFeesRow };
+
+/** The dossier whose fee is about to be paid, as stored (undefined for an unknown code). */
+export function dossierToPay(db: Db, code: string): Promise<PayableDossierRow | undefined> {
+  return findPayableDossierByCode(db, code);
+}
+
+/** The dossier, refused unless its fee can be paid now. */
+export function payable(d: PayableDossierRow | undefined, code: string): PayableDossierRow {
+  if (!d) throw new DomainError('not_found', 'Not found', `Không tìm thấy hồ sơ ${code}.`);
+  if (isDossierStatus(d.status) && isTerminal(d.status)) throw new DomainError('conflict', 'Conflict', 'Hồ sơ đã kết thúc, không thể nộp phí.');
+  if (d.fee_status === 'paid') throw new DomainError('conflict', 'Conflict', 'Phí, lệ phí của hồ sơ này đã được nộp.');
+  if (d.fee_status !== 'unpaid') throw new DomainError('conflict', 'Conflict', 'Hồ sơ này không phải nộp phí, lệ phí.');
+  return d;
+}
+
+/** The citizen opens (or gets back) the online payment of a payable dossier's fee. */
+export async function openOnlinePayment(
+  db: Db,
+  provider: PaymentProvider,
+  d: PayableDossierRow,
+  opts: { publicBaseUrl: string; validityMinutes: number },
+): Promise<StartOnlinePaymentResult> {
+  try {
+    return await startOnlinePayment(db, provider, { dossierId: d.id, publicBaseUrl: opts.publicBaseUrl, validityMinutes: opts.validityMinutes });
+  } catch (err) {
+    throw new DomainError('unavailable', 'Payment gateway unavailable', `Cổng thanh toán tạm thời không phản hồi, vui lòng thử lại sau. (${(err as Error).message})`);
+  }
+}
+
+/** The agency handling a dossier, which the officer must belong to. */
+export async function agencyOfDossier(db: Db, code: string): Promise<number> {
+  const d = await findDossierAgencyByCode(db, code);
+  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  return d.agency_id;
+}
+
+/** Only one-stop officers take fees at the counter. */
+export function requireOneStopOfficer(officer: Actor): void {
+  if (!officer.roles.includes('one_stop_officer')) throw new DomainError('forbidden', 'Forbidden', `${officer.username} is not a one-stop officer of this agency.`);
+}
+
+/** Cash or transfer taken at the counter by a one-stop officer; the e-receipt is issued at once and the dossier told. */
+export async function payAtCounter(
+  db: Db,
+  dossiers: DossierClient,
+  code: string,
+  payment: { method: 'cash' | 'transfer'; amountVnd: number; reference?: string; officerId: number },
+): Promise<PaymentRow> {
+  const d = payable(await dossierToPay(db, code), code);
+  if (payment.amountVnd !== Number(d.fee_due_vnd)) {
+    throw new DomainError('invalid', 'Wrong amount', `The fee due is ${d.fee_due_vnd} VND, not ${payment.amountVnd} VND.`);
+  }
+  let recorded: PaymentRow;
+  try {
+    recorded = await recordCounterPayment(db, { dossierId: d.id, amountVnd: Number(d.fee_due_vnd), method: payment.method, reference: payment.reference, officerId: payment.officerId });
+  } catch (err) {
+    // Only the one-paid-payment-per-dossier index can collide here: someone recorded it first.
+    if ((err as { code?: string; constraint?: string }).constraint === 'dossier_payments_one_paid') {
+      throw new DomainError('conflict', 'Conflict', 'The fee of this dossier is already paid.');
+    }
+    throw err;
+  }
+  await acknowledgeSoon(db, dossiers, recorded.id);
+  return recorded;
+}
+
+/** A dossier's fee as stored, for the officers of its agency. */
+export async function dossierFees(db: Db, code: string): Promise<DossierFeesRow> {
+  const d = await findDossierFeesByCode(db, code);
+  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  return d;
+}
+
+/** The payments of a dossier, oldest first. */
+export function paymentsOf(db: Db, dossierId: number): Promise<PaymentRow[]> {
+  return paymentsOfDossier(db, dossierId);
+}
+
+/**
+ * The gateway's signed callback (IPN): verified on its exact raw body, recorded once; a paid
+ * payment is told to its dossier (a Temporal outage is left to the reconciler).
+ */
+export async function receivePaymentCallback(deps: { db: Db; dossiers: DossierClient; provider: PaymentProvider }, rawBody: string, headers: CallbackHeaders): Promise<void> {
+  const event = verifiedCallback(() => deps.provider.verifyCallback(rawBody, headers), PaymentSignatureError);
+  const { payment } = await applyPaymentEvent(deps.db, event);
+  if (!payment) throw new DomainError('not_found', 'Unknown payment', `No payment ${event.paymentId} with reference ${event.providerRef}.`);
+  if (event.status === 'paid') {
+    // Recorded in PostgreSQL: the gateway gets its 200 even if Temporal is down; the reconciler finishes.
+    await acknowledgeSoon(deps.db, deps.dossiers, payment.id);
+  }
+}

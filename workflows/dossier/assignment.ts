@@ -1,0 +1,107 @@
+import type { Actor } from '../../domain/types';
+import { FAILURE_TYPES } from '../../domain/types';
+import type { AssignCommand, ClaimCommand } from '../contracts/dossier-v1';
+import { lookup } from './proxies';
+import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
+
+/**
+ * Phân công (docs/domain.md §2.2): a received dossier goes to the least-loaded specialist, or
+ * waits for a leader to assign it or a specialist to claim it; a specialist may give it back.
+ */
+
+/** Right after intake: the least-loaded specialist, or the dossier waits at assignment. */
+export async function assignAfterIntake(d: Dossier, receivedBy: Actor): Promise<void> {
+  const { input, state } = d;
+  let assignee: { userId: number; fullName: string };
+  try {
+    assignee = await lookup.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
+  } catch (err) {
+    // Received all the same: the dossier waits for a leader to assign it or a specialist to claim it.
+    await d.transition({
+      to: 'RECEIVED',
+      type: 'assignment_pending',
+      by: null,
+      data: { reason: (err as Error).message },
+      handoff: {
+        open: { step: 'assignment', giverId: receivedBy.userId, giverUnit: ONE_STOP_UNIT, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: state.appointmentAt },
+      },
+    });
+    return;
+  }
+  state.assignee = assignee;
+  await d.transition({
+    to: 'IN_REVIEW',
+    type: 'assigned',
+    by: null,
+    projection: { assigneeId: assignee.userId },
+    data: { assignee },
+    handoff: { open: d.reviewHandoff({ id: receivedBy.userId, unit: ONE_STOP_UNIT }, assignee) },
+  });
+}
+
+/** A leader gives the dossier to a specialist, or moves it to another one. */
+export const assign: Action<AssignCommand> = {
+  validate(d, cmd) {
+    d.requireIdle(['RECEIVED', 'IN_REVIEW'], 'assign the dossier');
+    d.requireRole(cmd.actor, 'leader', 'assign the dossier');
+    if (!Number.isInteger(cmd.specialist?.userId)) d.refuse('specialist is required', FAILURE_TYPES.invalidInput);
+    if (d.state.assignee?.userId === cmd.specialist.userId) d.refuse(`dossier ${d.code} is already assigned to ${cmd.specialist.fullName}`);
+  },
+  async run(d, cmd) {
+    const previous = d.state.assignee;
+    d.state.assignee = cmd.specialist;
+    await d.transition({
+      to: 'IN_REVIEW',
+      type: previous ? 'reassigned' : 'assigned',
+      by: { actor: cmd.actor, role: 'leader' },
+      projection: { assigneeId: cmd.specialist.userId },
+      data: { assignee: cmd.specialist, previous, note: cmd.note ?? null },
+      handoff: { close: true, open: d.reviewHandoff({ id: cmd.actor.userId, unit: cmd.actor.fullName }, cmd.specialist) },
+    });
+    return d.view();
+  },
+};
+
+/** A specialist takes an unassigned dossier. */
+export const claim: Action<ClaimCommand> = {
+  validate(d, cmd) {
+    d.requireIdle('RECEIVED', 'claim the dossier');
+    d.requireRole(cmd.actor, 'specialist', 'claim the dossier');
+  },
+  async run(d, cmd) {
+    const assignee = { userId: cmd.actor.userId, fullName: cmd.actor.fullName };
+    d.state.assignee = assignee;
+    await d.transition({
+      to: 'IN_REVIEW',
+      type: 'claimed',
+      by: { actor: cmd.actor, role: 'specialist' },
+      projection: { assigneeId: cmd.actor.userId },
+      data: { note: cmd.note ?? null },
+      handoff: { close: true, open: d.reviewHandoff({ id: null, unit: LEADERS_UNIT }, assignee) },
+    });
+    return d.view();
+  },
+};
+
+/** The assigned specialist gives the dossier back for someone else. */
+export const release: Action<ClaimCommand> = {
+  validate(d, cmd) {
+    d.requireIdle('IN_REVIEW', 'release the dossier');
+    if (d.state.assignee?.userId !== cmd.actor.userId) d.refuse(`dossier ${d.code} is not assigned to ${cmd.actor.fullName}`);
+  },
+  async run(d, cmd) {
+    d.state.assignee = null;
+    await d.transition({
+      to: 'RECEIVED',
+      type: 'released',
+      by: { actor: cmd.actor, role: 'specialist' },
+      projection: { assigneeId: null },
+      data: { note: cmd.note ?? null },
+      handoff: {
+        close: true,
+        open: { step: 'assignment', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: d.state.appointmentAt },
+      },
+    });
+    return d.view();
+  },
+};

@@ -1,0 +1,138 @@
+import { patched } from '@temporalio/workflow';
+import { STOPPABLE } from '../../domain/status';
+import { FAILURE_TYPES } from '../../domain/types';
+import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
+import { record } from './proxies';
+import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
+
+/**
+ * Quyết định (docs/domain.md §2.2, §3.3, §3.7): the leader approves (a numbered result), denies (a
+ * reasoned notice) or returns the dossier to the specialist. Before any decision the citizen may
+ * withdraw and an officer may stop it; either way a numbered stop notice is issued (Form 05).
+ */
+
+export const decide: Action<DecideCommand> = {
+  validate(d, cmd) {
+    d.requireIdle('AWAITING_DECISION', 'decide');
+    d.requireRole(cmd.actor, 'leader', 'decide');
+    if (!['approve', 'deny', 'return'].includes(cmd.decision)) d.refuse(`unknown decision "${String(cmd.decision)}"`, FAILURE_TYPES.invalidInput);
+    if (cmd.decision === 'deny') d.requireTexts(cmd.reasons, 'reasons');
+    if (cmd.decision === 'return') d.requireText(cmd.note, 'note (the comments for the specialist)');
+  },
+  async run(d, cmd) {
+    const { input, state } = d;
+    const leader = { actor: cmd.actor, role: 'leader' as const };
+    if (cmd.decision === 'return') {
+      await d.transition({
+        to: 'IN_REVIEW',
+        type: 'returned_to_specialist',
+        by: leader,
+        data: { note: cmd.note ?? null },
+        handoff: {
+          close: true,
+          open: {
+            step: 'review',
+            giverId: cmd.actor.userId,
+            giverUnit: cmd.actor.fullName,
+            receiverId: state.assignee?.userId ?? null,
+            receiverUnit: state.assignee?.fullName ?? LEADERS_UNIT,
+            dueAt: state.appointmentAt,
+          },
+        },
+      });
+      return d.view();
+    }
+    const decidedAt = d.now();
+    const result = await record.issueResult({
+      dossierId: input.dossierId,
+      agencyEid: input.agencyEid,
+      procedureCode: input.procedureCode,
+      signerId: cmd.actor.userId,
+      issuedAt: decidedAt,
+      ...(cmd.decision === 'deny' ? { kind: 'denial_notice' as const } : {}),
+    });
+    state.resultNumber = result.number;
+    if (cmd.decision === 'deny') {
+      await d.transition({
+        to: 'DENIED',
+        type: 'denied',
+        by: leader,
+        projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number, closingReason: cmd.reasons!.join('; ') },
+        data: { decision: 'deny', reasons: cmd.reasons, note: cmd.note ?? null, noticeNumber: result.number },
+        handoff: { close: true },
+      });
+      await d.notify('denied');
+      return d.view();
+    }
+    await d.transition({
+      to: 'APPROVED',
+      type: 'approved',
+      by: leader,
+      projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number },
+      data: { decision: cmd.decision, note: cmd.note ?? null, resultNumber: result.number },
+      handoff: { close: true, open: { step: 'result', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: state.appointmentAt } },
+    });
+    return d.view();
+  },
+};
+
+/** Thông báo dừng giải quyết hồ sơ (TT 03/2025 art. 7, Form 05): numbered, on record (patched: older runs had none). */
+async function stopNotice(d: Dossier, signerId: number | null): Promise<string | null> {
+  if (!patched('stop-notice-v1')) return null;
+  const notice = await record.issueResult({
+    dossierId: d.input.dossierId,
+    agencyEid: d.input.agencyEid,
+    procedureCode: d.input.procedureCode,
+    signerId,
+    issuedAt: d.now(),
+    kind: 'stop_notice',
+  });
+  d.state.resultNumber = notice.number;
+  return notice.number;
+}
+
+/** The citizen's own request to stop, before any decision (ND 118 art. 21). */
+export const withdraw: Action<WithdrawCommand> = {
+  validate(d, cmd) {
+    d.requireIdle(STOPPABLE, 'withdraw the dossier');
+    d.requireText(cmd.reason, 'reason');
+  },
+  async run(d, cmd) {
+    d.state.pending = null;
+    const notice = await stopNotice(d, null);
+    await d.transition({
+      to: 'WITHDRAWN',
+      type: 'withdrawn',
+      by: { applicant: true },
+      projection: { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
+      data: { reason: cmd.reason, noticeNumber: notice },
+      handoff: { close: true },
+    });
+    await d.notify('withdrawn');
+    return d.view();
+  },
+};
+
+/** An officer stops processing, with a reason. */
+export const cancel: Action<CancelCommand> = {
+  validate(d, cmd) {
+    d.requireIdle(STOPPABLE, 'stop the dossier');
+    d.requireRole(cmd.actor, ['leader', 'one_stop_officer'], 'stop the dossier');
+    d.requireText(cmd.reason, 'reason');
+  },
+  async run(d, cmd) {
+    d.state.pending = null;
+    const role = cmd.actor.roles.includes('leader') ? 'leader' : 'one_stop_officer';
+    const notice = await stopNotice(d, cmd.actor.userId);
+    await d.transition({
+      to: 'CANCELLED',
+      type: 'cancelled',
+      by: { actor: cmd.actor, role },
+      projection: { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
+      data: { reason: cmd.reason, noticeNumber: notice },
+      handoff: { close: true },
+    });
+    await d.notify('cancelled');
+    return d.view();
+  },
+};

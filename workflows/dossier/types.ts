@@ -1,0 +1,70 @@
+import type { HandoffOpening, ProjectionFields } from '../../activities';
+import type { ClockEntry, DeadlineSchedule } from '../../domain/clock-ledger';
+import type { DossierStatus } from '../../domain/status';
+import type { Actor, OfficerRole } from '../../domain/types';
+import type { DossierView } from '../contracts/dossier-v1';
+import type { Dossier } from './state';
+
+/** The shapes of the dossier workflow's state, what a transition says, and what an action is. */
+
+/** Everything a continued run needs; the same shape as the workflow's state. */
+export type CarriedDossierState = {
+  status: DossierStatus;
+  seq: number;
+  busy: boolean;
+  receivedAt: string | null;
+  appointmentAt: string | null;
+  assignee: { userId: number; fullName: string } | null;
+  resultNumber: string | null;
+  pending: DossierView['pending'];
+  intakeSupplements: number;
+  processingSupplements: number;
+  fee: { amountVnd: number; timing: string; paid: boolean; receiptCode: string | null; paymentId: string | null };
+  shipment: { trackingNumber: string; status: string } | null;
+  clockPausedAt: string | null;
+  submissionRecorded: boolean;
+  /** Absent for runs begun before the clock ledger (patch deadline-ledger-v1). */
+  deadline?: DeadlineState | null;
+};
+
+export type DossierState = Omit<CarriedDossierState, 'deadline'> & { deadline: DeadlineState | null };
+
+/** The clock ledger and the timers derived from it (docs/domain.md §3.4, §3.5). */
+export type DeadlineState = {
+  ledger: ClockEntry[];
+  calendar: { code: string; version: number } | null;
+  clockPolicy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  schedule: DeadlineSchedule | null;
+  escalationLevel: number;
+  /** The appointment a warning was already sent for; the due date already marked overdue. */
+  warnedFor: string | null;
+  overdueFor: string | null;
+  reappointed: boolean;
+  /** The decision was made or the dossier stopped: no more timers. */
+  stopped: boolean;
+  /** Bumped on every change so that waiting timers re-arm. */
+  version: number;
+};
+
+/** Who acted: an officer with the role they acted in, the applicant, or nobody (the system). */
+export type Party = { actor: Actor; role: OfficerRole } | { officerId: number; role: OfficerRole } | { applicant: true } | null;
+
+/** One state change: the new status, the event logged for it and what it sets in the read model. */
+export interface Transition {
+  to: DossierStatus;
+  type: string;
+  by: Party;
+  projection?: ProjectionFields;
+  data?: Record<string, unknown>;
+  /** The process-control sheet: close the open hand-off and/or open the next one. */
+  handoff?: { close?: boolean; open?: HandoffOpening };
+  clock?: ClockEntry[];
+  alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string };
+}
+
+/** An Update of the dossier: its validator (refuses before anything is written) and its body. */
+export interface Action<C> {
+  validate(d: Dossier, cmd: C): void;
+  run(d: Dossier, cmd: C): Promise<DossierView>;
+}
+
