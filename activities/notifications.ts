@@ -1,4 +1,5 @@
-import type { Knex } from 'knex';
+import type { Tx } from '../db/connection';
+import { insertOutboxMessage } from '../db/repositories/outbox';
 import { loadDossierFacts } from '../notifications/facts';
 import type { CitizenTemplate } from '../notifications/templates';
 
@@ -15,11 +16,8 @@ export interface NotificationJob {
  * was projected, and kept in the outbox payload: the message says what this event said
  * even if the dossier has moved on by the time it is sent. The first snapshot wins.
  */
-export async function addToOutbox(db: Knex, jobKey: string, job: NotificationJob): Promise<void> {
+export async function addToOutbox(db: Tx, jobKey: string, job: NotificationJob): Promise<void> {
   const dossier = await loadDossierFacts(db, job.dossierId);
   if (!dossier) throw new Error(`dossier ${job.dossierId} not found`);
-  await db('notification_outbox')
-    .insert({ job_key: jobKey, dossier_id: job.dossierId, template: job.template, payload: JSON.stringify({ dossier }) })
-    .onConflict('job_key')
-    .ignore();
+  await insertOutboxMessage(db, { job_key: jobKey, dossier_id: job.dossierId, template: job.template, payload: JSON.stringify({ dossier }) });
 }

@@ -1,7 +1,20 @@
 import type { Request, RequestHandler } from 'express';
-import type { Knex } from 'knex';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import type { Db } from '../db/connection';
+import { DomainError } from '../domain/errors';
+import {
+  CITIZEN_ID,
+  requireCitizenPrincipal,
+  requireOfficerPrincipal,
+  unauthenticated,
+  type AuthConfig,
+  type CitizenPrincipal,
+  type IssuerConfig,
+  type OfficerPrincipal,
+  type Principal,
+} from '../domain/principal';
 import type { OfficerRole } from '../domain/types';
+import { officerPrincipal } from '../platform/identity';
 import { HttpProblem } from './problem';
 
 /**
@@ -9,43 +22,13 @@ import { HttpProblem } from './problem';
  * Two issuers: the officers' identity provider (claims carry their roles per agency) and
  * the citizens' (VNeID in production; a development issuer here). Development signs with
  * an HS256 secret; production verifies against the issuer's JWKS, by configuration.
+ * The principal and issuer types live in domain/principal.ts; they are re-exported here
+ * for the HTTP layer.
  */
-export interface IssuerConfig {
-  issuer: string;
-  audience: string;
-  /** HS256 shared secret (development); ignored when a JWKS URL is set. */
-  secret?: string;
-  /** The issuer's JSON Web Key Set (OIDC), for production. */
-  jwksUrl?: string;
-}
+export type { AuthConfig, CitizenPrincipal, IssuerConfig, OfficerPrincipal, Principal } from '../domain/principal';
+export { rolesIn } from '../domain/principal';
+export { officerClaims } from '../platform/identity';
 
-export interface AuthConfig {
-  officer: IssuerConfig;
-  citizen: IssuerConfig;
-  /** The development citizen sign-in (POST /dev/citizen-token); never in production. */
-  devCitizenIssuer: boolean;
-}
-
-export interface OfficerPrincipal {
-  kind: 'officer';
-  userId: number;
-  username: string;
-  fullName: string;
-  /** Roles per agency, as the identity provider asserts them. */
-  roles: ReadonlyArray<{ agencyEid: string; role: OfficerRole }>;
-}
-
-export interface CitizenPrincipal {
-  kind: 'citizen';
-  /** CCCD (12 digits) or CMND (9 digits): the subject of the citizen token. */
-  idNumber: string;
-  fullName: string | null;
-}
-
-export type Principal = OfficerPrincipal | CitizenPrincipal;
-
-const ROLES: readonly OfficerRole[] = ['one_stop_officer', 'specialist', 'leader', 'supervisor', 'admin'];
-const CITIZEN_ID = /^(\d{12}|\d{9})$/;
 const principals = new WeakMap<Request, Principal | null>();
 
 function keyFor(cfg: IssuerConfig): Uint8Array | JWTVerifyGetKey {
@@ -54,10 +37,8 @@ function keyFor(cfg: IssuerConfig): Uint8Array | JWTVerifyGetKey {
   return new TextEncoder().encode(cfg.secret);
 }
 
-const unauthenticated = (detail: string) => new HttpProblem(401, 'Unauthenticated', detail);
-
 /** Verifies the bearer token, if any, and remembers the principal for the handlers. */
-export function authenticate(db: Knex, config: AuthConfig): RequestHandler {
+export function authenticate(db: Db, config: AuthConfig): RequestHandler {
   const officerKey = keyFor(config.officer);
   const citizenKey = keyFor(config.citizen);
   const verify = async (token: string, cfg: IssuerConfig, key: Uint8Array | JWTVerifyGetKey): Promise<JWTPayload> => {
@@ -89,13 +70,7 @@ export function authenticate(db: Knex, config: AuthConfig): RequestHandler {
         const claims = await verify(token, config.officer, officerKey);
         const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
         if (!username) throw unauthenticated('The officer token names nobody (sub).');
-        const user = await db('users').where({ username, active: true }).first('id', 'username', 'full_name');
-        if (!user) throw unauthenticated(`Unknown or inactive officer "${username}".`);
-        const raw = Array.isArray(claims.roles) ? claims.roles : [];
-        const roles = raw
-          .filter((r): r is { agency: string; role: OfficerRole } => !!r && typeof r === 'object' && typeof (r as { agency?: unknown }).agency === 'string' && ROLES.includes((r as { role?: unknown }).role as OfficerRole))
-          .map((r) => ({ agencyEid: r.agency, role: r.role }));
-        principals.set(req, { kind: 'officer', userId: user.id, username: user.username, fullName: user.full_name, roles });
+        principals.set(req, await officerPrincipal(db, username, claims.roles));
       } else if (iss === config.citizen.issuer) {
         const claims = await verify(token, config.citizen, citizenKey);
         if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw unauthenticated('The citizen token carries no valid ID number (sub).');
@@ -105,7 +80,7 @@ export function authenticate(db: Knex, config: AuthConfig): RequestHandler {
       }
       next();
     } catch (err) {
-      if (err instanceof HttpProblem) return next(err);
+      if (err instanceof HttpProblem || err instanceof DomainError) return next(err);
       // Only a token the verifier refused is the caller's fault; a failed user lookup (PostgreSQL down) is ours, and retryable.
       if (err instanceof joseErrors.JOSEError) return next(unauthenticated(`The token was refused: ${err.message}.`));
       next(err);
@@ -119,22 +94,12 @@ export function principalOf(req: Request): Principal | null {
 
 /** The signed-in officer; 401 without a token, 403 for a citizen's token. */
 export function requireOfficer(req: Request): OfficerPrincipal {
-  const p = principalOf(req);
-  if (!p) throw unauthenticated('An officer token (Authorization: Bearer …) is required.');
-  if (p.kind !== 'officer') throw new HttpProblem(403, 'Forbidden', 'This action is for officers of the agency.');
-  return p;
+  return requireOfficerPrincipal(principalOf(req));
 }
 
 /** The signed-in citizen; 401 in Vietnamese without a token, 403 for an officer's token. */
 export function requireCitizen(req: Request): CitizenPrincipal {
-  const p = principalOf(req);
-  if (!p) throw new HttpProblem(401, 'Unauthenticated', 'Vui lòng đăng nhập (tài khoản định danh điện tử) để thực hiện thao tác này.');
-  if (p.kind !== 'citizen') throw new HttpProblem(403, 'Forbidden', 'Thao tác này dành cho người nộp hồ sơ.');
-  return p;
-}
-
-export function rolesIn(p: OfficerPrincipal, agencyEid: string): OfficerRole[] {
-  return [...new Set(p.roles.filter((r) => r.agencyEid === agencyEid).map((r) => r.role))];
+  return requireCitizenPrincipal(principalOf(req));
 }
 
 /** Tokens of the development issuers: `npm run tokens`, the dev citizen sign-in and the tests. */
@@ -164,12 +129,4 @@ export async function signCitizenToken(cfg: IssuerConfig, citizen: { idNumber: s
     .setIssuedAt()
     .setExpirationTime(ttl)
     .sign(new TextEncoder().encode(cfg.secret));
-}
-
-/** The roles of a seeded or provisioned officer, as the development issuer puts them in the token. */
-export async function officerClaims(db: Knex, username: string): Promise<{ username: string; fullName: string; roles: Array<{ agency: string; role: OfficerRole }> } | null> {
-  const user = await db('users').where({ username }).first('id', 'username', 'full_name');
-  if (!user) return null;
-  const roles = await db('user_roles as r').join('agencies as a', 'a.id', 'r.agency_id').where('r.user_id', user.id).orderBy(['a.eid', 'r.role']).select('a.eid as agency', 'r.role');
-  return { username: user.username, fullName: user.full_name, roles };
 }

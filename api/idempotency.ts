@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
+import { canonicalValue, sha256Hex } from '../domain/canonical-json';
+import { claimIdempotency, settleIdempotency } from '../platform/idempotency';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
 
@@ -15,19 +16,11 @@ import { HttpProblem } from './problem';
  */
 const SCOPE = 'http-create';
 
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value as object).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
-}
-
 function requestHash(req: Request): string {
   const multipart = /^multipart\//i.test(req.get('content-type') ?? '');
   // A multipart body is streamed to the blob store, not held: its length stands for it.
-  const body = multipart ? { multipartLength: req.get('content-length') ?? null } : canonical(req.body ?? null);
-  return createHash('sha256').update(JSON.stringify({ method: req.method, path: req.originalUrl.split('?')[0], body })).digest('hex');
+  const body = multipart ? { multipartLength: req.get('content-length') ?? null } : canonicalValue(req.body ?? null);
+  return sha256Hex(JSON.stringify({ method: req.method, path: req.originalUrl.split('?')[0], body }));
 }
 
 function callerKey(req: Request): string {
@@ -37,7 +30,7 @@ function callerKey(req: Request): string {
   return `anonymous:${req.ip}`;
 }
 
-export function idempotentCreate(db: Knex, paths: readonly string[]): RequestHandler {
+export function idempotentCreate(db: Db, paths: readonly string[]): RequestHandler {
   const patterns = paths.map((p) => new RegExp(`^${p.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`));
   return async (req, res, next) => {
     if (req.method !== 'POST' || !patterns.some((re) => re.test(req.path))) return next();
@@ -49,18 +42,17 @@ export function idempotentCreate(db: Knex, paths: readonly string[]): RequestHan
     const scope = `${SCOPE}:${callerKey(req)}`;
     const hash = requestHash(req);
     try {
-      const claimed = await db('idempotency_keys').insert({ scope, key, request_hash: hash }).onConflict(['scope', 'key']).ignore().returning('key');
-      if (!claimed.length) {
-        const prior = await db('idempotency_keys').where({ scope, key }).first('request_hash', 'response_status', 'response_body');
+      const claim = await claimIdempotency(db, scope, key, hash);
+      if (claim.kind !== 'claimed') {
         req.resume(); // an upload's bytes are not wanted: the answer is the stored one
-        if (prior.request_hash !== hash) {
+        if (claim.kind === 'reused') {
           return next(new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.'));
         }
-        if (prior.response_status === null) {
+        if (claim.kind === 'in_progress') {
           res.set('Retry-After', '1');
           return next(new HttpProblem(409, 'Request in progress', 'Yêu cầu với khóa Idempotency-Key này đang được xử lý; vui lòng thử lại sau giây lát.'));
         }
-        res.status(prior.response_status).set('Idempotent-Replayed', 'true').json(prior.response_body);
+        res.status(claim.status).set('Idempotent-Replayed', 'true').json(claim.body);
         return;
       }
     } catch (err) {
@@ -73,10 +65,7 @@ export function idempotentCreate(db: Knex, paths: readonly string[]): RequestHan
       return json(b);
     };
     res.on('finish', () => {
-      const done = res.statusCode >= 500
-        ? db('idempotency_keys').where({ scope, key }).delete()
-        : db('idempotency_keys').where({ scope, key }).update({ response_status: res.statusCode, response_body: JSON.stringify(body) });
-      done.catch((err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`));
+      settleIdempotency(db, scope, key, res.statusCode, body).catch((err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`));
     });
     next();
   };

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
+import { invalidFields, type FieldError } from '../domain/errors';
 import { z } from 'zod';
 import { webhookConfig, type WebhookConfig } from '../platform/config';
 import { getDelivery, listDeliveries, replayDelivery } from '../webhooks/deliveries';
@@ -10,8 +11,17 @@ import {
   updateSubscriptionBodySchema,
   WEBHOOK_EVENT_TYPES,
 } from '../webhooks/schemas';
-import { agencyIdFor, createSubscription, deleteSubscription, getSubscription, listSubscriptions, pingSubscription, rotateSecret, updateSubscription } from '../webhooks/subscriptions';
-import { subscriberUrlProblem } from '../webhooks/url-policy';
+import {
+  checkedSubscriberUrl,
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+  pingSubscription,
+  rotateSecret,
+  subscriptionAgencyId,
+  updateSubscription,
+} from '../webhooks/subscriptions';
 import { callerFor } from './caller';
 import { isAdmin, type Caller } from '../domain/officer';
 import { HttpProblem } from './problem';
@@ -20,11 +30,6 @@ import { HttpProblem } from './problem';
  * Outbound webhooks, administration (issue 5): subscriptions, the delivery log and replays.
  * Administrators only: a subscription decides where dossier data is sent.
  */
-type FieldError = { field: string; message: string };
-
-const invalid = (errors: FieldError[]) =>
-  new HttpProblem(422, 'Invalid request', 'Thông tin gửi lên chưa hợp lệ, vui lòng kiểm tra các trường được liệt kê.', { errors });
-
 const vietnamese = z.locales.vi().localeError;
 
 function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
@@ -51,7 +56,7 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
       errors.push({ field: at || '(body)', message: issue.message });
     }
   }
-  throw invalid(errors);
+  throw invalidFields(errors);
 }
 
 function idOf(req: Request, what: string): number {
@@ -60,28 +65,15 @@ function idOf(req: Request, what: string): number {
   return r.data;
 }
 
-async function requireWebhookAdmin(db: Knex, req: Request): Promise<Caller> {
+async function requireWebhookAdmin(db: Db, req: Request): Promise<Caller> {
   const caller = await callerFor(db, req);
   if (!isAdmin(caller)) throw new HttpProblem(403, 'Forbidden', `${caller.username} is not an administrator (role admin); webhooks are managed by administrators only.`);
   return caller;
 }
 
-async function checkedUrl(url: string, policy: Pick<WebhookConfig, 'allowPrivateNetworks'>): Promise<string> {
-  const problem = await subscriberUrlProblem(url, policy);
-  if (problem) throw invalid([{ field: 'url', message: problem }]);
-  return url;
-}
-
-async function checkedAgency(db: Knex, eid: string | null | undefined): Promise<number | null | undefined> {
-  if (eid === undefined || eid === null) return eid;
-  const id = await agencyIdFor(db, eid);
-  if (id === null) throw invalid([{ field: 'agencyEid', message: `không có cơ quan ${eid}` }]);
-  return id;
-}
-
 const notFound = (what: string, id: number) => new HttpProblem(404, 'Not found', `Không có ${what} ${id}.`);
 
-export function webhookRoutes(deps: { db: Knex; config?: Pick<WebhookConfig, 'allowPrivateNetworks' | 'timeoutMs'> }): Router {
+export function webhookRoutes(deps: { db: Db; config?: Pick<WebhookConfig, 'allowPrivateNetworks' | 'timeoutMs'> }): Router {
   const { db } = deps;
   const config = deps.config ?? webhookConfig();
   const router = Router();
@@ -94,8 +86,8 @@ export function webhookRoutes(deps: { db: Knex; config?: Pick<WebhookConfig, 'al
   router.post('/webhooks/subscriptions', async (req, res) => {
     const caller = await requireWebhookAdmin(db, req);
     const body = parse(createSubscriptionBodySchema, req.body);
-    const url = await checkedUrl(body.url, config);
-    const agencyId = (await checkedAgency(db, body.agencyEid)) ?? null;
+    const url = await checkedSubscriberUrl(body.url, config);
+    const agencyId = (await subscriptionAgencyId(db, body.agencyEid)) ?? null;
     const created = await createSubscription(db, { name: body.name, url, events: body.events ?? ['*'], agencyId }, caller.userId);
     // The secret is in this answer only: no cache may keep it.
     res.status(201).location(`/api/v1/webhooks/subscriptions/${created.id}`).set('Cache-Control', 'no-store').json(created);
@@ -118,8 +110,8 @@ export function webhookRoutes(deps: { db: Knex; config?: Pick<WebhookConfig, 'al
     await requireWebhookAdmin(db, req);
     const id = idOf(req, 'đăng ký webhook');
     const body = parse(updateSubscriptionBodySchema, req.body);
-    const url = body.url === undefined ? undefined : await checkedUrl(body.url, config);
-    const agencyId = await checkedAgency(db, body.agencyEid);
+    const url = body.url === undefined ? undefined : await checkedSubscriberUrl(body.url, config);
+    const agencyId = await subscriptionAgencyId(db, body.agencyEid);
     const updated = await updateSubscription(db, id, { name: body.name, url, events: body.events, agencyId, active: body.active });
     if (!updated) throw notFound('đăng ký webhook', id);
     res.json(updated);

@@ -1,5 +1,6 @@
-import type { Knex } from 'knex';
-import { invalidFields } from './problems';
+import type { Tx } from '../db/connection';
+import { attachDocumentsToDossier, lockDocumentsForClaim, type ClaimableDocumentRow } from '../db/repositories/documents';
+import { invalidFields } from '../domain/errors';
 
 export interface ClaimRequest {
   /**
@@ -36,10 +37,10 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * the supplement): every ID must exist, be the citizen's own upload (or, at the counter, an
  * upload of the agency) and not belong to another dossier already. Rows are locked first,
  * so two submissions cannot take the same file. Claiming a file the dossier already has is a
- * no-op (a retried request). Throws a 422 problem naming each bad `documents[i].fileId`;
+ * no-op (a retried request). Throws an invalid-fields error naming each bad `documents[i].fileId`;
  * unknown and someone else's files read alike, so IDs cannot be probed.
  */
-export async function claimDocuments(trx: Knex.Transaction, request: ClaimRequest): Promise<ClaimedDocument[]> {
+export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<ClaimedDocument[]> {
   const path = request.path ?? 'documents';
   const errors: Array<{ field: string; message: string }> = [];
   const firstIndex = new Map<string, number>();
@@ -53,9 +54,7 @@ export async function claimDocuments(trx: Knex.Transaction, request: ClaimReques
     firstIndex.set(id, i);
   });
   const ids = [...firstIndex.keys()];
-  const rows: Array<{ id: string; dossier_id: string | number | null; owner_id_number: string | null; agency_id: number | null; filename: string; media_type: string; size_bytes: string | number; sha256: string }> = ids.length
-    ? await trx('documents').whereIn('id', ids).forUpdate().select('id', 'dossier_id', 'owner_id_number', 'agency_id', 'filename', 'media_type', 'size_bytes', 'sha256')
-    : [];
+  const rows: ClaimableDocumentRow[] = ids.length ? await lockDocumentsForClaim(trx, ids) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const [id, i] of firstIndex) {
     const field = `${path}[${i}].fileId`;
@@ -73,7 +72,7 @@ export async function claimDocuments(trx: Knex.Transaction, request: ClaimReques
     throw invalidFields(errors);
   }
   if (ids.length) {
-    await trx('documents').whereIn('id', ids).update({ dossier_id: request.dossierId, agency_id: request.agencyId });
+    await attachDocumentsToDossier(trx, ids, request.dossierId, request.agencyId);
   }
   return ids.map((id) => {
     const r = byId.get(id)!;

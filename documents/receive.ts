@@ -34,7 +34,7 @@ const DRAIN_BYTES = 1024 * 1024;
  * Reads a multipart/form-data upload with one file in the field `file`, streaming the file
  * through the inspector (limit, SHA-256, type) into the blob store: the file is never held
  * whole in memory. Any refusal (size, type, extra parts, malformed or aborted body) leaves no
- * blob behind and rejects with the HttpProblem to answer.
+ * blob behind and rejects with the DomainError to answer.
  */
 export function receiveUpload(req: IncomingMessage, store: BlobStore, limits: UploadLimits): Promise<ReceivedUpload> {
   if (!/^multipart\/form-data\s*;/i.test(req.headers['content-type'] ?? '')) return Promise.reject(notMultipart());

@@ -1,3 +1,4 @@
+import type { RecipientContactsRow } from '../db/repositories/outbox';
 import { normalizeVnMobile } from '../integrations/sms/provider';
 import { NOTIFICATION_CHANNELS, type NotificationChannel, type NotificationConfig } from '../platform/config';
 
@@ -18,6 +19,12 @@ export type Audience = 'citizen' | 'officer';
 export interface Contacts {
   phone: string | null;
   email: string | null;
+}
+
+/** The audience and addresses of an outbox row's recipient; a deactivated account is told nothing. */
+export function contactsOf(row: RecipientContactsRow): { audience: Audience; contacts: Contacts } {
+  if (row.recipient_user_id === null) return { audience: 'citizen', contacts: { phone: row.applicant_phone, email: row.applicant_email } };
+  return { audience: 'officer', contacts: row.user_active ? { phone: row.user_phone, email: row.user_email } : { phone: null, email: null } };
 }
 
 export interface Route {

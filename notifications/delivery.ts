@@ -1,5 +1,13 @@
-import type { Knex } from 'knex';
-import { deliveryId, routesFor, type Channel } from './channels';
+import type { Tx } from '../db/connection';
+import {
+  claimNotification,
+  findOutboxMessage,
+  markNotificationDeadLettered,
+  markNotificationFailed,
+  markNotificationSent,
+  notificationClaimState,
+} from '../db/repositories/outbox';
+import { contactsOf, deliveryId, routesFor, type Channel } from './channels';
 import { loadDossierFacts, type AlertFacts, type DossierFacts, type MessageFacts } from './facts';
 import type { ChannelSender } from './senders';
 import { isTemplateName, type TemplateName } from './templates';
@@ -29,33 +37,16 @@ interface LoadedMessage {
 }
 
 /** The outbox row, who it is for on this channel now, and the facts to render. */
-async function loadMessage(db: Knex, outboxKey: string, channel: Channel): Promise<LoadedMessage | null> {
-  const row = await db('notification_outbox as o')
-    .leftJoin('dossiers as d', 'd.id', 'o.dossier_id')
-    .leftJoin('users as u', 'u.id', 'o.recipient_user_id')
-    .where('o.job_key', outboxKey)
-    .first(
-      'o.template',
-      'o.dossier_id',
-      'o.recipient_user_id',
-      'o.payload',
-      'd.applicant_phone',
-      'd.applicant_email',
-      'u.full_name as user_name',
-      'u.phone as user_phone',
-      'u.email as user_email',
-      'u.active as user_active',
-    );
+async function loadMessage(db: Tx, outboxKey: string, channel: Channel): Promise<LoadedMessage | null> {
+  const row = await findOutboxMessage(db, outboxKey);
   if (!row) return null;
   if (!isTemplateName(row.template)) throw new Error(`outbox row ${outboxKey} has unknown template ${row.template}`);
   const dossierId = row.dossier_id === null ? null : Number(row.dossier_id);
   const payload = (row.payload ?? {}) as { dossier?: DossierFacts } & Partial<AlertFacts>;
-  const officer = row.recipient_user_id !== null;
-  const contacts = officer
-    ? { phone: row.user_active ? row.user_phone : null, email: row.user_active ? row.user_email : null }
-    : { phone: row.applicant_phone, email: row.applicant_email };
+  const { audience, contacts } = contactsOf(row);
+  const officer = audience === 'officer';
   // Routed again for this one channel: the address is read now, it never travelled through Redis.
-  const route = routesFor(officer ? 'officer' : 'citizen', contacts, { citizenChannels: [channel], officerChannels: [channel] })[0];
+  const route = routesFor(audience, contacts, { citizenChannels: [channel], officerChannels: [channel] })[0];
   // Citizen messages carry the snapshot taken with their event; officer alerts (and rows from
   // before snapshots) read the dossier as it is now.
   const dossier = payload.dossier ?? (dossierId === null ? null : await loadDossierFacts(db, dossierId));
@@ -73,33 +64,29 @@ async function loadMessage(db: Knex, outboxKey: string, channel: Channel): Promi
  * overwrite what the attempt that took over recorded.
  */
 async function claim(
-  db: Knex,
+  db: Tx,
   id: string,
   m: LoadedMessage,
   channel: Channel,
   body: string,
   opts: { leaseMs: number; takeOverStale: boolean },
 ): Promise<number | null> {
-  const r = await db.raw(
-    `insert into notifications (job_id, dossier_id, recipient_user_id, channel, recipient, template, body, status, attempts, claimed_at)
-     values (?, ?, ?, ?, ?, ?, ?, 'sending', 1, now())
-     on conflict (job_id) do update
-       set status = 'sending', attempts = notifications.attempts + 1, claimed_at = now(), error = null,
-           recipient = excluded.recipient, body = excluded.body
-       where notifications.dead_lettered_at is null
-         and (notifications.status = 'failed'
-              or (?::boolean and notifications.status = 'sending' and notifications.claimed_at < now() - make_interval(secs => ?)))
-     returning attempts`,
-    [id, m.dossierId, m.recipientUserId, channel, m.address, m.template, body, opts.takeOverStale, opts.leaseMs / 1000],
-  );
-  return r.rows.length ? Number(r.rows[0].attempts) : null;
+  return claimNotification(db, {
+    id,
+    dossierId: m.dossierId,
+    recipientUserId: m.recipientUserId,
+    channel,
+    recipient: m.address,
+    template: m.template,
+    body,
+    leaseMs: opts.leaseMs,
+    takeOverStale: opts.takeOverStale,
+  });
 }
 
 /** Why a claim could not be taken, from the row as it stands. */
-async function notClaimed(db: Knex, id: string, leaseMs: number, takeOverStale: boolean): Promise<DeliveryOutcome> {
-  const row = await db('notifications')
-    .where('job_id', id)
-    .first('status', 'dead_lettered_at', db.raw(`greatest(0, extract(epoch from (claimed_at + make_interval(secs => ?) - now())) * 1000)::int as lease_left_ms`, [leaseMs / 1000]));
+async function notClaimed(db: Tx, id: string, leaseMs: number, takeOverStale: boolean): Promise<DeliveryOutcome> {
+  const row = await notificationClaimState(db, id, leaseMs);
   if (!row) return { kind: 'held', retryInMs: 1000 }; // vanished between the two statements: try again shortly
   if (row.dead_lettered_at) return { kind: 'dead_lettered' };
   if (row.status === 'sent') return { kind: 'already_sent' };
@@ -131,7 +118,7 @@ export interface DeliverArgs {
  * provider that cannot (plain SMTP) is not called again: the message is dead-lettered as
  * "outcome unknown" for an operator, preferring a rare missed e-mail to a duplicate.
  */
-export async function deliverMessage(db: Knex, args: DeliverArgs): Promise<DeliveryOutcome> {
+export async function deliverMessage(db: Tx, args: DeliverArgs): Promise<DeliveryOutcome> {
   const id = deliveryId(args.outboxKey, args.channel);
   const message = await loadMessage(db, args.outboxKey, args.channel);
   if (!message) return { kind: 'nothing_to_send', reason: 'outbox row gone (dossier deleted)' };
@@ -144,14 +131,11 @@ export async function deliverMessage(db: Knex, args: DeliverArgs): Promise<Deliv
   try {
     ({ messageId } = await prepared.send(message.address, id));
   } catch (err) {
-    await db('notifications').where({ job_id: id, attempts: attempt, status: 'sending' }).update({ status: 'failed', error: (err as Error).message });
+    await markNotificationFailed(db, id, attempt, (err as Error).message);
     throw err;
   }
   args.afterAccepted?.(id, args.channel);
-  await db('notifications')
-    .where({ job_id: id, attempts: attempt })
-    .whereNot('status', 'sent')
-    .update({ status: 'sent', provider_message_id: messageId, sent_at: db.fn.now(), error: null });
+  await markNotificationSent(db, id, attempt, messageId);
   return { kind: 'sent', messageId, attempt };
 }
 
@@ -160,12 +144,6 @@ export async function deliverMessage(db: Knex, args: DeliverArgs): Promise<Deliv
  * the row when it failed before any claim (e.g. a template error), so every dead letter has
  * its row. A message already sent is left as it is.
  */
-export async function markDeadLettered(db: Knex, outboxKey: string, channel: Channel, error: string): Promise<void> {
-  await db.raw(
-    `insert into notifications (job_id, dossier_id, recipient_user_id, channel, recipient, template, body, status, error, dead_lettered_at)
-     select ?, o.dossier_id, o.recipient_user_id, ?, '', o.template, '', 'failed', ?, now() from notification_outbox o where o.job_key = ?
-     on conflict (job_id) do update set status = 'failed', error = excluded.error, dead_lettered_at = now()
-       where notifications.status <> 'sent' and notifications.dead_lettered_at is null`,
-    [deliveryId(outboxKey, channel), channel, error, outboxKey],
-  );
+export async function markDeadLettered(db: Tx, outboxKey: string, channel: Channel, error: string): Promise<void> {
+  await markNotificationDeadLettered(db, deliveryId(outboxKey, channel), outboxKey, channel, error);
 }

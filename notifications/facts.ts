@@ -1,4 +1,5 @@
-import type { Knex } from 'knex';
+import type { Tx } from '../db/connection';
+import { dossierFactsRow } from '../db/repositories/dossiers';
 
 /**
  * What a message says about its dossier, read from the read model. For citizen messages it
@@ -45,31 +46,8 @@ export interface MessageFacts {
 const iso = (v: Date | string | null | undefined): string | null => (v ? new Date(v).toISOString() : null);
 
 /** The dossier as a message describes it, or null when it is gone. */
-export async function loadDossierFacts(db: Knex, dossierId: number): Promise<DossierFacts | null> {
-  const d = await db('dossiers as d')
-    .join('procedures as p', 'p.id', 'd.procedure_id')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .where('d.id', dossierId)
-    .first(
-      'd.code',
-      'd.applicant_full_name',
-      'd.delivery_method',
-      'd.received_at',
-      'd.appointment_at',
-      'd.due_at',
-      'd.pending_action',
-      'd.fee_due_vnd',
-      'd.fee_status',
-      'd.closing_reason',
-      'd.result_number',
-      'p.name as procedure_name',
-      'a.name as agency_name',
-      'a.address as agency_address',
-      'a.phone as agency_phone',
-      db.raw(
-        `(select c.reason from dossier_clock_entries c where c.dossier_id = d.id and c.kind = 'reappointment' order by c.seq desc limit 1) as apology_reason`,
-      ),
-    );
+export async function loadDossierFacts(db: Tx, dossierId: number): Promise<DossierFacts | null> {
+  const d = await dossierFactsRow(db, dossierId);
   if (!d) return null;
   const pending = (d.pending_action ?? null) as Record<string, any> | null;
   const fee = d.fee_due_vnd === null || d.fee_due_vnd === undefined ? null : Number(d.fee_due_vnd);

@@ -1,7 +1,8 @@
 import type { JobsOptions, Queue } from 'bullmq';
-import type { Knex } from 'knex';
+import { inTransaction, type Db, type Tx } from '../db/connection';
+import { lockUnrelayedOutbox, markOutboxRelayed, outboxRelayedSince, releaseOutboxRows, reviveDeadLetteredNotification, type RecipientContactsRow } from '../db/repositories/outbox';
 import type { NotificationConfig } from '../platform/config';
-import { routesFor, type Channel } from './channels';
+import { contactsOf, deliveryId, routesFor, type Channel } from './channels';
 
 /** A message on one channel, as queued: identifiers only, personal data stays in PostgreSQL. */
 export interface ChannelJob {
@@ -37,51 +38,23 @@ export function channelJobOptions(settings: Pick<NotificationConfig, 'attempts' 
  * refused by BullMQ; a job already removed would be queued anew, and its claim row in
  * `notifications` stops a second send. When Redis is down the rows simply wait.
  */
-export async function relayOutbox(db: Knex, queues: ChannelQueues, settings: RelaySettings, limit = 100): Promise<number> {
-  return db.transaction(async (trx) => {
-    const rows: Array<{
-      id: number;
-      job_key: string;
-      template: string;
-      recipient_user_id: number | null;
-      applicant_phone: string | null;
-      applicant_email: string | null;
-      user_phone: string | null;
-      user_email: string | null;
-      user_active: boolean | null;
-    }> = await trx('notification_outbox as o')
-      .leftJoin('dossiers as d', 'd.id', 'o.dossier_id')
-      .leftJoin('users as u', 'u.id', 'o.recipient_user_id')
-      .whereNull('o.enqueued_at')
-      .orderBy('o.id')
-      .limit(limit)
-      .forUpdate('o')
-      .skipLocked()
-      .select(
-        'o.id',
-        'o.job_key',
-        'o.template',
-        'o.recipient_user_id',
-        'd.applicant_phone',
-        'd.applicant_email',
-        'u.phone as user_phone',
-        'u.email as user_email',
-        'u.active as user_active',
-      );
+export async function relayOutbox(db: Db, queues: ChannelQueues, settings: RelaySettings, limit = 100): Promise<number> {
+  return inTransaction(db, async (trx) => {
+    const rows = await lockUnrelayedOutbox(trx, limit);
     for (const row of rows) {
-      const officer = row.recipient_user_id !== null;
-      const contacts = officer
-        ? row.user_active
-          ? { phone: row.user_phone, email: row.user_email }
-          : { phone: null, email: null } // a deactivated account is told nothing
-        : { phone: row.applicant_phone, email: row.applicant_email };
-      for (const route of routesFor(officer ? 'officer' : 'citizen', contacts, settings)) {
+      for (const route of routesOf(row, settings)) {
         await queues[route.channel].add(row.template, { outboxKey: row.job_key, channel: route.channel }, channelJobOptions(settings, row.job_key));
       }
     }
-    if (rows.length) await trx('notification_outbox').whereIn('id', rows.map((r) => r.id)).update({ enqueued_at: trx.fn.now() });
+    if (rows.length) await markOutboxRelayed(trx, rows.map((r) => r.id));
     return rows.length;
   });
+}
+
+/** The channels an outbox row goes out on, from its recipient's addresses (a deactivated account: none). */
+function routesOf(row: RecipientContactsRow, settings: RelaySettings) {
+  const { audience, contacts } = contactsOf(row);
+  return routesFor(audience, contacts, settings);
 }
 
 /**
@@ -91,44 +64,14 @@ export async function relayOutbox(db: Knex, queues: ChannelQueues, settings: Rel
  * the relay again (enqueued_at back to null). Channels already sent are queued again too,
  * but their claim rows answer 'already sent': nothing goes out twice. Returns the rows released.
  */
-export async function releaseUnfinished(db: Knex, settings: RelaySettings, retentionMs = 7 * 24 * 3600_000): Promise<number> {
-  const rows: Array<{
-    id: number;
-    recipient_user_id: number | null;
-    applicant_phone: string | null;
-    applicant_email: string | null;
-    user_phone: string | null;
-    user_email: string | null;
-    user_active: boolean | null;
-    finished: string[];
-  }> = await db('notification_outbox as o')
-    .leftJoin('dossiers as d', 'd.id', 'o.dossier_id')
-    .leftJoin('users as u', 'u.id', 'o.recipient_user_id')
-    .whereNotNull('o.enqueued_at')
-    .where('o.enqueued_at', '>', new Date(Date.now() - retentionMs))
-    .select(
-      'o.id',
-      'o.recipient_user_id',
-      'd.applicant_phone',
-      'd.applicant_email',
-      'u.phone as user_phone',
-      'u.email as user_email',
-      'u.active as user_active',
-      db.raw(
-        `array(select n.channel from notifications n where n.job_id in (o.job_key || ':email', o.job_key || ':sms', o.job_key || ':zalo') and (n.status = 'sent' or n.dead_lettered_at is not null)) as finished`,
-      ),
-    );
-  const lost = rows
-    .filter((row) => {
-      const officer = row.recipient_user_id !== null;
-      const contacts = officer
-        ? row.user_active
-          ? { phone: row.user_phone, email: row.user_email }
-          : { phone: null, email: null }
-        : { phone: row.applicant_phone, email: row.applicant_email };
-      return routesFor(officer ? 'officer' : 'citizen', contacts, settings).some((r) => !row.finished.includes(r.channel));
-    })
-    .map((r) => r.id);
-  for (let i = 0; i < lost.length; i += 1000) await db('notification_outbox').whereIn('id', lost.slice(i, i + 1000)).update({ enqueued_at: null });
+export async function releaseUnfinished(db: Tx, settings: RelaySettings, retentionMs = 7 * 24 * 3600_000): Promise<number> {
+  const rows = await outboxRelayedSince(db, new Date(Date.now() - retentionMs));
+  const lost = rows.filter((row) => routesOf(row, settings).some((r) => !row.finished.includes(r.channel))).map((r) => r.id);
+  for (let i = 0; i < lost.length; i += 1000) await releaseOutboxRows(db, lost.slice(i, i + 1000));
   return lost.length;
+}
+
+/** A dead letter's row goes back to 'failed', so the message queued afresh may claim it again. */
+export async function redriveDeadLetter(db: Tx, outboxKey: string, channel: Channel): Promise<void> {
+  await reviveDeadLetteredNotification(db, deliveryId(outboxKey, channel));
 }

@@ -1,4 +1,5 @@
 import type { EmailProvider } from '../integrations/email/provider';
+import type { MessagingProvider } from '../integrations/messaging';
 import type { SmsProvider } from '../integrations/sms/provider';
 import type { ZaloProvider } from '../integrations/zalo/provider';
 import type { Channel } from './channels';
@@ -25,43 +26,36 @@ export interface ChannelSender {
   prepare(template: TemplateName, facts: MessageFacts): PreparedMessage;
 }
 
+/** A sender over a provider: what it is called and whether it deduplicates come from the provider itself. */
+function senderOf(p: MessagingProvider, prepare: ChannelSender['prepare']): ChannelSender {
+  return { provider: p.name, idempotent: p.idempotent, prepare };
+}
+
 export function channelSender(channel: Channel, providers: ChannelProviders, zaloTemplateIds: Record<string, string> = {}): ChannelSender {
   switch (channel) {
     case 'email': {
       const p = providers.email;
-      return {
-        provider: p.name,
-        idempotent: p.idempotent,
-        prepare(template, facts) {
-          const { subject, text } = renderEmail(template, facts);
-          return { body: `${subject}\n\n${text}`, send: (to, key) => p.send({ to, subject, text, messageKey: key }) };
-        },
-      };
+      return senderOf(p, (template, facts) => {
+        const { subject, text } = renderEmail(template, facts);
+        return { body: `${subject}\n\n${text}`, send: (to, key) => p.send({ to, subject, text, messageKey: key }) };
+      });
     }
     case 'sms': {
       const p = providers.sms;
-      return {
-        provider: p.name,
-        idempotent: p.idempotent,
-        prepare(template, facts) {
-          const text = renderSms(template, facts);
-          return { body: text, send: (to, key) => p.send({ to, text, requestId: key }) };
-        },
-      };
+      return senderOf(p, (template, facts) => {
+        const text = renderSms(template, facts);
+        return { body: text, send: (to, key) => p.send({ to, text, requestId: key }) };
+      });
     }
     case 'zalo': {
       const p = providers.zalo;
-      return {
-        provider: p.name,
-        idempotent: p.idempotent,
-        prepare(template, facts) {
-          const zns = renderZalo(template, facts, zaloTemplateIds);
-          return {
-            body: zns.text,
-            send: (phone, key) => p.sendTemplate({ phone, templateId: zns.templateId, templateData: zns.params, trackingId: key }),
-          };
-        },
-      };
+      return senderOf(p, (template, facts) => {
+        const zns = renderZalo(template, facts, zaloTemplateIds);
+        return {
+          body: zns.text,
+          send: (phone, key) => p.sendTemplate({ phone, templateId: zns.templateId, templateData: zns.params, trackingId: key }),
+        };
+      });
     }
   }
 }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { AuthConfig } from '../api/auth';
+import type { AuthConfig } from '../domain/principal';
 
 /**
  * All configuration comes from environment variables (documented in README and

@@ -258,7 +258,7 @@ describe('claimDocuments', () => {
         }),
       )
       .catch((e) => e);
-    expect(err.status).toBe(422);
+    expect(err.kind).toBe('invalid'); // DomainError 'invalid': answered 422 by api/problem.ts
     const errors = err.extra.errors as Array<{ field: string; message: string }>;
     expect(errors.map((e) => e.field)).toEqual(['documents[1].fileId', 'documents[2].fileId', 'documents[3].fileId', 'documents[4].fileId', 'documents[5].fileId']);
     expect(errors[0]!.message).toMatch(/định dạng/);

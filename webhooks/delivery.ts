@@ -1,4 +1,12 @@
-import type { Knex } from 'knex';
+import { inTransaction, type Db } from '../db/connection';
+import {
+  findDeliveryToSend,
+  incrementDeliveryAttempts,
+  insertDeliveryAttempt,
+  markDeliveryDelivered,
+  markDeliveryFailed,
+  returnDeliveryToWaiting,
+} from '../db/repositories/webhooks';
 import { sendWebhook, type SendResult } from './send';
 import type { UrlPolicy } from './url-policy';
 
@@ -30,11 +38,8 @@ export interface AttemptContext {
   policy: UrlPolicy;
 }
 
-export async function attemptDelivery(db: Knex, deliveryId: number, ctx: AttemptContext): Promise<AttemptOutcome> {
-  const row = await db('webhook_deliveries as d')
-    .join('webhook_subscriptions as s', 's.id', 'd.subscription_id')
-    .where('d.id', deliveryId)
-    .first('d.id', 'd.event_key', 'd.event_type', 'd.payload', 'd.status', 'd.enqueued_at', 's.url', 's.secret', 's.active');
+export async function attemptDelivery(db: Db, deliveryId: number, ctx: AttemptContext): Promise<AttemptOutcome> {
+  const row = await findDeliveryToSend(db, deliveryId);
   if (!row) return { kind: 'skipped', reason: 'the delivery or its subscription was deleted' };
   if (!row.enqueued_at || new Date(row.enqueued_at).getTime() !== ctx.enqueuedAtMs) {
     return { kind: 'skipped', reason: 'superseded: the delivery was queued again since (replay)' };
@@ -43,12 +48,11 @@ export async function attemptDelivery(db: Knex, deliveryId: number, ctx: Attempt
   if (row.status === 'delivered') return { kind: 'skipped', reason: 'already delivered' };
   if (!row.active) {
     // Back to PostgreSQL: the relay takes it again when the subscription is resumed.
-    await db('webhook_deliveries').where({ id: deliveryId, enqueued_at: new Date(ctx.enqueuedAtMs) }).update({ status: 'pending', enqueued_at: null });
+    await returnDeliveryToWaiting(db, deliveryId, new Date(ctx.enqueuedAtMs));
     return { kind: 'paused' };
   }
 
-  const claimed = await db('webhook_deliveries').where('id', deliveryId).increment('attempts', 1).returning('attempts');
-  const attempt = Number(claimed[0]?.attempts ?? 1);
+  const attempt = await incrementDeliveryAttempts(db, deliveryId);
   const startedAt = new Date();
   const result = await sendWebhook(
     { url: row.url, secret: row.secret },
@@ -62,21 +66,15 @@ export async function attemptDelivery(db: Knex, deliveryId: number, ctx: Attempt
   return { kind: 'retry', attempt, error: result.error ?? 'failed' };
 }
 
-async function recordAttempt(db: Knex, deliveryId: number, generationMs: number, attempt: number, at: Date, r: SendResult, dead: boolean): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('webhook_delivery_attempts').insert({ delivery_id: deliveryId, attempt, at, status_code: r.statusCode, error: r.error, duration_ms: r.durationMs });
+async function recordAttempt(db: Db, deliveryId: number, generationMs: number, attempt: number, at: Date, r: SendResult, dead: boolean): Promise<void> {
+  await inTransaction(db, async (trx) => {
+    await insertDeliveryAttempt(trx, { delivery_id: deliveryId, attempt, at, status_code: r.statusCode, error: r.error, duration_ms: r.durationMs });
     if (r.ok) {
-      await trx('webhook_deliveries')
-        .where('id', deliveryId)
-        .update({ status: 'delivered', delivered_at: trx.fn.now(), last_status_code: r.statusCode, last_error: null });
+      await markDeliveryDelivered(trx, deliveryId, r.statusCode);
       return;
     }
     // A failure speaks for its own generation only: after a replay the new job owns the status,
     // and a delivery made meanwhile is not undone by a late failure.
-    await trx('webhook_deliveries')
-      .where('id', deliveryId)
-      .where('enqueued_at', new Date(generationMs))
-      .whereNot('status', 'delivered')
-      .update({ status: dead ? 'dead' : 'failed', last_status_code: r.statusCode, last_error: r.error });
+    await markDeliveryFailed(trx, deliveryId, new Date(generationMs), { status: dead ? 'dead' : 'failed', last_status_code: r.statusCode, last_error: r.error });
   });
 }

@@ -1,5 +1,6 @@
 import type { Queue } from 'bullmq';
-import type { Knex } from 'knex';
+import { inTransaction, type Db, type Tx } from '../db/connection';
+import { lockReadyDeliveries, markDeliveryEnqueued, markLostDeliveryDead, releaseLostDelivery, staleQueuedDeliveries, unmarkDeliveryEnqueued } from '../db/repositories/webhooks';
 
 /**
  * Moves delivery rows from PostgreSQL (written with the dossier event) into BullMQ. Redis
@@ -33,31 +34,13 @@ export interface RelayOptions {
  * could not be added is released again, and one lost between the two steps (a crash) is found
  * by `recoverLostJobs`. Returns the number queued.
  */
-export async function relayWebhookDeliveries(db: Knex, queue: Queue<WebhookJob>, opts: RelayOptions): Promise<number> {
-  const claimed = await db.transaction(async (trx) => {
-    const rows: Array<{ id: string | number }> = await trx
-      .select('d.id')
-      .from('webhook_deliveries as d')
-      .join('webhook_subscriptions as s', 's.id', 'd.subscription_id')
-      .where('d.status', 'pending')
-      .whereNull('d.enqueued_at')
-      .where('s.active', true)
-      .whereNotExists(function earlierStillOpen() {
-        this.select(trx.raw('1'))
-          .from('webhook_deliveries as e')
-          .whereRaw('e.subscription_id = d.subscription_id')
-          .whereRaw('e.dossier_id = d.dossier_id')
-          .whereRaw('e.id < d.id')
-          .whereIn('e.status', ['pending', 'failed']);
-      })
-      .orderBy('d.id')
-      .limit(opts.limit ?? 100)
-      .forUpdate('d')
-      .skipLocked();
+export async function relayWebhookDeliveries(db: Db, queue: Queue<WebhookJob>, opts: RelayOptions): Promise<number> {
+  const claimed = await inTransaction(db, async (trx) => {
+    const rows = await lockReadyDeliveries(trx, opts.limit ?? 100);
     const out: Array<{ id: number; at: Date }> = [];
     for (const r of rows) {
       const at = new Date();
-      await trx('webhook_deliveries').where('id', r.id).update({ enqueued_at: at });
+      await markDeliveryEnqueued(trx, r.id, at);
       out.push({ id: Number(r.id), at });
     }
     return out;
@@ -81,7 +64,7 @@ export async function relayWebhookDeliveries(db: Knex, queue: Queue<WebhookJob>,
     }
   } catch (err) {
     // Redis went away mid-pass: what was not queued waits in PostgreSQL for the next pass.
-    for (const c of claimed.slice(queued)) await db('webhook_deliveries').where({ id: c.id, enqueued_at: c.at }).update({ enqueued_at: null });
+    for (const c of claimed.slice(queued)) await unmarkDeliveryEnqueued(db, c.id, c.at);
     throw err;
   }
   return queued;
@@ -109,21 +92,14 @@ const LOST_AFTER_MS = 2 * 60_000;
  * whose job ended failed without the row being marked (the worker died on its last attempt)
  * is marked dead. Returns the number of rows changed.
  */
-export async function recoverLostJobs(db: Knex, queue: Queue<WebhookJob>, limit = 100): Promise<number> {
-  const rows: Array<{ id: string | number; enqueued_at: Date }> = await db('webhook_deliveries')
-    .whereIn('status', ['pending', 'failed'])
-    .whereNotNull('enqueued_at')
-    .where('enqueued_at', '<', new Date(Date.now() - LOST_AFTER_MS))
-    .orderBy('id')
-    .limit(limit)
-    .select('id', 'enqueued_at');
+export async function recoverLostJobs(db: Tx, queue: Queue<WebhookJob>, limit = 100): Promise<number> {
+  const rows = await staleQueuedDeliveries(db, new Date(Date.now() - LOST_AFTER_MS), limit);
   let changed = 0;
   for (const r of rows) {
     const at = new Date(r.enqueued_at);
     const state = await queue.getJobState(webhookJobId(Number(r.id), at.getTime()));
-    const row = db('webhook_deliveries').where({ id: r.id, enqueued_at: at }).whereIn('status', ['pending', 'failed']);
-    if (state === 'unknown' || state === 'completed') changed += await row.update({ enqueued_at: null, status: 'pending' });
-    else if (state === 'failed') changed += await row.update({ status: 'dead', last_error: db.raw(`coalesce(last_error, 'the delivery job failed without recording its last attempt')`) });
+    if (state === 'unknown' || state === 'completed') changed += await releaseLostDelivery(db, r.id, at);
+    else if (state === 'failed') changed += await markLostDeliveryDead(db, r.id, at);
   }
   return changed;
 }

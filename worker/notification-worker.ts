@@ -1,11 +1,12 @@
 import { DelayedError, Queue, UnrecoverableError, Worker as QueueWorker, type Job, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
 import type { NotificationConfig } from '../platform/config';
-import { CHANNELS, channelQueueName, DEAD_LETTER_QUEUE, deliveryId, type Channel } from '../notifications/channels';
+import { CHANNELS, channelQueueName, DEAD_LETTER_QUEUE, type Channel } from '../notifications/channels';
 import { deliverMessage, markDeadLettered, type DeliveryOutcome } from '../notifications/delivery';
-import { channelJobOptions, relayOutbox, releaseUnfinished, type ChannelJob, type ChannelQueues } from '../notifications/relay';
+import { channelJobOptions, redriveDeadLetter, relayOutbox, releaseUnfinished, type ChannelJob, type ChannelQueues } from '../notifications/relay';
 import { channelSender, type ChannelProviders } from '../notifications/senders';
+import { closeInStages, startRelayLoop } from './relay-loop';
 
 /** What the dead-letter queue keeps about a message that failed for good. */
 export interface DeadLetter extends ChannelJob {
@@ -61,7 +62,7 @@ export interface NotificationService {
  * and should fail fast, so a Redis outage leaves rows in the outbox for the next pass.
  */
 export function startNotifications(opts: {
-  db: Knex;
+  db: Db;
   connection: Redis;
   queueConnection: Redis;
   prefix: string;
@@ -154,7 +155,7 @@ export function startNotifications(opts: {
     }
     return relayOutbox(db, queues, config);
   };
-  const relay = startOutboxRelay({ relay: relayPass, intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
+  const relay = startRelayLoop({ name: 'notification relay', pass: relayPass, intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
   return {
     queues,
     deadLetters,
@@ -163,7 +164,7 @@ export function startNotifications(opts: {
       const letter = await deadLetters.getJob(deadLetterId);
       if (!letter) return false;
       const { outboxKey, channel } = letter.data;
-      await db('notifications').where('job_id', deliveryId(outboxKey, channel)).whereNotNull('dead_lettered_at').update({ dead_lettered_at: null, status: 'failed' });
+      await redriveDeadLetter(db, outboxKey, channel);
       // The failed job still holds the outbox key as its id: it goes, and a fresh one with all its attempts comes.
       await (await queues[channel].getJob(outboxKey))?.remove();
       await queues[channel].add('redrive', { outboxKey, channel }, channelJobOptions(config, outboxKey));
@@ -171,40 +172,6 @@ export function startNotifications(opts: {
       opts.log(`worker: ${channel} message ${outboxKey} re-driven from the dead-letter queue`);
       return true;
     },
-    async close() {
-      await relay.close();
-      await Promise.all(Object.values(workers).map((w) => w.close()));
-      await Promise.all(Object.values(queues).map((q) => q.close()));
-      await deadLetters.close();
-    },
-  };
-}
-
-/** Runs `relay` every `intervalMs` (draining a backlog in batches) until closed. */
-export function startOutboxRelay(opts: { relay: () => Promise<number>; intervalMs: number; log: (line: string) => void }): { close(): Promise<void> } {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let lastError = '';
-  const tick = () => {
-    running = (async () => {
-      try {
-        while (!stopped && (await opts.relay()) > 0);
-        lastError = '';
-      } catch (err) {
-        const message = (err as Error).message;
-        if (message !== lastError) opts.log(`worker: notification relay waiting (${message})`);
-        lastError = message;
-      }
-      if (!stopped) timer = setTimeout(tick, opts.intervalMs);
-    })();
-  };
-  tick();
-  return {
-    async close() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    close: () => closeInStages([relay], Object.values(workers), Object.values(queues), [deadLetters]),
   };
 }

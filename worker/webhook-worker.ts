@@ -1,16 +1,17 @@
 import { Queue, UnrecoverableError, Worker as QueueWorker } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Knex } from 'knex';
+import type { Db } from '../db/connection';
 import type { WebhookConfig } from '../platform/config';
 import { attemptDelivery } from '../webhooks/delivery';
 import { recoverLostJobs, relayWebhookDeliveries, WEBHOOK_QUEUE, webhookBackoffDelay, type WebhookJob } from '../webhooks/relay';
+import { closeInStages, startRelayLoop, type Closable } from './relay-loop';
 
 /**
  * Outbound webhooks in the worker process: a relay from PostgreSQL into BullMQ (as for
  * notifications) and a BullMQ worker that sends each delivery, retrying with backoff.
  */
 export function startWebhookDelivery(opts: {
-  db: Knex;
+  db: Db;
   /** For the BullMQ worker (blocking commands: maxRetriesPerRequest null). */
   redis: Redis;
   /** For queueing: fails fast while Redis is down, so the relay retries on its next pass. */
@@ -18,7 +19,7 @@ export function startWebhookDelivery(opts: {
   prefix: string;
   config: WebhookConfig;
   log: (line: string) => void;
-}): { close(): Promise<void> } {
+}): Closable {
   const { db, config } = opts;
   const policy = { allowPrivateNetworks: config.allowPrivateNetworks };
   const queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection: opts.queueRedis, prefix: opts.prefix });
@@ -50,37 +51,18 @@ export function startWebhookDelivery(opts: {
   );
   worker.on('error', () => undefined); // Redis outages: BullMQ reconnects by itself
 
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let lastError = '';
   let lastRecovery = 0;
-  const tick = () => {
-    running = (async () => {
-      try {
-        while (!stopped && (await relayWebhookDeliveries(db, queue, { maxAttempts: config.maxAttempts })) > 0);
-        if (!stopped && Date.now() - lastRecovery > 60_000) {
-          lastRecovery = Date.now();
-          const healed = await recoverLostJobs(db, queue);
-          if (healed) opts.log(`worker: ${healed} webhook deliveries had lost their queue job and were released again`);
-        }
-        lastError = '';
-      } catch (err) {
-        const message = (err as Error).message;
-        if (message !== lastError) opts.log(`worker: webhook relay waiting (${message})`);
-        lastError = message;
-      }
-      if (!stopped) timer = setTimeout(tick, config.relayIntervalMs);
-    })();
-  };
-  tick();
-  return {
-    async close() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      await worker.close();
-      await queue.close();
+  const relay = startRelayLoop({
+    name: 'webhook relay',
+    pass: () => relayWebhookDeliveries(db, queue, { maxAttempts: config.maxAttempts }),
+    afterDrain: async () => {
+      if (Date.now() - lastRecovery <= 60_000) return;
+      lastRecovery = Date.now();
+      const healed = await recoverLostJobs(db, queue);
+      if (healed) opts.log(`worker: ${healed} webhook deliveries had lost their queue job and were released again`);
     },
-  };
+    intervalMs: config.relayIntervalMs,
+    log: opts.log,
+  });
+  return { close: () => closeInStages([relay], [worker], [queue]) };
 }

@@ -50,3 +50,11 @@ export async function lockAgencyWithCalendar(
 export async function setAgencyCalendar(trx: Tx, agencyId: number, calendarId: number): Promise<void> {
   await trx('agencies').where('id', agencyId).update({ calendar_id: calendarId });
 }
+
+// --- docs (documents, notifications, webhooks, audit, auth) ---
+
+/** The agency's e-ID, or null when no such agency exists. */
+export async function agencyEidById(db: Tx, agencyId: number): Promise<string | null> {
+  const agency = await db('agencies').where('id', agencyId).first('eid');
+  return agency ? agency.eid : null;
+}

@@ -29,3 +29,15 @@ export async function findIdempotencyKey<C extends keyof IdempotencyKeyRow>(db: 
 export async function setIdempotencyKeyDossier(db: Tx, scope: string, key: string, dossierId: number): Promise<void> {
   await db('idempotency_keys').where({ scope, key }).update({ dossier_id: dossierId });
 }
+
+// --- docs (Idempotency-Key on the POSTs that create something) ---
+
+/** Gives the key up again (the request failed on our side: a retry may succeed). */
+export async function deleteIdempotencyKey(db: Tx, scope: string, key: string): Promise<void> {
+  await db('idempotency_keys').where({ scope, key }).delete();
+}
+
+/** Keeps the answer given, for retries with the same key. */
+export async function storeIdempotentAnswer(db: Tx, scope: string, key: string, status: number, body: string): Promise<void> {
+  await db('idempotency_keys').where({ scope, key }).update({ response_status: status, response_body: body });
+}

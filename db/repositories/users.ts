@@ -1,3 +1,4 @@
+import type { OfficerRole } from '../../domain/types';
 import type { Tx } from '../connection';
 
 // --- activities, dossiers ---
@@ -29,4 +30,27 @@ export async function findActiveSpecialist(db: Tx, agencyId: number, who: { id: 
     .where({ 'r.agency_id': agencyId, 'r.role': 'specialist', 'u.active': true })
     .andWhere('id' in who ? { 'u.id': who.id } : { 'u.username': who.username })
     .first('u.id', 'u.full_name');
+}
+
+// --- docs (documents, notifications, webhooks, audit, auth) ---
+
+export interface UserRow {
+  id: number;
+  username: string;
+  full_name: string;
+}
+
+/** The officer a verified token names, if their account exists and is active. */
+export async function findActiveUser(db: Tx, username: string): Promise<UserRow | undefined> {
+  return db('users').where({ username, active: true }).first('id', 'username', 'full_name');
+}
+
+/** The account of this username, active or not. */
+export async function findUserByUsername(db: Tx, username: string): Promise<UserRow | undefined> {
+  return db('users').where({ username }).first('id', 'username', 'full_name');
+}
+
+/** The officer's roles per agency e-ID, as the development issuer puts them in a token. */
+export async function roleClaimsOfUser(db: Tx, userId: number): Promise<Array<{ agency: string; role: OfficerRole }>> {
+  return db('user_roles as r').join('agencies as a', 'a.id', 'r.agency_id').where('r.user_id', userId).orderBy(['a.eid', 'r.role']).select('a.eid as agency', 'r.role');
 }

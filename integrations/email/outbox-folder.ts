@@ -62,3 +62,41 @@ export function messageFolder(dir: string, ext: string): MessageFolder {
     },
   };
 }
+
+/**
+ * What a sandbox gateway accepted, by our message id: in `dir` when given (one JSON file each,
+ * readable from another process), in memory otherwise. A message is kept once: a repeated id
+ * finds the first one, as gateways with duplicate protection answer.
+ */
+export interface AcceptedMessages<T extends { messageId: string }> {
+  /** The message id given to an earlier message with this id, or null. */
+  recall(id: string): string | null;
+  /** Keeps `message` unless a concurrent request with this id got there first; the id of the one kept. */
+  keep(id: string, message: T): string;
+  list(): T[];
+}
+
+export function acceptedMessages<T extends { messageId: string }>(dir: string | undefined): AcceptedMessages<T> {
+  const folder: MessageFolder | null = dir ? messageFolder(dir, '.json') : null;
+  const memory = new Map<string, T>();
+  return {
+    recall(id) {
+      const existing = folder ? folder.read(id) : null;
+      if (existing) return (JSON.parse(existing) as T).messageId;
+      const known = memory.get(id);
+      return known ? known.messageId : null;
+    },
+    keep(id, message) {
+      if (folder) {
+        const put = folder.putOnce(id, JSON.stringify(message, null, 2));
+        // A concurrent request with the same id got there first: its message is the one sent.
+        if (!put.created) return (JSON.parse(folder.read(id)!) as T).messageId;
+      } else memory.set(id, message);
+      return message.messageId;
+    },
+    list() {
+      if (!folder) return [...memory.values()];
+      return folder.list().map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as T);
+    },
+  };
+}

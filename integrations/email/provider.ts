@@ -1,3 +1,5 @@
+import type { MessagingProvider } from '../messaging';
+
 /**
  * Sending e-mail, as seen by this system. `nodemailer-provider.ts` implements it over SMTP
  * (any relay, or a local catcher) and, for development, into an outbox folder of .eml files.
@@ -10,10 +12,8 @@ export interface EmailMessage {
   messageKey: string;
 }
 
-export interface EmailProvider {
-  readonly name: string;
-  /** True when a repeated `messageKey` cannot produce a second e-mail (the outbox folder). SMTP cannot promise it. */
-  readonly idempotent: boolean;
+/** `idempotent`: a repeated `messageKey` cannot produce a second e-mail (the outbox folder). SMTP cannot promise it. */
+export interface EmailProvider extends MessagingProvider {
   send(message: EmailMessage): Promise<{ messageId: string }>;
   close(): void;
 }

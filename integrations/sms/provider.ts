@@ -1,3 +1,5 @@
+import { MessagingRefusal, type MessagingProvider } from '../messaging';
+
 /**
  * An SMS gateway (brandname SMS) as seen by this system. The sandbox in this folder
  * implements it locally; a carrier or aggregator adapter implements the same interface.
@@ -10,31 +12,13 @@ export interface SmsMessage {
   requestId: string;
 }
 
-export interface SmsProvider {
-  readonly name: string;
-  /**
-   * The gateway answers a repeated `requestId` with the first message instead of sending
-   * again. Only then may a send whose outcome is unknown (a crash before it was recorded)
-   * be repeated safely.
-   */
-  readonly idempotent: boolean;
+export interface SmsProvider extends MessagingProvider {
   send(message: SmsMessage): Promise<{ messageId: string }>;
 }
 
-/**
- * The gateway refused a message. `retryable` tells an outage or a temporarily unreachable
- * subscriber (try again later) from a refusal that will never succeed (malformed number,
- * too long): the latter goes straight to the dead-letter queue.
- */
-export class SmsGatewayError extends Error {
+/** The gateway refused a message (see MessagingRefusal for `retryable`). */
+export class SmsGatewayError extends MessagingRefusal {
   override name = 'SmsGatewayError';
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
 }
 
 /** 0912345678, +84912345678 and 84912345678 → 84912345678; null when it is not a Vietnamese mobile number. */

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { messageFolder, type MessageFolder } from '../email/outbox-folder';
+import { acceptedMessages } from '../email/outbox-folder';
 import { isGsm7Text } from './segments';
 import { normalizeVnMobile, SmsGatewayError, type SmsProvider } from './provider';
 
@@ -37,8 +36,7 @@ export function smsSegments(text: string): number {
  * repeated request id with the first message, as gateways with duplicate protection do.
  */
 export function sandboxSmsProvider(opts: SandboxSmsOptions = {}): SmsProvider & { accepted(): AcceptedSms[] } {
-  const folder: MessageFolder | null = opts.dir ? messageFolder(opts.dir, '.json') : null;
-  const memory = new Map<string, AcceptedSms>();
+  const store = acceptedMessages<AcceptedSms>(opts.dir);
   const unreachable = new Set((opts.failRecipients ?? []).map((r) => normalizeVnMobile(r)).filter(Boolean));
   return {
     name: 'sandbox-sms',
@@ -49,22 +47,12 @@ export function sandboxSmsProvider(opts: SandboxSmsOptions = {}): SmsProvider & 
       const segments = smsSegments(text);
       if (segments > MAX_SEGMENTS) throw new SmsGatewayError(`SMS gateway refused a message of ${segments} segments (at most ${MAX_SEGMENTS})`, 'TOO_LONG', false);
       if (unreachable.has(number)) throw new SmsGatewayError(`SMS gateway: subscriber ${to} unreachable, try later`, 'SUBSCRIBER_UNREACHABLE', true);
-      const existing = folder ? folder.read(requestId) : null;
-      if (existing) return { messageId: (JSON.parse(existing) as AcceptedSms).messageId };
-      const known = memory.get(requestId);
-      if (known) return { messageId: known.messageId };
+      const earlier = store.recall(requestId);
+      if (earlier) return { messageId: earlier };
       const message: AcceptedSms = { messageId: `sms-${crypto.randomUUID()}`, to: number, text, segments, requestId, acceptedAt: new Date().toISOString() };
-      if (folder) {
-        const put = folder.putOnce(requestId, JSON.stringify(message, null, 2));
-        // A concurrent request with the same id got there first: its message is the one sent.
-        if (!put.created) return { messageId: (JSON.parse(folder.read(requestId)!) as AcceptedSms).messageId };
-      } else memory.set(requestId, message);
-      return { messageId: message.messageId };
+      return { messageId: store.keep(requestId, message) };
     },
-    accepted() {
-      if (!folder) return [...memory.values()];
-      return folder.list().map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as AcceptedSms);
-    },
+    accepted: () => store.list(),
   };
 }
 

@@ -1,3 +1,5 @@
+import { MessagingRefusal, type MessagingProvider } from '../messaging';
+
 /**
  * Zalo Notification Service (ZNS) as seen by this system: a message is a template that
  * Zalo approved beforehand, sent to a phone number with the template's parameters. The
@@ -13,21 +15,11 @@ export interface ZnsMessage {
   trackingId: string;
 }
 
-export interface ZaloProvider {
-  readonly name: string;
-  /** A repeated tracking id is answered with the first message instead of a second one. */
-  readonly idempotent: boolean;
+export interface ZaloProvider extends MessagingProvider {
   sendTemplate(message: ZnsMessage): Promise<{ messageId: string }>;
 }
 
 /** ZNS refused the call; `retryable` tells a quota or outage (later) from a bad request (never). */
-export class ZaloApiError extends Error {
+export class ZaloApiError extends MessagingRefusal {
   override name = 'ZaloApiError';
-  constructor(
-    message: string,
-    readonly code: string,
-    readonly retryable: boolean,
-  ) {
-    super(message);
-  }
 }

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import { messageFolder, type MessageFolder } from '../email/outbox-folder';
+import { acceptedMessages } from '../email/outbox-folder';
 import { ZaloApiError, type ZaloProvider } from './provider';
 
 /** A template as registered with Zalo: parameter name → longest accepted value. */
@@ -37,8 +36,7 @@ export interface AcceptedZns {
  * the first message.
  */
 export function sandboxZaloProvider(opts: SandboxZaloOptions): ZaloProvider & { accepted(): AcceptedZns[] } {
-  const folder: MessageFolder | null = opts.dir ? messageFolder(opts.dir, '.json') : null;
-  const memory = new Map<string, AcceptedZns>();
+  const store = acceptedMessages<AcceptedZns>(opts.dir);
   const unreachable = new Set(opts.failRecipients ?? []);
   const refuse = (code: string, message: string) => new ZaloApiError(`ZNS refused the message: ${message}`, code, false);
   return {
@@ -60,10 +58,8 @@ export function sandboxZaloProvider(opts: SandboxZaloOptions): ZaloProvider & { 
         if (Array.from(value).length > max) throw refuse('INVALID_TEMPLATE_DATA', `parameter ${key} is longer than ${max} characters`);
       }
       if (unreachable.has(phone)) throw new ZaloApiError(`ZNS: user ${phone} cannot be reached now, try later`, 'USER_UNREACHABLE', true);
-      const existing = folder?.read(trackingId) ?? null;
-      if (existing) return { messageId: (JSON.parse(existing) as AcceptedZns).messageId };
-      const known = memory.get(trackingId);
-      if (known) return { messageId: known.messageId };
+      const earlier = store.recall(trackingId);
+      if (earlier) return { messageId: earlier };
       const message: AcceptedZns = {
         messageId: crypto.randomBytes(16).toString('hex'),
         phone,
@@ -73,16 +69,9 @@ export function sandboxZaloProvider(opts: SandboxZaloOptions): ZaloProvider & { 
         trackingId,
         sentTime: String(Date.now()),
       };
-      if (folder) {
-        const put = folder.putOnce(trackingId, JSON.stringify(message, null, 2));
-        if (!put.created) return { messageId: (JSON.parse(folder.read(trackingId)!) as AcceptedZns).messageId };
-      } else memory.set(trackingId, message);
-      return { messageId: message.messageId };
+      return { messageId: store.keep(trackingId, message) };
     },
-    accepted() {
-      if (!folder) return [...memory.values()];
-      return folder.list().map((f) => JSON.parse(fs.readFileSync(f, 'utf8')) as AcceptedZns);
-    },
+    accepted: () => store.list(),
   };
 }
 

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Tx } from '../db/connection';
+import { findAgencyByEid } from '../db/repositories/agencies';
+import { documentsOfDossier, findDocument, insertDocument, uploadsOfCitizen, type DocumentRecord } from '../db/repositories/documents';
+import { findDossierByCode } from '../db/repositories/dossiers';
+import { DomainError } from '../domain/errors';
+import { rolesIn, type OfficerPrincipal, type Principal } from '../domain/principal';
+import { vnTime } from '../domain/vn-time';
+import { mayRead, nameInDossier } from './access';
+import { BlobNotFoundError, type BlobStore } from './blob-store';
+import { documentNotFound } from './problems';
+import { receiveUpload, type UploadLimits } from './receive';
+import { parseOr422, uploadFields, type DocumentView } from './schemas';
+
+/**
+ * Documents (giấy tờ, tài liệu đính kèm): uploads by citizens and officers, downloads and
+ * lists. Bytes go to the blob store, rows to `documents`; workflows only ever see IDs.
+ */
+
+export function documentView(doc: DocumentRecord, name?: string | null): DocumentView {
+  return {
+    id: doc.id,
+    filename: doc.filename,
+    name: name ?? nameInDossier(doc),
+    mediaType: doc.mediaType as DocumentView['mediaType'],
+    sizeBytes: doc.sizeBytes,
+    sha256: doc.sha256,
+    createdAt: vnTime(doc.createdAt)!,
+  };
+}
+
+export const documentListItem = (doc: DocumentRecord) => ({
+  ...documentView(doc),
+  uploadedBy: doc.ownerIdNumber !== null ? ('citizen' as const) : ('officer' as const),
+  links: { download: `/api/v1/documents/${doc.id}` },
+});
+
+/** Whose an upload is: a citizen's own, or an officer's for their agency (and maybe a dossier). */
+export interface UploadOwner {
+  owner_id_number?: string;
+  uploaded_by?: number;
+  agency_id?: number;
+  dossier_id?: number;
+}
+
+/** Receives the file, then writes its row; the blob is removed if anything after the upload fails. */
+export async function recordUpload(db: Tx, store: BlobStore, limits: UploadLimits, req: IncomingMessage, owner: UploadOwner): Promise<DocumentView> {
+  const upload = await receiveUpload(req, store, limits);
+  try {
+    const fields = parseOr422(uploadFields, upload.fields);
+    const id = randomUUID();
+    await insertDocument(db, {
+      id,
+      dossier_id: owner.dossier_id ?? null,
+      owner_id_number: owner.owner_id_number ?? null,
+      uploaded_by: owner.uploaded_by ?? null,
+      agency_id: owner.agency_id ?? null,
+      filename: upload.filename,
+      media_type: upload.mediaType,
+      size_bytes: upload.sizeBytes,
+      sha256: upload.sha256,
+      storage_key: upload.storageKey,
+      name: fields.name ?? null,
+    });
+    const doc = (await findDocument(db, id))!;
+    return documentView(doc, fields.name ?? null);
+  } catch (err) {
+    await store.delete(upload.storageKey).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The agency a counter scan is uploaded for, when the officer holds a role there; forbidden otherwise. */
+export async function uploadingAgencyId(db: Tx, officer: OfficerPrincipal, eid: string): Promise<number> {
+  const agency = await findAgencyByEid(db, eid, ['id']);
+  if (!agency || !rolesIn(officer, eid).length) throw new DomainError('forbidden', 'Forbidden', `${officer.username} holds no role in agency ${eid}.`);
+  return agency.id;
+}
+
+/** The dossier documents are filed on or listed for (null when the code is not a dossier code). */
+export async function dossierForDocuments(db: Tx, code: string | null) {
+  return code === null ? undefined : findDossierByCode(db, code, ['id', 'code', 'agency_id', 'applicant_id_number']);
+}
+
+/** Not found for a dossier code that names no dossier (officers' routes). */
+export const noSuchDossier = (code: string) => new DomainError('not_found', 'Not found', `Không có hồ sơ ${code}.`);
+
+/**
+ * A document and its bytes, for someone allowed to read it. Unknown, not yours and not your
+ * agency's all read as the same "not found", so IDs cannot be probed; a row whose blob is
+ * gone does too (and is reported to the operator).
+ */
+export async function openDocument(db: Tx, store: BlobStore, principal: Principal, id: string | null): Promise<{ doc: DocumentRecord; body: Readable }> {
+  const doc = id !== null ? await findDocument(db, id) : null;
+  if (!doc || !mayRead(principal, doc)) throw documentNotFound();
+  try {
+    return { doc, body: await store.get(doc.storageKey) };
+  } catch (err) {
+    if (!(err instanceof BlobNotFoundError)) throw err;
+    process.stderr.write(`api: document ${doc.id} has no blob ${doc.storageKey} in the ${store.kind} store\n`);
+    throw documentNotFound();
+  }
+}
+
+export async function dossierDocumentList(db: Tx, dossierId: number) {
+  return (await documentsOfDossier(db, dossierId)).map(documentListItem);
+}
+
+/** The citizen's own uploads, newest first, to pick from when filing or supplementing. */
+export async function citizenUploadList(db: Tx, idNumber: string, limit: number) {
+  const docs = await uploadsOfCitizen(db, idNumber, limit);
+  return docs.map((doc) => ({ ...documentListItem(doc), dossierCode: doc.dossierCode }));
+}

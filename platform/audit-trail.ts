@@ -1,0 +1,75 @@
+import type { Tx } from '../db/connection';
+import { auditEntriesOfDossier, insertAuditEntry } from '../db/repositories/audit';
+import { findDossierByCode } from '../db/repositories/dossiers';
+import { DomainError } from '../domain/errors';
+import type { Principal } from '../domain/principal';
+import type { Actor } from '../domain/types';
+import { vnTime } from '../domain/vn-time';
+
+/**
+ * Nhật ký thao tác: every request that changes something, by whom (role and agency), on
+ * what, why, and how it ended (refusals included). The state before and after a dossier
+ * action is in the dossier's own audit rows, written with its event by the read model. The
+ * table refuses UPDATE and DELETE (a trigger).
+ */
+export interface AuditedRequest {
+  principal: Principal | null;
+  /** "POST /api/v1/dossiers/:code/decision": the method and the route pattern. */
+  action: string;
+  /** The path as called. */
+  target: string;
+  reason: string | null;
+  /** The dossier the path names, if it names one. */
+  dossierCode: string | null;
+  status: number;
+  requestId: string | null;
+}
+
+/** Writes the entry of one request, with its dossier and that dossier's agency when the path names one. */
+export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
+  const { principal } = request;
+  const dossier = request.dossierCode ? await findDossierByCode(db, request.dossierCode, ['id', 'agency_id']) : null;
+  await insertAuditEntry(db, {
+    actor_kind: principal?.kind ?? 'citizen',
+    actor_id: principal?.kind === 'officer' ? principal.userId : null,
+    actor_label: principal?.kind === 'officer' ? principal.username : principal?.kind === 'citizen' ? `CCCD ***${principal.idNumber.slice(-4)}` : 'anonymous',
+    actor_role: principal?.kind === 'officer' ? [...new Set(principal.roles.map((r) => r.role))].join(',') : principal?.kind ?? null,
+    agency_id: dossier?.agency_id ?? null,
+    action: request.action,
+    dossier_id: dossier?.id ?? null,
+    target: request.target.slice(0, 500),
+    reason: request.reason?.slice(0, 2000) ?? null,
+    before: null,
+    after: JSON.stringify({ status: request.status }),
+    request_id: request.requestId,
+  });
+}
+
+/** The dossier whose audit trail is asked for; not found when there is none. */
+export async function auditedDossier(db: Tx, code: string): Promise<{ id: number; agency_id: number; code: string }> {
+  const d = await findDossierByCode(db, code, ['id', 'agency_id', 'code']);
+  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  return d;
+}
+
+/** The dossier's audit trail, for its agency's supervisors, leaders and admins (forbidden to anyone else). */
+export async function dossierAuditTrail(db: Tx, d: { id: number; code: string }, actor: Actor) {
+  if (!actor.roles.some((r) => r === 'supervisor' || r === 'leader' || r === 'admin')) {
+    throw new DomainError('forbidden', 'Forbidden', `${actor.username} is not a supervisor, leader or administrator of the dossier's agency.`);
+  }
+  const rows = await auditEntriesOfDossier(db, d.id);
+  return {
+    code: d.code,
+    entries: rows.map((r) => ({
+      id: Number(r.id),
+      at: vnTime(r.at),
+      actor: { kind: r.actor_kind, label: r.actor_label, name: r.full_name ?? (r.actor_kind === 'citizen' ? 'Người nộp hồ sơ' : null), role: r.actor_role },
+      action: r.action,
+      target: r.target,
+      reason: r.reason,
+      before: r.before,
+      after: r.after,
+      requestId: r.request_id,
+    })),
+  };
+}
