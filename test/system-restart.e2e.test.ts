@@ -2,10 +2,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../platform/temporal-dev-server';
+import { dropDatabase } from './helpers/databases';
 import { eventually, http, payFeeAtCounter, ROOT, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
 
 /**
@@ -21,12 +21,7 @@ describe('npm start: whole-system restart', () => {
 
   afterAll(async () => {
     if (system && system.child.exitCode === null) system.child.kill('SIGKILL');
-    const admin = new URL(dbUrl.toString());
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists "${dbUrl.pathname.slice(1)}" with (force)`);
-    await client.end();
+    await dropDatabase(dbUrl.toString());
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -126,9 +127,7 @@ export async function startApi(
     postal: { provider: postalProvider, sandboxRouter: post.router },
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const server = await serve(app, port);
   return {
     baseUrl,
     app,
@@ -141,11 +140,24 @@ export async function startApi(
     close: async () => {
       post.close();
       await gateway.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await server.close();
       await connection.close();
       redis.disconnect();
       await db.destroy();
+    },
+  };
+}
+
+/** An Express app served on 127.0.0.1 (on `port`, or a free one): its address, and a close that drops open connections. */
+export async function serve(app: ReturnType<typeof createApp>, port = 0): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     },
   };
 }
@@ -167,6 +179,11 @@ export async function http<T = any>(
     headers: { ...(signed.body !== undefined ? { 'content-type': 'application/json' } : {}), ...signed.headers },
     body: signed.body === undefined ? undefined : typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
   });
+  return readAnswer(res);
+}
+
+/** A fetch response as the suites read it: status, headers, and the body parsed as JSON when it is JSON. */
+export async function readAnswer<T = any>(res: Response): Promise<HttpAnswer<T>> {
   const text = await res.text();
   let body: any = text;
   try {
@@ -257,6 +274,26 @@ export const SAMPLE_SUBMISSION = {
   // Papers brought to the counter; files would be uploaded first and named by fileId.
   documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh' }],
 };
+
+/**
+ * Submits the sample dossier online for an applicant of the given ID number, with any fields
+ * of the submission replaced by `overrides`, under a fresh Idempotency-Key (`keyPrefix-…`).
+ */
+export function submitSample(baseUrl: string, idNumber: string, overrides: Record<string, unknown> = {}, keyPrefix = 'submit'): Promise<HttpAnswer> {
+  return http('POST', `${baseUrl}/api/v1/dossiers`, {
+    body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber }, ...overrides },
+    headers: { 'Idempotency-Key': uniqueKey(keyPrefix) },
+  });
+}
+
+/**
+ * ID numbers of applicants no other suite uses: the suite's 4-digit prefix, the last 6 digits
+ * of the process id and a counter (suites count the dossiers of their applicants).
+ */
+export function applicantIds(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
+}
 
 /**
  * With RECORD_HISTORIES=1, keeps a real run's history for the replay test. An existing
