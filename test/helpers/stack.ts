@@ -52,38 +52,56 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** The real worker process (`worker/main.ts`), as `npm start` runs it. */
-export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface ProcessUnderTest {
+  child: ChildProcess;
+  /** Everything it has written to stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<number | null>;
+  /** Sends the signal unless it has exited already; resolves once it has. */
+  signal(sig: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * A TypeScript entry point of this repository (`entry`, relative to the root) in a child
+ * process, `node --import tsx` as `npm start` runs it; resolves once its output matches
+ * `ready`, fails (and kills it) if it exits before or is not ready within `timeoutMs`.
+ */
+export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<ProcessUnderTest> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!/worker: polling task queue/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited early:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
+  return { child, output: () => out, exited, signal };
+}
+
+/** The real worker process (`worker/main.ts`), as `npm start` runs it. */
+export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const { child, output, exited, signal } = await startProcess('worker', path.join('worker', 'main.ts'), env, /worker: polling task queue/);
   // A drain that outlasts its grace (a job stuck on a dead subscriber, a loaded machine) must not hang the suite.
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const timer = setTimeout(() => {
-      process.stderr.write(`worker did not stop within 45 s of SIGTERM; killing it\n${out.split('\n').slice(-20).join('\n')}\n`);
+      process.stderr.write(`worker did not stop within 45 s of SIGTERM; killing it\n${output().split('\n').slice(-20).join('\n')}\n`);
       child.kill('SIGKILL');
     }, 45_000);
     await exited;
     clearTimeout(timer);
   };
-  return { child, output: () => out, exited, stop, kill: () => signal('SIGKILL') };
+  return { child, output, exited, stop, kill: () => signal('SIGKILL') };
 }
 
 export interface ApiUnderTest {
