@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { sandboxSmsDir } from '../integrations/sms/sandbox';
 import { outboxEmailDir } from '../notifications/wiring';
-import { eventually, stackEnv, startApi, type ApiUnderTest } from '../test/helpers/stack';
+import { eventually, stackEnv } from '../test/helpers/stack';
+import { useStack } from '../test/helpers/use-stack';
 import { dropQueuePrefix, removeDir } from './helpers/cleanup';
 import { acceptedMessageViolations, deliveryViolations, dossierViolations, HAPPY_PATH_EVENTS, outboxViolations } from './helpers/invariants';
 import { applicantFor, driveToApproval, newStats, runPool, type DriveContext } from './helpers/lifecycle';
@@ -35,7 +36,8 @@ const CONCURRENCY = Number(process.env.FAULT_CONCURRENCY || 16);
 describe(`worker SIGKILLed at random points during a run of ${N} dossiers`, () => {
   const seed = faultSeed('worker-kill');
   const prefix = `${inject('runId')}-kill`;
-  const taskQueue = `faults-kill-${process.pid}`;
+  // The workers run under the kill supervisor of the test.
+  const { api, taskQueue } = useStack({ name: 'faults-kill', worker: false });
   const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-faults-kill-outbox-'));
   const env = stackEnv({
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -48,15 +50,10 @@ describe(`worker SIGKILLed at random points during a run of ${N} dossiers`, () =
     SUBMISSION_RECONCILE_INTERVAL_MS: '2000',
     SUBMISSION_RECONCILE_GRACE_MS: '5000',
   });
-  let api: ApiUnderTest;
   let supervisor: KillSupervisor | undefined;
 
-  beforeAll(async () => {
-    api = await startApi(taskQueue);
-  });
   afterAll(async () => {
     await supervisor?.close();
-    await api?.close();
     await dropQueuePrefix(inject('redisUrl'), prefix);
     removeDir(outbox);
   });

@@ -1,19 +1,15 @@
-import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
 import { freePort } from '../platform/temporal-dev-server';
-import { citizenToken, http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
+import { citizenToken, http, SAMPLE_SUBMISSION, serve, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 describe('API: validation, problems, catalogue, health', () => {
-  let api: ApiUnderTest;
-  beforeAll(async () => {
-    api = await startApi(`api-${process.pid}`);
-  });
-  afterAll(() => api?.close());
+  const { api } = useStack({ name: 'api', worker: false });
 
   const submit = (body: unknown, key: string | null = uniqueKey('api')) =>
     http('POST', `${api.baseUrl}/api/v1/dossiers`, { body, headers: key ? { 'Idempotency-Key': key } : {} });
@@ -88,22 +84,17 @@ describe('API readiness while dependencies are down', () => {
     const redis = new Redis(`redis://127.0.0.1:${deadPort}`, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 0, retryStrategy: () => null });
     redis.on('error', () => undefined);
     const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${deadPort}`, connectTimeout: 500 }) });
-    const app = createApp({ db, redis, temporal, taskQueue: 'none' });
-    const server: Server = await new Promise((resolve) => {
-      const s = app.listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const server = await serve(createApp({ db, redis, temporal, taskQueue: 'none' }));
     try {
-      const port = (server.address() as { port: number }).port;
-      const ready = await http('GET', `http://127.0.0.1:${port}/ready`);
+      const ready = await http('GET', `${server.baseUrl}/ready`);
       expect(ready.status).toBe(503);
       expect(ready.body.checks.postgres.ok).toBe(true);
       expect(ready.body.checks.redis.ok).toBe(false);
       expect(ready.body.checks.temporal.ok).toBe(false);
-      const health = await http('GET', `http://127.0.0.1:${port}/health`);
+      const health = await http('GET', `${server.baseUrl}/health`);
       expect(health.body.status).toBe('degraded');
     } finally {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await server.close();
       redis.disconnect();
       await db.destroy();
     }

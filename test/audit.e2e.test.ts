@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierClient, eventually, http, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { dossierClient, eventually, http, payFeeAtCounter, submitSample } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The audit log: every action with actor, role, agency, reason, before and after, readable
  * per dossier by its agency's supervisors, and append-only even for the table's owner.
  */
 describe('audit log', () => {
-  const taskQueue = `audit-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, worker } = useStack({ name: 'audit', worker: { LOG_LEVEL: 'info' } });
   const { officer, assigneeOf } = dossierClient(() => api);
 
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue, LOG_LEVEL: 'info' }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
-
   it('records each action with who, in which role and agency, why, and the state before and after', async () => {
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: '079301117777' } },
-      headers: { 'Idempotency-Key': uniqueKey('audit') },
-    });
+    const r = await submitSample(api.baseUrl, '079301117777', {}, 'audit');
     const code = r.body.code as string;
     await payFeeAtCounter(api.baseUrl, code);
     await officer(code, 'intake/accept', 'motcua.saigon', { note: 'Đủ hồ sơ' });
@@ -63,10 +50,7 @@ describe('audit log', () => {
   });
 
   it('carries the request id from the API into the workflow’s activities and the worker’s logs', async () => {
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: '079301118888' } },
-      headers: { 'Idempotency-Key': uniqueKey('audit') },
-    });
+    const r = await submitSample(api.baseUrl, '079301118888', {}, 'audit');
     const code = r.body.code as string;
     await payFeeAtCounter(api.baseUrl, code);
     const requestId = `req-${process.pid}-${Date.now()}`;

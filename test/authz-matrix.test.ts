@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredRoutes, type RouteSpec } from '../api/contract';
-import { citizenToken, http, officerToken, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { citizenToken, http, officerToken, payFeeAtCounter, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Authorisation matrix (OWASP API1, broken object-level authorisation first): every
@@ -26,25 +27,14 @@ const STRANGER = '079302220002';
 const SUCCESS = (s: number) => s >= 200 && s < 300;
 
 describe('authorisation matrix', () => {
-  const taskQueue = `authz-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'authz' });
   let code: string;
   const table: Array<{ route: string; caller: string; status: number }> = [];
 
   beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: OWNER } },
-      headers: { 'Idempotency-Key': uniqueKey('authz') },
-    });
+    const r = await submitSample(api.baseUrl, OWNER, {}, 'authz');
     code = r.body.code;
     await payFeeAtCounter(api.baseUrl, code);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
   });
 
   const url = (spec: RouteSpec) =>

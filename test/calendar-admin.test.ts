@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
 import { VN_STATE_CALENDAR, VN_STATE_CALENDAR_DAYS } from '../domain/holidays-vn';
-import { eventually, http, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Calendar administration (issue 4): versions, a derived agency calendar, propagation of a
@@ -27,7 +28,7 @@ const MON_FRI = { 1: OFFICE, 2: OFFICE, 3: OFFICE, 4: OFFICE, 5: OFFICE };
 const WITH_SATURDAY_MORNING = { ...MON_FRI, 6: [{ start: '07:30', end: '11:30' }] };
 
 describe('calendar administration', () => {
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'calendars', worker: false });
   const url = (path: string) => `${api.baseUrl}/api/v1${path}`;
   const get = (path: string, headers: Record<string, string> = OFFICER) => http('GET', url(path), { headers });
   const post = (path: string, body: unknown, headers: Record<string, string> = ADMIN) => http('POST', url(path), { body, headers });
@@ -40,11 +41,6 @@ describe('calendar administration', () => {
       .returning(['id', 'eid']);
     return row;
   }
-
-  beforeAll(async () => {
-    api = await startApi(`calendars-${process.pid}`);
-  });
-  afterAll(() => api?.close());
 
   it('opens reads to identified officers and writes to administrators only', async () => {
     expect((await get('/calendars', {})).status).toBe(401);
@@ -356,20 +352,9 @@ describe('calendar administration', () => {
 });
 
 describe('recomputation applied by the dossier workflow (real worker)', () => {
-  const taskQueue = `calendars-e2e-${process.pid}`;
   const E2E = `TEST-E2E-${TAG}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'calendars-e2e' });
   const url = (path: string) => `${api.baseUrl}/api/v1${path}`;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
 
   it('rebases an open dossier on the new version: new due date, calendar version and a rebase entry in its ledger', async () => {
     expect((await http('POST', url('/calendars'), { body: { code: E2E, name: 'Lịch thử đầu cuối', baseCode: 'VN-STATE', reason: 'Bộ kiểm thử' }, headers: ADMIN })).status).toBe(201);

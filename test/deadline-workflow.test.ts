@@ -1,8 +1,5 @@
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import type { DossierEventRecord } from '../activities';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { describe, expect, it } from 'vitest';
 import type { TimeLimit } from '../domain/calendar';
 import type { Actor, DossierWorkflowInput } from '../domain/types';
 import {
@@ -18,7 +15,8 @@ import {
   submitSupplementUpdate,
 } from '../workflows/messages';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
-import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-activities';
+import { LEADER, OFFICER, SPECIALIST } from './helpers/mock-activities';
+import { useWorkflowHarness } from './helpers/workflow-harness';
 
 /**
  * Deadline timers of the dossier workflow with SLAs of seconds: the time limit and the
@@ -26,41 +24,21 @@ import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-acti
  * ones on a calendar open around the clock, so working time is wall-clock time.
  */
 describe('dossier deadlines: warning, overdue, escalation, pause and extension (SLAs of seconds)', () => {
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
-  let client: Client;
-  const taskQueue = `wf-deadline-${process.pid}`;
-  const events: DossierEventRecord[] = [];
-  const notices: string[] = [];
   let limit: TimeLimit = { unit: 'working_hours', value: 1 };
   const seconds = (s: number): TimeLimit => ({ unit: 'working_hours', value: s / 3600 });
 
-  const activities = mockActivities({
-    async recordDossierEvent(e) {
-      events.push(e);
-    },
-    async scheduleDeadline(input) {
-      return alwaysOpenSchedule(input, limit);
-    },
-    async notifyApplicant(input) {
-      notices.push(input.template);
+  const { client, taskQueue, events, notices, newWorker } = useWorkflowHarness({
+    name: 'wf-deadline',
+    activities: {
+      async scheduleDeadline(input) {
+        return alwaysOpenSchedule(input, limit);
+      },
     },
   });
 
   const officer = OFFICER;
   const specialist = SPECIALIST;
   const leader = LEADER;
-
-  beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection });
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await nativeConnection?.close();
-  });
 
   const input = (n: number, policy: DossierWorkflowInput['deadlinePolicy']): DossierWorkflowInput => ({
     dossierId: 9100 + n,
@@ -72,7 +50,6 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
     submittedAt: new Date().toISOString(),
     deadlinePolicy: policy,
   });
-  const newWorker = () => Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
   const ofDossier = (n: number) => events.filter((e) => e.dossierId === 9100 + n);
   const TIMER_EVENTS = ['deadline_at_risk', 'deadline_overdue', 'deadline_escalated'];
   const deadlineEvents = (n: number) => ofDossier(n).filter((e) => TIMER_EVENTS.includes(e.type));

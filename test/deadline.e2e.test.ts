@@ -1,10 +1,9 @@
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
-import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
 import { formTime } from '../delivery/intake-receipt';
-import { dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { applicantIds, dossierClient, eventually, http, payFeeAtCounter, processControl, submitSample } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Deadlines on the real stack (worker process, PostgreSQL, Temporal): the explained due
@@ -14,30 +13,15 @@ import { dossierClient, eventually, http, payFeeAtCounter, processControl, recor
  * the supervisor worklist.
  */
 describe('deadlines end to end', () => {
-  const taskQueue = `deadlines-${process.pid}`;
   const calendar = new WorkingCalendar(VN_STATE_CALENDAR);
   const H = 3_600_000;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, finished } = useStack({ name: 'deadlines' });
   const { officer, assigneeOf } = dossierClient(() => api);
   const deadlineOf = (code: string, user = 'giamsat.saigon') => http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/deadline`, { headers: { 'X-User-Id': user } });
-  let n = 0;
-  const idNumber = () => `0792${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
+  const idNumber = applicantIds('0792');
 
   async function submit(body: Record<string, unknown> = {}) {
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: idNumber() }, ...body },
-      headers: { 'Idempotency-Key': uniqueKey('deadline') },
-    });
+    const r = await submitSample(api.baseUrl, idNumber(), body, 'deadline');
     expect(r.status).toBe(201);
     return r.body.code as string;
   }
@@ -138,9 +122,7 @@ describe('deadlines end to end', () => {
 
     await officer(code, 'review/proposal', specialist, { proposal: 'approve' });
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('deadline-ledger', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'deadline-ledger')).status).toBe('COMPLETED');
     const ended = await deadlineOf(code);
     expect(ended.body).toMatchObject({ state: 'stopped', outcome: { endedAs: 'APPROVED', result: expect.stringMatching(/^(early|on_time)$/) } });
     expect((await officer(code, 'deadline/extension', 'lanhdao.saigon', { workingDays: 1, reason: 'x', legalBasis: 'y' })).status).toBe(409);
@@ -231,8 +213,6 @@ describe('deadlines end to end', () => {
     expect(Date.parse(review.dueAt) - Date.parse(review.receivedAt)).toBeGreaterThanOrEqual(2000);
     expect(Date.parse(review.dueAt) - Date.parse(review.receivedAt)).toBeLessThanOrEqual(3000);
     expect(review.outcome).toBe('late');
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('deadline-escalation', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'deadline-escalation')).status).toBe('COMPLETED');
   });
 });

@@ -5,7 +5,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { claimDocuments } from '../documents/claim';
 import { DOCX, XLSX } from '../documents/media-types';
-import { citizenToken, http as call, officerToken, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
+import { citizenToken, http as call, officerToken, readAnswer } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 import { docm, docx, exe, html, insertDossier, jpeg, pdf, png, sha256Hex, svg, tiff, xlsx, zip } from './helpers/document-fixtures';
 import { startS3Sandbox, type S3Sandbox } from './helpers/s3-sandbox';
 
@@ -20,7 +21,6 @@ const CITIZEN_A = '079200001001';
 const CITIZEN_B = '079200001002';
 const AGENCY = '000.20.20.H29';
 
-let api: ApiUnderTest;
 let storeDir: string;
 let dossierCode: string;
 let dossierId: number;
@@ -37,15 +37,7 @@ async function upload(url: string, auth: Auth, file: { bytes: Buffer; filename: 
   const form = new FormData();
   for (const [k, v] of Object.entries(fields)) form.append(k, v);
   if (file) form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.filename);
-  const res = await fetch(`${api.baseUrl}${url}`, { method: 'POST', body: form, headers: await authHeader(auth) });
-  const text = await res.text();
-  let body: any = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // not JSON
-  }
-  return { status: res.status, headers: res.headers, body };
+  return readAnswer(await fetch(`${api.baseUrl}${url}`, { method: 'POST', body: form, headers: await authHeader(auth) }));
 }
 
 const citizenUpload = (citizen: string, bytes: Buffer, filename: string, fields: Record<string, string> = {}) => upload('/api/v1/citizen/documents', { citizen }, { bytes, filename }, fields);
@@ -67,21 +59,22 @@ async function eventuallyEqual<T>(fn: () => T, expected: T, timeoutMs = 5000): P
   expect(fn()).toEqual(expected);
 }
 
-beforeAll(async () => {
+// The blob store, configured before the app starts (it reads the environment then) and removed after it stops.
+beforeAll(() => {
   storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'documents-api-'));
   process.env.DOCUMENTS_STORE = 'local';
   process.env.DOCUMENTS_DIR = storeDir;
   process.env.MAX_UPLOAD_BYTES = String(LIMIT);
-  api = await startApi(`documents-${uniqueKey()}`);
+});
+afterAll(() => {
+  fs.rmSync(storeDir, { recursive: true, force: true });
+});
+const { api } = useStack({ name: 'documents', worker: false });
+beforeAll(async () => {
   // Citizen A's dossier, written into the read model as a submission leaves it (no workflow needed here).
   const dossier = await insertDossier(api.db, { agencyEid: AGENCY, applicantIdNumber: CITIZEN_A, documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh' }] });
   dossierCode = dossier.code;
   dossierId = dossier.id;
-});
-
-afterAll(async () => {
-  await api?.close();
-  fs.rmSync(storeDir, { recursive: true, force: true });
 });
 
 describe('citizen upload and download', () => {
@@ -327,7 +320,6 @@ describe('who may read what', () => {
 
 describe('S3-compatible store through the API', () => {
   let sandbox: S3Sandbox;
-  let s3Api: ApiUnderTest;
   const S3_LIMIT = 8 * 1024 * 1024;
 
   beforeAll(async () => {
@@ -342,12 +334,11 @@ describe('S3-compatible store through the API', () => {
       DOCUMENTS_S3_PREFIX: 'hoso/',
       MAX_UPLOAD_BYTES: String(S3_LIMIT),
     });
-    s3Api = await startApi(`documents-s3-${uniqueKey()}`);
   });
   afterAll(async () => {
-    await s3Api?.close();
     await sandbox?.close();
   });
+  const { api: s3Api } = useStack({ name: 'documents-s3', worker: false });
 
   const s3Upload = async (bytes: Buffer, filename: string) => {
     const form = new FormData();

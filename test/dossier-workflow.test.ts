@@ -1,64 +1,42 @@
-import { Client, Connection, WorkflowUpdateFailedError } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { NativeConnection, Runtime, DefaultLogger, Worker } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import type { DossierEventRecord } from '../activities';
+import { describe, expect, it } from 'vitest';
 import type { DossierWorkflowInput } from '../domain/types';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
-import { LEADER, mockActivities, OFFICER, SPECIALIST } from './helpers/mock-activities';
+import { LEADER, OFFICER, SPECIALIST } from './helpers/mock-activities';
+import { useWorkflowHarness } from './helpers/workflow-harness';
 import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
 
 /** The dossier workflow with its activities mocked, on the test dev server. */
 describe('dossier workflow (activities mocked)', () => {
-  let nativeConnection: NativeConnection;
-  let connection: Connection;
-  let client: Client;
-  const taskQueue = `wf-unit-${process.pid}`;
-  const events: DossierEventRecord[] = [];
-  const notices: string[] = [];
   let calendarCovers = false;
   let supplementDeadlineMs: number | null = null;
   let noSpecialist = false;
 
-  const activities = mockActivities({
-    async recordDossierEvent(e) {
-      events.push(e);
-    },
-    async scheduleDeadline(input) {
-      if (!calendarCovers) throw ApplicationFailure.nonRetryable('calendar VN-STATE v1 has no holiday data for 2028-01-03', 'CalendarCoverageError');
-      return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
-    },
-    async computeDeadline() {
-      return supplementDeadlineMs === null ? '2026-03-31T17:00:00+07:00' : new Date(Date.now() + supplementDeadlineMs).toISOString();
-    },
-    async assignSpecialist() {
-      if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
-      return { userId: 2, fullName: 'Lê Văn Hùng' };
-    },
-    async issueResult() {
-      await new Promise((r) => setTimeout(r, 300)); // a slow signature keeps the decision in flight
-      return { number: '0001/2026/KQ-000.20.20.H29' };
-    },
-    async notifyApplicant(input) {
-      notices.push(input.template);
+  const { client, taskQueue, events, notices, newWorker } = useWorkflowHarness({
+    name: 'wf-unit',
+    activities: {
+      async scheduleDeadline(input) {
+        if (!calendarCovers) throw ApplicationFailure.nonRetryable('calendar VN-STATE v1 has no holiday data for 2028-01-03', 'CalendarCoverageError');
+        return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+      },
+      async computeDeadline() {
+        return supplementDeadlineMs === null ? '2026-03-31T17:00:00+07:00' : new Date(Date.now() + supplementDeadlineMs).toISOString();
+      },
+      async assignSpecialist() {
+        if (noSpecialist) throw ApplicationFailure.nonRetryable('agency 000.20.20.H29 has no active specialist', 'NoSpecialist');
+        return { userId: 2, fullName: 'Lê Văn Hùng' };
+      },
+      async issueResult() {
+        await new Promise((r) => setTimeout(r, 300)); // a slow signature keeps the decision in flight
+        return { number: '0001/2026/KQ-000.20.20.H29' };
+      },
     },
   });
 
   const officer = OFFICER;
   const specialist = SPECIALIST;
   const leader = LEADER;
-
-  beforeAll(async () => {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
-    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    connection = await Connection.connect({ address: inject('temporalAddress') });
-    client = new Client({ connection });
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await nativeConnection?.close();
-  });
 
   const input = (n: number): DossierWorkflowInput => ({
     dossierId: 9000 + n,
@@ -69,9 +47,6 @@ describe('dossier workflow (activities mocked)', () => {
     deliveryMethod: 'online',
     submittedAt: '2026-03-10T02:00:00.000Z',
   });
-  const newWorker = () =>
-    Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
-
   it('closes a dossier whose applicant does not supplement by the deadline (a deadline of seconds)', async () => {
     events.length = 0;
     notices.length = 0;
@@ -163,12 +138,7 @@ describe('dossier workflow (activities mocked)', () => {
 
   it('refuses out-of-order actions without writing them, and releases its lock when an action fails', async () => {
     events.length = 0;
-    const worker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue,
-      workflowBundle: { codePath: inject('workflowBundlePath') },
-      activities,
-    });
+    const worker = await newWorker();
     await worker.runUntil(async () => {
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-${Date.now()}`, args: [input(1)] });
       await new Promise((r) => setTimeout(r, 300)); // let the submission be recorded

@@ -1,11 +1,10 @@
 import { createHmac } from 'node:crypto';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierWorkflowId } from '../domain/dossier-code';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../platform/temporal-dev-server';
 import { createDossierClient } from '../dossiers/client';
 import { reconcilePayments, startOnlinePayment } from '../payments/payments';
-import { dossierClient, eventually, http, PAYMENT_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { applicantIds, dossierClient, eventually, http, PAYMENT_SECRET, processControl, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Fees over HTTP on the real stack with the sandbox gateway: online payment with its
@@ -13,22 +12,9 @@ import { dossierClient, eventually, http, PAYMENT_SECRET, processControl, record
  * the result is collected, and reconciliation when a callback never arrives.
  */
 describe('fees and payments', () => {
-  const taskQueue = `fees-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, finished } = useStack({ name: 'fees' });
   const { lookup, officer, assigneeOf } = dossierClient(() => api);
-  let n = 0;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
-
-  const idNumber = () => `0792${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
+  const idNumber = applicantIds('0792');
   const paymentsOf = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return api.db('dossier_payments').where('dossier_id', d.id).orderBy('created_at');
@@ -40,10 +26,7 @@ describe('fees and payments', () => {
 
   it('online payment: signed callback recorded once with an e-receipt, forged callbacks refused, processing only once paid', async () => {
     const applicantId = idNumber();
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: applicantId } },
-      headers: { 'Idempotency-Key': uniqueKey('fee') },
-    });
+    const r = await submitSample(api.baseUrl, applicantId, {}, 'fee');
     const code: string = r.body.code;
     const s0 = await eventually(() => lookup(code), (s) => s.body.history?.length === 1);
     expect(s0.body.fee).toEqual({ amountVnd: 50_000, status: 'unpaid' }); // household business, online rate
@@ -90,9 +73,7 @@ describe('fees and payments', () => {
 
     expect((await officer(code, 'review/proposal', specialist, { proposal: 'approve' })).status).toBe(200);
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('fee-online-payment', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'fee-online-payment')).status).toBe('COMPLETED');
   });
 
   it('fee due when collecting the result: no hand-over until the officer records the cash payment', async () => {
@@ -127,9 +108,7 @@ describe('fees and payments', () => {
     await eventually(() => feeEvents(code), (rows) => rows.length === 1);
 
     expect((await officer(code, 'result/handover', 'motcua.tphcm', { receivedBy: 'Phan Văn Đất' })).status).toBe(200);
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('fee-at-result-cash', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'fee-at-result-cash')).status).toBe('COMPLETED');
     const sheet = await processControl(api.baseUrl, code, 'lanhdao.datdai');
     expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result']);
     expect(sheet.every((h) => h.doneAt)).toBe(true);
@@ -137,10 +116,7 @@ describe('fees and payments', () => {
 
   it('reconciliation: a payment whose callback never arrived is settled with the gateway and told to the dossier', async () => {
     const applicantId = idNumber();
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: applicantId } },
-      headers: { 'Idempotency-Key': uniqueKey('recon') },
-    });
+    const r = await submitSample(api.baseUrl, applicantId, {}, 'recon');
     const code: string = r.body.code;
     await eventually(() => lookup(code), (s) => s.body.history?.length === 1);
     const dossierId = (await api.db('dossiers').where({ code }).first('id')).id;

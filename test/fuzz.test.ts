@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { declaredRoutes, type RouteSpec } from '../api/contract';
-import { citizenToken, http, officerToken, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { citizenToken, officerToken, payFeeAtCounter, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Property-based fuzzing of every endpoint of the contract: arbitrary JSON bodies, hostile
@@ -12,29 +13,18 @@ import { citizenToken, http, officerToken, payFeeAtCounter, SAMPLE_SUBMISSION, s
 const RUNS = Number(process.env.FUZZ_RUNS || 40);
 
 describe('fuzzing every endpoint: 4xx, never 5xx', () => {
-  const taskQueue = `fuzz-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'fuzz' });
   let code: string;
   const tokens: Record<string, string> = {};
   const fiveHundreds: string[] = [];
 
   beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: '079303330001' } },
-      headers: { 'Idempotency-Key': uniqueKey('fuzz') },
-    });
+    const r = await submitSample(api.baseUrl, '079303330001', {}, 'fuzz');
     code = r.body.code;
     await payFeeAtCounter(api.baseUrl, code);
     tokens.officer = await officerToken('lanhdao.saigon');
     tokens.admin = await officerToken('quantri');
     tokens.citizen = await citizenToken('079303330001');
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
   });
 
   const hostileKey = fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', '$where', '\u0000', 'a'.repeat(300), 'idNumber');

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
-import pg from 'pg';
 import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
 import { findTemporalCli } from '../platform/temporal-cli';
 import { startDevServer } from '../platform/temporal-dev-server';
 import { buildWorkflowBundle } from '../scripts/bundle-workflows';
+import { dropDatabase } from './helpers/databases';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,14 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const redisUrl = process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 
   // A fresh database each run: tests assert exact counts and sequences.
-  const url = new URL(baseUrl);
-  const name = url.pathname.slice(1);
-  const admin = new URL(baseUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`drop database if exists "${name}" with (force)`);
-  await client.end();
+  await dropDatabase(baseUrl);
   await ensureDatabase(baseUrl);
   const db = createDb(baseUrl, { max: 2 });
   await migrateAndSeed(db);

@@ -1,27 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { pdf } from './helpers/document-fixtures';
-import { citizenToken, http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
+import { citizenToken, http, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Idempotency-Key on the POSTs that create something: a retry gets the first answer and
  * creates nothing more; the same key with another request is refused; keys are per caller.
  */
 describe('idempotent creation', () => {
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'idem', worker: false });
   let code: string;
   const applicant = '079304440001';
 
   beforeAll(async () => {
-    api = await startApi(`idem-${process.pid}`);
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: applicant } },
-      headers: { 'Idempotency-Key': uniqueKey('idem') },
-    });
+    const r = await submitSample(api.baseUrl, applicant, {}, 'idem');
     code = r.body.code;
     // The fee is fixed once the workflow records the submission; without a worker, set it as it would.
     await api.db('dossiers').where({ code }).update({ fee_due_vnd: 50_000, fee_status: 'unpaid', fee_timing: 'at_submission' });
   });
-  afterAll(() => api?.close());
 
   it('a counter payment retried with the same key is recorded once and answered the same', async () => {
     const key = uniqueKey('pay');

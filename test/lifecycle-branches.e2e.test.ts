@@ -1,7 +1,6 @@
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierWorkflowId } from '../domain/dossier-code';
-import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, payFeeAtCounter, submitSample } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The branches off the happy path, over HTTP on the real stack: supplement at intake,
@@ -10,28 +9,13 @@ import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter
  * process-control sheet and the public lookup, and records its history for replay.
  */
 describe('dossier lifecycle branches', () => {
-  const taskQueue = `branches-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, finished } = useStack({ name: 'branches' });
   const { lookup, officer, citizen, assigneeOf } = dossierClient(() => api);
-  let idSeq = 0;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
+  const nextIdNumber = applicantIds('0790');
 
   async function submit(): Promise<{ code: string; idNumber: string }> {
-    idSeq += 1;
-    const idNumber = `0790${String(process.pid).padStart(6, '0').slice(-6)}${String(idSeq).padStart(2, '0')}`;
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber } },
-      headers: { 'Idempotency-Key': uniqueKey('branch') },
-    });
+    const idNumber = nextIdNumber();
+    const r = await submitSample(api.baseUrl, idNumber, {}, 'branch');
     expect(r.status).toBe(201);
     await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
     await payFeeAtCounter(api.baseUrl, r.body.code);
@@ -42,12 +26,6 @@ describe('dossier lifecycle branches', () => {
   const events = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return (await api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('seq', 'type')).map((e) => e.type);
-  };
-  const finished = async (code: string, name: string) => {
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    const result = await handle.result();
-    recordHistory(name, historyToJSON(await handle.fetchHistory()));
-    return result;
   };
 
   it('supplement at intake: listed in one go, the citizen supplements, the dossier returns to the check and is accepted', async () => {

@@ -1,9 +1,8 @@
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../domain/calendar';
-import { dossierWorkflowId } from '../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
-import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, payFeeAtCounter, processControl, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Processing branches over HTTP on the real stack: counter intake accepted on the spot
@@ -12,38 +11,16 @@ import { uploadCitizenDocument, dossierClient, eventually, http, payFeeAtCounter
  * clock policies.
  */
 describe('dossier processing branches', () => {
-  const taskQueue = `processing-${process.pid}`;
   const calendar = new WorkingCalendar(VN_STATE_CALENDAR);
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, finished } = useStack({ name: 'processing' });
   const { lookup, officer, assigneeOf } = dossierClient(() => api);
-  let n = 0;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
-
-  const idNumber = () => `0791${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
+  const idNumber = applicantIds('0791');
   const eventsOf = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('type', 'data', 'occurred_at');
   };
-  const finished = async (code: string, name: string) => {
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    const result = await handle.result();
-    recordHistory(name, historyToJSON(await handle.fetchHistory()));
-    return result;
-  };
   async function submitOnline(procedureCode: string, applicantId = idNumber()) {
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, procedureCode, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: applicantId } },
-      headers: { 'Idempotency-Key': uniqueKey('proc') },
-    });
+    const r = await submitSample(api.baseUrl, applicantId, { procedureCode }, 'proc');
     expect(r.status).toBe(201);
     await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code as string, idNumber: applicantId };

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizenToken, http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnderTest } from './helpers/stack';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { citizenToken, http, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The public status lookup must not leak: names masked, nothing else personal, the code
@@ -8,24 +9,18 @@ import { citizenToken, http, SAMPLE_SUBMISSION, startApi, uniqueKey, type ApiUnd
  * hammers it is slowed down.
  */
 describe('public lookup privacy', () => {
-  let api: ApiUnderTest;
-  let limited: ApiUnderTest;
+  const { api } = useStack({ name: 'lookup', worker: false });
+  const { api: limited } = useStack({ name: 'lookup-limited', worker: false, api: { publicRateLimit: { limit: 5, windowSeconds: 60 } } });
   const applicant = { fullName: 'Nguyễn Thị Bích Ngọc', idNumber: '079301004321', phone: '0909123456', email: 'ngoc@example.vn' };
   const other = { fullName: 'Trần Văn Khoa', idNumber: '079301008765', phone: '0909765432' };
   const codes: string[] = [];
 
   beforeAll(async () => {
-    api = await startApi(`lookup-${process.pid}`);
-    limited = await startApi(`lookup-limited-${process.pid}`, { publicRateLimit: { limit: 5, windowSeconds: 60 } });
     for (const who of [applicant, other, applicant]) {
       const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, { body: { ...SAMPLE_SUBMISSION, applicant: who }, headers: { 'Idempotency-Key': uniqueKey('lookup') } });
       expect(r.status).toBe(201);
       codes.push(r.body.code);
     }
-  });
-  afterAll(async () => {
-    await api?.close();
-    await limited?.close();
   });
 
   const raw = (base: string, path: string, headers: Record<string, string> = {}) => fetch(`${base}${path}`, { headers }).then(async (r) => ({ status: r.status, headers: r.headers, body: (await r.json()) as any }));

@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import pg from 'pg';
 import { createDb, ensureDatabase } from '../db/connection';
+import { dropDatabase } from './helpers/databases';
 
 describe('migrations and seeds', () => {
   const url = new URL(inject('databaseUrl'));
   url.pathname = `/${url.pathname.slice(1)}_migrations`;
   const scratch = url.toString();
 
-  afterAll(async () => {
-    const admin = new URL(scratch);
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists "${url.pathname.slice(1)}" with (force)`);
-    await client.end();
-  });
+  afterAll(() => dropDatabase(scratch));
 
   it('creates the database, migrates up, seeds idempotently, and migrates down cleanly', async () => {
     await ensureDatabase(scratch);

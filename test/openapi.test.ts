@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openApiDocument } from '../api/openapi';
-import { http, startApi, type ApiUnderTest } from './helpers/stack';
+import { http } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Every route Express serves is in the OpenAPI document, and every documented route is
@@ -33,11 +34,7 @@ function servedRoutes(stack: Layer[], prefix = ''): string[] {
 }
 
 describe('OpenAPI document', () => {
-  let api: ApiUnderTest;
-  beforeAll(async () => {
-    api = await startApi(`openapi-${process.pid}`);
-  });
-  afterAll(() => api?.close());
+  const { api } = useStack({ name: 'openapi', worker: false });
 
   it('documents every route the API serves, and serves every documented route', () => {
     const served = new Set(servedRoutes((api.app as unknown as { router: { stack: Layer[] } }).router.stack).filter((r) => !NOT_OURS.test(r.split(' ')[1]!)));

@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOnlinePayment } from '../payments/payments';
-import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, submitSample } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The gateway's signed "paid" callback for one payment is captured as it was sent (raw body
@@ -12,13 +13,10 @@ import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, u
  * fees.e2e.test.ts covers a single redelivery and forged callbacks.
  */
 describe('payment callback replayed ten times', () => {
-  const taskQueue = `callback-replay-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api } = useStack({ name: 'callback-replay' });
   let capture: { url: string; server: Server; first: Promise<{ body: string; headers: IncomingHttpHeaders }> };
 
   beforeAll(async () => {
-    [worker, api] = await Promise.all([startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue })), startApi(taskQueue)]);
     // Where the gateway sends this payment's callbacks: kept, answered 503 so the API sees none of them.
     let resolveFirst!: (v: { body: string; headers: IncomingHttpHeaders }) => void;
     const first = new Promise<{ body: string; headers: IncomingHttpHeaders }>((r) => (resolveFirst = r));
@@ -34,18 +32,13 @@ describe('payment callback replayed ten times', () => {
     capture = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server, first };
   });
   afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
     capture?.server.closeAllConnections();
     await new Promise((r) => capture?.server.close(r));
   });
 
   it('records one payment with one receipt and tells the dossier once', async () => {
     const idNumber = `0793${String(process.pid).padStart(8, '0').slice(-8)}`;
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber } },
-      headers: { 'Idempotency-Key': uniqueKey('replay') },
-    });
+    const r = await submitSample(api.baseUrl, idNumber, {}, 'replay');
     expect(r.status).toBe(201);
     const dossier = await eventually(() => api.db('dossiers').where({ code: r.body.code }).first('id', 'agency_id', 'fee_status'), (d) => d?.fee_status === 'unpaid');
     const started = await startOnlinePayment(api.db, api.paymentProvider, { dossierId: dossier.id, publicBaseUrl: capture.url });

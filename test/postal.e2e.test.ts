@@ -1,42 +1,26 @@
 import { createHmac } from 'node:crypto';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dossierWorkflowId } from '../domain/dossier-code';
-import { dossierClient, eventually, http, payFeeAtCounter, POSTAL_SECRET, processControl, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { applicantIds, dossierClient, eventually, http, payFeeAtCounter, POSTAL_SECRET, processControl, submitSample } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Results returned by the public postal service, over HTTP on the real stack with the
  * sandbox post: delivered to the citizen, or returned to the counter and collected there.
  */
 describe('result delivery by post', () => {
-  const taskQueue = `postal-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  // The worker ships through the API's sandbox post, whose callbacks come back to the API.
+  const { api, finished } = useStack({ name: 'postal', worker: (started) => ({ PUBLIC_BASE_URL: started.baseUrl, POSTAL_SECRET }) });
   const { lookup, officer } = dossierClient(() => api);
-  let n = 0;
-
-  beforeAll(async () => {
-    api = await startApi(taskQueue);
-    // The worker ships through the API's sandbox post, whose callbacks come back to the API.
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue, PUBLIC_BASE_URL: api.baseUrl, POSTAL_SECRET }));
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await api?.close();
-  });
+  const idNumber = applicantIds('0793');
 
 
   async function approvedForPost(): Promise<{ code: string; tracking: string }> {
-    const r = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: {
-        ...SAMPLE_SUBMISSION,
-        procedureCode: 'TP-TRICHLUC',
-        deliveryMethod: 'postal',
-        applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: `0793${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}` },
-        postalAddress: { line: '25 Nguyễn Huệ', ward: 'Phường Sài Gòn', province: 'Thành phố Hồ Chí Minh' },
-      },
-      headers: { 'Idempotency-Key': uniqueKey('post') },
-    });
+    const r = await submitSample(
+      api.baseUrl,
+      idNumber(),
+      { procedureCode: 'TP-TRICHLUC', deliveryMethod: 'postal', postalAddress: { line: '25 Nguyễn Huệ', ward: 'Phường Sài Gòn', province: 'Thành phố Hồ Chí Minh' } },
+      'post',
+    );
     expect(r.status).toBe(201);
     const code: string = r.body.code;
     await payFeeAtCounter(api.baseUrl, code);
@@ -69,9 +53,7 @@ describe('result delivery by post', () => {
     const sheet = await processControl(api.baseUrl, code);
     expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result', 'postal']);
     expect(sheet.every((h) => h.doneAt)).toBe(true);
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('postal-delivered', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'postal-delivered')).status).toBe('COMPLETED');
   });
 
   it('a result returned by the post goes back to the counter, where the citizen collects it', async () => {
@@ -87,9 +69,7 @@ describe('result delivery by post', () => {
     const sheet = await processControl(api.baseUrl, code);
     expect(sheet.map((h) => h.step)).toEqual(['intake', 'review', 'decision', 'result', 'postal', 'result']);
     expect(sheet.every((h) => h.doneAt)).toBe(true);
-    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
-    expect((await handle.result()).status).toBe('COMPLETED');
-    recordHistory('postal-returned', historyToJSON(await handle.fetchHistory()));
+    expect((await finished(code, 'postal-returned')).status).toBe('COMPLETED');
   });
 
   it('refuses a forged postal callback', async () => {

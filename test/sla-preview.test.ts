@@ -1,21 +1,18 @@
 import type { Server } from 'node:http';
 import express from 'express';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateLimit } from '../api/rate-limit';
 import { freePort } from '../platform/temporal-dev-server';
-import { http, startApi, type ApiUnderTest } from './helpers/stack';
+import { http } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Public deadline preview (POST /api/v1/sla/preview) on the seeded VN-STATE calendar v1, with the
  * worked examples of DOMAIN.md §5.2, and the Redis rate limit of the public endpoints.
  */
 describe('SLA preview', () => {
-  let api: ApiUnderTest;
-  beforeAll(async () => {
-    api = await startApi(`sla-${process.pid}`);
-  });
-  afterAll(() => api?.close());
+  const { api } = useStack({ name: 'sla', worker: false });
 
   const preview = (body: unknown) => http('POST', `${api.baseUrl}/api/v1/sla/preview`, { body });
 
@@ -146,11 +143,7 @@ describe('SLA preview', () => {
 });
 
 describe('public rate limit', () => {
-  let api: ApiUnderTest;
-  beforeAll(async () => {
-    api = await startApi(`sla-rl-${process.pid}`, { publicRateLimit: { limit: 3 } });
-  });
-  afterAll(() => api?.close());
+  const { api } = useStack({ name: 'sla-rl', worker: false, api: { publicRateLimit: { limit: 3 } } });
 
   it('answers 429 with Retry-After after the limit, on the preview and on the status lookup', async () => {
     // A fixed window of one minute: stay clear of its end so all requests fall in one window.

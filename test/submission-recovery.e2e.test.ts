@@ -1,4 +1,3 @@
-import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,31 +6,27 @@ import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { freePort } from '../platform/temporal-dev-server';
-import { eventually, http, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, SAMPLE_SUBMISSION, serve, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * Temporal is unreachable when a citizen submits: the dossier is still stored and the
  * citizen gets the code (202). The worker's reconciler starts the workflow later.
  */
 describe('submission while Temporal is unreachable', () => {
-  const taskQueue = `recovery-${process.pid}`;
-  let api: ApiUnderTest;
-  let worker: WorkerProcess | undefined;
+  // No worker at first: the test starts one once the dossier is stored.
+  const { api, taskQueue, startWorker } = useStack({ name: 'recovery', worker: false });
   let offline: { url: string; close(): Promise<void> };
 
   beforeAll(async () => {
-    api = await startApi(taskQueue);
     const db = createDb(inject('databaseUrl'));
     const redis = new Redis(inject('redisUrl'));
     const temporal = new Client({ connection: Connection.lazy({ address: `127.0.0.1:${await freePort()}`, connectTimeout: 500 }) });
-    const server: Server = await new Promise((resolve) => {
-      const s = createApp({ db, redis, temporal, taskQueue }).listen(0, '127.0.0.1', () => resolve(s));
-    });
+    const server = await serve(createApp({ db, redis, temporal, taskQueue }));
     offline = {
-      url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+      url: server.baseUrl,
       close: async () => {
-        server.closeAllConnections();
-        await new Promise((r) => server.close(r));
+        await server.close();
         redis.disconnect();
         await db.destroy();
       },
@@ -39,8 +34,6 @@ describe('submission while Temporal is unreachable', () => {
   });
   afterAll(async () => {
     await offline?.close();
-    await worker?.stop();
-    await api?.close();
   });
 
   it('answers 202 with the dossier code, and the worker starts the workflow once Temporal answers', async () => {
@@ -58,14 +51,11 @@ describe('submission while Temporal is unreachable', () => {
     expect(retry.body.code).toBe(code);
     await expect(api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe()).rejects.toThrow();
 
-    worker = await startWorker(
-      stackEnv({
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        QUEUE_PREFIX: `${inject('runId')}-recovery`,
-        SUBMISSION_RECONCILE_INTERVAL_MS: '1000',
-        SUBMISSION_RECONCILE_GRACE_MS: '0',
-      }),
-    );
+    const worker = await startWorker({
+      QUEUE_PREFIX: `${inject('runId')}-recovery`,
+      SUBMISSION_RECONCILE_INTERVAL_MS: '1000',
+      SUBMISSION_RECONCILE_GRACE_MS: '0',
+    });
     const status = await eventually(() => http('GET', `${api.baseUrl}/api/v1/status/${code}`), (s) => s.body.history?.length === 1, 30_000);
     expect(status.body.status.code).toBe('SUBMITTED');
     expect((await api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe()).status.name).toBe('RUNNING');

@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { freePort } from '../platform/temporal-dev-server';
-import { eventually, http, payFeeAtCounter, ROOT, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
+import { dropDatabase } from './helpers/databases';
+import { eventually, http, payFeeAtCounter, SAMPLE_SUBMISSION, startProcess, uniqueKey, type ProcessUnderTest } from './helpers/stack';
 
 /**
  * `npm start` as a newcomer runs it: it creates and migrates its own database, starts a
@@ -17,16 +16,11 @@ describe('npm start: whole-system restart', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-system-'));
   const dbUrl = new URL(inject('databaseUrl'));
   dbUrl.pathname = `${dbUrl.pathname}_system`;
-  let system: { child: ChildProcess; output: () => string } | undefined;
+  let system: ProcessUnderTest | undefined;
 
   afterAll(async () => {
     if (system && system.child.exitCode === null) system.child.kill('SIGKILL');
-    const admin = new URL(dbUrl.toString());
-    admin.pathname = '/postgres';
-    const client = new pg.Client({ connectionString: admin.toString() });
-    await client.connect();
-    await client.query(`drop database if exists "${dbUrl.pathname.slice(1)}" with (force)`);
-    await client.end();
+    await dropDatabase(dbUrl.toString());
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -51,24 +45,13 @@ describe('npm start: whole-system restart', () => {
     };
     delete env.TEMPORAL_ADDRESS;
     delete env.WORKFLOW_BUNDLE_PATH;
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts', 'start.ts')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout!.on('data', (b) => (out += b));
-    child.stderr!.on('data', (b) => (out += b));
-    const deadline = Date.now() + 150_000;
-    while (!out.includes('start: ready')) {
-      if (child.exitCode !== null) throw new Error(`npm start exited early:\n${out}`);
-      if (Date.now() > deadline) throw new Error(`npm start not ready:\n${out}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    system = { child, output: () => out };
+    system = await startProcess('npm start', path.join('scripts', 'start.ts'), env, /start: ready/, 150_000);
     return system;
   }
 
-  async function stop(s: { child: ChildProcess; output: () => string }) {
-    const exited = new Promise<number | null>((resolve) => s.child.once('exit', (code) => resolve(code)));
-    s.child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+  async function stop(s: ProcessUnderTest) {
+    await s.signal('SIGTERM');
+    expect(await s.exited).toBe(0);
     expect(s.output()).toContain('start: stopped');
   }
 

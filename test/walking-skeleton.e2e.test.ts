@@ -1,29 +1,19 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../domain/calendar';
 import { VN_STATE_CALENDAR } from '../domain/holidays-vn';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { eventually, http, payFeeAtCounter, recordHistory, SAMPLE_SUBMISSION, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The walking skeleton over HTTP on the real stack: the real worker process, a
  * Temporal dev server, PostgreSQL and Redis. The status lookup is checked after every step.
  */
 describe('walking skeleton: online submission to completed dossier', () => {
-  const taskQueue = `skeleton-${process.pid}`;
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api, taskQueue } = useStack({ name: 'skeleton' });
   let code: string;
   let submissionKey: string;
-
-  beforeAll(async () => {
-    worker = await startWorker(stackEnv({ TEMPORAL_TASK_QUEUE: taskQueue }));
-    api = await startApi(taskQueue);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
-  });
 
   const status = () => http(`GET`, `${api.baseUrl}/api/v1/status/${code}`);
   const act = (action: string, user: string, body: unknown = {}, headers: Record<string, string> = {}) =>

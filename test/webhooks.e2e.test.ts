@@ -1,6 +1,6 @@
 import express from 'express';
 import type { Server } from 'node:http';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { authenticate } from '../api/auth';
 import { errorHandler } from '../api/problem';
 import { webhookRoutes } from '../api/webhooks';
@@ -13,13 +13,9 @@ import {
   http,
   payFeeAtCounter,
   SAMPLE_SUBMISSION,
-  stackEnv,
-  startApi,
-  startWorker,
   uniqueKey,
-  type ApiUnderTest,
-  type WorkerProcess,
 } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 import { startWebhookSubscriber, type WebhookSubscriber } from './helpers/webhook-subscriber';
 
 /**
@@ -30,37 +26,27 @@ import { startWebhookSubscriber, type WebhookSubscriber } from './helpers/webhoo
 const MAX_ATTEMPTS = 6;
 
 describe('outbound webhooks', () => {
-  const taskQueue = `webhooks-${process.pid}`;
   const admin = { 'X-User-Id': 'quantri' };
-  let worker: WorkerProcess;
-  let api: ApiUnderTest;
+  const { api } = useStack({
+    name: 'webhooks',
+    worker: {
+      // Seconds instead of hours: the same schedule, shrunk.
+      WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+      WEBHOOK_BACKOFF_MS: '300',
+      WEBHOOK_BACKOFF_MAX_MS: '1000',
+      WEBHOOK_TIMEOUT_MS: '2000',
+      WEBHOOK_RELAY_INTERVAL_MS: '100',
+    },
+  });
   const subscribers: WebhookSubscriber[] = [];
   const subscriptionIds: number[] = [];
   const dossiers = dossierClient(() => api);
   const v1 = (path: string) => `${api.baseUrl}/api/v1${path}`;
 
-  beforeAll(async () => {
-    worker = await startWorker(
-      stackEnv({
-        TEMPORAL_TASK_QUEUE: taskQueue,
-        // Seconds instead of hours: the same schedule, shrunk.
-        WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
-        WEBHOOK_BACKOFF_MS: '300',
-        WEBHOOK_BACKOFF_MAX_MS: '1000',
-        WEBHOOK_TIMEOUT_MS: '2000',
-        WEBHOOK_RELAY_INTERVAL_MS: '100',
-      }),
-    );
-    api = await startApi(taskQueue);
-  });
   afterEach(async () => {
     // Each test's subscribers stop receiving, so the next test's dossiers are not sent to them.
     for (const id of subscriptionIds.splice(0)) await http('DELETE', v1(`/webhooks/subscriptions/${id}`), { headers: admin });
     for (const s of subscribers.splice(0)) await s.close();
-  });
-  afterAll(async () => {
-    await api?.close();
-    await worker?.stop();
   });
 
   async function subscribe(body: Record<string, unknown>, opts: { down?: boolean } = {}): Promise<{ id: number; secret: string; subscriber: WebhookSubscriber }> {

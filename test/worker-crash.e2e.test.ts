@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, http, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startApi, startWorker, uniqueKey, type ApiUnderTest, type WorkerProcess } from './helpers/stack';
+import { describe, expect, it } from 'vitest';
+import { eventually, http, payFeeAtCounter, submitSample, uniqueKey } from './helpers/stack';
+import { useStack } from './helpers/use-stack';
 
 /**
  * The worker process dies with SIGKILL in the middle of the lifecycle: right after the
@@ -11,32 +12,15 @@ import { eventually, http, payFeeAtCounter, SAMPLE_SUBMISSION, stackEnv, startAp
  * officer action completes, and the dossier finishes with every event logged once.
  */
 describe('worker killed mid-lifecycle', () => {
-  const taskQueue = `crash-${process.pid}`;
   const marker = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-crash-')), 'crashed');
-  const env = stackEnv({
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    DOSSIER_FAULT_CRASH_AFTER_EVENT: 'intake_accepted',
-    DOSSIER_FAULT_MARKER: marker,
-  });
-  let api: ApiUnderTest;
-  let first: WorkerProcess;
-  let second: WorkerProcess | undefined;
-
-  beforeAll(async () => {
-    api = await startApi(taskQueue);
-    first = await startWorker(env);
-  });
-  afterAll(async () => {
-    await api?.close();
-    await first?.kill();
-    await second?.stop();
+  // Both workers carry the fault; the marker file makes it strike once.
+  const { api, worker: first, startWorker } = useStack({
+    name: 'crash',
+    worker: { DOSSIER_FAULT_CRASH_AFTER_EVENT: 'intake_accepted', DOSSIER_FAULT_MARKER: marker },
   });
 
   it('completes the same dossier after a restart, with no duplicated event-log rows', async () => {
-    const submitted = await http('POST', `${api.baseUrl}/api/v1/dossiers`, {
-      body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber: '001099001234' } },
-      headers: { 'Idempotency-Key': uniqueKey('crash') },
-    });
+    const submitted = await submitSample(api.baseUrl, '001099001234', {}, 'crash');
     expect(submitted.status).toBe(201);
     const code: string = submitted.body.code;
     const dossierId: number = (await api.db('dossiers').where({ code }).first('id')).id;
@@ -52,7 +36,7 @@ describe('worker killed mid-lifecycle', () => {
     expect(fs.existsSync(marker)).toBe(true);
     expect(await api.db('dossier_events').where({ dossier_id: dossierId, type: 'intake_accepted' }).count('* as n').first()).toEqual({ n: 1 });
 
-    second = await startWorker(env);
+    await startWorker();
     let answer = await pending;
     // If the HTTP call gave up waiting, the same key attaches to the same update.
     for (let i = 0; answer.status === 503 && i < 10; i++) answer = await accept(acceptKey);

@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { Knex } from 'knex';
-import pg from 'pg';
 import { officerClaims, signCitizenToken, signOfficerToken } from '../../api/auth';
 import { createDb, ensureDatabase, migrateAndSeed } from '../../db/connection';
 import { authConfig } from '../../platform/config';
 import { findTemporalCli } from '../../platform/temporal-cli';
 import { freePort, startDevServer, type DevServer } from '../../platform/temporal-dev-server';
 import { buildWorkflowBundle } from '../../scripts/bundle-workflows';
+import { dropDatabase as dropAnyDatabase } from '../../test/helpers/databases';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
@@ -47,15 +47,7 @@ export async function recreateDatabase(url: string): Promise<void> {
 export async function dropDatabase(url: string): Promise<void> {
   const name = new URL(url).pathname.slice(1);
   if (!/^dossier_bench[a-z0-9_]*$/.test(name)) throw new Error(`refusing to drop "${name}": bench databases are named dossier_bench*`);
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  try {
-    await client.query(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await client.end();
-  }
+  await dropAnyDatabase(url);
 }
 
 /** A Temporal dev server of our own on free ports (in-memory SQLite, headless), from the cached CLI. */

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -51,38 +52,56 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** The real worker process (`worker/main.ts`), as `npm start` runs it. */
-export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'worker', 'main.ts')], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export interface ProcessUnderTest {
+  child: ChildProcess;
+  /** Everything it has written to stdout and stderr so far. */
+  output: () => string;
+  exited: Promise<number | null>;
+  /** Sends the signal unless it has exited already; resolves once it has. */
+  signal(sig: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * A TypeScript entry point of this repository (`entry`, relative to the root) in a child
+ * process, `node --import tsx` as `npm start` runs it; resolves once its output matches
+ * `ready`, fails (and kills it) if it exits before or is not ready within `timeoutMs`.
+ */
+export async function startProcess(name: string, entry: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000): Promise<ProcessUnderTest> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, entry)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout!.on('data', (b) => (out += b));
   child.stderr!.on('data', (b) => (out += b));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const deadline = Date.now() + 60_000;
-  while (!/worker: polling task queue/.test(out)) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`worker exited early:\n${out}`);
-    if (Date.now() > deadline) throw new Error(`worker did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
+  const deadline = Date.now() + timeoutMs;
+  while (!ready.test(out)) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${name} exited early:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`${name} did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
   }
   const signal = async (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
     await exited;
   };
+  return { child, output: () => out, exited, signal };
+}
+
+/** The real worker process (`worker/main.ts`), as `npm start` runs it. */
+export async function startWorker(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
+  const { child, output, exited, signal } = await startProcess('worker', path.join('worker', 'main.ts'), env, /worker: polling task queue/);
   // A drain that outlasts its grace (a job stuck on a dead subscriber, a loaded machine) must not hang the suite.
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     const timer = setTimeout(() => {
-      process.stderr.write(`worker did not stop within 45 s of SIGTERM; killing it\n${out.split('\n').slice(-20).join('\n')}\n`);
+      process.stderr.write(`worker did not stop within 45 s of SIGTERM; killing it\n${output().split('\n').slice(-20).join('\n')}\n`);
       child.kill('SIGKILL');
     }, 45_000);
     await exited;
     clearTimeout(timer);
   };
-  return { child, output: () => out, exited, stop, kill: () => signal('SIGKILL') };
+  return { child, output, exited, stop, kill: () => signal('SIGKILL') };
 }
 
 export interface ApiUnderTest {
@@ -126,9 +145,7 @@ export async function startApi(
     postal: { provider: postalProvider, sandbox: post },
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
   });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
+  const server = await serve(app, port);
   return {
     baseUrl,
     app,
@@ -141,11 +158,24 @@ export async function startApi(
     close: async () => {
       post.close();
       await gateway.close();
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await server.close();
       await connection.close();
       redis.disconnect();
       await db.destroy();
+    },
+  };
+}
+
+/** An Express app served on 127.0.0.1 (on `port`, or a free one): its address, and a close that drops open connections. */
+export async function serve(app: ReturnType<typeof createApp>, port = 0): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(port, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     },
   };
 }
@@ -167,6 +197,11 @@ export async function http<T = any>(
     headers: { ...(signed.body !== undefined ? { 'content-type': 'application/json' } : {}), ...signed.headers },
     body: signed.body === undefined ? undefined : typeof signed.body === 'string' ? signed.body : JSON.stringify(signed.body),
   });
+  return readAnswer(res);
+}
+
+/** A fetch response as the suites read it: status, headers, and the body parsed as JSON when it is JSON. */
+export async function readAnswer<T = any>(res: Response): Promise<HttpAnswer<T>> {
   const text = await res.text();
   let body: any = text;
   try {
@@ -257,6 +292,26 @@ export const SAMPLE_SUBMISSION = {
   // Papers brought to the counter; files would be uploaded first and named by fileId.
   documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh' }],
 };
+
+/**
+ * Submits the sample dossier online for an applicant of the given ID number, with any fields
+ * of the submission replaced by `overrides`, under a fresh Idempotency-Key (`keyPrefix-…`).
+ */
+export function submitSample(baseUrl: string, idNumber: string, overrides: Record<string, unknown> = {}, keyPrefix = 'submit'): Promise<HttpAnswer> {
+  return http('POST', `${baseUrl}/api/v1/dossiers`, {
+    body: { ...SAMPLE_SUBMISSION, applicant: { ...SAMPLE_SUBMISSION.applicant, idNumber }, ...overrides },
+    headers: { 'Idempotency-Key': uniqueKey(keyPrefix) },
+  });
+}
+
+/**
+ * ID numbers of applicants no other suite uses: the suite's 4-digit prefix, the last 6 digits
+ * of the process id and a counter (suites count the dossiers of their applicants).
+ */
+export function applicantIds(prefix: string): () => string {
+  let n = 0;
+  return () => `${prefix}${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;
+}
 
 /**
  * With RECORD_HISTORIES=1, keeps a real run's history for the replay test. An existing

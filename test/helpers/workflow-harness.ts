@@ -1,0 +1,61 @@
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, inject } from 'vitest';
+import type { DossierActivities, DossierEventRecord } from '../../activities';
+import { mockActivities } from './mock-activities';
+
+export interface WorkflowHarness {
+  /** A client of the test dev server. */
+  client: Client;
+  taskQueue: string;
+  /** The events the workflow recorded (recordDossierEvent), in order; a test may empty it. */
+  events: DossierEventRecord[];
+  /** The templates of the notices sent to the applicant (notifyApplicant), in order; a test may empty it. */
+  notices: string[];
+  /** A worker of the test's workflow bundle with the mocked activities, to `runUntil` around a test. */
+  newWorker(): Promise<Worker>;
+}
+
+/**
+ * The dossier workflow on the test dev server with its activities mocked (mockActivities,
+ * with `overrides`), events and notices collected for the test to read. Connects in a
+ * `beforeAll` and closes in an `afterAll` registered where it is called.
+ */
+export function useWorkflowHarness(options: { name: string; activities?: Partial<DossierActivities> }): WorkflowHarness {
+  const taskQueue = `${options.name}-${process.pid}`;
+  const events: DossierEventRecord[] = [];
+  const notices: string[] = [];
+  const activities = mockActivities({
+    async recordDossierEvent(e) {
+      events.push(e);
+    },
+    async notifyApplicant(input) {
+      notices.push(input.template);
+    },
+    ...options.activities,
+  });
+  // Connected in beforeAll; lazy until then, so that tests can hold the client from the start.
+  const connection = Connection.lazy({ address: inject('temporalAddress') });
+  let nativeConnection: NativeConnection | undefined;
+
+  beforeAll(async () => {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    await connection.ensureConnected();
+  });
+  afterAll(async () => {
+    await connection.close();
+    await nativeConnection?.close();
+  });
+
+  return {
+    client: new Client({ connection }),
+    taskQueue,
+    events,
+    notices,
+    newWorker: async () => {
+      if (!nativeConnection) throw new Error('the workflow harness is not connected: make workers in a test');
+      return Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+    },
+  };
+}
