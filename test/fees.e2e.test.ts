@@ -12,7 +12,7 @@ import { useStack } from './helpers/use-stack';
  * the result is collected, and reconciliation when a callback never arrives.
  */
 describe('fees and payments', () => {
-  const { api, finished } = useStack({ name: 'fees' });
+  const { api, finished, taskQueue } = useStack({ name: 'fees' });
   const { lookup, officer, assigneeOf } = dossierClient(() => api);
   const idNumber = applicantIds('0792');
   const paymentsOf = async (code: string) => {
