@@ -10,10 +10,8 @@ import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markSh
 import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
-import { cachedCalendar, findCalendarRow, agencyCalendarCode, UnknownCalendarError } from '../db/repositories/calendars';
-import { WorkingCalendar } from '../domain/calendar';
+import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
-import { loadAgencyCalendar } from '../db/repositories/calendars';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
@@ -295,18 +293,6 @@ export interface ScheduledDeadline {
   calendar: { code: string; version: number };
   clockPolicy: 'PAUSE' | 'RESTART' | 'CONTINUE';
   explanation: string[];
-}
-
-/** A pinned calendar version, or the agency's latest (built once per version, see calendar-store). */
-export async function calendarFor(
-  db: Db,
-  agencyEid: string,
-  pinned: { code: string; version: number } | null,
-): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
-  const code = pinned?.code ?? (await agencyCalendarCode(db, agencyEid));
-  const row = await findCalendarRow(db, code, pinned?.version ?? null);
-  if (!row) throw new UnknownCalendarError(`calendar ${code}${pinned ? ` v${pinned.version}` : ''} does not exist`);
-  return cachedCalendar(db, row);
 }
 
 async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {

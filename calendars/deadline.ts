@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection';
-import { calendarFor } from '../activities';
+import { calendarFor } from '../db/repositories/calendars';
 import { clockEntriesWithActors, findDossierDeadline, firstEventInto, type DossierDeadlineRow } from '../db/repositories/calendars';
 import { toOffsetIso } from '../domain/calendar';
 import { deriveDeadline } from '../domain/clock-ledger';

@@ -2,7 +2,7 @@ import type { WorkingCalendar } from './calendar';
 
 /**
  * When a dossier's processing ended and how much working time it took, for QĐ 766 (DOMAIN.md §9):
- * the facts the read model keeps per dossier (activities/read-model.ts `refreshProcessingFacts`)
+ * the facts the read model keeps per dossier (db/repositories/dossier-events.ts `refreshProcessingFacts`)
  * and the supervisor reports aggregate. Pure functions of the event log and a calendar.
  */
 

@@ -13,7 +13,7 @@ import {
   requestSupplementUpdate,
   resumeClockUpdate,
   submitSupplementUpdate,
-} from '../workflows/messages';
+} from '../workflows/contracts/dossier-v1';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
 import { LEADER, OFFICER, SPECIALIST } from './helpers/mock-activities';
 import { useWorkflowHarness } from './helpers/workflow-harness';

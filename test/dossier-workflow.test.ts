@@ -5,7 +5,7 @@ import type { DossierWorkflowInput } from '../domain/types';
 import { alwaysOpenSchedule } from './helpers/always-open-deadlines';
 import { LEADER, OFFICER, SPECIALIST } from './helpers/mock-activities';
 import { useWorkflowHarness } from './helpers/workflow-harness';
-import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/messages';
+import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../workflows/contracts/dossier-v1';
 
 /** The dossier workflow with its activities mocked, on the test dev server. */
 describe('dossier workflow (activities mocked)', () => {

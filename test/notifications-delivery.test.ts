@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createActivities } from '../activities';
-import { recordDossierEvent } from '../activities/read-model';
+import { recordDossierEvent } from '../db/repositories/dossier-events';
 import { createDb } from '../db/connection';
 import { messageFolder } from '../integrations/email/outbox-folder';
 import type { AcceptedSms } from '../integrations/sms/sandbox';

@@ -36,8 +36,9 @@ const facts = (name: TemplateName, dossier: DossierFacts = DOSSIER): MessageFact
 
 /** Template names the running system can put in the outbox, read from the code that does it. */
 function emittedTemplates(): string[] {
-  const workflow = fs.readFileSync(path.join(ROOT, 'workflows', 'dossier.ts'), 'utf8');
-  const readModel = fs.readFileSync(path.join(ROOT, 'activities', 'read-model.ts'), 'utf8');
+  const phases = path.join(ROOT, 'workflows', 'dossier');
+  const workflow = fs.readdirSync(phases).map((f) => fs.readFileSync(path.join(phases, f), 'utf8')).join('\n');
+  const readModel = fs.readFileSync(path.join(ROOT, 'db', 'repositories', 'dossier-events.ts'), 'utf8');
   const fromWorkflow = [...workflow.matchAll(/\bnotify\(\s*'([a-z_]+)'\s*\)/g)].map((m) => m[1]!);
   const fromReadModel = [...readModel.matchAll(/insert into notification_outbox[\s\S]*?'([a-z_]+)',\s*u\.user_id/g)].map((m) => m[1]!);
   expect(fromWorkflow.length).toBeGreaterThan(5);

@@ -5,7 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
-import { recordDossierEvent, refreshProcessingFacts } from '../activities/read-model';
+import { recordDossierEvent, refreshProcessingFacts } from '../db/repositories/dossier-events';
 import { createApp } from '../api/app';
 import { createDb } from '../db/connection';
 import { indicatorCounts } from '../db/repositories/supervision';

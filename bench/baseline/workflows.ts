@@ -32,7 +32,7 @@ const act = proxyActivities<BaselineActivities>({
 });
 
 /**
- * Activities per step, as in workflows/dossier.ts for a procedure without a fee, delivered online:
+ * Activities per step, as in workflows/dossier/ for a procedure without a fee, delivered online:
  * start: feeDue, recordDossierEvent(submitted) = 2; accept: scheduleDeadline, recordDossierEvent,
  * notifyApplicant, assignSpecialist, recordDossierEvent = 5; proposal: recordDossierEvent = 1;
  * decision: issueResult, recordDossierEvent = 2; delivery: recordDossierEvent, notifyApplicant,

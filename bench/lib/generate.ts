@@ -187,7 +187,7 @@ export async function generateDossiers(db: Knex, opts: GenerateOptions): Promise
              case when g.in_supplement then g.sup_at end,
              case when g.open and g.due_at < ?::timestamptz then least(5, floor(extract(epoch from (?::timestamptz - g.due_at)) / 86400))::int else 0 end,
              case when g.sup and g.sup_at <= ?::timestamptz then 1 else 0 end,
-             -- The QĐ 766 facts recordDossierEvent would have kept (activities/read-model.ts refreshProcessingFacts).
+             -- The QĐ 766 facts recordDossierEvent would have kept (db/repositories/dossier-events.ts refreshProcessingFacts).
              case when g.ended then g.decided_at end,
              case when g.ended then case when g.outcome in ('approved', 'denied') then 'decision' else 'stop' end end,
              case when not g.refused and g.in_supplement then g.sup_at end,

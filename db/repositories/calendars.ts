@@ -104,6 +104,18 @@ export async function loadCalendar(db: Tx, code: string, version?: number | null
   return build(db, row);
 }
 
+/** A pinned calendar version, or the agency's latest (built once per version, see cachedCalendar). */
+export async function calendarFor(
+  db: Tx,
+  agencyEid: string,
+  pinned: { code: string; version: number } | null,
+): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
+  const code = pinned?.code ?? (await agencyCalendarCode(db, agencyEid));
+  const row = await findCalendarRow(db, code, pinned?.version ?? null);
+  if (!row) throw new UnknownCalendarError(`calendar ${code}${pinned ? ` v${pinned.version}` : ''} does not exist`);
+  return cachedCalendar(db, row);
+}
+
 /** Loads an agency's working calendar, latest version: what a new dossier is dated by. */
 export async function loadAgencyCalendar(db: Tx, agencyEid: string): Promise<WorkingCalendar> {
   return loadCalendar(db, await agencyCalendarCode(db, agencyEid));

@@ -290,7 +290,7 @@ export interface PeriodQuery {
 
 /**
  * The end of processing as of `until` (QĐ 766), from the facts recordDossierEvent keeps
- * (activities/read-model.ts `refreshProcessingFacts`): the first decision or stop when before
+ * (db/repositories/dossier-events.ts `refreshProcessingFacts`): the first decision or stop when before
  * `until`; else, for a dossier waiting for the citizen's supplement at `until` (or closed for
  * want of it), the moment the supplement was requested; else null, still being processed.
  * A dossier that was waiting at `until` and resumed later counts as still being processed
