@@ -77,7 +77,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /**
      * The appointment after the citizen's supplement, by the procedure's clock policy
-     * (DOMAIN.md §3.2, §12): PAUSE adds the working time the clock stood still,
+     * (docs/domain.md §3.2, §12): PAUSE adds the working time the clock stood still,
      * RESTART counts the full limit again from the supplement, CONTINUE keeps the date.
      */
     async resumeClock(input: {

@@ -68,7 +68,7 @@ interface Command<C = any> {
 }
 const command = <C>(update: UpdateDefinition<DossierView, [C]>, cmd: C): Command<C> => ({ update, cmd });
 
-/** Which result deliveries each online level allows (DOMAIN.md §12). */
+/** Which result deliveries each online level allows (docs/domain.md §12). */
 const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
   full: ['online', 'postal', 'counter'],
   partial: ['counter', 'postal'],

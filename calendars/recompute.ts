@@ -15,7 +15,7 @@ import { deriveDeadline } from '../domain/clock-ledger';
 import { DomainError } from '../domain/errors';
 import { actorFor, type Caller } from '../domain/officer';
 import { DOSSIER_STATUSES, type DossierStatus } from '../domain/status';
-import type { RebaseCalendarCommand } from '../domain/types';
+import type { RebaseCalendarCommand } from '../workflows/contracts/dossier-v1';
 import { vnTime } from '../domain/vn-time';
 import type { DossierClient } from '../dossiers/client';
 import { rebaseCalendarUpdate } from '../workflows/contracts/dossier-v1';
@@ -41,8 +41,8 @@ async function rebaseDossierCalendar(
 }
 
 /**
- * Recomputing open dossiers on a newer calendar version (DOMAIN.md §5.2: "recompute open
- * appointment dates only by explicit, logged decision"). A calendar change never moves a
+ * Recomputing open dossiers on a newer calendar version (docs/domain.md §5.2: open dossiers are
+ * re-dated on a newer version only by an explicit, logged decision). A calendar change never moves a
  * printed date by itself: an administrator first previews what would move, then asks for
  * the recomputation, which is logged in `calendar_recomputations` and applied by each
  * dossier's workflow (Update `rebaseCalendar`), which owns the dossier's clock.

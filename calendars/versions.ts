@@ -18,8 +18,8 @@ import { calendarNotFound } from './read';
 import { checkVersion, type DayKind, type OwnDay, type WeeklyHours } from './rules';
 
 /**
- * Calendar versions as an administrator changes them (DOMAIN.md §5.2: "store the calendar as
- * data per year and per agency, with effective-dated versions"). A version is never edited:
+ * Calendar versions as an administrator changes them (docs/domain.md §5.2: the calendar is
+ * kept as data, per year and per agency, in versions). A version is never edited:
  * every change is version latest+1, written as a copy of the version the administrator looked
  * at, so two administrators cannot overwrite each other (optimistic concurrency, 409).
  * A new version of a base calendar yields, in the same transaction, a new version of every

@@ -2,7 +2,7 @@ import { DossierActionFailed, type DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import { findShipmentForCallback, recordShipmentStatus } from '../db/repositories/shipments';
 import { DomainError } from '../domain/errors';
-import type { ShipmentEventCommand } from '../domain/types';
+import type { ShipmentEventCommand } from '../workflows/contracts/dossier-v1';
 import type { AppConfig } from '../platform/config';
 import { createSandboxPostalProvider } from '../integrations/postal/sandbox-client';
 import { createSandboxPostalService, type SandboxPostalService } from '../integrations/postal/sandbox-postal-service';

@@ -3,7 +3,7 @@
  *
  * Pure and deterministic: no time-zone database, because Việt Nam keeps a fixed
  * UTC+7 with no daylight saving, so every agency calendar carries its offset.
- * Conventions (DOMAIN.md §3.4, §5, §12):
+ * Conventions (docs/domain.md §3.4, §5, §12):
  * - default counting is in working time: N working days = N × the agency's daily
  *   working hours, counted from the moment a complete, valid dossier is received;
  *   a receipt outside office hours counts from the next working period;

@@ -3,7 +3,7 @@ import { toOffsetIso, type TimeLimit, type WorkingCalendar } from './calendar';
 /**
  * The clock ledger (sổ theo dõi thời hạn) of one dossier. The due date is never edited:
  * it is derived from these entries on the calendar version the dossier is dated by, so it
- * can always be explained (DOMAIN.md §3.2, §3.4, §3.5, §12).
+ * can always be explained (docs/domain.md §3.2, §3.4, §3.5, §12).
  * - `start`: a complete, valid dossier was received; the procedure's limit counts from here.
  * - `pause` / `resume`: time that does not count (the citizen's supplement, a clock-excluded
  *   step such as paying land obligations). `restart` on a resume counts the whole limit

@@ -1,5 +1,5 @@
 /**
- * Dossier code (mã số hồ sơ), TT 03/2025 art. 13 / DOMAIN.md §4:
+ * Dossier code (mã số hồ sơ), TT 03/2025 art. 13 / docs/domain.md §4:
  * `<agency e-ID>-<YYMMDD of receipt>-<daily sequence, at least 4 digits>`.
  * The agency e-ID follows QĐ 20/2020/QĐ-TTg in either the older style
  * (`000.00.01.H29`, province last) or the newer one (`H15.50.05.13`).

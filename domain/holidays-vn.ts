@@ -1,7 +1,7 @@
 import type { WorkingCalendarData } from './calendar';
 
 /**
- * State-agency working calendar 2025–2027 (DOMAIN.md §5.2).
+ * State-agency working calendar 2025–2027 (docs/domain.md §5.2).
  * 2025: Công văn 8726/VPCP-KGVX; 2026: Công văn 9859/VPCP-KGVX (plan 8764/BNV-CVL).
  * 2027 is computed from the lunar calendar and the Labour Code; the Prime Minister's
  * swap decision was not yet published, so those rows are marked provisional and an
@@ -57,7 +57,7 @@ export const VN_STATE_CALENDAR_DAYS: readonly CalendarDay[] = [
   { day: '2027-09-03', kind: 'day_off', name: 'Quốc khánh (ngày liền kề)', provisional: true },
 ];
 
-/** Default office hours (DOMAIN.md §12): Mon–Fri 07:30–11:30 and 13:00–17:00. */
+/** Default office hours (docs/domain.md §12): Mon–Fri 07:30–11:30 and 13:00–17:00. */
 export const DEFAULT_OFFICE_HOURS = [
   { start: '07:30', end: '11:30' },
   { start: '13:00', end: '17:00' },

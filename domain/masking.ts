@@ -1,5 +1,5 @@
 /**
- * Personal data shown on the public lookup is masked (DOMAIN.md §12, "Status lookup").
+ * Personal data shown on the public lookup is masked (docs/domain.md §12, "Status lookup").
  * Each word keeps its first letter so the applicant recognises their dossier; the mask
  * has a fixed width so word lengths give nothing away to a stranger holding the code.
  */

@@ -1,7 +1,7 @@
 import type { WorkingCalendar } from './calendar';
 
 /**
- * When a dossier's processing ended and how much working time it took, for QĐ 766 (DOMAIN.md §9):
+ * When a dossier's processing ended and how much working time it took, for QĐ 766 (docs/domain.md §9):
  * the facts the read model keeps per dossier (db/repositories/dossier-events.ts `refreshProcessingFacts`)
  * and the supervisor reports aggregate. Pure functions of the event log and a calendar.
  */
@@ -59,7 +59,7 @@ export interface LoggedEvent {
  * The report's end of processing as of an instant `until` is then `endedAt` when before `until`,
  * else `awaitingCitizenSince` when before `until`, else none (still being processed): the rule
  * the event log gave as of `until`, except for a dossier that was waiting for the citizen at
- * `until` and resumed later. A supplement request is not an end of processing (DOMAIN.md §9:
+ * `until` and resumed later. A supplement request is not an end of processing (docs/domain.md §9:
  * the end is the first of processed, returned, stopped/refused, and the citizen's supplement time
  * is subtracted); once the citizen has supplemented, the dossier was being processed with its
  * clock paused, so it counts as still being processed at `until` (on time while its due date has

@@ -1,7 +1,7 @@
 /**
  * Dossier processing statuses (tình trạng xử lý hồ sơ).
  * `code` is stable and meant for machines; `label` is what citizens read.
- * Business state only: fees, delivery and portal sync keep their own states (DOMAIN.md §2.3).
+ * Business state only: fees, delivery and portal sync keep their own states (docs/domain.md §2.3).
  */
 export const DOSSIER_STATUSES = {
   SUBMITTED: { label: 'Đã nộp, chờ tiếp nhận', terminal: false },

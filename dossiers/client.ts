@@ -12,8 +12,8 @@ import {
 import { ActivityFailure, ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { DomainError, type DomainErrorKind } from '../domain/errors';
-import { FAILURE_TYPES } from '../domain/types';
 import {
+  FAILURE_TYPES,
   acceptIntakeUpdate,
   AgencyCodeKey,
   DossierCodeKey,

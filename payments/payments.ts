@@ -21,7 +21,7 @@ import {
   type Receipt,
 } from '../db/repositories/payments';
 import { toOffsetIso } from '../domain/calendar';
-import type { RecordPaymentCommand } from '../domain/types';
+import type { RecordPaymentCommand } from '../workflows/contracts/dossier-v1';
 import type { PaymentEvent, PaymentProvider } from '../integrations/payment/provider';
 import { DossierActionFailed, DossierNotRunning, type DossierClient } from '../dossiers/client';
 import { recordPaymentUpdate } from '../workflows/contracts/dossier-v1';

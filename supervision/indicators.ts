@@ -3,7 +3,7 @@ import type { IndicatorCounts } from '../db/repositories/supervision';
 
 /**
  * The arithmetic of supervision: outcomes (early / on time / late), rates, and the
- * QĐ 766/QĐ-TTg indicators this system's data supports (DOMAIN.md §9). Pure functions.
+ * QĐ 766/QĐ-TTg indicators this system's data supports (docs/domain.md §9). Pure functions.
  */
 
 export type Outcome = 'early' | 'on_time' | 'late';
@@ -21,7 +21,7 @@ export function round(value: number, decimals: number): number {
 const localDate = (instant: Date) => toOffsetIso(instant).slice(0, 10);
 
 /**
- * Late after the due moment; early when finished on an earlier local day (DOMAIN §3.6, the
+ * Late after the due moment; early when finished on an earlier local day (docs/domain.md §3.6, the
  * control sheet's "trước hạn"); on time otherwise. More than one supplement request makes a
  * dossier late whatever the dates (QĐ 766). Without any due date only that rule can make it late.
  */
@@ -92,7 +92,7 @@ export interface Indicator {
   /** The indicator's value in its unit: the rate, or the average for 2.2. */
   value: number | null;
   unit: 'percent' | 'working_days';
-  /** Rate (percent) earning full points; below it, points are linear (DOMAIN §9). */
+  /** Rate (percent) earning full points; below it, points are linear (docs/domain.md §9). */
   threshold: number | null;
   maxPoints: number | null;
   score: number | null;

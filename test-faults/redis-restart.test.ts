@@ -9,7 +9,7 @@ import { sandboxSmsDir } from '../integrations/sms/sandbox';
 import { recordCounterPayment } from '../payments/payments';
 import { freePort } from '../platform/temporal-dev-server';
 import { eventually, http, stackEnv, startWorker, type WorkerProcess } from '../test/helpers/stack';
-import { readEml } from '../test/notifications-fixtures';
+import { readEml } from '../test/helpers/notifications-fixtures';
 import { apiEnv, startApiProcess, type ApiProcess } from './helpers/api-process';
 import { removeDir } from './helpers/cleanup';
 import { acceptedMessageViolations, deliveryViolations, dossierViolations, HAPPY_PATH_EVENTS, outboxViolations } from './helpers/invariants';

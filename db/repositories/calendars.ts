@@ -3,7 +3,7 @@ import { WorkingCalendar, type OfficePeriod, type Weekday, type WorkingCalendarD
 import type { ClockEntry } from '../../domain/clock-ledger';
 
 /**
- * Working calendars as data (DOMAIN.md §5). A version is immutable: a change is a new
+ * Working calendars as data (docs/domain.md §5). A version is immutable: a change is a new
  * version. An agency calendar (e.g. a police counter open on Saturday mornings) has its
  * own office hours and days laid over a pinned version of its base calendar (VN-STATE).
  * Every statement on `work_calendars`, `work_calendar_days`, `calendar_recomputations`, and

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { TimeLimit } from '../../domain/calendar';
 
 /**
- * Procedure catalogue (DOMAIN.md §10). Amounts marked "example" are set by a
+ * Procedure catalogue (docs/domain.md §10). Amounts marked "example" are set by a
  * provincial council or vary by case; an agency edits them in its own catalogue.
  * Idempotent: each procedure is upserted by code and its children replaced.
  */

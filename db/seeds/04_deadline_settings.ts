@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 /**
  * Step budgets (working hours) of the internal process per procedure, and when to warn
- * and escalate. Steps follow the provincial internal procedures cited in DOMAIN.md §3.8,
+ * and escalate. Steps follow the provincial internal procedures cited in docs/domain.md §3.8,
  * §3.9 and §10 (e.g. Hanoi QĐ 663: 2 h receive, 3 h appraise, 2 h sign, 1 h issue for a
  * same-day copy; ND 297/2025 for the karaoke licence: 3 wd team, 4 wd appraisal, 3 wd issue;
  * provincial land procedures: about 1.5 wd for appraisal and site inspection).

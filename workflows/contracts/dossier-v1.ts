@@ -1,29 +1,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
-import type {
-  AcceptIntakeCommand,
-  AssignCommand,
-  ClaimCommand,
-  CancelCommand,
-  DecideCommand,
-  DossierView,
-  HandOverResultCommand,
-  IntakeSupplementCommand,
-  ProcessingSupplementCommand,
-  ProposeDecisionCommand,
-  RecordPaymentCommand,
-  RecordVerificationCommand,
-  ScheduleVerificationCommand,
-  ShipmentEventCommand,
-  RefuseIntakeCommand,
-  SubmitSupplementCommand,
-  WithdrawCommand,
-  ExtendDeadlineCommand,
-  PauseClockCommand,
-  ResumeClockCommand,
-  ReappointCommand,
-  RebaseCalendarCommand,
-} from '../../domain/types';
+import type { DossierStatus } from '../../domain/status';
+import type { Actor, Channel, DeliveryMethod } from '../../domain/types';
 
 /**
  * The dossier workflow's message contract, version 1: every Update and Query it answers, their
@@ -34,32 +12,235 @@ import type {
  * message's meaning or shape is a new message (or a dossier-v2.ts beside this file), never an
  * edit in place; additions of optional fields are compatible.
  */
-export type {
-  AcceptIntakeCommand,
-  AssignCommand,
-  ClaimCommand,
-  CancelCommand,
-  DecideCommand,
-  DeadlineView,
-  DossierView,
-  DossierWorkflowInput,
-  HandOverResultCommand,
-  IntakeSupplementCommand,
-  ProcessingSupplementCommand,
-  ProposeDecisionCommand,
-  RecordPaymentCommand,
-  RecordVerificationCommand,
-  ScheduleVerificationCommand,
-  ShipmentEventCommand,
-  RefuseIntakeCommand,
-  SubmitSupplementCommand,
-  WithdrawCommand,
-  ExtendDeadlineCommand,
-  PauseClockCommand,
-  ResumeClockCommand,
-  ReappointCommand,
-  RebaseCalendarCommand,
-} from '../../domain/types';
+
+/** Workflow input: identifiers only; personal data and documents stay in PostgreSQL. */
+export interface DossierWorkflowInput {
+  dossierId: number;
+  code: string;
+  agencyEid: string;
+  procedureCode: string;
+  channel: Channel;
+  deliveryMethod: DeliveryMethod;
+  submittedAt: string;
+  /** Continue as new past this many history events (tests set it low); Temporal's own suggestion applies too. */
+  maxHistoryEvents?: number;
+  /** Overrides the procedure's warning and escalation intervals, in working milliseconds (tests use seconds). */
+  deadlinePolicy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+}
+
+export interface DossierView {
+  code: string;
+  status: DossierStatus;
+  /** What the citizen must act on now (supplement list and deadline, refusal grounds…). */
+  pending:
+    | { kind: 'supplement'; items: string[]; deadline: string }
+    | { kind: 'site_visit'; visit: SiteVisit }
+    | null;
+  receivedAt: string | null;
+  appointmentAt: string | null;
+  assignee: { userId: number; fullName: string } | null;
+  resultNumber: string | null;
+  fee: { amountVnd: number; timing: string; paid: boolean; receiptCode: string | null };
+  /** Legal deadline derived from the clock ledger; absent on dossiers begun before it existed. */
+  deadline?: DeadlineView | null;
+  lastSeq: number;
+}
+
+export interface AcceptIntakeCommand {
+  actor: Actor;
+  note?: string;
+}
+
+export interface ProposeDecisionCommand {
+  actor: Actor;
+  proposal: 'approve' | 'deny';
+  /** Required when proposing a denial: the concrete grounds the citizen will read. */
+  reasons?: string[];
+  note?: string;
+}
+
+export interface DecideCommand {
+  actor: Actor;
+  /** `return` sends the dossier back to the specialist with comments. */
+  decision: 'approve' | 'deny' | 'return';
+  reasons?: string[];
+  note?: string;
+}
+
+/** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Form 02): everything missing, listed in one go. */
+export interface IntakeSupplementCommand {
+  actor: Actor;
+  items: string[];
+  reason?: string;
+  /** Working days the citizen has to supplement; the procedure's default applies when absent. */
+  deadlineWorkingDays?: number;
+  /** Or the date written on the slip (ISO 8601), when the officer names one. */
+  deadline?: string;
+}
+
+/** Phiếu từ chối tiếp nhận (Form 03), with concrete reasons. */
+export interface RefuseIntakeCommand {
+  actor: Actor;
+  reasons: string[];
+}
+
+/** The citizen's supplement: document references only, the files stay in storage. */
+export interface SubmitSupplementCommand {
+  documents: Array<{ name: string; fileId?: string }>;
+  note?: string;
+}
+
+/** The citizen asks to stop the procedure (ND 118 art. 21). */
+export interface WithdrawCommand {
+  reason: string;
+}
+
+/** Yêu cầu bổ sung trong quá trình giải quyết: once, by the assigned specialist; the procedure's clock policy applies. */
+export interface ProcessingSupplementCommand {
+  actor: Actor;
+  items: string[];
+  reason: string;
+  /** A leader's reason for asking a second time (counted late by QĐ 766). */
+  overrideReason?: string;
+  deadlineWorkingDays?: number;
+  deadline?: string;
+}
+
+/** An on-site visit (xác minh, kiểm tra thực địa): when, where and by whom; the citizen is told. */
+export interface SiteVisit {
+  /** Local date and window, e.g. 2026-03-12 08:00–10:00 (+07:00). */
+  date: string;
+  from: string;
+  to: string;
+  place: string;
+  officers: string[];
+}
+
+export interface ScheduleVerificationCommand {
+  actor: Actor;
+  visit: SiteVisit;
+  purpose: string;
+}
+
+/** Biên bản xác minh: findings, attachments (minutes, photos) and the outcome. */
+export interface RecordVerificationCommand {
+  actor: Actor;
+  outcome: 'confirmed' | 'discrepancies' | 'missed';
+  findings: string;
+  attachments: Array<{ name: string; fileId: string }>;
+}
+
+/** A fee payment recorded in PostgreSQL (gateway callback, reconciliation or the counter), told to the workflow. */
+export interface RecordPaymentCommand {
+  paymentId: string;
+  amountVnd: number;
+  method: 'online' | 'cash' | 'transfer';
+  receiptCode: string;
+  paidAt: string;
+  recordedBy: number | null;
+}
+
+/** A verified status report of the post about the dossier's result shipment. */
+export interface ShipmentEventCommand {
+  trackingNumber: string;
+  status: 'accepted' | 'in_transit' | 'out_for_delivery' | 'delivered' | 'returned' | 'cancelled';
+  occurredAt: string;
+  receivedBy?: string;
+  returnReason?: string;
+}
+
+/** A leader assigns or reassigns the dossier to a specialist of the agency (phân công). */
+export interface AssignCommand {
+  actor: Actor;
+  specialist: { userId: number; fullName: string };
+  note?: string;
+}
+
+/** A specialist takes an unassigned dossier, or gives back one assigned to them. */
+export interface ClaimCommand {
+  actor: Actor;
+  note?: string;
+}
+
+/** An officer stops processing, with a reason. */
+export interface CancelCommand {
+  actor: Actor;
+  reason: string;
+}
+
+export interface HandOverResultCommand {
+  actor: Actor;
+  /** Who physically received the result at the counter, or the postal tracking number. */
+  receivedBy: string;
+  note?: string;
+}
+
+/** Gia hạn: more working time on a legal basis (e.g. verification needed), granted by a leader before the due date. */
+export interface ExtendDeadlineCommand {
+  actor: Actor;
+  workingDays?: number;
+  workingHours?: number;
+  reason: string;
+  legalBasis: string;
+}
+
+/** A clock-excluded step (e.g. the citizen paying land obligations, another agency's reply): the clock stops. */
+export interface PauseClockCommand {
+  actor: Actor;
+  reason: string;
+  legalBasis: string;
+}
+
+export interface ResumeClockCommand {
+  actor: Actor;
+  note?: string;
+}
+
+/**
+ * Thư xin lỗi và hẹn lại ngày trả kết quả (Form 04): once per dossier, by the agency head,
+ * no later than one working day before the due date. Either a date or working days after the due date.
+ */
+export interface ReappointCommand {
+  actor: Actor;
+  reason: string;
+  appointmentAt?: string;
+  workingDaysAfterDue?: number;
+}
+
+/** Date the dossier by a newer calendar version: an explicit, logged recomputation. */
+export interface RebaseCalendarCommand {
+  actor: Actor;
+  calendarCode: string;
+  calendarVersion: number;
+  reason: string;
+  /** The calendar_recomputations row this belongs to. */
+  recomputationId: number;
+}
+
+/** The deadline as the workflow tracks it (null before the dossier is received or for older runs). */
+export interface DeadlineView {
+  dueAt: string;
+  appointmentAt: string;
+  paused: boolean;
+  state: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  warnAt: string | null;
+  nextEscalationAt: string | null;
+  apologyBy: string | null;
+  escalationLevel: number;
+  reappointed: boolean;
+  calendar: { code: string; version: number };
+}
+
+
+/** Error types carried by ApplicationFailure from update validators, mapped to HTTP statuses by the API. */
+export const FAILURE_TYPES = {
+  invalidState: 'DossierInvalidState', // 409
+  forbidden: 'DossierActionForbidden', // 403
+  invalidInput: 'DossierInvalidInput', // 422
+} as const;
+
+// ---- messages ----
+
 export const acceptIntakeUpdate = defineUpdate<DossierView, [AcceptIntakeCommand]>('acceptIntake');
 export const requestIntakeSupplementUpdate = defineUpdate<DossierView, [IntakeSupplementCommand]>('requestIntakeSupplement');
 export const refuseIntakeUpdate = defineUpdate<DossierView, [RefuseIntakeCommand]>('refuseIntake');

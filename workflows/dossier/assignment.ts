@@ -1,5 +1,5 @@
 import type { Actor } from '../../domain/types';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { AssignCommand, ClaimCommand } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';

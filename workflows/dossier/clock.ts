@@ -1,5 +1,5 @@
 import type { ClockEntry } from '../../domain/clock-ledger';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ExtendDeadlineCommand, PauseClockCommand, RebaseCalendarCommand, ReappointCommand, ResumeClockCommand } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
 import { PROCESSING, type Action } from './state';

@@ -1,6 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import { STOPPABLE } from '../../domain/status';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
 import { record } from './proxies';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';

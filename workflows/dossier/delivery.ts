@@ -1,5 +1,5 @@
 import { condition, patched } from '@temporalio/workflow';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { HandOverResultCommand, ShipmentEventCommand } from '../contracts/dossier-v1';
 import { awaitFeeBeforeResult } from './fees';
 import { record } from './proxies';

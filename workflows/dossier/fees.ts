@@ -1,6 +1,6 @@
 import { condition, patched } from '@temporalio/workflow';
 import { isTerminal } from '../../domain/status';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
 import type { Action, Dossier } from './state';

@@ -1,6 +1,6 @@
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { AWAITING_SUPPLEMENT } from '../../domain/status';
-import { FAILURE_TYPES } from '../../domain/types';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
 import type {
   ProcessingSupplementCommand,

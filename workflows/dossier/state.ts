@@ -2,8 +2,8 @@ import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflo
 import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
 import type { NotificationJob } from '../../activities/notifications';
 import { canTransition, type DossierStatus } from '../../domain/status';
-import { FAILURE_TYPES, type Actor, type OfficerRole } from '../../domain/types';
-import { DossierStatusKey, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
+import type { Actor, OfficerRole } from '../../domain/types';
+import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, record } from './proxies';
 import type { CarriedDossierState, DeadlineState, DossierState, Transition } from './types';
 

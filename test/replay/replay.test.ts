@@ -1,0 +1,30 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { workflowsEntry } from '../../platform/workflows-entry';
+
+/**
+ * Replays histories recorded from real runs (RECORD_HISTORIES=1 npm test rewrites them)
+ * against the current workflow code. A change that would break running dossiers fails
+ * here with a non-determinism error: guard it with `patched()` as the README explains.
+ */
+const HISTORIES = path.join(__dirname, '..', 'histories');
+
+// Replay workers log every start and stop at INFO: keep the test output to what matters.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+describe('replay of recorded dossier histories', () => {
+  const files = fs.readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+
+  it('has recorded histories to replay', () => {
+    expect(files).toContain('walking-skeleton.json');
+  });
+
+  it.each(files)('%s replays deterministically on the current code', async (file) => {
+    const history = JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
+    await expect(
+      Worker.runReplayHistory({ workflowsPath: workflowsEntry(), replayName: file }, history, `replay-${file}`),
+    ).resolves.toBeUndefined();
+  });
+});
