@@ -48,7 +48,7 @@ export function createActivities(deps: ActivityDeps) {
       if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
       const limit = procedure.time_limit as TimeLimit;
       const calendar = await loadAgencyCalendar(db, input.agencyEid);
-      try {
+      return withCoverageErrors(() => {
         const appointment = calendar.appointment(new Date(input.receivedAt), limit);
         return {
           appointmentAt: toOffsetIso(appointment),
@@ -56,23 +56,13 @@ export function createActivities(deps: ActivityDeps) {
           calendarVersion: calendar.version,
           explanation: `${describeLimit(limit)} từ ${toOffsetIso(new Date(input.receivedAt))} theo lịch ${calendar.code} v${calendar.version}`,
         };
-      } catch (err) {
-        if (err instanceof CalendarCoverageError) {
-          throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
-        }
-        throw err;
-      }
+      });
     },
 
     /** A citizen's deadline (e.g. to supplement): the close of office hours of the Nth working day after `from`. */
     async computeDeadline(input: { agencyEid: string; from: string; workingDays: number }): Promise<string> {
       const calendar = await loadAgencyCalendar(db, input.agencyEid);
-      try {
-        return toOffsetIso(calendar.appointment(new Date(input.from), { unit: 'working_days', value: input.workingDays, counting: 'whole_days' }));
-      } catch (err) {
-        if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
-        throw err;
-      }
+      return withCoverageErrors(() => toOffsetIso(calendar.appointment(new Date(input.from), { unit: 'working_days', value: input.workingDays, counting: 'whole_days' })));
     },
 
     /**
@@ -92,7 +82,7 @@ export function createActivities(deps: ActivityDeps) {
       const calendar = await loadAgencyCalendar(db, input.agencyEid);
       const paused = calendar.workingTimeBetween(new Date(input.pausedAt), new Date(input.resumedAt));
       const minutes = Math.round(paused / 60_000);
-      try {
+      return withCoverageErrors(() => {
         switch (procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE') {
           case 'RESTART':
             return {
@@ -111,10 +101,7 @@ export function createActivities(deps: ActivityDeps) {
               explanation: `Tạm dừng ${minutes} phút làm việc chờ công dân bổ sung; ngày hẹn lùi tương ứng`,
             };
         }
-      } catch (err) {
-        if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
-        throw err;
-      }
+      });
     },
 
     /**
@@ -295,14 +282,26 @@ export interface ScheduledDeadline {
   explanation: string[];
 }
 
-async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
+/** A calendar without data for the dates asked will not get it by retrying: a business fact, not a fault. */
+async function withCoverageErrors<T>(fn: () => T | Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
     if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
-    if (err instanceof UnknownCalendarError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownCalendar');
     throw err;
   }
+}
+
+/** As withCoverageErrors, and a pinned calendar version that does not exist is final too. */
+async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
+  return withCoverageErrors(async () => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof UnknownCalendarError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownCalendar');
+      throw err;
+    }
+  });
 }
 
 export interface FeeDue {

@@ -1,4 +1,5 @@
 import type { Tx } from '../connection';
+import { firstRow } from './rows';
 
 // --- activities, dossiers ---
 
@@ -18,8 +19,7 @@ export type AgencyColumn = keyof AgencyRow;
 
 /** The columns asked for of the agency with this electronic ID. */
 export async function findAgencyByEid<C extends AgencyColumn>(db: Tx, eid: string, columns: readonly C[]): Promise<Pick<AgencyRow, C> | undefined> {
-  const row = await db('agencies').where({ eid }).first([...columns] as string[]);
-  return row as Pick<AgencyRow, C> | undefined;
+  return firstRow<AgencyRow, C>(db, 'agencies', { eid }, columns);
 }
 
 // --- calendars, supervision and catalogue ---

@@ -1,5 +1,6 @@
 import type { Channel, DeliveryMethod } from '../../domain/types';
 import { preparedQuery, type Db, type Tx } from '../connection';
+import { firstRow } from './rows';
 
 // --- payments and delivery ---
 
@@ -152,14 +153,12 @@ export type DossierColumn = keyof DossierRow;
 
 /** The columns asked for of the dossier with this id. */
 export async function findDossierById<C extends DossierColumn>(db: Tx, id: number, columns: readonly C[]): Promise<Pick<DossierRow, C> | undefined> {
-  const row = await db('dossiers').where('id', id).first([...columns] as string[]);
-  return row as Pick<DossierRow, C> | undefined;
+  return firstRow<DossierRow, C>(db, 'dossiers', { id }, columns);
 }
 
 /** The columns asked for of the dossier with this code. */
 export async function findDossierByCode<C extends DossierColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<DossierRow, C> | undefined> {
-  const row = await db('dossiers').where({ code }).first([...columns] as string[]);
-  return row as Pick<DossierRow, C> | undefined;
+  return firstRow<DossierRow, C>(db, 'dossiers', { code }, columns);
 }
 
 /** A new dossier as submitted (JSON columns already serialised); its id. */

@@ -1,4 +1,5 @@
 import type { Tx } from '../connection';
+import { firstRow } from './rows';
 
 // --- dossiers (submission) ---
 
@@ -21,8 +22,7 @@ export async function claimIdempotencyKey(db: Tx, row: { scope: string; key: str
 
 /** The columns asked for of a key already taken. */
 export async function findIdempotencyKey<C extends keyof IdempotencyKeyRow>(db: Tx, scope: string, key: string, columns: readonly C[]): Promise<Pick<IdempotencyKeyRow, C> | undefined> {
-  const row = await db('idempotency_keys').where({ scope, key }).first([...columns] as string[]);
-  return row as Pick<IdempotencyKeyRow, C> | undefined;
+  return firstRow<IdempotencyKeyRow, C>(db, 'idempotency_keys', { scope, key }, columns);
 }
 
 /** Links a submission's key to the dossier it stored. */

@@ -1,6 +1,7 @@
 import type { TimeLimit } from '../../domain/calendar';
 import type { Channel } from '../../domain/types';
 import type { Tx } from '../connection';
+import { firstRow } from './rows';
 
 // --- activities, dossiers ---
 
@@ -26,14 +27,12 @@ export type ProcedureColumn = keyof ProcedureRow;
 
 /** The columns asked for of the procedure with this code (active or not). */
 export async function findProcedureByCode<C extends ProcedureColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<ProcedureRow, C> | undefined> {
-  const row = await db('procedures').where('code', code).first([...columns] as string[]);
-  return row as Pick<ProcedureRow, C> | undefined;
+  return firstRow<ProcedureRow, C>(db, 'procedures', { code }, columns);
 }
 
 /** The columns asked for of the procedure with this code, when it is open to new dossiers. */
 export async function findActiveProcedureByCode<C extends ProcedureColumn>(db: Tx, code: string, columns: readonly C[]): Promise<Pick<ProcedureRow, C> | undefined> {
-  const row = await db('procedures').where({ code, active: true }).first([...columns] as string[]);
-  return row as Pick<ProcedureRow, C> | undefined;
+  return firstRow<ProcedureRow, C>(db, 'procedures', { code, active: true }, columns);
 }
 
 /** The row saying this agency handles this procedure, if it does. */

@@ -1,5 +1,5 @@
 import { condition } from '@temporalio/workflow';
-import type { DeadlineState, Dossier } from './state';
+import type { DeadlineState, Dossier, Transition } from './state';
 
 /**
  * The deadline timers (docs/domain.md §3.5): a warning before the appointment, the overdue mark
@@ -50,39 +50,35 @@ async function fireDeadlineAction(d: Dossier, dl: DeadlineState, kind: DeadlineA
   const code = d.code;
   const sch = dl.schedule!;
   const due = { dueAt: sch.dueAt, appointmentAt: sch.appointmentAt };
-  const status = d.state.status;
+  let event: Pick<Transition, 'type' | 'projection' | 'data' | 'alert'>;
   if (kind === 'warn') {
     dl.warnedFor = sch.appointmentAt;
     dl.version += 1;
-    await d.transition({
-      to: status,
+    event = {
       type: 'deadline_at_risk',
-      by: null,
       projection: { deadlineState: d.deadlineStateNow() },
       data: due,
       alert: { kind: 'at_risk', level: 0, message: `Hồ sơ ${code} sắp đến hạn trả kết quả (${sch.appointmentAt}).` },
-    });
+    };
   } else if (kind === 'overdue') {
     dl.overdueFor = sch.dueAt;
     dl.version += 1;
-    await d.transition({
-      to: status,
+    event = {
       type: 'deadline_overdue',
-      by: null,
       projection: { deadlineState: 'overdue' },
       data: { ...due, reappointed: dl.reappointed },
       alert: { kind: 'overdue', level: 0, message: `Hồ sơ ${code} đã quá hạn giải quyết (${sch.dueAt}).` },
-    });
+    };
   } else {
     dl.escalationLevel += 1;
     await d.refreshDeadline();
-    await d.transition({
-      to: d.state.status,
+    event = {
       type: 'deadline_escalated',
-      by: null,
       projection: { deadlineState: 'overdue', escalationLevel: dl.escalationLevel },
       data: { ...due, level: dl.escalationLevel },
       alert: { kind: 'escalation', level: dl.escalationLevel, message: `Hồ sơ ${code} quá hạn, nhắc lần ${dl.escalationLevel} (hẹn trả ${sch.appointmentAt}).` },
-    });
+    };
   }
+  // The status stays: a deadline event is a fact about the dossier, not a step of it.
+  await d.transition({ to: d.state.status, by: null, ...event });
 }
