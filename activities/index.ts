@@ -12,6 +12,7 @@ import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
+import { failFastOnDataErrors } from './data-errors';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
@@ -33,8 +34,15 @@ export interface AppointmentResult {
   explanation: string;
 }
 
-/** Activity factory: every side effect of the dossier workflow, with its dependencies injected. */
+/**
+ * Activity factory: every side effect of the dossier workflow, with its dependencies injected.
+ * A write PostgreSQL refuses for good fails at once instead of retrying (data-errors.ts).
+ */
 export function createActivities(deps: ActivityDeps) {
+  return failFastOnDataErrors(dossierActivities(deps));
+}
+
+function dossierActivities(deps: ActivityDeps) {
   const { db } = deps;
   return {
     async recordDossierEvent(event: DossierEventRecord): Promise<void> {

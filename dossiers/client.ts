@@ -49,6 +49,8 @@ const KIND_BY_FAILURE: Record<string, [DomainErrorKind, string]> = {
   // Business facts an activity found: retrying the same action will not change them.
   CalendarCoverageError: ['invalid', 'Calendar has no data'],
   UnknownProcedure: ['invalid', 'Unknown procedure'],
+  // PostgreSQL refused the data for good (activities/data-errors.ts): the action is undone.
+  InvalidData: ['invalid', 'Invalid data'],
 };
 
 const retryLater = (detail: string) => new DomainError('unavailable', 'Processing delayed', detail, { retryAfterSeconds: 5 });

@@ -5,7 +5,7 @@ import { canTransition, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, record } from './proxies';
-import type { CarriedDossierState, DeadlineState, DossierState, Transition } from './types';
+import { freshState, type CarriedDossierState, type DeadlineState, type DossierState, type Transition } from './types';
 
 export type { Action, CarriedDossierState, DeadlineState, Party, Transition } from './types';
 
@@ -30,13 +30,17 @@ export const PROCESSING: readonly DossierStatus[] = ['RECEIVED', 'IN_REVIEW', 'S
  */
 export class Dossier {
   readonly state: DossierState;
+  /** The state as of the last event written (or the start of the current action): what a failed action returns to. */
+  private committed: string | null = null;
+  /** The status last given to the DossierStatus search attribute. */
+  private indexedStatus: string | null = null;
 
   constructor(
     readonly input: DossierWorkflowInput,
     carried?: CarriedDossierState,
   ) {
     // A continued run picks up exactly where the previous one stopped (nothing was in flight).
-    this.state = carried ? { ...carried, busy: false, deadline: carried.deadline ?? null } : fresh();
+    this.state = carried ? { ...carried, busy: false, deadline: carried.deadline ?? null } : freshState();
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
     if (patched('deadline-ledger-v1') && !carried) {
       this.state.deadline = {
@@ -101,7 +105,10 @@ export class Dossier {
     }
     s.status = t.to;
     s.seq += 1;
-    if (t.to !== from) upsertSearchAttributes([{ key: DossierStatusKey, value: t.to }]);
+    if (t.to !== from) {
+      upsertSearchAttributes([{ key: DossierStatusKey, value: t.to }]);
+      this.indexedStatus = t.to;
+    }
     const by = t.by;
     await record.recordDossierEvent({
       dossierId: this.input.dossierId,
@@ -119,6 +126,7 @@ export class Dossier {
       ...(t.clock ? { clock: t.clock } : {}),
       ...(t.alert ? { alert: t.alert } : {}),
     });
+    this.committed = JSON.stringify(s);
   }
 
   /** Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. */
@@ -126,6 +134,7 @@ export class Dossier {
     const s = this.state;
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
+    this.indexedStatus = s.status;
     await record.recordDossierEvent({
       dossierId: this.input.dossierId,
       seq: s.seq,
@@ -153,15 +162,41 @@ export class Dossier {
     return record.notifyApplicant({ dossierId: this.input.dossierId, seq: this.state.seq, template });
   }
 
-  /** Runs one action at a time; an action arriving in the first instants waits for the submission to be logged. */
+  /**
+   * Runs one action at a time; an action arriving in the first instants waits for the submission
+   * to be logged. An action that fails part-way (an activity refused its data for good) leaves
+   * the dossier as its last written event says, and unlocked.
+   */
   async exclusively<T>(fn: () => Promise<T>): Promise<T> {
     const s = this.state;
     s.busy = true;
     try {
       if (!s.submissionRecorded) await condition(() => s.submissionRecorded);
+      this.committed = JSON.stringify(s);
       return await fn();
+    } catch (err) {
+      this.restoreCommitted();
+      throw err;
     } finally {
       s.busy = false;
+    }
+  }
+
+  /** Back to the state of the last written event (patched: runs before it kept what a failed action had changed). */
+  private restoreCommitted(): void {
+    if (this.committed === null || !patched('restore-failed-action-v1')) return;
+    const s = this.state;
+    const saved = JSON.parse(this.committed) as DossierState;
+    const deadline = s.deadline;
+    Object.assign(s, { ...saved, deadline });
+    if (deadline && saved.deadline) {
+      // In place: the deadline timers hold this object; a new version makes them re-arm.
+      const version = deadline.version;
+      Object.assign(deadline, saved.deadline, { version: Math.max(version, saved.deadline.version) + 1 });
+    }
+    if (this.indexedStatus !== null && this.indexedStatus !== s.status) {
+      upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
+      this.indexedStatus = s.status;
     }
   }
 
@@ -300,27 +335,4 @@ export class Dossier {
     if (d.stopped) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} stopped at the decision`);
     return d;
   }
-}
-
-function fresh(): DossierState {
-  return {
-    status: 'SUBMITTED',
-    seq: 0,
-    busy: false,
-    receivedAt: null,
-    appointmentAt: null,
-    assignee: null,
-    resultNumber: null,
-    pending: null,
-    intakeSupplements: 0,
-    processingSupplements: 0,
-    /** Fee for this procedure and channel; dossiers begun before fees were modelled owe nothing here. */
-    fee: { amountVnd: 0, timing: 'none', paid: true, receiptCode: null, paymentId: null },
-    shipment: null,
-    /** When the clock stopped for the citizen's supplement during processing. */
-    clockPausedAt: null,
-    /** The submission is in the event log; later events must not be projected before it. */
-    submissionRecorded: false,
-    deadline: null,
-  };
 }

@@ -68,3 +68,26 @@ export interface Action<C> {
   run(d: Dossier, cmd: C): Promise<DossierView>;
 }
 
+/** A dossier just submitted: nothing received, no fee known yet, no clock. */
+export function freshState(): DossierState {
+  return {
+    status: 'SUBMITTED',
+    seq: 0,
+    busy: false,
+    receivedAt: null,
+    appointmentAt: null,
+    assignee: null,
+    resultNumber: null,
+    pending: null,
+    intakeSupplements: 0,
+    processingSupplements: 0,
+    /** Fee for this procedure and channel; dossiers begun before fees were modelled owe nothing here. */
+    fee: { amountVnd: 0, timing: 'none', paid: true, receiptCode: null, paymentId: null },
+    shipment: null,
+    /** When the clock stopped for the citizen's supplement during processing. */
+    clockPausedAt: null,
+    /** The submission is in the event log; later events must not be projected before it. */
+    submissionRecorded: false,
+    deadline: null,
+  };
+}
