@@ -60,7 +60,7 @@ describe('dossier processing branches', () => {
     expect((await officer(code, 'result/handover', 'motcua.saigon', {})).status).toBe(422);
     const handed = await officer(code, 'result/handover', 'motcua.saigon', { receivedBy: 'Hoàng Thị Lan, CCCD ...5678' });
     expect(handed.status).toBe(200);
-    expect((await finished(code, 'counter-intake-pickup')).status).toBe('COMPLETED');
+    expect((await finished(code, 'counter-intake-update-with-start')).status).toBe('COMPLETED');
     const types = (await eventsOf(code)).map((e) => e.type);
     expect(types).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
     const sheet = await processControl(api.baseUrl, code);

@@ -13,7 +13,7 @@ import { useStack } from '../helpers/use-stack';
  * The Updates are sent with the Temporal client directly, as a buggy integration would.
  */
 describe('poison input past the contract', () => {
-  const { api } = useStack({ name: 'poison' });
+  const { api, finished } = useStack({ name: 'poison' });
   const { lookup, officer, citizen } = dossierClient(() => api);
   const nextIdNumber = applicantIds('0797');
   const officerActor = async () => {
@@ -72,5 +72,7 @@ describe('poison input past the contract', () => {
     expect(withdrawn.body.status.code).toBe('WITHDRAWN');
     const s = await lookup(code);
     expect(s.body.status.code).toBe('WITHDRAWN');
+    // The history with the undone action (patch restore-failed-action-v1) replays in test/replay.
+    expect((await finished(code, 'withdrawal-after-invalid-data')).status).toBe('WITHDRAWN');
   });
 });
