@@ -59,5 +59,7 @@ describe('idempotent creation', () => {
     const retry = await create('quantri', 'Đồng bộ Cổng DVC quốc gia');
     expect(retry.body.id).toBe(first.body.id);
     expect((await create('motcua.saigon', 'x')).status).toBe(403); // not an admin, and not a replay of someone else's answer
+    // Later suites' dossiers must not queue deliveries to it (test/integration/webhooks-relay counts them).
+    expect((await http('DELETE', `${api.baseUrl}/api/v1/webhooks/subscriptions/${first.body.id}`, { headers: { 'X-User-Id': 'quantri' } })).status).toBe(204);
   });
 });

@@ -19,8 +19,13 @@ describe('webhook relay', () => {
   const queue = new Queue<WebhookJob>(WEBHOOK_QUEUE, { connection: redis, prefix });
   let subscriptionId: number;
   let dossierId: number;
+  // The relay sends every pending delivery: other suites' active subscriptions are held while these
+  // tests count what it queues, and given back after.
+  let held: number[] = [];
 
   beforeAll(async () => {
+    held = await db('webhook_subscriptions').where('active', true).pluck('id');
+    if (held.length) await db('webhook_subscriptions').whereIn('id', held).update({ active: false });
     const p = await db('procedures').first('id');
     const a = await db('agencies').where('eid', '000.20.20.H29').first('id');
     const [d] = await db('dossiers')
@@ -33,6 +38,7 @@ describe('webhook relay', () => {
   });
   afterAll(async () => {
     await db('webhook_subscriptions').where('id', subscriptionId).del();
+    if (held.length) await db('webhook_subscriptions').whereIn('id', held).update({ active: true });
     await queue.obliterate({ force: true });
     await queue.close();
     redis.disconnect();
