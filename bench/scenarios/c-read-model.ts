@@ -14,7 +14,7 @@ import { fmt, ratio, summarize, type Summary } from '../lib/stats';
  * (c) Read-model scale: the supervisor worklists (the deadline dashboard's views) and the
  * QĐ 766 report over 1,000,000 generated dossiers, against the same calls over the first
  * 10,000 of them (the baseline: the same code on a small centre's data). Each case is timed
- * end to end over HTTP (the real API process) and as SQL alone (the supervision/queries.ts
+ * end to end over HTTP (the real API process) and as SQL alone (the db/repositories/supervision.ts
  * functions the endpoint calls), and its SQL is captured and EXPLAINed (ANALYZE, BUFFERS).
  */
 
@@ -309,7 +309,7 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
         `with their event log, process-control sheet, results and payments (shape in the file's header); load ${fmt(gen1.seconds + gen2.seconds, 0)} s, then \`VACUUM (ANALYZE)\` (the steady state autovacuum keeps: statistics and the visibility map). ` +
         `Baseline: the same calls when only the first ${small.toLocaleString('en-US')} dossiers were there (same code, same process, a small centre's volume). ` +
         `Each case: ${reps} timed calls after a warm-up, or fewer when a case is slow (at least ${ctx.quick ? 2 : 3}, within a time budget); "endpoint" is the HTTP round trip to the real API process as the supervisor (\`giamsat.saigon\`) or the admin (\`quantri\`), ` +
-        `"SQL" is the \`supervision/queries.ts\` calls the endpoint makes (\`worklist\` for the first page and \`worklistCounts\` over the whole list; \`indicatorCounts\`, one aggregate over the stored QĐ 766 facts, for the report), without the calendar arithmetic and JSON. asOf = ${asOf.toISOString()}.`,
+        `"SQL" is the \`db/repositories/supervision.ts\` calls the endpoint makes (\`worklist\` for the first page and \`worklistCounts\` over the whole list; \`indicatorCounts\`, one aggregate over the stored QĐ 766 facts, for the report), without the calendar arithmetic and JSON. asOf = ${asOf.toISOString()}.`,
       '',
       table(
         ['table', 'rows', 'size'],

@@ -35,7 +35,7 @@ export async function up(knex: Knex): Promise<void> {
   await knex.raw(`alter table dossiers add constraint dossiers_processing_end_kind_check check (processing_end_kind in ('decision', 'stop'))`);
   await backfill(knex);
   // The columns the report reads are included: one agency's month is an index-only scan, not
-  // tens of thousands of table pages (supervision/queries.ts indicatorCounts).
+  // tens of thousands of table pages (db/repositories/supervision.ts indicatorCounts).
   await knex.raw(`create index dossiers_agency_id_processing_ended_at_index on dossiers (agency_id, processing_ended_at)
                     include (received_at, awaiting_citizen_since, due_at, appointment_at, supplement_requests, channel, delivery_method,
                              fee_due_vnd, approved_at, paid_online_at, result_issued_at, processing_working_ms, working_day_ms, procedure_id)`);

@@ -5,7 +5,7 @@ import type { Knex } from 'knex';
  * effective due date (the legal one, or the appointment on rows older than the ledger), per
  * agency. Without this index PostgreSQL reads every open dossier of the agencies and filters by
  * date (BENCHMARKS.md, scenario c: 10,320 rows read for 3,042 overdue across the centre). Partial:
- * only open, received dossiers, the predicate supervision/queries.ts `worklist` always has, so
+ * only open, received dossiers, the predicate db/repositories/supervision.ts `worklist` always has, so
  * the index stays the size of the work in hand, not of the archive.
  */
 const OPEN = "'RECEIVED', 'IN_REVIEW', 'SUPPLEMENT_REQUESTED', 'SITE_VERIFICATION', 'AWAITING_DECISION'";

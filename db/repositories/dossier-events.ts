@@ -247,7 +247,7 @@ function changesProcessingFacts(e: DossierEventRecord): boolean {
 
 /**
  * Recomputes the QĐ 766 facts of the dossiers with ids in [fromId, toId] from their event log,
- * payments and results (the report reads only these columns; supervision/queries.ts
+ * payments and results (the report reads only these columns; db/repositories/supervision.ts
  * `indicatorCounts`): the end of processing and its kind, the supplement still awaited
  * (domain/processing-facts.ts `processingEnd`), the first approval, the first online payment,
  * the issued result, and the processing working time up to the end (or the awaited request),
