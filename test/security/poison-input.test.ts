@@ -53,7 +53,7 @@ describe('poison input past the contract', () => {
     expect(view.receivedAt).toBeNull();
     const row = await api.db('dossiers').where({ code }).first('id', 'status');
     expect(row.status).toBe('SUBMITTED');
-    expect(await api.db('dossier_events').where({ dossier_id: row.id }).count<{ count: string }[]>('* as count')).toEqual([{ count: '1' }]);
+    expect(await api.db('dossier_events').where({ dossier_id: row.id }).count<{ count: string }[]>('* as count')).toEqual([{ count: 1 }]);
 
     const accepted = await officer(code, 'intake/accept', 'motcua.saigon', { note: 'Đủ giấy tờ' });
     expect(accepted.status).toBe(200);
