@@ -105,9 +105,10 @@ export function createApp(deps: AppDeps): express.Express {
   if (payments) app.use(paymentCallbackRoute(payments));
   if (deps.postal?.sandbox) app.use('/sandbox/postal', sandboxPostalRoutes(deps.postal.sandbox));
   if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, dossiers, provider: deps.postal.provider }));
-  app.use(express.json({ limit: '256kb' }));
+  // Who is calling is known before any work on the body: a refused token costs no parse.
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
+  app.use(express.json({ limit: '256kb' }));
   app.use(auditTrail(deps.db));
   app.use(rejectUnknownFields());
   app.use(idempotentCreate(deps.db, IDEMPOTENT_CREATES));

@@ -1,5 +1,5 @@
 import { pipeline } from 'node:stream';
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Db } from '../db/connection';
 import { documentsConfig, type DocumentsConfig } from '../platform/config';
 import type { BlobStore } from '../documents/blob-store';
@@ -8,16 +8,21 @@ import type { UploadLimits } from '../documents/receive';
 import { agencyEidParams, documentIdParams, dossierCodeParams, parseOr422 } from '../documents/schemas';
 import {
   citizenUploadList,
+  discardDocument,
   dossierDocumentList,
   dossierForDocuments,
   noSuchDossier,
   openDocument,
-  recordUpload,
+  receiveDocument,
+  recordDocument,
+  uploadFingerprint,
   uploadingAgencyId,
+  type UploadOwner,
 } from '../documents/service';
 import { createBlobStore } from '../documents/store';
 import { principalOf, requireCitizen, requireOfficer } from './auth';
 import { officerFor, requireApplicant } from './identity';
+import { requestFingerprint, takeIdempotencyKey } from './idempotency';
 import { HttpProblem } from './problem';
 
 export interface DocumentRoutesOptions {
@@ -48,11 +53,32 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
     return dossierForDocuments(db, parsed.success ? parsed.data.code : null);
   }
 
+  /**
+   * Receives the file, then takes the Idempotency-Key with the upload's fingerprint (SHA-256 of
+   * the bytes, file name, `name` field): a retry of the same upload gets the first answer and its
+   * copy is dropped; another upload under the same key is a 422 and is dropped too.
+   */
+  async function upload(req: Request, res: Response, owner: UploadOwner): Promise<void> {
+    const received = await receiveDocument(store, limits, req);
+    let taken: Awaited<ReturnType<typeof takeIdempotencyKey>>;
+    try {
+      taken = await takeIdempotencyKey(db, req, res, { scope: 'http-create', policy: 'create', fingerprint: () => requestFingerprint(req, { upload: uploadFingerprint(received) }) });
+    } catch (err) {
+      await discardDocument(store, received);
+      throw err;
+    }
+    if (taken.kind === 'replayed') {
+      await discardDocument(store, received);
+      return;
+    }
+    const doc = await recordDocument(db, store, received, owner);
+    res.status(201).location(`/api/v1/documents/${doc.id}`).json(doc);
+  }
+
   /** A citizen's own upload, kept for them alone until a submission or supplement claims it. */
   router.post('/citizen/documents', async (req, res) => {
     const citizen = requireCitizen(req);
-    const doc = await recordUpload(db, store, limits, req, { owner_id_number: citizen.idNumber });
-    res.status(201).location(`/api/v1/documents/${doc.id}`).json(doc);
+    await upload(req, res, { owner_id_number: citizen.idNumber });
   });
 
   /** An officer files a document on a dossier of their agency: papers scanned at the counter, verification minutes, photos. */
@@ -60,8 +86,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
     const d = await dossierByCode(req.params.code);
     if (!d) throw noSuchDossier(String(req.params.code));
     const actor = await officerFor(db, req, d.agency_id);
-    const doc = await recordUpload(db, store, limits, req, { uploaded_by: actor.userId, agency_id: d.agency_id, dossier_id: d.id });
-    res.status(201).location(`/api/v1/documents/${doc.id}`).json(doc);
+    await upload(req, res, { uploaded_by: actor.userId, agency_id: d.agency_id, dossier_id: d.id });
   });
 
   /** Counter scans made before the dossier exists; the counter submission then claims them. */
@@ -69,8 +94,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
     const officer = requireOfficer(req);
     const { eid } = parseOr422(agencyEidParams, req.params);
     const agencyId = await uploadingAgencyId(db, officer, eid);
-    const doc = await recordUpload(db, store, limits, req, { uploaded_by: officer.userId, agency_id: agencyId });
-    res.status(201).location(`/api/v1/documents/${doc.id}`).json(doc);
+    await upload(req, res, { uploaded_by: officer.userId, agency_id: agencyId });
   });
 
   /**

@@ -34,6 +34,7 @@ import {
 import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerFor, requireApplicant } from './identity';
 import { HttpProblem, problemOf } from './problem';
+import { idempotencyKey, takeIdempotencyKey } from './idempotency';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   assignmentBody,
@@ -73,20 +74,6 @@ const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
   full: ['online', 'postal', 'counter'],
   partial: ['counter', 'postal'],
 };
-
-function idempotencyKey(req: Request, required: boolean): string | undefined {
-  const key = req.get('idempotency-key')?.trim();
-  if (!key) {
-    if (required) {
-      throw new HttpProblem(400, 'Idempotency-Key required', 'Thiếu tiêu đề Idempotency-Key: mỗi lần nộp hồ sơ cần một khóa duy nhất để việc gửi lại không tạo hồ sơ trùng.');
-    }
-    return undefined;
-  }
-  if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-    throw new HttpProblem(400, 'Bad Idempotency-Key', 'Idempotency-Key phải gồm tối đa 200 ký tự ASCII in được.');
-  }
-  return key;
-}
 
 export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const { db, dossiers } = deps;
@@ -230,9 +217,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const actor = await officerFor(db, req, d.agency_id);
       const body = parse(schema, jsonBody(req));
       const action = build(body, actor, res.locals);
-      const key = idempotencyKey(req, false);
-      // The same Idempotency-Key maps to the same update id: Temporal applies it once.
-      const updateId = key ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${key}` : randomUUID();
+      // The key keeps the request's fingerprint (another body under it is a 422) and its answer,
+      // and maps to the update id: Temporal applies the action once, however often it is sent.
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      if (taken.kind === 'replayed') return;
+      const updateId = taken.kind === 'run' ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${taken.key}` : randomUUID();
       const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
       res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
     });
@@ -332,10 +321,12 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const d = await findApplicantDossier(db, code);
       requireApplicant(d, idNumber);
       const body = parse(schema, jsonBody(req));
+      // As for officers: the key's fingerprint is kept before anything is done (a supplement's files claimed).
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      if (taken.kind === 'replayed') return;
       await before?.(body, d!, idNumber);
       const action = build(body);
-      const key = idempotencyKey(req, false);
-      const updateId = key ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${key}` : randomUUID();
+      const updateId = taken.kind === 'run' ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${taken.key}` : randomUUID();
       try {
         await dossiers.update({ code, workflowId: d!.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d!.id) });
       } catch (err) {

@@ -1,83 +1,150 @@
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/connection';
-import { canonicalValue, sha256Hex } from '../domain/canonical-json';
-import { claimIdempotency, settleIdempotency } from '../platform/idempotency';
+import { canonicalHash } from '../domain/canonical-json';
+import { claimIdempotency, idempotencyInProgress, idempotencyKeyReused, settleIdempotency, type IdempotencyPolicy } from '../platform/idempotency';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
 
 /**
- * Idempotency-Key on the POSTs that create something (payments, uploads, subscriptions,
- * calendar versions): the first answer is stored in PostgreSQL with the key, a retry with
- * the same key and the same request gets that answer again (`Idempotent-Replayed: true`),
- * the same key with another request is refused, and a retry while the first is still
- * running is told to wait. Keys are per caller. A 5xx is not stored, so a retry can succeed.
- * Dossier submissions keep their own key handling (the dossier is the stored answer), and
- * officer actions map their key to a Temporal update id.
+ * Idempotency-Key: one set of rules on every route that takes the header.
+ * - The same key with the same request gets the first answer again, with its status and body
+ *   (`Idempotent-Replayed: true`), and acts once. The same key with another request is refused:
+ *   422 problem+json, reason `IdempotencyKeyReused`.
+ * - A request is its method, path, query and body (canonical JSON, key order aside); an upload
+ *   is its method, path, query, the SHA-256 of its bytes, its file name and its `name` field.
+ * - Keys are per caller (and, for officer and citizen actions, per route): one person's key can
+ *   neither clash with nor reveal another's.
+ * - Anonymous requests store nothing: the header is ignored without a valid token (every route
+ *   that honours it requires one, and answers 401), and nothing of the body is read for it.
+ *   Authentication runs before the body is parsed (api/app.ts), so a refused token never costs
+ *   a parse or a hash; the hash itself is iterative (domain/canonical-json.ts).
+ * Where: the POSTs that create something through the middleware below; officer and citizen
+ * actions (the key also names the Temporal Update, see IdempotencyPolicy); uploads, once their
+ * bytes are hashed (api/documents.ts); dossier submissions keep the dossier as their stored
+ * answer (dossiers/submission.ts) under the same fingerprint and the same 422.
  */
-const SCOPE = 'http-create';
 
-function requestHash(req: Request): string {
-  const multipart = /^multipart\//i.test(req.get('content-type') ?? '');
-  // A multipart body is streamed to the blob store, not held: its length stands for it.
-  const body = multipart ? { multipartLength: req.get('content-length') ?? null } : canonicalValue(req.body ?? null);
-  return sha256Hex(JSON.stringify({ method: req.method, path: req.originalUrl.split('?')[0], body }));
+const KEY_SHAPE = /^[\x21-\x7e]{1,200}$/;
+
+/** The request's Idempotency-Key (printable ASCII, 200 characters at most), or undefined without one. */
+export function idempotencyKey(req: Request, required = false): string | undefined {
+  const key = req.get('idempotency-key')?.trim();
+  if (!key) {
+    if (required) {
+      throw new HttpProblem(400, 'Idempotency-Key required', 'Thiếu tiêu đề Idempotency-Key: mỗi lần nộp hồ sơ cần một khóa duy nhất để việc gửi lại không tạo hồ sơ trùng.', { reason: 'IdempotencyKeyRequired' });
+    }
+    return undefined;
+  }
+  if (!KEY_SHAPE.test(key)) throw new HttpProblem(400, 'Bad Idempotency-Key', 'Idempotency-Key phải gồm tối đa 200 ký tự ASCII in được.', { reason: 'BadIdempotencyKey' });
+  return key;
 }
 
-function callerKey(req: Request): string {
+/** Whose keys these are: `officer:<user id>` or `citizen:<ID number>`; null for an anonymous request. */
+export function idempotencyCaller(req: Request): string | null {
   const p = principalOf(req);
   if (p?.kind === 'officer') return `officer:${p.userId}`;
   if (p?.kind === 'citizen') return `citizen:${p.idNumber}`;
-  return `anonymous:${req.ip}`;
+  return null;
 }
 
+/** The fingerprint of a request: method, path, query and its content (the JSON body unless given, e.g. an upload's digest). */
+export function requestFingerprint(req: Request, content: unknown = req.body ?? null): string {
+  return canonicalHash({ method: req.method, path: req.originalUrl.split('?')[0], query: req.query ?? {}, content });
+}
+
+export type Idempotency =
+  /** No key, or an anonymous request: handle it as usual. */
+  | { kind: 'none' }
+  /** The key is this request's: handle it; its answer is kept with the key. */
+  | { kind: 'run'; key: string }
+  /** The first answer was sent again: the handler does nothing more. */
+  | { kind: 'replayed' };
+
+export interface IdempotentRequest {
+  /** Where keys are kept besides the caller, e.g. 'http-create' or an action's route. */
+  scope: string;
+  policy: IdempotencyPolicy;
+  /** The request's fingerprint (requestFingerprint); computed only for a signed-in caller with a key. */
+  fingerprint?: () => string;
+}
+
+/**
+ * Takes the request's Idempotency-Key for a signed-in caller: a new key is claimed with the
+ * request's fingerprint and the answer the handler gives is kept (stored before it is sent); a
+ * key already answered for the same request sends that answer again; a key of another request
+ * throws 422 (IdempotencyKeyReused), one whose first request still runs 409 (create policy).
+ */
+export async function takeIdempotencyKey(db: Db, req: Request, res: Response, spec: IdempotentRequest): Promise<Idempotency> {
+  const caller = idempotencyCaller(req);
+  if (!caller) return { kind: 'none' };
+  const key = idempotencyKey(req);
+  if (!key) return { kind: 'none' };
+  const scope = `${spec.scope}:${caller}`;
+  const claim = await claimIdempotency(db, scope, key, (spec.fingerprint ?? (() => requestFingerprint(req)))(), spec.policy);
+  if (claim.kind === 'reused') throw idempotencyKeyReused();
+  if (claim.kind === 'in_progress') {
+    res.set('Retry-After', '1');
+    throw idempotencyInProgress();
+  }
+  if (claim.kind === 'replay') {
+    res.status(claim.status).set('Idempotent-Replayed', 'true');
+    if (claim.status >= 400) res.type('application/problem+json');
+    res.json(claim.body);
+    return { kind: 'replayed' };
+  }
+  keepAnswer(db, res, scope, key, spec.policy);
+  return { kind: 'run', key };
+}
+
+/** The first JSON answer is stored with the key before it goes out, so a retry that follows it finds it. */
+function keepAnswer(db: Db, res: Response, scope: string, key: string, policy: IdempotencyPolicy): void {
+  let settled = false;
+  const settle = (status: number, body: unknown) => {
+    settled = true;
+    return settleIdempotency(db, scope, key, status, body, policy).catch((err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`));
+  };
+  const json = res.json.bind(res);
+  res.json = ((body: unknown) => {
+    if (settled) return json(body);
+    void settle(res.statusCode, body).then(() => {
+      // Sent meanwhile by someone else (an error answer): the stored one is the first, this one is dropped.
+      if (res.headersSent) return;
+      try {
+        json(body);
+      } catch (err) {
+        process.stderr.write(`api: answer for idempotency key ${key} not sent: ${(err as Error).message}\n`);
+        if (!res.headersSent) res.status(500).end();
+      }
+    });
+    return res;
+  }) as Response['json'];
+  // An answer that is not JSON (none of these routes gives one today) is kept without a body.
+  res.on('finish', () => {
+    if (!settled) void settle(res.statusCode, null);
+  });
+}
+
+/** The middleware for the POSTs that create something (JSON bodies): the routes listed below. */
 export function idempotentCreate(db: Db, paths: readonly string[]): RequestHandler {
   const patterns = paths.map((p) => new RegExp(`^${p.replace(/:[A-Za-z]+/g, '[^/]+')}/?$`));
   return async (req, res, next) => {
     if (req.method !== 'POST' || !patterns.some((re) => re.test(req.path))) return next();
-    const key = req.get('idempotency-key')?.trim();
-    if (!key) return next();
-    if (key.length > 200 || !/^[\x21-\x7e]+$/.test(key)) {
-      return next(new HttpProblem(400, 'Bad Idempotency-Key', 'Idempotency-Key phải gồm tối đa 200 ký tự ASCII in được.'));
-    }
-    const scope = `${SCOPE}:${callerKey(req)}`;
-    const hash = requestHash(req);
     try {
-      const claim = await claimIdempotency(db, scope, key, hash);
-      if (claim.kind !== 'claimed') {
-        req.resume(); // an upload's bytes are not wanted: the answer is the stored one
-        if (claim.kind === 'reused') {
-          return next(new HttpProblem(422, 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác.'));
-        }
-        if (claim.kind === 'in_progress') {
-          res.set('Retry-After', '1');
-          return next(new HttpProblem(409, 'Request in progress', 'Yêu cầu với khóa Idempotency-Key này đang được xử lý; vui lòng thử lại sau giây lát.'));
-        }
-        res.status(claim.status).set('Idempotent-Replayed', 'true').json(claim.body);
-        return;
-      }
+      const taken = await takeIdempotencyKey(db, req, res, { scope: 'http-create', policy: 'create' });
+      if (taken.kind !== 'replayed') next();
     } catch (err) {
-      return next(err);
+      next(err);
     }
-    let body: unknown = null;
-    const json = res.json.bind(res);
-    res.json = (b: unknown) => {
-      body = b;
-      return json(b);
-    };
-    res.on('finish', () => {
-      settleIdempotency(db, scope, key, res.statusCode, body).catch((err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`));
-    });
-    next();
   };
 }
 
-/** The POSTs that create something and honour Idempotency-Key through this middleware. */
+/**
+ * The POSTs that create something from a JSON body and honour Idempotency-Key through the
+ * middleware. Uploads take their key in their routes, once the bytes are hashed.
+ */
 export const IDEMPOTENT_CREATES = [
   '/api/v1/dossiers/:code/payments',
   '/api/v1/citizen/dossiers/:code/payments',
-  '/api/v1/citizen/documents',
-  '/api/v1/dossiers/:code/documents',
-  '/api/v1/agencies/:eid/documents',
   '/api/v1/webhooks/subscriptions',
   '/api/v1/calendars',
   '/api/v1/calendars/:code/versions',

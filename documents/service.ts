@@ -11,7 +11,7 @@ import { vnTime } from '../domain/vn-time';
 import { mayRead, nameInDossier } from './access';
 import { BlobNotFoundError, type BlobStore } from './blob-store';
 import { documentNotFound } from './problems';
-import { receiveUpload, type UploadLimits } from './receive';
+import { receiveUpload, type ReceivedUpload, type UploadLimits } from './receive';
 import { parseOr422, uploadFields, type DocumentView } from './schemas';
 
 /**
@@ -45,11 +45,38 @@ export interface UploadOwner {
   dossier_id?: number;
 }
 
-/** Receives the file, then writes its row; the blob is removed if anything after the upload fails. */
-export async function recordUpload(db: Tx, store: BlobStore, limits: UploadLimits, req: IncomingMessage, owner: UploadOwner): Promise<DocumentView> {
+/** An upload in the blob store, its fields valid, its row not written yet. */
+export interface ReceivedDocument {
+  upload: ReceivedUpload;
+  /** The `name` field (what the paper is), if sent. */
+  name: string | null;
+}
+
+/** Receives the file into the blob store and validates its fields; nothing is left behind if they are wrong. */
+export async function receiveDocument(store: BlobStore, limits: UploadLimits, req: IncomingMessage): Promise<ReceivedDocument> {
   const upload = await receiveUpload(req, store, limits);
   try {
-    const fields = parseOr422(uploadFields, upload.fields);
+    return { upload, name: parseOr422(uploadFields, upload.fields).name ?? null };
+  } catch (err) {
+    await discardDocument(store, { upload });
+    throw err;
+  }
+}
+
+/** What identifies an upload for its Idempotency-Key: the SHA-256 of its bytes, its file name and its `name` field. */
+export function uploadFingerprint(received: ReceivedDocument): { sha256: string; filename: string; name: string | null } {
+  return { sha256: received.upload.sha256, filename: received.upload.filename, name: received.name };
+}
+
+/** Removes a received upload that will not be recorded (refused, or answered already under its key). */
+export async function discardDocument(store: BlobStore, received: Pick<ReceivedDocument, 'upload'>): Promise<void> {
+  await store.delete(received.upload.storageKey).catch(() => undefined);
+}
+
+/** Writes the row of a received upload; the blob is removed if that fails. */
+export async function recordDocument(db: Tx, store: BlobStore, received: ReceivedDocument, owner: UploadOwner): Promise<DocumentView> {
+  const { upload, name } = received;
+  try {
     const id = randomUUID();
     await insertDocument(db, {
       id,
@@ -62,12 +89,12 @@ export async function recordUpload(db: Tx, store: BlobStore, limits: UploadLimit
       size_bytes: upload.sizeBytes,
       sha256: upload.sha256,
       storage_key: upload.storageKey,
-      name: fields.name ?? null,
+      name,
     });
     const doc = (await findDocument(db, id))!;
-    return documentView(doc, fields.name ?? null);
+    return documentView(doc, name);
   } catch (err) {
-    await store.delete(upload.storageKey).catch(() => undefined);
+    await discardDocument(store, received);
     throw err;
   }
 }

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { inTransaction, type Db } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
 import { insertDossier } from '../db/repositories/dossiers';
@@ -6,10 +5,11 @@ import { claimIdempotencyKey, findIdempotencyKey, setIdempotencyKeyDossier } fro
 import { findActiveProcedureByCode, findProcedureAgency } from '../db/repositories/procedures';
 import { allocateDossierCode } from '../db/repositories/sequences';
 import { claimDocuments } from '../documents/claim';
+import { canonicalHash } from '../domain/canonical-json';
 import { dossierWorkflowId } from '../domain/dossier-code';
-import { DomainError } from '../domain/errors';
 import type { DeliveryMethod } from '../domain/types';
 import { vnLocalDate } from '../domain/vn-time';
+import { idempotencyKeyReused } from '../platform/idempotency';
 
 /**
  * Storing a new dossier (online by the citizen, or at the counter by a one-stop officer) with
@@ -18,16 +18,6 @@ import { vnLocalDate } from '../domain/vn-time';
  */
 
 const SUBMISSION_SCOPE = 'dossier-submission';
-
-function canonicalHash(value: unknown): string {
-  const sort = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(sort)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v as object).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(sort(value))).digest('hex');
-}
 
 /** The active procedure and the agency a submission names (undefined where there is none). */
 export async function submissionTargets(db: Db, procedureCode: string, agencyEid: string) {
@@ -74,9 +64,7 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
     const claimed = await claimIdempotencyKey(trx, { scope, key, request_hash: requestHash });
     if (!claimed) {
       const prior = (await findIdempotencyKey(trx, scope, key, ['request_hash', 'dossier_id']))!;
-      if (prior.request_hash !== requestHash) {
-        throw new DomainError('invalid', 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác với nội dung khác.');
-      }
+      if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
       return { created: false, dossierId: Number(prior.dossier_id) };
     }
     const day = vnLocalDate(s.submittedAt);

@@ -1,12 +1,16 @@
 import type { Tx } from '../db/connection';
 import { claimIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer } from '../db/repositories/idempotency';
+import { DomainError } from '../domain/errors';
 
 /**
- * Idempotency keys of the requests that create something: the first request with a key takes
- * it, and its answer is kept with it; a retry finds that answer.
+ * Idempotency keys, the same rules on every route that takes one (docs in api/idempotency.ts):
+ * a signed-in caller's key (per caller, per scope) is stored with the fingerprint of the first
+ * request that came with it and, once given, that request's answer. The same key with the same
+ * request gets the first answer again; with another request it is refused (422
+ * `IdempotencyKeyReused`). Anonymous requests store nothing.
  */
 export type IdempotencyClaim =
-  /** The key is new: handle the request, then settle it with the answer. */
+  /** The key is new (or its request may be sent again): handle the request, then settle it with the answer. */
   | { kind: 'claimed' }
   /** The key was used for a different request. */
   | { kind: 'reused' }
@@ -15,15 +19,52 @@ export type IdempotencyClaim =
   /** The answer to give again. */
   | { kind: 'replay'; status: number; body: unknown };
 
-export async function claimIdempotency(db: Tx, scope: string, key: string, requestHash: string): Promise<IdempotencyClaim> {
-  if (await claimIdempotencyKey(db, { scope, key, request_hash: requestHash })) return { kind: 'claimed' };
-  const prior = await findIdempotencyKey(db, scope, key, ['request_hash', 'response_status', 'response_body']);
-  if (prior!.request_hash !== requestHash) return { kind: 'reused' };
-  if (prior!.response_status === null) return { kind: 'in_progress' };
-  return { kind: 'replay', status: prior!.response_status, body: prior!.response_body };
+/**
+ * What a retry does while the key holds no answer yet (the first request still runs, or failed
+ * on our side), and what a server error does to the key:
+ * - `create`: the request creates rows in one transaction. A retry while the first runs is told
+ *   to wait (409); a server error gives the key up (nothing was stored), so a retry runs anew.
+ * - `update`: the request is an Update sent to a dossier's workflow under an id made from the
+ *   key, which Temporal applies once however often it is sent. A retry is sent again and gets
+ *   the first one's outcome; a server error (e.g. the Update outlived the wait) keeps the
+ *   fingerprint, so the key can never carry another request.
+ */
+export type IdempotencyPolicy = 'create' | 'update';
+
+/** The same key came with another request: the stable reason code clients can act on. */
+export const IDEMPOTENCY_KEY_REUSED = 'IdempotencyKeyReused';
+
+export function idempotencyKeyReused(): DomainError {
+  return new DomainError('invalid', 'Idempotency-Key reused', 'Khóa Idempotency-Key này đã được dùng cho một yêu cầu khác (nội dung khác). Mỗi yêu cầu mới cần một khóa mới; gửi lại đúng yêu cầu cũ với khóa cũ để nhận lại kết quả lần đầu.', {
+    reason: IDEMPOTENCY_KEY_REUSED,
+  });
 }
 
-/** Keeps the answer for retries; a server error gives the key up instead, so a retry can succeed. */
-export function settleIdempotency(db: Tx, scope: string, key: string, status: number, body: unknown): Promise<void> {
-  return status >= 500 ? deleteIdempotencyKey(db, scope, key) : storeIdempotentAnswer(db, scope, key, status, JSON.stringify(body));
+export function idempotencyInProgress(): DomainError {
+  return new DomainError('conflict', 'Request in progress', 'Yêu cầu với khóa Idempotency-Key này đang được xử lý; vui lòng thử lại sau giây lát.', {
+    reason: 'IdempotencyKeyInProgress',
+    retryAfterSeconds: 1,
+  });
+}
+
+export async function claimIdempotency(db: Tx, scope: string, key: string, requestHash: string, policy: IdempotencyPolicy = 'create'): Promise<IdempotencyClaim> {
+  // Twice at most: a key given up (server error) between the insert and the read is free again.
+  for (let attempt = 0; attempt < 2; attempt += 1) {
+    if (await claimIdempotencyKey(db, { scope, key, request_hash: requestHash })) return { kind: 'claimed' };
+    const prior = await findIdempotencyKey(db, scope, key, ['request_hash', 'response_status', 'response_body']);
+    if (!prior) continue;
+    if (prior.request_hash !== requestHash) return { kind: 'reused' };
+    if (prior.response_status === null) return policy === 'update' ? { kind: 'claimed' } : { kind: 'in_progress' };
+    return { kind: 'replay', status: prior.response_status, body: prior.response_body };
+  }
+  return { kind: 'in_progress' };
+}
+
+/**
+ * Keeps the first answer for retries. A server error gives a `create` key up, so a retry can
+ * succeed; an `update` key keeps its fingerprint and waits for an answer.
+ */
+export async function settleIdempotency(db: Tx, scope: string, key: string, status: number, body: unknown, policy: IdempotencyPolicy = 'create'): Promise<void> {
+  if (status < 500) return storeIdempotentAnswer(db, scope, key, status, JSON.stringify(body ?? null));
+  if (policy === 'create') return deleteIdempotencyKey(db, scope, key);
 }

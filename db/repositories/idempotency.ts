@@ -30,14 +30,14 @@ export async function setIdempotencyKeyDossier(db: Tx, scope: string, key: strin
   await db('idempotency_keys').where({ scope, key }).update({ dossier_id: dossierId });
 }
 
-// --- docs (Idempotency-Key on the POSTs that create something) ---
+// --- api (Idempotency-Key on the POSTs that create something, officer and citizen actions, uploads) ---
 
-/** Gives the key up again (the request failed on our side: a retry may succeed). */
+/** Gives a key without an answer up again (the request failed on our side: a retry may succeed). */
 export async function deleteIdempotencyKey(db: Tx, scope: string, key: string): Promise<void> {
-  await db('idempotency_keys').where({ scope, key }).delete();
+  await db('idempotency_keys').where({ scope, key }).whereNull('response_status').delete();
 }
 
-/** Keeps the answer given, for retries with the same key. */
+/** Keeps the first answer given, for retries with the same key (a later one never replaces it). */
 export async function storeIdempotentAnswer(db: Tx, scope: string, key: string, status: number, body: string): Promise<void> {
-  await db('idempotency_keys').where({ scope, key }).update({ response_status: status, response_body: body });
+  await db('idempotency_keys').where({ scope, key }).whereNull('response_status').update({ response_status: status, response_body: body });
 }

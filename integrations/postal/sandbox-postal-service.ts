@@ -1,4 +1,5 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { canonicalHash } from '../../domain/canonical-json';
 import type { CreateShipmentRequest, CreatedShipment, ShipmentEvent, ShipmentStatus } from './provider';
 import { isShipmentStatus } from './shipment-event';
 import { requestMessage, signatureHeaders, signatureProblem } from './signing';
@@ -165,17 +166,6 @@ function validateCreate(body: unknown): CreateShipmentRequest {
   return b as unknown as CreateShipmentRequest;
 }
 
-/** Key order must not make a retried create look like a different one. */
-function fingerprint(value: unknown): string {
-  const canonical = (v: unknown): unknown =>
-    Array.isArray(v)
-      ? v.map(canonical)
-      : v && typeof v === 'object'
-        ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical((v as Record<string, unknown>)[k])]))
-        : v;
-  return createHash('sha256').update(JSON.stringify(canonical(value))).digest('hex');
-}
-
 interface Stored extends SandboxShipment {
   fingerprint: string;
   /** Callbacks of one shipment go out one after another, so a retry never lets a later status overtake. */
@@ -250,7 +240,8 @@ export function createSandboxPostalService(options: SandboxPostalServiceOptions)
 
   function create(body: unknown): { created: CreatedShipment; replayed: boolean } {
     const req = validateCreate(body);
-    const print = fingerprint(req);
+    // Key order must not make a retried create look like a different one.
+    const print = canonicalHash(req);
     const existing = byShipmentId.get(req.shipmentId);
     if (existing) {
       if (existing.fingerprint !== print)
