@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import type { Db } from '../db/connection';
 import { auditedDossier, dossierAuditTrail, recordAuditEntry } from '../platform/audit-trail';
 import { principalOf } from './auth';
-import { officerFor } from './identity';
+import { officerDossier } from './identity';
 import { requestIdOf } from './request-id';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -45,9 +45,8 @@ export function auditTrail(db: Db): RequestHandler {
 export function auditRoutes(db: Db): Router {
   const router = Router();
   router.get('/dossiers/:code/audit', async (req, res) => {
-    const d = await auditedDossier(db, String(req.params.code));
-    const actor = await officerFor(db, req, d.agency_id);
-    res.json(await dossierAuditTrail(db, d, actor));
+    const { actor, dossier } = await officerDossier(db, req, () => auditedDossier(db, String(req.params.code)));
+    res.json(await dossierAuditTrail(db, dossier, actor));
   });
   return router;
 }

@@ -10,14 +10,13 @@ import {
   citizenUploadList,
   dossierDocumentList,
   dossierForDocuments,
-  noSuchDossier,
   openDocument,
   recordUpload,
   uploadingAgencyId,
 } from '../documents/service';
 import { createBlobStore } from '../documents/store';
 import { principalOf, requireCitizen, requireOfficer } from './auth';
-import { officerFor, requireApplicant } from './identity';
+import { officerDossier, requireApplicant } from './identity';
 import { HttpProblem } from './problem';
 
 export interface DocumentRoutesOptions {
@@ -57,9 +56,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
 
   /** An officer files a document on a dossier of their agency: papers scanned at the counter, verification minutes, photos. */
   router.post('/dossiers/:code/documents', async (req, res) => {
-    const d = await dossierByCode(req.params.code);
-    if (!d) throw noSuchDossier(String(req.params.code));
-    const actor = await officerFor(db, req, d.agency_id);
+    const { actor, dossier: d } = await officerDossier(db, req, () => dossierByCode(req.params.code));
     const doc = await recordUpload(db, store, limits, req, { uploaded_by: actor.userId, agency_id: d.agency_id, dossier_id: d.id });
     res.status(201).location(`/api/v1/documents/${doc.id}`).json(doc);
   });
@@ -103,9 +100,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
   });
 
   router.get('/dossiers/:code/documents', async (req, res) => {
-    const d = await dossierByCode(req.params.code);
-    if (!d) throw noSuchDossier(String(req.params.code));
-    await officerFor(db, req, d.agency_id);
+    const { dossier: d } = await officerDossier(db, req, () => dossierByCode(req.params.code));
     res.json({ code: d.code, documents: await dossierDocumentList(db, d.id) });
   });
 

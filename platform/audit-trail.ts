@@ -2,7 +2,7 @@ import type { Tx } from '../db/connection';
 import { auditEntriesOfDossier, insertAuditEntry } from '../db/repositories/audit';
 import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
-import type { Principal } from '../domain/principal';
+import { unknownDossier, type Principal } from '../domain/principal';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 
@@ -48,7 +48,7 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
 /** The dossier whose audit trail is asked for; not found when there is none. */
 export async function auditedDossier(db: Tx, code: string): Promise<{ id: number; agency_id: number; code: string }> {
   const d = await findDossierByCode(db, code, ['id', 'agency_id', 'code']);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  if (!d) throw unknownDossier();
   return d;
 }
 
