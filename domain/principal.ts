@@ -12,7 +12,12 @@ export interface IssuerConfig {
   secret?: string;
   /** The issuer's JSON Web Key Set (OIDC), for production. */
   jwksUrl?: string;
+  /** Longest lifetime a token may have (exp − iat, or exp − now without iat); DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when absent. */
+  maxLifetimeSeconds?: number;
 }
+
+/** Twelve hours: a working day for an officer, a sign-in session for a citizen (AUTH_MAX_TOKEN_LIFETIME_SECONDS). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 export interface AuthConfig {
   officer: IssuerConfig;

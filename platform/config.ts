@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import path from 'node:path';
-import type { AuthConfig } from '../domain/principal';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type AuthConfig } from '../domain/principal';
 
 /**
  * All configuration comes from environment variables (documented in README and
@@ -175,6 +175,9 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const citizenJwks = env.AUTH_CITIZEN_JWKS_URL || undefined;
   const officerSecret = env.AUTH_OFFICER_SECRET || (production ? undefined : DEV_OFFICER_SECRET);
   const citizenSecret = env.AUTH_CITIZEN_SECRET || (production ? undefined : DEV_CITIZEN_SECRET);
+  // Tokens live at most this long (exp − iat): a stolen token is worth hours, not forever.
+  const maxLifetimeSeconds = count('AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, env);
+  if (maxLifetimeSeconds < 60) throw new Error('AUTH_MAX_TOKEN_LIFETIME_SECONDS must be at least 60');
   // In production without a JWKS URL or a secret, the API refuses to start (api/auth.ts); the worker needs neither.
   return {
     officer: {
@@ -182,12 +185,14 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
       audience: env.AUTH_OFFICER_AUDIENCE || 'dossier-api',
       secret: officerSecret,
       jwksUrl: officerJwks,
+      maxLifetimeSeconds,
     },
     citizen: {
       issuer: env.AUTH_CITIZEN_ISSUER || 'dossier-platform-dev-citizens',
       audience: env.AUTH_CITIZEN_AUDIENCE || 'dossier-api',
       secret: citizenSecret,
       jwksUrl: citizenJwks,
+      maxLifetimeSeconds,
     },
     devCitizenIssuer: !production && env.AUTH_DEV_CITIZEN_ISSUER !== 'false',
   };
