@@ -12,7 +12,7 @@ import { createMetrics } from './metrics';
 import { logger } from '../platform/logger';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
-import { authConfig } from '../platform/config';
+import { authConfig, type TrustProxy } from '../platform/config';
 import { catalogueRoutes } from './catalogue';
 import { deadlineRoutes } from './deadline';
 import { dossierRoutes } from './dossiers';
@@ -30,7 +30,7 @@ import { sandboxPaymentGatewayRoutes } from './sandbox-payment-gateway';
 import { sandboxPostalRoutes } from './sandbox-postal';
 import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
-import { rateLimit } from './rate-limit';
+import { checkGuard, rateLimit, type CheckGuardOptions } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
@@ -58,6 +58,10 @@ export interface AppDeps {
    * (default 60 a minute; 0 switches it off), counted in Redis under `keyPrefix` (default '').
    */
   publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
+  /** Lock-outs after failed checks of the status lookup, per code and client (api/rate-limit.ts `checkGuard`; its defaults when absent). */
+  lookupLockout?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix'>;
+  /** Proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); none when absent. */
+  trustProxy?: TrustProxy;
   /** Token issuers; the development issuers when absent. */
   auth?: AuthConfig;
   /** BullMQ key prefix of this deployment, for the queue metrics. */
@@ -71,7 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
   // Every Temporal call about a dossier goes through this one client.
   const dossiers = createDossierClient({ temporal: deps.temporal, taskQueue: deps.taskQueue });
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestId());
   const metrics = createMetrics({
     db: deps.db,
@@ -126,7 +130,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
   app.use('/api/v1', catalogueRoutes(deps.db));
   app.use('/api/v1/status', publicLimit('status'));
-  app.use('/api/v1', statusRoutes(deps.db));
+  app.use('/api/v1', statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix: deps.publicRateLimit?.keyPrefix ?? '', ...deps.lookupLockout })));
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
   app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
   app.use('/api/v1', deadlineRoutes(deps.db));

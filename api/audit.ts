@@ -2,8 +2,9 @@ import { Router, type RequestHandler } from 'express';
 import type { Db } from '../db/connection';
 import { auditedDossier, dossierAuditTrail, recordAuditEntry } from '../platform/audit-trail';
 import { principalOf } from './auth';
-import { officerFor } from './identity';
+import { officerDossier } from './identity';
 import { requestIdOf } from './request-id';
+import { declaredRouteOf } from './contract';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REASON_FIELDS = ['reason', 'overrideReason', 'note'] as const;
@@ -11,7 +12,8 @@ const REASON_FIELDS = ['reason', 'overrideReason', 'note'] as const;
 /**
  * Nhật ký thao tác: every request that changes something, by whom (role and agency), on
  * what, why, and how it ended (refusals included), written once the answer is sent
- * (platform/audit-trail.ts).
+ * (platform/audit-trail.ts). Of a request without a valid token only the route template,
+ * outcome and status are kept, never its text.
  */
 export function auditTrail(db: Db): RequestHandler {
   return (req, res, next) => {
@@ -30,6 +32,9 @@ export function auditTrail(db: Db): RequestHandler {
       recordAuditEntry(db, {
         principal,
         action: `${req.method} ${route}`,
+        // What the server matched, not what the caller typed: all that is kept of an anonymous request's path.
+        routeTemplate: declaredRouteOf(req.method, req.originalUrl.split('?')[0]!)?.path ?? null,
+        requestIdGiven: req.get('x-request-id') === requestIdOf(req),
         target: req.originalUrl.split('?')[0]!,
         reason,
         dossierCode: code,
@@ -45,9 +50,8 @@ export function auditTrail(db: Db): RequestHandler {
 export function auditRoutes(db: Db): Router {
   const router = Router();
   router.get('/dossiers/:code/audit', async (req, res) => {
-    const d = await auditedDossier(db, String(req.params.code));
-    const actor = await officerFor(db, req, d.agency_id);
-    res.json(await dossierAuditTrail(db, d, actor));
+    const { actor, dossier } = await officerDossier(db, req, () => auditedDossier(db, String(req.params.code)));
+    res.json(await dossierAuditTrail(db, dossier, actor));
   });
   return router;
 }

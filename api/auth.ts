@@ -4,6 +4,7 @@ import type { Db } from '../db/connection';
 import { DomainError } from '../domain/errors';
 import {
   CITIZEN_ID,
+  DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   requireCitizenPrincipal,
   requireOfficerPrincipal,
   unauthenticated,
@@ -31,6 +32,26 @@ export { officerClaims } from '../platform/identity';
 
 const principals = new WeakMap<Request, Principal | null>();
 
+/** Clocks of the issuers and this server may differ by this much. */
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+const tokenRefused = (reason: string, detail: string) => new DomainError('unauthenticated', 'Unauthenticated', detail, { reason });
+
+const maxLifetimeOf = (cfg: IssuerConfig) => cfg.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
+
+/**
+ * Refuses a token that lives longer than the issuer's maximum: exp − iat, counted from now when
+ * iat is absent or in the future (a token "issued" next year is as long-lived as its exp says).
+ */
+function refuseLongLived(payload: JWTPayload, cfg: IssuerConfig): void {
+  const now = Math.floor(Date.now() / 1000);
+  const from = typeof payload.iat === 'number' ? Math.min(payload.iat, now) : now;
+  const max = maxLifetimeOf(cfg);
+  if (payload.exp! - from > max + CLOCK_TOLERANCE_SECONDS) {
+    throw tokenRefused('TokenLifetimeTooLong', `Mã truy cập có thời hạn dài hơn mức cho phép (${Math.round(max / 60)} phút); vui lòng đăng nhập lại để nhận mã mới.`);
+  }
+}
+
 function keyFor(cfg: IssuerConfig): Uint8Array | JWTVerifyGetKey {
   if (cfg.jwksUrl) return createRemoteJWKSet(new URL(cfg.jwksUrl));
   if (!cfg.secret || cfg.secret.length < 32) throw new Error(`issuer ${cfg.issuer}: an HS256 secret of at least 32 characters or a JWKS URL is required`);
@@ -42,8 +63,16 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
   const officerKey = keyFor(config.officer);
   const citizenKey = keyFor(config.citizen);
   const verify = async (token: string, cfg: IssuerConfig, key: Uint8Array | JWTVerifyGetKey): Promise<JWTPayload> => {
-    const options = { issuer: cfg.issuer, audience: cfg.audience, algorithms: cfg.jwksUrl ? ['RS256', 'ES256', 'PS256', 'EdDSA'] : ['HS256'], clockTolerance: 30 };
+    const options = {
+      issuer: cfg.issuer,
+      audience: cfg.audience,
+      algorithms: cfg.jwksUrl ? ['RS256', 'ES256', 'PS256', 'EdDSA'] : ['HS256'],
+      clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      // A token without an expiry would be good forever.
+      requiredClaims: ['exp'],
+    };
     const { payload } = key instanceof Uint8Array ? await jwtVerify(token, key, options) : await jwtVerify(token, key, options);
+    refuseLongLived(payload, cfg);
     return payload;
   };
   return async (req, _res, next) => {
@@ -82,6 +111,10 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
     } catch (err) {
       if (err instanceof HttpProblem || err instanceof DomainError) return next(err);
       // Only a token the verifier refused is the caller's fault; a failed user lookup (PostgreSQL down) is ours, and retryable.
+      if (err instanceof joseErrors.JWTExpired) return next(tokenRefused('TokenExpired', 'Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại.'));
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp' && err.reason === 'missing') {
+        return next(tokenRefused('TokenWithoutExpiry', 'Mã truy cập không có thời hạn (exp); hệ thống chỉ chấp nhận mã có thời hạn.'));
+      }
       if (err instanceof joseErrors.JOSEError) return next(unauthenticated(`The token was refused: ${err.message}.`));
       next(err);
     }
@@ -102,31 +135,39 @@ export function requireCitizen(req: Request): CitizenPrincipal {
   return requireCitizenPrincipal(principalOf(req));
 }
 
-/** Tokens of the development issuers: `npm run tokens`, the dev citizen sign-in and the tests. */
+/**
+ * Tokens of the development issuers: `npm run tokens`, the dev citizen sign-in and the tests.
+ * `ttlSeconds` is cut to the issuer's maximum lifetime, so every token they sign is accepted
+ * for as long as it says.
+ */
 export async function signOfficerToken(
   cfg: IssuerConfig,
   officer: { username: string; fullName: string; roles: ReadonlyArray<{ agency: string; role: OfficerRole }> },
-  ttl = '8h',
+  ttlSeconds = 8 * 3600,
 ): Promise<string> {
   if (!cfg.secret) throw new Error('the officer issuer has no development secret (production tokens come from the identity provider)');
-  return new SignJWT({ preferred_username: officer.username, name: officer.fullName, roles: officer.roles })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(officer.username)
-    .setIssuer(cfg.issuer)
-    .setAudience(cfg.audience)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
-    .sign(new TextEncoder().encode(cfg.secret));
+  return devToken(cfg, officer.username, { preferred_username: officer.username, name: officer.fullName, roles: officer.roles }, ttlSeconds);
 }
 
-export async function signCitizenToken(cfg: IssuerConfig, citizen: { idNumber: string; fullName?: string }, ttl = '2h'): Promise<string> {
+export async function signCitizenToken(cfg: IssuerConfig, citizen: { idNumber: string; fullName?: string }, ttlSeconds = DEV_CITIZEN_TOKEN_SECONDS): Promise<string> {
   if (!cfg.secret) throw new Error('the citizen issuer has no development secret (production tokens come from VNeID)');
-  return new SignJWT({ ...(citizen.fullName ? { name: citizen.fullName } : {}) })
+  return devToken(cfg, citizen.idNumber, citizen.fullName ? { name: citizen.fullName } : {}, ttlSeconds);
+}
+
+/** How long a development citizen sign-in lasts (cut to the issuer's maximum). */
+export const DEV_CITIZEN_TOKEN_SECONDS = 2 * 3600;
+
+/** The lifetime a development issuer gives a token asked for `ttlSeconds`. */
+export const devTokenLifetime = (cfg: IssuerConfig, ttlSeconds: number) => Math.max(1, Math.min(Math.floor(ttlSeconds), maxLifetimeOf(cfg)));
+
+function devToken(cfg: IssuerConfig, subject: string, claims: JWTPayload, ttlSeconds: number): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-    .setSubject(citizen.idNumber)
+    .setSubject(subject)
     .setIssuer(cfg.issuer)
     .setAudience(cfg.audience)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
+    .setIssuedAt(now)
+    .setExpirationTime(now + devTokenLifetime(cfg, ttlSeconds))
     .sign(new TextEncoder().encode(cfg.secret));
 }

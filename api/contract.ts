@@ -61,6 +61,22 @@ export function declaredRoutes(): readonly RouteSpec[] {
   return registry;
 }
 
+/** The regular expression of a declared path: each `:param` one segment, a trailing slash allowed. */
+export const routePattern = (path: string, flags?: string) => new RegExp(`^${path.replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`, flags);
+
+let matchers: Array<{ spec: RouteSpec; re: RegExp }> | null = null;
+
+/**
+ * The declared route a request path falls under (its template, e.g. /api/v1/dossiers/:code),
+ * matched as Express matches it (case-insensitively); undefined for a path the contract does
+ * not know. Declarations are complete once the routers are built: compiled on first use.
+ */
+export function declaredRouteOf(method: string, path: string): RouteSpec | undefined {
+  matchers ??= registry.map((spec) => ({ spec, re: routePattern(spec.path, 'i') }));
+  const m = method.toLowerCase();
+  return matchers.find((r) => r.spec.method === m && r.re.test(path))?.spec;
+}
+
 /** Field path as the problem lists it: applicant.idNumber, documents[0].name. */
 function fieldPath(path: ReadonlyArray<PropertyKey>): string {
   return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
@@ -125,7 +141,7 @@ function topLevelKeys(schema: z.ZodType | undefined): string[] | null {
  */
 export function rejectUnknownFields(): RequestHandler {
   const routes = () =>
-    declaredRoutes().filter((r) => r.enforceKeys).map((r) => ({ spec: r, re: new RegExp(`^${r.path.replace(/:[A-Za-z_]+/g, '[^/]+')}/?$`) }));
+    declaredRoutes().filter((r) => r.enforceKeys).map((r) => ({ spec: r, re: routePattern(r.path) }));
   let compiled: ReturnType<typeof routes> | null = null;
   return (req, _res, next) => {
     // Declarations are complete once the routers are built: compile on the first request.

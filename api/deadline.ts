@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { deadlineDossier, explainDeadline } from '../calendars/deadline';
 import { parseDossierCode } from '../domain/dossier-code';
 import { alertsOf, readAlert } from '../supervision/alerts';
-import { identifiedUser, officerFor } from './identity';
+import { identifiedUser, officerDossier } from './identity';
 import { HttpProblem } from './problem';
 
 /**
@@ -15,10 +15,11 @@ export function deadlineRoutes(db: Db): Router {
 
   router.get('/dossiers/:code/deadline', async (req, res) => {
     const code = String(req.params.code);
-    if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
-    const d = await deadlineDossier(db, code);
-    await officerFor(db, req, d.agency_id);
-    res.json(await explainDeadline(db, d, () => parseAsOf(req)));
+    const { dossier } = await officerDossier(db, req, async () => {
+      if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
+      return deadlineDossier(db, code);
+    });
+    res.json(await explainDeadline(db, dossier, () => parseAsOf(req)));
   });
 
   /** Deadline alerts (sắp đến hạn, quá hạn, nhắc lại) of the calling officer. */

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { CITIZEN_ID } from '../domain/principal';
-import { signCitizenToken, type AuthConfig } from './auth';
+import { DEV_CITIZEN_TOKEN_SECONDS, devTokenLifetime, signCitizenToken, type AuthConfig } from './auth';
 import { HttpProblem } from './problem';
 import { bodyOf } from './validation';
 
@@ -15,7 +15,7 @@ export function devTokenRoutes(auth: AuthConfig): Router {
     const idNumber = typeof body.idNumber === 'string' ? body.idNumber.trim() : '';
     if (!CITIZEN_ID.test(idNumber)) throw new HttpProblem(422, 'Invalid request', 'Số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số.');
     const fullName = typeof body.fullName === 'string' && body.fullName.trim() ? body.fullName.trim().slice(0, 200) : undefined;
-    res.json({ token: await signCitizenToken(auth.citizen, { idNumber, fullName }), tokenType: 'Bearer', expiresIn: 7200 });
+    res.json({ token: await signCitizenToken(auth.citizen, { idNumber, fullName }), tokenType: 'Bearer', expiresIn: devTokenLifetime(auth.citizen, DEV_CITIZEN_TOKEN_SECONDS) });
   });
   return router;
 }

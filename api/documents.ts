@@ -11,7 +11,6 @@ import {
   discardDocument,
   dossierDocumentList,
   dossierForDocuments,
-  noSuchDossier,
   openDocument,
   receiveDocument,
   recordDocument,
@@ -21,7 +20,7 @@ import {
 } from '../documents/service';
 import { createBlobStore } from '../documents/store';
 import { principalOf, requireCitizen, requireOfficer } from './auth';
-import { officerFor, requireApplicant } from './identity';
+import { officerDossier, requireApplicant } from './identity';
 import { requestFingerprint, takeIdempotencyKey } from './idempotency';
 import { HttpProblem } from './problem';
 
@@ -83,9 +82,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
 
   /** An officer files a document on a dossier of their agency: papers scanned at the counter, verification minutes, photos. */
   router.post('/dossiers/:code/documents', async (req, res) => {
-    const d = await dossierByCode(req.params.code);
-    if (!d) throw noSuchDossier(String(req.params.code));
-    const actor = await officerFor(db, req, d.agency_id);
+    const { actor, dossier: d } = await officerDossier(db, req, () => dossierByCode(req.params.code));
     await upload(req, res, { uploaded_by: actor.userId, agency_id: d.agency_id, dossier_id: d.id });
   });
 
@@ -127,9 +124,7 @@ export function documentRoutes(db: Db, options: DocumentRoutesOptions = document
   });
 
   router.get('/dossiers/:code/documents', async (req, res) => {
-    const d = await dossierByCode(req.params.code);
-    if (!d) throw noSuchDossier(String(req.params.code));
-    await officerFor(db, req, d.agency_id);
+    const { dossier: d } = await officerDossier(db, req, () => dossierByCode(req.params.code));
     res.json({ code: d.code, documents: await dossierDocumentList(db, d.id) });
   });
 

@@ -32,7 +32,7 @@ import {
   type DossierView,
 } from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
-import { citizenIdOf, officerFor, requireApplicant } from './identity';
+import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
 import { HttpProblem, problemOf } from './problem';
 import { idempotencyKey, takeIdempotencyKey } from './idempotency';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
@@ -187,9 +187,8 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const loadDossier = (code: string) => findDossier(db, code);
 
   router.get('/dossiers/:code', async (req, res) => {
-    const d = await loadDossier(req.params.code);
-    await officerFor(db, req, d.agency_id);
-    res.json(await dossierDetail(db, d.id));
+    const { dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
+    res.json(await dossierDetail(db, dossier.id));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
@@ -212,9 +211,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
-      requireOfficer(req);
-      const d = await loadDossier(code);
-      const actor = await officerFor(db, req, d.agency_id);
+      const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(code));
       const body = parse(schema, jsonBody(req));
       const action = build(body, actor, res.locals);
       // The key keeps the request's fingerprint (another body under it is a 422) and its answer,
@@ -235,9 +232,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
-    requireOfficer(req);
-    const d = await loadDossier(String(req.params.code));
-    await officerFor(db, req, d.agency_id);
+    const { dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
     const raw = parse(assignmentBody, jsonBody(req)).specialist;
     res.locals.specialist = await assignableSpecialist(db, d.agency_id, raw);
     next();
@@ -290,9 +285,8 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */
   router.get('/dossiers/:code/process-control', async (req, res) => {
-    const d = await loadDossier(req.params.code);
-    await officerFor(db, req, d.agency_id);
-    res.json(await processControl(db, d));
+    const { dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
+    res.json(await processControl(db, dossier));
   });
 
   /** Citizen actions on their own dossier, signed in with their citizen token (VNeID in production). */

@@ -1,18 +1,36 @@
 import type { Request } from 'express';
 import type { Db } from '../db/connection';
+import { unknownDossier } from '../domain/principal';
 import type { Actor } from '../domain/types';
-import { officerActor } from '../platform/identity';
+import { dossierOfficer, officerActor } from '../platform/identity';
 import { requireCitizen, requireOfficer } from './auth';
 
 export { CITIZEN_ID, CITIZEN_ID_MESSAGE, notYourDossier as NOT_YOUR_DOSSIER, requireApplicant } from '../domain/principal';
 
 /**
- * The officer acting on something of `agencyId`, with the roles their token gives them in
- * that agency: 401 without a token, 403 when they hold no role there (an officer never
- * sees or acts on another agency's dossiers, documents or payments).
+ * The officer acting for `agencyId` (a counter submission), with the roles their token gives
+ * them in that agency: 401 without a token, 403 when they hold no role there.
  */
 export async function officerFor(db: Db, req: Request, agencyId: number): Promise<Actor> {
   return officerActor(db, requireOfficer(req), agencyId);
+}
+
+/**
+ * The officer acting on the dossier a route names, and that dossier (`find` looks it up,
+ * undefined or not found for an unknown code). In this order, so that no answer depends on
+ * whether the code exists for someone who may not know: 401 without a token and 403 for a
+ * citizen's token, before anything is looked up; then the same 404 for an unknown code and
+ * for a dossier of an agency where the officer holds no role.
+ */
+export async function officerDossier<D extends { agency_id: number }>(
+  db: Db,
+  req: Request,
+  find: () => Promise<D | null | undefined>,
+): Promise<{ actor: Actor; dossier: D }> {
+  const principal = requireOfficer(req);
+  const dossier = await find();
+  if (!dossier) throw unknownDossier();
+  return { actor: await dossierOfficer(db, principal, dossier.agency_id), dossier };
 }
 
 /** The signed-in officer, whatever their agency (their own alerts, their own queue). */

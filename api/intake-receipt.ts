@@ -1,9 +1,7 @@
 import { Router, type Response } from 'express';
 import type { Db } from '../db/connection';
 import { intakeReceipt, intakeReceiptHtml, receiptDossier, type ReceiptDossierRow } from '../delivery/intake-receipt';
-import { DomainError } from '../domain/errors';
-import { requireOfficer } from './auth';
-import { citizenIdOf, officerFor, requireApplicant } from './identity';
+import { citizenIdOf, officerDossier, requireApplicant } from './identity';
 
 /**
  * Form 01 (delivery/intake-receipt.ts): printed at the counter by an officer of the agency,
@@ -22,11 +20,8 @@ export function intakeReceiptRoutes(db: Db): Router {
   }
 
   router.get('/dossiers/:code/receipt', async (req, res) => {
-    requireOfficer(req);
-    const d = await receiptDossier(db, String(req.params.code));
-    if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${String(req.params.code)}.`);
-    await officerFor(db, req, d.agency_id);
-    send(res, d, req.accepts(['html', 'json']) === 'json');
+    const { dossier } = await officerDossier(db, req, () => receiptDossier(db, String(req.params.code)));
+    send(res, dossier, req.accepts(['html', 'json']) === 'json');
   });
 
   router.post('/citizen/dossiers/:code/receipt', async (req, res) => {

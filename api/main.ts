@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     // Counters live next to the BullMQ keys of this deployment.
     publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },
     auth: config.auth,
+    trustProxy: config.trustProxy,
     queuePrefix: config.queuePrefix,
   });
 

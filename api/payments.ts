@@ -14,7 +14,7 @@ import {
   requireOneStopOfficer,
 } from '../payments/fees';
 import type { PaymentRow } from '../payments/payments';
-import { citizenIdOf, officerFor, requireApplicant } from './identity';
+import { citizenIdOf, officerDossier, requireApplicant } from './identity';
 import { jsonBody, parse } from './contract';
 import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
 import { bodyOf } from './validation';
@@ -69,7 +69,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   /** Cash or transfer taken at the counter by a one-stop officer; the e-receipt is issued at once. */
   router.post('/dossiers/:code/payments', async (req, res) => {
     const code = String(req.params.code);
-    const officer = await officerFor(db, req, await agencyOfDossier(db, code));
+    const { actor: officer } = await officerDossier(db, req, () => agencyOfDossier(db, code));
     requireOneStopOfficer(officer);
     parse(noPaymentQuery, req.query, 'query');
     const { method, amountVnd, reference } = parse(counterPaymentBody, jsonBody(req));
@@ -78,8 +78,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   });
 
   router.get('/dossiers/:code/payments', async (req, res) => {
-    const d = await dossierFees(db, String(req.params.code));
-    await officerFor(db, req, d.agency_id);
+    const { dossier: d } = await officerDossier(db, req, () => dossierFees(db, String(req.params.code)));
     const rows = await paymentsOf(db, d.id);
     res.json({ feeDueVnd: d.fee_due_vnd === null ? null : Number(d.fee_due_vnd), feeStatus: d.fee_status, feeTiming: d.fee_timing, payments: rows.map(view) });
   });

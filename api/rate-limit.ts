@@ -16,58 +16,69 @@ export interface RateLimitOptions {
   timeoutMs?: number;
 }
 
+/** A Lua script run by its SHA-1, sent in full the first time a Redis has not seen it. */
+interface Script {
+  source: string;
+  sha: string;
+}
+const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
+
 /**
- * Fixed-window limiter for the public endpoints (status lookup, deadline preview), per client
- * IP (`req.ip`, which honours the app's `trust proxy`). One script call per request (INCR, and
- * EXPIRE when the window's counter is new): one command instead of a MULTI of four.
- * When Redis does not answer the request goes through: a citizen's lookup must not go down with
- * Redis; the outage is logged once, and again after the next recovery.
+ * One script call with a deadline. When Redis does not answer the caller lets the request
+ * through (a citizen's lookup must not go down with Redis): the outage is logged once, and
+ * again after the next recovery.
  */
-/** Counts a hit in the window's counter; the first hit of a window sets its expiry. */
-const HIT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-return n`;
-const HIT_SHA = createHash('sha1').update(HIT_SCRIPT).digest('hex');
-
-export function rateLimit(opts: RateLimitOptions): RequestHandler {
-  const prefix = opts.keyPrefix ?? '';
-  const timeoutMs = opts.timeoutMs ?? 300;
+function scriptRunner(redis: Redis, what: string, timeoutMs: number) {
   let failing = false;
-
-  async function count(key: string): Promise<number> {
+  return async (s: Script, keys: string[], args: Array<string | number>): Promise<number | null> => {
     let timer: NodeJS.Timeout | undefined;
-    const hit = opts.redis.evalsha(HIT_SHA, 1, key, opts.windowSeconds).catch((err: Error) => {
+    const call = redis.evalsha(s.sha, keys.length, ...keys, ...args).catch((err: Error) => {
       // First use on this Redis (or after it lost its scripts): send the script itself once.
       if (!String(err.message).startsWith('NOSCRIPT')) throw err;
-      return opts.redis.eval(HIT_SCRIPT, 1, key, opts.windowSeconds);
+      return redis.eval(s.source, keys.length, ...keys, ...args);
     });
     // A late answer or failure after the timeout must not become an unhandled rejection.
-    hit.catch(() => undefined);
+    call.catch(() => undefined);
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      return Number(await Promise.race([hit, timeout]));
+      const n = Number(await Promise.race([call, timeout]));
+      if (failing) process.stderr.write(`api: ${what} has Redis again\n`);
+      failing = false;
+      return n;
+    } catch (err) {
+      if (!failing) process.stderr.write(`api: ${what} lets requests through, Redis unavailable: ${(err as Error).message}\n`);
+      failing = true;
+      return null;
     } finally {
       clearTimeout(timer);
     }
-  }
+  };
+}
+
+/** Counts a hit in the window's counter; the first hit of a window sets its expiry. */
+const HIT = script(`local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return n`);
+
+/**
+ * Fixed-window limiter for the public endpoints (status lookup, deadline preview), per client
+ * IP (`req.ip`, which honours the app's `trust proxy`: none unless TRUST_PROXY names them). One
+ * script call per request (INCR, and EXPIRE when the window's counter is new): one command
+ * instead of a MULTI of four.
+ */
+export function rateLimit(opts: RateLimitOptions): RequestHandler {
+  const prefix = opts.keyPrefix ?? '';
+  const run = scriptRunner(opts.redis, `rate limiter "${opts.name}"`, opts.timeoutMs ?? 300);
 
   return async (req: Request, res: Response, next: NextFunction) => {
     if (opts.limit <= 0) return next();
     const nowSeconds = Date.now() / 1000;
     const window = Math.floor(nowSeconds / opts.windowSeconds);
     const resetIn = Math.max(1, Math.ceil((window + 1) * opts.windowSeconds - nowSeconds));
-    let used: number;
-    try {
-      used = await count(`${prefix}rl:${opts.name}:${req.ip ?? 'unknown'}:${window}`);
-      if (failing) process.stderr.write(`api: rate limiter "${opts.name}" has Redis again\n`);
-      failing = false;
-    } catch (err) {
-      if (!failing) process.stderr.write(`api: rate limiter "${opts.name}" lets requests through, Redis unavailable: ${(err as Error).message}\n`);
-      failing = true;
-      return next();
-    }
+    const used = await run(HIT, [`${prefix}rl:${opts.name}:${req.ip ?? 'unknown'}:${window}`], [opts.windowSeconds]);
+    if (used === null) return next();
     res.set('RateLimit-Limit', String(opts.limit));
     res.set('RateLimit-Remaining', String(Math.max(0, opts.limit - used)));
     res.set('RateLimit-Reset', String(resetIn));
@@ -78,5 +89,72 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
       req,
       new HttpProblem(429, 'Too many requests', `Quá nhiều yêu cầu, vui lòng thử lại sau ${resetIn} giây.`, { retryAfterSeconds: resetIn }),
     );
+  };
+}
+
+export interface CheckGuardOptions {
+  redis: Redis;
+  /** Prefix of the Redis keys (a deployment's or a test's namespace). */
+  keyPrefix?: string;
+  /** Failed checks on one dossier code that lock it (default 5). */
+  failuresPerCode?: number;
+  /** Failed checks from one client IP that lock it out of the check (default 20). */
+  failuresPerClient?: number;
+  /** Each lock-out in turn, in seconds; the last one repeats (default 1 min, 5 min, 30 min, 24 h). */
+  lockoutSeconds?: readonly number[];
+  /** How long failures and past lock-outs are remembered after the last failure (default 7 days). */
+  memorySeconds?: number;
+  timeoutMs?: number;
+}
+
+export interface CheckGuard {
+  /**
+   * Records the outcome of one check of `code` by `client` (one script call) and tells whether
+   * the answer may be given: the seconds left of a lock-out on the code or the client, 0 when
+   * there is none. A lock-out stands whatever the outcome, a right check included.
+   */
+  settle(code: string, client: string, failed: boolean): Promise<number>;
+}
+
+/**
+ * Locks out a dossier code, and a client, after repeated failed checks. KEYS: the code's
+ * state (a hash of failures and lock-outs so far) and lock, the client's state and lock.
+ * ARGV: failed (1/0), failures per code, failures per client, memory (s), lock-outs (s)…
+ * While either is locked nothing is counted and the seconds left (rounded up) are returned;
+ * each threshold reached starts the next, longer lock-out.
+ */
+const SETTLE = script(`local wait = math.ceil(math.max(redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[4]), 0) / 1000)
+if wait > 0 or ARGV[1] ~= '1' then return wait end
+local steps = #ARGV - 4
+local function fail(state, lock, threshold)
+  if redis.call('HINCRBY', state, 'fails', 1) >= threshold then
+    local level = redis.call('HINCRBY', state, 'level', 1)
+    redis.call('HSET', state, 'fails', 0)
+    redis.call('SET', lock, '1', 'EX', ARGV[4 + math.min(level, steps)])
+  end
+  redis.call('EXPIRE', state, ARGV[4])
+end
+fail(KEYS[1], KEYS[2], tonumber(ARGV[2]))
+fail(KEYS[3], KEYS[4], tonumber(ARGV[3]))
+return 0`);
+
+/**
+ * The brute-force guard of the public lookup's 4 check digits (10,000 values). The per-client
+ * rate limit alone cannot protect one dossier from many clients, so failed checks are counted
+ * per dossier code as well as per client, in Redis, and lock out for longer each time (5
+ * failures on a code: 1 min, then 5 min, 30 min, 24 h each). Codes are counted whether they
+ * exist or not, so a lock-out says nothing about existence. When Redis does not answer the
+ * check goes through, like the rate limit.
+ */
+export function checkGuard(opts: CheckGuardOptions): CheckGuard {
+  const prefix = `${opts.keyPrefix ?? ''}lookup:`;
+  const lockouts = opts.lockoutSeconds?.length ? opts.lockoutSeconds : [60, 300, 1800, 86_400];
+  const args = [opts.failuresPerCode ?? 5, opts.failuresPerClient ?? 20, opts.memorySeconds ?? 7 * 86_400, ...lockouts];
+  const run = scriptRunner(opts.redis, 'lookup check guard', opts.timeoutMs ?? 300);
+  return {
+    async settle(code, client, failed) {
+      const keys = [`${prefix}code:${code}`, `${prefix}code-lock:${code}`, `${prefix}client:${client}`, `${prefix}client-lock:${client}`];
+      return (await run(SETTLE, keys, [failed ? 1 : 0, ...args])) ?? 0;
+    },
   };
 }

@@ -56,7 +56,7 @@ declareRoute({
   access: 'public-or-citizen',
   params: code,
   query: z.strictObject({ check: z.string().regex(/^\d{4}$/).optional().describe('Last 4 digits of the applicant’s ID number') }),
-  responses: { 200: 'Status', 400: 'Malformed code or missing check', 404: 'Unknown code or wrong check (the same answer)', 429: 'Too many requests' },
+  responses: { 200: 'Status', 400: 'Malformed code or missing check', 404: 'Unknown code or wrong check (the same answer)', 429: 'Too many requests, or too many failed checks on this code or from this client (Retry-After; the same for unknown codes)' },
 });
 declareRoute({ method: 'get', path: '/api/v1/citizen/dossiers', summary: 'The signed-in citizen’s own dossiers (lookup by ID number)', tags: ['Citizen'], access: 'citizen', responses: { 200: 'Dossiers', 401: P[401] } });
 declareRoute({

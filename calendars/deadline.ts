@@ -3,7 +3,7 @@ import { calendarFor } from '../db/repositories/calendars';
 import { clockEntriesWithActors, findDossierDeadline, firstEventInto, type DossierDeadlineRow } from '../db/repositories/calendars';
 import { toOffsetIso } from '../domain/calendar';
 import { deriveDeadline } from '../domain/clock-ledger';
-import { DomainError } from '../domain/errors';
+import { unknownDossier } from '../domain/principal';
 import { vnTime } from '../domain/vn-time';
 import { ledgerFromRows } from './ledger-rows';
 
@@ -19,7 +19,7 @@ const CLOCK_STOPS = ['APPROVED', 'DENIED', 'WITHDRAWN', 'CANCELLED', 'CLOSED_UNS
 /** The dossier whose deadline is asked for; 404 when there is none. */
 export async function deadlineDossier(db: Db, code: string): Promise<DossierDeadlineRow> {
   const d = await findDossierDeadline(db, code);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  if (!d) throw unknownDossier();
   return d;
 }
 

@@ -111,9 +111,6 @@ export async function dossierForDocuments(db: Tx, code: string | null) {
   return code === null ? undefined : findDossierByCode(db, code, ['id', 'code', 'agency_id', 'applicant_id_number']);
 }
 
-/** Not found for a dossier code that names no dossier (officers' routes). */
-export const noSuchDossier = (code: string) => new DomainError('not_found', 'Not found', `Không có hồ sơ ${code}.`);
-
 /**
  * A document and its bytes, for someone allowed to read it. Unknown, not yours and not your
  * agency's all read as the same "not found", so IDs cannot be probed; a row whose blob is

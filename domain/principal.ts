@@ -12,7 +12,12 @@ export interface IssuerConfig {
   secret?: string;
   /** The issuer's JSON Web Key Set (OIDC), for production. */
   jwksUrl?: string;
+  /** Longest lifetime a token may have (exp − iat, or exp − now without iat); DEFAULT_MAX_TOKEN_LIFETIME_SECONDS when absent. */
+  maxLifetimeSeconds?: number;
 }
+
+/** Twelve hours: a working day for an officer, a sign-in session for a citizen (AUTH_MAX_TOKEN_LIFETIME_SECONDS). */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 12 * 3600;
 
 export interface AuthConfig {
   officer: IssuerConfig;
@@ -76,6 +81,12 @@ export function rolesIn(p: OfficerPrincipal, agencyEid: string): OfficerRole[] {
 
 /** What a citizen is told about a dossier that does not exist or is not theirs: the same words, so codes cannot be probed. */
 export const notYourDossier = () => new DomainError('not_found', 'Not found', 'Không tìm thấy hồ sơ của Ông/Bà với mã này.');
+
+/**
+ * What an officer is told about a code that names no dossier, and about a dossier of an agency
+ * where they hold no role: the same words, so officers of one agency cannot probe another's codes.
+ */
+export const unknownDossier = () => new DomainError('not_found', 'Not found', 'Không tìm thấy hồ sơ với mã này.', { reason: 'DossierNotFound' });
 
 /** Refuses anyone but the applicant of the dossier exactly as an unknown code is refused. */
 export function requireApplicant(dossier: { applicant_id_number: string } | undefined | null, idNumber: string | undefined): void {

@@ -1,22 +1,36 @@
 import type { Db } from '../db/connection';
-import { dossiersOfApplicant, statusLookup } from '../db/repositories/dossiers';
+import { dossiersOfApplicant, statusLookup, type StatusLookupRow } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
 import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import { vnTime } from '../domain/vn-time';
 
-const NOT_FOUND = () =>
+/** An unknown code and a wrong check: the same answer. */
+export const lookupNotFound = () =>
   new DomainError('not_found', 'Dossier not found', 'Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối giấy tờ tùy thân đã nhập. Vui lòng kiểm tra lại trên giấy tiếp nhận.');
 
 /**
  * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
- * personal data masked. Found with the signed-in applicant's own ID number (`owner`), or else
- * the last 4 digits of the applicant's ID number (`check`): an unknown code and a wrong check
- * get the same answer from the same work (db/repositories/dossiers.ts `statusLookup`).
+ * personal data masked. Found with the last 4 digits of the applicant's ID number (`check`):
+ * an unknown code and a wrong check do the same work (db/repositories/dossiers.ts
+ * `statusLookup`) and come back as null alike, for the caller to count the failure and answer
+ * `lookupNotFound`. What officers typed (supplement items and reasons, the place of a visit,
+ * the reasons a dossier ended) can hold an ID number, a phone or an address: it is shown to
+ * the signed-in applicant only (`ownerStatus`), never to whoever holds a code and 4 digits.
  */
-export async function publicStatus(db: Db, code: string, owner: string | null, check: string) {
-  const d = await statusLookup(db, code, owner, owner ? null : check);
-  if (!d) throw NOT_FOUND();
+export async function checkedStatus(db: Db, code: string, check: string) {
+  const d = await statusLookup(db, code, null, check);
+  return d ? statusView(d, false) : null;
+}
+
+/** The lookup of the signed-in applicant (their own ID number proves it): everything the public one shows, and what officers wrote to them. */
+export async function ownerStatus(db: Db, code: string, idNumber: string) {
+  const d = await statusLookup(db, code, idNumber, null);
+  if (!d) throw lookupNotFound();
+  return statusView(d, true);
+}
+
+function statusView(d: StatusLookupRow, owner: boolean) {
   const { shipment, history } = d;
   const status = (s: string) => ({ code: s, label: isDossierStatus(s) ? statusLabel(s) : s });
   return {
@@ -30,13 +44,12 @@ export async function publicStatus(db: Db, code: string, owner: string | null, c
     appointmentAt: vnTime(d.appointment_at),
     status: status(d.status),
     // What the citizen must do now, e.g. the documents to supplement and by when.
-    pending: publicPending(d.pending_action),
-    closingReason: d.closing_reason,
+    pending: pendingView(d.pending_action, owner),
+    closingReason: owner ? d.closing_reason : null,
     // Tracking number of the result sent by post, to follow it on the post's own site.
     shipment: shipment?.tracking_number ? { trackingNumber: shipment.tracking_number, status: shipment.status } : null,
     fee: d.fee_status && d.fee_status !== 'none' ? { amountVnd: Number(d.fee_due_vnd), status: d.fee_status } : null,
-    history: history
-      .map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
+    history: history.map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
   };
 }
 
@@ -57,13 +70,21 @@ export async function applicantDossiers(db: Db, idNumber: string) {
   };
 }
 
-/** The citizen's next step, as the lookup shows it: documents to supplement by a deadline, or a site visit. */
-function publicPending(p: Record<string, any> | null): Record<string, unknown> | null {
+/**
+ * The citizen's next step: documents to supplement by a deadline, or a site visit. The public
+ * answer says what kind of step, how many documents and when; the items, the reason and the
+ * place, as officers typed them, are for the signed-in applicant.
+ */
+function pendingView(p: Record<string, any> | null, owner: boolean): Record<string, unknown> | null {
   if (!p) return null;
-  if (p.kind === 'supplement') return { kind: 'supplement', items: p.items, reason: p.reason ?? null, deadline: vnTime(p.deadline) };
+  if (p.kind === 'supplement') {
+    const items: unknown[] = Array.isArray(p.items) ? p.items : [];
+    const when = { itemCount: items.length, deadline: vnTime(p.deadline) };
+    return owner ? { kind: 'supplement', items, reason: p.reason ?? null, ...when } : { kind: 'supplement', ...when };
+  }
   if (p.kind === 'site_visit') {
     const v = p.visit;
-    return { kind: 'site_visit', visit: { date: v.date, from: v.from, to: v.to, place: v.place } };
+    return { kind: 'site_visit', visit: { date: v.date, from: v.from, to: v.to, ...(owner ? { place: v.place } : {}) } };
   }
   return null;
 }

@@ -3,6 +3,7 @@ import { dossierEventLog, dossierHandoffs } from '../db/repositories/dossier-eve
 import { dossierDetailRow, dossierSummaryRow, findDossierByCode, findDossierById } from '../db/repositories/dossiers';
 import { parseDossierCode } from '../domain/dossier-code';
 import { DomainError } from '../domain/errors';
+import { unknownDossier } from '../domain/principal';
 import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
 import { vnTime } from '../domain/vn-time';
 
@@ -45,7 +46,7 @@ export type DossierSummary = Awaited<ReturnType<typeof dossierSummary>>;
 export async function loadDossier(db: Db, code: string) {
   if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
   const d = await findDossierByCode(db, code, ['id', 'code', 'agency_id', 'workflow_id', 'status']);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  if (!d) throw unknownDossier();
   return d;
 }
 

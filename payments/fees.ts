@@ -9,6 +9,7 @@ import {
 } from '../db/repositories/dossiers';
 import { paymentsOfDossier } from '../db/repositories/payments';
 import { DomainError } from '../domain/errors';
+import { unknownDossier } from '../domain/principal';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import type { Actor } from '../domain/types';
 import { PaymentSignatureError, type CallbackHeaders, type PaymentProvider } from '../integrations/payment/provider';
@@ -52,10 +53,10 @@ export async function openOnlinePayment(
 }
 
 /** The agency handling a dossier, which the officer must belong to. */
-export async function agencyOfDossier(db: Db, code: string): Promise<number> {
+export async function agencyOfDossier(db: Db, code: string): Promise<{ agency_id: number }> {
   const d = await findDossierAgencyByCode(db, code);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
-  return d.agency_id;
+  if (!d) throw unknownDossier();
+  return { agency_id: d.agency_id };
 }
 
 /** Only one-stop officers take fees at the counter. */
@@ -91,7 +92,7 @@ export async function payAtCounter(
 /** A dossier's fee as stored, for the officers of its agency. */
 export async function dossierFees(db: Db, code: string): Promise<DossierFeesRow> {
   const d = await findDossierFeesByCode(db, code);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  if (!d) throw unknownDossier();
   return d;
 }
 

@@ -1,8 +1,9 @@
 import type { Tx } from '../db/connection';
-import { auditEntriesOfDossier, insertAuditEntry } from '../db/repositories/audit';
+import { auditEntriesOfDossier, insertAuditEntry, type NewAuditEntry } from '../db/repositories/audit';
+import { sha256Hex } from '../domain/canonical-json';
 import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
-import type { Principal } from '../domain/principal';
+import { unknownDossier, type Principal } from '../domain/principal';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 
@@ -16,6 +17,8 @@ export interface AuditedRequest {
   principal: Principal | null;
   /** "POST /api/v1/dossiers/:code/decision": the method and the route pattern. */
   action: string;
+  /** The declared route the path matched (/api/v1/dossiers/:code/decision), null for a path the contract does not know. */
+  routeTemplate: string | null;
   /** The path as called. */
   target: string;
   reason: string | null;
@@ -23,17 +26,20 @@ export interface AuditedRequest {
   dossierCode: string | null;
   status: number;
   requestId: string | null;
+  /** Whether the request id is the one the caller sent (X-Request-Id) rather than ours. */
+  requestIdGiven: boolean;
 }
 
 /** Writes the entry of one request, with its dossier and that dossier's agency when the path names one. */
 export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
   const { principal } = request;
+  if (!principal) return insertAuditEntry(db, anonymousEntry(request));
   const dossier = request.dossierCode ? await findDossierByCode(db, request.dossierCode, ['id', 'agency_id']) : null;
   await insertAuditEntry(db, {
-    actor_kind: principal?.kind ?? 'citizen',
-    actor_id: principal?.kind === 'officer' ? principal.userId : null,
-    actor_label: principal?.kind === 'officer' ? principal.username : principal?.kind === 'citizen' ? `CCCD ***${principal.idNumber.slice(-4)}` : 'anonymous',
-    actor_role: principal?.kind === 'officer' ? [...new Set(principal.roles.map((r) => r.role))].join(',') : principal?.kind ?? null,
+    actor_kind: principal.kind,
+    actor_id: principal.kind === 'officer' ? principal.userId : null,
+    actor_label: principal.kind === 'officer' ? principal.username : `CCCD ***${principal.idNumber.slice(-4)}`,
+    actor_role: principal.kind === 'officer' ? [...new Set(principal.roles.map((r) => r.role))].join(',') : principal.kind,
     agency_id: dossier?.agency_id ?? null,
     action: request.action,
     dossier_id: dossier?.id ?? null,
@@ -45,10 +51,40 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
   });
 }
 
+/**
+ * The entry of a request without a valid token. Anyone can send one, as often as they like,
+ * so nothing it says goes into the append-only log: not the path as typed (the route template
+ * instead, or none for a path the contract does not know), not its reason or note (a SHA-256
+ * at most, to recognise a repeated text), not a request id it chose, and no link to the dossier
+ * its path names (a stranger's request is no part of that dossier's history).
+ */
+function anonymousEntry(request: AuditedRequest): NewAuditEntry {
+  const method = request.action.split(' ')[0]!;
+  const route = request.routeTemplate ?? '(unknown route)';
+  return {
+    actor_kind: 'anonymous',
+    actor_id: null,
+    actor_label: 'anonymous',
+    actor_role: null,
+    agency_id: null,
+    action: `${method} ${route}`,
+    dossier_id: null,
+    target: route,
+    reason: null,
+    before: null,
+    after: JSON.stringify({
+      status: request.status,
+      outcome: request.status < 400 ? 'done' : 'refused',
+      ...(request.reason ? { reasonSha256: sha256Hex(request.reason) } : {}),
+    }),
+    request_id: request.requestIdGiven ? null : request.requestId,
+  };
+}
+
 /** The dossier whose audit trail is asked for; not found when there is none. */
 export async function auditedDossier(db: Tx, code: string): Promise<{ id: number; agency_id: number; code: string }> {
   const d = await findDossierByCode(db, code, ['id', 'agency_id', 'code']);
-  if (!d) throw new DomainError('not_found', 'Not found', `No dossier ${code}.`);
+  if (!d) throw unknownDossier();
   return d;
 }
 

@@ -1,5 +1,6 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
-import type { AuthConfig } from '../domain/principal';
+import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type AuthConfig } from '../domain/principal';
 
 /**
  * All configuration comes from environment variables (documented in README and
@@ -34,6 +35,8 @@ export interface AppConfig {
   submissionReconcile: { intervalMs: number; graceMs: number };
   /** Requests per minute and client IP on the public status lookup and deadline preview; 0: no limit. */
   publicRateLimitPerMinute: number;
+  /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`); none unless TRUST_PROXY says so. */
+  trustProxy: TrustProxy;
   /** Token issuers for officers and citizens (JWT verified with jose). */
   auth: AuthConfig;
   /** Uploaded documents: where the bytes go and how large they may be. */
@@ -114,6 +117,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       graceMs: millis('SUBMISSION_RECONCILE_GRACE_MS', 30_000, env),
     },
     publicRateLimitPerMinute: count('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, env),
+    trustProxy: trustProxyConfig(env),
     auth: authConfig(env),
     documents: documentsConfig(env),
     webhooks: webhookConfig(env),
@@ -134,6 +138,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 }
 
+/**
+ * Express `trust proxy`: `false` (no proxy: the client is the socket's peer), a number of hops,
+ * or addresses, subnets and Express's names (loopback, linklocal, uniquelocal). Rate limits and
+ * lock-outs count per client address: a proxy trusted by mistake lets every caller pick its
+ * own address in X-Forwarded-For, so nothing is trusted unless configured, and never everyone.
+ */
+export type TrustProxy = false | number | string[];
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+export function trustProxyConfig(env: NodeJS.ProcessEnv = process.env): TrustProxy {
+  const raw = (env.TRUST_PROXY ?? '').trim();
+  if (raw === '' || raw === 'false' || raw === 'none') return false;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true') throw new Error('TRUST_PROXY=true would believe any X-Forwarded-For; name the proxies (addresses, subnets, loopback) or the number of hops');
+  const list = raw.split(',').map((a) => a.trim()).filter(Boolean);
+  const bad = list.filter((a) => {
+    if (PROXY_NAMES.includes(a)) return false;
+    const [address, bits, ...rest] = a.split('/');
+    const family = isIP(address ?? '');
+    if (!family || rest.length) return true;
+    return bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length) throw new Error(`TRUST_PROXY lists ${bad.join(', ')}: use IP addresses, subnets (10.0.0.0/8), ${PROXY_NAMES.join(', ')}, or a number of hops`);
+  return list;
+}
+
 /** Development secrets: fine on a laptop, refused in production (NODE_ENV=production). */
 export const DEV_OFFICER_SECRET = 'dev-officer-token-secret-not-for-production-0001';
 export const DEV_CITIZEN_SECRET = 'dev-citizen-token-secret-not-for-production-0001';
@@ -144,6 +175,9 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const citizenJwks = env.AUTH_CITIZEN_JWKS_URL || undefined;
   const officerSecret = env.AUTH_OFFICER_SECRET || (production ? undefined : DEV_OFFICER_SECRET);
   const citizenSecret = env.AUTH_CITIZEN_SECRET || (production ? undefined : DEV_CITIZEN_SECRET);
+  // Tokens live at most this long (exp − iat): a stolen token is worth hours, not forever.
+  const maxLifetimeSeconds = count('AUTH_MAX_TOKEN_LIFETIME_SECONDS', DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, env);
+  if (maxLifetimeSeconds < 60) throw new Error('AUTH_MAX_TOKEN_LIFETIME_SECONDS must be at least 60');
   // In production without a JWKS URL or a secret, the API refuses to start (api/auth.ts); the worker needs neither.
   return {
     officer: {
@@ -151,12 +185,14 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
       audience: env.AUTH_OFFICER_AUDIENCE || 'dossier-api',
       secret: officerSecret,
       jwksUrl: officerJwks,
+      maxLifetimeSeconds,
     },
     citizen: {
       issuer: env.AUTH_CITIZEN_ISSUER || 'dossier-platform-dev-citizens',
       audience: env.AUTH_CITIZEN_AUDIENCE || 'dossier-api',
       secret: citizenSecret,
       jwksUrl: citizenJwks,
+      maxLifetimeSeconds,
     },
     devCitizenIssuer: !production && env.AUTH_DEV_CITIZEN_ISSUER !== 'false',
   };

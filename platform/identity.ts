@@ -2,7 +2,7 @@ import type { Tx } from '../db/connection';
 import { agencyEidById } from '../db/repositories/agencies';
 import { findActiveUser, findUserByUsername, roleClaimsOfUser } from '../db/repositories/users';
 import { DomainError } from '../domain/errors';
-import { officerRolesFromClaim, rolesIn, unauthenticated, type OfficerPrincipal } from '../domain/principal';
+import { officerRolesFromClaim, rolesIn, unauthenticated, unknownDossier, type OfficerPrincipal } from '../domain/principal';
 import type { Actor, OfficerRole } from '../domain/types';
 
 /**
@@ -19,17 +19,30 @@ export async function officerPrincipal(db: Tx, username: string, rolesClaim: unk
 }
 
 /**
- * The officer acting on something of `agencyId`, with the roles their token gives them in
- * that agency; forbidden when they hold no role there (an officer never sees or acts on
- * another agency's dossiers, documents or payments).
+ * The officer acting for `agencyId` (a counter submission), with the roles their token gives
+ * them in that agency; forbidden when they hold no role there.
  */
 export async function officerActor(db: Tx, p: OfficerPrincipal, agencyId: number): Promise<Actor> {
+  const actor = await actorIn(db, p, agencyId);
+  if (!actor) throw new DomainError('forbidden', 'Forbidden', `${p.username} holds no role in this agency.`);
+  return actor;
+}
+
+/**
+ * The officer acting on a dossier of `agencyId`. Holding no role there, they are told what an
+ * unknown code gets (domain/principal.ts `unknownDossier`): another agency's dossiers do not
+ * exist for them, so their codes cannot be probed.
+ */
+export async function dossierOfficer(db: Tx, p: OfficerPrincipal, agencyId: number): Promise<Actor> {
+  const actor = await actorIn(db, p, agencyId);
+  if (!actor) throw unknownDossier();
+  return actor;
+}
+
+async function actorIn(db: Tx, p: OfficerPrincipal, agencyId: number): Promise<Actor | null> {
   const eid = await agencyEidById(db, agencyId);
   const roles: OfficerRole[] = eid !== null ? rolesIn(p, eid) : [];
-  if (!roles.length) {
-    throw new DomainError('forbidden', 'Forbidden', `${p.username} holds no role in the agency that handles this dossier.`);
-  }
-  return { userId: p.userId, username: p.username, fullName: p.fullName, roles };
+  return roles.length ? { userId: p.userId, username: p.username, fullName: p.fullName, roles } : null;
 }
 
 /** The roles of a seeded or provisioned officer, as the development issuer puts them in the token. */

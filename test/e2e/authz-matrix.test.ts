@@ -8,7 +8,8 @@ import { useStack } from '../helpers/use-stack';
  * officer, admin and citizen endpoint of the contract, called by nobody, by each role of
  * the dossier's agency and of another agency, by the applicant and by another citizen.
  * Nobody outside the dossier's agency, and no citizen but its owner, ever gets a 2xx or
- * learns more than an unknown code would tell.
+ * learns more than an unknown code would tell: without a token, 401 before the code is looked
+ * up; an officer of another agency, the 404 of an unknown code (issue 14).
  */
 const AGENCY_A = {
   one_stop_officer: 'motcua.saigon',
@@ -37,22 +38,39 @@ describe('authorisation matrix', () => {
     await payFeeAtCounter(api.baseUrl, code);
   });
 
-  const url = (spec: RouteSpec) =>
-    `${api.baseUrl}${spec.path.replace(':code', encodeURIComponent(code)).replace(':eid', '000.20.20.H29').replace(':id', '1')}`;
-  async function call(spec: RouteSpec, token: string | null): Promise<number> {
+  const url = (spec: RouteSpec, dossierCode = code) =>
+    `${api.baseUrl}${spec.path.replace(':code', encodeURIComponent(dossierCode)).replace(':eid', '000.20.20.H29').replace(':id', '1')}`;
+  /** The answer's status, and its problem minus `instance` (the URL asked for). */
+  async function answer(spec: RouteSpec, token: string | null, dossierCode = code): Promise<{ status: number; problem: unknown }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'Idempotency-Key': uniqueKey('authz') };
     if (token) headers.Authorization = `Bearer ${token}`;
     const query = spec.path.startsWith('/api/v1/supervision') ? `?view=overdue&from=2026-01-01&to=2026-02-01&agency=000.20.20.H29` : '';
-    const res = await fetch(`${url(spec)}${query}`, { method: spec.method.toUpperCase(), headers, body: spec.method === 'get' || spec.method === 'delete' ? undefined : '{}' });
-    await res.arrayBuffer();
-    return res.status;
+    const res = await fetch(`${url(spec, dossierCode)}${query}`, { method: spec.method.toUpperCase(), headers, body: spec.method === 'get' || spec.method === 'delete' ? undefined : '{}' });
+    const text = await res.text();
+    let problem: unknown = null;
+    if (/problem\+json/.test(res.headers.get('content-type') ?? '')) {
+      const { instance: _instance, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      problem = rest;
+    }
+    return { status: res.status, problem };
   }
+  const call = async (spec: RouteSpec, token: string | null): Promise<number> => (await answer(spec, token)).status;
+  // A well-formed code no dossier has: what an existing code's answers are compared with.
+  const UNKNOWN = '000.20.20.H29-991231-9999';
   const protectedRoutes = () => declaredRoutes().filter((r) => ['officer', 'admin', 'citizen', 'officer-or-citizen'].includes(r.access) && !r.path.startsWith('/dev/'));
 
-  it('refuses every protected endpoint to a caller without a token (401)', async () => {
+  it('refuses every protected endpoint to a caller without a token (401), before looking up the code it names', async () => {
     const answers = await Promise.all(protectedRoutes().map(async (r) => [`${r.method.toUpperCase()} ${r.path}`, await call(r, null)] as const));
     expect(answers.filter(([, s]) => s !== 401)).toEqual([]);
     expect(answers.length).toBeGreaterThan(50);
+    // Issue 14: an existing and an unknown code get the same 401, so nobody learns which codes exist.
+    const byCode = await Promise.all(
+      protectedRoutes().filter((r) => r.path.includes(':code')).map(async (r) => {
+        const [known, unknown] = [await answer(r, null), await answer(r, null, UNKNOWN)];
+        return { route: `${r.method.toUpperCase()} ${r.path}`, same: known.status === 401 && JSON.stringify(known) === JSON.stringify(unknown) };
+      }),
+    );
+    expect(byCode.filter((a) => !a.same)).toEqual([]);
   });
 
   it('refuses officer endpoints to citizens and citizen endpoints to officers (403)', async () => {
@@ -64,18 +82,22 @@ describe('authorisation matrix', () => {
     expect(wrongKind.filter(([, s]) => s !== 403)).toEqual([]);
   });
 
-  it('gives officers of another agency nothing of this agency’s dossiers, whatever their role', async () => {
+  it('gives officers of another agency nothing of this agency’s dossiers, whatever their role: the 404 of an unknown code', async () => {
     // Calendar codes are shared reads, not dossiers.
     const dossierRoutes = protectedRoutes().filter((r) => r.path.includes(':code') && r.access === 'officer' && !r.path.startsWith('/api/v1/calendars'));
+    const unlike: string[] = [];
     for (const [role, user] of Object.entries(AGENCY_B)) {
       const token = await officerToken(user);
       for (const r of dossierRoutes) {
-        const status = await call(r, token);
-        table.push({ route: `${r.method.toUpperCase()} ${r.path}`, caller: `B:${role}`, status });
+        const [known, unknown] = [await answer(r, token), await answer(r, token, UNKNOWN)];
+        table.push({ route: `${r.method.toUpperCase()} ${r.path}`, caller: `B:${role}`, status: known.status });
+        if (JSON.stringify(known) !== JSON.stringify(unknown)) unlike.push(`B:${role} ${r.method.toUpperCase()} ${r.path}`);
       }
     }
-    const leaks = table.filter((t) => t.caller.startsWith('B:') && (SUCCESS(t.status) || ![403, 404].includes(t.status)));
+    // Issue 14: not 403 (which says "it exists, not yours") but exactly what an unknown code gets.
+    const leaks = table.filter((t) => t.caller.startsWith('B:') && (SUCCESS(t.status) || t.status !== 404));
     expect(leaks).toEqual([]);
+    expect(unlike).toEqual([]);
   });
 
   it('lets only the applicant act on or read their dossier; another citizen learns nothing (404 like an unknown code)', async () => {

@@ -10,7 +10,7 @@ import { useStack } from '../helpers/use-stack';
  */
 describe('dossier lifecycle branches', () => {
   const { api, finished } = useStack({ name: 'branches' });
-  const { lookup, officer, citizen, assigneeOf } = dossierClient(() => api);
+  const { lookup, ownerLookup, officer, citizen, assigneeOf } = dossierClient(() => api);
   const nextIdNumber = applicantIds('0790');
 
   async function submit(): Promise<{ code: string; idNumber: string }> {
@@ -35,9 +35,10 @@ describe('dossier lifecycle branches', () => {
     expect(asked.status).toBe(200);
     expect(asked.body.status.code).toBe('SUPPLEMENT_AT_INTAKE');
 
-    const s = await lookup(code);
+    const s = await ownerLookup(code); // what officers typed is for the applicant signed in (issue 14)
     expect(s.body.status).toEqual({ code: 'SUPPLEMENT_AT_INTAKE', label: 'Yêu cầu bổ sung hồ sơ' });
     expect(s.body.pending).toMatchObject({ kind: 'supplement', items: missing, reason: 'Thiếu giấy tờ theo quy định' });
+    expect((await lookup(code)).body.pending).toEqual({ kind: 'supplement', itemCount: 2, deadline: s.body.pending.deadline });
     expect(s.body.pending.deadline).toMatch(/T17:00:00\+07:00$/);
     expect(s.body.receivedAt).toBeNull(); // not received: no clock yet
 
@@ -96,7 +97,7 @@ describe('dossier lifecycle branches', () => {
     const asked = await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['Bản sao CCCD của chủ hộ'], deadline });
     expect(asked.status).toBe(200);
     expect(new Date((await lookup(code)).body.pending.deadline).getTime()).toBe(Math.floor(new Date(deadline).getTime() / 1000) * 1000);
-    const closed = await eventually(() => lookup(code), (s) => s.body.status.code === 'CLOSED_UNSUPPLEMENTED', 20_000);
+    const closed = await eventually(() => ownerLookup(code), (s) => s.body.status.code === 'CLOSED_UNSUPPLEMENTED', 20_000);
     expect(closed.body).toMatchObject({
       status: { code: 'CLOSED_UNSUPPLEMENTED', label: 'Đóng hồ sơ do không bổ sung đúng hạn' },
       closingReason: 'Không bổ sung hồ sơ trong thời hạn',
@@ -118,9 +119,10 @@ describe('dossier lifecycle branches', () => {
     const refused = await officer(code, 'intake/refuse', 'motcua.saigon', { reasons: ['Ngành nghề kinh doanh thuộc danh mục cấm'] });
     expect(refused.status).toBe(200);
     expect((await finished(code, 'intake-refusal')).status).toBe('REFUSED_AT_INTAKE');
-    const s = await lookup(code);
+    const s = await ownerLookup(code);
     expect(s.body.status).toEqual({ code: 'REFUSED_AT_INTAKE', label: 'Từ chối tiếp nhận' });
     expect(s.body.closingReason).toBe('Ngành nghề kinh doanh thuộc danh mục cấm');
+    expect((await lookup(code)).body).toMatchObject({ status: { code: 'REFUSED_AT_INTAKE' }, closingReason: null });
     const ended = await officer(code, 'intake/accept', 'motcua.saigon');
     expect(ended.status).toBe(409);
     expect(ended.body.reason).toBe('DossierEnded');
@@ -169,7 +171,7 @@ describe('dossier lifecycle branches', () => {
     const stopped = await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
     expect(stopped.status).toBe(200);
     expect((await finished(code, 'officer-stop-with-notice')).status).toBe('CANCELLED');
-    expect((await lookup(code)).body).toMatchObject({ status: { code: 'CANCELLED', label: 'Dừng xử lý' }, closingReason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
+    expect((await ownerLookup(code)).body).toMatchObject({ status: { code: 'CANCELLED', label: 'Dừng xử lý' }, closingReason: 'Hồ sơ trùng với hồ sơ đã giải quyết' });
     const sheet = await handoffs(code);
     expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review']);
     expect(sheet.every((h: any) => h.doneAt)).toBe(true);
@@ -187,7 +189,7 @@ describe('dossier lifecycle branches', () => {
     expect(denied.status).toBe(200);
     expect(denied.body.resultNumber).toMatch(/^\d{4}\/\d{4}\/TB-000\.20\.20\.H29$/);
     expect((await finished(code, 'denial')).status).toBe('DENIED');
-    expect((await lookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
+    expect((await ownerLookup(code)).body).toMatchObject({ status: { code: 'DENIED', label: 'Không đủ điều kiện giải quyết' }, closingReason: 'Địa điểm kinh doanh không hợp pháp' });
     const denialSheet = await handoffs(code);
     expect(denialSheet.map((h: any) => h.step)).toEqual(['intake', 'review', 'decision']);
     expect(denialSheet.every((h: any) => h.doneAt)).toBe(true);

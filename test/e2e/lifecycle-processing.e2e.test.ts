@@ -13,7 +13,7 @@ import { useStack } from '../helpers/use-stack';
 describe('dossier processing branches', () => {
   const calendar = new WorkingCalendar(VN_STATE_CALENDAR);
   const { api, finished } = useStack({ name: 'processing' });
-  const { lookup, officer, assigneeOf } = dossierClient(() => api);
+  const { lookup, ownerLookup, officer, assigneeOf } = dossierClient(() => api);
   const idNumber = applicantIds('0791');
   const eventsOf = async (code: string) => {
     const d = await api.db('dossiers').where({ code }).first('id');
@@ -79,10 +79,11 @@ describe('dossier processing branches', () => {
     expect((await officer(code, 'verification', 'lanhdao.saigon', { visit, purpose: 'x' })).status).toBe(403);
     const scheduled = await officer(code, 'verification', specialist, { visit, purpose: 'Kiểm tra địa điểm kinh doanh' });
     expect(scheduled.status).toBe(200);
-    const s1 = await lookup(code);
+    const s1 = await ownerLookup(code); // the place, as typed, is for the applicant signed in (issue 14)
     expect(s1.body.status).toEqual({ code: 'SITE_VERIFICATION', label: 'Đang xác minh, kiểm tra thực địa' });
     expect(s1.body.pending).toEqual({ kind: 'site_visit', visit: { date: '2026-12-03', from: '08:00', to: '10:00', place: '12 Lê Lợi, Phường Sài Gòn' } });
     expect(JSON.stringify(s1.body)).not.toContain('Võ Thanh Tâm'); // officers' names stay internal
+    expect((await lookup(code)).body.pending).toEqual({ kind: 'site_visit', visit: { date: '2026-12-03', from: '08:00', to: '10:00' } });
 
     expect((await officer(code, 'review/proposal', specialist, { proposal: 'approve' })).status).toBe(409); // not while verifying
     expect((await officer(code, 'verification/record', specialist, { outcome: 'confirmed', findings: 'Đúng hiện trạng', attachments: [] })).status).toBe(422); // minutes required
@@ -122,7 +123,7 @@ describe('dossier processing branches', () => {
     expect((await officer(code, 'review/supplement-request', specialist, { items: ['Giấy tờ chứng minh địa điểm'] })).status).toBe(422); // reason required
     const asked = await officer(code, 'review/supplement-request', specialist, { items: ['Giấy tờ chứng minh quyền sử dụng địa điểm'], reason: 'Hợp đồng thuê đã hết hạn' });
     expect(asked.status).toBe(200);
-    const s = await lookup(code);
+    const s = await ownerLookup(code);
     expect(s.body.status.code).toBe('SUPPLEMENT_REQUESTED');
     expect(s.body.pending).toMatchObject({ kind: 'supplement', items: ['Giấy tờ chứng minh quyền sử dụng địa điểm'], reason: 'Hợp đồng thuê đã hết hạn' });
     expect(s.body.appointmentAt).toBe(before);

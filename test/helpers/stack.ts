@@ -119,12 +119,13 @@ export interface ApiUnderTest {
 
 /**
  * The real Express app, in-process, on a free port, against the test components. The public
- * rate limit is high by default (suites poll the status lookup) and counted under a prefix of
- * its own, so no two apps share counters; a test of the limiter passes a low one.
+ * rate limit and the lookup's lock-out thresholds are high by default (suites poll the status
+ * lookup, and try unknown codes) and counted under a prefix of their own, so no two apps share
+ * counters; a test of the limiter or the lock-out passes low ones.
  */
 export async function startApi(
   taskQueue: string,
-  opts: { publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string } } = {},
+  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy'> = {},
 ): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
@@ -144,6 +145,8 @@ export async function startApi(
     payments: { provider: paymentProvider, sandbox: gateway, publicBaseUrl: baseUrl, validityMinutes: 15 },
     postal: { provider: postalProvider, sandbox: post },
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
+    lookupLockout: opts.lookupLockout ?? { failuresPerCode: 100_000, failuresPerClient: 100_000 },
+    trustProxy: opts.trustProxy,
   });
   const server = await serve(app, port);
   return {
@@ -347,11 +350,16 @@ export async function processControl(baseUrl: string, code: string, user = 'giam
 
 /**
  * The calls the e2e suites make on a dossier, against an API started in `beforeAll`
- * (hence the getter): public lookup, officer and citizen actions, and the assignee.
+ * (hence the getter): public and owner lookups, officer and citizen actions, and the assignee.
  */
 export function dossierClient(api: () => { baseUrl: string; db: Knex }) {
   return {
     lookup: (code: string) => http('GET', `${api().baseUrl}/api/v1/status/${code}`),
+    /** The lookup of the applicant signed in: also what officers wrote to them (items, reasons, the visit's place). */
+    ownerLookup: async (code: string) => {
+      const { applicant_id_number: idNumber } = await api().db('dossiers').where({ code }).first('applicant_id_number');
+      return http('GET', `${api().baseUrl}/api/v1/status/${code}`, { headers: { Authorization: `Bearer ${await citizenToken(idNumber)}` } });
+    },
     officer: (code: string, action: string, user: string, body: unknown = {}) =>
       http('POST', `${api().baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } }),
     citizen: (code: string, action: string, body: unknown) => http('POST', `${api().baseUrl}/api/v1/citizen/dossiers/${code}/${action}`, { body }),
