@@ -132,9 +132,9 @@ export async function startApi(
   const temporal = new Client({ connection, interceptors: { workflow: [requestIdClientInterceptor()] } });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackRetryDelaysMs: [100, 200] });
+  const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackBase: baseUrl, callbackRetryDelaysMs: [100, 200] });
   const paymentProvider = createSandboxPaymentProvider({ baseUrl: `${baseUrl}/sandbox/payment-gateway`, secret: PAYMENT_SECRET });
-  const post = createSandboxPostalService({ secret: POSTAL_SECRET, callbackBackoffMs: 100 });
+  const post = createSandboxPostalService({ secret: POSTAL_SECRET, callbackBase: baseUrl, callbackBackoffMs: 100 });
   const postalProvider = createSandboxPostalProvider({ baseUrl: `${baseUrl}/sandbox/postal`, secret: POSTAL_SECRET });
   const app = createApp({
     db,
