@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { documentsConfig, type DocumentsConfig } from '../platform/config';
 import type { BlobStore } from '../documents/blob-store';
@@ -41,7 +42,7 @@ export function documentRoutesOptions(config: DocumentsConfig = documentsConfig(
  */
 export function documentRoutes(db: Db, options: DocumentRoutesOptions = documentRoutesOptions()): Router {
   const { store, limits } = options;
-  const router = Router();
+  const router = apiRouter();
 
   async function dossierByCode(code: unknown) {
     const parsed = dossierCodeParams.safeParse({ code });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from './router';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/connection';
 import { DomainError } from '../domain/errors';
@@ -90,7 +91,7 @@ function idempotencyKey(req: Request, required: boolean): string | undefined {
 
 export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const { db, dossiers } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   const dossierSummary = (id: number) => summaryOf(db, id);
 

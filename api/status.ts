@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { parseDossierCode } from '../domain/dossier-code';
 import { applicantDossiers, publicStatus } from '../dossiers/lookup';
@@ -14,7 +15,7 @@ import { HttpProblem } from './problem';
  * and lists them all at GET /citizen/dossiers (the lookup by ID number).
  */
 export function statusRoutes(db: Db): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/status/:code', async (req, res) => {
     const code = String(req.params.code).trim();
     if (!parseDossierCode(code)) {
