@@ -56,6 +56,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [noKnex] }] },
   },
   {
+    // Routes match their exact case (issue 14): every router comes from apiRouter() (api/router.ts).
+    files: ['api/**/*.ts'],
+    ignores: ['api/router.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.name='Router'], CallExpression[callee.property.name='Router']", message: 'Use apiRouter() (api/router.ts): routers must be case-sensitive like the app.' },
+      ],
+    },
+  },
+  {
     // Pure logic: no I/O, no other layer of the project.
     files: ['domain/**/*.ts'],
     rules: {

@@ -8,7 +8,8 @@ import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
 import { rejectUnknownFields } from './contract';
 import { requestId, requestIdOf } from './request-id';
-import { createMetrics } from './metrics';
+import { apiMetrics, metricsRoutes, type Metrics, type MetricsAccess } from './metrics';
+import { securityHeaders } from './security-headers';
 import { logger } from '../platform/logger';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
@@ -68,21 +69,21 @@ export interface AppDeps {
   queuePrefix?: string;
   /** Blob store and upload limits for documents; from the configuration (DOCUMENTS_*, MAX_UPLOAD_BYTES) when absent. */
   documents?: DocumentRoutesOptions;
+  /** /metrics: the collector (made here when absent) and who may read it on this port (anyone when absent). */
+  metrics?: { collector?: Metrics; access: MetricsAccess };
 }
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
+  // `/METRICS` is not `/metrics`: set before the first route (the app's router reads it once); routers use apiRouter().
+  app.set('case sensitive routing', true);
   // Every Temporal call about a dossier goes through this one client.
   const dossiers = createDossierClient({ temporal: deps.temporal, taskQueue: deps.taskQueue });
   app.disable('x-powered-by');
+  app.use(securityHeaders());
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestId());
-  const metrics = createMetrics({
-    db: deps.db,
-    redis: deps.redis,
-    queuePrefix: deps.queuePrefix ?? 'dossier',
-    queueNames: ['notifications', 'notifications-email', 'notifications-sms', 'notifications-zalo', 'notifications-dead', 'webhooks', 'maintenance'],
-  });
+  const metrics = deps.metrics?.collector ?? apiMetrics({ db: deps.db, redis: deps.redis, queuePrefix: deps.queuePrefix ?? 'dossier' });
   app.use(metrics.middleware);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -102,7 +103,7 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
-  app.get('/metrics', metrics.handler);
+  app.use(metricsRoutes(metrics, deps.metrics?.access ?? 'open'));
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
   const payments = deps.payments ? { db: deps.db, dossiers, ...deps.payments } : undefined;

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { Router, RequestHandler } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { auditedDossier, dossierAuditTrail, recordAuditEntry } from '../platform/audit-trail';
 import { principalOf } from './auth';
@@ -48,7 +49,7 @@ export function auditTrail(db: Db): RequestHandler {
 
 /** GET /dossiers/{code}/audit: the dossier's audit trail, for its agency's supervisors, leaders and admins. */
 export function auditRoutes(db: Db): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/dossiers/:code/audit', async (req, res) => {
     const { actor, dossier } = await officerDossier(db, req, () => auditedDossier(db, String(req.params.code)));
     res.json(await dossierAuditTrail(db, dossier, actor));

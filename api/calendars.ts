@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from './router';
 import type { z } from 'zod';
 import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
@@ -19,7 +20,7 @@ import { jsonBody, parse } from './contract';
  */
 export function calendarRoutes(deps: { db: Db; dossiers: DossierClient }): Router {
   const { db, dossiers } = deps;
-  const router = Router();
+  const router = apiRouter();
   const { noQuery, calendarCodeParam } = schemas;
 
   /**

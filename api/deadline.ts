@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import type { Router, Request } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { deadlineDossier, explainDeadline } from '../calendars/deadline';
 import { parseDossierCode } from '../domain/dossier-code';
@@ -11,7 +12,7 @@ import { HttpProblem } from './problem';
  * deadline alerts (supervision/alerts.ts).
  */
 export function deadlineRoutes(db: Db): Router {
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/dossiers/:code/deadline', async (req, res) => {
     const code = String(req.params.code);

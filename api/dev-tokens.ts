@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from './router';
 import { CITIZEN_ID } from '../domain/principal';
 import { DEV_CITIZEN_TOKEN_SECONDS, devTokenLifetime, signCitizenToken, type AuthConfig } from './auth';
 import { HttpProblem } from './problem';
@@ -9,7 +10,7 @@ import { bodyOf } from './validation';
  * an ID number. Mounted only when AUTH_DEV_CITIZEN_ISSUER is on (never in production).
  */
 export function devTokenRoutes(auth: AuthConfig): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/citizen-token', async (req, res) => {
     const body = bodyOf(req.body);
     const idNumber = typeof body.idNumber === 'string' ? body.idNumber.trim() : '';

@@ -1,5 +1,6 @@
 import { pipeline } from 'node:stream';
-import { Router, type Request, type Response } from 'express';
+import type { Request, Response, Router } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { documentsConfig, type DocumentsConfig } from '../platform/config';
 import type { BlobStore } from '../documents/blob-store';
@@ -45,7 +46,7 @@ export function documentRoutesOptions(config: DocumentsConfig = documentsConfig(
  */
 export function documentRoutes(db: Db, options: DocumentRoutesOptions = documentRoutesOptions()): Router {
   const { store, limits } = options;
-  const router = Router();
+  const router = apiRouter();
 
   async function dossierByCode(code: unknown) {
     const parsed = dossierCodeParams.safeParse({ code });

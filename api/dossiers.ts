@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from './router';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Db } from '../db/connection';
 import { DomainError } from '../domain/errors';
@@ -77,7 +78,7 @@ const DELIVERY_BY_LEVEL: Record<'full' | 'partial', DeliveryMethod[]> = {
 
 export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const { db, dossiers } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   const dossierSummary = (id: number) => summaryOf(db, id);
 

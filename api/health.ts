@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from './router';
 import { checkDependencies, type HealthDeps } from '../platform/health';
 
 export { checkDependencies, type HealthDeps } from '../platform/health';
 
 /** `/health` reports each dependency; `/ready` is 503 until all of them answer. */
 export function healthRoutes(deps: HealthDeps): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/health', async (_req, res) => {
     const checks = await checkDependencies(deps);
     const ok = Object.values(checks).every((c) => c.ok);

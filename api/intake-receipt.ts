@@ -1,4 +1,6 @@
-import { Router, type Response } from 'express';
+import type { Router, Response } from 'express';
+import { apiRouter } from './router';
+import { documentPagePolicy } from './security-headers';
 import type { Db } from '../db/connection';
 import { intakeReceipt, intakeReceiptHtml, receiptDossier, type ReceiptDossierRow } from '../delivery/intake-receipt';
 import { citizenIdOf, officerDossier, requireApplicant } from './identity';
@@ -8,7 +10,7 @@ import { citizenIdOf, officerDossier, requireApplicant } from './identity';
  * or downloaded by the applicant; HTML, or JSON with Accept: application/json.
  */
 export function intakeReceiptRoutes(db: Db): Router {
-  const router = Router();
+  const router = apiRouter();
 
   function send(res: Response, d: ReceiptDossierRow, wantsJson: boolean): void {
     const receipt = intakeReceipt(d);
@@ -19,12 +21,12 @@ export function intakeReceiptRoutes(db: Db): Router {
     res.status(200).type('html').set('Cache-Control', 'no-store').send(intakeReceiptHtml(d, receipt));
   }
 
-  router.get('/dossiers/:code/receipt', async (req, res) => {
+  router.get('/dossiers/:code/receipt', documentPagePolicy, async (req, res) => {
     const { dossier } = await officerDossier(db, req, () => receiptDossier(db, String(req.params.code)));
     send(res, dossier, req.accepts(['html', 'json']) === 'json');
   });
 
-  router.post('/citizen/dossiers/:code/receipt', async (req, res) => {
+  router.post('/citizen/dossiers/:code/receipt', documentPagePolicy, async (req, res) => {
     const idNumber = citizenIdOf(req);
     const d = await receiptDossier(db, String(req.params.code));
     requireApplicant(d, idNumber);

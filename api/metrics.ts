@@ -1,5 +1,9 @@
-import type { RequestHandler } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type Request, type RequestHandler, type Router } from 'express';
 import { createMetricsRegistry, type MetricsDeps } from '../platform/metrics';
+import { apiRouter } from './router';
+import { HttpProblem } from './problem';
+import { securityHeaders } from './security-headers';
 
 /**
  * Prometheus metrics at /metrics (platform/metrics.ts): `middleware` counts every request and
@@ -21,4 +25,56 @@ export function createMetrics(deps: MetricsDeps) {
     res.set('Content-Type', registry.contentType).send(await registry.metrics());
   };
   return { registry, middleware, handler, close };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/** The metrics of this API: its traffic, and the BullMQ queues of the deployment (`queuePrefix`). */
+export function apiMetrics(deps: Omit<MetricsDeps, 'queueNames'>): Metrics {
+  return createMetrics({
+    ...deps,
+    queueNames: ['notifications', 'notifications-email', 'notifications-sms', 'notifications-zalo', 'notifications-dead', 'webhooks', 'maintenance'],
+  });
+}
+
+/**
+ * Who reads /metrics on the API's port: anyone (`open`: development and tests), a scraper with
+ * the bearer token (METRICS_TOKEN), or nobody (`none`: production without a token, where a
+ * METRICS_PORT on loopback may serve them instead).
+ */
+export type MetricsAccess = 'open' | 'none' | { token: string };
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+function bearerIs(req: Request, token: string): boolean {
+  const m = /^Bearer (\S+)$/i.exec(req.get('authorization') ?? '');
+  // Digests have one length: the comparison takes the same time whatever was sent.
+  return m !== null && timingSafeEqual(digest(m[1]!), digest(token));
+}
+
+export function metricsRoutes(metrics: Metrics, access: MetricsAccess): Router {
+  const router = apiRouter();
+  if (access === 'none') return router;
+  const guard: RequestHandler = (req, res, next) => {
+    if (typeof access === 'object' && !bearerIs(req, access.token)) {
+      res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+      throw new HttpProblem(401, 'Unauthorized', 'Cần token giám sát (METRICS_TOKEN) để đọc số liệu.', { reason: 'MetricsTokenRequired' });
+    }
+    next();
+  };
+  router.get('/metrics', guard, metrics.handler);
+  return router;
+}
+
+/** The separate metrics port (METRICS_PORT, on loopback unless METRICS_HOST says otherwise): /metrics and nothing else. */
+export function metricsApp(metrics: Metrics): express.Express {
+  const app = express();
+  app.set('case sensitive routing', true);
+  app.disable('x-powered-by');
+  app.use(securityHeaders());
+  app.use(metricsRoutes(metrics, 'open'));
+  app.use((_req, res) => {
+    res.status(404).end();
+  });
+  return app;
 }

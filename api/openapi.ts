@@ -1,5 +1,7 @@
 import path from 'node:path';
 import express, { type Router } from 'express';
+import { apiRouter } from './router';
+import { apiDocsPolicy } from './security-headers';
 import { z } from 'zod';
 import { declaredRoutes, type Access, type RouteSpec } from './contract';
 import './route-catalog';
@@ -97,17 +99,25 @@ export function openApiDocument(): Record<string, unknown> {
   };
 }
 
+/** Starts Swagger UI on the generated document; a file of its own, so the page's policy allows no inline script. */
+const SWAGGER_INIT = `window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', validatorUrl: null, presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });\n`;
+
 /** Swagger UI from the installed swagger-ui-dist package, pointed at the generated document. */
 export function docsRoutes(): Router {
-  const router = express.Router();
+  const router = apiRouter();
   const assets = path.dirname(require.resolve('swagger-ui-dist/package.json'));
+  // Assets, like the package's own files: served, not API routes of the document.
+  router.use('/api/docs/assets', apiDocsPolicy, (req, res, next) => {
+    if (req.path !== '/init.js' || (req.method !== 'GET' && req.method !== 'HEAD')) return next();
+    res.type('text/javascript').set('Cache-Control', 'max-age=3600').send(SWAGGER_INIT);
+  });
   router.use('/api/docs/assets', express.static(assets, { index: false, maxAge: '1h' }));
-  router.get('/api/docs', (_req, res) => {
+  router.get('/api/docs', apiDocsPolicy, (_req, res) => {
     res.type('html').send(`<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Dossier platform API</title>
 <link rel="stylesheet" href="/api/docs/assets/swagger-ui.css"></head>
 <body><div id="ui"></div><script src="/api/docs/assets/swagger-ui-bundle.js"></script>
 <script src="/api/docs/assets/swagger-ui-standalone-preset.js"></script>
-<script>window.ui = SwaggerUIBundle({ url: '/api/openapi.json', dom_id: '#ui', presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset], layout: 'StandaloneLayout' });</script>
+<script src="/api/docs/assets/init.js"></script>
 </body></html>`);
   });
   router.get('/api/openapi.json', (_req, res) => res.json(openApiDocument()));

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { apiRouter } from './router';
 import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import type { PaymentProvider } from '../integrations/payment/provider';
@@ -42,7 +43,7 @@ function view(p: PaymentRow) {
 
 /** The gateway's signed callback (IPN): verified on its exact raw body, recorded once. Mount before express.json(). */
 export function paymentCallbackRoute(deps: PaymentRoutesDeps): Router {
-  const router = Router();
+  const router = apiRouter();
   router.post('/api/v1/payments/callback', express.text({ type: '*/*', limit: '16kb' }), async (req, res) => {
     await receivePaymentCallback(deps, typeof req.body === 'string' ? req.body : '', req.headers);
     res.json({ received: true });
@@ -52,7 +53,7 @@ export function paymentCallbackRoute(deps: PaymentRoutesDeps): Router {
 
 export function paymentRoutes(deps: PaymentRoutesDeps): Router {
   const { db } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   /** The citizen opens an online payment of the fee and is sent to the gateway's page. */
   router.post('/citizen/dossiers/:code/payments', async (req, res) => {

@@ -32,7 +32,7 @@ const P = { 401: 'Not signed in', 403: 'Not allowed', 404: 'Not found', 422: 'In
 // Operations and documentation
 declareRoute({ method: 'get', path: '/health', summary: 'Dependency report (PostgreSQL, Redis, Temporal)', tags: ['Operations'], access: 'public', responses: { 200: 'All up', 503: 'Something is down' } });
 declareRoute({ method: 'get', path: '/ready', summary: 'Readiness: 200 only when every dependency answers', tags: ['Operations'], access: 'public', responses: { 200: 'Ready', 503: 'Not ready' } });
-declareRoute({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (HTTP, queues, workflows, overdue dossiers per agency)', tags: ['Operations'], access: 'public', responses: { 200: 'Text exposition format' } });
+declareRoute({ method: 'get', path: '/metrics', summary: 'Prometheus metrics (HTTP, queues, workflows, overdue dossiers per agency); with METRICS_TOKEN set, only with `Authorization: Bearer <token>`; not served in production without it', tags: ['Operations'], access: 'public', responses: { 200: 'Text exposition format', 401: 'METRICS_TOKEN is set and the request does not carry it' } });
 declareRoute({ method: 'get', path: '/api/openapi.json', summary: 'This document (OpenAPI 3.1), generated from the schemas the API validates with', tags: ['Operations'], access: 'public', responses: { 200: 'OpenAPI document' } });
 declareRoute({ method: 'get', path: '/api/docs', summary: 'Browsable API documentation', tags: ['Operations'], access: 'public', responses: { 200: 'HTML' } });
 declareRoute({

@@ -1,4 +1,6 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { type Router, type NextFunction, type Request, type Response } from 'express';
+import { apiRouter } from './router';
+import { sandboxPagePolicy } from './security-headers';
 import { GatewayError, type MerchantRequest, type SandboxGateway, type SignedAnswer, messagePage } from '../integrations/payment/sandbox-gateway';
 
 /**
@@ -23,7 +25,7 @@ export function sandboxPaymentGatewayRoutes(gateway: SandboxGateway): Router {
     res.status(answer.status).set(answer.headers).type('application/json').send(answer.body);
   }
 
-  const router = express.Router();
+  const router = apiRouter();
 
   router.post('/payments', rawBody, (req, res) => {
     sendSigned(res, gateway.merchantCreate(merchantRequest(req), `${req.protocol}://${req.get('host')}${req.baseUrl}`));
@@ -37,12 +39,12 @@ export function sandboxPaymentGatewayRoutes(gateway: SandboxGateway): Router {
     sendSigned(res, gateway.merchantRedeliver(merchantRequest(req), String(req.params.providerRef)));
   });
 
-  router.get('/pay/:providerRef', (req, res) => {
+  router.get('/pay/:providerRef', sandboxPagePolicy, (req, res) => {
     const page = gateway.checkoutPage(String(req.params.providerRef));
     res.status(page.status).type('html').send(page.html);
   });
 
-  router.post('/pay/:providerRef', express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
+  router.post('/pay/:providerRef', sandboxPagePolicy, express.urlencoded({ extended: false, limit: '4kb' }), express.json({ limit: '4kb' }), (req, res) => {
     const wantsJson = Boolean(req.is('application/json'));
     const choice = gateway.checkoutChoice(String(req.params.providerRef), (req.body as Record<string, unknown> | undefined)?.action);
     if (choice.refused) {

@@ -1,4 +1,5 @@
-import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import express, { type Router, type NextFunction, type Request, type Response } from 'express';
+import { apiRouter } from './router';
 import type { ShipmentStatus } from '../integrations/postal/provider';
 import { SandboxPostalError, type SandboxPostalService } from '../integrations/postal/sandbox-postal-service';
 
@@ -24,7 +25,7 @@ export function sandboxPostalRoutes(post: SandboxPostalService): Router {
     next();
   };
 
-  const router = express.Router();
+  const router = apiRouter();
   const raw = express.raw({ type: () => true, limit: '64kb' });
 
   router.post('/shipments', raw, authenticate, (_req, res) => {

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import type { Router, RequestHandler } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { previewAppointment } from '../calendars/sla-preview';
 import { HttpProblem } from './problem';
@@ -8,7 +9,7 @@ import { previewIssues, slaPreviewBody } from './sla-preview-schemas';
 /** Public deadline preview (xem trước ngày hẹn trả), computed by calendars/sla-preview.ts. Citizens read the errors. */
 export function slaPreviewRoutes(deps: { db: Db; limiter?: RequestHandler }): Router {
   const { db } = deps;
-  const router = Router();
+  const router = apiRouter();
   const limited: RequestHandler[] = deps.limiter ? [deps.limiter] : [];
 
   router.post('/sla/preview', ...limited, async (req, res) => {

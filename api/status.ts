@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { parseDossierCode } from '../domain/dossier-code';
 import { applicantDossiers, checkedStatus, lookupNotFound, ownerStatus } from '../dossiers/lookup';
@@ -18,7 +19,7 @@ import type { CheckGuard } from './rate-limit';
  * locked out; they list them all at GET /citizen/dossiers (the lookup by ID number).
  */
 export function statusRoutes(db: Db, guard?: CheckGuard): Router {
-  const router = Router();
+  const router = apiRouter();
   router.get('/status/:code', async (req, res) => {
     const code = String(req.params.code).trim();
     if (!parseDossierCode(code)) {

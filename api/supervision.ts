@@ -1,4 +1,5 @@
-import { Router, type Request, type Response } from 'express';
+import type { Router, Request, Response } from 'express';
+import { apiRouter } from './router';
 import type { z } from 'zod';
 import type { Db } from '../db/connection';
 import { vnLocalDate, vnTime } from '../domain/vn-time';
@@ -105,7 +106,7 @@ async function streamWorklistCsv(
 
 export function supervisionRoutes(deps: { db: Db }): Router {
   const { db } = deps;
-  const router = Router();
+  const router = apiRouter();
 
   /**
    * A report's handler: identity, then parameters, then scope (so a bad request is answered 422

@@ -1,4 +1,5 @@
-import { Router, type Request } from 'express';
+import type { Router, Request } from 'express';
+import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { invalidFields, type FieldError } from '../domain/errors';
 import { z } from 'zod';
@@ -76,7 +77,7 @@ const notFound = (what: string, id: number) => new HttpProblem(404, 'Not found',
 export function webhookRoutes(deps: { db: Db; config?: Pick<WebhookConfig, 'allowPrivateNetworks' | 'timeoutMs'> }): Router {
   const { db } = deps;
   const config = deps.config ?? webhookConfig();
-  const router = Router();
+  const router = apiRouter();
 
   router.get('/webhooks/event-types', async (req, res) => {
     await requireWebhookAdmin(db, req);

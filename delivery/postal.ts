@@ -2,6 +2,7 @@ import { DossierActionFailed, type DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
 import { findShipmentForCallback, recordShipmentStatus } from '../db/repositories/shipments';
 import { DomainError } from '../domain/errors';
+import { isUuid } from '../domain/uuid';
 import type { ShipmentEventCommand } from '../workflows/contracts/dossier-v1';
 import type { AppConfig } from '../platform/config';
 import { createSandboxPostalProvider } from '../integrations/postal/sandbox-client';
@@ -13,15 +14,17 @@ import { recordShipmentEventUpdate } from '../workflows/contracts/dossier-v1';
 /**
  * The postal service of this deployment. Without POSTAL_SERVICE_URL the sandbox runs
  * inside the API process (returned for the HTTP layer to mount at /sandbox/postal) and
- * both API and worker reach it over HTTP.
+ * both API and worker reach it over HTTP; its callbacks go only to this deployment.
+ * Production has no sandbox.
  */
 export function postalWiring(config: AppConfig, opts: { withSandbox: boolean }): { provider: PostalProvider; sandbox?: SandboxPostalService; callbackUrl: string } {
   const base = config.publicBaseUrl.replace(/\/+$/, '');
   const callbackUrl = `${base}/api/v1/postal/callback`;
+  if (!config.postal.serviceUrl && config.production) throw new Error('POSTAL_SERVICE_URL is required in production: the sandbox post would accept any shipment');
   const serviceUrl = config.postal.serviceUrl ?? `${base}/sandbox/postal`;
   const provider = createSandboxPostalProvider({ baseUrl: serviceUrl, secret: config.postal.secret });
   if (config.postal.serviceUrl || !opts.withSandbox) return { provider, callbackUrl };
-  return { provider, callbackUrl, sandbox: createSandboxPostalService({ secret: config.postal.secret }) };
+  return { provider, callbackUrl, sandbox: createSandboxPostalService({ secret: config.postal.secret, callbackBase: base }) };
 }
 
 /** Passes a shipment event to the dossier workflow within a callback's deadline (same update id for a repeated event). */
@@ -41,9 +44,11 @@ export async function receiveShipmentCallback(
   headers: Record<string, string | undefined>,
 ): Promise<void> {
   const event = verifiedCallback(() => deps.provider.verifyCallback(rawBody, headers), PostalSignatureError);
+  // Not ours however often it is sent: a 4xx, so the post stops retrying.
+  if (!isUuid(event.shipmentId)) throw new DomainError('not_found', 'Unknown shipment', `No shipment ${event.shipmentId}: shipment ids are UUIDs.`, { reason: 'MalformedShipmentId' });
   const shipment = await findShipmentForCallback(deps.db, event.shipmentId);
   if (!shipment || shipment.tracking_number !== event.trackingNumber) {
-    throw new DomainError('not_found', 'Unknown shipment', `No shipment ${event.shipmentId} / ${event.trackingNumber}.`);
+    throw new DomainError('not_found', 'Unknown shipment', `No shipment ${event.shipmentId} / ${event.trackingNumber}.`, { reason: 'UnknownShipment' });
   }
   const events = shipment.events ?? [];
   if (!events.some((e) => e.status === event.status && e.occurredAt === event.occurredAt)) {

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/connection';
 import { attachDocumentsToDossier, lockDocumentsForClaim, type ClaimableDocumentRow } from '../db/repositories/documents';
 import { invalidFields } from '../domain/errors';
+import { isUuid } from '../domain/uuid';
 
 export interface ClaimRequest {
   /**
@@ -30,8 +31,6 @@ export interface ClaimedDocument {
   sha256: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Links uploaded documents to a dossier, inside the caller's transaction (the submission or
  * the supplement): every ID must exist, be the citizen's own upload (or, at the counter, an
@@ -48,7 +47,7 @@ export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<Cl
     if (raw === null || raw === undefined) return;
     const field = `${path}[${i}].fileId`;
     const id = String(raw).toLowerCase();
-    if (!UUID.test(id)) return errors.push({ field, message: 'mã tệp không đúng định dạng (UUID của tệp đã tải lên)' });
+    if (!isUuid(id)) return errors.push({ field, message: 'mã tệp không đúng định dạng (UUID của tệp đã tải lên)' });
     const earlier = firstIndex.get(id);
     if (earlier !== undefined) return errors.push({ field, message: `tệp này đã được khai ở ${path}[${earlier}]` });
     firstIndex.set(id, i);

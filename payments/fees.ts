@@ -10,6 +10,7 @@ import {
 import { paymentsOfDossier } from '../db/repositories/payments';
 import { DomainError } from '../domain/errors';
 import { unknownDossier } from '../domain/principal';
+import { isUuid } from '../domain/uuid';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import type { Actor } from '../domain/types';
 import { PaymentSignatureError, type CallbackHeaders, type PaymentProvider } from '../integrations/payment/provider';
@@ -107,8 +108,10 @@ export function paymentsOf(db: Db, dossierId: number): Promise<PaymentRow[]> {
  */
 export async function receivePaymentCallback(deps: { db: Db; dossiers: DossierClient; provider: PaymentProvider }, rawBody: string, headers: CallbackHeaders): Promise<void> {
   const event = verifiedCallback(() => deps.provider.verifyCallback(rawBody, headers), PaymentSignatureError);
+  // Not ours however often it is sent: a 4xx, so the gateway stops retrying.
+  if (!isUuid(event.paymentId)) throw new DomainError('not_found', 'Unknown payment', `No payment ${event.paymentId}: payment ids are UUIDs.`, { reason: 'MalformedPaymentId' });
   const { payment } = await applyPaymentEvent(deps.db, event);
-  if (!payment) throw new DomainError('not_found', 'Unknown payment', `No payment ${event.paymentId} with reference ${event.providerRef}.`);
+  if (!payment) throw new DomainError('not_found', 'Unknown payment', `No payment ${event.paymentId} with reference ${event.providerRef}.`, { reason: 'UnknownPayment' });
   if (event.status === 'paid') {
     // Recorded in PostgreSQL: the gateway gets its 200 even if Temporal is down; the reconciler finishes.
     await acknowledgeSoon(deps.db, deps.dossiers, payment.id);

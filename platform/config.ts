@@ -7,6 +7,12 @@ import { DEFAULT_MAX_TOKEN_LIFETIME_SECONDS, type AuthConfig } from '../domain/p
  * .env.example); this is the only module that reads process.env for settings.
  */
 export interface AppConfig {
+  /**
+   * NODE_ENV=production: no sandbox providers, no development secrets or issuers, /metrics only
+   * behind METRICS_TOKEN, and the API and worker refuse to start on a dangerous setting
+   * (platform/posture.ts).
+   */
+  production: boolean;
   /** Interface the API binds; loopback unless a gateway in front of it is configured. */
   host: string;
   port: number;
@@ -37,6 +43,8 @@ export interface AppConfig {
   publicRateLimitPerMinute: number;
   /** Proxies whose X-Forwarded-For is believed (Express `trust proxy`); none unless TRUST_PROXY says so. */
   trustProxy: TrustProxy;
+  /** Who may read the Prometheus metrics, and where. */
+  metrics: MetricsConfig;
   /** Token issuers for officers and citizens (JWT verified with jose). */
   auth: AuthConfig;
   /** Uploaded documents: where the bytes go and how large they may be. */
@@ -90,10 +98,23 @@ function int(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   return n;
 }
 
+export interface MetricsConfig {
+  /** Bearer token that opens /metrics on the API port; without it /metrics there is open in development and absent in production. */
+  token: string | undefined;
+  /** A separate port serving only /metrics (no token), bound to `host`. */
+  port: number | undefined;
+  /** Interface of the metrics port; loopback unless set. */
+  host: string;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const tlsCertPath = env.TEMPORAL_TLS_CERT || undefined;
   const apiKey = env.TEMPORAL_API_KEY || undefined;
+  // Production never falls back to a secret written in this repository: unset stays empty, and the posture check refuses it.
+  const production = env.NODE_ENV === 'production';
+  const devDefault = (value: string) => (production ? '' : value);
   return {
+    production,
     host: env.HOST || '127.0.0.1',
     port: int('PORT', 3000, env),
     databaseUrl: env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/dossier',
@@ -103,12 +124,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir: path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data')),
     publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${int('PORT', 3000, env)}`,
     payment: {
-      secret: env.PAYMENT_SECRET || 'sandbox-secret-for-local-use-only',
+      secret: env.PAYMENT_SECRET || devDefault(SANDBOX_PAYMENT_SECRET),
       gatewayUrl: env.PAYMENT_GATEWAY_URL || undefined,
       validityMinutes: Math.max(1, Math.round(millis('PAYMENT_VALIDITY_MINUTES', 15, env))),
     },
     postal: {
-      secret: env.POSTAL_SECRET || 'postal-sandbox-secret-local-only',
+      secret: env.POSTAL_SECRET || devDefault(SANDBOX_POSTAL_SECRET),
       serviceUrl: env.POSTAL_SERVICE_URL || undefined,
       province: env.CENTRE_PROVINCE || 'Thành phố Hồ Chí Minh',
     },
@@ -118,6 +139,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     publicRateLimitPerMinute: count('PUBLIC_RATE_LIMIT_PER_MINUTE', 60, env),
     trustProxy: trustProxyConfig(env),
+    metrics: {
+      token: env.METRICS_TOKEN || undefined,
+      port: env.METRICS_PORT ? int('METRICS_PORT', 0, env) : undefined,
+      host: env.METRICS_HOST || '127.0.0.1',
+    },
     auth: authConfig(env),
     documents: documentsConfig(env),
     webhooks: webhookConfig(env),
@@ -165,9 +191,34 @@ export function trustProxyConfig(env: NodeJS.ProcessEnv = process.env): TrustPro
   return list;
 }
 
-/** Development secrets: fine on a laptop, refused in production (NODE_ENV=production). */
+/** Development and sandbox secrets: defaults on a laptop, never used in production (NODE_ENV=production). */
 export const DEV_OFFICER_SECRET = 'dev-officer-token-secret-not-for-production-0001';
 export const DEV_CITIZEN_SECRET = 'dev-citizen-token-secret-not-for-production-0001';
+export const SANDBOX_PAYMENT_SECRET = 'sandbox-secret-for-local-use-only';
+export const SANDBOX_POSTAL_SECRET = 'postal-sandbox-secret-local-only';
+
+/**
+ * The one list of secrets written in this repository — defaults in the code, .env.example,
+ * docker-compose.yml, the test suites and benchmarks: anyone who reads the repository knows
+ * them, so production refuses every setting that holds one (platform/posture.ts).
+ * test/unit/posture.test.ts checks .env.example and docker-compose.yml against it: a secret
+ * added there must be added here.
+ */
+export const PUBLISHED_SECRETS: ReadonlySet<string> = new Set([
+  DEV_OFFICER_SECRET,
+  DEV_CITIZEN_SECRET,
+  SANDBOX_PAYMENT_SECRET,
+  SANDBOX_POSTAL_SECRET,
+  // .env.example and docker-compose.yml placeholders, and the database password compose used to default to
+  'at-least-32-characters-of-secret',
+  'dossier',
+  // the test suites' and benchmarks' own
+  'test-payment-secret-0123456789',
+  'test-postal-secret-0123456789',
+  'sandbox-secret-for-tests-0123456789',
+  'postal-test-secret',
+  'sandbox/secret/key/for/tests/only/0000001',
+]);
 
 export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
   const production = env.NODE_ENV === 'production';

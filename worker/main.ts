@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { createDb } from '../db/connection';
 import { notificationProviders } from '../notifications/wiring';
 import { loadConfig } from '../platform/config';
+import { enforcePosture, UnsafeConfigurationError } from '../platform/posture';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { createDossierWorker } from './dossier-worker';
 import { startMaintenance } from './maintenance-worker';
@@ -36,6 +37,8 @@ async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
 
   const config = loadConfig();
+  // In production: the warnings are printed, and a dangerous setting stops the start here.
+  enforcePosture(config, process.env, (line) => process.stderr.write(`worker: ${line}\n`));
   const db = createDb(config.databaseUrl);
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   // Fails fast while Redis is down, so the outbox relay retries on its next pass instead of hanging.
@@ -128,6 +131,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  process.stderr.write(`worker: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(`worker: ${err instanceof UnsafeConfigurationError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exit(1);
 });

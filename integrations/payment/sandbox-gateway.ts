@@ -2,6 +2,7 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PaymentSignatureError, type CallbackHeaders, type CreatePaymentRequest, type PaymentEvent, type PaymentStatus } from './provider';
 import { assertUsableSecret, isIsoInstant, isPositiveVnd, signatureHeaders, verifySignature } from './signature';
+import { isCallbackUrlUnder } from '../callback-url';
 
 /**
  * A local payment gateway that behaves like VNPay / Payoo for development and tests: a signed
@@ -20,6 +21,12 @@ import { assertUsableSecret, isIsoInstant, isPositiveVnd, signatureHeaders, veri
 
 export interface SandboxGatewayOptions {
   secret: string;
+  /**
+   * Where callbacks may go: the public base URL of the deployment the sandbox stands in for. A
+   * create naming a callbackUrl elsewhere is refused (400), so no caller makes the sandbox POST
+   * signed requests to a host of its choosing.
+   */
+  callbackBase: string;
   /** The gateway's clock: expiry and signature timestamps follow it, so tests need not sleep. */
   now?: () => Date;
   /** Public base URL used in paymentUrl; by default derived from the create request. */
@@ -124,6 +131,7 @@ const MAX_PAYMENT_ID = 100;
 
 export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGateway {
   assertUsableSecret(options.secret);
+  new URL(options.callbackBase); // refuses a missing or malformed base at wiring time
   const secret = options.secret;
   const now = options.now ?? (() => new Date());
   const retryDelays = options.callbackRetryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
@@ -253,6 +261,7 @@ export function createSandboxGateway(options: SandboxGatewayOptions): SandboxGat
     if (!text255(b.description, MAX_DESCRIPTION)) problems.push(`description must be a non-empty string of at most ${MAX_DESCRIPTION} characters`);
     if (!isHttpUrl(b.returnUrl)) problems.push('returnUrl must be an http(s) URL');
     if (!isHttpUrl(b.callbackUrl)) problems.push('callbackUrl must be an http(s) URL');
+    else if (!isCallbackUrlUnder(b.callbackUrl, options.callbackBase)) problems.push(`callbackUrl must be on this deployment (${options.callbackBase})`);
     if (!isIsoInstant(b.expiresAt)) problems.push('expiresAt must be an ISO 8601 instant');
     else if (Date.parse(b.expiresAt) <= now().getTime()) problems.push('expiresAt must be in the future');
     if (problems.length > 0) throw new GatewayError(400, 'invalid_request', problems.join('; '));

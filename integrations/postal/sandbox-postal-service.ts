@@ -4,6 +4,7 @@ import type { CreateShipmentRequest, CreatedShipment, ShipmentEvent, ShipmentSta
 import { isShipmentStatus } from './shipment-event';
 import { requestMessage, signatureHeaders, signatureProblem } from './signing';
 import { formatS10 } from './tracking-number';
+import { isCallbackUrlUnder } from '../callback-url';
 
 /**
  * A local stand-in for the public postal service's API (Vietnam Post, bưu chính công ích):
@@ -16,6 +17,12 @@ import { formatS10 } from './tracking-number';
 
 export interface SandboxPostalServiceOptions {
   secret: string;
+  /**
+   * Where callbacks may go: the public base URL of the deployment the sandbox stands in for. A
+   * shipment naming a callbackUrl elsewhere is refused (400), so no caller makes the sandbox POST
+   * signed requests to a host of its choosing.
+   */
+  callbackBase: string;
   now?: () => Date;
   /** S10 service indicator of the tracking numbers issued. */
   trackingPrefix?: string;
@@ -129,7 +136,7 @@ function validateAddress(value: unknown, who: 'sender' | 'recipient', label: str
   return errors;
 }
 
-function validateCreate(body: unknown): CreateShipmentRequest {
+function validateCreate(body: unknown, callbackBase: string): CreateShipmentRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new SandboxPostalError(400, 'invalid_request', 'Request body must be a JSON object');
   const b = body as Record<string, unknown>;
@@ -145,15 +152,7 @@ function validateCreate(body: unknown): CreateShipmentRequest {
     errors.push({ field: 'weightGrams', message: `Khối lượng là số nguyên gam từ 1 đến ${SANDBOX_TARIFF.maxGrams}` });
   if (b.codAmountVnd !== undefined && (typeof b.codAmountVnd !== 'number' || !Number.isInteger(b.codAmountVnd) || b.codAmountVnd < 0))
     errors.push({ field: 'codAmountVnd', message: 'Tiền thu hộ (COD) là số nguyên đồng không âm' });
-  let callbackOk = false;
-  if (typeof b.callbackUrl === 'string') {
-    try {
-      callbackOk = ['http:', 'https:'].includes(new URL(b.callbackUrl).protocol);
-    } catch {
-      callbackOk = false;
-    }
-  }
-  if (!callbackOk) errors.push({ field: 'callbackUrl', message: 'callbackUrl phải là địa chỉ http(s)' });
+  if (!isCallbackUrlUnder(b.callbackUrl, callbackBase)) errors.push({ field: 'callbackUrl', message: `callbackUrl phải là địa chỉ http(s) thuộc ${callbackBase}` });
   if (errors.length) {
     const addressOnly = errors.every((e) => /^(sender|recipient)/.test(e.field));
     throw new SandboxPostalError(
@@ -175,6 +174,7 @@ interface Stored extends SandboxShipment {
 export function createSandboxPostalService(options: SandboxPostalServiceOptions): SandboxPostalService {
   const { secret } = options;
   if (!secret) throw new Error('sandbox postal service needs a secret');
+  new URL(options.callbackBase); // refuses a missing or malformed base at wiring time
   const now = options.now ?? (() => new Date());
   const prefix = options.trackingPrefix ?? 'EB';
   const maxAttempts = options.callbackAttempts ?? 5;
@@ -239,7 +239,7 @@ export function createSandboxPostalService(options: SandboxPostalServiceOptions)
   }
 
   function create(body: unknown): { created: CreatedShipment; replayed: boolean } {
-    const req = validateCreate(body);
+    const req = validateCreate(body, options.callbackBase);
     // Key order must not make a retried create look like a different one.
     const print = canonicalHash(req);
     const existing = byShipmentId.get(req.shipmentId);

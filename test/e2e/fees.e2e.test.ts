@@ -1,6 +1,5 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { freePort } from '../../platform/temporal-dev-server';
 import { createDossierClient } from '../../dossiers/client';
 import { reconcilePayments, startOnlinePayment } from '../../payments/payments';
 import { applicantIds, dossierClient, eventually, http, PAYMENT_SECRET, processControl, submitSample, uniqueKey } from '../helpers/stack';
@@ -120,8 +119,8 @@ describe('fees and payments', () => {
     const code: string = r.body.code;
     await eventually(() => lookup(code), (s) => s.body.history?.length === 1);
     const dossierId = (await api.db('dossiers').where({ code }).first('id')).id;
-    // Callbacks go to an address where nobody listens, as when our API was down.
-    const started = await startOnlinePayment(api.db, api.paymentProvider, { dossierId, publicBaseUrl: `http://127.0.0.1:${await freePort()}` });
+    // Callbacks go where nothing answers them (the gateway sends only to this deployment: a path of it that is no route), as when our API was down.
+    const started = await startOnlinePayment(api.db, api.paymentProvider, { dossierId, publicBaseUrl: `${api.baseUrl}/down` });
     await http('POST', started.paymentUrl, { body: { action: 'pay' } });
     await api.gateway.idle();
     expect((await paymentsOf(code))[0].status).toBe('pending');

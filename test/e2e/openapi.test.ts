@@ -65,7 +65,8 @@ describe('OpenAPI document', () => {
     expect(submit.requestBody.content['application/json'].schema.additionalProperties).toBe(false);
     expect(submit.security).toEqual([{ citizenToken: [] }]);
     const ui = await fetch(`${api.baseUrl}/api/docs`);
-    expect(await ui.text()).toContain('SwaggerUIBundle');
+    expect(await ui.text()).toContain('<script src="/api/docs/assets/init.js"></script>');
+    expect(await (await fetch(`${api.baseUrl}/api/docs/assets/init.js`)).text()).toContain('SwaggerUIBundle');
     expect((await fetch(`${api.baseUrl}/api/docs/assets/swagger-ui-bundle.js`)).status).toBe(200);
   });
 

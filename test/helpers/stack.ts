@@ -111,6 +111,8 @@ export interface ApiUnderTest {
   db: Knex;
   temporal: Client;
   gateway: SandboxGateway;
+  /** Every callback the sandbox gateway sent, in order, as it sent it (URL, raw body, headers). */
+  gatewayCallbacks: ReadonlyArray<{ url: string; body: string; headers: Record<string, string> }>;
   paymentProvider: PaymentProvider;
   post: SandboxPostalService;
   postalProvider: PostalProvider;
@@ -133,9 +135,19 @@ export async function startApi(
   const temporal = new Client({ connection, interceptors: { workflow: [requestIdClientInterceptor()] } });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const gateway = createSandboxGateway({ secret: PAYMENT_SECRET, publicUrl: `${baseUrl}/sandbox/payment-gateway`, callbackRetryDelaysMs: [100, 200] });
+  const gatewayCallbacks: Array<{ url: string; body: string; headers: Record<string, string> }> = [];
+  const gateway = createSandboxGateway({
+    secret: PAYMENT_SECRET,
+    publicUrl: `${baseUrl}/sandbox/payment-gateway`,
+    callbackBase: baseUrl,
+    callbackRetryDelaysMs: [100, 200],
+    fetch: (url, init) => {
+      gatewayCallbacks.push({ url: String(url), body: String(init?.body ?? ''), headers: { ...(init?.headers as Record<string, string>) } });
+      return fetch(url, init);
+    },
+  });
   const paymentProvider = createSandboxPaymentProvider({ baseUrl: `${baseUrl}/sandbox/payment-gateway`, secret: PAYMENT_SECRET });
-  const post = createSandboxPostalService({ secret: POSTAL_SECRET, callbackBackoffMs: 100 });
+  const post = createSandboxPostalService({ secret: POSTAL_SECRET, callbackBase: baseUrl, callbackBackoffMs: 100 });
   const postalProvider = createSandboxPostalProvider({ baseUrl: `${baseUrl}/sandbox/postal`, secret: POSTAL_SECRET });
   const app = createApp({
     db,
@@ -155,6 +167,7 @@ export async function startApi(
     db,
     temporal,
     gateway,
+    gatewayCallbacks,
     paymentProvider,
     post,
     postalProvider,

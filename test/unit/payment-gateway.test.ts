@@ -54,11 +54,6 @@ interface Stack {
 async function startStack(): Promise<Stack> {
   let clock = Date.parse('2025-06-02T02:00:00.000Z');
   const now = () => new Date(clock);
-  const gateway = createSandboxGateway({ secret: SECRET, now, callbackRetryDelaysMs: [5, 10, 20, 40] });
-  const gatewayApp = express();
-  gatewayApp.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(gateway));
-  const gatewayServer = await listen(gatewayApp);
-
   const arrivals: Arrival[] = [];
   const merchantAnswers: number[] = [];
   const merchantApp = express();
@@ -68,6 +63,12 @@ async function startStack(): Promise<Stack> {
     res.status(merchantAnswers.shift() ?? 200).json({ received: true });
   });
   const merchantServer = await listen(merchantApp);
+
+  // Callbacks go to the merchant's deployment only.
+  const gateway = createSandboxGateway({ secret: SECRET, now, callbackBase: merchantServer.url, callbackRetryDelaysMs: [5, 10, 20, 40] });
+  const gatewayApp = express();
+  gatewayApp.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(gateway));
+  const gatewayServer = await listen(gatewayApp);
 
   const gatewayUrl = `${gatewayServer.url}/sandbox/payment-gateway`;
   return {

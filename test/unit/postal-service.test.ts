@@ -48,12 +48,6 @@ describe('postal service sandbox over HTTP', () => {
   let seq = 0;
 
   beforeAll(async () => {
-    sandbox = createSandboxPostalService({ secret: SECRET, callbackBackoffMs: 10, callbackTimeoutMs: 2_000 });
-    const postalApp = express();
-    postalApp.use('/sandbox/postal', sandboxPostalRoutes(sandbox));
-    ({ server: postalServer, url: postalUrl } = await listen(postalApp));
-    postal = createSandboxPostalProvider({ baseUrl: `${postalUrl}/sandbox/postal`, secret: SECRET });
-
     const receiver = express();
     receiver.post('/callbacks/:shipmentId', express.text({ type: '*/*' }), (req, res) => {
       const id = String(req.params.shipmentId);
@@ -66,6 +60,13 @@ describe('postal service sandbox over HTTP', () => {
       res.status(answered).end();
     });
     ({ server: receiverServer, url: callbackBase } = await listen(receiver));
+
+    // Callbacks go to the receiver's deployment only.
+    sandbox = createSandboxPostalService({ secret: SECRET, callbackBase, callbackBackoffMs: 10, callbackTimeoutMs: 2_000 });
+    const postalApp = express();
+    postalApp.use('/sandbox/postal', sandboxPostalRoutes(sandbox));
+    ({ server: postalServer, url: postalUrl } = await listen(postalApp));
+    postal = createSandboxPostalProvider({ baseUrl: `${postalUrl}/sandbox/postal`, secret: SECRET });
   });
 
   afterAll(async () => {
