@@ -21,6 +21,7 @@ import {
   type Receipt,
 } from '../db/repositories/payments';
 import { toOffsetIso } from '../domain/calendar';
+import { DomainError } from '../domain/errors';
 import type { RecordPaymentCommand } from '../workflows/contracts/dossier-v1';
 import type { PaymentEvent, PaymentProvider } from '../integrations/payment/provider';
 import { DossierActionFailed, DossierNotRunning, type DossierClient } from '../dossiers/client';
@@ -111,7 +112,13 @@ export async function applyPaymentEvent(db: Db, event: PaymentEvent): Promise<{ 
   const payment = await findPaymentByProviderRef(db, event.paymentId, event.providerRef);
   if (!payment) return { payment: undefined, newlyPaid: false };
   if (event.status === 'paid') {
-    if (Number(payment.amount_vnd) !== event.amountVnd) throw new Error(`payment ${payment.id}: gateway amount ${event.amountVnd} differs from ${payment.amount_vnd}`);
+    if (Number(payment.amount_vnd) !== event.amountVnd) {
+      // Never recorded as paid, and never retried for ever: a 4xx to the gateway, an error line for the centre to reconcile by hand.
+      process.stderr.write(`payments: payment ${payment.id} reported paid ${event.amountVnd} VND by the gateway, ${payment.amount_vnd} VND due; not recorded\n`);
+      throw new DomainError('invalid', 'Amount mismatch', `Số tiền cổng thanh toán báo (${event.amountVnd} đồng) khác số tiền phải nộp (${Number(payment.amount_vnd)} đồng); giao dịch không được ghi nhận.`, {
+        reason: 'AmountMismatch',
+      });
+    }
     return markPaid(db, payment.id, { paidAt: new Date(event.occurredAt), bankTransactionNo: event.bankTransactionNo ?? null });
   }
   await settlePendingPayment(db, payment.id, event.status);

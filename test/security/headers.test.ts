@@ -214,6 +214,20 @@ describe('provider callbacks', () => {
     expect(await api.db('dossier_payments').count<{ count: string }[]>('* as count')).toEqual(before);
   });
 
+  it('a correctly signed payment callback with another amount than due is a 422, and the payment stays unpaid', async () => {
+    const submitted = await submitSample(api.baseUrl, applicantIds('0798')(), {}, 'amount');
+    const dossier = await api.db('dossiers').where({ code: submitted.body.code }).first('id');
+    const paymentId = randomUUID();
+    const providerRef = `SBX${randomUUID().replace(/-/g, '').slice(0, 20).toUpperCase()}`;
+    await api.db('dossier_payments').insert({ id: paymentId, dossier_id: dossier.id, method: 'online', status: 'pending', amount_vnd: 50_000, provider: 'sandbox', provider_ref: providerRef });
+    const raw = JSON.stringify({ providerRef, paymentId, status: 'paid', amountVnd: 5_000, occurredAt: new Date().toISOString(), bankTransactionNo: '12345678' });
+    const r = await http('POST', `${api.baseUrl}/api/v1/payments/callback`, { body: raw, headers: { 'content-type': 'application/json', ...paymentSignature(PAYMENT_SECRET, raw, new Date()) } });
+    expect(r.status).toBe(422);
+    expect(r.body).toMatchObject({ title: 'Amount mismatch', reason: 'AmountMismatch' });
+    expect(await api.db('dossier_payments').where('id', paymentId).first('status', 'receipt_code')).toEqual({ status: 'pending', receipt_code: null });
+    await api.db('dossier_payments').where('id', paymentId).del();
+  });
+
   it('a correctly signed postal callback about a malformed or unknown shipment id is a 404 with a reason, and records nothing', async () => {
     const before = await api.db('dossier_shipments').select('id', 'status');
     const send = async (shipmentId: string) => {
