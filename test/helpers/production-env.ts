@@ -12,6 +12,8 @@ export function safeProductionEnv(): Record<string, string> {
   return {
     NODE_ENV: 'production',
     PUBLIC_BASE_URL: 'https://dichvucong.example.gov.vn',
+    // Behind the centre's TLS proxy, the one whose X-Forwarded-For is believed.
+    TRUST_PROXY: 'loopback',
     PAYMENT_GATEWAY_URL: 'https://payment.example.vn/merchant',
     PAYMENT_SECRET: secret(),
     POSTAL_SERVICE_URL: 'https://api.post.example.vn/v1',
