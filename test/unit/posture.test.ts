@@ -56,6 +56,7 @@ describe('production posture rules', () => {
     ['no SMTP relay', { SMTP_URL: '' }, 'SMTP_URL'],
     ['SMS that only the sandbox sends', { NOTIFY_CITIZEN_CHANNELS: 'sms,email' }, 'NOTIFY_CITIZEN_CHANNELS'],
     ['Temporal across the network without TLS', { TEMPORAL_ADDRESS: 'temporal.internal:7233' }, 'TEMPORAL_TLS'],
+    ['behind a TLS proxy that is not named', { TRUST_PROXY: '' }, 'TRUST_PROXY'],
   ])('%s is a warning, not a refusal', (_what, weak, setting) => {
     const env = { ...safeProductionEnv(), ...weak };
     expect(warnings(env)).toEqual([setting]);
