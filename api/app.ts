@@ -7,9 +7,11 @@ import { authenticate, principalOf, type AuthConfig } from './auth';
 import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
 import { rejectUnknownFields } from './contract';
+import { jsonNestingLimit, rejectMalformedUrl, rejectUnsafeText } from './input-safety';
 import { requestId, requestIdOf } from './request-id';
 import { createMetrics } from './metrics';
 import { logger } from '../platform/logger';
+import { onResponseFinished } from '../platform/response-hooks';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
 import { authConfig } from '../platform/config';
@@ -82,7 +84,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.middleware);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    onResponseFinished(res, 'request log', () => {
       const p = principalOf(req);
       logger.info(
         {
@@ -98,6 +100,8 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
+  // A URL that cannot be decoded, or holds a control character, goes no further than this (400).
+  app.use(rejectMalformedUrl());
   app.get('/metrics', metrics.handler);
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
@@ -105,10 +109,12 @@ export function createApp(deps: AppDeps): express.Express {
   if (payments) app.use(paymentCallbackRoute(payments));
   if (deps.postal?.sandbox) app.use('/sandbox/postal', sandboxPostalRoutes(deps.postal.sandbox));
   if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, dossiers, provider: deps.postal.provider }));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: '256kb', verify: jsonNestingLimit() }));
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
   app.use(auditTrail(deps.db));
+  // Control characters and unpaired surrogates in the body or the query: a 422, before any route reads them.
+  app.use(rejectUnsafeText());
   app.use(rejectUnknownFields());
   app.use(idempotentCreate(deps.db, IDEMPOTENT_CREATES));
   if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));

@@ -2,6 +2,7 @@ import type { Tx } from '../db/connection';
 import { auditEntriesOfDossier, insertAuditEntry } from '../db/repositories/audit';
 import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
+import { firstUnsafeCharacter, replaceUnsafeCharacters, SINGLE_LINE } from '../domain/input-safety';
 import type { Principal } from '../domain/principal';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
@@ -25,10 +26,16 @@ export interface AuditedRequest {
   requestId: string | null;
 }
 
-/** Writes the entry of one request, with its dossier and that dossier's agency when the path names one. */
+/**
+ * Writes the entry of one request, with its dossier and that dossier's agency when the path
+ * names one. Refusals are recorded too, so what they carried may be what was refused: text
+ * PostgreSQL cannot store (a NUL) is recorded with U+FFFD in place of each refused character,
+ * and a "code" holding one names no dossier.
+ */
 export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
   const { principal } = request;
-  const dossier = request.dossierCode ? await findDossierByCode(db, request.dossierCode, ['id', 'agency_id']) : null;
+  const code = request.dossierCode && !firstUnsafeCharacter(request.dossierCode, SINGLE_LINE) ? request.dossierCode : null;
+  const dossier = code ? await findDossierByCode(db, code, ['id', 'agency_id']) : null;
   await insertAuditEntry(db, {
     actor_kind: principal?.kind ?? 'citizen',
     actor_id: principal?.kind === 'officer' ? principal.userId : null,
@@ -37,8 +44,8 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
     agency_id: dossier?.agency_id ?? null,
     action: request.action,
     dossier_id: dossier?.id ?? null,
-    target: request.target.slice(0, 500),
-    reason: request.reason?.slice(0, 2000) ?? null,
+    target: replaceUnsafeCharacters(request.target.slice(0, 500)),
+    reason: request.reason === null ? null : replaceUnsafeCharacters(request.reason.slice(0, 2000)),
     before: null,
     after: JSON.stringify({ status: request.status }),
     request_id: request.requestId,
