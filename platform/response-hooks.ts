@@ -20,7 +20,7 @@ export function guarded<A extends unknown[]>(what: string, hook: (...args: A) =>
 
 function report(what: string, err: unknown): void {
   try {
-    logger.error({ hook: what, err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, `response hook failed: ${what}`);
+    logger.error({ hook: what, err: err instanceof Error ? err : new Error(String(err)) }, `response hook failed: ${what}`);
   } catch {
     // Logging itself failed: nothing more to be done, and nothing to crash over.
   }
