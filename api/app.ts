@@ -7,10 +7,12 @@ import { authenticate, principalOf, type AuthConfig } from './auth';
 import { auditRoutes, auditTrail } from './audit';
 import { IDEMPOTENT_CREATES, idempotentCreate } from './idempotency';
 import { rejectUnknownFields } from './contract';
+import { jsonNestingLimit, rejectMalformedUrl, rejectUnsafeText } from './input-safety';
 import { requestId, requestIdOf } from './request-id';
 import { apiMetrics, metricsRoutes, type Metrics, type MetricsAccess } from './metrics';
 import { securityHeaders } from './security-headers';
 import { logger } from '../platform/logger';
+import { onResponseFinished } from '../platform/response-hooks';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
 import { authConfig, type TrustProxy } from '../platform/config';
@@ -87,7 +89,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(metrics.middleware);
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
-    res.on('finish', () => {
+    onResponseFinished(res, 'request log', () => {
       const p = principalOf(req);
       logger.info(
         {
@@ -103,6 +105,8 @@ export function createApp(deps: AppDeps): express.Express {
     });
     next();
   });
+  // A URL that cannot be decoded, or holds a control character, goes no further than this (400).
+  app.use(rejectMalformedUrl());
   app.use(metricsRoutes(metrics, deps.metrics?.access ?? 'open'));
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
@@ -113,8 +117,10 @@ export function createApp(deps: AppDeps): express.Express {
   // Who is calling is known before any work on the body: a refused token costs no parse.
   const auth = deps.auth ?? authConfig({});
   app.use(authenticate(deps.db, auth));
-  app.use(express.json({ limit: '256kb' }));
+  app.use(express.json({ limit: '256kb', verify: jsonNestingLimit() }));
   app.use(auditTrail(deps.db));
+  // Control characters and unpaired surrogates in the body or the query: a 422, before any route reads them.
+  app.use(rejectUnsafeText());
   app.use(rejectUnknownFields());
   app.use(idempotentCreate(deps.db, IDEMPOTENT_CREATES));
   if (auth.devCitizenIssuer) app.use('/dev', devTokenRoutes(auth));

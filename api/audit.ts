@@ -1,7 +1,9 @@
 import type { Router, RequestHandler } from 'express';
 import { apiRouter } from './router';
 import type { Db } from '../db/connection';
+import { decodePercentEncoded } from '../domain/input-safety';
 import { auditedDossier, dossierAuditTrail, recordAuditEntry } from '../platform/audit-trail';
+import { onResponseFinished } from '../platform/response-hooks';
 import { principalOf } from './auth';
 import { officerDossier } from './identity';
 import { requestIdOf } from './request-id';
@@ -19,7 +21,7 @@ const REASON_FIELDS = ['reason', 'overrideReason', 'note'] as const;
 export function auditTrail(db: Db): RequestHandler {
   return (req, res, next) => {
     if (!MUTATING.has(req.method)) return next();
-    res.on('finish', () => {
+    onResponseFinished(res, `audit entry of ${req.method} ${req.originalUrl.split('?')[0]}`, () => {
       const principal = principalOf(req);
       // Third parties' callbacks are audited by their own handlers (signed payloads).
       if (!principal && /\/callback$/.test(req.path)) return;
@@ -27,10 +29,11 @@ export function auditTrail(db: Db): RequestHandler {
       const route = req.originalUrl.split('?')[0]!.replace(/\/dossiers\/[^/]+/, '/dossiers/:code').replace(/\/(documents|subscriptions|deliveries|alerts)\/[^/]+/, '/$1/:id').replace(/\/calendars\/[^/]+/, '/calendars/:code').replace(/\/agencies\/[^/]+/, '/agencies/:eid');
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const reason = REASON_FIELDS.map((f) => body[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? null;
-      // Params are the router's, gone by the time the answer is sent: the code is read off the path.
+      // Params are the router's, gone by the time the answer is sent: the code is read off the path
+      // (a malformed %-escape names no dossier).
       const m = /\/dossiers\/([^/?]+)/.exec(req.originalUrl);
-      const code = m ? decodeURIComponent(m[1]!) : null;
-      recordAuditEntry(db, {
+      const code = m ? decodePercentEncoded(m[1]!) : null;
+      return recordAuditEntry(db, {
         principal,
         action: `${req.method} ${route}`,
         // What the server matched, not what the caller typed: all that is kept of an anonymous request's path.
@@ -41,7 +44,7 @@ export function auditTrail(db: Db): RequestHandler {
         dossierCode: code,
         status: res.statusCode,
         requestId: requestIdOf(req),
-      }).catch((err: Error) => process.stderr.write(`api: audit entry not written for ${req.method} ${route}: ${err.message}\n`));
+      });
     });
     next();
   };

@@ -4,6 +4,7 @@ import { canonicalHash } from '../domain/canonical-json';
 import { claimIdempotency, idempotencyInProgress, idempotencyKeyReused, settleIdempotency, type IdempotencyPolicy } from '../platform/idempotency';
 import { principalOf } from './auth';
 import { HttpProblem } from './problem';
+import { onResponseFinished } from '../platform/response-hooks';
 
 /**
  * Idempotency-Key: one set of rules on every route that takes the header.
@@ -119,8 +120,8 @@ function keepAnswer(db: Db, res: Response, scope: string, key: string, policy: I
     return res;
   }) as Response['json'];
   // An answer that is not JSON (none of these routes gives one today) is kept without a body.
-  res.on('finish', () => {
-    if (!settled) void settle(res.statusCode, null);
+  onResponseFinished(res, 'idempotent answer', () => {
+    if (!settled) return settle(res.statusCode, null);
   });
 }
 

@@ -4,6 +4,7 @@ import { createMetricsRegistry, type MetricsDeps } from '../platform/metrics';
 import { apiRouter } from './router';
 import { HttpProblem } from './problem';
 import { securityHeaders } from './security-headers';
+import { onResponseFinished } from '../platform/response-hooks';
 
 /**
  * Prometheus metrics at /metrics (platform/metrics.ts): `middleware` counts every request and
@@ -13,7 +14,7 @@ export function createMetrics(deps: MetricsDeps) {
   const { registry, requests, duration, close } = createMetricsRegistry(deps);
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
-    res.on('finish', () => {
+    onResponseFinished(res, 'request metrics', () => {
       // The route pattern, not the URL: dossier codes would make every request its own series.
       const route = (req.route as { path?: string } | undefined)?.path ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched';
       requests.inc({ method: req.method, route, status: String(res.statusCode) });

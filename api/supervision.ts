@@ -3,6 +3,7 @@ import { apiRouter } from './router';
 import type { z } from 'zod';
 import type { Db } from '../db/connection';
 import { vnLocalDate, vnTime } from '../domain/vn-time';
+import { guarded } from '../platform/response-hooks';
 import { csvField, toCsv, UTF8_BOM, type CsvColumn } from '../supervision/csv';
 import {
   agencyList,
@@ -66,11 +67,11 @@ function sendReport<T>(res: Response, csv: boolean, file: { name: string; column
 /** Resolves when a response may be written again, or is gone. */
 function drained(res: Response): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => {
+    const done = guarded('CSV download drained', () => {
       res.off('drain', done);
       res.off('close', done);
       resolve();
-    };
+    });
     res.on('drain', done);
     res.on('close', done);
   });

@@ -1,6 +1,7 @@
 import { pipeline } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import busboy from 'busboy';
+import { SINGLE_LINE, unsafeTextError, unsafeTextProblem } from '../domain/input-safety';
 import type { BlobStore } from './blob-store';
 import { sanitiseFilename } from './filename';
 import { EmptyFileError, UnsupportedTypeError, UploadInspector, UploadTooLargeError, type Inspection } from './inspect';
@@ -97,6 +98,9 @@ export function receiveUpload(req: IncomingMessage, store: BlobStore, limits: Up
       stored.catch((err) => fail(problemOf(err, limits)));
     });
     parser.on('field', (name, value, info) => {
+      // The same characters are refused here as in a JSON body: a 422 naming the field, before the file is kept.
+      const unsafe = unsafeTextError(name, name, SINGLE_LINE) ?? unsafeTextError(name, value);
+      if (unsafe) return fail(unsafeTextProblem([unsafe]));
       if (info.valueTruncated) errors.push({ field: name, message: `tối đa ${limits.maxFieldBytes} byte` });
       else fields[name] = value;
     });

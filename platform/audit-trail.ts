@@ -3,6 +3,7 @@ import { auditEntriesOfDossier, insertAuditEntry, type NewAuditEntry } from '../
 import { sha256Hex } from '../domain/canonical-json';
 import { findDossierByCode } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
+import { firstUnsafeCharacter, replaceUnsafeCharacters, SINGLE_LINE } from '../domain/input-safety';
 import { unknownDossier, type Principal } from '../domain/principal';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
@@ -30,11 +31,17 @@ export interface AuditedRequest {
   requestIdGiven: boolean;
 }
 
-/** Writes the entry of one request, with its dossier and that dossier's agency when the path names one. */
+/**
+ * Writes the entry of one request, with its dossier and that dossier's agency when the path
+ * names one. Refusals are recorded too, so what they carried may be what was refused: text
+ * PostgreSQL cannot store (a NUL) is recorded with U+FFFD in place of each refused character,
+ * and a "code" holding one names no dossier.
+ */
 export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
   const { principal } = request;
   if (!principal) return insertAuditEntry(db, anonymousEntry(request));
-  const dossier = request.dossierCode ? await findDossierByCode(db, request.dossierCode, ['id', 'agency_id']) : null;
+  const code = request.dossierCode && !firstUnsafeCharacter(request.dossierCode, SINGLE_LINE) ? request.dossierCode : null;
+  const dossier = code ? await findDossierByCode(db, code, ['id', 'agency_id']) : null;
   await insertAuditEntry(db, {
     actor_kind: principal.kind,
     actor_id: principal.kind === 'officer' ? principal.userId : null,
@@ -43,8 +50,8 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
     agency_id: dossier?.agency_id ?? null,
     action: request.action,
     dossier_id: dossier?.id ?? null,
-    target: request.target.slice(0, 500),
-    reason: request.reason?.slice(0, 2000) ?? null,
+    target: replaceUnsafeCharacters(request.target.slice(0, 500)),
+    reason: request.reason === null ? null : replaceUnsafeCharacters(request.reason.slice(0, 2000)),
     before: null,
     after: JSON.stringify({ status: request.status }),
     request_id: request.requestId,

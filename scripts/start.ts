@@ -4,12 +4,14 @@ import path from 'node:path';
 import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
 import { loadConfig } from '../platform/config';
 import { ensureLocalServices } from '../platform/local-services';
+import { RestartBackoff } from '../platform/restart-backoff';
 import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
 
 /**
  * `npm start`: the whole system on one machine. Migrates and seeds PostgreSQL, runs a
  * persistent Temporal dev server (unless TEMPORAL_ADDRESS names a cluster), then the
- * worker and API processes; restarts either if it dies; stops everything on Ctrl-C/SIGTERM.
+ * worker and API processes; restarts either if it dies, waiting longer after each exit in a
+ * row (platform/restart-backoff.ts) rather than giving up; stops everything on Ctrl-C/SIGTERM.
  */
 const ROOT = path.join(__dirname, '..');
 const log = (line: string) => process.stdout.write(`start: ${line}\n`);
@@ -51,9 +53,11 @@ async function main(): Promise<void> {
   let shuttingDown = false;
   const children = new Map<string, ChildProcess>();
   let workerReady = false;
-  const restarts = new Map<string, number[]>();
+  const backoff = { worker: new RestartBackoff(), api: new RestartBackoff() };
+  const pendingRestarts = new Set<NodeJS.Timeout>();
 
   const launch = (name: 'worker' | 'api') => {
+    const startedAt = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, name, 'main.ts')], {
       cwd: ROOT,
       env: process.env,
@@ -69,15 +73,15 @@ async function main(): Promise<void> {
     child.once('exit', (code, signal) => {
       children.delete(name);
       if (shuttingDown) return;
-      const recent = (restarts.get(name) ?? []).filter((t) => Date.now() - t < 60_000);
-      if (recent.length >= 5) {
-        log(`${name} exited (${code ?? signal}) 5 times within a minute; stopping everything`);
-        void shutdown(1);
-        return;
-      }
-      restarts.set(name, [...recent, Date.now()]);
-      log(`${name} exited (${code ?? signal}); restarting`);
-      setTimeout(() => !shuttingDown && launch(name), 1000);
+      if (name === 'worker') workerReady = false;
+      // One crashing child never takes the others down: it is restarted, later each time it keeps crashing.
+      const { attempt, delayMs } = backoff[name].exited(Date.now() - startedAt);
+      log(`${name} exited (${code ?? signal}) after ${Math.round((Date.now() - startedAt) / 1000)} s; restart ${attempt} in a row, in ${delayMs / 1000} s`);
+      const timer = setTimeout(() => {
+        pendingRestarts.delete(timer);
+        if (!shuttingDown) launch(name);
+      }, delayMs);
+      pendingRestarts.add(timer);
     });
   };
 
@@ -85,6 +89,7 @@ async function main(): Promise<void> {
     if (shuttingDown) return;
     shuttingDown = true;
     log('shutting down…');
+    for (const timer of pendingRestarts) clearTimeout(timer);
     // API first (no new actions), then the worker drains while Temporal is still up, then Temporal.
     for (const name of ['api', 'worker'] as const) {
       const child = children.get(name);
