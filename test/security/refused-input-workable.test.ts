@@ -12,7 +12,7 @@ import { useStack } from '../helpers/use-stack';
  */
 describe('refused input leaves the dossier workable', () => {
   const { api } = useStack({ name: 'poison' });
-  const { lookup, officer, citizen, assigneeOf } = dossierClient(() => api);
+  const { lookup, ownerLookup, officer, citizen, assigneeOf } = dossierClient(() => api);
   const nextIdNumber = applicantIds('0792');
 
   async function submit(): Promise<{ code: string; idNumber: string }> {
@@ -73,7 +73,8 @@ describe('refused input leaves the dossier workable', () => {
     const { code } = await submit();
     await expectRefused(code, () => officer(code, 'intake/refuse', 'motcua.saigon', { reasons: ['Hồ sơ hợp lệ', '\u0001Ngành nghề kinh doanh thuộc danh mục cấm'] }), [['reasons[1]', 'ControlCharacter']]);
     expectApplied(await officer(code, 'intake/refuse', 'motcua.saigon', { reasons: ['Ngành nghề kinh doanh thuộc danh mục cấm'] }), 'REFUSED_AT_INTAKE');
-    expect((await lookup(code)).body.closingReason).toBe('Ngành nghề kinh doanh thuộc danh mục cấm');
+    // The reason as stored, for its owner (the public answer carries no officer's free text).
+    expect((await ownerLookup(code)).body.closingReason).toBe('Ngành nghề kinh doanh thuộc danh mục cấm');
   });
 
   it('a withdrawal reason', async () => {
@@ -89,7 +90,7 @@ describe('refused input leaves the dossier workable', () => {
     expectApplied(await officer(code, 'intake/accept', 'motcua.saigon'), 'IN_REVIEW');
     const refused = await expectRefused(code, () => officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Hồ sơ trùng\u001b[31m' }), [['reason', 'ControlCharacter']]);
     expectApplied(await officer(code, 'cancel', 'lanhdao.saigon', { reason: 'Hồ sơ trùng với hồ sơ đã giải quyết' }), 'CANCELLED');
-    expect((await lookup(code)).body.closingReason).toBe('Hồ sơ trùng với hồ sơ đã giải quyết');
+    expect((await ownerLookup(code)).body.closingReason).toBe('Hồ sơ trùng với hồ sơ đã giải quyết');
     // The audit trail records the refusal, the refused character replaced (it is written after the answer).
     const entry = await eventually(
       () => api.db('audit_log').where('request_id', refused.headers.get('x-request-id')).first('reason', 'after'),
