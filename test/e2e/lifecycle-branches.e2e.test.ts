@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, payFeeAtCounter, submitSample } from '../helpers/stack';
+import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, submitReady } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -13,14 +13,7 @@ describe('dossier lifecycle branches', () => {
   const { lookup, ownerLookup, officer, citizen, assigneeOf } = dossierClient(() => api);
   const nextIdNumber = applicantIds('0790');
 
-  async function submit(): Promise<{ code: string; idNumber: string }> {
-    const idNumber = nextIdNumber();
-    const r = await submitSample(api.baseUrl, idNumber, {}, 'branch');
-    expect(r.status).toBe(201);
-    await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
-    await payFeeAtCounter(api.baseUrl, r.body.code);
-    return { code: r.body.code, idNumber };
-  }
+  const submit = () => submitReady(api.baseUrl, nextIdNumber(), 'branch');
   const handoffs = async (code: string) =>
     (await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': 'giamsat.saigon' } })).body.handoffs;
   const events = async (code: string) => {

@@ -324,6 +324,18 @@ export function submitSample(baseUrl: string, idNumber: string, overrides: Recor
  * ID numbers of applicants no other suite uses: the suite's 4-digit prefix, the last 6 digits
  * of the process id and a counter (suites count the dossiers of their applicants).
  */
+/**
+ * A sample dossier submitted online for `idNumber`, its submission logged (the public lookup
+ * shows it) and, unless `paid: false`, its fee paid at the counter: ready for intake.
+ */
+export async function submitReady(baseUrl: string, idNumber: string, keyPrefix: string, opts: { paid?: boolean } = {}): Promise<{ code: string; idNumber: string }> {
+  const r = await submitSample(baseUrl, idNumber, {}, keyPrefix);
+  if (r.status !== 201) throw new Error(`submission failed: ${r.status} ${JSON.stringify(r.body)}`);
+  await eventually(() => http('GET', `${baseUrl}/api/v1/status/${r.body.code}`), (s) => s.body.history?.length === 1);
+  if (opts.paid !== false) await payFeeAtCounter(baseUrl, r.body.code);
+  return { code: r.body.code, idNumber };
+}
+
 export function applicantIds(prefix: string): () => string {
   let n = 0;
   return () => `${prefix}${String(process.pid).padStart(6, '0').slice(-6)}${String(++n).padStart(2, '0')}`;

@@ -2,7 +2,7 @@ import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { dossierWorkflowId } from '../../domain/dossier-code';
 import { acceptIntakeUpdate, dossierViewQuery, withdrawUpdate } from '../../workflows/contracts/dossier-v1';
-import { applicantIds, dossierClient, eventually, submitSample } from '../helpers/stack';
+import { applicantIds, dossierClient, submitReady } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -21,13 +21,7 @@ describe('poison input past the contract', () => {
     return { userId: u.id, username: u.username, fullName: u.full_name, roles: ['one_stop_officer' as const] };
   };
 
-  async function submitted(): Promise<{ code: string; idNumber: string }> {
-    const idNumber = nextIdNumber();
-    const r = await submitSample(api.baseUrl, idNumber, {}, 'poison');
-    expect(r.status).toBe(201);
-    await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
-    return { code: r.body.code, idNumber };
-  }
+  const submitted = () => submitReady(api.baseUrl, nextIdNumber(), 'poison', { paid: false });
 
   async function refusedForData(run: () => Promise<unknown>): Promise<void> {
     const started = Date.now();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicantIds, dossierClient, eventually, payFeeAtCounter, submitSample, type HttpAnswer } from '../helpers/stack';
+import { applicantIds, dossierClient, eventually, submitReady, type HttpAnswer } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -12,17 +12,10 @@ import { useStack } from '../helpers/use-stack';
  */
 describe('refused input leaves the dossier workable', () => {
   const { api } = useStack({ name: 'poison' });
-  const { lookup, ownerLookup, officer, citizen, assigneeOf } = dossierClient(() => api);
+  const { ownerLookup, officer, citizen, assigneeOf } = dossierClient(() => api);
   const nextIdNumber = applicantIds('0792');
 
-  async function submit(): Promise<{ code: string; idNumber: string }> {
-    const idNumber = nextIdNumber();
-    const r = await submitSample(api.baseUrl, idNumber, {}, 'poison');
-    expect(r.status).toBe(201);
-    await eventually(() => lookup(r.body.code), (s) => s.body.history?.length === 1);
-    await payFeeAtCounter(api.baseUrl, r.body.code);
-    return { code: r.body.code, idNumber };
-  }
+  const submit = () => submitReady(api.baseUrl, nextIdNumber(), 'poison');
 
   /** What a refused request must leave as it was: the status and every event of the dossier. */
   async function state(code: string): Promise<{ status: string; events: string[] }> {
