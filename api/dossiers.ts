@@ -337,7 +337,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     citizenSupplementBody,
     (b) => command(submitSupplementUpdate, { documents: b.documents, note: b.note }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
-    (b, d, idNumber) => claimSupplementDocuments(db, { fileIds: b.documents.map((doc) => doc.fileId), ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
+    (b, d, idNumber) => claimSupplementDocuments(db, { documents: b.documents, ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
   );
 
   citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => command(withdrawUpdate, { reason: b.reason }));

@@ -10,6 +10,12 @@ export interface ClaimRequest {
    * counter) are null or undefined.
    */
   fileIds: ReadonlyArray<string | null | undefined>;
+  /**
+   * The name the request gives each listed document (`documents[i].name`), in the same order
+   * as `fileIds`: a claimed file keeps it, so every list shows it. Where absent (or null), the
+   * file keeps the name it was uploaded with.
+   */
+  names?: ReadonlyArray<string | null | undefined>;
   /** The citizen whose uploads these must be (online submission, supplement). */
   ownerIdNumber?: string;
   dossierId: number;
@@ -71,7 +77,8 @@ export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<Cl
     throw invalidFields(errors);
   }
   if (ids.length) {
-    await attachDocumentsToDossier(trx, ids, request.dossierId, request.agencyId);
+    const files = [...firstIndex].map(([id, i]) => ({ id, name: request.names?.[i] ?? null }));
+    await attachDocumentsToDossier(trx, files, request.dossierId, request.agencyId);
   }
   return ids.map((id) => {
     const r = byId.get(id)!;

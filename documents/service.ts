@@ -19,11 +19,12 @@ import { parseOr422, uploadFields, type DocumentView } from './schemas';
  * lists. Bytes go to the blob store, rows to `documents`; workflows only ever see IDs.
  */
 
-export function documentView(doc: DocumentRecord, name?: string | null): DocumentView {
+/** A document as every answer shows it, with the name it was given (kept on its row; a file claimed earlier may carry it in its submission's list only). */
+export function documentView(doc: DocumentRecord): DocumentView {
   return {
     id: doc.id,
     filename: doc.filename,
-    name: name ?? nameInDossier(doc),
+    name: doc.name ?? nameInDossier(doc),
     mediaType: doc.mediaType as DocumentView['mediaType'],
     sizeBytes: doc.sizeBytes,
     sha256: doc.sha256,
@@ -91,8 +92,7 @@ export async function recordDocument(db: Tx, store: BlobStore, received: Receive
       storage_key: upload.storageKey,
       name,
     });
-    const doc = (await findDocument(db, id))!;
-    return documentView(doc, name);
+    return documentView((await findDocument(db, id))!);
   } catch (err) {
     await discardDocument(store, received);
     throw err;

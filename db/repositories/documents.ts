@@ -13,12 +13,14 @@ export interface DocumentRecord {
   /** The agency it belongs to: its dossier's, or for a counter scan not yet filed, the uploader's. */
   agencyEid: string | null;
   filename: string;
+  /** The name the file was given ("Tờ khai CT01"): at upload, or by the submission or supplement that claimed it. */
+  name: string | null;
   mediaType: string;
   sizeBytes: number;
   sha256: string;
   storageKey: string;
   createdAt: Date;
-  /** The dossier's `documents` list, where a citizen named the file ("Tờ khai CT01"). */
+  /** The dossier's `documents` list, where a submission named the file (for files claimed before the claim kept the name on the row). */
   dossierDocuments: unknown;
 }
 
@@ -35,6 +37,7 @@ function baseQuery(db: Tx) {
       'd.applicant_id_number',
       'a.eid as agency_eid',
       'doc.filename',
+      'doc.name',
       'doc.media_type',
       'doc.size_bytes',
       'doc.sha256',
@@ -54,6 +57,7 @@ function toRecord(r: Record<string, any>): DocumentRecord {
     applicantIdNumber: r.applicant_id_number ?? null,
     agencyEid: r.agency_eid ?? null,
     filename: r.filename,
+    name: r.name ?? null,
     mediaType: r.media_type,
     sizeBytes: Number(r.size_bytes),
     sha256: r.sha256,
@@ -112,7 +116,14 @@ export async function lockDocumentsForClaim(trx: Tx, ids: string[]): Promise<Cla
   return trx('documents').whereIn('id', ids).forUpdate().select('id', 'dossier_id', 'owner_id_number', 'agency_id', 'filename', 'media_type', 'size_bytes', 'sha256');
 }
 
-/** Files the documents under the dossier (and its agency). */
-export async function attachDocumentsToDossier(trx: Tx, ids: string[], dossierId: number, agencyId: number): Promise<void> {
-  await trx('documents').whereIn('id', ids).update({ dossier_id: dossierId, agency_id: agencyId });
+/**
+ * Files the documents under the dossier (and its agency); a document the claim names
+ * (`name` not null) keeps that name, the others keep the one they were uploaded with.
+ */
+export async function attachDocumentsToDossier(trx: Tx, files: ReadonlyArray<{ id: string; name: string | null }>, dossierId: number, agencyId: number): Promise<void> {
+  if (!files.length) return;
+  await trx('documents').whereIn('id', files.map((f) => f.id)).update({ dossier_id: dossierId, agency_id: agencyId });
+  for (const f of files) {
+    if (f.name !== null) await trx('documents').where('id', f.id).update({ name: f.name });
+  }
 }

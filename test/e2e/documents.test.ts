@@ -294,11 +294,13 @@ describe('who may read what', () => {
       [up.body.id, 'officer'],
     ]);
     expect(officerList.body.documents[1].links.download).toBe(`/api/v1/documents/${up.body.id}`);
+    expect(officerList.body.documents[1].name).toBe('Biên bản xác minh thực địa'); // the name the upload gave it, as its answer said
     expect((await call('GET', `${api.baseUrl}/api/v1/dossiers/${dossierCode}/documents`, { headers: { 'X-User-Id': 'chuyenvien.tuphap' } })).status).toBe(404);
 
     const citizenList = await call('GET', `${api.baseUrl}/api/v1/citizen/dossiers/${dossierCode}/documents`, { headers: { Authorization: `Bearer ${await citizenToken(CITIZEN_A)}` } });
     expect(citizenList.status).toBe(200);
     expect(citizenList.body.documents).toHaveLength(2);
+    expect(citizenList.body.documents[1].name).toBe('Biên bản xác minh thực địa');
     const notTheirs = await call('GET', `${api.baseUrl}/api/v1/citizen/dossiers/${dossierCode}/documents`, { headers: { Authorization: `Bearer ${await citizenToken(CITIZEN_B)}` } });
     const unknownCode = await call('GET', `${api.baseUrl}/api/v1/citizen/dossiers/000.20.20.H29-991231-9999/documents`, { headers: { Authorization: `Bearer ${await citizenToken(CITIZEN_B)}` } });
     expect(notTheirs.status).toBe(404);
