@@ -2,7 +2,7 @@ import type { Db } from '../db/connection';
 import { calendarFor } from '../db/repositories/calendars';
 import { clockEntriesWithActors, findDossierDeadline, firstEventInto, type DossierDeadlineRow } from '../db/repositories/calendars';
 import { toOffsetIso } from '../domain/calendar';
-import { deriveDeadline } from '../domain/clock-ledger';
+import { deadlineStanding, deriveDeadline } from '../domain/clock-ledger';
 import { unknownDossier } from '../domain/principal';
 import { vnTime } from '../domain/vn-time';
 import { ledgerFromRows } from './ledger-rows';
@@ -41,10 +41,15 @@ export async function explainDeadline(db: Db, d: DossierDeadlineRow, asOf: () =>
   const { calendar, dayNames } = await calendarFor(db, d.agency_eid, { code: d.calendar_code, version: d.calendar_version });
   const derivation = deriveDeadline(calendar, ledgerFromRows(rows), at, dayNames);
   const late = stop ? at.getTime() > Date.parse(derivation.dueAt) || d.supplement_requests > 1 : null;
+  // As of the moment asked, not as the read model stands now: state, what is left, how late.
+  const standing = deadlineStanding(calendar, derivation, at, Number(d.warn_before_hours) * 3_600_000, Boolean(stop));
   return {
     ...base,
     ...derivation,
-    state: d.deadline_state,
+    remainingMinutes: standing.remainingMinutes,
+    overdueBy: standing.overdueBy,
+    explanation: standing.sentence ? [...derivation.explanation, standing.sentence] : derivation.explanation,
+    state: standing.state,
     escalationLevel: d.escalation_level,
     asOf: toOffsetIso(at),
     // The end of processing and how the statistics count it (QĐ 766: more than one supplement request is late).

@@ -3,7 +3,7 @@ import type { Db } from '../db/connection';
 import { findResultDossierByCode, type ResultDossierRow } from '../db/repositories/dossiers';
 import { findIssuedResult } from '../db/repositories/results';
 import { DomainError } from '../domain/errors';
-import { vnTime } from '../domain/vn-time';
+import { vnDocumentDate, vnDocumentTime } from '../domain/vn-time';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -30,6 +30,11 @@ export interface EResult {
   fileName: string;
 }
 
+/** "Ban hành ngày 03 tháng 12 năm 2026, lúc 08 giờ 47 phút": the issue date as the document says it. */
+function issuedAt(at: Date | string): string {
+  return `Ban hành ${vnDocumentDate(at)}, lúc ${vnDocumentTime(at)}`;
+}
+
 /** The electronic result of the applicant's dossier, refused before it is issued or, for a result, while the fee is unpaid. */
 export async function eResult(db: Db, d: ResultDossierRow): Promise<EResult> {
   const result = await findIssuedResult(db, d.id);
@@ -43,7 +48,7 @@ export async function eResult(db: Db, d: ResultDossierRow): Promise<EResult> {
 <p>Thủ tục: ${esc(d.procedure_name)}</p>
 <p>Hồ sơ: ${esc(d.code)} — Người nộp: ${esc(d.applicant_full_name)}</p>
 ${result.kind !== 'result' ? `<p>Lý do: ${esc(d.closing_reason ?? '')}</p>` : ''}
-<footer><p>Ngày ban hành: ${esc(vnTime(result.issued_at) ?? '')}</p><p>Người ký: ${esc(result.signer ?? 'Hệ thống thông tin giải quyết thủ tục hành chính (theo yêu cầu trực tuyến của người nộp)')}</p><p>Bản điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP, điều 14).</p></footer>
+<footer><p>${esc(issuedAt(result.issued_at))}</p><p>Người ký: ${esc(result.signer ?? 'Hệ thống thông tin giải quyết thủ tục hành chính (theo yêu cầu trực tuyến của người nộp)')}</p><p>Bản điện tử có giá trị như bản giấy (Nghị định 45/2020/NĐ-CP, điều 14).</p></footer>
 </body></html>`;
   const digest = createHash('sha256').update(html).digest('base64');
   return { html, digest, fileName: `${result.number.replace(/[^A-Za-z0-9.-]+/g, '_')}.html` };

@@ -1,15 +1,13 @@
 import type { Db } from '../db/connection';
 import { findReceiptDossierByCode, type ReceiptDossierRow } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
-import { vnTime } from '../domain/vn-time';
-import { toOffsetIso } from '../domain/calendar';
+import { vnDocumentDateTime, vnTime } from '../domain/vn-time';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
 /** "10 giờ 00 phút, ngày 27 tháng 02 năm 2026", as Form 01 prints a moment. */
 export function formTime(instant: Date | string): string {
-  const local = toOffsetIso(new Date(instant));
-  return `${local.slice(11, 13)} giờ ${local.slice(14, 16)} phút, ngày ${local.slice(8, 10)} tháng ${local.slice(5, 7)} năm ${local.slice(0, 4)}`;
+  return vnDocumentDateTime(instant);
 }
 
 const CHANNEL = { counter: 'Trực tiếp tại Bộ phận Một cửa', online: 'Trực tuyến', postal: 'Qua dịch vụ bưu chính công ích' } as const;

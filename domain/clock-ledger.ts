@@ -288,3 +288,51 @@ export function deadlineSchedule(
     apologyBy: toOffsetIso(calendar.subtractWorkingTime(due, calendar.dailyWorkingMs)),
   };
 }
+
+/** Where a dossier stands against its deadline at one moment (the explanation's `asOf`). */
+export interface DeadlineStanding {
+  /** As the workflow would say at that moment: stopped, paused, overdue, at risk (past the warning) or running. */
+  state: 'running' | 'at_risk' | 'overdue' | 'paused' | 'stopped';
+  /** Working minutes left before the due date; 0 once it has passed. */
+  remainingMinutes: number;
+  /** Working minutes counted beyond the limit (the agency's delay), null when there is none. */
+  overdueBy: { workingMinutes: number; workingHours: number } | null;
+  /** Vietnamese: "Quá hạn 2 giờ làm việc …", null when not overdue. */
+  sentence: string | null;
+}
+
+/**
+ * The standing of `derivation` (derived as of `asOf`) at `asOf`: overdue once `asOf` reaches
+ * the legal due date with the clock running, by the working time counted beyond the limit; at
+ * risk from `warnBeforeMs` working time before the promised appointment (the workflow's
+ * warning); a paused clock is not the agency's delay. `stopped`: the clock has ended at `asOf`.
+ */
+export function deadlineStanding(
+  calendar: WorkingCalendar,
+  derivation: DeadlineDerivation,
+  asOf: Date,
+  warnBeforeMs: number,
+  stopped = false,
+): DeadlineStanding {
+  const beyond = Math.max(0, -derivation.remainingMinutes);
+  const remainingMinutes = Math.max(0, derivation.remainingMinutes);
+  const late = asOf.getTime() >= Date.parse(derivation.dueAt) || beyond > 0;
+  const overdueBy = late && beyond > 0 ? { workingMinutes: beyond, workingHours: Math.round((beyond / 60) * 10) / 10 } : null;
+  const at = toOffsetIso(asOf);
+  let state: DeadlineStanding['state'];
+  if (stopped) state = 'stopped';
+  else if (derivation.paused) state = 'paused';
+  else if (late) state = 'overdue';
+  else if (asOf.getTime() >= calendar.subtractWorkingTime(new Date(derivation.appointmentAt), warnBeforeMs).getTime()) state = 'at_risk';
+  else state = 'running';
+  let sentence: string | null = null;
+  if (late && state !== 'paused') {
+    const by = hours((overdueBy?.workingMinutes ?? 0) * MIN);
+    sentence = stopped
+      ? `Kết thúc xử lý lúc ${formatVn(at)}, quá hạn ${by} so với hạn giải quyết ${formatVn(derivation.dueAt)}.`
+      : `Quá hạn ${by} tính đến ${formatVn(at)} (hạn giải quyết ${formatVn(derivation.dueAt)}).`;
+  } else if (late && overdueBy) {
+    sentence = `Đã quá hạn ${hours(overdueBy.workingMinutes * MIN)} trước khi tạm dừng (hạn giải quyết ${formatVn(derivation.dueAt)}).`;
+  }
+  return { state, remainingMinutes, overdueBy, sentence };
+}

@@ -7,6 +7,7 @@ import {
   findActiveUser,
   indicatorCounts,
   periodDossiers,
+  procedureWarnings,
   worklist,
   worklistCounts,
   type WorklistPosition,
@@ -142,11 +143,20 @@ export async function openWorklist(db: Db, r: WorklistRequest) {
       windowEnds.set(a.id, cal.addWorkingTime(asOf, days! * cal.dailyWorkingMs));
     }
   }
+  const warnEnds: Array<{ agencyId: number; warnBeforeHours: string; until: Date }> = [];
+  if (view === 'at_risk') {
+    const warnings = await procedureWarnings(db);
+    for (const a of agencies) {
+      const cal = await calendarOf(a.eid);
+      for (const h of warnings) warnEnds.push({ agencyId: a.id, warnBeforeHours: h, until: cal.addWorkingTime(asOf, Number(h) * 3_600_000) });
+    }
+  }
   const filter: WorklistQuery = {
     view,
     asOf,
     agencyIds: agencies.map((a) => a.id),
     windowEnds,
+    warnEnds,
     procedureId: r.procedure?.id,
     assigneeId: r.officer?.id,
     step: r.step,

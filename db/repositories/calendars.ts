@@ -279,14 +279,33 @@ export interface DossierDeadlineRow {
   escalation_level: number | null;
   supplement_requests: number;
   apology_issued_at: Date | null;
+  /** The procedure's warning ahead of the appointment, in working hours (numeric: a string). */
+  warn_before_hours: string;
 }
 
 /** What the deadline explanation of a dossier starts from. */
 export async function findDossierDeadline(db: Tx, code: string): Promise<DossierDeadlineRow | undefined> {
   return db('dossiers as d')
     .join('agencies as a', 'a.id', 'd.agency_id')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
     .where('d.code', code)
-    .first('d.id', 'd.code', 'd.agency_id', 'a.eid as agency_eid', 'd.status', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.calendar_code', 'd.calendar_version', 'd.deadline_state', 'd.escalation_level', 'd.supplement_requests', 'd.apology_issued_at');
+    .first(
+      'd.id',
+      'd.code',
+      'd.agency_id',
+      'a.eid as agency_eid',
+      'd.status',
+      'd.received_at',
+      'd.appointment_at',
+      'd.due_at',
+      'd.calendar_code',
+      'd.calendar_version',
+      'd.deadline_state',
+      'd.escalation_level',
+      'd.supplement_requests',
+      'd.apology_issued_at',
+      'p.warn_before_hours',
+    );
 }
 
 /** The first event of a dossier into one of `statuses` (the end of its legal clock). */

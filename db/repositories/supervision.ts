@@ -27,12 +27,23 @@ export async function findActiveUser(db: Tx, idOrUsername: string): Promise<{ id
 
 // ---------------------------------------------------------------- worklists
 
+/** The procedures' warnings ahead of the appointment, in working hours, each once (numeric: strings). */
+export async function procedureWarnings(db: Tx): Promise<string[]> {
+  const rows: Array<{ warn_before_hours: string }> = await db('procedures').distinct('warn_before_hours');
+  return rows.map((r) => r.warn_before_hours);
+}
+
 export interface WorklistQuery {
   view: WorklistView;
   asOf: Date;
   agencyIds: number[];
   /** due_within: end of the window per agency (asOf + N working days on its calendar), inclusive. */
   windowEnds?: ReadonlyMap<number, Date>;
+  /**
+   * at_risk: end of the warning window per agency and procedure warning (asOf + the procedure's
+   * warn_before_hours of working time on the agency's calendar), inclusive.
+   */
+  warnEnds?: ReadonlyArray<{ agencyId: number; warnBeforeHours: string; until: Date }>;
   procedureId?: number;
   assigneeId?: number;
   step?: HandoffStep;
@@ -147,9 +158,22 @@ function worklistFilter(db: Tx, q: WorklistQuery): Knex.QueryBuilder {
     case 'paused':
       query.whereNotNull('d.clock_paused_at').where('d.clock_paused_at', '<=', q.asOf);
       break;
-    case 'at_risk':
-      query.where('d.deadline_state', 'at_risk');
+    case 'at_risk': {
+      // As of asOf, as the workflow would have flagged it then: the clock running, not yet due,
+      // the promised appointment inside the procedure's warning window. The stored flag is the
+      // read model's now, not asOf's.
+      const ends = q.warnEnds ?? [];
+      query
+        .joinRaw('join unnest(?::int[], ?::numeric[], ?::timestamptz[]) as warn(agency_id, hours, until) on warn.agency_id = d.agency_id and warn.hours = p.warn_before_hours', [
+          ends.map((w) => w.agencyId),
+          ends.map((w) => w.warnBeforeHours),
+          ends.map((w) => w.until.toISOString()),
+        ])
+        .whereNull('d.clock_paused_at')
+        .whereRaw(`${DUE} > ?`, [q.asOf])
+        .whereRaw('coalesce(d.appointment_at, d.due_at) <= warn.until');
       break;
+    }
   }
   if (q.procedureId !== undefined) query.where('d.procedure_id', q.procedureId);
   if (q.assigneeId !== undefined) query.where('d.assignee_id', q.assigneeId);

@@ -17,7 +17,8 @@ describe('deadlines end to end', () => {
   const H = 3_600_000;
   const { api, finished } = useStack({ name: 'deadlines' });
   const { officer, assigneeOf } = dossierClient(() => api);
-  const deadlineOf = (code: string, user = 'giamsat.saigon') => http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/deadline`, { headers: { 'X-User-Id': user } });
+  const deadlineOf = (code: string, user = 'giamsat.saigon', asOf?: Date) =>
+    http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/deadline${asOf ? `?asOf=${encodeURIComponent(toOffsetIso(asOf))}` : ''}`, { headers: { 'X-User-Id': user } });
   const idNumber = applicantIds('0792');
 
   async function submit(body: Record<string, unknown> = {}) {
@@ -53,6 +54,17 @@ describe('deadlines end to end', () => {
     expect(explained.body.explanation[0]).toMatch(/^Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc .*thời hạn giải quyết 3 ngày làm việc theo lịch VN-STATE phiên bản 1/);
     expect((await deadlineOf(code, 'canbo.congan.saigon')).status).toBe(404); // another agency's officer: as if unknown (issue 14)
 
+    // As of a moment asked (issue 16): 1 working hour before the due date it is at risk (KT-HKD
+    // warns 8 working hours ahead); 2 working hours past it, overdue by 120 working minutes, said in Vietnamese.
+    const before = await deadlineOf(code, 'giamsat.saigon', calendar.subtractWorkingTime(due0, H));
+    expect(before.body).toMatchObject({ state: 'at_risk', remainingMinutes: 60, overdueBy: null, outcome: null });
+    expect(before.body.explanation.join('\n')).not.toMatch(/Quá hạn/);
+    const past = calendar.addWorkingTime(due0, 2 * H);
+    const late = await deadlineOf(code, 'giamsat.saigon', past);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ asOf: toOffsetIso(past), dueAt: toOffsetIso(due0), state: 'overdue', remainingMinutes: 0, overdueBy: { workingMinutes: 120, workingHours: 2 }, outcome: null });
+    expect(late.body.explanation.at(-1)).toMatch(/^Quá hạn 2 giờ làm việc tính đến .* \(hạn giải quyết .*\)\.$/);
+
     // Form 01: receipt and appointment to the minute, for the counter and for the applicant.
     const receipt = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon', Accept: 'application/json' } });
     expect(receipt.body).toMatchObject({ code, receivedAt: toOffsetIso(receivedAt), appointmentAt: toOffsetIso(due0), receivedBy: 'Trần Thị Mai', originalAppointmentAt: null });
@@ -60,6 +72,7 @@ describe('deadlines end to end', () => {
     expect(printed.headers.get('content-type')).toMatch(/text\/html/);
     expect(printed.body).toContain(`Thời gian trả kết quả giải quyết hồ sơ: <strong>${formTime(due0)}</strong>`);
     expect(printed.body).toMatch(/\d{2} giờ \d{2} phút, ngày \d{2} tháng \d{2} năm 20\d{2}/);
+    expect(printed.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/); // no machine timestamp on a form people read
     const own = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/receipt`, { body: { idNumber: '079000000000' } });
     expect(own.status).toBe(404); // not theirs reads like an unknown code
     expect(own.body.detail).toMatch(/Không tìm thấy hồ sơ/);

@@ -357,6 +357,26 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       expect(codes((await list('view=at_risk')).body)).toEqual([O1]);
     });
 
+    it('at_risk as of the moment asked, not as the read model is flagged now', async () => {
+      const atRisk = async (asOf: string) => {
+        const r = await get(`dossiers?view=at_risk&asOf=${encodeURIComponent(asOf)}`);
+        expect(r.status).toBe(200);
+        expect(r.body.asOf).toBe(asOf);
+        return codes(r.body);
+      };
+      // Tue 17 Mar 10:00: O1 (due 18 Mar 15:00, flagged at risk) is 12.5 working hours away, outside
+      // KT-HKD's 8 hours of warning; O4 (due 17 Mar 11:00, paused at 09:00) is paused.
+      expect(await atRisk('2026-03-17T10:00:00+07:00')).toEqual([]);
+      // Wed 18 Mar 08:00: O1 is 6 working hours away → at risk; O2 (legal due 08:00) is due at
+      // that very minute and re-appointed to 25 Mar: not at risk.
+      expect(await atRisk('2026-03-18T08:00:00+07:00')).toEqual([O1]);
+      // Thu 19 Mar 10:00: O1 is overdue now, not at risk; O5 (agency B, flagged running, due Fri
+      // 20 Mar 09:00) is 7 working hours away → at risk; O7 (received 19 Mar 08:00, due 24 Mar) is not.
+      expect(await atRisk('2026-03-19T10:00:00+07:00')).toEqual([O5]);
+      const overdue = await get(`dossiers?view=overdue&asOf=${encodeURIComponent('2026-03-19T10:00:00+07:00')}`);
+      expect(codes(overdue.body)).toContain(O1);
+    });
+
     it('filters by procedure, officer (username or id), current step and agency', async () => {
       expect(codes((await list('view=overdue&officer=gs.cv1')).body)).toEqual([O3]);
       expect(codes((await list(`view=overdue&officer=${users['gs.cv2']}`)).body)).toEqual([O2]);
@@ -400,11 +420,12 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
     // An agency of this block alone, listed by the admin: A's and B's figures above stay as they are.
     const D = { eid: '000.99.74.H29', name: 'Phòng Thử nghiệm Giám sát D (phân trang)' };
     const dc = (s: string) => `${D.eid}-${s}`;
-    // At risk, in the order the list must give (due asc, nulls last, then code): K7 due by its
-    // appointment alone (16 Mar 09:00); K2, K3, K4 due 17 Mar 10:00, by code; K1 half a millisecond
-    // later (a due date no JavaScript Date holds: the cursor must keep it exactly); K0 and K6
-    // without any due date, last, by code.
-    const AT_RISK = ['K7', 'K2', 'K3', 'K4', 'K1', 'K0', 'K6'].map(dc);
+    // At risk as of W (not yet due, the appointment within KT-HKD's 8 working hours of warning,
+    // until Thu 19 Mar 10:00), in the order the list must give (due asc, then code): K7 due by its
+    // appointment alone (18 Mar 11:00); K2, K3, K4 due 18 Mar 14:00, by code; K1 half a
+    // millisecond later (a due date no JavaScript Date holds: the cursor must keep it exactly).
+    // K0 and K6 are flagged at risk in the read model but have no due date: not at risk as of W.
+    const AT_RISK = ['K7', 'K2', 'K3', 'K4', 'K1'].map(dc);
     // Paused: more than two CSV batches (500 rows each), many sharing a due date, some without one.
     const PAUSED = Array.from({ length: 1_100 }, (_, i) => ({
       code: dc(`P${String(i).padStart(4, '0')}`),
@@ -433,7 +454,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       const calendar = await db('work_calendars').where({ code: 'VN-STATE' }).orderBy('version', 'desc').first('id');
       [{ id: agencyId }] = await db('agencies').insert({ eid: D.eid, name: D.name, level: 'commune', calendar_id: calendar.id }).returning('id');
       const procedure = await db('procedures').where({ code: 'KT-HKD' }).first('id');
-      const due = at('03-17 10:00');
+      const due = at('03-18 14:00');
       const row = (code: string, o: Record<string, unknown>) => ({
         code,
         workflow_id: `dossier-${code}`,
@@ -452,7 +473,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       });
       const rows: Array<{ id: number; code: string }> = await db('dossiers')
         .insert([
-          row(dc('K7'), { appointment_at: at('03-16 09:00') }),
+          row(dc('K7'), { appointment_at: at('03-18 11:00') }),
           row(dc('K4'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv2'] }),
           row(dc('K3'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv1'] }),
           row(dc('K2'), { due_at: due, appointment_at: due, assignee_id: users['gs.cv1'] }),
@@ -485,30 +506,30 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       const whole = await list('view=at_risk');
       expect(whole.status).toBe(200);
       // Default: 100 a page, here all of them.
-      expect(whole.body).toMatchObject({ limit: 100, nextCursor: null, total: 7 });
+      expect(whole.body).toMatchObject({ limit: 100, nextCursor: null, total: 5 });
       expect(codes(whole.body)).toEqual(AT_RISK);
       expect(whole.body.counts).toEqual({
-        agency: [{ key: D.eid, name: D.name, count: 7 }],
-        procedure: [{ key: 'KT-HKD', name: 'Đăng ký thành lập hộ kinh doanh', count: 7 }],
+        agency: [{ key: D.eid, name: D.name, count: 5 }],
+        procedure: [{ key: 'KT-HKD', name: 'Đăng ký thành lập hộ kinh doanh', count: 5 }],
         officer: [
-          { key: null, name: null, count: 4 },
           { key: 'gs.cv1', name: 'Chuyên Viên Một', count: 2 },
+          { key: null, name: null, count: 2 },
           { key: 'gs.cv2', name: 'Chuyên Viên Hai', count: 1 },
         ],
         step: [
-          { key: null, name: null, count: 4 },
           { key: 'review', name: 'Thẩm định, xử lý hồ sơ', count: 2 },
+          { key: null, name: null, count: 2 },
           { key: 'decision', name: 'Phê duyệt kết quả', count: 1 },
         ],
       });
-      for (const limit of [1, 2, 3, 6, 7]) {
+      for (const limit of [1, 2, 3, 5, 6]) {
         const pages = await walk('view=at_risk', limit);
-        expect(pages).toHaveLength(Math.ceil(7 / limit));
+        expect(pages).toHaveLength(Math.ceil(5 / limit));
         expect(pages.flatMap((p) => codes(p))).toEqual(AT_RISK);
         for (const p of pages) {
           expect(p.dossiers.length).toBeLessThanOrEqual(limit);
           expect(p.limit).toBe(limit);
-          expect(p.total).toBe(7);
+          expect(p.total).toBe(5);
           expect(p.counts).toEqual(whole.body.counts);
         }
         expect(pages.at(-1).nextCursor).toBeNull();
@@ -586,6 +607,24 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       }
       expect((await list('view=at_risk&limit=501')).body.detail).toBe('Invalid query parameters: limit must be an integer from 1 to 500 (got "501").');
       expect((await list('view=at_risk&cursor=xyz')).body.detail).toBe('Invalid query parameters: cursor must be the nextCursor of a previous page, unchanged.');
+    });
+  });
+
+  describe('documents people read say dates as Vietnamese documents do (issue 16)', () => {
+    const download = (code: string) => http('POST', `${base}/api/v1/citizen/dossiers/${code}/result`, { body: { idNumber: '079000000001' } });
+
+    it('the denial notice and the e-result: "ngày 16 tháng 03 năm 2026", "10 giờ 00 phút", no machine timestamp', async () => {
+      const denial = DOSSIERS.find((d) => d.result?.kind === 'denial_notice')!;
+      const notice = await download(denial.code);
+      expect(notice.status).toBe(200);
+      expect(notice.headers.get('content-type')).toContain('text/html');
+      expect(notice.body).toContain('Ban hành ngày 16 tháng 03 năm 2026, lúc 10 giờ 00 phút');
+      expect(notice.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      // F1's e-result, issued Wed 4 Mar 10:00 local (03:00 UTC).
+      const result = await download(code(7));
+      expect(result.status).toBe(200);
+      expect(result.body).toContain('Ban hành ngày 04 tháng 03 năm 2026, lúc 10 giờ 00 phút');
+      expect(result.body).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     });
   });
 

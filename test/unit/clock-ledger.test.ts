@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar, type TimeLimit } from '../../domain/calendar';
-import { deadlineSchedule, deriveDeadline, type ClockEntry } from '../../domain/clock-ledger';
+import { deadlineSchedule, deadlineStanding, deriveDeadline, type ClockEntry } from '../../domain/clock-ledger';
 import { DEFAULT_OFFICE_HOURS, VN_STATE_CALENDAR, VN_STATE_CALENDAR_DAYS } from '../../domain/holidays-vn';
 
 /**
@@ -181,5 +181,38 @@ describe('the ledger at the edges of the calendar data', () => {
     // Counted to the close of 31 Dec 2027: Wed 29 Dec 5.5 h, Thu 30 and Fri 31 Dec 8 h each; 17.5 h past due.
     expect(d.countedMinutes).toBe(21.5 * 60);
     expect(d.remainingMinutes).toBe(-17.5 * 60);
+  });
+});
+
+describe('the standing against the deadline as of a moment (issue 16)', () => {
+  // Mon 2 Mar 2026 08:00 + 2 working days (16 h: Mon 7.5 h, Tue 8 h, Wed 0.5 h) → Wed 4 Mar 08:00;
+  // a KT-HKD-like warning 8 working hours ahead, from Tue 3 Mar 08:00.
+  const entries = [start('2026-03-02T08:00:00', wd(2))];
+  const standing = (asOf: string, stopped = false) => {
+    const when = new Date(at(asOf));
+    return deadlineStanding(cal, deriveDeadline(cal, entries, when, names), when, 8 * H, stopped);
+  };
+
+  it('running, then at risk from the warning, with the working time left', () => {
+    expect(standing('2026-03-02T10:00:00')).toEqual({ state: 'running', remainingMinutes: 14 * 60, overdueBy: null, sentence: null });
+    expect(standing('2026-03-03T10:00:00')).toMatchObject({ state: 'at_risk', remainingMinutes: 6 * 60, overdueBy: null, sentence: null });
+  });
+
+  it('overdue from the due date: nothing left, late by the working time counted beyond the limit, said in Vietnamese', () => {
+    // Wed 4 Mar 08:00 → 11:30 = 3.5 h, 13:00 → 14:00 = 1 h: 4.5 working hours late.
+    const late = standing('2026-03-04T14:00:00');
+    expect(late).toMatchObject({ state: 'overdue', remainingMinutes: 0, overdueBy: { workingMinutes: 270, workingHours: 4.5 } });
+    expect(late.sentence).toBe('Quá hạn 4.5 giờ làm việc tính đến 14:00 thứ Tư 04/03/2026 (hạn giải quyết 08:00 thứ Tư 04/03/2026).');
+    // At the due date itself: overdue, by no working time yet.
+    expect(standing('2026-03-04T08:00:00')).toMatchObject({ state: 'overdue', remainingMinutes: 0, overdueBy: null, sentence: expect.stringMatching(/^Quá hạn 0 giờ làm việc/) });
+  });
+
+  it('a paused clock is not the agency’s delay; a stopped one says how late it ended', () => {
+    const when = new Date(at('2026-03-05T10:00:00'));
+    const paused = deriveDeadline(cal, [...entries, { kind: 'pause', at: iso('2026-03-03T09:00:00'), cause: 'citizen_supplement', reason: 'Bổ sung' }], when, names);
+    expect(deadlineStanding(cal, paused, when, 8 * H)).toEqual({ state: 'paused', remainingMinutes: 7 * 60, overdueBy: null, sentence: null });
+    const ended = standing('2026-03-04T09:00:00', true);
+    expect(ended).toMatchObject({ state: 'stopped', overdueBy: { workingMinutes: 60, workingHours: 1 } });
+    expect(ended.sentence).toMatch(/^Kết thúc xử lý lúc 09:00 thứ Tư 04\/03\/2026, quá hạn 1 giờ làm việc/);
   });
 });
