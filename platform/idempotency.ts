@@ -26,8 +26,9 @@ export type IdempotencyClaim =
  *   to wait (409); a server error gives the key up (nothing was stored), so a retry runs anew.
  * - `update`: the request is an Update sent to a dossier's workflow under an id made from the
  *   key, which Temporal applies once however often it is sent. A retry is sent again and gets
- *   the first one's outcome; a server error (e.g. the Update outlived the wait) keeps the
- *   fingerprint, so the key can never carry another request.
+ *   the first one's outcome; only an applied answer (2xx) is kept, a refusal (busy, stale, a
+ *   server error) is judged anew on retry. The fingerprint stays either way, so the key can
+ *   never carry another request.
  */
 export type IdempotencyPolicy = 'create' | 'update';
 
@@ -65,6 +66,13 @@ export async function claimIdempotency(db: Tx, scope: string, key: string, reque
  * succeed; an `update` key keeps its fingerprint and waits for an answer.
  */
 export async function settleIdempotency(db: Tx, scope: string, key: string, status: number, body: unknown, policy: IdempotencyPolicy = 'create'): Promise<void> {
+  // An Update's refusal is not its outcome: "another action is in progress", a state that has
+  // since moved on, a rate limit. Temporal keeps only what it applied, so a retry with the same
+  // key is sent again and judged anew; only the applied answer is kept to be replayed.
+  if (policy === 'update') {
+    if (status < 300) return storeIdempotentAnswer(db, scope, key, status, JSON.stringify(body ?? null));
+    return;
+  }
   if (status < 500) return storeIdempotentAnswer(db, scope, key, status, JSON.stringify(body ?? null));
-  if (policy === 'create') return deleteIdempotencyKey(db, scope, key);
+  return deleteIdempotencyKey(db, scope, key);
 }

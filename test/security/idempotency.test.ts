@@ -76,6 +76,27 @@ describe('Idempotency-Key: same rules everywhere', () => {
     expect(await eventsOf(code)).toEqual(eventsAfterFirst);
   });
 
+  it('an action refused for now (fee not yet paid) is judged anew when retried with the same key, and applied once it can be', async () => {
+    const { code } = await submitted();
+    expect((await act(code, 'intake/accept', 'motcua.saigon', {}, uniqueKey('accept'))).status).toBe(200);
+    const specialist = await eventually(
+      async () => (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username'))?.username as string | undefined,
+      (u) => !!u,
+    );
+    const key = uniqueKey('propose');
+    const early = await act(code, 'review/proposal', specialist!, { proposal: 'approve' }, key);
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/must be paid/);
+    await payFeeAtCounter(api.baseUrl, code);
+    // The refusal was not the action's outcome: the same key, sent again, is applied (not replayed).
+    const retried = await act(code, 'review/proposal', specialist!, { proposal: 'approve' }, key);
+    expect(retried.status).toBe(200);
+    expect(retried.headers.get('idempotent-replayed')).toBeNull();
+    expect(retried.body.status.code).toBe('AWAITING_DECISION');
+    expect((await eventsOf(code)).filter((e) => e.type === 'approval_proposed')).toHaveLength(1);
+    expectReplay(await act(code, 'review/proposal', specialist!, { proposal: 'approve' }, key), retried);
+  });
+
   it('a leader’s decision: replayed with the same body, a different decision under the same key is refused and not applied', async () => {
     const { code } = await submitted();
     expect((await act(code, 'intake/accept', 'motcua.saigon', {}, uniqueKey('a'))).status).toBe(200);
