@@ -1,12 +1,6 @@
 import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
-import {
-  findDossierAgencyByCode,
-  findDossierFeesByCode,
-  findPayableDossierByCode,
-  type DossierFeesRow,
-  type PayableDossierRow,
-} from '../db/repositories/dossiers';
+import { FEE_COLUMNS, findDossierByCode, PAYABLE_COLUMNS, type DossierFeesRow, type PayableDossierRow } from '../db/repositories/dossiers';
 import { paymentsOfDossier } from '../db/repositories/payments';
 import { DomainError } from '../domain/errors';
 import { unknownDossier } from '../domain/principal';
@@ -27,7 +21,7 @@ export type { PayableDossierRow, DossierFeesRow };
 
 /** The dossier whose fee is about to be paid, as stored (undefined for an unknown code). */
 export function dossierToPay(db: Db, code: string): Promise<PayableDossierRow | undefined> {
-  return findPayableDossierByCode(db, code);
+  return findDossierByCode(db, code, PAYABLE_COLUMNS);
 }
 
 /** The dossier, refused unless its fee can be paid now. */
@@ -55,7 +49,7 @@ export async function openOnlinePayment(
 
 /** The agency handling a dossier, which the officer must belong to. */
 export async function agencyOfDossier(db: Db, code: string): Promise<{ agency_id: number }> {
-  const d = await findDossierAgencyByCode(db, code);
+  const d = await findDossierByCode(db, code, ['agency_id']);
   if (!d) throw unknownDossier();
   return { agency_id: d.agency_id };
 }
@@ -92,7 +86,7 @@ export async function payAtCounter(
 
 /** A dossier's fee as stored, for the officers of its agency. */
 export async function dossierFees(db: Db, code: string): Promise<DossierFeesRow> {
-  const d = await findDossierFeesByCode(db, code);
+  const d = await findDossierByCode(db, code, FEE_COLUMNS);
   if (!d) throw unknownDossier();
   return d;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db, type Tx } from '../db/connection';
-import { findDossierAgencyId, findDossierFeeDue, setDossierFeePaid } from '../db/repositories/dossiers';
+import { findDossierById, setDossierFeePaid } from '../db/repositories/dossiers';
 import {
   deletePendingPayment,
   findOpenOnlinePayment,
@@ -56,7 +56,7 @@ export async function markPaid(
     const payment = await lockPayment(trx, paymentId);
     if (!payment) throw new Error(`payment ${paymentId} not found`);
     if (payment.status === 'paid') return { payment, newlyPaid: false };
-    const dossier = await findDossierAgencyId(trx, payment.dossier_id);
+    const dossier = await findDossierById(trx, payment.dossier_id, ['agency_id']);
     const receipt = await allocateReceipt(trx, dossier!.agency_id, detail.paidAt);
     const updated = await setPaymentPaid(trx, paymentId, { paidAt: detail.paidAt, bankTransactionNo: detail.bankTransactionNo ?? null, receipt });
     await setDossierFeePaid(trx, payment.dossier_id);
@@ -138,12 +138,12 @@ export async function startOnlinePayment(
   provider: PaymentProvider,
   opts: { dossierId: number; publicBaseUrl: string; validityMinutes?: number },
 ): Promise<StartOnlinePaymentResult> {
-  const d = (await findDossierFeeDue(db, opts.dossierId))!;
+  const d = (await findDossierById(db, opts.dossierId, ['code', 'fee_due_vnd', 'fee_status']))!;
   const open = await findOpenOnlinePayment(db, opts.dossierId, new Date(Date.now() + 60_000));
   if (open) return { paymentId: open.id, paymentUrl: open.payment_url!, amountVnd: Number(open.amount_vnd), expiresAt: toOffsetIso(new Date(open.expires_at!)) };
   const id = randomUUID();
   const expiresAt = new Date(Date.now() + (opts.validityMinutes ?? 15) * 60_000);
-  await insertOnlinePayment(db, { id, dossierId: opts.dossierId, amountVnd: d.fee_due_vnd, provider: provider.name, expiresAt });
+  await insertOnlinePayment(db, { id, dossierId: opts.dossierId, amountVnd: Number(d.fee_due_vnd), provider: provider.name, expiresAt });
   const base = opts.publicBaseUrl.replace(/\/+$/, '');
   const created = await provider.createPayment({
     paymentId: id,

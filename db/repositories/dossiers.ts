@@ -4,49 +4,17 @@ import { firstRow } from './rows';
 
 // --- payments and delivery ---
 
-/** The agency of a dossier (whose yearly receipt series numbers its payments). */
-export async function findDossierAgencyId(db: Tx, dossierId: number): Promise<{ agency_id: number } | undefined> {
-  return db('dossiers').where('id', dossierId).first('agency_id');
-}
-
 export async function setDossierFeePaid(db: Tx, dossierId: number): Promise<void> {
   await db('dossiers').where('id', dossierId).update({ fee_status: 'paid' });
 }
 
-/** What an online payment of a dossier's fee is opened for. */
-export async function findDossierFeeDue(db: Tx, dossierId: number): Promise<{ code: string; fee_due_vnd: number; fee_status: string | null } | undefined> {
-  return db('dossiers').where('id', dossierId).first('code', 'fee_due_vnd', 'fee_status');
-}
-
-export interface PayableDossierRow {
-  id: number;
-  agency_id: number;
-  status: string;
-  fee_due_vnd: number | null;
-  fee_status: 'none' | 'unpaid' | 'paid' | null;
-  applicant_id_number: string;
-}
-
 /** A dossier whose fee someone is about to pay. */
-export async function findPayableDossierByCode(db: Tx, code: string): Promise<PayableDossierRow | undefined> {
-  return db('dossiers').where({ code }).first('id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number');
-}
+export const PAYABLE_COLUMNS = ['id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number'] as const;
+export type PayableDossierRow = Pick<DossierRow, (typeof PAYABLE_COLUMNS)[number]>;
 
-export async function findDossierAgencyByCode(db: Tx, code: string): Promise<{ agency_id: number } | undefined> {
-  return db('dossiers').where({ code }).first('agency_id');
-}
-
-export interface DossierFeesRow {
-  id: number;
-  agency_id: number;
-  fee_due_vnd: number | null;
-  fee_status: 'none' | 'unpaid' | 'paid' | null;
-  fee_timing: string | null;
-}
-
-export async function findDossierFeesByCode(db: Tx, code: string): Promise<DossierFeesRow | undefined> {
-  return db('dossiers').where({ code }).first('id', 'agency_id', 'fee_due_vnd', 'fee_status', 'fee_timing');
-}
+/** What the officer's payments view shows of a dossier's fee. */
+export const FEE_COLUMNS = ['id', 'agency_id', 'fee_due_vnd', 'fee_status', 'fee_timing'] as const;
+export type DossierFeesRow = Pick<DossierRow, (typeof FEE_COLUMNS)[number]>;
 
 export interface ResultDossierRow {
   id: number;
