@@ -4,7 +4,6 @@ import { documentPagePolicy } from './security-headers';
 import type { Db } from '../db/connection';
 import { intakeReceiptData, intakeReceiptDocument, receiptDossier, type ReceiptDossierRow } from '../delivery/intake-receipt';
 import type { FormContext } from '../forms/documents';
-import { sendForm } from './forms';
 import { citizenIdOf, officerDossier, requireApplicant } from './identity';
 
 /**

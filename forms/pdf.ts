@@ -31,7 +31,9 @@ function fontOf(r: { bold?: boolean; italic?: boolean }): string {
 
 /** Runs as one flowing paragraph (pdfkit's `continued` text). */
 function writeRuns(doc: Doc, runs: Run[], opts: { x: number; width: number; align?: 'left' | 'center' | 'justify' | 'right'; italic?: boolean; size?: number; indent?: number }): void {
-  const parts = runs.map((r) => (typeof r === 'string' ? { text: r } : r)).filter((r) => r.text.length > 0);
+  let parts = runs.map((r) => (typeof r === 'string' ? { text: r } : r)).filter((r) => r.text.length > 0);
+  // pdfkit drops the spaces between the runs of a centred line (the text extracts as "Ông/BàNguyễn"): one run, bold if any part is.
+  if (opts.align === 'center' && parts.length > 1) parts = [{ text: parts.map((p) => p.text).join(''), bold: parts.some((p) => p.bold), italic: parts.every((p) => p.italic) }];
   if (!parts.length) parts.push({ text: ' ' });
   doc.fontSize(opts.size ?? BODY);
   parts.forEach((r, i) => {
