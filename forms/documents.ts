@@ -285,9 +285,9 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
       {
         kind: 'table',
         columns: [
-          { title: 'STT', width: 5 },
+          { title: 'TT', width: 5, align: 'center' },
           { title: 'Bước xử lý', width: 15 },
-          { title: 'Bên giao → bên nhận', width: 24 },
+          { title: 'Bên giao, bên nhận', width: 24 },
           { title: 'Thời gian nhận', width: 17 },
           { title: 'Hạn xử lý', width: 17 },
           { title: 'Thời gian hoàn thành', width: 17 },
@@ -296,7 +296,7 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
         rows: rows.map((h, i) => [
           String(i + 1),
           STEP_LABELS[h.step] ?? h.step,
-          `${h.giver_name ?? h.giver_unit} → ${h.receiver_name ?? h.receiver_unit}`,
+          `Giao: ${h.giver_name ?? h.giver_unit}\nNhận: ${h.receiver_name ?? h.receiver_unit}`,
           when(h.received_at),
           when(h.due_at),
           when(h.done_at),
@@ -321,9 +321,9 @@ export async function eReceiptForm(db: Db, d: FormDossierRow): Promise<FormDocum
   const table: Block = {
     kind: 'table',
     columns: [
-      { title: 'STT', width: 6 },
+      { title: 'TT', width: 6, align: 'center' },
       { title: 'Tên loại phí, lệ phí', width: 54 },
-      { title: 'Số tiền (đồng)', width: 20 },
+      { title: 'Số tiền (đồng)', width: 20, align: 'right' },
     ],
     rows: [['1', feeName, vndInFigures(amount).replace(/ đồng$/, '')]],
   };

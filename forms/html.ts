@@ -32,7 +32,8 @@ function block(b: Block): string {
     case 'table': {
       const total = b.columns.reduce((s, c) => s + c.width, 0);
       const head = b.columns.map((c) => `<th width="${Math.round((100 * c.width) / total)}%">${esc(c.title)}</th>`).join('');
-      const body = b.rows.map((row) => `<tr>${row.map((cell) => `<td valign="top">${esc(cell)}</td>`).join('')}</tr>`).join('\n');
+      const cell = (text: string, i: number) => `<td valign="top"${b.columns[i]?.align && b.columns[i]!.align !== 'left' ? ` align="${b.columns[i]!.align}"` : ''}>${esc(text).replace(/\n/g, '<br>')}</td>`;
+      const body = b.rows.map((row) => `<tr>${row.map(cell).join('')}</tr>`).join('\n');
       return `<table border="1" cellpadding="4" cellspacing="0" width="100%"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
     }
   }

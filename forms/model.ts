@@ -14,8 +14,8 @@ export type Block =
   | { kind: 'paragraph'; runs: Run[]; align?: 'left' | 'center' | 'justify'; italic?: boolean }
   /** A numbered (or bulleted) list. */
   | { kind: 'list'; items: Run[][]; ordered: boolean }
-  /** A table with a header row; widths are relative. */
-  | { kind: 'table'; columns: Array<{ title: string; width: number }>; rows: string[][] }
+  /** A table with a header row; widths are relative; a cell's line breaks ("\n") are kept. */
+  | { kind: 'table'; columns: Array<{ title: string; width: number; align?: 'left' | 'center' | 'right' }>; rows: string[][] }
   /** A section heading inside the body. */
   | { kind: 'heading'; text: string };
 

@@ -116,7 +116,7 @@ function table(doc: Doc, b: Extract<Block, { kind: 'table' }>): void {
     let x = x0;
     cells.forEach((c, i) => {
       doc.rect(x, y, widths[i]!, h).lineWidth(0.5).stroke();
-      doc.font(font).fontSize(size).text(c, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: font === 'bold' ? 'center' : 'left' });
+      doc.font(font).fontSize(size).text(c, x + pad, y + pad, { width: widths[i]! - 2 * pad, align: font === 'bold' ? 'center' : (b.columns[i]?.align ?? 'left') });
       x += widths[i]!;
     });
     doc.y = y + h;
