@@ -59,17 +59,18 @@ export function formRoutes(db: Db, ctx: FormContext): Router {
     sendForm(res, await renderForm(await buildForm(db, dossier, form, ctx), format));
   }
 
+  // Who is asking comes first, then the dossier, then the form: no answer tells a stranger whether a code exists.
   router.get('/dossiers/:code/forms/:form', documentPagePolicy, async (req, res) => {
-    const { code, form } = parse(formParams, req.params, 'params');
-    const { dossier } = await officerDossier(db, req, () => formDossier(db, code));
+    const form = String(req.params.form);
+    const { dossier } = await officerDossier(db, req, () => formDossier(db, String(req.params.code)));
     if (!isFormId(form)) throw unknownForm(form);
     await serve(req, res, form, dossier);
   });
 
   router.get('/citizen/dossiers/:code/forms/:form', documentPagePolicy, async (req, res) => {
-    const { code, form } = parse(formParams, req.params, 'params');
+    const form = String(req.params.form);
     const idNumber = citizenIdOf(req);
-    const dossier = await formDossier(db, code);
+    const dossier = await formDossier(db, String(req.params.code));
     requireApplicant(dossier, idNumber);
     if (!isFormId(form) || !CITIZEN_FORMS.includes(form)) throw unknownForm(form);
     await serve(req, res, form, dossier!);
