@@ -35,6 +35,7 @@ import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { checkGuard, rateLimit, type CheckGuardOptions } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
+import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
@@ -63,6 +64,13 @@ export interface AppDeps {
   publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
   /** Lock-outs after failed checks of the status lookup, per code and client (api/rate-limit.ts `checkGuard`; its defaults when absent). */
   lookupLockout?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix'>;
+  /**
+   * The lookup by ID number (dossiers/id-lookup.ts): code lifetime and wrong tries, and the
+   * lock-outs (api/rate-limit.ts `checkGuard`) of asking for codes (default: 3 per ID number,
+   * 10 per client, then 15 min, 1 h, 24 h) and of wrong codes (its defaults: 5 per ID number,
+   * 20 per client, then 1 min, 5 min, 30 min, 24 h).
+   */
+  idLookup?: IdLookupSettings & { sends?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix' | 'name'>; wrongCodes?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix' | 'name'> };
   /** Proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); none when absent. */
   trustProxy?: TrustProxy;
   /** Token issuers; the development issuers when absent. */
@@ -137,7 +145,16 @@ export function createApp(deps: AppDeps): express.Express {
     });
   app.use('/api/v1', catalogueRoutes(deps.db));
   app.use('/api/v1/status', publicLimit('status'));
-  app.use('/api/v1', statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix: deps.publicRateLimit?.keyPrefix ?? '', ...deps.lookupLockout })));
+  const keyPrefix = deps.publicRateLimit?.keyPrefix ?? '';
+  const { sends, wrongCodes, ...codeSettings } = deps.idLookup ?? {};
+  app.use(
+    '/api/v1',
+    statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix, ...deps.lookupLockout }), {
+      codes: idLookupCodes(deps.redis, { keyPrefix, ...codeSettings }),
+      sendGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-send', failuresPerCode: 3, failuresPerClient: 10, lockoutSeconds: [900, 3600, 86_400], ...sends }),
+      codeGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-code', ...wrongCodes }),
+    }),
+  );
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
   app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
   app.use('/api/v1', deadlineRoutes(deps.db));
