@@ -35,6 +35,7 @@ import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { checkGuard, rateLimit, type CheckGuardOptions } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
+import { ratingRoutes } from './ratings';
 import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
@@ -164,6 +165,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
+  app.use('/api/v1', ratingRoutes(deps.db));
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));

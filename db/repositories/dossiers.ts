@@ -267,7 +267,7 @@ const LOOKUP_SQL = `
                      from dossier_payments pm
                     where pm.dossier_id = d.id and pm.status = 'paid' and pm.receipt_number is not null), '[]'::json) as receipts,
          -- The apology with a new appointment (hẹn lại, Form 04): at most one per dossier.
-         (select json_build_object('at', e.occurred_at, 'reason', e.data->>'reason',
+         (select json_build_object('at', coalesce(d.apology_issued_at, e.occurred_at), 'reason', e.data->>'reason',
                                    'previous_appointment_at', e.data->>'previousAppointmentAt', 'appointment_at', e.data->>'appointmentAt')
             from dossier_events e where e.dossier_id = d.id and e.type = 'reappointed' order by e.seq desc limit 1) as reappointment,
          -- Steps only: events that keep the status (a payment, a reassignment) are not steps.
