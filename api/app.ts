@@ -40,6 +40,7 @@ import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
+import { worklistRoutes } from './worklist';
 
 export interface AppDeps {
   db: Db;
@@ -166,6 +167,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
   app.use('/api/v1', ratingRoutes(deps.db));
+  app.use('/api/v1', worklistRoutes({ db: deps.db }));
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));
