@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import { z } from 'zod';
 import type { Db } from '../db/connection';
 import { RATING_COMMENT_MAX, SATISFACTION_LABELS, SATISFACTION_LEVELS } from '../domain/rating';
-import { rateDossier } from '../dossiers/ratings';
+import { ownDossierToRate, rateDossier } from '../dossiers/ratings';
 import { citizenIdOf } from './identity';
 import { declareRoute, dossierCodeParam, jsonBody, parse } from './contract';
 import { apiRouter } from './router';
@@ -36,8 +36,10 @@ export function ratingRoutes(db: Db): Router {
   const router = apiRouter();
   router.post('/citizen/dossiers/:code/rating', async (req, res) => {
     const idNumber = citizenIdOf(req);
+    // Whose dossier first: another citizen learns nothing, not even what the body should hold.
+    const dossier = await ownDossierToRate(db, String(req.params.code).trim(), idNumber);
     const body = parse(ratingBody, jsonBody(req));
-    const rating = await rateDossier(db, String(req.params.code).trim(), idNumber, body);
+    const rating = await rateDossier(db, dossier, body);
     res.status(201).set('Cache-Control', 'no-store').json(rating);
   });
   return router;

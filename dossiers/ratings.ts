@@ -19,10 +19,17 @@ function ratingView(code: string, r: RatingRow) {
   return { code, level, label: SATISFACTION_LABELS[level] ?? r.level, comment: r.comment, ratedAt: vnTime(r.rated_at) };
 }
 
-export async function rateDossier(db: Db, code: string, idNumber: string, input: { level: SatisfactionLevel; comment?: string | null }) {
+/**
+ * The applicant's own dossier named by the code: anyone else (and an unknown code) gets the same
+ * 404, before anything they sent is looked at.
+ */
+export async function ownDossierToRate(db: Db, code: string, idNumber: string) {
   const d = parseDossierCode(code) ? await findDossierByCode(db, code, ['id', 'code', 'agency_id', 'status', 'applicant_id_number', 'assignee_id']) : undefined;
   requireApplicant(d, idNumber);
-  const dossier = d!;
+  return d!;
+}
+
+export async function rateDossier(db: Db, dossier: Awaited<ReturnType<typeof ownDossierToRate>>, input: { level: SatisfactionLevel; comment?: string | null }) {
   if (!(RATABLE_STATUSES as readonly string[]).includes(dossier.status)) {
     const label = isDossierStatus(dossier.status) ? statusLabel(dossier.status) : dossier.status;
     throw new DomainError(
