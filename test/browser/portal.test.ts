@@ -130,7 +130,7 @@ describe('citizen portal in the browser', () => {
       await expect.poll(() => error.innerText()).toContain('Tạm thời bị khóa');
       const text = await error.innerText();
       expect(text).toContain('nhập sai 4 số cuối giấy tờ quá nhiều lần');
-      expect(text).toContain('Có thể thử lại sau khoảng 1 phút');
+      expect(text).toContain('Vui lòng thử lại sau 60 giây');
       // Even the right digits wait for the lock-out to end.
       await lookUp(t, strict.baseUrl, code, idNumber.slice(-4));
       expect(await error.innerText()).toContain('Tạm thời bị khóa');
@@ -196,7 +196,7 @@ describe('citizen portal in the browser', () => {
     await phone.page.getByRole('button', { name: 'Mở trình đơn' }).click();
     await expect.poll(() => phone.page.getByRole('dialog').isVisible()).toBe(true);
     await expectAccessible(phone.page, 'menu (phone)');
-    await screenshot(phone.page, 'portal-menu-390');
+    await screenshot(phone.page, 'portal-menu-390', { fullPage: false });
     await phone.page.getByRole('dialog').getByRole('link', { name: 'Tra cứu hồ sơ' }).click();
     await expect.poll(() => phone.page.getByRole('heading', { level: 1 }).innerText()).toBe('Tra cứu hồ sơ');
 

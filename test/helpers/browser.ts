@@ -23,7 +23,8 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: run \`apt-get update && apt-get install -y chromium\` (or set CHROMIUM_PATH).`);
   }
   // --no-sandbox: the suites run as root in a container, where Chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--font-render-hinting=none'] });
+  // --lang=vi-VN: the browser of a Vietnamese user (its own widgets, e.g. date inputs, read dd/mm/yyyy).
+  return chromium.launch({ executablePath: CHROMIUM_PATH, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage', '--font-render-hinting=none', '--lang=vi-VN'] });
 }
 
 export interface TestPage {
@@ -50,13 +51,13 @@ export async function newPage(browser: Browser, viewport: { width: number; heigh
   return { page, context, problems, close: () => context.close() };
 }
 
-/** Saves a full-page screenshot as test-results/screens/<name>.png; its path. */
-export async function screenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot (of the full page unless `fullPage: false`, e.g. with a drawer open) as test-results/screens/<name>.png; its path. */
+export async function screenshot(page: Page, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   fs.mkdirSync(SCREENS_DIR, { recursive: true });
   const file = path.join(SCREENS_DIR, `${name}.png`);
   // Web fonts and transitions settle before the picture.
   await page.evaluate('document.fonts.ready.then(() => true)');
-  await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: file, fullPage: opts.fullPage ?? true, animations: 'disabled' });
   return file;
 }
 

@@ -111,7 +111,7 @@ function DossierStatus({ d }: { d: DossierStatusView }) {
           <Text size="sm" c="dimmed">
             Mã hồ sơ
           </Text>
-          <Title order={2} size="h3" id="ket-qua-tra-cuu" style={{ wordBreak: 'break-all' }}>
+          <Title order={2} fz={{ base: 19, sm: 24 }} id="ket-qua-tra-cuu" style={{ overflowWrap: 'anywhere' }}>
             {d.code}
           </Title>
         </div>

@@ -222,7 +222,7 @@ function AppointmentPreview({ procedure }: { procedure: Procedure }) {
                   {preview.data.daysSkipped.map((d) => (
                     <List.Item key={d.day}>
                       {dayVn(d.day)}
-                      {d.name ? ` (${d.name})` : ''}
+                      {d.name ? `: ${d.name}` : ''}
                     </List.Item>
                   ))}
                 </List>

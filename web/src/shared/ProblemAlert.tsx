@@ -23,7 +23,6 @@ export function ProblemAlert({ error, testId }: { error: unknown; testId?: strin
   return (
     <Alert color={err.status === 429 ? 'orange' : 'red'} variant="light" title={titleOf(err)} role="alert" data-testid={testId}>
       {detail}
-      {err.status === 429 && err.retryAfterSeconds ? <> (Có thể thử lại sau khoảng {Math.ceil(err.retryAfterSeconds / 60)} phút.)</> : null}
     </Alert>
   );
 }
