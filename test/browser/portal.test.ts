@@ -165,7 +165,12 @@ describe('citizen portal in the browser', () => {
     await expectAccessible(page, 'procedure');
 
     // Received on Friday 13/02/2026 at 10:00, before the Tết holiday: the holiday is skipped and said.
-    await page.getByLabel('Thời điểm nộp hồ sơ (giờ Việt Nam)').fill('2026-02-13T10:00');
+    const when = page.getByLabel('Thời điểm nộp hồ sơ (giờ Việt Nam)');
+    await when.fill('31/02/2026 10:00'); // no such day: said before asking the API
+    await page.getByRole('button', { name: 'Xem ngày hẹn trả' }).click();
+    await expect.poll(() => page.getByText('Vui lòng nhập ngày giờ theo dạng ngày/tháng/năm giờ:phút').isVisible()).toBe(true);
+    await expectAccessible(page, 'procedure (preview field error)');
+    await when.fill('13/02/2026 10:00');
     const previewed = page.waitForResponse((r) => r.url().endsWith('/api/v1/sla/preview'));
     await page.getByRole('button', { name: 'Xem ngày hẹn trả' }).click();
     const answer = await (await previewed).json();

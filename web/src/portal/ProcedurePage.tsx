@@ -136,29 +136,40 @@ export function ProcedurePage() {
   );
 }
 
-/** "2026-02-13T10:00" (the browser's datetime-local input, read as Việt Nam time) → ISO with +07:00. */
-const withVnOffset = (local: string) => `${local.length === 16 ? `${local}:00` : local}+07:00`;
+/**
+ * "13/02/2026 10:00", as Vietnamese write it (read as Việt Nam time), → ISO with +07:00; null
+ * when it is no such moment. A typed field: the browser's own date-time widget speaks its UI
+ * language, not necessarily Vietnamese.
+ */
+function parseVnDateTime(text: string): string | null {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})\s+(\d{1,2})[:h](\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [, d, mo, y, h, mi] = m.map((x) => x ?? '') as [string, string, string, string, string, string];
+  const iso = `${y}-${mo.padStart(2, '0')}-${d.padStart(2, '0')}T${h.padStart(2, '0')}:${mi}:00+07:00`;
+  const parsed = dayjs(iso);
+  return parsed.isValid() && parsed.tz(VN_TZ).format('DD/MM/YYYY HH:mm') === `${d.padStart(2, '0')}/${mo.padStart(2, '0')}/${y} ${h.padStart(2, '0')}:${mi}` ? iso : null;
+}
 
 /** Xem trước ngày hẹn trả: the appointment a dossier received at a chosen moment would get, explained. */
 function AppointmentPreview({ procedure }: { procedure: Procedure }) {
   const [agency, setAgency] = useState<string | null>(procedure.agencies[0]?.eid ?? null);
-  const [receivedAt, setReceivedAt] = useState(() => dayjs().tz(VN_TZ).format('YYYY-MM-DDTHH:mm'));
-  const [missing, setMissing] = useState(false);
+  const [receivedAt, setReceivedAt] = useState(() => dayjs().tz(VN_TZ).format('DD/MM/YYYY HH:mm'));
+  const [invalid, setInvalid] = useState(false);
   const preview = useMutation({
     mutationFn: () =>
       answer<Preview>(
         api.POST('/api/v1/sla/preview', {
-          body: { procedureCode: procedure.code, receivedAt: withVnOffset(receivedAt), ...(agency ? { agencyCode: agency } : {}) },
+          body: { procedureCode: procedure.code, receivedAt: parseVnDateTime(receivedAt)!, ...(agency ? { agencyCode: agency } : {}) },
         }),
       ),
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!receivedAt) {
-      setMissing(true);
+    if (!parseVnDateTime(receivedAt)) {
+      setInvalid(true);
       return;
     }
-    setMissing(false);
+    setInvalid(false);
     preview.mutate();
   };
 
@@ -186,11 +197,13 @@ function AppointmentPreview({ procedure }: { procedure: Procedure }) {
             </Text>
           ) : null}
           <TextInput
-            type="datetime-local"
             label="Thời điểm nộp hồ sơ (giờ Việt Nam)"
+            description="Ngày/tháng/năm giờ:phút, ví dụ 13/02/2026 10:00"
             value={receivedAt}
             onChange={(e) => setReceivedAt(e.currentTarget.value)}
-            error={missing ? 'Vui lòng chọn ngày và giờ nộp hồ sơ.' : undefined}
+            error={invalid ? 'Vui lòng nhập ngày giờ theo dạng ngày/tháng/năm giờ:phút, ví dụ 13/02/2026 10:00.' : undefined}
+            inputMode="numeric"
+            autoComplete="off"
             required
           />
           <Button type="submit" loading={preview.isPending}>
