@@ -1,6 +1,6 @@
 import { Anchor, Box, Burger, Container, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import classes from './Layout.module.css';
 
@@ -13,9 +13,14 @@ const LINKS = [
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  const firstPath = useRef(pathname);
   useEffect(() => {
     close();
-    document.getElementById('noi-dung')?.focus({ preventScroll: true });
+    // After a move within the portal, the keyboard and screen readers start at the new page's content.
+    if (pathname !== firstPath.current) {
+      firstPath.current = '';
+      document.getElementById('noi-dung')?.focus({ preventScroll: true });
+    }
   }, [pathname, close]);
 
   const links = (drawer: boolean) =>
