@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Center, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Center, Stack, Text, Title } from '@mantine/core';
 import { usePageTitle } from '../shared/usePageTitle';
 import classes from './SignInPage.module.css';
 
@@ -29,7 +29,7 @@ export function SignInPage() {
               Đăng nhập bằng tài khoản cơ quan
             </Button>
             <Text size="sm">
-              Công dân tra cứu hồ sơ tại <a href="/tra-cuu">Cổng dịch vụ công</a>.
+              Công dân tra cứu hồ sơ tại <Anchor href="/tra-cuu">Cổng dịch vụ công</Anchor>.
             </Text>
           </Stack>
         </Card>
