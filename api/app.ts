@@ -39,6 +39,7 @@ import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
 import { findWebDir, webRoutes } from './web';
+import { worklistRoutes } from './worklist';
 
 export interface AppDeps {
   db: Db;
@@ -150,6 +151,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
+  app.use('/api/v1', worklistRoutes({ db: deps.db }));
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));

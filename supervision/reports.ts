@@ -40,7 +40,7 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 
 export const SUPERVISING_ROLES: readonly OfficerRole[] = ['supervisor', 'leader', 'admin'];
 
-const STEP_LABELS: Record<string, string> = {
+export const STEP_LABELS: Record<string, string> = {
   intake: 'Tiếp nhận hồ sơ',
   citizen_supplement: 'Công dân bổ sung hồ sơ',
   assignment: 'Phân công xử lý',
