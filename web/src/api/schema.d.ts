@@ -198,7 +198,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** Staff worklist: the dossiers of the caller’s agencies, filtered (queue, status, procedure, step, assignee, channel, received and due dates), searched (code, ID number, name; case and diacritics ignored), sorted, in keyset pages, with the count of every queue */
+        get: operations["getApiV1Dossiers"];
         put?: never;
         /** Submit a dossier online (nộp hồ sơ trực tuyến), as the signed-in applicant */
         post: operations["postApiV1Dossiers"];
@@ -844,6 +845,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user: an officer with their roles per agency and the agencies’ names, or a citizen */
+        get: operations["getApiV1Me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agencies/{eid}/officers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Active officers of an agency (optionally of one role) with their open load, least loaded first, for assignment; for officers of that agency */
+        get: operations["getApiV1AgenciesEidOfficers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dossiers/{code}/intake/accept": {
         parameters: {
             query?: never;
@@ -1178,6 +1213,8 @@ export interface components {
             status?: number;
             detail?: string;
             instance?: string;
+            /** @description Stable machine code of the refusal, beside the Vietnamese detail */
+            reason?: string;
             errors?: {
                 field?: string;
                 message?: string;
@@ -1547,6 +1584,159 @@ export interface operations {
             };
             /** @description Too many requests */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1Dossiers: {
+        parameters: {
+            query?: {
+                /** @description Electronic ID of one agency (default: every agency where the caller holds a role; administrators: all) */
+                agency?: string;
+                /** @description One queue (its statuses, as counted in `queues`) */
+                queue?: "awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post";
+                /** @description Status codes, comma-separated */
+                status?: string;
+                /** @description Procedure codes, comma-separated */
+                procedure?: string;
+                /** @description Current step of the process-control sheet (where the dossier waits), comma-separated */
+                step?: string;
+                /** @description me, none (unassigned), or a user id or username */
+                assignee?: string;
+                /** @description Submission channels, comma-separated */
+                channel?: string;
+                /** @description Received at or after: a date (local day) or an instant with offset */
+                receivedFrom?: string;
+                /** @description Received before: an instant, or a date (that whole local day included) */
+                receivedTo?: string;
+                /** @description Due (legal due date) at or after */
+                dueFrom?: string;
+                /** @description Due before: an instant, or a date (that whole local day included) */
+                dueTo?: string;
+                /** @description Search in the dossier code, the applicant’s ID number and name, ignoring case and diacritics ("nguyen van an" finds "Nguyễn Văn An") */
+                q?: string;
+                /** @description due (default), received, submitted or code; rows without the key come last */
+                sort?: "due" | "received" | "submitted" | "code";
+                /** @description asc (default) or desc */
+                order?: "asc" | "desc";
+                /** @description Dossiers per page (default 50, at most 200) */
+                limit?: string;
+                /** @description The previous page’s nextCursor, with the same filters and sort */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of dossiers with nextCursor (null on the last page); total and queue counts over the whole list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The agencies listed */
+                        agencies: {
+                            eid: string;
+                            name: string;
+                        }[];
+                        /** @enum {string} */
+                        sort: "due" | "received" | "submitted" | "code";
+                        /** @enum {string} */
+                        order: "asc" | "desc";
+                        limit: number;
+                        /** @description Dossiers of the whole filtered list, whatever the page */
+                        total: number;
+                        /** @description The next page (null on the last) */
+                        nextCursor: string | null;
+                        /** @description Every queue of the listed agencies, whatever the other filters: the count equals the total of the list filtered by queue=<key> */
+                        queues: {
+                            /** @enum {string} */
+                            key: "awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post";
+                            label: string;
+                            statuses: string[];
+                            count: number;
+                            /** @description Of those, assigned to the caller */
+                            mine: number;
+                        }[];
+                        dossiers: {
+                            code: string;
+                            agency: {
+                                eid: string;
+                                name: string;
+                            };
+                            procedure: {
+                                code: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            channel: "counter" | "online" | "postal";
+                            /** @enum {string} */
+                            deliveryMethod: "online" | "counter" | "postal";
+                            status: {
+                                code: string;
+                                label: string;
+                            };
+                            queue: ("awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post") | null;
+                            applicant: {
+                                fullName: string;
+                                idNumber: string;
+                            };
+                            assignee: {
+                                id: number;
+                                username: string;
+                                fullName: string;
+                            } | null;
+                            currentStep: {
+                                /** @enum {string} */
+                                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                                label: string;
+                                /** @description The officer or unit holding it (one-stop counter, leaders, the applicant, the post) */
+                                holder: string | null;
+                                holderId: number | null;
+                                dueAt: string | null;
+                            } | null;
+                            /** @description Việt Nam time with its offset */
+                            submittedAt: string;
+                            receivedAt: string | null;
+                            /** @description The legal due date (the appointment on older rows) */
+                            dueAt: string | null;
+                            appointmentAt: string | null;
+                            deadlineState: string | null;
+                            pausedSince: string | null;
+                            reappointed: boolean;
+                            feeStatus: ("none" | "unpaid" | "paid") | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role in the agency asked for, or in any agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid filter (reason InvalidListQuery) or a cursor of another list (reason CursorMismatch) */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4246,6 +4436,137 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1Me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        kind: "officer";
+                        id: number;
+                        username: string;
+                        fullName: string;
+                        /** @description The agencies where the token gives a role, with those roles */
+                        agencies: {
+                            eid: string;
+                            name: string;
+                            roles: {
+                                /** @enum {string} */
+                                role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
+                                label: string;
+                            }[];
+                        }[];
+                    } | {
+                        /** @constant */
+                        kind: "citizen";
+                        idNumber: string;
+                        fullName: string | null;
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AgenciesEidOfficers: {
+        parameters: {
+            query?: {
+                /** @description Only officers holding this role in the agency */
+                role?: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
+            };
+            header?: never;
+            path: {
+                /** @description Electronic ID of the agency, e.g. 000.20.20.H29 */
+                eid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Officers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        agency: {
+                            eid: string;
+                            name: string;
+                        };
+                        role: string | null;
+                        officers: {
+                            id: number;
+                            username: string;
+                            fullName: string;
+                            roles: {
+                                /** @enum {string} */
+                                role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
+                                label: string;
+                            }[];
+                            /** @description Open dossiers (received, not yet decided) assigned to them, in every agency: what the automatic assignment weighs */
+                            openLoad: number;
+                            openLoadInAgency: number;
+                        }[];
+                    };
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role in this agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown agency */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
