@@ -40,6 +40,7 @@ import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
+import { findWebDir, webRoutes } from './web';
 import { worklistRoutes } from './worklist';
 
 export interface AppDeps {
@@ -83,6 +84,8 @@ export interface AppDeps {
   documents?: DocumentRoutesOptions;
   /** /metrics: the collector (made here when absent) and who may read it on this port (anyone when absent). */
   metrics?: { collector?: Metrics; access: MetricsAccess };
+  /** The built portal and console (api/web.ts): their folder, found beside the code when absent; `false` serves none. */
+  web?: { dir: string } | false;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -171,6 +174,10 @@ export function createApp(deps: AppDeps): express.Express {
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));
+  // The portal at / and the console at /console/, after every API route (browsers' navigations only).
+  const webDir = deps.web === false ? null : (deps.web?.dir ?? findWebDir());
+  if (webDir) app.use(webRoutes(webDir));
+  else if (deps.web !== false) logger.warn('the web front end is not built (npm run build): / and /console/ answer 404');
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);
