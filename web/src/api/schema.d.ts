@@ -609,8 +609,25 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV */
+        /** Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1) and the satisfaction ratings (5.4); CSV */
         get: operations["getApiV1SupervisionIndicators"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/supervision/satisfaction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Satisfaction ratings (đánh giá mức độ hài lòng) given in the period, per agency or per officer who handled the dossier: counts and rates per level; CSV */
+        get: operations["getApiV1SupervisionSatisfaction"];
         put?: never;
         post?: never;
         delete?: never;
@@ -839,6 +856,57 @@ export interface paths {
         get: operations["getApiV1CitizenDossiersCodeDocuments"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/citizen/dossiers/{code}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The applicant rates their satisfaction (đánh giá mức độ hài lòng) once, after completion: Rất hài lòng / Hài lòng / Không hài lòng, with an optional comment */
+        post: operations["postApiV1CitizenDossiersCodeRating"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status/by-id-number": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lookup by ID number, step 1: sends a one-time code by SMS and e-mail to the contact on file for that ID’s dossiers; the same answer whether or not any exist */
+        post: operations["postApiV1StatusByIdNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/status/by-id-number/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lookup by ID number, step 2: the ID number and the one-time code give the list of that person’s dossiers (code, procedure, masked applicant, receipt and appointment dates, status) */
+        post: operations["postApiV1StatusByIdNumberVerify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3411,6 +3479,73 @@ export interface operations {
             };
         };
     };
+    getApiV1SupervisionSatisfaction: {
+        parameters: {
+            query: {
+                /** @description a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00 */
+                from: string;
+                /** @description a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00 */
+                to: string;
+                /** @description Default: agency. officer: the officer who handled the dossier (its assignee when rated) */
+                groupBy?: "agency" | "officer";
+                /** @description Electronic ID of one agency (default: every agency the caller supervises) */
+                agency?: string;
+                /** @description Compute as of this moment (default now), so a report can be reproduced */
+                asOf?: string;
+                /** @description csv for Excel (or Accept: text/csv) */
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Groups and totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiV1WebhooksEventTypes: {
         parameters: {
             query?: never;
@@ -4436,6 +4571,189 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1CitizenDossiersCodeRating: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description Mức độ hài lòng: very_satisfied (Rất hài lòng), satisfied (Hài lòng), not_satisfied (Không hài lòng)
+                     * @enum {string}
+                     */
+                    level: "very_satisfied" | "satisfied" | "not_satisfied";
+                    /** @description Ý kiến (không bắt buộc) */
+                    comment?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Rated */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not a citizen */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier of theirs */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yet completed (reason RatingBeforeCompletion) or already rated (reason AlreadyRated, with the rating) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid level or comment */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1StatusByIdNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Số CCCD (12 chữ số) hoặc CMND (9 chữ số) của người nộp hồ sơ */
+                    idNumber: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted (said the same of every ID number) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed ID number */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many codes asked for this ID number or from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lookup unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1StatusByIdNumberVerify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    idNumber: string;
+                    /** @description The one-time code sent by SMS / e-mail */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The dossiers, applicant masked */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Malformed input, a wrong code (reason LookupCodeWrong, attemptsLeft) or no valid code (reason LookupCodeExpired: expired, used, or too many wrong tries) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many wrong codes for this ID number or from this client (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Lookup unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
