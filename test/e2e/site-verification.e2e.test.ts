@@ -138,6 +138,13 @@ describe('on-site verification checks', () => {
     expectRefusal(foreign, 422, 'VerificationAttachmentNotInDossier', /tải lên hồ sơ này/);
     expect(foreign.body.errors).toEqual([{ field: 'attachments[0].fileId', message: unknown.body.errors[0].message }]); // unknown and not yours read alike
     expectRefusal(await record([{ name: 'Biên bản', fileId: 'file-bb-01' }]), 422, 'VerificationAttachmentNotInDossier', /tải lên hồ sơ này/);
+    // A counter scan another agency holds (not filed on any dossier) is not this dossier's either.
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(pdf())], { type: 'application/pdf' }), 'scan.pdf');
+    const scan = await fetch(`${api.baseUrl}/api/v1/agencies/${POLICE.eid}/documents`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${await officerToken('motcua.saigon')}` } });
+    expect(scan.status).toBe(201);
+    const scanId = ((await scan.json()) as { id: string }).id;
+    expectRefusal(await record([{ name: 'Biên bản', fileId: scanId }]), 422, 'VerificationAttachmentNotInDossier', /tải lên hồ sơ này/);
     expect((await ownerLookup(a.code)).body.status.code).toBe('SITE_VERIFICATION'); // nothing recorded
 
     const done = await record([{ name: 'Biên bản xác minh', fileId: own }]);
