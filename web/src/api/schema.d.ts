@@ -1075,7 +1075,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Schedule or reschedule an on-site verification (the citizen is told) */
+        /** Schedule or reschedule an on-site verification (the citizen is told): by the assigned specialist, in the agency’s working hours, not in the past; a visit the catalogue does not provide for, or outside working hours, by a leader with exceptionReason */
         post: operations["postApiV1DossiersCodeVerification"];
         delete?: never;
         options?: never;
@@ -1092,7 +1092,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Record the visit: outcome, findings, minutes and photos */
+        /** Record the visit, from its start time: outcome, findings, minutes and photos (files already uploaded to the dossier) */
         post: operations["postApiV1DossiersCodeVerificationRecord"];
         delete?: never;
         options?: never;
@@ -5517,6 +5517,8 @@ export interface operations {
                         officers: string[];
                     };
                     purpose: string;
+                    /** @description A leader scheduling a visit the rules allow only with a reason (the catalogue has no on-site verification for the procedure, or the visit is outside the agency’s working hours): why */
+                    exceptionReason?: string;
                 };
             };
         };
