@@ -74,6 +74,13 @@ export const verificationBody = z.strictObject({
     })
     .refine((v) => v.from < v.to, { path: ['to'], error: 'phải sau giờ bắt đầu' }),
   purpose: shortText(),
+  exceptionReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('A leader scheduling a visit the rules allow only with a reason (the catalogue has no on-site verification for the procedure, or the visit is outside the agency’s working hours): why'),
 });
 export const verificationRecordBody = z.strictObject({
   outcome: z.enum(['confirmed', 'discrepancies', 'missed']),

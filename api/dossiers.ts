@@ -10,6 +10,7 @@ import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submi
 import { assignableSpecialist } from '../dossiers/specialists';
 import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
+import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
   acceptIntakeUpdate,
   assignUpdate,
@@ -31,6 +32,7 @@ import {
   resumeClockUpdate,
   reappointUpdate,
   type DossierView,
+  type ScheduleVerificationCommand,
 } from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
@@ -254,11 +256,35 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     (b, actor) => command(requestSupplementUpdate, { actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }),
   );
 
-  /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
-  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose }));
+  /**
+   * Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. The
+   * catalogue and the agency's calendar are checked first: a visit they do not allow needs a
+   * leader's reason (dossiers/verification.ts).
+   */
+  router.post('/dossiers/:code/verification', async (req, res, next) => {
+    const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    res.locals.exception = await visitException(db, d.id, actor, parse(verificationBody, jsonBody(req)));
+    next();
+  });
+  officerAction(
+    '/dossiers/:code/verification',
+    'Schedule or reschedule an on-site verification (the citizen is told): by the assigned specialist, in the agency’s working hours, not in the past; a visit the catalogue does not provide for, or outside working hours, by a leader with exceptionReason',
+    verificationBody,
+    (b, actor, locals) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose, ...(locals.exception ? { exception: locals.exception as ScheduleVerificationCommand['exception'] } : {}) }),
+  );
 
-  /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
-  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }));
+  /** Biên bản xác minh: the outcome, findings and attachments (files of the dossier); a missed visit waits to be rescheduled. */
+  router.post('/dossiers/:code/verification/record', async (req, res, next) => {
+    const { dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    await checkVisitAttachments(db, d.id, parse(verificationRecordBody, jsonBody(req)).attachments);
+    next();
+  });
+  officerAction(
+    '/dossiers/:code/verification/record',
+    'Record the visit, from its start time: outcome, findings, minutes and photos (files already uploaded to the dossier)',
+    verificationRecordBody,
+    (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }),
+  );
 
   officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => command(proposeDecisionUpdate, { actor, proposal: b.proposal, reasons: b.reasons, note: b.note }));
 

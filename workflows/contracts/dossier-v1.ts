@@ -116,10 +116,19 @@ export interface SiteVisit {
   officers: string[];
 }
 
+/** Why a visit needs a leader's reason: the catalogue has no on-site verification for the procedure, or the visit is outside the agency's working hours. */
+export type VerificationExceptionKind = 'procedure_without_verification' | 'outside_working_hours';
+
 export interface ScheduleVerificationCommand {
   actor: Actor;
   visit: SiteVisit;
   purpose: string;
+  /**
+   * A visit the rules allow only with a leader's reason (docs/domain.md §3.9): scheduled by a
+   * leader of the agency, who says why; `kinds` are what the API found in the catalogue and
+   * the agency's calendar. Absent for an ordinary visit, scheduled by the assigned specialist.
+   */
+  exception?: { reason: string; kinds: VerificationExceptionKind[] };
 }
 
 /** Biên bản xác minh: findings, attachments (minutes, photos) and the outcome. */

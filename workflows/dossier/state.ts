@@ -278,8 +278,14 @@ export class Dossier {
 
   // ---- guards, for the validators: they refuse before anything is written to history ----
 
-  refuse(message: string, type: string = FAILURE_TYPES.invalidState): never {
-    throw ApplicationFailure.nonRetryable(message, type);
+  /**
+   * Refuses the action. `reason`, when given, is the stable code the API answers with (the
+   * failure's first detail); otherwise the failure type is. Refusals with a reason say their
+   * message in Vietnamese: it is the problem's `detail`.
+   */
+  refuse(message: string, type: string = FAILURE_TYPES.invalidState, reason?: string): never {
+    if (reason === undefined) throw ApplicationFailure.nonRetryable(message, type);
+    throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [{ reason }] });
   }
 
   requireIdle(expected: DossierStatus | readonly DossierStatus[], action: string): void {
