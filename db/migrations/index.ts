@@ -6,6 +6,7 @@ import * as apiFollowups from './20261125000003_api_followups';
 import * as processingEnd from './20261126000001_processing_end';
 import * as openDueIndex from './20261126000002_open_due_index';
 import * as auditAnonymousActor from './20261127000001_audit_anonymous_actor';
+import * as intakeChecklistClockFee from './20261204000001_intake_checklist_clock_fee';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -19,4 +20,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261126000001_processing_end', migration: processingEnd },
   { name: '20261126000002_open_due_index', migration: openDueIndex },
   { name: '20261127000001_audit_anonymous_actor', migration: auditAnonymousActor },
+  { name: '20261204000001_intake_checklist_clock_fee', migration: intakeChecklistClockFee },
 ];
