@@ -148,9 +148,9 @@ describe('walking skeleton: online submission to completed dossier', () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(events.map((e) => e.type)).toEqual([
       'submitted',
+      'fee_paid',
       'intake_accepted',
       'assigned',
-      'fee_paid',
       'approval_proposed',
       'approved',
       'result_delivered_online',
