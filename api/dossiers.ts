@@ -8,7 +8,7 @@ import type { Actor, DeliveryMethod } from '../domain/types';
 import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
-import { checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
+import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
 import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
 import {
@@ -113,6 +113,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (officer && !officer.roles.includes('one_stop_officer')) {
       throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency!.eid}.`);
     }
+    await checkChecklistPositions(db, { procedureId: procedure!.id }, documents);
     const offered = await agencyOffersProcedure(db, procedure!.id, agency!.id);
     if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
     const allowed = DELIVERY_BY_LEVEL[procedure!.online_level as 'full' | 'partial'];
@@ -371,7 +372,10 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     citizenSupplementBody,
     (b) => command(submitSupplementUpdate, { documents: b.documents, note: b.note }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
-    (b, d, idNumber) => claimSupplementDocuments(db, { documents: b.documents, ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
+    async (b, d, idNumber) => {
+      await checkChecklistPositions(db, { dossierId: d.id }, b.documents);
+      await claimSupplementDocuments(db, { documents: b.documents, ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id });
+    },
   );
 
   citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => command(withdrawUpdate, { reason: b.reason }));

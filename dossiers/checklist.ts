@@ -86,3 +86,20 @@ export async function checkIntakeDocuments(db: Db, dossierId: number, waivers: r
     waived: status.items.filter((l) => l.status === 'waived').map((l) => ({ item: l.item, name: l.name, reason: l.waiver!.reason })),
   };
 }
+
+/**
+ * A submission's or supplement's `documents[i].checklistItem` must name an item of the
+ * procedure's checklist (422 otherwise). `procedureId` is the submission's procedure; for a
+ * supplement, pass the dossier instead.
+ */
+export async function checkChecklistPositions(db: Db, of: { procedureId: number } | { dossierId: number }, documents: ReadonlyArray<{ checklistItem?: number }>, path = 'documents'): Promise<void> {
+  if (!documents.some((d) => d.checklistItem !== undefined)) return;
+  const procedureId = 'procedureId' in of ? of.procedureId : (await dossierChecklistFacts(db, of.dossierId))?.procedureId;
+  if (procedureId === undefined) throw unknownDossier();
+  const positions = new Set((await procedureChecklist(db, procedureId)).map((r) => Number(r.position)));
+  const v = new FieldErrors();
+  documents.forEach((d, i) => {
+    if (d.checklistItem !== undefined && !positions.has(d.checklistItem)) v.fail(`${path}[${i}].checklistItem`, `thủ tục không có giấy tờ số ${d.checklistItem} trong thành phần hồ sơ (có ${positions.size} mục)`);
+  });
+  v.throwIfInvalid();
+}

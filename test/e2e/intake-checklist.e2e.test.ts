@@ -65,6 +65,9 @@ describe('intake checklist and the clock from the fee', () => {
     expect((await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: [FORM], reason: 'Thiếu giấy đề nghị' })).status).toBe(200);
     const formFile = await uploadCitizenDocument(api.baseUrl, id, 'Giấy đề nghị (bản ký)');
     const minutesFile = await uploadCitizenDocument(api.baseUrl, id, 'Biên bản');
+    const nowhere = await citizen(code, 'supplement', { idNumber: id, documents: [{ name: FORM, checklistItem: 7 }] });
+    expect(nowhere.status).toBe(422);
+    expect(nowhere.body.errors).toEqual([{ field: 'documents[0].checklistItem', message: expect.stringContaining('không có giấy tờ số 7') }]);
     const supplied = await citizen(code, 'supplement', {
       idNumber: id,
       documents: [
@@ -95,6 +98,12 @@ describe('intake checklist and the clock from the fee', () => {
       ],
       waived: [],
     });
+  });
+
+  it('a submission naming a checklist item the procedure does not have is refused', async () => {
+    const r = await submitSample(api.baseUrl, idNumber(), { documents: [{ name: FORM, checklistItem: 4 }] }, 'checklist');
+    expect(r.status).toBe(422);
+    expect(r.body.errors).toEqual([{ field: 'documents[0].checklistItem', message: expect.stringContaining('(có 3 mục)') }]);
   });
 
   it('the one-stop officer may waive a required document with a reason: recorded in the event, the checklist and the audit trail', async () => {
