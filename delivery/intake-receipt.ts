@@ -3,6 +3,7 @@ import { findReceiptDossierByCode, type ReceiptDossierRow } from '../db/reposito
 import { DomainError } from '../domain/errors';
 import { vnDocumentDateTime, vnTime } from '../domain/vn-time';
 import { clockFromFeeNote, receiptAppointment } from './clock-note';
+import { receivedDocuments } from './received-documents';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -23,8 +24,10 @@ const DELIVERY = { counter: 'Tại Bộ phận Một cửa', online: 'Trực tuy
 export type { ReceiptDossierRow };
 
 /** The dossier whose receipt is asked for (undefined for an unknown code); the caller checks who may see it. */
-export function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
-  return findReceiptDossierByCode(db, code);
+export async function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
+  const d = await findReceiptDossierByCode(db, code);
+  // Every document received, the supplement's included, by the names they were given.
+  return d && { ...d, documents: await receivedDocuments(db, d.id) };
 }
 
 /** Form 01 as data (the JSON answer). */

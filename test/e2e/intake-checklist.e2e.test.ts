@@ -91,6 +91,9 @@ describe('intake checklist and the clock from the fee', () => {
     expect(needless.status).toBe(422);
     expect(needless.body.errors[0].message).toContain('đã có trong hồ sơ');
     expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
+    // Form 01 lists what the citizen supplied, by the names given.
+    const receipt = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/receipt`, { headers: { 'X-User-Id': 'motcua.saigon', Accept: 'application/json' } });
+    expect(receipt.body.documents).toEqual([FORM, 'Biên bản họp thành viên hộ gia đình (bản sao)']);
     expect((await acceptance(code)).data.documents).toEqual({
       supplied: [
         { item: 1, name: FORM, documentIds: [formFile], papers: 0 },
