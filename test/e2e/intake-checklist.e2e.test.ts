@@ -1,6 +1,9 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../../domain/calendar';
+import { dossierWorkflowId } from '../../domain/dossier-code';
 import { VN_STATE_CALENDAR } from '../../domain/holidays-vn';
+import { acceptIntakeUpdate, dossierViewQuery } from '../../workflows/contracts/dossier-v1';
 import { applicantIds, dossierClient, eventually, http, payFeeAtCounter, submitSample, uniqueKey, uploadCitizenDocument } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
@@ -112,6 +115,16 @@ describe('intake checklist and the clock from the fee', () => {
   it('the one-stop officer may waive a required document with a reason: recorded in the event, the checklist and the audit trail', async () => {
     const { code } = await submitted([{ name: 'Giấy tờ khác' }]);
     const reason = 'Đã đối chiếu bản chính tại quầy, không phải nộp bản sao';
+    // The Update's own validator: a waiver without a reason never reaches the history, whoever sends it.
+    const u = await api.db('users').where({ username: 'motcua.saigon' }).first('id', 'username', 'full_name');
+    const actor = { userId: u.id, username: u.username, fullName: u.full_name, roles: ['one_stop_officer' as const] };
+    const handle = api.temporal.workflow.getHandle(dossierWorkflowId(code));
+    for (const waivers of [[{ item: 1, reason: '  ' }], [{ item: 0, reason: 'x' }], [{ item: 1, reason: 'a' }, { item: 1, reason: 'b' }]]) {
+      const err = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor, waivers }] }).then(() => null, (e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect(((err as WorkflowUpdateFailedError).cause as { type?: string }).type).toBe('DossierInvalidInput');
+    }
+    expect((await handle.query(dossierViewQuery)).status).toBe('SUBMITTED');
     const accepted = await officer(code, 'intake/accept', 'motcua.saigon', { note: 'Tiếp nhận', waivers: [{ item: 1, reason }] });
     expect(accepted.status).toBe(200);
     expect(accepted.body.status.code).toBe('IN_REVIEW');
