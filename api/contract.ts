@@ -40,6 +40,8 @@ export interface RouteSpec {
   bodyContentType?: string;
   headers?: Array<{ name: string; required: boolean; description: string }>;
   responses: Record<number, string>;
+  /** Schemas of the JSON bodies of successful answers (by status): the OpenAPI document describes them, tests validate real answers with them. */
+  responseBodies?: Partial<Record<number, z.ZodType>>;
   /**
    * The handler validates values its own way (not with this schema): unknown fields are
    * then rejected up front from this declaration.

@@ -22,8 +22,8 @@ const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
   signature: [],
 };
 
-function jsonSchema(schema: z.ZodType): Record<string, unknown> {
-  const s = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete s.$schema;
   return s;
 }
@@ -61,7 +61,11 @@ export function openApiDocument(): Record<string, unknown> {
       responses: Object.fromEntries(
         Object.entries(spec.responses).map(([status, description]) => [
           status,
-          Number(status) >= 400 ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } } : { description },
+          Number(status) >= 400
+            ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
+            : spec.responseBodies?.[Number(status)]
+              ? { description, content: { 'application/json': { schema: jsonSchema(spec.responseBodies[Number(status)]!, 'output') } } }
+              : { description },
         ]),
       ),
     };
@@ -91,6 +95,7 @@ export function openApiDocument(): Record<string, unknown> {
             status: { type: 'integer' },
             detail: { type: 'string' },
             instance: { type: 'string' },
+            reason: { type: 'string', description: 'Stable machine code of the refusal, beside the Vietnamese detail' },
             errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
           },
         },

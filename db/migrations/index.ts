@@ -7,6 +7,8 @@ import * as processingEnd from './20261126000001_processing_end';
 import * as openDueIndex from './20261126000002_open_due_index';
 import * as auditAnonymousActor from './20261127000001_audit_anonymous_actor';
 import * as intakeChecklistClockFee from './20261204000001_intake_checklist_clock_fee';
+import * as dossierRatings from './20261204000004_dossier_ratings';
+import * as consoleWorklist from './20261204000005_console_worklist';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -21,4 +23,6 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261126000002_open_due_index', migration: openDueIndex },
   { name: '20261127000001_audit_anonymous_actor', migration: auditAnonymousActor },
   { name: '20261204000001_intake_checklist_clock_fee', migration: intakeChecklistClockFee },
+  { name: '20261204000004_dossier_ratings', migration: dossierRatings },
+  { name: '20261204000005_console_worklist', migration: consoleWorklist },
 ];

@@ -58,3 +58,8 @@ export async function agencyEidById(db: Tx, agencyId: number): Promise<string | 
   const agency = await db('agencies').where('id', agencyId).first('eid');
   return agency ? agency.eid : null;
 }
+
+/** The agencies with these electronic IDs, with their names (unknown ones are left out). */
+export async function agenciesByEid(db: Tx, eids: readonly string[]): Promise<AgencyRef[]> {
+  return eids.length ? db('agencies').whereIn('eid', eids).orderBy('eid').select('id', 'eid', 'name') : [];
+}

@@ -234,6 +234,13 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         due_at: h.dueAt,
       });
     }
+    if (e.handoff?.close || e.handoff?.open) {
+      // Where the dossier waits now, for the staff worklist's step filter: the open row of the sheet.
+      await trx.raw(
+        `update dossiers set current_step = (select h.step from dossier_handoffs h where h.dossier_id = ? and h.done_at is null order by h.opened_seq desc limit 1) where id = ?`,
+        [e.dossierId, e.dossierId],
+      );
+    }
     return { inserted: true };
   });
 }
