@@ -54,6 +54,8 @@ export interface ReceiptDossierRow {
   procedure_name: string;
   agency_name: string;
   receiver_name: string | null;
+  /** The procedure's time limit counts from a complete dossier and the fee paid. */
+  clock_from_fee: boolean;
 }
 
 /** A dossier as its intake receipt (Form 01) prints it: procedure, agency and the officer who received it. */
@@ -67,6 +69,7 @@ export async function findReceiptDossierByCode(db: Tx, code: string): Promise<Re
       'd.id', 'd.code', 'd.agency_id', 'd.channel', 'd.delivery_method', 'd.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone',
       'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
       'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
+      'p.clock_from_fee',
     );
 }
 
