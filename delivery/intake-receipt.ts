@@ -7,6 +7,8 @@ import { DomainError } from '../domain/errors';
 import { vnDocumentDateTime, vnTime } from '../domain/vn-time';
 import { formDossier, receiptForm, type FormContext, type FormDossierRow } from '../forms/documents';
 import { renderForm, type FormFormat, type RenderedForm } from '../forms/render';
+import { clockFromFeeNote } from './clock-note';
+import { receivedDocuments } from './received-documents';
 
 /** "10 giờ 00 phút, ngày 27 tháng 02 năm 2026", as Form 01 prints a moment. */
 export function formTime(instant: Date | string): string {
@@ -26,8 +28,10 @@ const DELIVERY = { counter: 'Tại Bộ phận Một cửa', online: 'Trực tuy
 export type ReceiptDossierRow = FormDossierRow;
 
 /** The dossier whose receipt is asked for (undefined for an unknown code); the caller checks who may see it. */
-export function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
-  return formDossier(db, code);
+export async function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
+  const d = await formDossier(db, code);
+  // Every document received, the supplement's included, by the names they were given.
+  return d && { ...d, documents: await receivedDocuments(db, d.id) };
 }
 
 /** Form 01 as data (the JSON answer). */
@@ -51,6 +55,8 @@ export interface IntakeReceipt {
   /** The entry in the agency's tracking book (sổ theo dõi hồ sơ): the year's volume and the number. */
   trackingBook: { volume: number; number: number } | null;
   lookup: string;
+  /** Where the limit counts from a complete dossier and the fee paid: that rule, and no appointment until paid. */
+  timeLimitNote?: string | null;
 }
 
 const notReceived = () => new DomainError('conflict', 'Not received', 'Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.');
@@ -77,6 +83,7 @@ export function intakeReceipt(d: ReceiptDossierRow): IntakeReceipt {
     receivedBy: d.receiver_name ?? null,
     trackingBook: d.tracking_book_number !== null ? { volume: d.tracking_book_year!, number: d.tracking_book_number } : null,
     lookup: `/api/v1/status/${encodeURIComponent(d.code)}`,
+    timeLimitNote: clockFromFeeNote(d),
   };
 }
 

@@ -9,6 +9,8 @@ import { describeLimit } from '../domain/clock-ledger';
 import { DomainError } from '../domain/errors';
 import { vndInFigures, vndInWords } from '../domain/vn-number-words';
 import { vnDocumentDate, vnDocumentDateTime, vnDocumentTime } from '../domain/vn-time';
+import { clockFromFeeNote, receiptAppointment } from '../delivery/clock-note';
+import { receivedDocuments } from '../delivery/received-documents';
 import { STEP_LABELS } from '../supervision/reports';
 import { bold, field, paragraph, type Block, type FormDocument } from './model';
 
@@ -82,16 +84,19 @@ function postalLine(d: FormDossierRow): string {
 export async function receiptForm(db: Db, d: FormDossierRow, ctx: FormContext): Promise<FormDocument> {
   if (!d.received_at) throw notYet('NotReceived', 'Hồ sơ chưa được tiếp nhận nên chưa có giấy tiếp nhận và hẹn trả kết quả.');
   const book = d.tracking_book_number !== null ? { year: d.tracking_book_year!, number: d.tracking_book_number } : await inTransaction(db, (trx) => ensureTrackingBookNumber(trx, d.id));
-  const documents = (d.documents ?? []) as Array<{ name: string; copies?: number }>;
+  // Every document received, the supplement's included, by the names they were given.
+  const documents: Array<{ name: string; copies?: number }> = await receivedDocuments(db, d.id);
   const lookupUrl = `${ctx.publicBaseUrl.replace(/\/+$/, '')}/api/v1/status/${encodeURIComponent(d.code)}?check=${d.applicant_id_number.slice(-4)}`;
   const appointment: Block = {
     kind: 'paragraph',
     runs: [
       'Thời gian trả kết quả giải quyết hồ sơ: ',
-      bold(vnDocumentDateTime(d.appointment_at!)),
+      // Where the limit counts from the fee's payment, no appointment until it is paid (delivery/clock-note.ts).
+      bold(receiptAppointment(d)),
       ...(d.apology_issued_at && d.due_at ? [` (hẹn lại; ngày hẹn ban đầu ${vnDocumentDateTime(d.due_at)})`] : []),
     ],
   };
+  const clockNote = clockFromFeeNote(d);
   const delivery = DELIVERY[d.delivery_method] ?? d.delivery_method;
   return {
     form: 'receipt',
@@ -114,6 +119,7 @@ export async function receiptForm(db: Db, d: FormDossierRow, ctx: FormContext): 
       field('Hình thức nộp', CHANNEL[d.channel] ?? d.channel, { bold: false }),
       paragraph('Thời gian nhận hồ sơ: ', bold(vnDocumentDateTime(d.received_at))),
       appointment,
+      ...(clockNote ? [paragraph({ text: clockNote, italic: true })] : []),
       field('Đăng ký nhận kết quả tại', d.delivery_method === 'postal' && postalLine(d) ? `${delivery}: ${postalLine(d)}` : delivery, { bold: false }),
       paragraph('Vào Sổ theo dõi hồ sơ: ', bold(`Quyển số ${book!.year}, số thứ tự ${String(book!.number).padStart(6, '0')}`)),
     ],

@@ -34,7 +34,7 @@ export interface ProjectionFields {
   feeTiming?: string;
   feeStatus?: 'none' | 'unpaid' | 'paid';
   dueAt?: string;
-  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped' | 'awaiting_fee';
   clockPausedAt?: string | null;
   apologyIssuedAt?: string;
   escalationLevel?: number;

@@ -32,6 +32,8 @@ export interface FormDossierRow {
   procedure_time_limit: { unit: string; value?: number; cutoff?: string; counting?: string };
   procedure_notes: string | null;
   procedure_sets: number;
+  /** The procedure's time limit counts from a complete dossier and the fee paid. */
+  clock_from_fee: boolean;
   agency_name: string;
   agency_address: string | null;
   agency_phone: string | null;
@@ -51,7 +53,7 @@ export async function findFormDossierByCode(db: Tx, code: string): Promise<FormD
       'd.applicant_phone', 'd.applicant_email', 'd.applicant_address', 'd.postal_address', 'd.documents', 'd.submitted_at', 'd.received_at',
       'd.appointment_at', 'd.due_at', 'd.apology_issued_at', 'd.closing_reason', 'd.fee_due_vnd', 'd.fee_status',
       'd.tracking_book_year', 'd.tracking_book_number', 'd.procedure_id',
-      'p.name as procedure_name', 'p.legal_basis as procedure_legal_basis', 'p.time_limit as procedure_time_limit', 'p.notes as procedure_notes', 'p.dossier_sets as procedure_sets',
+      'p.name as procedure_name', 'p.legal_basis as procedure_legal_basis', 'p.time_limit as procedure_time_limit', 'p.notes as procedure_notes', 'p.dossier_sets as procedure_sets', 'p.clock_from_fee',
       'a.name as agency_name', 'a.address as agency_address', 'a.phone as agency_phone', 'pa.name as agency_parent_name',
       'u.full_name as receiver_name',
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../../domain/calendar';
 import { VN_STATE_CALENDAR } from '../../domain/holidays-vn';
 import { pdf } from '../helpers/document-fixtures';
-import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, officerToken, payFeeAtCounter, processControl, submitSample, uniqueKey } from '../helpers/stack';
+import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, officerToken, payFeeAtCounter, processControl, SAMPLE_SUBMISSION, submitSample, uniqueKey } from '../helpers/stack';
 import { visitStartingNow } from '../helpers/site-visits';
 import { useStack } from '../helpers/use-stack';
 
@@ -31,7 +31,9 @@ describe('dossier processing branches', () => {
     return ((await res.json()) as { id: string }).id;
   }
   async function submitOnline(procedureCode: string, applicantId = idNumber()) {
-    const r = await submitSample(api.baseUrl, applicantId, { procedureCode }, 'proc');
+    // The procedure's required documents, by their checklist names (papers brought to the counter).
+    const documents = procedureCode === 'TP-SAOSOGOC' ? [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }, { name: 'Giấy tờ tùy thân của người yêu cầu' }] : SAMPLE_SUBMISSION.documents;
+    const r = await submitSample(api.baseUrl, applicantId, { procedureCode, documents }, 'proc');
     expect(r.status).toBe(201);
     await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code as string, idNumber: applicantId };
@@ -44,7 +46,7 @@ describe('dossier processing branches', () => {
       deliveryMethod: 'counter',
       acceptNow: true,
       applicant: { fullName: 'Hoàng Thị Lan', idNumber: idNumber(), phone: '0987654321' },
-      documents: [{ name: 'Bản chính giấy khai sinh' }, { name: 'Bản sao cần chứng thực' }],
+      documents: [{ name: 'Bản chính giấy khai sinh', checklistItem: 1 }, { name: 'Bản sao cần chứng thực' }],
     };
     const citizenTry = await http('POST', `${api.baseUrl}/api/v1/counter/dossiers`, { body, headers: { 'Idempotency-Key': uniqueKey('c') } });
     expect(citizenTry.status).toBe(401);

@@ -49,6 +49,16 @@ export interface DossierView {
 export interface AcceptIntakeCommand {
   actor: Actor;
   note?: string;
+  /** Required checklist items not supplied, each waived by the one-stop officer with a reason. */
+  waivers?: Array<{ item: number; reason: string }>;
+  /**
+   * The checklist as the service found it before the Update (dossiers/checklist.ts): items
+   * supplied, by document IDs, and items waived. Positions and IDs only; recorded with the event.
+   */
+  documents?: {
+    supplied: Array<{ item: number; name: string; documentIds: string[]; papers: number }>;
+    waived: Array<{ item: number; name: string; reason: string }>;
+  };
 }
 
 export interface ProposeDecisionCommand {
@@ -86,7 +96,7 @@ export interface RefuseIntakeCommand {
 
 /** The citizen's supplement: document references only, the files stay in storage. */
 export interface SubmitSupplementCommand {
-  documents: Array<{ name: string; fileId?: string }>;
+  documents: Array<{ name: string; fileId?: string; checklistItem?: number }>;
   note?: string;
 }
 

@@ -41,6 +41,7 @@ export const requestSupplement: Action<ProcessingSupplementCommand> = {
       }
     }
     if (d.clockPaused()) d.refuse(`the clock of dossier ${d.code} is stopped for a clock-excluded step; resume it before asking the citizen for a supplement`);
+    if (d.state.deadline?.awaitingFee) d.refuse(`the time limit of dossier ${d.code} counts from the payment of the fee, which is not paid yet: collect the fee before asking for a supplement`);
   },
   async run(d, cmd) {
     const { input, state } = d;

@@ -337,6 +337,7 @@ export class Dossier {
   requireLedger(action: string): DeadlineState {
     const d = this.state.deadline;
     if (!d) this.refuse(`cannot ${action}: dossier ${this.code} began before the clock ledger existed; its dates are as printed`);
+    if (!d.schedule && d.awaitingFee) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} counts from the payment of the fee, which is not paid yet`);
     if (!d.schedule) this.refuse(`cannot ${action}: dossier ${this.code} has not been received yet, so no time limit runs`);
     if (d.stopped) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} stopped at the decision`);
     return d;

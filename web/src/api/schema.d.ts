@@ -990,7 +990,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned */
+        /** Accept at intake (tiếp nhận): every required document of the procedure’s checklist supplied or waived with a reason (else 422 RequiredDocumentsMissing); the clock ledger starts (at the fee’s payment where the limit counts from it), the appointment is computed, a specialist assigned */
         post: operations["postApiV1DossiersCodeIntakeAccept"];
         delete?: never;
         options?: never;
@@ -1867,6 +1867,13 @@ export interface operations {
                     deliveryMethod: "online" | "counter" | "postal";
                     /** @description Counter intake only: accept the dossier on the spot */
                     acceptNow?: boolean;
+                    /** @description Required checklist items not supplied, each waived with a reason; without them a dossier missing a required item is not received (422 RequiredDocumentsMissing) */
+                    waivers?: {
+                        /** @description Position of the checklist item waived, from 1 */
+                        item: number;
+                        /** @description Lý do miễn, ví dụ "Đã đối chiếu bản chính tại quầy" */
+                        reason: string;
+                    }[];
                     applicant: {
                         fullName: string;
                         idNumber: string;
@@ -1886,6 +1893,8 @@ export interface operations {
                         name: string;
                         /** @description Id of a document uploaded with POST /citizen/documents */
                         fileId?: string;
+                        /** @description Which item of the procedure’s document checklist this is (its position in GET /procedures/{code} documents, from 1); without it the document counts for the item whose name it bears */
+                        checklistItem?: number;
                     }[];
                 };
             };
@@ -1969,6 +1978,13 @@ export interface operations {
                     deliveryMethod: "online" | "counter" | "postal";
                     /** @description Counter intake only: accept the dossier on the spot */
                     acceptNow?: boolean;
+                    /** @description Required checklist items not supplied, each waived with a reason; without them a dossier missing a required item is not received (422 RequiredDocumentsMissing) */
+                    waivers?: {
+                        /** @description Position of the checklist item waived, from 1 */
+                        item: number;
+                        /** @description Lý do miễn, ví dụ "Đã đối chiếu bản chính tại quầy" */
+                        reason: string;
+                    }[];
                     applicant: {
                         fullName: string;
                         idNumber: string;
@@ -1988,6 +2004,8 @@ export interface operations {
                         name: string;
                         /** @description Id of a document uploaded with POST /citizen/documents */
                         fileId?: string;
+                        /** @description Which item of the procedure’s document checklist this is (its position in GET /procedures/{code} documents, from 1); without it the document counts for the item whose name it bears */
+                        checklistItem?: number;
                     }[];
                 };
             };
@@ -5078,6 +5096,13 @@ export interface operations {
             content: {
                 "application/json": {
                     note?: string;
+                    /** @description Required checklist items not supplied, each waived with a reason; without them a dossier missing a required item is not received (422 RequiredDocumentsMissing) */
+                    waivers?: {
+                        /** @description Position of the checklist item waived, from 1 */
+                        item: number;
+                        /** @description Lý do miễn, ví dụ "Đã đối chiếu bản chính tại quầy" */
+                        reason: string;
+                    }[];
                 };
             };
         };
@@ -6550,6 +6575,8 @@ export interface operations {
                         name: string;
                         /** @description Id of a document uploaded with POST /citizen/documents */
                         fileId?: string;
+                        /** @description Which item of the procedure’s document checklist this is (its position in GET /procedures/{code} documents, from 1); without it the document counts for the item whose name it bears */
+                        checklistItem?: number;
                     }[];
                     note?: string;
                 };
