@@ -32,7 +32,7 @@ export function Layout() {
         end={l.end}
         className={drawer ? classes.drawerLink : classes.link}
         // "Thủ tục" is current on the catalogue and on a procedure's page.
-        aria-current={(l.to === '/' ? pathname === '/' || pathname.startsWith('/thu-tuc') : pathname === l.to) ? 'page' : undefined}
+        aria-current={(l.to === '/' ? pathname === '/' || pathname.startsWith('/thu-tuc') : pathname.startsWith(l.to)) ? 'page' : undefined}
       >
         {l.label}
       </UnstyledButton>
