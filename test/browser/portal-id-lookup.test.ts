@@ -198,6 +198,11 @@ describe('citizen portal: e-receipts, hẹn lại and the lookup by ID number', 
     await askCode(phone, a.id);
     await expect.poll(() => phone.page.getByTestId('id-lookup-sent').innerText()).toContain('Nếu số CCCD có hồ sơ');
     await screenshot(phone.page, 'portal-id-lookup-sent-390');
+    // The old code is only a wrong code for the new one.
+    await enterCode(phone, code);
+    await expect.poll(() => phone.page.getByTestId('id-lookup-error').innerText()).toContain('Mã xác thực không đúng. Ông/Bà còn 4 lần nhập.');
+    await expectAccessible(phone.page, 'id lookup (wrong code, phone)');
+    await screenshot(phone.page, 'portal-id-lookup-wrong-code-390');
     const fresh = await eventually(
       () => smsCode(a.phone, since2),
       (c) => c !== code,
@@ -209,7 +214,7 @@ describe('citizen portal: e-receipts, hẹn lại and the lookup by ID number', 
     expect(await phone.page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
 
     // 422 answers are logged by the browser as failed resources; nothing else.
-    expect([...t.problems.filter((p) => !/404|Not Found|422/.test(p)), ...phone.problems]).toEqual([]);
+    expect([...t.problems, ...phone.problems].filter((p) => !/404|Not Found|422/.test(p))).toEqual([]);
   });
 
   it('explains the lock-outs (429) in Vietnamese: too many codes asked, too many wrong codes', async () => {

@@ -6,7 +6,7 @@ import classes from './Layout.module.css';
 
 const LINKS = [
   { to: '/', label: 'Thủ tục hành chính', end: false },
-  { to: '/tra-cuu', label: 'Tra cứu hồ sơ', end: true },
+  { to: '/tra-cuu', label: 'Tra cứu hồ sơ', end: false },
 ];
 
 /** The portal's frame: a skip link, the header with its menu (a drawer on phones), the page, the footer. */
