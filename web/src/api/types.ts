@@ -61,5 +61,29 @@ export interface DossierStatusView {
     | null;
   shipment: { trackingNumber: string; status: string } | null;
   fee: { amountVnd: number; status: string } | null;
+  /** The e-receipts (biên lai điện tử) of the fees paid. */
+  receipts?: Array<{ series: string; number: number; code: string | null; amountVnd: number; method: string; paidAt: string }>;
+  /** Hẹn lại: the appointment changed with an apology; `reason` only for the applicant signed in. */
+  reappointment?: { at: string; originalAppointmentAt: string; appointmentAt: string; reason: string | null } | null;
   history: Array<{ at: string; status: StatusLabel }>;
+}
+
+/** Tra cứu bằng số CCCD, step 1 (202, said the same of every ID number). */
+export interface IdLookupSent {
+  message: string;
+  expiresInSeconds: number;
+  next: string;
+}
+
+/** Tra cứu bằng số CCCD, step 2: that person's dossiers, masked (dossiers/lookup.ts applicantDossiers). */
+export interface ApplicantDossier {
+  code: string;
+  procedure: { code: string; name: string };
+  agency: { eid: string; name: string };
+  applicant: { fullName: string };
+  submittedAt: string | null;
+  receivedAt: string | null;
+  appointmentAt: string | null;
+  reappointed: { at: string; originalAppointmentAt: string } | null;
+  status: StatusLabel;
 }

@@ -6,7 +6,7 @@ import classes from './Layout.module.css';
 
 const LINKS = [
   { to: '/', label: 'Thủ tục hành chính', end: false },
-  { to: '/tra-cuu', label: 'Tra cứu hồ sơ', end: true },
+  { to: '/tra-cuu', label: 'Tra cứu hồ sơ', end: false },
 ];
 
 /** The portal's frame: a skip link, the header with its menu (a drawer on phones), the page, the footer. */
@@ -32,7 +32,7 @@ export function Layout() {
         end={l.end}
         className={drawer ? classes.drawerLink : classes.link}
         // "Thủ tục" is current on the catalogue and on a procedure's page.
-        aria-current={(l.to === '/' ? pathname === '/' || pathname.startsWith('/thu-tuc') : pathname === l.to) ? 'page' : undefined}
+        aria-current={(l.to === '/' ? pathname === '/' || pathname.startsWith('/thu-tuc') : pathname.startsWith(l.to)) ? 'page' : undefined}
       >
         {l.label}
       </UnstyledButton>

@@ -1,11 +1,12 @@
-import { Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Timeline, Title } from '@mantine/core';
+import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { answer, api } from '../api/client';
 import type { DossierStatusView } from '../api/types';
 import { Fact, Facts } from '../shared/Facts';
 import { ProblemAlert } from '../shared/ProblemAlert';
-import { CHANNEL_LABEL, FEE_STATUS_LABEL, dateTimeVn, dateVn, vnd } from '../shared/format';
+import { CHANNEL_LABEL, FEE_STATUS_LABEL, PAYMENT_METHOD_LABEL, dateTimeVn, dateVn, vnd } from '../shared/format';
 import { usePageTitle } from '../shared/usePageTitle';
 
 const CODE_FORMAT = /^[0-9A-Za-z.]+-\d{6}-\d{4,}$/;
@@ -43,6 +44,12 @@ export function LookupPage() {
         <Title order={1}>Tra cứu hồ sơ</Title>
         <Text c="dimmed" mt={4}>
           Nhập mã hồ sơ ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả, cùng 4 số cuối số CCCD/CMND của người nộp hồ sơ.
+        </Text>
+        <Text mt={4}>
+          Không nhớ mã hồ sơ?{' '}
+          <Anchor component={Link} to="/tra-cuu/cccd">
+            Tra cứu bằng số CCCD
+          </Anchor>
         </Text>
       </div>
       <Card withBorder padding="lg" component="section" aria-label="Thông tin tra cứu">
@@ -89,7 +96,7 @@ export function LookupPage() {
   );
 }
 
-const STATUS_COLOR: Record<string, string> = {
+export const STATUS_COLOR: Record<string, string> = {
   COMPLETED: 'teal',
   RESULT_DELIVERED: 'teal',
   APPROVED: 'teal',
@@ -128,10 +135,34 @@ function DossierStatus({ d }: { d: DossierStatusView }) {
             <Fact term="Hình thức nộp">{CHANNEL_LABEL[d.channel] ?? d.channel}</Fact>
             <Fact term="Ngày nộp">{dateTimeVn(d.submittedAt)}</Fact>
             <Fact term="Ngày tiếp nhận">{d.receivedAt ? dateTimeVn(d.receivedAt) : 'Chưa tiếp nhận'}</Fact>
-            <Fact term="Ngày hẹn trả kết quả">{d.appointmentAt ? dateTimeVn(d.appointmentAt) : 'Sẽ có khi hồ sơ được tiếp nhận'}</Fact>
+            <Fact term="Ngày hẹn trả kết quả">
+              {d.appointmentAt ? dateTimeVn(d.appointmentAt) : 'Sẽ có khi hồ sơ được tiếp nhận'}
+              {d.reappointment ? (
+                <Badge ml="xs" color="orange" variant="light" style={{ verticalAlign: 'text-bottom' }}>
+                  Đã hẹn lại
+                </Badge>
+              ) : null}
+            </Fact>
+            {d.reappointment ? (
+              <Fact term="Đã hẹn lại">
+                <span style={{ display: 'block' }}>Ngày hẹn lại: {dateTimeVn(d.reappointment.at)}</span>
+                <span style={{ display: 'block' }}>Hẹn ban đầu: {dateTimeVn(d.reappointment.originalAppointmentAt)}</span>
+                <span style={{ display: 'block' }}>Hẹn mới: {dateTimeVn(d.reappointment.appointmentAt)}</span>
+              </Fact>
+            ) : null}
             {d.fee ? (
               <Fact term="Phí, lệ phí">
                 {vnd(d.fee.amountVnd)} ({FEE_STATUS_LABEL[d.fee.status] ?? d.fee.status})
+              </Fact>
+            ) : null}
+            {d.receipts?.length ? (
+              <Fact term="Biên lai điện tử">
+                {d.receipts.map((r) => (
+                  <span key={`${r.series}-${r.number}`} style={{ display: 'block' }} data-testid="receipt">
+                    Ký hiệu {r.series}, số {String(r.number).padStart(7, '0')}: {vnd(r.amountVnd)}, {PAYMENT_METHOD_LABEL[r.method] ?? r.method}, lúc{' '}
+                    {dateTimeVn(r.paidAt)}
+                  </span>
+                ))}
               </Fact>
             ) : null}
             {d.pending?.kind === 'supplement' ? (

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { BrowserRouter, Route, Routes } from 'react-router';
 import { Providers } from '../shared/Providers';
 import { CataloguePage } from './CataloguePage';
+import { IdLookupPage } from './IdLookupPage';
 import { Layout } from './Layout';
 import { LookupPage } from './LookupPage';
 import { NotFoundPage } from './NotFoundPage';
@@ -18,6 +19,7 @@ createRoot(document.getElementById('root')!).render(
             <Route index element={<CataloguePage />} />
             <Route path="thu-tuc/:code" element={<ProcedurePage />} />
             <Route path="tra-cuu" element={<LookupPage />} />
+            <Route path="tra-cuu/cccd" element={<IdLookupPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>

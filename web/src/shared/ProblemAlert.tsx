@@ -12,7 +12,7 @@ function titleOf(err: ApiProblem): string {
 }
 
 /** A problem+json answer, explained in Vietnamese, announced to screen readers. */
-export function ProblemAlert({ error, testId }: { error: unknown; testId?: string }) {
+export function ProblemAlert({ error, testId, title }: { error: unknown; testId?: string; title?: string }) {
   const err = error instanceof ApiProblem ? error : new ApiProblem(0, { detail: undefined });
   const detail =
     err.problem.detail && /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i.test(err.problem.detail)
@@ -21,7 +21,7 @@ export function ProblemAlert({ error, testId }: { error: unknown; testId?: strin
         ? 'Hệ thống đang gặp sự cố. Vui lòng thử lại sau ít phút.'
         : 'Yêu cầu chưa thực hiện được. Vui lòng thử lại.';
   return (
-    <Alert color={err.status === 429 ? 'orange' : 'red'} variant="light" title={titleOf(err)} role="alert" data-testid={testId}>
+    <Alert color={err.status === 429 ? 'orange' : 'red'} variant="light" title={title ?? titleOf(err)} role="alert" data-testid={testId}>
       {detail}
     </Alert>
   );

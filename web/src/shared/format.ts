@@ -70,6 +70,12 @@ export const FEE_TIMING_LABEL: Record<string, string> = {
   at_result: 'Nộp phí, lệ phí khi nhận kết quả',
 };
 
+export const PAYMENT_METHOD_LABEL: Record<string, string> = {
+  cash: 'Tiền mặt tại quầy',
+  transfer: 'Chuyển khoản',
+  online: 'Thanh toán trực tuyến',
+};
+
 export const FEE_STATUS_LABEL: Record<string, string> = {
   unpaid: 'Chưa nộp',
   paid: 'Đã nộp',
