@@ -165,7 +165,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
-  if (payments) app.use('/api/v1', paymentRoutes(payments));
+  if (payments) app.use('/api/v1', paymentRoutes(payments, publicLimit('payment-outcome')));
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));

@@ -6,6 +6,7 @@ import { CataloguePage } from './CataloguePage';
 import { Layout } from './Layout';
 import { LookupPage } from './LookupPage';
 import { NotFoundPage } from './NotFoundPage';
+import { PaymentResultPage } from './PaymentResultPage';
 import { ProcedurePage } from './ProcedurePage';
 
 /** Cổng dịch vụ công, at `/` (the API answers every client route with index.html: api/web.ts). */
@@ -18,6 +19,7 @@ createRoot(document.getElementById('root')!).render(
             <Route index element={<CataloguePage />} />
             <Route path="thu-tuc/:code" element={<ProcedurePage />} />
             <Route path="tra-cuu" element={<LookupPage />} />
+            <Route path="thanh-toan/ket-qua" element={<PaymentResultPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
