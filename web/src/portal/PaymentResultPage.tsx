@@ -124,7 +124,7 @@ export function PaymentResultPage() {
               </Button>
             ) : null}
             <Anchor component={Link} to={`/tra-cuu?ma=${encodeURIComponent(o.dossierCode)}`}>
-              Xem hồ sơ {o.dossierCode}
+              Xem hồ sơ <span style={{ whiteSpace: 'nowrap' }}>{o.dossierCode}</span>
             </Anchor>
           </Group>
         </Card>
