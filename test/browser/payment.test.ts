@@ -139,6 +139,7 @@ describe('paying online in the browser', () => {
     // An unknown payment: explained, not a blank page.
     await page.goto(`${stack.api.baseUrl}/thanh-toan/ket-qua?payment=00000000-0000-4000-8000-000000000000`);
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('Không tìm thấy giao dịch thanh toán này.');
+    expect(await page.getByRole('link', { name: 'Tra cứu hồ sơ bằng mã hồ sơ' }).isVisible()).toBe(true);
     await checkState(page, 'payment (unknown)', 'portal-payment-unknown');
     expect(t.problems.filter((p) => !/404|Not Found/.test(p))).toEqual([]);
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { paymentOutcomeResponse, startedPaymentResponse } from '../../api/payment-schemas';
 import { startOnlinePayment } from '../../payments/payments';
 import { applicantIds, eventually, http, payFeeAtCounter, startApi, submitSample } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
@@ -60,6 +61,7 @@ describe('payment return page', () => {
       dossierCode: code,
       canRetry: true,
     });
+    paymentOutcomeResponse.parse(failed.body); // as the contract describes it
 
     // Someone edits the address to say "paid": the page is the same page, and the API never reads it.
     const forged = new URL(back);
@@ -78,6 +80,7 @@ describe('payment return page', () => {
     expect(again.status).toBe(201);
     expect(again.body).toMatchObject({ amountVnd: 50_000, paymentUrl: expect.stringContaining('/sandbox/payment-gateway/pay/') });
     expect(again.body.paymentId).not.toBe(paymentId);
+    startedPaymentResponse.parse(again.body);
     expect((await http('POST', again.body.paymentUrl, { body: { action: 'pay' } })).status).toBe(200);
     await api.gateway.idle();
     const paid = await eventually(() => outcome(again.body.paymentId), (o) => o.body.status === 'paid');

@@ -92,6 +92,11 @@ export function PaymentResultPage() {
           </Alert>
         ) : null}
       </div>
+      {paymentId === '' || outcome.isError ? (
+        <Anchor component={Link} to="/tra-cuu">
+          Tra cứu hồ sơ bằng mã hồ sơ
+        </Anchor>
+      ) : null}
 
       {o ? (
         <Card withBorder padding="lg" component="section" aria-labelledby="giao-dich">
