@@ -168,7 +168,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
   app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
-  if (payments) app.use('/api/v1', paymentRoutes(payments));
+  if (payments) app.use('/api/v1', paymentRoutes(payments, publicLimit('payment-outcome')));
   app.use('/api/v1', eResultRoutes(deps.db));
   // The QR code on Form 01 opens the public lookup at the API's public address.
   const forms = { publicBaseUrl: deps.publicBaseUrl ?? deps.payments?.publicBaseUrl ?? 'http://127.0.0.1:3000' };

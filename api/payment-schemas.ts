@@ -15,3 +15,26 @@ export const counterPaymentBody = z
   });
 
 export const noPaymentQuery = z.strictObject({});
+
+/** The payment id in the return page's API (any string: a malformed id is answered like an unknown one). */
+export const paymentIdParam = z.strictObject({ paymentId: z.string().max(100).describe('The payment id handed out when the payment was opened (a UUID)') });
+
+/** What the portal's return page learns of an online payment: its state as recorded from the gateway's signed callback. */
+export const paymentOutcomeResponse = z.strictObject({
+  paymentId: z.string(),
+  status: z.enum(['pending', 'paid', 'failed', 'expired']).describe('pending until the gateway’s signed callback (or the reconciler) settles it'),
+  amountVnd: z.number().int(),
+  paidAt: z.string().nullable(),
+  receiptCode: z.string().nullable().describe('E-receipt number (biên lai điện tử) once paid'),
+  expiresAt: z.string().nullable(),
+  dossierCode: z.string(),
+  canRetry: z.boolean().describe('A new online payment of the dossier’s fee can be opened (POST …/retry)'),
+});
+
+/** An online payment opened (or the open one returned): the gateway's page to send the citizen to. */
+export const startedPaymentResponse = z.strictObject({
+  paymentId: z.string(),
+  paymentUrl: z.string(),
+  amountVnd: z.number().int(),
+  expiresAt: z.string(),
+});

@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type RequestHandler, type Router } from 'express';
 import { apiRouter } from './router';
 import type { DossierClient } from '../dossiers/client';
 import type { Db } from '../db/connection';
@@ -15,6 +15,7 @@ import {
   requireOneStopOfficer,
 } from '../payments/fees';
 import type { PaymentRow } from '../payments/payments';
+import { paymentOutcome, retryOnlinePayment } from '../payments/return-page';
 import { citizenIdOf, officerDossier, requireApplicant } from './identity';
 import { jsonBody, parse } from './contract';
 import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
@@ -51,9 +52,24 @@ export function paymentCallbackRoute(deps: PaymentRoutesDeps): Router {
   return router;
 }
 
-export function paymentRoutes(deps: PaymentRoutesDeps): Router {
+export function paymentRoutes(deps: PaymentRoutesDeps, publicLimiter: RequestHandler = (_req, _res, next) => next()): Router {
   const { db } = deps;
   const router = apiRouter();
+
+  /**
+   * The portal's return page asks here what the gateway's signed callback recorded; the query
+   * parameters the gateway appended to the citizen's way back are never read.
+   */
+  router.get('/payments/:paymentId', publicLimiter, async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await paymentOutcome(db, String(req.params.paymentId)));
+  });
+
+  /** "Thanh toán lại" on the return page: back to the gateway with the dossier's open payment or a new one. */
+  router.post('/payments/:paymentId/retry', publicLimiter, async (req, res) => {
+    bodyOf(req.body ?? {});
+    const started = await retryOnlinePayment(db, deps.provider, String(req.params.paymentId), { publicBaseUrl: deps.publicBaseUrl, validityMinutes: deps.validityMinutes });
+    res.status(201).json(started);
+  });
 
   /** The citizen opens an online payment of the fee and is sent to the gateway's page. */
   router.post('/citizen/dossiers/:code/payments', async (req, res) => {

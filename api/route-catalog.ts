@@ -12,7 +12,7 @@ import {
   recomputeBody,
   recomputePreviewBody,
 } from './calendar-schemas';
-import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
+import { counterPaymentBody, noPaymentQuery, paymentIdParam, paymentOutcomeResponse, startedPaymentResponse } from './payment-schemas';
 import { slaPreviewBody } from './sla-preview-schemas';
 import { indicatorsQuery, onTimeQuery, satisfactionQuery, worklistQuery } from './supervision-schemas';
 import { documentIdParams } from '../documents/schemas';
@@ -128,6 +128,30 @@ declareRoute({
 });
 declareRoute({ enforceKeys: true, method: 'post', path: '/api/v1/citizen/dossiers/:code/payments', summary: 'Open an online payment of the fee; returns the gateway page', tags: ['Citizen'], access: 'citizen', params: code, body: z.strictObject({}), headers: [IDEMPOTENCY_HEADER(false)], responses: { 201: 'Payment URL', 401: P[401], 404: 'No such dossier of theirs', 409: 'Nothing to pay', 503: 'Gateway unavailable' } });
 declareRoute({ method: 'post', path: '/api/v1/payments/callback', summary: 'Payment gateway callback (HMAC-signed raw body)', tags: ['Integrations'], access: 'signature', responses: { 200: 'Recorded', 401: 'Bad signature', 404: 'Unknown payment' } });
+declareRoute({
+  enforceKeys: true,
+  method: 'get',
+  path: '/api/v1/payments/:paymentId',
+  summary: 'The state of an online payment as recorded from the gateway’s signed callback, for the portal’s return page (/thanh-toan/ket-qua); keyed by the unguessable payment id, never by what the gateway appends to the way back; rate limited',
+  tags: ['Citizen'],
+  access: 'public',
+  params: paymentIdParam,
+  query: z.strictObject({}),
+  responses: { 200: 'State, amount, e-receipt number, dossier code', 404: 'Unknown, malformed or counter payment id (the same answer)', 429: 'Too many requests (Retry-After)' },
+  responseBodies: { 200: paymentOutcomeResponse },
+});
+declareRoute({
+  enforceKeys: true,
+  method: 'post',
+  path: '/api/v1/payments/:paymentId/retry',
+  summary: 'Pay again from the return page: the dossier’s open online payment, or a new one, while its fee is due',
+  tags: ['Citizen'],
+  access: 'public',
+  params: paymentIdParam,
+  body: z.strictObject({}),
+  responses: { 201: 'Payment URL', 404: 'Unknown, malformed or counter payment id (the same answer)', 409: 'Already paid, or nothing to pay', 429: 'Too many requests (Retry-After)', 503: 'Gateway unavailable' },
+  responseBodies: { 201: startedPaymentResponse },
+});
 declareRoute({ method: 'post', path: '/api/v1/postal/callback', summary: 'Postal service status callback (HMAC-signed raw body)', tags: ['Integrations'], access: 'signature', responses: { 200: 'Recorded', 401: 'Bad signature', 503: 'Try again' } });
 
 // Calendars

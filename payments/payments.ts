@@ -149,7 +149,8 @@ export async function startOnlinePayment(
     paymentId: id,
     amountVnd: Number(d.fee_due_vnd),
     description: `Nop phi, le phi ho so ${d.code}`,
-    returnUrl: `${base}/api/v1/status/${encodeURIComponent(d.code)}`,
+    // The portal's page, never the JSON API; what the gateway appends there proves nothing (payments/return-page.ts).
+    returnUrl: `${base}/thanh-toan/ket-qua?payment=${id}`,
     callbackUrl: `${base}/api/v1/payments/callback`,
     expiresAt,
   });

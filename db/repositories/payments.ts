@@ -142,3 +142,17 @@ export async function unacknowledgedPaidPayments(db: Tx): Promise<Array<{ id: st
 export async function paymentsOfDossier(db: Tx, dossierId: number): Promise<PaymentRow[]> {
   return db('dossier_payments').where('dossier_id', dossierId).orderBy('created_at');
 }
+
+/** A payment with its dossier's code, fee status and end: what the portal's return page may say of it. */
+export type PaymentOutcomeRow = Pick<PaymentRow, 'id' | 'dossier_id' | 'amount_vnd' | 'method' | 'status' | 'expires_at' | 'paid_at' | 'receipt_code'> & {
+  dossier_code: string;
+  dossier_status: string;
+  fee_status: string | null;
+};
+
+export async function findPaymentOutcome(db: Tx, paymentId: string): Promise<PaymentOutcomeRow | undefined> {
+  return db('dossier_payments as p')
+    .join('dossiers as d', 'd.id', 'p.dossier_id')
+    .where('p.id', paymentId)
+    .first('p.id', 'p.dossier_id', 'p.amount_vnd', 'p.method', 'p.status', 'p.expires_at', 'p.paid_at', 'p.receipt_code', 'd.code as dossier_code', 'd.status as dossier_status', 'd.fee_status');
+}

@@ -431,6 +431,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/payments/{paymentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The state of an online payment as recorded from the gateway’s signed callback, for the portal’s return page (/thanh-toan/ket-qua); keyed by the unguessable payment id, never by what the gateway appends to the way back; rate limited */
+        get: operations["getApiV1PaymentsPaymentId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/{paymentId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pay again from the return page: the dossier’s open online payment, or a new one, while its fee is due */
+        post: operations["postApiV1PaymentsPaymentIdRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/postal/callback": {
         parameters: {
             query?: never;
@@ -2758,6 +2792,130 @@ export interface operations {
             };
             /** @description Unknown payment */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1PaymentsPaymentId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment id handed out when the payment was opened (a UUID) */
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description State, amount, e-receipt number, dossier code */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paymentId: string;
+                        /**
+                         * @description pending until the gateway’s signed callback (or the reconciler) settles it
+                         * @enum {string}
+                         */
+                        status: "pending" | "paid" | "failed" | "expired";
+                        amountVnd: number;
+                        paidAt: string | null;
+                        /** @description E-receipt number (biên lai điện tử) once paid */
+                        receiptCode: string | null;
+                        expiresAt: string | null;
+                        dossierCode: string;
+                        /** @description A new online payment of the dossier’s fee can be opened (POST …/retry) */
+                        canRetry: boolean;
+                    };
+                };
+            };
+            /** @description Unknown, malformed or counter payment id (the same answer) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1PaymentsPaymentIdRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment id handed out when the payment was opened (a UUID) */
+                paymentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Payment URL */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paymentId: string;
+                        paymentUrl: string;
+                        amountVnd: number;
+                        expiresAt: string;
+                    };
+                };
+            };
+            /** @description Unknown, malformed or counter payment id (the same answer) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already paid, or nothing to pay */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests (Retry-After) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Gateway unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Card, Grid, Group, Stack, Text, TextInput, Timel
 import { Link } from 'react-router';
 import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { answer, api } from '../api/client';
 import type { DossierStatusView } from '../api/types';
 import { Fact, Facts } from '../shared/Facts';
@@ -18,7 +19,9 @@ const CODE_FORMAT = /^[0-9A-Za-z.]+-\d{6}-\d{4,}$/;
  */
 export function LookupPage() {
   usePageTitle('Tra cứu hồ sơ');
-  const [code, setCode] = useState('');
+  // From the payment result page's link: the code filled in, the 4 digits still asked for.
+  const [params] = useSearchParams();
+  const [code, setCode] = useState(() => params.get('ma') ?? '');
   const [check, setCheck] = useState('');
   const [errors, setErrors] = useState<{ code?: string; check?: string }>({});
   const lookup = useMutation({

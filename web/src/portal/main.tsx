@@ -7,6 +7,7 @@ import { IdLookupPage } from './IdLookupPage';
 import { Layout } from './Layout';
 import { LookupPage } from './LookupPage';
 import { NotFoundPage } from './NotFoundPage';
+import { PaymentResultPage } from './PaymentResultPage';
 import { ProcedurePage } from './ProcedurePage';
 
 /** Cổng dịch vụ công, at `/` (the API answers every client route with index.html: api/web.ts). */
@@ -20,6 +21,7 @@ createRoot(document.getElementById('root')!).render(
             <Route path="thu-tuc/:code" element={<ProcedurePage />} />
             <Route path="tra-cuu" element={<LookupPage />} />
             <Route path="tra-cuu/cccd" element={<IdLookupPage />} />
+            <Route path="thanh-toan/ket-qua" element={<PaymentResultPage />} />
             <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
