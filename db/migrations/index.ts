@@ -7,6 +7,7 @@ import * as processingEnd from './20261126000001_processing_end';
 import * as openDueIndex from './20261126000002_open_due_index';
 import * as auditAnonymousActor from './20261127000001_audit_anonymous_actor';
 import * as consoleWorklist from './20261204000005_console_worklist';
+import * as liveQueues from './20261204000006_live_queues';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -21,4 +22,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261126000002_open_due_index', migration: openDueIndex },
   { name: '20261127000001_audit_anonymous_actor', migration: auditAnonymousActor },
   { name: '20261204000005_console_worklist', migration: consoleWorklist },
+  { name: '20261204000006_live_queues', migration: liveQueues },
 ];

@@ -4,6 +4,7 @@ import type { ClockEntry } from '../../domain/clock-ledger';
 import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../../domain/processing-facts';
 import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendars';
 import type { Tx } from '../connection';
+import { noteDossierChange } from './dossier-changes';
 
 /**
  * The dossier's event log and the read model the dossier workflow writes with it (the
@@ -241,6 +242,8 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         [e.dossierId, e.dossierId],
       );
     }
+    // Last: the agency's change counter (the worklist's ETag) and the live queues' notification, at commit.
+    await noteDossierChange(trx, e.dossierId);
     return { inserted: true };
   });
 }

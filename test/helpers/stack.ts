@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { inject } from 'vitest';
-import { createApp } from '../../api/app';
+import { closeLiveQueues, createApp } from '../../api/app';
 import { requestIdClientInterceptor } from '../../platform/request-propagation';
 import { pdf } from './document-fixtures';
 import { officerClaims, signCitizenToken, signOfficerToken } from '../../api/auth';
@@ -190,6 +190,8 @@ export async function serve(app: ReturnType<typeof createApp>, port = 0): Promis
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
+      // Event streams ended and the LISTEN connection closed first: the server would wait for the streams.
+      await closeLiveQueues(app);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     },
