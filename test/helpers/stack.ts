@@ -127,7 +127,7 @@ export interface ApiUnderTest {
  */
 export async function startApi(
   taskQueue: string,
-  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy'> = {},
+  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'liveQueues'> = {},
 ): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
@@ -159,6 +159,7 @@ export async function startApi(
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
     lookupLockout: opts.lookupLockout ?? { failuresPerCode: 100_000, failuresPerClient: 100_000 },
     trustProxy: opts.trustProxy,
+    liveQueues: opts.liveQueues,
   });
   const server = await serve(app, port);
   return {
