@@ -84,6 +84,9 @@ export async function listenForDossierChanges(db: Db, handlers: { change(c: Doss
   const lost = (err: Error) => {
     if (closing || reported) return;
     reported = true;
+    closing = true;
+    // What is left of the connection is of no use: released, and the hub opens another for the next subscriber.
+    client.end().catch(() => undefined);
     handlers.lost(err);
   };
   client.on('error', lost);
