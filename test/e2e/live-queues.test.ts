@@ -237,6 +237,20 @@ describe('live queues: the worklist’s ETag and the officers’ event stream', 
     expect(s.state.events[1]!.data).toMatchObject({ reason: 'TokenExpired' });
   });
 
+  it('ends the streams when the LISTEN connection is lost (changes may have been missed); the next stream listens again', async () => {
+    const token = await officerToken('lq.motcua.b');
+    const s = await openStream(events(), token);
+    await s.waitFor(() => s.state.events.some((e) => e.event === 'ready'));
+    await api.db.raw(`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'dossier-api-live-queues' and datname = current_database()`);
+    await s.waitFor(() => s.state.ended, 5000);
+    expect(liveQueuesOf(api.app).subscriberCount()).toBe(0);
+    const again = await openStream(events(), token);
+    await again.waitFor(() => again.state.events.some((e) => e.event === 'ready'));
+    const code = await submit();
+    await again.waitFor(() => again.dossierEvents(code).length > 0);
+    await again.close();
+  });
+
   it('ends every stream and closes its LISTEN connection when the API closes: close() does not hang', async () => {
     const second = await startApi(`live-queues-close-${process.pid}`);
     const s = await openStream(`${second.baseUrl}/api/v1/dossiers/events`, await officerToken('lq.motcua.b'));
