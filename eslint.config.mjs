@@ -1,12 +1,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 /**
  * The floors of the house (README "Layout"), enforced here so that a lint error is a build error:
  * - workflows/ import domain/ and their message contracts only (deterministic, replayed);
  * - only db/ imports knex or pg (composition roots, scripts, tests and benchmarks wire a connection);
  * - only the HTTP layer (api/) imports express or api/ itself;
- * - domain/ imports nothing of the project's I/O.
+ * - domain/ imports nothing of the project's I/O;
+ * - web/ (the portal and the console, in the browser) imports none of the server: it talks to it over HTTP.
  */
 const IO_PACKAGES = ['knex', 'pg', 'ioredis', 'bullmq', 'express', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'];
 const NODE_BUILTINS = ['node:*', 'fs', 'path', 'os', 'crypto', 'http', 'https', 'child_process', 'net'];
@@ -34,7 +37,7 @@ const SERVICES = [
 const ROOTS = ['api/main.ts', 'worker/main.ts'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'web/src/api/schema.d.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -102,6 +105,24 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { patterns: [{ group: ['**/activities', '**/activities/*'], allowTypeImports: true, message: 'Import activities as types only.' }] },
+      ],
+    },
+  },
+  {
+    // The browser side: DOM globals, the rules of React hooks, and nothing of the server.
+    files: ['web/src/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: [...NODE_BUILTINS, ...IO_PACKAGES, 'zod', '@temporalio/*'], message: 'web/ runs in the browser: it calls the API through the generated client (web/src/api).' },
+            { regex: '^(\\.\\./){3,}', message: 'web/ imports only web/: the server is reached over HTTP.' },
+          ],
+        },
       ],
     },
   },

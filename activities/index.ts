@@ -129,7 +129,7 @@ function dossierActivities(deps: ActivityDeps) {
       policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
       asOf: string;
     }): Promise<ScheduledDeadline> {
-      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'warn_before_hours', 'escalate_every_hours']);
+      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'clock_from_fee', 'warn_before_hours', 'escalate_every_hours']);
       if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
       return withCalendarErrors(async () => {
         const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
@@ -152,6 +152,7 @@ function dossierActivities(deps: ActivityDeps) {
           start,
           calendar: { code: calendar.code, version: calendar.version },
           clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
+          clockFromFee: procedure.clock_from_fee === true,
           explanation: derivation.explanation,
         };
       });
@@ -287,6 +288,8 @@ export interface ScheduledDeadline {
   start: ClockEntry | null;
   calendar: { code: string; version: number };
   clockPolicy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  /** The limit counts from a complete dossier and the fee paid (absent in results recorded before it existed). */
+  clockFromFee?: boolean;
   explanation: string[];
 }
 

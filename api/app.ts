@@ -35,9 +35,12 @@ import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
 import { checkGuard, rateLimit, type CheckGuardOptions } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
+import { ratingRoutes } from './ratings';
+import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
 import { statusRoutes } from './status';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
+import { findWebDir, webRoutes } from './web';
 import { worklistRoutes } from './worklist';
 import { dossierEventRoutes } from './dossier-events';
 import { liveQueueHub, type LiveQueueHub, type LiveQueueOptions } from '../dossiers/live-queue';
@@ -67,6 +70,13 @@ export interface AppDeps {
   publicRateLimit?: { limit?: number; windowSeconds?: number; keyPrefix?: string };
   /** Lock-outs after failed checks of the status lookup, per code and client (api/rate-limit.ts `checkGuard`; its defaults when absent). */
   lookupLockout?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix'>;
+  /**
+   * The lookup by ID number (dossiers/id-lookup.ts): code lifetime and wrong tries, and the
+   * lock-outs (api/rate-limit.ts `checkGuard`) of asking for codes (default: 3 per ID number,
+   * 10 per client, then 15 min, 1 h, 24 h) and of wrong codes (its defaults: 5 per ID number,
+   * 20 per client, then 1 min, 5 min, 30 min, 24 h).
+   */
+  idLookup?: IdLookupSettings & { sends?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix' | 'name'>; wrongCodes?: Omit<CheckGuardOptions, 'redis' | 'keyPrefix' | 'name'> };
   /** Proxies whose X-Forwarded-For gives the client's address (TRUST_PROXY); none when absent. */
   trustProxy?: TrustProxy;
   /** Token issuers; the development issuers when absent. */
@@ -77,6 +87,8 @@ export interface AppDeps {
   documents?: DocumentRoutesOptions;
   /** /metrics: the collector (made here when absent) and who may read it on this port (anyone when absent). */
   metrics?: { collector?: Metrics; access: MetricsAccess };
+  /** The built portal and console (api/web.ts): their folder, found beside the code when absent; `false` serves none. */
+  web?: { dir: string } | false;
   /** The officers' event streams (GET /api/v1/dossiers/events): heartbeat, limits (dossiers/live-queue.ts defaults when absent). */
   liveQueues?: LiveQueueOptions;
 }
@@ -171,7 +183,16 @@ export function createApp(deps: AppDeps): express.Express {
     });
   app.use('/api/v1', catalogueRoutes(deps.db));
   app.use('/api/v1/status', publicLimit('status'));
-  app.use('/api/v1', statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix: deps.publicRateLimit?.keyPrefix ?? '', ...deps.lookupLockout })));
+  const keyPrefix = deps.publicRateLimit?.keyPrefix ?? '';
+  const { sends, wrongCodes, ...codeSettings } = deps.idLookup ?? {};
+  app.use(
+    '/api/v1',
+    statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix, ...deps.lookupLockout }), {
+      codes: idLookupCodes(deps.redis, { keyPrefix, ...codeSettings }),
+      sendGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-send', failuresPerCode: 3, failuresPerClient: 10, lockoutSeconds: [900, 3600, 86_400], ...sends }),
+      codeGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-code', ...wrongCodes }),
+    }),
+  );
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
   app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
   app.use('/api/v1', deadlineRoutes(deps.db));
@@ -183,10 +204,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', eResultRoutes(deps.db));
   app.use('/api/v1', intakeReceiptRoutes(deps.db));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
+  app.use('/api/v1', ratingRoutes(deps.db));
   app.use('/api/v1', worklistRoutes({ db: deps.db }));
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));
+  // The portal at / and the console at /console/, after every API route (browsers' navigations only).
+  const webDir = deps.web === false ? null : (deps.web?.dir ?? findWebDir());
+  if (webDir) app.use(webRoutes(webDir));
+  else if (deps.web !== false) logger.warn('the web front end is not built (npm run build): / and /console/ answer 404');
 
   app.use((req, res) => sendProblem(res, req, new HttpProblem(404, 'Not found', `Không có địa chỉ ${req.method} ${req.path}.`)));
   app.use(errorHandler);

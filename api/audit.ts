@@ -28,7 +28,12 @@ export function auditTrail(db: Db): RequestHandler {
       // The route pattern, from the URL: by the time an error answer is sent the router's state is gone.
       const route = req.originalUrl.split('?')[0]!.replace(/\/dossiers\/[^/]+/, '/dossiers/:code').replace(/\/(documents|subscriptions|deliveries|alerts)\/[^/]+/, '/$1/:id').replace(/\/calendars\/[^/]+/, '/calendars/:code').replace(/\/agencies\/[^/]+/, '/agencies/:eid');
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
-      const reason = REASON_FIELDS.map((f) => body[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? null;
+      const stated = REASON_FIELDS.map((f) => body[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? null;
+      // A waived checklist item at intake is a decision with its own reason: kept with the entry.
+      const waived = Array.isArray(body.waivers)
+        ? (body.waivers as Array<{ item?: unknown; reason?: unknown }>).filter((w) => w && typeof w.reason === 'string').map((w) => `miễn giấy tờ số ${String(w.item)}: ${String(w.reason)}`)
+        : [];
+      const reason = [stated, ...waived].filter(Boolean).join('; ').slice(0, 2000) || null;
       // Params are the router's, gone by the time the answer is sent: the code is read off the path
       // (a malformed %-escape names no dossier).
       const m = /\/dossiers\/([^/?]+)/.exec(req.originalUrl);

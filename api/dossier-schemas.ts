@@ -8,7 +8,21 @@ const note = z.string().trim().max(2000).optional();
 export const documentRef = z.strictObject({
   name: shortText(300).describe('Tên giấy tờ, ví dụ "Tờ khai CT01"'),
   fileId: z.string().trim().min(1).max(100).optional().describe('Id of a document uploaded with POST /citizen/documents'),
+  checklistItem: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe('Which item of the procedure’s document checklist this is (its position in GET /procedures/{code} documents, from 1); without it the document counts for the item whose name it bears'),
 });
+
+/** The one-stop officer waives a required checklist item that was not supplied, with the reason (recorded in the event and the audit trail). */
+export const checklistWaiver = z.strictObject({
+  item: z.number().int().min(1).max(100).describe('Position of the checklist item waived, from 1'),
+  reason: shortText(1000).describe('Lý do miễn, ví dụ "Đã đối chiếu bản chính tại quầy"'),
+});
+const waivers = z.array(checklistWaiver).max(50).optional().describe('Required checklist items not supplied, each waived with a reason; without them a dossier missing a required item is not received (422 RequiredDocumentsMissing)');
 
 export const submissionBody = z
   .strictObject({
@@ -16,6 +30,7 @@ export const submissionBody = z
     agencyEid: z.string().trim().min(1).max(64),
     deliveryMethod: z.enum(['online', 'counter', 'postal']),
     acceptNow: z.boolean().optional().describe('Counter intake only: accept the dossier on the spot'),
+    waivers,
     applicant: z.strictObject({
       fullName: z.string().trim().min(2).max(200),
       idNumber: z.string().trim().regex(CITIZEN_ID, { error: 'số CCCD gồm 12 chữ số hoặc CMND gồm 9 chữ số' }),
@@ -48,6 +63,17 @@ const oneDeadline = <T extends { deadline?: string; deadlineWorkingDays?: number
 };
 
 export const noteBody = z.strictObject({ note });
+
+/** Tiếp nhận: a note, and the waiver (with a reason) of every required document not supplied. */
+export const acceptIntakeBody = z
+  .strictObject({ note, waivers })
+  .superRefine((b, ctx) => {
+    const seen = new Set<number>();
+    b.waivers?.forEach((w, i) => {
+      if (seen.has(w.item)) ctx.addIssue({ code: 'custom', path: ['waivers', i, 'item'], message: 'mỗi giấy tờ chỉ miễn một lần' });
+      seen.add(w.item);
+    });
+  });
 export const intakeSupplementBody = z.strictObject({ items: textList(), reason: z.string().trim().max(2000).optional(), ...supplementDeadline }).superRefine(oneDeadline);
 export const refuseBody = z.strictObject({ reasons: textList() });
 export const assignmentBody = z.strictObject({
@@ -74,6 +100,13 @@ export const verificationBody = z.strictObject({
     })
     .refine((v) => v.from < v.to, { path: ['to'], error: 'phải sau giờ bắt đầu' }),
   purpose: shortText(),
+  exceptionReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .optional()
+    .describe('A leader scheduling a visit the rules allow only with a reason (the catalogue has no on-site verification for the procedure, or the visit is outside the agency’s working hours): why'),
 });
 export const verificationRecordBody = z.strictObject({
   outcome: z.enum(['confirmed', 'discrepancies', 'missed']),

@@ -8,8 +8,10 @@ import type { Actor, DeliveryMethod } from '../domain/types';
 import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
+import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
 import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
+import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
   acceptIntakeUpdate,
   assignUpdate,
@@ -31,6 +33,7 @@ import {
   resumeClockUpdate,
   reappointUpdate,
   type DossierView,
+  type ScheduleVerificationCommand,
 } from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
 import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
@@ -38,6 +41,7 @@ import { HttpProblem, problemOf } from './problem';
 import { idempotencyKey, takeIdempotencyKey } from './idempotency';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
+  acceptIntakeBody,
   assignmentBody,
   citizenSupplementBody,
   clockPauseBody,
@@ -94,6 +98,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     const body = parse(submissionBody, jsonBody(req));
     const v = new FieldErrors();
     if (channel === 'online' && body.acceptNow !== undefined) v.fail('acceptNow', 'chỉ dùng khi cán bộ tiếp nhận tại quầy');
+    if (body.waivers !== undefined && !body.acceptNow) v.fail('waivers', 'chỉ dùng khi cán bộ tiếp nhận ngay tại quầy (acceptNow)');
     v.throwIfInvalid();
     const { procedureCode, agencyEid, deliveryMethod, acceptNow, documents } = body;
     const { fullName, idNumber, phone, email, address } = body.applicant;
@@ -110,6 +115,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (officer && !officer.roles.includes('one_stop_officer')) {
       throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency!.eid}.`);
     }
+    await checkChecklistPositions(db, { procedureId: procedure!.id }, documents);
     const offered = await agencyOffersProcedure(db, procedure!.id, agency!.id);
     if (!offered) v.fail('agencyEid', `cơ quan ${agencyEid} không giải quyết thủ tục ${procedureCode}`);
     const allowed = DELIVERY_BY_LEVEL[procedure!.online_level as 'full' | 'partial'];
@@ -142,13 +148,25 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       process.stderr.write(`api: dossier ${outcome.dossierId} stored; workflow start deferred: ${(err as Error).message}\n`);
     };
     // Complete at the counter: received on the spot, the receipt shows the appointment.
-    const acceptHere = officer && acceptNow ? { actor: officer, updateId: `counter-accept:${key}` } : null;
+    let acceptHere = officer && acceptNow ? { actor: officer, updateId: `counter-accept:${key}` } : null;
+    let checked: IntakeDocumentCheck | undefined;
+    if (acceptHere) {
+      // The same checklist rule as at intake/accept: required documents supplied or waived with a reason.
+      try {
+        checked = await checkIntakeDocuments(db, outcome.dossierId, body.waivers ?? []);
+      } catch (err) {
+        if (!(err instanceof DomainError)) throw err;
+        acceptance = err;
+        acceptHere = null;
+      }
+    }
+    const acceptCommand = acceptHere ? { actor: acceptHere.actor, waivers: body.waivers, documents: checked } : null;
     try {
       const input = await dossierWorkflowInput(db, outcome.dossierId);
       const startedAt = await workflowStartedAt(db, outcome.dossierId);
       if (!startedAt && acceptHere) {
         // Started and accepted in one request (update-with-start); the officer waits for both.
-        const r = await dossiers.startAndAccept(input, { actor: acceptHere.actor }, acceptHere.updateId);
+        const r = await dossiers.startAndAccept(input, acceptCommand!, acceptHere.updateId);
         if (!r.started) deferred(r.error);
         else if (r.refused) acceptance = r.refused;
       } else if (!startedAt) {
@@ -159,7 +177,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
         const row = await dossierState(db, outcome.dossierId);
         if (row.status === 'SUBMITTED') {
           await dossiers
-            .update({ code: row.code, workflowId: row.workflow_id }, acceptIntakeUpdate, { actor: acceptHere.actor }, { updateId: acceptHere.updateId })
+            .update({ code: row.code, workflowId: row.workflow_id }, acceptIntakeUpdate, acceptCommand!, { updateId: acceptHere.updateId })
             .catch((err: unknown) => {
               acceptance = err instanceof DomainError ? err : new DomainError('unavailable', 'Processing delayed', (err as Error).message);
             });
@@ -175,7 +193,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       .json({
         ...summary,
         ...(processing ? {} : { notice: 'Hồ sơ đã được ghi nhận với mã trên; hệ thống sẽ tự động chuyển xử lý trong ít phút.' }),
-        ...(acceptance ? { acceptance: { status: problemOf(acceptance).status, detail: acceptance.detail } } : {}),
+        ...(acceptance ? { acceptance: { status: problemOf(acceptance).status, detail: acceptance.detail, ...pick(acceptance.extra, ['reason', 'missing', 'errors']) } } : {}),
       });
   }
 
@@ -225,7 +243,26 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
   }
 
-  officerAction('/dossiers/:code/intake/accept', 'Accept at intake (tiếp nhận): the clock ledger starts, the appointment is computed, a specialist assigned', noteBody, (b, actor) => command(acceptIntakeUpdate, { actor, note: b.note }));
+  /**
+   * Thành phần hồ sơ: before the workflow hears of it, every required checklist item must be
+   * supplied or waived with a reason (422 RequiredDocumentsMissing with the missing items).
+   * Only the one-stop officer's acceptance of a dossier still at intake is checked here; others
+   * are refused by the workflow as before (403, 409).
+   */
+  router.post('/dossiers/:code/intake/accept', async (req, res, next) => {
+    const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    const body = parse(acceptIntakeBody, jsonBody(req));
+    if (d.status === 'SUBMITTED' && actor.roles.includes('one_stop_officer')) {
+      res.locals.documents = await checkIntakeDocuments(db, d.id, body.waivers ?? []);
+    }
+    next();
+  });
+  officerAction(
+    '/dossiers/:code/intake/accept',
+    'Accept at intake (tiếp nhận): every required document of the procedure’s checklist supplied or waived with a reason (else 422 RequiredDocumentsMissing); the clock ledger starts (at the fee’s payment where the limit counts from it), the appointment is computed, a specialist assigned',
+    acceptIntakeBody,
+    (b, actor, locals) => command(acceptIntakeUpdate, { actor, note: b.note, waivers: b.waivers, documents: locals.documents as IntakeDocumentCheck | undefined }),
+  );
 
   officerAction('/dossiers/:code/intake/supplement-request', 'Request a supplement at intake, listing everything missing once (Form 02)', intakeSupplementBody, (b, actor) => command(requestIntakeSupplementUpdate, { actor, items: b.items, reason: b.reason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }));
 
@@ -254,11 +291,35 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     (b, actor) => command(requestSupplementUpdate, { actor, items: b.items, reason: b.reason, overrideReason: b.overrideReason, deadlineWorkingDays: b.deadlineWorkingDays, deadline: b.deadline ? new Date(b.deadline).toISOString() : undefined }),
   );
 
-  /** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
-  officerAction('/dossiers/:code/verification', 'Schedule or reschedule an on-site verification (the citizen is told)', verificationBody, (b, actor) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose }));
+  /**
+   * Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. The
+   * catalogue and the agency's calendar are checked first: a visit they do not allow needs a
+   * leader's reason (dossiers/verification.ts).
+   */
+  router.post('/dossiers/:code/verification', async (req, res, next) => {
+    const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    res.locals.exception = await visitException(db, d.id, actor, parse(verificationBody, jsonBody(req)));
+    next();
+  });
+  officerAction(
+    '/dossiers/:code/verification',
+    'Schedule or reschedule an on-site verification (the citizen is told): by the assigned specialist, in the agency’s working hours, not in the past; a visit the catalogue does not provide for, or outside working hours, by a leader with exceptionReason',
+    verificationBody,
+    (b, actor, locals) => command(scheduleVerificationUpdate, { actor, visit: b.visit, purpose: b.purpose, ...(locals.exception ? { exception: locals.exception as ScheduleVerificationCommand['exception'] } : {}) }),
+  );
 
-  /** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
-  officerAction('/dossiers/:code/verification/record', 'Record the visit: outcome, findings, minutes and photos', verificationRecordBody, (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }));
+  /** Biên bản xác minh: the outcome, findings and attachments (files of the dossier); a missed visit waits to be rescheduled. */
+  router.post('/dossiers/:code/verification/record', async (req, res, next) => {
+    const { dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    await checkVisitAttachments(db, d.id, parse(verificationRecordBody, jsonBody(req)).attachments);
+    next();
+  });
+  officerAction(
+    '/dossiers/:code/verification/record',
+    'Record the visit, from its start time: outcome, findings, minutes and photos (files already uploaded to the dossier)',
+    verificationRecordBody,
+    (b, actor) => command(recordVerificationUpdate, { actor, outcome: b.outcome, findings: b.findings, attachments: b.attachments }),
+  );
 
   officerAction('/dossiers/:code/review/proposal', 'Specialist proposes approval or denial (with reasons)', proposalBody, (b, actor) => command(proposeDecisionUpdate, { actor, proposal: b.proposal, reasons: b.reasons, note: b.note }));
 
@@ -337,13 +398,18 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     citizenSupplementBody,
     (b) => command(submitSupplementUpdate, { documents: b.documents, note: b.note }),
     // The files become the dossier's before the workflow hears of them; a retry claims nothing twice.
-    (b, d, idNumber) => claimSupplementDocuments(db, { documents: b.documents, ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id }),
+    async (b, d, idNumber) => {
+      await checkChecklistPositions(db, { dossierId: d.id }, b.documents);
+      await claimSupplementDocuments(db, { documents: b.documents, ownerIdNumber: idNumber, dossierId: d.id, agencyId: d.agency_id });
+    },
   );
 
   citizenAction('/citizen/dossiers/:code/withdraw', 'The applicant withdraws before the decision (stop notice)', withdrawBody, (b) => command(withdrawUpdate, { reason: b.reason }));
 
   return router;
 }
+
+const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 
 /** Citizens read Vietnamese: state conflicts are explained in their words. */
 function citizenProblem(err: unknown): unknown {

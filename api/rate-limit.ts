@@ -96,6 +96,12 @@ export interface CheckGuardOptions {
   redis: Redis;
   /** Prefix of the Redis keys (a deployment's or a test's namespace). */
   keyPrefix?: string;
+  /**
+   * Names what is counted (default `lookup`, the status lookup's 4 check digits): each guard
+   * counts on keys of its own, e.g. `id-lookup-send` (codes sent per ID number and per client)
+   * and `id-lookup-code` (wrong one-time codes).
+   */
+  name?: string;
   /** Failed checks on one dossier code that lock it (default 5). */
   failuresPerCode?: number;
   /** Failed checks from one client IP that lock it out of the check (default 20). */
@@ -147,10 +153,10 @@ return 0`);
  * check goes through, like the rate limit.
  */
 export function checkGuard(opts: CheckGuardOptions): CheckGuard {
-  const prefix = `${opts.keyPrefix ?? ''}lookup:`;
+  const prefix = `${opts.keyPrefix ?? ''}${opts.name ?? 'lookup'}:`;
   const lockouts = opts.lockoutSeconds?.length ? opts.lockoutSeconds : [60, 300, 1800, 86_400];
   const args = [opts.failuresPerCode ?? 5, opts.failuresPerClient ?? 20, opts.memorySeconds ?? 7 * 86_400, ...lockouts];
-  const run = scriptRunner(opts.redis, 'lookup check guard', opts.timeoutMs ?? 300);
+  const run = scriptRunner(opts.redis, `${opts.name ?? 'lookup'} check guard`, opts.timeoutMs ?? 300);
   return {
     async settle(code, client, failed) {
       const keys = [`${prefix}code:${code}`, `${prefix}code-lock:${code}`, `${prefix}client:${client}`, `${prefix}client-lock:${client}`];

@@ -14,7 +14,7 @@ import {
 } from './calendar-schemas';
 import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
 import { slaPreviewBody } from './sla-preview-schemas';
-import { indicatorsQuery, onTimeQuery, worklistQuery } from './supervision-schemas';
+import { indicatorsQuery, onTimeQuery, satisfactionQuery, worklistQuery } from './supervision-schemas';
 import { documentIdParams } from '../documents/schemas';
 import { createSubscriptionBodySchema, deliveryListQuerySchema, idParamSchema, updateSubscriptionBodySchema } from '../webhooks/schemas';
 
@@ -152,7 +152,8 @@ declareRoute({
   responses: { 200: 'A page of dossiers, due first, with nextCursor (null on the last page); total and counts over the whole list', ...P },
 });
 declareRoute({ method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: onTimeQuery, responses: { 200: 'Groups and totals', ...P } });
-declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1); CSV', tags: ['Supervision'], access: 'officer', query: indicatorsQuery, responses: { 200: 'Indicators', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1) and the satisfaction ratings (5.4); CSV', tags: ['Supervision'], access: 'officer', query: indicatorsQuery, responses: { 200: 'Indicators', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/supervision/satisfaction', summary: 'Satisfaction ratings (đánh giá mức độ hài lòng) given in the period, per agency or per officer who handled the dossier: counts and rates per level; CSV', tags: ['Supervision'], access: 'officer', query: satisfactionQuery, responses: { 200: 'Groups and totals', ...P } });
 
 // Outbound webhooks (administrators)
 const whId = z.strictObject({ id: idParamSchema });

@@ -3,9 +3,58 @@ import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { parseDossierCode } from '../domain/dossier-code';
 import { applicantDossiers, checkedStatus, lookupNotFound, ownerStatus } from '../dossiers/lookup';
+import { idNumberKey, sendLookupCode, type IdLookupCodes } from '../dossiers/id-lookup';
+import { logger } from '../platform/logger';
 import { principalOf, requireCitizen } from './auth';
+import { declareRoute, jsonBody, parse } from './contract';
 import { HttpProblem } from './problem';
 import type { CheckGuard } from './rate-limit';
+import { z } from 'zod';
+import { CITIZEN_ID, CITIZEN_ID_MESSAGE } from '../domain/principal';
+
+const idNumber = z.string().trim().regex(CITIZEN_ID, { error: `phải là ${CITIZEN_ID_MESSAGE}` });
+export const idLookupBody = z.strictObject({ idNumber: idNumber.describe('Số CCCD (12 chữ số) hoặc CMND (9 chữ số) của người nộp hồ sơ') });
+export const idLookupVerifyBody = z.strictObject({
+  idNumber,
+  code: z.string().trim().regex(/^\d{6}$/, { error: 'mã xác thực gồm 6 chữ số' }).describe('The one-time code sent by SMS / e-mail'),
+});
+
+declareRoute({
+  method: 'post',
+  path: '/api/v1/status/by-id-number',
+  summary: 'Lookup by ID number, step 1: sends a one-time code by SMS and e-mail to the contact on file for that ID’s dossiers; the same answer whether or not any exist',
+  tags: ['Citizen'],
+  access: 'public',
+  body: idLookupBody,
+  responses: { 202: 'Accepted (said the same of every ID number)', 422: 'Malformed ID number', 429: 'Too many codes asked for this ID number or from this client (Retry-After)', 503: 'Lookup unavailable' },
+});
+declareRoute({
+  method: 'post',
+  path: '/api/v1/status/by-id-number/verify',
+  summary: 'Lookup by ID number, step 2: the ID number and the one-time code give the list of that person’s dossiers (code, procedure, masked applicant, receipt and appointment dates, status)',
+  tags: ['Citizen'],
+  access: 'public',
+  body: idLookupVerifyBody,
+  responses: {
+    200: 'The dossiers, applicant masked',
+    422: 'Malformed input, a wrong code (reason LookupCodeWrong, attemptsLeft) or no valid code (reason LookupCodeExpired: expired, used, or too many wrong tries)',
+    429: 'Too many wrong codes for this ID number or from this client (Retry-After)',
+    503: 'Lookup unavailable',
+  },
+});
+
+/** The lookup by ID number: its codes, and the lock-outs of asking for codes and of wrong codes. */
+export interface IdLookupDeps {
+  codes: IdLookupCodes;
+  /** Counts every code asked for, per ID number and per client. */
+  sendGuard: CheckGuard;
+  /** Counts wrong codes, per ID number and per client. */
+  codeGuard: CheckGuard;
+}
+
+function locked(wait: number, reason: string, detail: string): HttpProblem {
+  return new HttpProblem(429, 'Too many attempts', detail, { reason, retryAfterSeconds: wait });
+}
 
 /**
  * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
@@ -18,7 +67,7 @@ import type { CheckGuard } from './rate-limit';
  * lock-out ends. A signed-in applicant needs no check for their own dossiers and is never
  * locked out; they list them all at GET /citizen/dossiers (the lookup by ID number).
  */
-export function statusRoutes(db: Db, guard?: CheckGuard): Router {
+export function statusRoutes(db: Db, guard?: CheckGuard, idLookup?: IdLookupDeps): Router {
   const router = apiRouter();
   router.get('/status/:code', async (req, res) => {
     const code = String(req.params.code).trim();
@@ -49,6 +98,51 @@ export function statusRoutes(db: Db, guard?: CheckGuard): Router {
     if (!answer) throw lookupNotFound();
     res.set('Cache-Control', 'no-store').json(answer);
   });
+  if (idLookup) {
+    const { codes, sendGuard, codeGuard } = idLookup;
+    /**
+     * Step 1. Everything before the answer is the same work for any ID number: count the
+     * request, make and store a code. Finding the contact and queueing the SMS and e-mail come
+     * after the answer is sent (not awaited), so its time does not tell whether dossiers exist.
+     */
+    router.post('/status/by-id-number', async (req, res) => {
+      const { idNumber: id } = parse(idLookupBody, jsonBody(req));
+      const wait = await sendGuard.settle(idNumberKey(id), req.ip ?? 'unknown', true);
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        throw locked(wait, 'LookupCodeRequestsLocked', `Đã yêu cầu mã xác thực quá nhiều lần cho số giấy tờ này hoặc từ thiết bị này. Vui lòng thử lại sau ${wait} giây.`);
+      }
+      const code = await codes.issue(id);
+      res
+        .status(202)
+        .set('Cache-Control', 'no-store')
+        .json({
+          message: `Nếu số giấy tờ này có hồ sơ, mã xác thực đã được gửi qua tin nhắn SMS và thư điện tử tới số điện thoại, địa chỉ thư đã khai trong hồ sơ. Mã có hiệu lực ${code.validMinutes} phút và chỉ dùng một lần.`,
+          expiresInSeconds: codes.ttlSeconds,
+          next: '/api/v1/status/by-id-number/verify',
+        });
+      sendLookupCode(db, id, code).catch((err: Error) => logger.error({ err: err.message }, 'lookup code not queued'));
+    });
+
+    /** Step 2. The code checked (a match uses it up), then the lock-outs, then the list. */
+    router.post('/status/by-id-number/verify', async (req, res) => {
+      const { idNumber: id, code } = parse(idLookupVerifyBody, jsonBody(req));
+      const check = await codes.check(id, code);
+      const wait = await codeGuard.settle(idNumberKey(id), req.ip ?? 'unknown', check.kind !== 'match');
+      if (wait > 0) {
+        res.set('Retry-After', String(wait));
+        throw locked(wait, 'LookupCodeLocked', `Đã nhập sai mã xác thực quá nhiều lần cho số giấy tờ này hoặc từ thiết bị này. Vui lòng thử lại sau ${wait} giây.`);
+      }
+      if (check.kind === 'wrong' && check.attemptsLeft > 0) {
+        throw new HttpProblem(422, 'Wrong lookup code', `Mã xác thực không đúng. Ông/Bà còn ${check.attemptsLeft} lần nhập.`, { reason: 'LookupCodeWrong', attemptsLeft: check.attemptsLeft });
+      }
+      if (check.kind !== 'match') {
+        throw new HttpProblem(422, 'Lookup code expired', 'Mã xác thực đã hết hiệu lực, đã được sử dụng hoặc đã nhập sai quá số lần cho phép. Vui lòng yêu cầu mã mới.', { reason: 'LookupCodeExpired' });
+      }
+      res.set('Cache-Control', 'no-store').json(await applicantDossiers(db, id));
+    });
+  }
+
   /** Tra cứu theo số CCCD: the signed-in citizen's own dossiers, and nobody else's. */
   router.get('/citizen/dossiers', async (req, res) => {
     const citizen = requireCitizen(req);

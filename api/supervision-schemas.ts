@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GROUP_BYS, HANDOFF_STEPS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/reports';
+import { GROUP_BYS, HANDOFF_STEPS, SATISFACTION_GROUP_BYS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/reports';
 
 /**
  * Query parameters of the supervisor API: the schemas the handlers parse and the OpenAPI
@@ -137,3 +137,7 @@ export const worklistQuery = z
 export const onTimeQuery = z.strictObject({ ...period, groupBy: oneOf(GROUP_BYS).optional().describe('Default: agency'), ...scope }).superRefine(periodChecks);
 
 export const indicatorsQuery = z.strictObject({ ...period, ...scope }).superRefine(periodChecks);
+
+export const satisfactionQuery = z
+  .strictObject({ ...period, groupBy: oneOf(SATISFACTION_GROUP_BYS).optional().describe('Default: agency. officer: the officer who handled the dossier (its assignee when rated)'), ...scope })
+  .superRefine(periodChecks);

@@ -15,6 +15,9 @@ import {
   onTimeCsvRows,
   onTimeReport,
   openWorklist,
+  satisfactionCsv,
+  satisfactionCsvRows,
+  satisfactionReport,
   supervisedAgencies,
   WORKLIST_CSV,
   type QueryError,
@@ -24,7 +27,7 @@ import {
 import { callerFor } from './caller';
 import { issuesOf } from './contract';
 import { HttpProblem } from './problem';
-import { DEFAULT_WORKLIST_LIMIT, encodeWorklistCursor, indicatorsQuery, MAX_WORKLIST_LIMIT, onTimeQuery, worklistQuery } from './supervision-schemas';
+import { DEFAULT_WORKLIST_LIMIT, encodeWorklistCursor, indicatorsQuery, MAX_WORKLIST_LIMIT, onTimeQuery, satisfactionQuery, worklistQuery } from './supervision-schemas';
 
 /**
  * Supervisor API (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators
@@ -182,6 +185,18 @@ export function supervisionRoutes(deps: { db: Db }): Router {
         agencies: agencyList(agencies),
         indicators: list,
       });
+    }),
+  );
+
+  // ------------------------------------------------------------ satisfaction ratings
+
+  router.get(
+    '/supervision/satisfaction',
+    report(satisfactionQuery, [], async ({ res, q, csv, agencies }) => {
+      const { from, to } = q;
+      const groupBy = q.groupBy ?? 'agency';
+      const body = await satisfactionReport(db, { groupBy, from, to, asOf: q.asOf ?? new Date(), agencies });
+      sendReport(res, csv, { name: `satisfaction-${groupBy}-${vnLocalDate(from)}-${vnLocalDate(to)}.csv`, columns: satisfactionCsv(groupBy), rows: () => satisfactionCsvRows(body) }, body);
     }),
   );
 

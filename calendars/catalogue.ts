@@ -17,6 +17,8 @@ async function describe(db: Db, p: CatalogueProcedureRow) {
     onSiteVerification: p.on_site_verification,
     feeTiming: p.fee_timing,
     clockPolicy: p.clock_policy,
+    // ND 297/2025 art. 6(2): the time limit counts from a complete dossier and the fee paid.
+    clockFromFee: p.clock_from_fee === true,
     result: p.result_name,
     notes: p.notes,
     fees: fees.map((f) => ({ channel: f.channel, name: f.fee_name, amountVnd: f.amount_vnd, note: f.note })),

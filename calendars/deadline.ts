@@ -2,7 +2,7 @@ import type { Db } from '../db/connection';
 import { calendarFor } from '../db/repositories/calendars';
 import { clockEntriesWithActors, findDossierDeadline, firstEventInto, type DossierDeadlineRow } from '../db/repositories/calendars';
 import { toOffsetIso } from '../domain/calendar';
-import { deadlineStanding, deriveDeadline } from '../domain/clock-ledger';
+import { deadlineStanding, deriveDeadline, formatVn } from '../domain/clock-ledger';
 import { unknownDossier } from '../domain/principal';
 import { vnTime } from '../domain/vn-time';
 import { ledgerFromRows } from './ledger-rows';
@@ -32,6 +32,17 @@ export async function explainDeadline(db: Db, d: DossierDeadlineRow, asOf: () =>
   const base = { code: d.code, status: d.status, receivedAt: vnTime(d.received_at), appointmentAt: vnTime(d.appointment_at) };
   if (!d.received_at) {
     return { ...base, dueAt: null, explanation: ['Hồ sơ chưa được tiếp nhận: thời hạn giải quyết chưa bắt đầu.'] };
+  }
+  if (!rows.length && d.deadline_state === 'awaiting_fee') {
+    // ND 297/2025 art. 6(2): received complete, but the limit counts from the fee's payment.
+    return {
+      ...base,
+      dueAt: null,
+      state: 'awaiting_fee',
+      explanation: [
+        `Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc ${formatVn(d.received_at.toISOString())}. Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ và phí, lệ phí (Nghị định 297/2025/NĐ-CP, điều 6 khoản 2): chưa nộp phí, lệ phí nên thời hạn chưa bắt đầu tính và chưa có ngày hẹn trả kết quả.`,
+      ],
+    };
   }
   if (!rows.length) {
     return { ...base, dueAt: vnTime(d.appointment_at), explanation: ['Hồ sơ tiếp nhận trước khi có sổ theo dõi thời hạn: ngày hẹn trả giữ nguyên như đã in.'] };

@@ -43,7 +43,8 @@ function entryOf(row: ClockEntryRow): ClockEntry {
       if (!limit || typeof limit !== 'object' || typeof limit.unit !== 'string') {
         throw new CorruptLedgerError(`clock entry ${row.seq}/start has no time limit`);
       }
-      return { kind: 'start', at, limit, actorId, basis: row.legal_basis };
+      const fromFee = data.countsFrom === 'fee_payment' && typeof data.receivedAt === 'string';
+      return { kind: 'start', at, limit, actorId, basis: row.legal_basis, ...(fromFee ? { countsFrom: 'fee_payment' as const, receivedAt: data.receivedAt as string } : {}) };
     }
     case 'pause': {
       const cause = data.cause === 'clock_excluded' ? 'clock_excluded' : data.cause === 'citizen_supplement' ? 'citizen_supplement' : null;

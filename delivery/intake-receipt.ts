@@ -2,6 +2,8 @@ import type { Db } from '../db/connection';
 import { findReceiptDossierByCode, type ReceiptDossierRow } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
 import { vnDocumentDateTime, vnTime } from '../domain/vn-time';
+import { clockFromFeeNote, receiptAppointment } from './clock-note';
+import { receivedDocuments } from './received-documents';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 
@@ -22,8 +24,10 @@ const DELIVERY = { counter: 'Tại Bộ phận Một cửa', online: 'Trực tuy
 export type { ReceiptDossierRow };
 
 /** The dossier whose receipt is asked for (undefined for an unknown code); the caller checks who may see it. */
-export function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
-  return findReceiptDossierByCode(db, code);
+export async function receiptDossier(db: Db, code: string): Promise<ReceiptDossierRow | undefined> {
+  const d = await findReceiptDossierByCode(db, code);
+  // Every document received, the supplement's included, by the names they were given.
+  return d && { ...d, documents: await receivedDocuments(db, d.id) };
 }
 
 /** Form 01 as data (the JSON answer). */
@@ -41,6 +45,8 @@ export interface IntakeReceipt {
   originalAppointmentAt: string | null;
   receivedBy: string | null;
   lookup: string;
+  /** Where the limit counts from a complete dossier and the fee paid: that rule, and no appointment until paid. */
+  timeLimitNote?: string | null;
 }
 
 /** The receipt of a received dossier; refused before the dossier is received. */
@@ -62,6 +68,7 @@ export function intakeReceipt(d: ReceiptDossierRow): IntakeReceipt {
     originalAppointmentAt: d.apology_issued_at ? vnTime(d.due_at) : null,
     receivedBy: d.receiver_name ?? null,
     lookup: `/api/v1/status/${encodeURIComponent(d.code)}`,
+    timeLimitNote: clockFromFeeNote(d),
   };
 }
 
@@ -77,8 +84,8 @@ export function intakeReceiptHtml(d: ReceiptDossierRow, receipt: IntakeReceipt):
 <ol>${documents.map((x) => `<li>${esc(x.name)}</li>`).join('')}</ol>
 <p>Hình thức nộp: ${esc(receipt.channel)}</p>
 <p>Thời gian nhận hồ sơ: <strong>${esc(formTime(d.received_at!))}</strong></p>
-<p>Thời gian trả kết quả giải quyết hồ sơ: <strong>${esc(formTime(d.appointment_at!))}</strong>${d.apology_issued_at ? ` (hẹn lại; ngày hẹn ban đầu ${esc(formTime(d.due_at!))})` : ''}</p>
-<p>Nhận kết quả: ${esc(receipt.deliveryMethod)}</p>
+<p>Thời gian trả kết quả giải quyết hồ sơ: <strong>${esc(receiptAppointment(d))}</strong>${d.apology_issued_at ? ` (hẹn lại; ngày hẹn ban đầu ${esc(formTime(d.due_at!))})` : ''}</p>
+${receipt.timeLimitNote ? `<p>${esc(receipt.timeLimitNote)}</p>` : ''}<p>Nhận kết quả: ${esc(receipt.deliveryMethod)}</p>
 <p>Tra cứu tình trạng hồ sơ tại Cổng dịch vụ công bằng mã hồ sơ và 4 số cuối số giấy tờ tùy thân của người nộp.</p>
 <footer><p>Người tiếp nhận: ${esc(d.receiver_name ?? 'Hệ thống tiếp nhận trực tuyến')}</p></footer>
 </body></html>`;

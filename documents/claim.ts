@@ -16,6 +16,8 @@ export interface ClaimRequest {
    * file keeps the name it was uploaded with.
    */
   names?: ReadonlyArray<string | null | undefined>;
+  /** The checklist item (position in the procedure's catalogue) each listed document supplies, in the same order. */
+  checklistItems?: ReadonlyArray<number | null | undefined>;
   /** The citizen whose uploads these must be (online submission, supplement). */
   ownerIdNumber?: string;
   dossierId: number;
@@ -77,7 +79,7 @@ export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<Cl
     throw invalidFields(errors);
   }
   if (ids.length) {
-    const files = [...firstIndex].map(([id, i]) => ({ id, name: request.names?.[i] ?? null }));
+    const files = [...firstIndex].map(([id, i]) => ({ id, name: request.names?.[i] ?? null, checklistItem: request.checklistItems?.[i] ?? null }));
     await attachDocumentsToDossier(trx, files, request.dossierId, request.agencyId);
   }
   return ids.map((id) => {

@@ -4,7 +4,8 @@ import { toOffsetIso, type TimeLimit, type WorkingCalendar } from './calendar';
  * The clock ledger (sổ theo dõi thời hạn) of one dossier. The due date is never edited:
  * it is derived from these entries on the calendar version the dossier is dated by, so it
  * can always be explained (docs/domain.md §3.2, §3.4, §3.5, §12).
- * - `start`: a complete, valid dossier was received; the procedure's limit counts from here.
+ * - `start`: a complete, valid dossier was received; the procedure's limit counts from here
+ *   (or, where the limit counts from the fee's payment, the fee was paid after the receipt).
  * - `pause` / `resume`: time that does not count (the citizen's supplement, a clock-excluded
  *   step such as paying land obligations). `restart` on a resume counts the whole limit
  *   again from that moment (ND 297/2025 chain procedures).
@@ -14,7 +15,19 @@ import { toOffsetIso, type TimeLimit, type WorkingCalendar } from './calendar';
  * - `rebase`: an explicit, logged decision to date the dossier by a newer calendar version.
  */
 export type ClockEntry =
-  | { kind: 'start'; at: string; limit: TimeLimit; actorId?: number | null; basis?: string | null }
+  | {
+      kind: 'start';
+      at: string;
+      limit: TimeLimit;
+      actorId?: number | null;
+      basis?: string | null;
+      /**
+       * `fee_payment`: the limit counts from the fee's payment (`at`), the dossier having been
+       * received complete at `receivedAt` (ND 297/2025 art. 6(2), procedures.clock_from_fee).
+       */
+      countsFrom?: 'receipt' | 'fee_payment';
+      receivedAt?: string;
+    }
   | {
       kind: 'pause';
       at: string;
@@ -125,17 +138,21 @@ export function deriveDeadline(
   asOf = calendar.clampToCoverage(asOf);
   const start = entries.find((e): e is Extract<ClockEntry, { kind: 'start' }> => e.kind === 'start');
   if (!start) throw new RangeError('the clock ledger has no start: the dossier has not been received');
-  const receivedAt = new Date(start.at);
+  const startAt = new Date(start.at);
+  const fromFee = start.countsFrom === 'fee_payment';
+  const receivedAt = fromFee && start.receivedAt ? new Date(start.receivedAt) : startAt;
   const explanation: string[] = [
-    `Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc ${formatVn(start.at)}; thời hạn giải quyết ${describeLimit(start.limit)} theo lịch ${calendar.code} phiên bản ${calendar.version} (${hours(calendar.dailyWorkingMs)} mỗi ngày).`,
+    fromFee
+      ? `Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc ${formatVn(receivedAt.toISOString())}; đã nộp phí, lệ phí lúc ${formatVn(start.at)}. Thời hạn giải quyết ${describeLimit(start.limit)} được tính từ khi nhận đủ hồ sơ và phí, lệ phí (${start.basis ?? 'Nghị định 297/2025/NĐ-CP, điều 6 khoản 2'}), tức từ ${formatVn(start.at)}, theo lịch ${calendar.code} phiên bản ${calendar.version} (${hours(calendar.dailyWorkingMs)} mỗi ngày).`
+      : `Tiếp nhận hồ sơ đầy đủ, hợp lệ lúc ${formatVn(start.at)}; thời hạn giải quyết ${describeLimit(start.limit)} theo lịch ${calendar.code} phiên bản ${calendar.version} (${hours(calendar.dailyWorkingMs)} mỗi ngày).`,
   ];
-  let countingFrom = receivedAt;
-  let budget = limitMs(calendar, receivedAt, start.limit);
+  let countingFrom = startAt;
+  let budget = limitMs(calendar, startAt, start.limit);
   let extension = 0;
   let pausedTotal = 0;
   // Running segments since the last (re)start: the due date is where they add up to the limit.
   let running: Array<{ from: Date; to: Date }> = [];
-  let openFrom: Date | null = receivedAt;
+  let openFrom: Date | null = startAt;
   let pausedSince: { at: Date; reason: string; basis: string | null } | null = null;
   let simple = true;
   let reappointment: string | null = null;
@@ -206,7 +223,7 @@ export function deriveDeadline(
     counted += w;
   }
   if (!due) {
-    if (simple) due = calendar.appointment(receivedAt, start.limit);
+    if (simple) due = calendar.appointment(startAt, start.limit);
     else if (openFrom) due = calendar.addWorkingTime(openFrom, total - counted);
     else due = calendar.addWorkingTime(asOf > pausedSince!.at ? asOf : pausedSince!.at, total - counted);
   }

@@ -87,7 +87,7 @@ export function dossierError(err: unknown, code: string, dossierEnded = false): 
     const message = (cause as Error | undefined)?.message ?? err.message;
     const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
     const known = type ? KIND_BY_FAILURE[type] : undefined;
-    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: type }, type, thrown);
+    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: refusalReason(cause) ?? type }, type, thrown);
     // A failure nobody classified (an activity that gave up on a broken dependency): not the caller's fault.
     const later = retryLater(`The action could not be completed now (${message}); retry later.`);
     return new DossierActionFailed(later.kind, later.title, later.detail, later.extra, type, thrown);
@@ -102,6 +102,13 @@ export function dossierError(err: unknown, code: string, dossierEnded = false): 
   }
   if (err instanceof ServiceError || isGrpcServiceError(err)) return retryLater('The workflow service is unavailable; retry shortly.');
   return err;
+}
+
+/** The stable reason code a workflow refusal names in its first detail (`Dossier.refuse`), if any. */
+function refusalReason(cause: unknown): string | undefined {
+  if (!(cause instanceof ApplicationFailure)) return undefined;
+  const first = cause.details?.[0] as { reason?: unknown } | undefined;
+  return typeof first?.reason === 'string' ? first.reason : undefined;
 }
 
 export interface UpdateOptions {

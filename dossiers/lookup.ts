@@ -49,6 +49,26 @@ function statusView(d: StatusLookupRow, owner: boolean) {
     // Tracking number of the result sent by post, to follow it on the post's own site.
     shipment: shipment?.tracking_number ? { trackingNumber: shipment.tracking_number, status: shipment.status } : null,
     fee: d.fee_status && d.fee_status !== 'none' ? { amountVnd: Number(d.fee_due_vnd), status: d.fee_status } : null,
+    // The e-receipt (biên lai điện tử) of each payment: series and number, as printed on it.
+    receipts: (d.receipts ?? []).map((r) => ({
+      series: r.series,
+      number: r.number,
+      code: r.code,
+      amountVnd: Number(r.amount_vnd),
+      method: r.method,
+      paidAt: vnTime(r.paid_at),
+    })),
+    // Hẹn lại: the appointment changed once with an apology (Form 04). The statistics keep the
+    // legal due date; the citizen reads when, the original and the new appointment, and (signed
+    // in as the applicant) the reason the leader wrote, as officers' words are kept from the public.
+    reappointment: d.reappointment
+      ? {
+          at: vnTime(d.reappointment.at),
+          originalAppointmentAt: vnTime(d.reappointment.previous_appointment_at),
+          appointmentAt: vnTime(d.reappointment.appointment_at),
+          reason: owner ? d.reappointment.reason : null,
+        }
+      : null,
     history: history.map((h) => ({ at: vnTime(h.occurred_at), status: status(h.to_status) })),
   };
 }
@@ -65,6 +85,8 @@ export async function applicantDossiers(db: Db, idNumber: string) {
       submittedAt: vnTime(d.submitted_at),
       receivedAt: vnTime(d.received_at),
       appointmentAt: vnTime(d.appointment_at),
+      // Hẹn lại: the appointment shown is the new one; the original is the legal due date.
+      reappointed: d.apology_issued_at ? { at: vnTime(d.apology_issued_at), originalAppointmentAt: vnTime(d.due_at) } : null,
       status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
     })),
   };

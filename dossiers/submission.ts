@@ -44,7 +44,7 @@ export interface Submission {
   deliveryMethod: DeliveryMethod;
   applicant: { fullName: string; idNumber: string; phone?: string; email?: string; address?: string };
   postalAddress: Record<string, unknown> | null;
-  documents: Array<{ name: string; fileId?: string }>;
+  documents: Array<{ name: string; fileId?: string; checklistItem?: number }>;
   submittedAt: Date;
 }
 
@@ -87,7 +87,7 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
       submitted_at: s.submittedAt,
     });
     // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
-    await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
+    await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
     await setIdempotencyKeyDossier(trx, scope, key, id);
     return { created: true, dossierId: id };
   });
@@ -97,7 +97,7 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
  * The files of a citizen's supplement become the dossier's (before the workflow hears of them),
  * under the names the supplement gives them; a retry claims nothing twice.
  */
-export async function claimSupplementDocuments(db: Db, claim: { documents: ReadonlyArray<{ name?: string; fileId?: string }>; ownerIdNumber: string; dossierId: number; agencyId: number }): Promise<void> {
+export async function claimSupplementDocuments(db: Db, claim: { documents: ReadonlyArray<{ name?: string; fileId?: string; checklistItem?: number }>; ownerIdNumber: string; dossierId: number; agencyId: number }): Promise<void> {
   const { documents, ownerIdNumber, dossierId, agencyId } = claim;
-  await inTransaction(db, (trx) => claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), names: documents.map((doc) => doc.name), ownerIdNumber, dossierId, agencyId }).then(() => undefined));
+  await inTransaction(db, (trx) => claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), names: documents.map((doc) => doc.name), checklistItems: documents.map((doc) => doc.checklistItem), ownerIdNumber, dossierId, agencyId }).then(() => undefined));
 }

@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection';
 import { dossierEventLog, dossierHandoffs } from '../db/repositories/dossier-events';
+import { dossierChecklist } from './checklist';
 import { dossierDetailRow, dossierSummaryRow, findDossierByCode, findDossierById } from '../db/repositories/dossiers';
 import { parseDossierCode } from '../domain/dossier-code';
 import { DomainError } from '../domain/errors';
@@ -87,6 +88,8 @@ export async function dossierDetail(db: Db, dossierId: number) {
       address: full.applicant_address,
     },
     documents: full.documents,
+    // Thành phần hồ sơ: each item of the procedure's checklist, supplied (by which documents), waived or missing.
+    checklist: await dossierChecklist(db, dossierId),
     assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
     resultNumber: full.result_number,
     events: events.map((e) => ({

@@ -8,7 +8,7 @@ import {
   notificationClaimState,
 } from '../db/repositories/outbox';
 import { contactsOf, deliveryId, routesFor, type Channel } from './channels';
-import { loadDossierFacts, type AlertFacts, type DossierFacts, type MessageFacts } from './facts';
+import { loadDossierFacts, type AlertFacts, type DossierFacts, type LookupCodeFacts, type MessageFacts } from './facts';
 import type { ChannelSender } from './senders';
 import { isTemplateName, type TemplateName } from './templates';
 
@@ -42,7 +42,7 @@ async function loadMessage(db: Tx, outboxKey: string, channel: Channel): Promise
   if (!row) return null;
   if (!isTemplateName(row.template)) throw new Error(`outbox row ${outboxKey} has unknown template ${row.template}`);
   const dossierId = row.dossier_id === null ? null : Number(row.dossier_id);
-  const payload = (row.payload ?? {}) as { dossier?: DossierFacts } & Partial<AlertFacts>;
+  const payload = (row.payload ?? {}) as { dossier?: DossierFacts; lookupCode?: LookupCodeFacts } & Partial<AlertFacts>;
   const { audience, contacts } = contactsOf(row);
   const officer = audience === 'officer';
   // Routed again for this one channel: the address is read now, it never travelled through Redis.
@@ -52,7 +52,7 @@ async function loadMessage(db: Tx, outboxKey: string, channel: Channel): Promise
   const dossier = payload.dossier ?? (dossierId === null ? null : await loadDossierFacts(db, dossierId));
   const facts: MessageFacts = officer
     ? { dossier, officerName: row.user_name ?? undefined, alert: payload.kind ? { kind: payload.kind, level: Number(payload.level ?? 0), message: String(payload.message ?? '') } : undefined }
-    : { dossier };
+    : { dossier, ...(payload.lookupCode ? { lookupCode: payload.lookupCode } : {}) };
   return { template: row.template, dossierId, recipientUserId: officer ? Number(row.recipient_user_id) : null, address: route?.address ?? null, facts };
 }
 
@@ -124,6 +124,9 @@ export async function deliverMessage(db: Tx, args: DeliverArgs): Promise<Deliver
   if (!message) return { kind: 'nothing_to_send', reason: 'outbox row gone (dossier deleted)' };
   if (!message.facts.dossier) return { kind: 'nothing_to_send', reason: 'dossier gone' };
   if (!message.address) return { kind: 'nothing_to_send', reason: `no ${args.channel} address any more` };
+  // A one-time code that no longer works is not worth a message (a backlog outlasted it).
+  const code = message.facts.lookupCode;
+  if (code && Date.parse(code.expiresAt) <= Date.now()) return { kind: 'nothing_to_send', reason: 'the one-time code has expired' };
   const prepared = args.sender.prepare(message.template, message.facts);
   const attempt = await claim(db, id, message, args.channel, prepared.body, { leaseMs: args.leaseMs, takeOverStale: args.sender.idempotent });
   if (attempt === null) return notClaimed(db, id, args.leaseMs, args.sender.idempotent);

@@ -35,9 +35,19 @@ export interface AlertFacts {
   message: string;
 }
 
+/** The one-time code of a lookup by ID number (dossiers/id-lookup.ts), carried in its outbox payload. */
+export interface LookupCodeFacts {
+  code: string;
+  /** ISO instant after which the code no longer works (nothing is sent after it). */
+  expiresAt: string;
+  validMinutes: number;
+}
+
 /** Everything a template may use. */
 export interface MessageFacts {
   dossier: DossierFacts | null;
+  /** lookup_code: the code to send. */
+  lookupCode?: LookupCodeFacts;
   /** Officer messages: the officer's name and the alert. */
   officerName?: string;
   alert?: AlertFacts;

@@ -4,7 +4,7 @@ import type { SmsProvider } from '../integrations/sms/provider';
 import type { ZaloProvider } from '../integrations/zalo/provider';
 import type { Channel } from './channels';
 import type { MessageFacts } from './facts';
-import { renderEmail, renderSms, renderZalo, type TemplateName } from './templates';
+import { redactSecrets, renderEmail, renderSms, renderZalo, type TemplateName } from './templates';
 
 export interface ChannelProviders {
   email: EmailProvider;
@@ -37,14 +37,14 @@ export function channelSender(channel: Channel, providers: ChannelProviders, zal
       const p = providers.email;
       return senderOf(p, (template, facts) => {
         const { subject, text } = renderEmail(template, facts);
-        return { body: `${subject}\n\n${text}`, send: (to, key) => p.send({ to, subject, text, messageKey: key }) };
+        return { body: redactSecrets(`${subject}\n\n${text}`, facts), send: (to, key) => p.send({ to, subject, text, messageKey: key }) };
       });
     }
     case 'sms': {
       const p = providers.sms;
       return senderOf(p, (template, facts) => {
         const text = renderSms(template, facts);
-        return { body: text, send: (to, key) => p.send({ to, text, requestId: key }) };
+        return { body: redactSecrets(text, facts), send: (to, key) => p.send({ to, text, requestId: key }) };
       });
     }
     case 'zalo': {
@@ -52,7 +52,7 @@ export function channelSender(channel: Channel, providers: ChannelProviders, zal
       return senderOf(p, (template, facts) => {
         const zns = renderZalo(template, facts, zaloTemplateIds);
         return {
-          body: zns.text,
+          body: redactSecrets(zns.text, facts),
           send: (phone, key) => p.sendTemplate({ phone, templateId: zns.templateId, templateData: zns.params, trackingId: key }),
         };
       });

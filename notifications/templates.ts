@@ -1,4 +1,4 @@
-import type { AlertFacts, DossierFacts, MessageFacts } from './facts';
+import type { AlertFacts, DossierFacts, LookupCodeFacts, MessageFacts } from './facts';
 import { isGsm7Text } from '../integrations/sms/segments';
 import { clip, unaccent, vnd, vnDateTime, vnLocalDate, vnShortDateTime } from './format';
 
@@ -22,8 +22,15 @@ export type CitizenTemplate = (typeof CITIZEN_TEMPLATES)[number];
 export const OFFICER_TEMPLATES = ['officer_alert'] as const;
 export type OfficerTemplate = (typeof OFFICER_TEMPLATES)[number];
 
-export type TemplateName = CitizenTemplate | OfficerTemplate;
-export const TEMPLATE_NAMES: readonly TemplateName[] = [...CITIZEN_TEMPLATES, ...OFFICER_TEMPLATES];
+/**
+ * What a service tells a citizen outside any dossier event: the one-time code of the lookup by
+ * ID number (dossiers/id-lookup.ts), sent to the contact on file of that ID's latest dossier.
+ */
+export const SERVICE_TEMPLATES = ['lookup_code'] as const;
+export type ServiceTemplate = (typeof SERVICE_TEMPLATES)[number];
+
+export type TemplateName = CitizenTemplate | OfficerTemplate | ServiceTemplate;
+export const TEMPLATE_NAMES: readonly TemplateName[] = [...CITIZEN_TEMPLATES, ...OFFICER_TEMPLATES, ...SERVICE_TEMPLATES];
 
 export function isTemplateName(name: string): name is TemplateName {
   return (TEMPLATE_NAMES as readonly string[]).includes(name);
@@ -56,6 +63,7 @@ interface Ctx {
   d: DossierFacts;
   alert?: AlertFacts;
   officerName?: string;
+  lookupCode?: LookupCodeFacts;
 }
 
 interface MessageTemplate {
@@ -331,6 +339,32 @@ const TEMPLATES: Record<TemplateName, MessageTemplate> = {
     },
   },
 
+  // No dossier code and no name in it: the code proves who holds the phone, it says nothing else.
+  lookup_code: {
+    sms: ({ lookupCode }) =>
+      `Ma xac thuc tra cuu ho so theo so CCCD/CMND: ${codeOf(lookupCode)}, hieu luc ${minutesOf(lookupCode)} phut. Khong cung cap ma nay cho bat ky ai.`,
+    email: ({ d, lookupCode }) => ({
+      subject: 'Mã xác thực tra cứu hồ sơ theo số CCCD/CMND',
+      text: [
+        'Kính gửi Ông/Bà,',
+        '',
+        `Mã xác thực để tra cứu hồ sơ theo số căn cước công dân/CMND là: ${codeOf(lookupCode)}`,
+        '',
+        `Mã có hiệu lực ${minutesOf(lookupCode)} phút (đến ${vnDateTime(lookupCode?.expiresAt) ?? NOT_SET}) và chỉ dùng được một lần. Không cung cấp mã này cho bất kỳ ai, kể cả cán bộ.`,
+        '',
+        'Nếu Ông/Bà không yêu cầu tra cứu, xin bỏ qua thư này: không ai xem được hồ sơ của Ông/Bà khi không có mã.',
+        '',
+        signature(d),
+      ].join('\n'),
+    }),
+    zalo: {
+      defaultId: '420112',
+      params: { ma_xac_thuc: 10, hieu_luc: 10 },
+      text: 'Mã xác thực tra cứu hồ sơ theo số CCCD/CMND: <ma_xac_thuc>, hiệu lực <hieu_luc> phút. Không cung cấp mã này cho bất kỳ ai.',
+      values: ({ lookupCode }) => ({ ma_xac_thuc: codeOf(lookupCode), hieu_luc: String(minutesOf(lookupCode)) }),
+    },
+  },
+
   officer_alert: {
     sms: ({ d, alert }) =>
       `[Một cửa] Hồ sơ ${d.code} ${alertLabel(alert)}. Hạn giải quyết: ${short(d.dueAt ?? d.appointmentAt)}. Thủ tục: ${clip(d.procedureName, 120, '...')}.`,
@@ -360,6 +394,21 @@ const TEMPLATES: Record<TemplateName, MessageTemplate> = {
   },
 };
 
+function codeOf(c: LookupCodeFacts | undefined): string {
+  if (!c) throw new TemplateError('template lookup_code needs its code');
+  return c.code;
+}
+const minutesOf = (c: LookupCodeFacts | undefined) => c?.validMinutes ?? 5;
+
+/**
+ * The body kept on record (`notifications.body`): the text sent, with a one-time code blanked,
+ * so the delivery log never holds a code that still works.
+ */
+export function redactSecrets(text: string, facts: MessageFacts): string {
+  const code = facts.lookupCode?.code;
+  return code ? text.split(code).join('••••••') : text;
+}
+
 function alertLabel(alert: AlertFacts | undefined): string {
   return alert ? ALERT_LABEL[alert.kind](alert.level) : 'cần xử lý';
 }
@@ -373,7 +422,7 @@ export class TemplateError extends Error {
 
 function context(name: TemplateName, facts: MessageFacts): Ctx {
   if (!facts.dossier) throw new TemplateError(`template ${name} needs its dossier`);
-  return { d: facts.dossier, alert: facts.alert, officerName: facts.officerName };
+  return { d: facts.dossier, alert: facts.alert, officerName: facts.officerName, lookupCode: facts.lookupCode };
 }
 
 /** Unaccented GSM-7 text, within four segments (anything GSM-7 lacks, e.g. an emoji in a reason, becomes "?"). */

@@ -25,3 +25,23 @@ if (stale()) {
     process.exit(r.status ?? 1);
   }
 }
+
+// `--chromium` (npm test, .ci/run): the browser suites drive Debian's Chromium (test/helpers/browser.ts);
+// playwright cannot download its own builds here. Installed when missing, or the command is printed.
+if (process.argv.includes('--chromium')) {
+  const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!fs.existsSync(chromium)) {
+    const install = 'apt-get update && apt-get install -y chromium';
+    const canInstall = !process.env.CHROMIUM_PATH && process.platform === 'linux' && process.getuid?.() === 0 && fs.existsSync('/usr/bin/apt-get');
+    let ok = false;
+    if (canInstall) {
+      process.stdout.write(`Chromium is missing (${chromium}): installing it (${install})…\n`);
+      const r = spawnSync('bash', ['-c', install], { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      ok = r.status === 0 && fs.existsSync(chromium);
+    }
+    if (!ok) {
+      process.stderr.write(`The browser tests need Chromium at ${chromium}. Install it with:\n  ${install}\n(or set CHROMIUM_PATH to a Chromium binary).\n`);
+      process.exit(1);
+    }
+  }
+}

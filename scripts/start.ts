@@ -6,9 +6,11 @@ import { loadConfig } from '../platform/config';
 import { ensureLocalServices } from '../platform/local-services';
 import { RestartBackoff } from '../platform/restart-backoff';
 import { startDevServer, type DevServer } from '../platform/temporal-dev-server';
+import { ensureWebBuilt } from './web-build';
 
 /**
- * `npm start`: the whole system on one machine. Migrates and seeds PostgreSQL, runs a
+ * `npm start`: the whole system on one machine. Builds the web front end when its sources
+ * changed (scripts/web-build.ts), migrates and seeds PostgreSQL, runs a
  * persistent Temporal dev server (unless TEMPORAL_ADDRESS names a cluster), then the
  * worker and API processes; restarts either if it dies, waiting longer after each exit in a
  * row (platform/restart-backoff.ts) rather than giving up; stops everything on Ctrl-C/SIGTERM.
@@ -19,6 +21,8 @@ const log = (line: string) => process.stdout.write(`start: ${line}\n`);
 async function main(): Promise<void> {
   const config = loadConfig();
   fs.mkdirSync(config.dataDir, { recursive: true });
+  // The portal and the console: rebuilt when web/ changed since the last build, before the API serves them.
+  await ensureWebBuilt(log);
 
   await ensureLocalServices(config.databaseUrl, config.redisUrl, log);
   log(`database ${new URL(config.databaseUrl).pathname.slice(1)}: creating if missing, migrating, seeding`);
@@ -139,7 +143,9 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `  API          ${base}`,
+      `  Portal       ${base}/`,
+      `  Console      ${base}/console/`,
+      `  API          ${base}/api/v1`,
       `  API docs     ${base}/api/docs`,
       `  Health       ${base}/health`,
       `  Temporal UI  ${devServer?.uiUrl ?? '(the cluster’s own UI)'}`,

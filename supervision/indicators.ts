@@ -116,8 +116,33 @@ function rateIndicator(
 
 export type { IndicatorCounts };
 
+/**
+ * Satisfaction ratings given over [from, until) (domain/rating.ts): "Không hài lòng" is the
+ * "dislike" of QĐ 766 indicator 5.4.
+ */
+export interface SatisfactionCounts {
+  verySatisfied: number;
+  satisfied: number;
+  notSatisfied: number;
+}
+
+/** Counts per level as the satisfaction report shows them: total and rates (2 decimals). */
+export function satisfactionTally(c: SatisfactionCounts) {
+  const total = c.verySatisfied + c.satisfied + c.notSatisfied;
+  return {
+    ...c,
+    total,
+    rates: {
+      verySatisfied: percent(c.verySatisfied, total),
+      satisfied: percent(c.satisfied, total),
+      notSatisfied: percent(c.notSatisfied, total),
+      satisfiedOrBetter: percent(c.verySatisfied + c.satisfied, total),
+    },
+  };
+}
+
 /** The QĐ 766 indicators that the read model supports, from their counts over [from, until). */
-export function indicators766(c: IndicatorCounts): Indicator[] {
+export function indicators766(c: IndicatorCounts, ratings: SatisfactionCounts = { verySatisfied: 0, satisfied: 0, notSatisfied: 0 }): Indicator[] {
   return [
     rateIndicator(
       {
@@ -180,6 +205,19 @@ export function indicators766(c: IndicatorCounts): Indicator[] {
       },
       c.eResults,
       c.documentDecisions,
+    ),
+    // 100% − (late rate + dislike rate) over the dossiers of 2.1 = (on time − disliked) ÷ dossiers.
+    rateIndicator(
+      {
+        code: '5.4',
+        name: 'Mức độ hài lòng trong tiếp nhận, giải quyết thủ tục hành chính',
+        threshold: 90,
+        maxPoints: 6,
+        formula:
+          "100% − (late-dossier rate + rate of dossiers rated 'Không hài lòng'), over the dossiers of 2.1. Numerator: the numerator of 2.1 less the ratings 'Không hài lòng' given in the period on dossiers of these agencies (not below 0). Denominator: the denominator of 2.1. Complaints (phản ánh, kiến nghị) are not recorded by this system and are not counted. Full score at 90%; score = min(6, rate × 6 ÷ 90).",
+      },
+      Math.max(0, c.onTime - ratings.notSatisfied),
+      c.dossiers,
     ),
   ];
 }

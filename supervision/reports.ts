@@ -23,7 +23,8 @@ import type { OfficerRole } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 import type { HandoffStep } from '../db/repositories/dossier-events';
 import { csvColumns } from './csv';
-import { indicators766, outcomeOf, rankCounts, tallyBy, tallyCounts, workingHoursPast, type Indicator, type Tally } from './indicators';
+import { indicators766, outcomeOf, rankCounts, satisfactionTally, tallyBy, tallyCounts, workingHoursPast, type Indicator, type SatisfactionCounts, type Tally } from './indicators';
+import { ratingCounts } from '../db/repositories/ratings';
 
 /**
  * Supervisor reports (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators,
@@ -319,8 +320,70 @@ export async function indicatorReport(db: Db, r: { from: Date; to: Date; asOf: D
   if (endedUncounted) {
     throw outsideCalendar(`${endedUncounted} dossier(s) ended in the period have dates outside their working calendar's holiday data`);
   }
-  return indicators766(counts);
+  const ratings = await ratingCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf), groupBy: 'agency' });
+  return indicators766(counts, sumRatings(ratings.map(ratingGroupCounts)));
 }
+
+// ---------------------------------------------------------------- satisfaction ratings
+
+export const SATISFACTION_GROUP_BYS = ['agency', 'officer'] as const;
+export type SatisfactionGroupBy = (typeof SATISFACTION_GROUP_BYS)[number];
+
+const ratingGroupCounts = (g: { very_satisfied: number; satisfied: number; not_satisfied: number }): SatisfactionCounts => ({
+  verySatisfied: g.very_satisfied,
+  satisfied: g.satisfied,
+  notSatisfied: g.not_satisfied,
+});
+
+const sumRatings = (groups: readonly SatisfactionCounts[]): SatisfactionCounts => ({
+  verySatisfied: groups.reduce((n, g) => n + g.verySatisfied, 0),
+  satisfied: groups.reduce((n, g) => n + g.satisfied, 0),
+  notSatisfied: groups.reduce((n, g) => n + g.notSatisfied, 0),
+});
+
+type SatisfactionGroup = { key: string | null; name: string | null } & ReturnType<typeof satisfactionTally>;
+
+/**
+ * Đánh giá mức độ hài lòng over [from, to) as of `asOf`: the ratings given in the period on
+ * dossiers of the agencies, per agency or per officer who handled the dossier (its assignee
+ * when rated; `key: null` for dossiers rated without one), with the totals.
+ */
+export async function satisfactionReport(db: Db, r: { groupBy: SatisfactionGroupBy; from: Date; to: Date; asOf: Date; agencies: AgencyRef[] }) {
+  const rows = await ratingCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf), groupBy: r.groupBy });
+  const groups: SatisfactionGroup[] = rows
+    .map((g) => ({ key: g.key, name: g.name ?? (g.key === null ? 'Không có cán bộ xử lý' : null), ...satisfactionTally(ratingGroupCounts(g)) }))
+    .sort((a, b) => Number(a.key === null) - Number(b.key === null) || (a.key ?? '').localeCompare(b.key ?? ''));
+  return {
+    groupBy: r.groupBy,
+    scale: ['very_satisfied', 'satisfied', 'not_satisfied'],
+    from: vnTime(r.from),
+    to: vnTime(r.to),
+    asOf: vnTime(r.asOf),
+    agencies: agencyList(r.agencies),
+    groups,
+    totals: satisfactionTally(sumRatings(groups)),
+  };
+}
+
+/** The satisfaction report as CSV rows: its groups, then a total row. */
+export const satisfactionCsvRows = (report: { groups: SatisfactionGroup[]; totals: ReturnType<typeof satisfactionTally> }): SatisfactionGroup[] => [
+  ...report.groups,
+  { key: '', name: 'Tổng cộng', ...report.totals },
+];
+
+export const satisfactionCsv = (groupBy: SatisfactionGroupBy) =>
+  csvColumns<SatisfactionGroup>({
+    [groupBy]: (g) => g.key,
+    name: (g) => g.name,
+    very_satisfied: 'verySatisfied',
+    satisfied: 'satisfied',
+    not_satisfied: 'notSatisfied',
+    total: 'total',
+    very_satisfied_rate: (g) => g.rates.verySatisfied,
+    satisfied_rate: (g) => g.rates.satisfied,
+    not_satisfied_rate: (g) => g.rates.notSatisfied,
+    satisfied_or_better_rate: (g) => g.rates.satisfiedOrBetter,
+  });
 
 export const INDICATOR_CSV = csvColumns<Indicator>({
   code: 'code',

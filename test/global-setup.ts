@@ -6,6 +6,7 @@ import { createDb, ensureDatabase, migrateAndSeed } from '../db/connection';
 import { findTemporalCli } from '../platform/temporal-cli';
 import { startDevServer } from '../platform/temporal-dev-server';
 import { buildWorkflowBundle } from '../scripts/bundle-workflows';
+import { ensureWebBuilt } from '../scripts/web-build';
 import { dropDatabase } from './helpers/databases';
 
 declare module 'vitest' {
@@ -22,10 +23,13 @@ declare module 'vitest' {
 /**
  * Real components for the whole run: an ephemeral Temporal dev server on free ports
  * (same binary as `npm start`), a fresh PostgreSQL database migrated and seeded, and
- * one prebuilt workflow bundle for the worker processes the tests spawn.
+ * one prebuilt workflow bundle for the worker processes the tests spawn, and the web front end
+ * built (when its sources changed) for the API to serve.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const runId = `t${process.pid}${Date.now().toString(36)}`;
+  // The portal and the console the API serves (and the browser suites drive): built when web/ changed.
+  await ensureWebBuilt((line) => process.stdout.write(`global-setup: ${line}\n`));
   const baseUrl = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/dossier_test';
   const redisUrl = process.env.TEST_REDIS_URL || process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 

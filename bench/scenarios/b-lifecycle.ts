@@ -80,7 +80,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
         agencyEid: AGENCY,
         deliveryMethod: 'online',
         applicant: { fullName: 'Nguyễn Văn Bình', idNumber, phone: '0912345678' },
-        documents: [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }],
+        documents: [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }, { name: 'Giấy tờ tùy thân của người yêu cầu' }],
       },
     });
     push(timings, 'submit', submitted.ms);

@@ -62,7 +62,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       `insert into dossiers (code, workflow_id, procedure_id, agency_id, channel, delivery_method, status, applicant_full_name, applicant_id_number, applicant_phone, documents, submitted_at)
        select '${AGENCY}-' || to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-9' || lpad(g::text, 7, '0'),
               'dossier-${AGENCY}-' || to_char(now() at time zone 'Asia/Ho_Chi_Minh', 'YYMMDD') || '-9' || lpad(g::text, 7, '0'),
-              ?, ?, 'online', 'online', 'SUBMITTED', 'Trần Thị Cúc', '0792' || lpad(g::text, 8, '0'), '0913000000', '[{"name": "Đơn đề nghị"}]'::jsonb, now()
+              ?, ?, 'online', 'online', 'SUBMITTED', 'Trần Thị Cúc', '0792' || lpad(g::text, 8, '0'), '0913000000', '[{"name": "Đơn đề nghị cấp bản sao từ sổ gốc"}, {"name": "Giấy tờ tùy thân của người yêu cầu"}]'::jsonb, now()
          from generate_series(1, ?::int) g`,
       [procedure.id, agency.id, n],
     );

@@ -118,12 +118,14 @@ export async function lockDocumentsForClaim(trx: Tx, ids: string[]): Promise<Cla
 
 /**
  * Files the documents under the dossier (and its agency); a document the claim names
- * (`name` not null) keeps that name, the others keep the one they were uploaded with.
+ * (`name` not null) keeps that name, the others keep the one they were uploaded with; the
+ * checklist item a claim says it supplies is kept with it.
  */
-export async function attachDocumentsToDossier(trx: Tx, files: ReadonlyArray<{ id: string; name: string | null }>, dossierId: number, agencyId: number): Promise<void> {
+export async function attachDocumentsToDossier(trx: Tx, files: ReadonlyArray<{ id: string; name: string | null; checklistItem?: number | null }>, dossierId: number, agencyId: number): Promise<void> {
   if (!files.length) return;
   await trx('documents').whereIn('id', files.map((f) => f.id)).update({ dossier_id: dossierId, agency_id: agencyId });
   for (const f of files) {
-    if (f.name !== null) await trx('documents').where('id', f.id).update({ name: f.name });
+    const named = { ...(f.name !== null ? { name: f.name } : {}), ...(f.checklistItem != null ? { checklist_item: f.checklistItem } : {}) };
+    if (Object.keys(named).length) await trx('documents').where('id', f.id).update(named);
   }
 }

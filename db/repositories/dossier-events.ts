@@ -34,7 +34,7 @@ export interface ProjectionFields {
   feeTiming?: string;
   feeStatus?: 'none' | 'unpaid' | 'paid';
   dueAt?: string;
-  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped';
+  deadlineState?: 'running' | 'paused' | 'at_risk' | 'overdue' | 'stopped' | 'awaiting_fee';
   clockPausedAt?: string | null;
   apologyIssuedAt?: string;
   escalationLevel?: number;
@@ -51,6 +51,11 @@ export interface HandoffOpening {
   receiverId: number | null;
   receiverUnit: string;
   dueAt: string | null;
+  /**
+   * When the step's budget starts counting, if not at the hand-off: a site visit's planned
+   * start. `dueAt` is then the end of the planned visit, before which the row is never due.
+   */
+  countFrom?: string | null;
 }
 
 export interface DossierEventRecord {
@@ -82,13 +87,19 @@ const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment'
  * time the same step already took in earlier hand-offs of this dossier), capped by the
  * time the workflow gives (the dossier's appointment) and the legal due date.
  */
-async function handoffDue(trx: Knex.Transaction, dossierId: number, step: HandoffStep, openedAt: string, cap: string | null): Promise<string | null> {
+async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string): Promise<string | null> {
+  const { step, dueAt: cap } = h;
   const d = await trx('dossiers as d')
     .join('procedures as p', 'p.id', 'd.procedure_id')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.id', dossierId)
     .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
   const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
+  const legalDue = d?.due_at ? new Date(d.due_at).getTime() : null;
+  const byLegalDue = (ms: number) => toOffsetIso(new Date(legalDue === null ? ms : Math.min(ms, legalDue)));
+  // A site visit whose budget counts from its planned start (docs/domain.md §3.9): due after the visit, capped by the legal due date.
+  const fromVisit = step === 'verification' && !!h.countFrom && !!cap;
+  if (fromVisit && typeof budgetHours !== 'number') return byLegalDue(Date.parse(cap));
   // The citizen's supplement, the post, and a site visit without a budget have their own explicit time.
   if (!BUDGETED_STEPS.has(step) || (step === 'verification' && typeof budgetHours !== 'number')) return cap;
   // A verification budget covers scheduling, visits and minutes: the planned visit is not its limit.
@@ -98,12 +109,22 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, step: Handof
   const capMs = caps.length ? Math.min(...caps) : null;
   if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
   const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
-  const earlier: Array<{ received_at: Date; done_at: Date }> = await trx('dossier_handoffs')
+  const earlier: Array<{ received_at: Date; done_at: Date; count_from: Date | null }> = await trx('dossier_handoffs')
     .where({ dossier_id: dossierId, step })
     .whereNotNull('done_at')
-    .select('received_at', 'done_at');
-  const spent = earlier.reduce((sum, h) => sum + calendar.workingTimeBetween(new Date(h.received_at), new Date(h.done_at)), 0);
-  const own = calendar.addWorkingTime(new Date(openedAt), Math.max(0, budgetHours * 3_600_000 - spent)).getTime();
+    .select('received_at', 'done_at', 'count_from');
+  // Time spent counts from when each earlier row's budget counted (a visit's start), not from its opening.
+  const spent = earlier.reduce((sum, e) => {
+    const from = e.count_from && e.count_from > e.received_at ? e.count_from : e.received_at;
+    return sum + calendar.workingTimeBetween(new Date(from), new Date(e.done_at));
+  }, 0);
+  const left = Math.max(0, budgetHours * 3_600_000 - spent);
+  if (fromVisit) {
+    // Xác minh thực địa: the budget counts from the planned visit, and the row is never due before the visit ends.
+    const own = calendar.addWorkingTime(new Date(h.countFrom!), left).getTime();
+    return byLegalDue(Math.max(own, Date.parse(cap!)));
+  }
+  const own = calendar.addWorkingTime(new Date(openedAt), left).getTime();
   return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
 }
 
@@ -222,7 +243,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     }
     if (e.handoff?.open) {
       const h = { ...e.handoff.open };
-      h.dueAt = await handoffDue(trx, e.dossierId, h.step, e.occurredAt, h.dueAt);
+      h.dueAt = await handoffDue(trx, e.dossierId, h, e.occurredAt);
       await trx('dossier_handoffs').insert({
         dossier_id: e.dossierId,
         opened_seq: e.seq,
@@ -233,6 +254,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         receiver_unit: h.receiverUnit,
         received_at: e.occurredAt,
         due_at: h.dueAt,
+        ...(h.countFrom ? { count_from: h.countFrom } : {}),
       });
     }
     if (e.handoff?.close || e.handoff?.open) {

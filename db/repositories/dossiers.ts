@@ -56,6 +56,8 @@ export interface ReceiptDossierRow {
   procedure_name: string;
   agency_name: string;
   receiver_name: string | null;
+  /** The procedure's time limit counts from a complete dossier and the fee paid. */
+  clock_from_fee: boolean;
 }
 
 /** A dossier as its intake receipt (Form 01) prints it: procedure, agency and the officer who received it. */
@@ -69,6 +71,7 @@ export async function findReceiptDossierByCode(db: Tx, code: string): Promise<Re
       'd.id', 'd.code', 'd.agency_id', 'd.channel', 'd.delivery_method', 'd.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone',
       'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
       'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
+      'p.clock_from_fee',
     );
 }
 
@@ -265,6 +268,15 @@ const LOOKUP_SQL = `
          p.code as procedure_code, p.national_code, p.name as procedure_name, a.eid as agency_eid, a.name as agency_name,
          (select json_build_object('tracking_number', s.tracking_number, 'status', s.status)
             from dossier_shipments s where s.dossier_id = d.id) as shipment,
+         -- E-receipts (biên lai điện tử) of the fee paid, in the order paid.
+         coalesce((select json_agg(json_build_object('series', pm.receipt_series, 'number', pm.receipt_number, 'code', pm.receipt_code,
+                                                     'amount_vnd', pm.amount_vnd, 'method', pm.method, 'paid_at', pm.paid_at) order by pm.paid_at)
+                     from dossier_payments pm
+                    where pm.dossier_id = d.id and pm.status = 'paid' and pm.receipt_number is not null), '[]'::json) as receipts,
+         -- The apology with a new appointment (hẹn lại, Form 04): at most one per dossier.
+         (select json_build_object('at', coalesce(d.apology_issued_at, e.occurred_at), 'reason', e.data->>'reason',
+                                   'previous_appointment_at', e.data->>'previousAppointmentAt', 'appointment_at', e.data->>'appointmentAt')
+            from dossier_events e where e.dossier_id = d.id and e.type = 'reappointed' order by e.seq desc limit 1) as reappointment,
          -- Steps only: events that keep the status (a payment, a reassignment) are not steps.
          coalesce((select json_agg(json_build_object('to_status', e.to_status, 'occurred_at', e.occurred_at) order by e.seq)
                      from dossier_events e
@@ -296,6 +308,8 @@ export type StatusLookupRow = {
   agency_eid: string;
   agency_name: string;
   shipment: { tracking_number: string | null; status: string } | null;
+  receipts: Array<{ series: string; number: number; code: string | null; amount_vnd: number; method: string; paid_at: string }>;
+  reappointment: { at: string; reason: string | null; previous_appointment_at: string | null; appointment_at: string | null } | null;
   history: Array<{ to_status: string; occurred_at: string }>;
 };
 
@@ -304,7 +318,7 @@ export type StatusLookupRow = {
  * (`owner`), or else the last 4 digits of the applicant's ID number (`check`).
  */
 export async function statusLookup(db: Db, code: string, owner: string | null, check: string | null): Promise<StatusLookupRow | undefined> {
-  const [row] = await preparedQuery<StatusLookupRow>(db, 'public-status-lookup-v1', LOOKUP_SQL, [code, owner, check]);
+  const [row] = await preparedQuery<StatusLookupRow>(db, 'public-status-lookup-v2', LOOKUP_SQL, [code, owner, check]);
   return row;
 }
 
@@ -320,6 +334,9 @@ export interface ApplicantDossierLine {
   agency_eid: string;
   agency_name: string;
   applicant_full_name: string;
+  /** Set when the appointment was changed with an apology (hẹn lại); due_at keeps the legal date. */
+  apology_issued_at: Date | null;
+  due_at: Date | null;
 }
 
 /** The dossiers filed with this ID number, newest first (200 at most). */
@@ -330,7 +347,23 @@ export async function dossiersOfApplicant(db: Tx, idNumber: string): Promise<App
     .where('d.applicant_id_number', idNumber)
     .orderBy('d.submitted_at', 'desc')
     .limit(200)
-    .select('d.code', 'd.status', 'd.submitted_at', 'd.received_at', 'd.appointment_at', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name', 'd.applicant_full_name');
+    .select(
+      'd.code', 'd.status', 'd.submitted_at', 'd.received_at', 'd.appointment_at', 'd.apology_issued_at', 'd.due_at',
+      'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name', 'd.applicant_full_name',
+    );
+}
+
+/**
+ * The newest dossier of this ID number that has a phone or an e-mail on file: where the one-time
+ * code of the lookup by ID number goes (its contact is the one the citizen gave last).
+ */
+export async function latestContactDossier(db: Tx, idNumber: string): Promise<{ id: number } | undefined> {
+  return db('dossiers')
+    .where('applicant_id_number', idNumber)
+    .where((q) => q.whereNotNull('applicant_phone').orWhereNotNull('applicant_email'))
+    .orderBy('submitted_at', 'desc')
+    .orderBy('id', 'desc')
+    .first('id');
 }
 
 // --- docs (documents, notifications, webhooks, audit, auth) ---

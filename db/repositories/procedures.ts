@@ -15,6 +15,8 @@ export interface ProcedureRow {
   online_level: 'full' | 'partial';
   fee_timing: 'none' | 'at_submission' | 'before_processing' | 'at_result';
   clock_policy: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  /** The time limit counts from a complete dossier and the fee paid (ND 297/2025 art. 6(2)). */
+  clock_from_fee: boolean;
   result_name: string;
   active: boolean;
   step_budgets: Record<string, number> | null;
@@ -65,8 +67,8 @@ export async function procedureFees(db: Tx, procedureId: number): Promise<Array<
   return db('procedure_fees').where('procedure_id', procedureId).orderBy(['channel', 'fee_name']).select('channel', 'fee_name', 'amount_vnd', 'note');
 }
 
-export async function procedureDocuments(db: Tx, procedureId: number): Promise<Array<{ name: string; required: boolean; copies: number }>> {
-  return db('procedure_documents').where('procedure_id', procedureId).orderBy('position').select('name', 'required', 'copies');
+export async function procedureDocuments(db: Tx, procedureId: number): Promise<Array<{ item: number; name: string; required: boolean; copies: number }>> {
+  return db('procedure_documents').where('procedure_id', procedureId).orderBy('position').select('position as item', 'name', 'required', 'copies');
 }
 
 /** Agencies that handle a procedure. */

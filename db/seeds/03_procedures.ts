@@ -17,6 +17,8 @@ interface SeedProcedure {
   onSiteVerification: boolean;
   feeTiming: 'none' | 'at_submission' | 'before_processing' | 'at_result';
   clockPolicy?: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  /** The time limit counts from a complete dossier and the fee paid (ND 297/2025 art. 6(2)). */
+  clockFromFee?: boolean;
   resultName: string;
   notes?: string;
   fees: Array<{ channel: 'counter' | 'online' | 'postal'; name: string; amount: number; note?: string }>;
@@ -125,6 +127,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     onSiteVerification: false,
     feeTiming: 'at_submission',
     clockPolicy: 'RESTART', // ND 297/2025: the limit restarts once the complete dossier arrives
+    clockFromFee: true, // ND 297/2025 art. 6(2): from the complete dossier and the fee paid
     resultName: 'Giấy chứng nhận đăng ký hộ kinh doanh',
     notes: 'Thời hạn tính từ khi nhận đủ hồ sơ hợp lệ và đã nộp lệ phí.',
     fees: [
@@ -132,7 +135,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
       { channel: 'postal', name: 'Lệ phí đăng ký hộ kinh doanh', amount: 100_000, note: 'ví dụ; do HĐND tỉnh quy định' },
       { channel: 'online', name: 'Lệ phí đăng ký hộ kinh doanh', amount: 50_000, note: 'ví dụ; do HĐND tỉnh quy định' },
     ],
-    documents: ['Giấy đề nghị đăng ký hộ kinh doanh', 'Bản sao biên bản họp thành viên hộ gia đình (nếu có)', { name: 'Văn bản ủy quyền (nếu ủy quyền)', required: false }],
+    documents: ['Giấy đề nghị đăng ký hộ kinh doanh', { name: 'Bản sao biên bản họp thành viên hộ gia đình (nếu có)', required: false }, { name: 'Văn bản ủy quyền (nếu ủy quyền)', required: false }],
     agencies: ['000.20.20.H29'],
   },
   {
@@ -197,7 +200,7 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     resultName: 'Giấy chứng nhận quyền sử dụng đất, quyền sở hữu tài sản gắn liền với đất',
     notes: 'Đăng ký ≤17 ngày làm việc + cấp giấy ≤3 ngày; thời gian thực hiện nghĩa vụ tài chính không tính; +10 ngày ở xã vùng khó khăn.',
     fees: allChannels('Lệ phí cấp Giấy chứng nhận (cá nhân)', 100_000, 'ví dụ Hà Nội; tổ chức 500.000 đồng'),
-    documents: ['Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu 04/ĐK)', 'Giấy tờ về quyền sử dụng đất', 'Mảnh trích đo địa chính (nếu có)'],
+    documents: ['Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu 04/ĐK)', 'Giấy tờ về quyền sử dụng đất', { name: 'Mảnh trích đo địa chính (nếu có)', required: false }],
     agencies: ['000.00.31.H29'],
   },
 ];
@@ -222,6 +225,7 @@ export async function seed(db: Knex): Promise<void> {
           on_site_verification: p.onSiteVerification,
           fee_timing: p.feeTiming,
           clock_policy: p.clockPolicy ?? 'PAUSE',
+          clock_from_fee: p.clockFromFee ?? false,
           result_name: p.resultName,
           notes: p.notes ?? null,
         })

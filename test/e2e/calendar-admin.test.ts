@@ -381,7 +381,7 @@ describe('recomputation applied by the dossier workflow (real worker)', () => {
         deliveryMethod: 'counter',
         acceptNow: true,
         applicant: { fullName: 'Trần Văn Thử', idNumber: '079200000001', phone: '0912345678' },
-        documents: [{ name: 'Đơn đăng ký đất đai (Mẫu 04/ĐK)' }],
+        documents: [{ name: 'Đơn đăng ký đất đai (Mẫu 04/ĐK)', checklistItem: 1 }, { name: 'Giấy tờ về quyền sử dụng đất' }],
       },
       headers: { 'Idempotency-Key': uniqueKey('cal-e2e'), 'X-User-Id': `tn.motcua.${TAG}` },
     });

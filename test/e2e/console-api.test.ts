@@ -126,7 +126,9 @@ describe('the staff console’s API: /me, the worklist, officers with their load
     // Real dossiers, through the API and the workflow.
     const submit = async (fullName: string) => {
       const idNumber = nextId();
-      const r = await submitSample(api.baseUrl, idNumber, { procedureCode: PROC, agencyEid: X.eid, deliveryMethod: 'online', applicant: { fullName, idNumber, phone: '0912345678' } }, 'console');
+      // The procedure's required documents (papers brought to the counter): intake checks the checklist.
+      const documents = [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }, { name: 'Giấy tờ tùy thân của người yêu cầu' }];
+      const r = await submitSample(api.baseUrl, idNumber, { procedureCode: PROC, agencyEid: X.eid, deliveryMethod: 'online', applicant: { fullName, idNumber, phone: '0912345678' }, documents }, 'console');
       expect([r.status, r.body.detail]).toEqual([201, undefined]);
       await eventually(() => client.lookup(r.body.code), (s) => s.body.history?.length === 1);
       return { code: r.body.code as string, idNumber };

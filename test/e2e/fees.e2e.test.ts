@@ -82,7 +82,8 @@ describe('fees and payments', () => {
       deliveryMethod: 'counter',
       acceptNow: true,
       applicant: { fullName: 'Phan Văn Đất', idNumber: idNumber(), phone: '0911222333' },
-      documents: [{ name: 'Đơn đăng ký đất đai (Mẫu 04/ĐK)' }],
+      // The checklist's first item, named by its position; the second by its name.
+      documents: [{ name: 'Đơn đăng ký đất đai (Mẫu 04/ĐK)', checklistItem: 1 }, { name: 'Giấy tờ về quyền sử dụng đất' }],
     };
     const r = await http('POST', `${api.baseUrl}/api/v1/counter/dossiers`, { body, headers: { 'Idempotency-Key': uniqueKey('land'), 'X-User-Id': 'motcua.tphcm' } });
     expect(r.status).toBe(201);

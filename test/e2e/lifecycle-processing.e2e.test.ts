@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { toOffsetIso, WorkingCalendar } from '../../domain/calendar';
 import { VN_STATE_CALENDAR } from '../../domain/holidays-vn';
-import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, payFeeAtCounter, processControl, submitSample, uniqueKey } from '../helpers/stack';
+import { pdf } from '../helpers/document-fixtures';
+import { uploadCitizenDocument, applicantIds, dossierClient, eventually, http, officerToken, payFeeAtCounter, processControl, SAMPLE_SUBMISSION, submitSample, uniqueKey } from '../helpers/stack';
+import { visitStartingNow } from '../helpers/site-visits';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -19,8 +21,19 @@ describe('dossier processing branches', () => {
     const d = await api.db('dossiers').where({ code }).first('id');
     return api.db('dossier_events').where('dossier_id', d.id).orderBy('seq').select('type', 'data', 'occurred_at');
   };
+  /** A file an officer files on the dossier (minutes, photos); its id. */
+  async function officerUpload(code: string, name: string, user = 'chuyenvien.saigon1'): Promise<string> {
+    const form = new FormData();
+    form.append('name', name);
+    form.append('file', new Blob([new Uint8Array(pdf())], { type: 'application/pdf' }), `${name}.pdf`);
+    const res = await fetch(`${api.baseUrl}/api/v1/dossiers/${code}/documents`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${await officerToken(user)}` } });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { id: string }).id;
+  }
   async function submitOnline(procedureCode: string, applicantId = idNumber()) {
-    const r = await submitSample(api.baseUrl, applicantId, { procedureCode }, 'proc');
+    // The procedure's required documents, by their checklist names (papers brought to the counter).
+    const documents = procedureCode === 'TP-SAOSOGOC' ? [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }, { name: 'Giấy tờ tùy thân của người yêu cầu' }] : SAMPLE_SUBMISSION.documents;
+    const r = await submitSample(api.baseUrl, applicantId, { procedureCode, documents }, 'proc');
     expect(r.status).toBe(201);
     await payFeeAtCounter(api.baseUrl, r.body.code);
     return { code: r.body.code as string, idNumber: applicantId };
@@ -33,7 +46,7 @@ describe('dossier processing branches', () => {
       deliveryMethod: 'counter',
       acceptNow: true,
       applicant: { fullName: 'Hoàng Thị Lan', idNumber: idNumber(), phone: '0987654321' },
-      documents: [{ name: 'Bản chính giấy khai sinh' }, { name: 'Bản sao cần chứng thực' }],
+      documents: [{ name: 'Bản chính giấy khai sinh', checklistItem: 1 }, { name: 'Bản sao cần chứng thực' }],
     };
     const citizenTry = await http('POST', `${api.baseUrl}/api/v1/counter/dossiers`, { body, headers: { 'Idempotency-Key': uniqueKey('c') } });
     expect(citizenTry.status).toBe(401);
@@ -73,29 +86,35 @@ describe('dossier processing branches', () => {
     await eventually(() => lookup(code), (s) => s.body.history?.length === 1);
     await officer(code, 'intake/accept', 'motcua.saigon');
     const specialist = await assigneeOf(code);
-    const visit = { date: '2026-12-03', from: '08:00', to: '10:00', place: '12 Lê Lợi, Phường Sài Gòn', officers: ['Lê Văn Hùng', 'Võ Thanh Tâm'] };
+    // KT-HKD has no on-site verification in its catalogue: a leader schedules it, with the reason (docs/domain.md §3.9).
+    const exceptionReason = 'Địa điểm kinh doanh trong hồ sơ chưa khớp dữ liệu địa chính, cần kiểm tra thực tế';
+    const visit = { ...(await visitStartingNow()), place: '12 Lê Lợi, Phường Sài Gòn', officers: ['Lê Văn Hùng', 'Võ Thanh Tâm'] };
 
-    expect((await officer(code, 'verification', specialist, { visit: { ...visit, from: '10:00', to: '08:00' }, purpose: 'x' })).status).toBe(422);
-    expect((await officer(code, 'verification', 'lanhdao.saigon', { visit, purpose: 'x' })).status).toBe(403);
-    const scheduled = await officer(code, 'verification', specialist, { visit, purpose: 'Kiểm tra địa điểm kinh doanh' });
+    expect((await officer(code, 'verification', 'lanhdao.saigon', { visit: { ...visit, from: '10:00', to: '08:00' }, purpose: 'x', exceptionReason })).status).toBe(422);
+    expect((await officer(code, 'verification', specialist, { visit, purpose: 'x' })).status).toBe(422); // needs a leader's reason
+    const scheduled = await officer(code, 'verification', 'lanhdao.saigon', { visit, purpose: 'Kiểm tra địa điểm kinh doanh', exceptionReason });
     expect(scheduled.status).toBe(200);
     const s1 = await ownerLookup(code); // the place, as typed, is for the applicant signed in (issue 14)
     expect(s1.body.status).toEqual({ code: 'SITE_VERIFICATION', label: 'Đang xác minh, kiểm tra thực địa' });
-    expect(s1.body.pending).toEqual({ kind: 'site_visit', visit: { date: '2026-12-03', from: '08:00', to: '10:00', place: '12 Lê Lợi, Phường Sài Gòn' } });
+    expect(s1.body.pending).toEqual({ kind: 'site_visit', visit: { date: visit.date, from: visit.from, to: visit.to, place: '12 Lê Lợi, Phường Sài Gòn' } });
     expect(JSON.stringify(s1.body)).not.toContain('Võ Thanh Tâm'); // officers' names stay internal
-    expect((await lookup(code)).body.pending).toEqual({ kind: 'site_visit', visit: { date: '2026-12-03', from: '08:00', to: '10:00' } });
+    expect((await lookup(code)).body.pending).toEqual({ kind: 'site_visit', visit: { date: visit.date, from: visit.from, to: visit.to } });
 
     expect((await officer(code, 'review/proposal', specialist, { proposal: 'approve' })).status).toBe(409); // not while verifying
     expect((await officer(code, 'verification/record', specialist, { outcome: 'confirmed', findings: 'Đúng hiện trạng', attachments: [] })).status).toBe(422); // minutes required
     const missed = await officer(code, 'verification/record', specialist, { outcome: 'missed', findings: 'Không gặp chủ hộ' });
     expect(missed.status).toBe(200);
     expect(missed.body.status.code).toBe('SITE_VERIFICATION');
-    const again = await officer(code, 'verification', specialist, { visit: { ...visit, date: '2026-12-04' }, purpose: 'Kiểm tra lại' });
+    expect((await ownerLookup(code)).body.pending).toBeNull(); // the visit is over: nothing pending until it is rescheduled
+    const visit2 = { ...visit, ...(await visitStartingNow(45)) };
+    const again = await officer(code, 'verification', 'lanhdao.saigon', { visit: visit2, purpose: 'Kiểm tra lại', exceptionReason });
     expect(again.status).toBe(200);
+    const minutes = await officerUpload(code, 'Biên bản xác minh', specialist);
+    const photo = await officerUpload(code, 'Ảnh hiện trạng', specialist);
     const recorded = await officer(code, 'verification/record', specialist, {
       outcome: 'confirmed',
       findings: 'Địa điểm đúng như hồ sơ, đủ điều kiện',
-      attachments: [{ name: 'Biên bản xác minh', fileId: 'file-bb-01' }, { name: 'Ảnh hiện trạng', fileId: 'file-img-01' }],
+      attachments: [{ name: 'Biên bản xác minh', fileId: minutes }, { name: 'Ảnh hiện trạng', fileId: photo }],
     });
     expect(recorded.status).toBe(200);
     expect(recorded.body.status.code).toBe('IN_REVIEW');
@@ -103,16 +122,19 @@ describe('dossier processing branches', () => {
 
     await officer(code, 'review/proposal', specialist, { proposal: 'approve' });
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
-    expect((await finished(code, 'site-verification')).status).toBe('COMPLETED');
+    expect((await finished(code, 'site-verification-checks')).status).toBe('COMPLETED');
     const events = await eventsOf(code);
     expect(events.map((e) => e.type)).toEqual([
       'submitted', 'fee_paid', 'intake_accepted', 'assigned', 'site_visit_scheduled', 'site_visit_missed', 'site_visit_rescheduled', 'site_verified',
       'approval_proposed', 'approved', 'result_delivered_online', 'completed',
     ]);
-    expect(events.find((e) => e.type === 'site_verified')!.data).toMatchObject({ outcome: 'confirmed', attachments: [{ fileId: 'file-bb-01' }, { fileId: 'file-img-01' }] });
+    expect(events.find((e) => e.type === 'site_visit_scheduled')!.data).toMatchObject({ exception: { reason: exceptionReason, kinds: expect.arrayContaining(['procedure_without_verification']) } });
+    expect(events.find((e) => e.type === 'site_verified')!.data).toMatchObject({ outcome: 'confirmed', attachments: [{ fileId: minutes }, { fileId: photo }] });
     const sheet = (await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': 'giamsat.saigon' } })).body.handoffs;
     expect(sheet.map((h: any) => h.step)).toEqual(['intake', 'review', 'verification', 'verification', 'review', 'decision', 'result']);
-    expect(sheet[3].dueAt).toBe('2026-12-04T10:00:00+07:00');
+    // No verification budget for KT-HKD: due at the end of the planned visit (capped by the dossier's due date).
+    const due = (await api.db('dossiers').where({ code }).first('due_at')).due_at as Date;
+    expect(sheet[3].dueAt).toBe(toOffsetIso(new Date(Math.min(Date.parse(`${visit2.date}T${visit2.to}:00+07:00`), due.getTime()))));
   });
 
   it('supplement during processing under RESTART: the limit counts again from the supplement; only one request', async () => {

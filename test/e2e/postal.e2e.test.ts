@@ -18,7 +18,12 @@ describe('result delivery by post', () => {
     const r = await submitSample(
       api.baseUrl,
       idNumber(),
-      { procedureCode: 'TP-TRICHLUC', deliveryMethod: 'postal', postalAddress: { line: '25 Nguyễn Huệ', ward: 'Phường Sài Gòn', province: 'Thành phố Hồ Chí Minh' } },
+      {
+        procedureCode: 'TP-TRICHLUC',
+        deliveryMethod: 'postal',
+        postalAddress: { line: '25 Nguyễn Huệ', ward: 'Phường Sài Gòn', province: 'Thành phố Hồ Chí Minh' },
+        documents: [{ name: 'Tờ khai yêu cầu cấp bản sao trích lục hộ tịch' }],
+      },
       'post',
     );
     expect(r.status).toBe(201);

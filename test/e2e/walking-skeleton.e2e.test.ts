@@ -58,6 +58,11 @@ describe('walking skeleton: online submission to completed dossier', () => {
   });
 
   it('a one-stop officer accepts it at intake; the appointment date is computed in working days', async () => {
+    // Household business registration: the time limit counts from the complete dossier and the
+    // fee paid (ND 297/2025 art. 6(2)); the citizen pays at the counter before the officer receives it.
+    await payFeeAtCounter(api.baseUrl, code);
+    expect((await status()).body.fee).toEqual({ amountVnd: 50_000, status: 'paid' });
+
     const wrongRole = await act('intake/accept', 'chuyenvien.saigon1');
     expect(wrongRole.status).toBe(403);
     expect(wrongRole.body.detail).toContain('one_stop_officer');
@@ -83,10 +88,6 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     const again = await act('intake/accept', 'motcua.saigon');
     expect(again.status).toBe(409);
-
-    // Household business registration charges before processing: the citizen pays at the counter.
-    await payFeeAtCounter(api.baseUrl, code);
-    expect((await status()).body.fee).toEqual({ amountVnd: 50_000, status: 'paid' });
   });
 
   it('the assigned specialist proposes approval; anyone else is refused', async () => {
@@ -147,9 +148,9 @@ describe('walking skeleton: online submission to completed dossier', () => {
     expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(events.map((e) => e.type)).toEqual([
       'submitted',
+      'fee_paid',
       'intake_accepted',
       'assigned',
-      'fee_paid',
       'approval_proposed',
       'approved',
       'result_delivered_online',

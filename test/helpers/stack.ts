@@ -127,7 +127,7 @@ export interface ApiUnderTest {
  */
 export async function startApi(
   taskQueue: string,
-  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'liveQueues'> = {},
+  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'idLookup' | 'liveQueues'> = {},
 ): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
@@ -158,6 +158,7 @@ export async function startApi(
     postal: { provider: postalProvider, sandbox: post },
     publicRateLimit: { limit: 100_000, keyPrefix: `${inject('runId')}:${port}:`, ...opts.publicRateLimit },
     lookupLockout: opts.lookupLockout ?? { failuresPerCode: 100_000, failuresPerClient: 100_000 },
+    idLookup: opts.idLookup,
     trustProxy: opts.trustProxy,
     liveQueues: opts.liveQueues,
   });

@@ -704,11 +704,11 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
   });
 
   describe('QĐ 766 indicators (March 2026)', () => {
-    it('computes 2.1, 2.2, 3.3, 3.6 and 4.1 with their scores', async () => {
+    it('computes 2.1, 2.2, 3.3, 3.6, 4.1 and 5.4 with their scores', async () => {
       const r = await get(`indicators?${MARCH}`);
       expect(r.status).toBe(200);
       const byCode = Object.fromEntries(r.body.indicators.map((i: any) => [i.code, i]));
-      expect(Object.keys(byCode)).toEqual(['2.1', '2.2', '3.3', '3.6', '4.1']);
+      expect(Object.keys(byCode)).toEqual(['2.1', '2.2', '3.3', '3.6', '4.1', '5.4']);
       for (const i of r.body.indicators) expect(i.formula.length).toBeGreaterThan(40);
 
       // 2.1 denominator: received before 1 Apr and not ended before 1 Mar = O1–O7, F1–F6, F8, F9,
@@ -737,6 +737,10 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       // document, F10 approved on 1 Apr); delivered online with an e-result: F1, F3 = 2.
       // 50%; score 6 × 0.5 = 3.
       expect(byCode['4.1']).toMatchObject({ name: 'Tỷ lệ hồ sơ cấp kết quả điện tử', numerator: 2, denominator: 4, rate: 50, threshold: 100, maxPoints: 6, score: 3 });
+
+      // 5.4: 100% − (late rate + "Không hài lòng" rate) over the dossiers of 2.1; no ratings here:
+      // (8 − 0) / 16 = 50%, full score at 90%: 6 × 50 ÷ 90 = 3.33 (test/e2e/rating.e2e.test.ts rates).
+      expect(byCode['5.4']).toMatchObject({ numerator: 8, denominator: 16, rate: 50, threshold: 90, maxPoints: 6, score: 3.33 });
     });
 
     it('exports one CSV row per indicator', async () => {
@@ -745,7 +749,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       expect(res.headers.get('content-disposition')).toBe('attachment; filename="indicators-766-2026-03-01-2026-04-01.csv"');
       const lines = Buffer.from(await res.arrayBuffer()).subarray(3).toString('utf8').split('\r\n');
       expect(lines[0]).toBe('code,name,numerator,denominator,rate,value,unit,threshold,max_points,score,formula');
-      expect(lines).toHaveLength(7); // header, 5 indicators, final empty line
+      expect(lines).toHaveLength(8); // header, 6 indicators, final empty line
       // Agency A alone for 4.1: F1, F2, F3, F8 approved, F1 and F3 with an e-result (F9 is B's).
       expect(lines[5]).toMatch(/^4\.1,Tỷ lệ hồ sơ cấp kết quả điện tử,2,4,50,50,percent,100,6,3,"?Numerator/);
       // The name of 2.1 holds a comma: quoted.

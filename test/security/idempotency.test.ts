@@ -158,7 +158,7 @@ describe('Idempotency-Key: same rules everywhere', () => {
       deliveryMethod: 'counter',
       acceptNow: true,
       applicant: { fullName: 'Hoàng Thị Lan', idNumber: applicant, phone: '0987654321' },
-      documents: [{ name: 'Bản chính giấy khai sinh' }],
+      documents: [{ name: 'Bản chính giấy khai sinh', checklistItem: 1 }, { name: 'Bản sao cần chứng thực' }],
     };
     const submit = (b: unknown) => http('POST', `${api.baseUrl}/api/v1/counter/dossiers`, { body: b, headers: { 'X-User-Id': 'motcua.saigon', 'Idempotency-Key': key } });
     const first = await submit(body);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applicantIds, dossierClient, eventually, payFeeAtCounter, submitSample } from '../helpers/stack';
+import { localDateIn } from '../helpers/site-visits';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -43,12 +44,15 @@ describe('public lookup and what officers typed', () => {
     const code = await submitted();
     expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
     const specialist = await eventually(() => assigneeOf(code).catch(() => ''), (u) => u !== '');
-    const visit = { date: '2026-12-03', from: '08:00', to: '10:00', place: '12 Lê Lợi, Phường Sài Gòn (gọi 0909111222)', officers: ['Lê Văn Hùng'] };
-    expect((await officer(code, 'verification', specialist, { visit, purpose: 'Kiểm tra địa điểm' })).status).toBe(200);
+    expect(specialist).toBeTruthy();
+    const date = localDateIn(1);
+    const visit = { date, from: '08:00', to: '10:00', place: '12 Lê Lợi, Phường Sài Gòn (gọi 0909111222)', officers: ['Lê Văn Hùng'] };
+    // The sample procedure has no on-site verification in its catalogue: a leader schedules it with a reason.
+    expect((await officer(code, 'verification', 'lanhdao.saigon', { visit, purpose: 'Kiểm tra địa điểm', exceptionReason: 'Cần kiểm tra địa điểm kinh doanh' })).status).toBe(200);
 
     const pub = await lookup(code);
     expect(pub.body.status.code).toBe('SITE_VERIFICATION');
-    expect(pub.body.pending).toEqual({ kind: 'site_visit', visit: { date: '2026-12-03', from: '08:00', to: '10:00' } });
+    expect(pub.body.pending).toEqual({ kind: 'site_visit', visit: { date, from: '08:00', to: '10:00' } });
     expect(leaked(pub.body)).toEqual([]);
 
     const own = await ownerLookup(code);

@@ -6,7 +6,7 @@ import { isGsm7Text } from '../../integrations/sms/segments';
 import { sandboxZaloProvider } from '../../integrations/zalo/sandbox';
 import type { DossierFacts, MessageFacts } from '../../notifications/facts';
 import { unaccent, vnd, vnDateTime } from '../../notifications/format';
-import { renderEmail, renderSms, renderZalo, SMS_MAX_LENGTH, TEMPLATE_NAMES, znsRegistrations, type TemplateName } from '../../notifications/templates';
+import { redactSecrets, renderEmail, renderSms, renderZalo, SMS_MAX_LENGTH, TEMPLATE_NAMES, znsRegistrations, type TemplateName } from '../../notifications/templates';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -29,10 +29,14 @@ const DOSSIER: DossierFacts = {
   apologyReason: 'Chờ ý kiến của cơ quan thuế',
 };
 
+const LOOKUP_CODE = { code: '493027', expiresAt: '2026-11-24T01:35:00.000Z', validMinutes: 5 };
+
 const facts = (name: TemplateName, dossier: DossierFacts = DOSSIER): MessageFacts =>
   name === 'officer_alert'
     ? { dossier, officerName: 'Trần Văn Minh', alert: { kind: 'escalation', level: 2, message: `Hồ sơ ${dossier.code} quá hạn, nhắc lần 2.` } }
-    : { dossier };
+    : name === 'lookup_code'
+      ? { dossier, lookupCode: LOOKUP_CODE }
+      : { dossier };
 
 /** Template names the running system can put in the outbox, read from the code that does it. */
 function emittedTemplates(): string[] {
@@ -43,7 +47,11 @@ function emittedTemplates(): string[] {
   const fromReadModel = [...readModel.matchAll(/insert into notification_outbox[\s\S]*?'([a-z_]+)',\s*u\.user_id/g)].map((m) => m[1]!);
   expect(fromWorkflow.length).toBeGreaterThan(5);
   expect(fromReadModel).toEqual(['officer_alert']);
-  return [...new Set([...fromWorkflow, ...fromReadModel])];
+  // Services that write to the outbox themselves: the lookup by ID number's one-time code.
+  const idLookup = fs.readFileSync(path.join(ROOT, 'dossiers', 'id-lookup.ts'), 'utf8');
+  const fromServices = [...idLookup.matchAll(/template: '([a-z_]+)'/g)].map((m) => m[1]!);
+  expect(fromServices).toEqual(['lookup_code']);
+  return [...new Set([...fromWorkflow, ...fromReadModel, ...fromServices])];
 }
 
 describe('notification templates', () => {
@@ -55,18 +63,20 @@ describe('notification templates', () => {
       expect(TEMPLATE_NAMES, `no template for "${name}"`).toContain(name);
       const f = facts(name as TemplateName);
 
+      // What identifies the message: the dossier's code, or the one-time code (which names no dossier).
+      const mark = name === 'lookup_code' ? LOOKUP_CODE.code : DOSSIER.code;
       const text = renderSms(name as TemplateName, f);
-      expect(text).toContain(DOSSIER.code);
+      expect(text).toContain(mark);
       expect(isGsm7Text(text), `${name}: SMS must be GSM-7: ${text}`).toBe(true);
       await sms.send({ to: '0912345678', text, requestId: `tpl-${name}` }); // the gateway takes it
 
       const email = renderEmail(name as TemplateName, f);
-      expect(email.subject).toContain(DOSSIER.code);
-      expect(email.text).toContain(DOSSIER.code);
+      if (name !== 'lookup_code') expect(email.subject).toContain(DOSSIER.code);
+      expect(email.text).toContain(mark);
       expect(email.subject + email.text, `${name}: e-mail keeps its diacritics`).toMatch(/[ồơđếạảữ]/);
 
       const zns = renderZalo(name as TemplateName, f);
-      expect(zns.text).toContain(DOSSIER.code);
+      expect(zns.text).toContain(mark);
       await zalo.sendTemplate({ phone: '84912345678', templateId: zns.templateId, templateData: zns.params, trackingId: `tpl-${name}` });
     }
     // And nothing is defined that nobody sends.
@@ -113,6 +123,19 @@ describe('notification templates', () => {
 
     expect(renderSms('denied', facts('denied'))).toContain('Thong bao so HKD-2026-000123');
     expect(renderEmail('result_delivered', facts('result_delivered')).text).toContain('kết quả số HKD-2026-000123, trả trực tuyến trên Cổng Dịch vụ công');
+  });
+
+  it('sends the one-time code of the lookup by ID number, and keeps it out of the delivery log', () => {
+    const f = facts('lookup_code');
+    const sms = renderSms('lookup_code', f);
+    expect(sms).toBe('Ma xac thuc tra cuu ho so theo so CCCD/CMND: 493027, hieu luc 5 phut. Khong cung cap ma nay cho bat ky ai.');
+    expect(sms).not.toContain(DOSSIER.code);
+    const email = renderEmail('lookup_code', f);
+    expect(email.subject).toBe('Mã xác thực tra cứu hồ sơ theo số CCCD/CMND');
+    expect(email.text).toContain('là: 493027');
+    expect(email.text).toContain('(đến 08:35 ngày 24/11/2026)');
+    expect(redactSecrets(sms, f)).toBe(sms.replace('493027', '••••••'));
+    expect(() => renderSms('lookup_code', { dossier: DOSSIER })).toThrow(/needs its code/);
   });
 
   it('stays within what the gateways take, however long the officer wrote', async () => {

@@ -49,6 +49,16 @@ export interface DossierView {
 export interface AcceptIntakeCommand {
   actor: Actor;
   note?: string;
+  /** Required checklist items not supplied, each waived by the one-stop officer with a reason. */
+  waivers?: Array<{ item: number; reason: string }>;
+  /**
+   * The checklist as the service found it before the Update (dossiers/checklist.ts): items
+   * supplied, by document IDs, and items waived. Positions and IDs only; recorded with the event.
+   */
+  documents?: {
+    supplied: Array<{ item: number; name: string; documentIds: string[]; papers: number }>;
+    waived: Array<{ item: number; name: string; reason: string }>;
+  };
 }
 
 export interface ProposeDecisionCommand {
@@ -86,7 +96,7 @@ export interface RefuseIntakeCommand {
 
 /** The citizen's supplement: document references only, the files stay in storage. */
 export interface SubmitSupplementCommand {
-  documents: Array<{ name: string; fileId?: string }>;
+  documents: Array<{ name: string; fileId?: string; checklistItem?: number }>;
   note?: string;
 }
 
@@ -116,10 +126,19 @@ export interface SiteVisit {
   officers: string[];
 }
 
+/** Why a visit needs a leader's reason: the catalogue has no on-site verification for the procedure, or the visit is outside the agency's working hours. */
+export type VerificationExceptionKind = 'procedure_without_verification' | 'outside_working_hours';
+
 export interface ScheduleVerificationCommand {
   actor: Actor;
   visit: SiteVisit;
   purpose: string;
+  /**
+   * A visit the rules allow only with a leader's reason (docs/domain.md §3.9): scheduled by a
+   * leader of the agency, who says why; `kinds` are what the API found in the catalogue and
+   * the agency's calendar. Absent for an ordinary visit, scheduled by the assigned specialist.
+   */
+  exception?: { reason: string; kinds: VerificationExceptionKind[] };
 }
 
 /** Biên bản xác minh: findings, attachments (minutes, photos) and the outcome. */

@@ -2,6 +2,8 @@ import { condition, patched } from '@temporalio/workflow';
 import { isTerminal } from '../../domain/status';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
+import type { ProjectionFields } from '../../activities';
+import type { ClockEntry } from '../../domain/clock-ledger';
 import { lookup } from './proxies';
 import type { Action, Dossier } from './state';
 
@@ -35,16 +37,48 @@ export const recordPayment: Action<RecordPaymentCommand> = {
     // Already told of this very payment (a redelivered callback, a reconciler pass): nothing to do.
     if (state.fee.paymentId === cmd.paymentId) return d.view();
     state.fee = { ...state.fee, paid: true, receiptCode: cmd.receiptCode, paymentId: cmd.paymentId };
+    const started = await startClockAtPayment(d, cmd);
     await d.transition({
       to: state.status,
       type: 'fee_paid',
       by: cmd.recordedBy ? { officerId: cmd.recordedBy, role: 'one_stop_officer' } : { applicant: true },
-      projection: { feeStatus: 'paid' },
-      data: { paymentId: cmd.paymentId, amountVnd: cmd.amountVnd, method: cmd.method, receiptCode: cmd.receiptCode, paidAt: cmd.paidAt },
+      projection: { feeStatus: 'paid', ...(started?.projection ?? {}) },
+      data: { paymentId: cmd.paymentId, amountVnd: cmd.amountVnd, method: cmd.method, receiptCode: cmd.receiptCode, paidAt: cmd.paidAt, ...(started?.data ?? {}) },
+      ...(started ? { clock: [started.entry] } : {}),
     });
     return d.view();
   },
 };
+
+/**
+ * Thời hạn tính từ khi nhận đủ hồ sơ và phí, lệ phí (ND 297/2025 art. 6(2)): a dossier received
+ * while its fee was unpaid (intake.ts, patch clock-from-fee-v1) starts its clock ledger at the
+ * payment (or at the receipt, had the payment come first): the appointment and due date follow.
+ */
+async function startClockAtPayment(d: Dossier, cmd: RecordPaymentCommand): Promise<{ entry: ClockEntry; projection: ProjectionFields; data: Record<string, unknown> } | null> {
+  const dl = d.state.deadline;
+  const waiting = dl?.awaitingFee;
+  if (!dl || !waiting) return null;
+  const paidAt = Date.parse(cmd.paidAt);
+  const at = new Date(Math.max(Number.isNaN(paidAt) ? Date.parse(d.now()) : paidAt, Date.parse(waiting.receivedAt))).toISOString();
+  const entry: ClockEntry = {
+    kind: 'start',
+    at,
+    limit: waiting.limit,
+    actorId: waiting.actorId,
+    basis: 'Nghị định 297/2025/NĐ-CP, điều 6 khoản 2',
+    countsFrom: 'fee_payment',
+    receivedAt: waiting.receivedAt,
+  };
+  dl.ledger = [entry];
+  dl.awaitingFee = null;
+  const r = await d.refreshDeadline();
+  return {
+    entry,
+    projection: { dueAt: r.schedule.dueAt, appointmentAt: r.schedule.appointmentAt, deadlineState: d.deadlineStateNow() },
+    data: { clockStartedAt: at, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') },
+  };
+}
 
 /** Không trả kết quả khi chưa nộp phí: the result waits for the payment. */
 export async function awaitFeeBeforeResult(d: Dossier): Promise<void> {

@@ -1,8 +1,13 @@
 import type { ClockEntry } from '../../domain/clock-ledger';
 import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
+import { patched } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { assignAfterIntake } from './assignment';
 import { lookup } from './proxies';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action } from './state';
+
+/** What the acceptance event and the receipt say while the clock waits for the fee. */
+export const CLOCK_FROM_FEE_PENDING = 'Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ và phí, lệ phí: ngày hẹn trả kết quả được xác định khi đã nộp phí, lệ phí.';
 
 /**
  * Tiếp nhận hồ sơ (docs/domain.md §3.1): the one-stop officer checks the dossier for completeness
@@ -14,13 +19,29 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
   validate(d, cmd) {
     d.requireIdle('SUBMITTED', 'accept the dossier at intake');
     d.requireRole(cmd.actor, 'one_stop_officer', 'accept the dossier at intake');
+    // Thành phần hồ sơ: the service checked the checklist before this Update; a required item
+    // not supplied travels here as a waiver, each with its reason (docs/domain.md §3.1).
+    const waivers: unknown = cmd.waivers ?? [];
+    if (!Array.isArray(waivers) || waivers.length > 50) d.refuse('waivers must list at most 50 checklist items', FAILURE_TYPES.invalidInput);
+    const seen = new Set<number>();
+    for (const w of waivers as Array<{ item?: unknown; reason?: unknown }>) {
+      const item = w?.item as number;
+      if (typeof w?.item !== 'number' || !Number.isInteger(item) || item < 1) d.refuse('each waiver names a checklist item by its position (from 1)', FAILURE_TYPES.invalidInput);
+      if (seen.has(item)) d.refuse(`checklist item ${item} is waived twice`, FAILURE_TYPES.invalidInput);
+      seen.add(item);
+      if (typeof w.reason !== 'string' || !w.reason.trim() || w.reason.length > 1000) d.refuse(`the waiver of checklist item ${item} needs a reason (lý do miễn)`, FAILURE_TYPES.invalidInput);
+    }
+    for (const w of cmd.documents?.waived ?? []) {
+      if (!seen.has(w.item)) d.refuse(`checklist item ${w.item} is recorded as waived but no waiver names it`, FAILURE_TYPES.invalidInput);
+    }
   },
   async run(d, cmd) {
     const { input, state } = d;
     // Tiếp nhận: the clock starts at the moment a complete, valid dossier is received.
     const receivedAt = d.now();
-    let appointment: { appointmentAt: string; calendarCode: string; calendarVersion: number; explanation: string };
+    let appointment: { appointmentAt: string | null; calendarCode: string; calendarVersion: number; explanation: string };
     let clock: ClockEntry[] | undefined;
+    let awaitingFee = false;
     const dl = state.deadline;
     if (dl) {
       // The clock ledger starts here; every later date is derived from it.
@@ -34,13 +55,23 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
         policy: input.deadlinePolicy,
         asOf: receivedAt,
       });
-      clock = [{ ...r.start!, actorId: cmd.actor.userId } as ClockEntry];
-      dl.ledger = clock;
+      // ND 297/2025 art. 6(2): where the limit counts from the complete dossier and the fee
+      // paid, an unpaid fee leaves the clock unstarted until the payment (fees.ts).
+      awaitingFee = r.clockFromFee === true && !state.fee.paid && patched('clock-from-fee-v1');
       dl.calendar = r.calendar;
       dl.clockPolicy = r.clockPolicy;
-      dl.schedule = r.schedule;
-      dl.version += 1;
-      appointment = { appointmentAt: r.schedule.appointmentAt, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: r.explanation.join(' ') };
+      if (awaitingFee) {
+        const start = r.start as Extract<ClockEntry, { kind: 'start' }>;
+        dl.awaitingFee = { receivedAt, limit: start.limit, actorId: cmd.actor.userId };
+        dl.version += 1;
+        appointment = { appointmentAt: null, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: CLOCK_FROM_FEE_PENDING };
+      } else {
+        clock = [{ ...r.start!, actorId: cmd.actor.userId } as ClockEntry];
+        dl.ledger = clock;
+        dl.schedule = r.schedule;
+        dl.version += 1;
+        appointment = { appointmentAt: r.schedule.appointmentAt, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: r.explanation.join(' ') };
+      }
     } else {
       appointment = await lookup.computeAppointment({ agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt });
     }
@@ -52,13 +83,19 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       by: { actor: cmd.actor, role: 'one_stop_officer' },
       projection: {
         receivedAt,
-        appointmentAt: appointment.appointmentAt,
+        ...(appointment.appointmentAt ? { appointmentAt: appointment.appointmentAt } : {}),
         calendarCode: appointment.calendarCode,
         calendarVersion: appointment.calendarVersion,
         receivedBy: cmd.actor.userId,
-        ...(dl ? { dueAt: appointment.appointmentAt, deadlineState: d.deadlineStateNow() } : {}),
+        ...(dl && appointment.appointmentAt ? { dueAt: appointment.appointmentAt, deadlineState: d.deadlineStateNow() } : {}),
+        ...(awaitingFee ? { deadlineState: 'awaiting_fee' as const } : {}),
       },
-      data: { note: cmd.note ?? null, explanation: appointment.explanation },
+      data: {
+        note: cmd.note ?? null,
+        explanation: appointment.explanation,
+        ...(awaitingFee ? { clockFromFee: true } : {}),
+        ...(cmd.documents ? { documents: cmd.documents } : {}),
+      },
       handoff: { close: true },
       clock,
     });

@@ -1,4 +1,6 @@
+import { patched } from '@temporalio/workflow';
 import type { ClockEntry } from '../../domain/clock-ledger';
+import { visitEnd, visitIsPast, visitStart, visitWindowText, type VisitWindow } from '../../domain/site-visit';
 import { AWAITING_SUPPLEMENT } from '../../domain/status';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
@@ -8,6 +10,7 @@ import type {
   RecordVerificationCommand,
   ScheduleVerificationCommand,
   SubmitSupplementCommand,
+  VerificationExceptionKind,
 } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
@@ -38,6 +41,7 @@ export const requestSupplement: Action<ProcessingSupplementCommand> = {
       }
     }
     if (d.clockPaused()) d.refuse(`the clock of dossier ${d.code} is stopped for a clock-excluded step; resume it before asking the citizen for a supplement`);
+    if (d.state.deadline?.awaitingFee) d.refuse(`the time limit of dossier ${d.code} counts from the payment of the fee, which is not paid yet: collect the fee before asking for a supplement`);
   },
   async run(d, cmd) {
     const { input, state } = d;
@@ -169,27 +173,49 @@ function requireVisit(d: Dossier, visit: unknown): void {
   if (typeof v.from !== 'string' || typeof v.to !== 'string' || !/^\d{2}:\d{2}$/.test(v.from) || !/^\d{2}:\d{2}$/.test(v.to) || v.from >= v.to) {
     d.refuse('visit.from and visit.to must be HH:MM with from before to', FAILURE_TYPES.invalidInput);
   }
+  if (Number.isNaN(Date.parse(visitStart(v as VisitWindow))) || Number.isNaN(Date.parse(visitEnd(v as VisitWindow)))) d.refuse('visit.date must be a calendar date', FAILURE_TYPES.invalidInput);
   d.requireText(v.place, 'visit.place');
   d.requireTexts(v.officers, 'visit.officers', 10);
 }
 
-/** Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. */
+const EXCEPTION_KINDS: readonly VerificationExceptionKind[] = ['procedure_without_verification', 'outside_working_hours'];
+
+/**
+ * Xác minh, kiểm tra thực địa: schedule (or reschedule) the visit; the citizen is told. The
+ * assigned specialist schedules it; a visit the catalogue does not provide for, or outside the
+ * agency's working hours, is scheduled by a leader with a reason (`exception`, found by the API
+ * from the catalogue and the calendar). A visit is never scheduled in the past (docs/domain.md §3.9).
+ */
 export const scheduleVerification: Action<ScheduleVerificationCommand> = {
   validate(d, cmd) {
     d.requireIdle(['IN_REVIEW', 'SITE_VERIFICATION'], 'schedule a site visit');
-    d.requireAssignee(cmd.actor, 'schedule a site visit');
+    if (cmd.exception !== undefined) {
+      d.requireRole(cmd.actor, 'leader', 'schedule a site visit that needs a leader’s reason');
+      d.requireText(cmd.exception?.reason, 'exception.reason');
+      const kinds: unknown = cmd.exception?.kinds;
+      if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !EXCEPTION_KINDS.includes(k))) {
+        d.refuse('exception.kinds must name why the visit needs a leader’s reason', FAILURE_TYPES.invalidInput);
+      }
+    } else {
+      d.requireAssignee(cmd.actor, 'schedule a site visit');
+    }
     requireVisit(d, cmd.visit);
     d.requireText(cmd.purpose, 'purpose');
+    if (visitIsPast(Date.parse(visitStart(cmd.visit)), Date.now())) {
+      d.refuse(`Không thể lên lịch xác minh vào thời điểm đã qua (${visitWindowText(cmd.visit)}); vui lòng chọn thời điểm từ nay về sau.`, FAILURE_TYPES.invalidInput, 'VisitInPast');
+    }
   },
   async run(d, cmd) {
+    // Runs before the checks: the row's due date did not follow the visit (recorded histories replay).
+    const checks = patched('verification-checks-v1');
     const rescheduled = d.state.status === 'SITE_VERIFICATION';
     d.state.pending = { kind: 'site_visit', visit: cmd.visit };
     await d.transition({
       to: 'SITE_VERIFICATION',
       type: rescheduled ? 'site_visit_rescheduled' : 'site_visit_scheduled',
-      by: { actor: cmd.actor, role: 'specialist' },
+      by: { actor: cmd.actor, role: cmd.exception ? 'leader' : 'specialist' },
       projection: { pendingAction: d.state.pending },
-      data: { visit: cmd.visit, purpose: cmd.purpose },
+      data: { visit: cmd.visit, purpose: cmd.purpose, ...(cmd.exception ? { exception: cmd.exception } : {}) },
       handoff: {
         close: true,
         open: {
@@ -198,7 +224,9 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
           giverUnit: cmd.actor.fullName,
           receiverId: null,
           receiverUnit: `Tổ xác minh: ${cmd.visit.officers.join(', ')}`,
-          dueAt: `${cmd.visit.date}T${cmd.visit.to}:00+07:00`,
+          // Due at the end of the visit, or (patched) the step budget counted from its start, capped by the due date.
+          dueAt: visitEnd(cmd.visit),
+          ...(checks ? { countFrom: visitStart(cmd.visit) } : {}),
         },
       },
     });
@@ -207,11 +235,22 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
   },
 };
 
-/** Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be rescheduled. */
+/**
+ * Biên bản xác minh: the outcome, findings and attachments; a missed visit waits to be
+ * rescheduled. Nothing is recorded before the visit's time, nor after a missed visit until it
+ * is rescheduled. The attachments are files of the dossier: the API checks them first.
+ */
 export const recordVerification: Action<RecordVerificationCommand> = {
   validate(d, cmd) {
     d.requireIdle('SITE_VERIFICATION', 'record the site visit');
     d.requireAssignee(cmd.actor, 'record the site visit');
+    const pending = d.state.pending;
+    if (pending?.kind !== 'site_visit') {
+      return d.refuse(`Hồ sơ ${d.code} không có lịch xác minh đang chờ: lần xác minh trước đã ghi nhận không gặp được, vui lòng lên lịch lại trước khi ghi biên bản.`, FAILURE_TYPES.invalidState, 'VisitNotScheduled');
+    }
+    if (Date.now() < Date.parse(visitStart(pending.visit))) {
+      d.refuse(`Chưa đến giờ xác minh (${visitWindowText(pending.visit)}): chỉ ghi kết quả xác minh hoặc ghi nhận không gặp được từ thời điểm đó.`, FAILURE_TYPES.invalidState, 'VisitNotYetDue');
+    }
     if (!['confirmed', 'discrepancies', 'missed'].includes(cmd.outcome)) d.refuse(`unknown outcome "${String(cmd.outcome)}"`, FAILURE_TYPES.invalidInput);
     d.requireText(cmd.findings, 'findings');
     if (!Array.isArray(cmd.attachments) || cmd.attachments.some((a: { name?: unknown; fileId?: unknown }) => typeof a?.name !== 'string' || typeof a?.fileId !== 'string')) {
@@ -224,6 +263,12 @@ export const recordVerification: Action<RecordVerificationCommand> = {
     const data = { outcome: cmd.outcome, findings: cmd.findings, attachments: cmd.attachments, visit: d.state.pending };
     if (cmd.outcome === 'missed') {
       // Nobody could be met: the visit is to be rescheduled; the dossier stays in verification.
+      if (patched('verification-checks-v1')) {
+        // The visit is over: nothing waits on the citizen until a new one is scheduled.
+        d.state.pending = null;
+        await d.transition({ to: 'SITE_VERIFICATION', type: 'site_visit_missed', by: specialist, projection: { pendingAction: null }, data });
+        return d.view();
+      }
       await d.transition({ to: 'SITE_VERIFICATION', type: 'site_visit_missed', by: specialist, data });
       return d.view();
     }

@@ -278,8 +278,14 @@ export class Dossier {
 
   // ---- guards, for the validators: they refuse before anything is written to history ----
 
-  refuse(message: string, type: string = FAILURE_TYPES.invalidState): never {
-    throw ApplicationFailure.nonRetryable(message, type);
+  /**
+   * Refuses the action. `reason`, when given, is the stable code the API answers with (the
+   * failure's first detail); otherwise the failure type is. Refusals with a reason say their
+   * message in Vietnamese: it is the problem's `detail`.
+   */
+  refuse(message: string, type: string = FAILURE_TYPES.invalidState, reason?: string): never {
+    if (reason === undefined) throw ApplicationFailure.nonRetryable(message, type);
+    throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [{ reason }] });
   }
 
   requireIdle(expected: DossierStatus | readonly DossierStatus[], action: string): void {
@@ -331,6 +337,7 @@ export class Dossier {
   requireLedger(action: string): DeadlineState {
     const d = this.state.deadline;
     if (!d) this.refuse(`cannot ${action}: dossier ${this.code} began before the clock ledger existed; its dates are as printed`);
+    if (!d.schedule && d.awaitingFee) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} counts from the payment of the fee, which is not paid yet`);
     if (!d.schedule) this.refuse(`cannot ${action}: dossier ${this.code} has not been received yet, so no time limit runs`);
     if (d.stopped) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} stopped at the decision`);
     return d;

@@ -1,4 +1,5 @@
 import type { HandoffOpening, ProjectionFields } from '../../activities';
+import type { TimeLimit } from '../../domain/calendar';
 import type { ClockEntry, DeadlineSchedule } from '../../domain/clock-ledger';
 import type { DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
@@ -44,6 +45,11 @@ export type DeadlineState = {
   stopped: boolean;
   /** Bumped on every change so that waiting timers re-arm. */
   version: number;
+  /**
+   * Received, but the limit counts from the fee's payment (procedures.clock_from_fee, patch
+   * clock-from-fee-v1): the ledger starts when the payment is recorded. Absent on older runs.
+   */
+  awaitingFee?: { receivedAt: string; limit: TimeLimit; actorId: number | null } | null;
 };
 
 /** Who acted: an officer with the role they acted in, the applicant, or nobody (the system). */
