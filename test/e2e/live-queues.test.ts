@@ -92,7 +92,9 @@ describe('live queues: the worklist’s ETag and the officers’ event stream', 
   const codes = (body: { dossiers: Array<{ code: string }> }) => body.dossiers.map((d) => d.code);
   const submit = async () => {
     const idNumber = nextId();
-    const r = await submitSample(api.baseUrl, idNumber, { procedureCode: PROC, agencyEid: Z.eid, deliveryMethod: 'online', applicant: { fullName: 'Phan Thị Hàng Đợi', idNumber, phone: '0912345678' } }, 'live');
+    // The procedure's required documents (papers brought to the counter): intake checks the checklist.
+    const documents = [{ name: 'Đơn đề nghị cấp bản sao từ sổ gốc' }, { name: 'Giấy tờ tùy thân của người yêu cầu' }];
+    const r = await submitSample(api.baseUrl, idNumber, { procedureCode: PROC, agencyEid: Z.eid, deliveryMethod: 'online', applicant: { fullName: 'Phan Thị Hàng Đợi', idNumber, phone: '0912345678' }, documents }, 'live');
     expect([r.status, r.body.detail]).toEqual([201, undefined]);
     await eventually(() => client.lookup(r.body.code), (s) => s.body.history?.length === 1);
     return r.body.code as string;
