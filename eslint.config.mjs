@@ -24,6 +24,7 @@ const SERVICES = [
   'calendars/**/*.ts',
   'delivery/**/*.ts',
   'documents/**/*.ts',
+  'forms/**/*.ts',
   'dossiers/**/*.ts',
   'integrations/**/*.ts',
   'notifications/**/*.ts',

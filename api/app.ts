@@ -29,6 +29,7 @@ import type { SandboxPostalService } from '../integrations/postal/sandbox-postal
 import { postalCallbackRoute } from './postal';
 import { eResultRoutes } from './e-result';
 import { intakeReceiptRoutes } from './intake-receipt';
+import { formRoutes } from './forms';
 import { sandboxPaymentGatewayRoutes } from './sandbox-payment-gateway';
 import { sandboxPostalRoutes } from './sandbox-postal';
 import { docsRoutes } from './openapi';
@@ -51,6 +52,8 @@ export interface AppDeps {
   redis: Redis;
   temporal: Client;
   taskQueue: string;
+  /** The API's public address (PUBLIC_BASE_URL): the QR code of Form 01 opens the lookup there; the payments' one when absent. */
+  publicBaseUrl?: string;
   payments?: {
     provider: PaymentProvider;
     publicBaseUrl: string;
@@ -202,7 +205,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
   if (payments) app.use('/api/v1', paymentRoutes(payments));
   app.use('/api/v1', eResultRoutes(deps.db));
-  app.use('/api/v1', intakeReceiptRoutes(deps.db));
+  // The QR code on Form 01 opens the public lookup at the API's public address.
+  const forms = { publicBaseUrl: deps.publicBaseUrl ?? deps.payments?.publicBaseUrl ?? 'http://127.0.0.1:3000' };
+  app.use('/api/v1', intakeReceiptRoutes(deps.db, forms));
+  app.use('/api/v1', formRoutes(deps.db, forms));
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
   app.use('/api/v1', ratingRoutes(deps.db));
   app.use('/api/v1', worklistRoutes({ db: deps.db }));

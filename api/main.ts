@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     redis,
     temporal,
     taskQueue: config.taskQueue,
+    publicBaseUrl: config.publicBaseUrl,
     payments: { provider, sandbox, publicBaseUrl: config.publicBaseUrl, validityMinutes: config.payment.validityMinutes },
     postal: postalWiring(config, { withSandbox: true }),
     // Counters live next to the BullMQ keys of this deployment.

@@ -1,4 +1,4 @@
-import type { ReceiptDossierRow } from '../db/repositories/dossiers';
+import type { FormDossierRow as ReceiptDossierRow } from '../db/repositories/forms';
 import { vnDocumentDateTime } from '../domain/vn-time';
 
 /**

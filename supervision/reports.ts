@@ -41,6 +41,7 @@ export type GroupBy = (typeof GROUP_BYS)[number];
 
 export const SUPERVISING_ROLES: readonly OfficerRole[] = ['supervisor', 'leader', 'admin'];
 
+/** The steps of the process-control sheet as people name them (reports, Form 06). */
 export const STEP_LABELS: Record<string, string> = {
   intake: 'Tiếp nhận hồ sơ',
   citizen_supplement: 'Công dân bổ sung hồ sơ',

@@ -8,6 +8,7 @@ import * as openDueIndex from './20261126000002_open_due_index';
 import * as auditAnonymousActor from './20261127000001_audit_anonymous_actor';
 import * as intakeChecklistClockFee from './20261204000001_intake_checklist_clock_fee';
 import * as handoffCountFrom from './20261204000002_handoff_count_from';
+import * as trackingBook from './20261204000003_tracking_book';
 import * as dossierRatings from './20261204000004_dossier_ratings';
 import * as consoleWorklist from './20261204000005_console_worklist';
 import * as liveQueues from './20261204000006_live_queues';
@@ -26,6 +27,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261127000001_audit_anonymous_actor', migration: auditAnonymousActor },
   { name: '20261204000001_intake_checklist_clock_fee', migration: intakeChecklistClockFee },
   { name: '20261204000002_handoff_count_from', migration: handoffCountFrom },
+  { name: '20261204000003_tracking_book', migration: trackingBook },
   { name: '20261204000004_dossier_ratings', migration: dossierRatings },
   { name: '20261204000005_console_worklist', migration: consoleWorklist },
   { name: '20261204000006_live_queues', migration: liveQueues },

@@ -3,6 +3,7 @@ import { CalendarCoverageError, toOffsetIso, type WorkingCalendar } from '../../
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../../domain/processing-facts';
 import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendars';
+import { ensureTrackingBookNumber } from './sequences';
 import type { Tx } from '../connection';
 import { noteDossierChange } from './dossier-changes';
 
@@ -196,6 +197,8 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
       update[COLUMNS[key as keyof ProjectionFields]] = key === 'pendingAction' && value !== null ? JSON.stringify(value) : value;
     }
     await trx('dossiers').where('id', e.dossierId).andWhere('projection_seq', '<', e.seq).update(update);
+    // Received: the next number of the agency's tracking book (sổ theo dõi hồ sơ), printed on Form 01.
+    if (e.projection.receivedAt !== undefined) await ensureTrackingBookNumber(trx, e.dossierId);
     // Its own statement: the projection_seq guard above must not skip the QĐ 766 facts.
     if (changesProcessingFacts(e)) await refreshProcessingFacts(trx, e.dossierId, e.dossierId);
 

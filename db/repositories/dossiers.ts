@@ -18,63 +18,6 @@ export type PayableDossierRow = Pick<DossierRow, (typeof PAYABLE_COLUMNS)[number
 export const FEE_COLUMNS = ['id', 'agency_id', 'fee_due_vnd', 'fee_status', 'fee_timing'] as const;
 export type DossierFeesRow = Pick<DossierRow, (typeof FEE_COLUMNS)[number]>;
 
-export interface ResultDossierRow {
-  id: number;
-  code: string;
-  applicant_full_name: string;
-  applicant_id_number: string;
-  fee_status: 'none' | 'unpaid' | 'paid' | null;
-  closing_reason: string | null;
-  procedure_name: string;
-  agency_name: string;
-}
-
-/** A dossier as its electronic result names it: procedure and agency included. */
-export async function findResultDossierByCode(db: Tx, code: string): Promise<ResultDossierRow | undefined> {
-  return db('dossiers as d')
-    .join('procedures as p', 'p.id', 'd.procedure_id')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .where('d.code', code)
-    .first('d.id', 'd.code', 'd.applicant_full_name', 'd.applicant_id_number', 'd.fee_status', 'd.closing_reason', 'p.name as procedure_name', 'a.name as agency_name');
-}
-
-export interface ReceiptDossierRow {
-  id: number;
-  code: string;
-  agency_id: number;
-  channel: string;
-  delivery_method: string;
-  applicant_full_name: string;
-  applicant_id_number: string;
-  applicant_phone: string | null;
-  applicant_address: string | null;
-  documents: Array<{ name: string }> | null;
-  received_at: Date | null;
-  appointment_at: Date | null;
-  due_at: Date | null;
-  apology_issued_at: Date | null;
-  procedure_name: string;
-  agency_name: string;
-  receiver_name: string | null;
-  /** The procedure's time limit counts from a complete dossier and the fee paid. */
-  clock_from_fee: boolean;
-}
-
-/** A dossier as its intake receipt (Form 01) prints it: procedure, agency and the officer who received it. */
-export async function findReceiptDossierByCode(db: Tx, code: string): Promise<ReceiptDossierRow | undefined> {
-  return db('dossiers as d')
-    .join('procedures as p', 'p.id', 'd.procedure_id')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .leftJoin('users as u', 'u.id', 'd.received_by')
-    .where('d.code', code)
-    .first(
-      'd.id', 'd.code', 'd.agency_id', 'd.channel', 'd.delivery_method', 'd.applicant_full_name', 'd.applicant_id_number', 'd.applicant_phone',
-      'd.applicant_address', 'd.documents', 'd.received_at', 'd.appointment_at', 'd.due_at', 'd.apology_issued_at',
-      'p.name as procedure_name', 'a.name as agency_name', 'u.full_name as receiver_name',
-      'p.clock_from_fee',
-    );
-}
-
 // --- dossiers (read model, submission, status lookup) ---
 
 /** A row of `dossiers`, the read model of one dossier (snake_case as stored). */

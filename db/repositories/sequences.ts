@@ -1,3 +1,4 @@
+import { toOffsetIso } from '../../domain/calendar';
 import { formatDossierCode } from '../../domain/dossier-code';
 import type { Tx } from '../connection';
 
@@ -5,7 +6,8 @@ import type { Tx } from '../connection';
  * Gap-free counters per agency and period, one row per (agency, period) in its own table:
  * - `dossier_code`: the daily sequence of dossier codes (dossier_code_sequences, per local day);
  * - `result_number`: the yearly number of result documents (result_number_sequences);
- * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences).
+ * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences);
+ * - `tracking_book`: the yearly tracking book of received dossiers (sổ theo dõi hồ sơ, tracking_book_sequences).
  *
  * Called inside the caller's transaction: the upsert takes a row lock on (agency, period), so
  * concurrent callers serialise here and each gets its own number, and the number is used by a
@@ -14,12 +16,14 @@ import type { Tx } from '../connection';
 export type SequenceKey =
   | { kind: 'dossier_code'; agencyId: number; day: string }
   | { kind: 'result_number'; agencyId: number; year: number }
-  | { kind: 'receipt'; agencyId: number; year: number };
+  | { kind: 'receipt'; agencyId: number; year: number }
+  | { kind: 'tracking_book'; agencyId: number; year: number };
 
 const TABLES: Record<SequenceKey['kind'], string> = {
   dossier_code: 'dossier_code_sequences',
   result_number: 'result_number_sequences',
   receipt: 'receipt_number_sequences',
+  tracking_book: 'tracking_book_sequences',
 };
 
 /** The next value of a sequence: 1 for a new (agency, period), the last value + 1 after it. */
@@ -41,4 +45,19 @@ export async function nextInSequence(trx: Tx, key: SequenceKey): Promise<number>
  */
 export async function allocateDossierCode(trx: Tx, agency: { id: number; eid: string }, localDay: string): Promise<string> {
   return formatDossierCode(agency.eid, localDay, await nextInSequence(trx, { kind: 'dossier_code', agencyId: agency.id, day: localDay }));
+}
+
+/**
+ * The dossier's number in its agency's tracking book (sổ theo dõi hồ sơ) for the year it was
+ * received, allocated now if it has none (received, not yet numbered); null before receipt.
+ * Inside the caller's transaction; the dossier row is locked so two callers number it once.
+ */
+export async function ensureTrackingBookNumber(trx: Tx, dossierId: number): Promise<{ year: number; number: number } | null> {
+  const d = await trx('dossiers').where('id', dossierId).forUpdate().first('agency_id', 'received_at', 'tracking_book_year', 'tracking_book_number');
+  if (!d?.received_at) return null;
+  if (d.tracking_book_number !== null) return { year: d.tracking_book_year, number: d.tracking_book_number };
+  const year = Number(toOffsetIso(new Date(d.received_at)).slice(0, 4));
+  const number = await nextInSequence(trx, { kind: 'tracking_book', agencyId: d.agency_id, year });
+  await trx('dossiers').where('id', dossierId).update({ tracking_book_year: year, tracking_book_number: number });
+  return { year, number };
 }

@@ -39,7 +39,7 @@ describe('authorisation matrix', () => {
   });
 
   const url = (spec: RouteSpec, dossierCode = code) =>
-    `${api.baseUrl}${spec.path.replace(':code', encodeURIComponent(dossierCode)).replace(':eid', '000.20.20.H29').replace(':id', '1')}`;
+    `${api.baseUrl}${spec.path.replace(':code', encodeURIComponent(dossierCode)).replace(':eid', '000.20.20.H29').replace(':id', '1').replace(':form', 'receipt')}`;
   /** The answer's status, and its problem minus `instance` (the URL asked for). */
   async function answer(spec: RouteSpec, token: string | null, dossierCode = code): Promise<{ status: number; problem: unknown }> {
     const headers: Record<string, string> = { 'content-type': 'application/json', 'Idempotency-Key': uniqueKey('authz') };

@@ -862,6 +862,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dossiers/{code}/forms/{form}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A legal form of the dossier (Mẫu 01–06, e-receipt, e-result), for officers of its agency: HTML, or PDF with ?format=pdf */
+        get: operations["getApiV1DossiersCodeFormsForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/citizen/dossiers/{code}/forms/{form}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The applicant downloads a form of their dossier (Mẫu 01–05, e-receipt, e-result): HTML, or PDF with ?format=pdf */
+        get: operations["getApiV1CitizenDossiersCodeFormsForm"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/citizen/dossiers/{code}/rating": {
         parameters: {
             query?: never;
@@ -4616,6 +4650,139 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1DossiersCodeFormsForm: {
+        parameters: {
+            query?: {
+                /** @description pdf for the print-ready A4 PDF; html (default) otherwise, unless Accept asks for application/pdf */
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+                /** @description One of: receipt (Mẫu 01), supplement-request (Mẫu 02), refusal (Mẫu 03), apology (Mẫu 04), stop-notice (Mẫu 05), process-control (Mẫu 06, officers only), e-receipt (biên lai điện tử), result (kết quả điện tử / thông báo) */
+                form: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form: text/html, or application/pdf (A4, fonts embedded); Content-Disposition names the file, Repr-Digest is its SHA-256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown code, not theirs, or no such form (the same answer as an unknown code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dossier has no such document (yet): not received, no supplement request, not refused, no apology, no result, fee unpaid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1CitizenDossiersCodeFormsForm: {
+        parameters: {
+            query?: {
+                /** @description pdf for the print-ready A4 PDF; html (default) otherwise, unless Accept asks for application/pdf */
+                format?: "html" | "pdf";
+            };
+            header?: never;
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+                /** @description One of: receipt (Mẫu 01), supplement-request (Mẫu 02), refusal (Mẫu 03), apology (Mẫu 04), stop-notice (Mẫu 05), process-control (Mẫu 06, officers only), e-receipt (biên lai điện tử), result (kết quả điện tử / thông báo) */
+                form: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The form: text/html, or application/pdf (A4, fonts embedded); Content-Disposition names the file, Repr-Digest is its SHA-256 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown code, not theirs, or no such form (the same answer as an unknown code) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The dossier has no such document (yet): not received, no supplement request, not refused, no apology, no result, fee unpaid */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
