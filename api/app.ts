@@ -43,6 +43,9 @@ import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
 import { findWebDir, webRoutes } from './web';
 import { worklistRoutes } from './worklist';
+import { dossierEventRoutes } from './dossier-events';
+import { liveQueueHub, type LiveQueueHub, type LiveQueueOptions } from '../dossiers/live-queue';
+import client from 'prom-client';
 
 export interface AppDeps {
   db: Db;
@@ -89,6 +92,25 @@ export interface AppDeps {
   metrics?: { collector?: Metrics; access: MetricsAccess };
   /** The built portal and console (api/web.ts): their folder, found beside the code when absent; `false` serves none. */
   web?: { dir: string } | false;
+  /** The officers' event streams (GET /api/v1/dossiers/events): heartbeat, limits (dossiers/live-queue.ts defaults when absent). */
+  liveQueues?: LiveQueueOptions;
+}
+
+const hubs = new WeakMap<express.Express, LiveQueueHub>();
+
+/** The live-queue hub of an app made by createApp: its subscribers, for tests and metrics. */
+export function liveQueuesOf(app: express.Express): LiveQueueHub {
+  const hub = hubs.get(app);
+  if (!hub) throw new Error('not an app made by createApp');
+  return hub;
+}
+
+/**
+ * Ends the app's event streams and closes its LISTEN connection: call it before closing the
+ * HTTP server, which otherwise waits for the streams (they never end by themselves).
+ */
+export async function closeLiveQueues(app: express.Express): Promise<void> {
+  await hubs.get(app)?.close();
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -103,6 +125,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(requestId());
   const metrics = deps.metrics?.collector ?? apiMetrics({ db: deps.db, redis: deps.redis, queuePrefix: deps.queuePrefix ?? 'dossier' });
   app.use(metrics.middleware);
+  // One LISTEN connection for this process's officers' event streams, opened with the first.
+  const liveQueues = liveQueueHub(deps.db, deps.liveQueues);
+  hubs.set(app, liveQueues);
+  new client.Gauge({
+    name: 'dossier_event_streams',
+    help: 'Officers’ live-queue event streams open (GET /api/v1/dossiers/events)',
+    registers: [metrics.registry],
+    collect() {
+      this.set(liveQueues.subscriberCount());
+    },
+  });
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
     onResponseFinished(res, 'request log', () => {
@@ -167,6 +200,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
+  // Before the dossier routes: /dossiers/events is no dossier code.
+  app.use('/api/v1', dossierEventRoutes({ db: deps.db, hub: liveQueues, heartbeatMs: deps.liveQueues?.heartbeatMs ?? 15_000 }));
   app.use('/api/v1', dossierRoutes({ db: deps.db, dossiers }));
   if (payments) app.use('/api/v1', paymentRoutes(payments, publicLimit('payment-outcome')));
   app.use('/api/v1', eResultRoutes(deps.db));

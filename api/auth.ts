@@ -31,6 +31,8 @@ export { rolesIn } from '../domain/principal';
 export { officerClaims } from '../platform/identity';
 
 const principals = new WeakMap<Request, Principal | null>();
+/** When the request's token expires (ms since the epoch): long-lived answers (event streams) end then. */
+const expiries = new WeakMap<Request, number>();
 
 /** Clocks of the issuers and this server may differ by this much. */
 const CLOCK_TOLERANCE_SECONDS = 30;
@@ -100,6 +102,7 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
         const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
         if (!username) throw unauthenticated('The officer token names nobody (sub).');
         principals.set(req, await officerPrincipal(db, username, claims.roles));
+        expiries.set(req, claims.exp! * 1000);
       } else if (iss === config.citizen.issuer) {
         const claims = await verify(token, config.citizen, citizenKey);
         if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw unauthenticated('The citizen token carries no valid ID number (sub).');
@@ -119,6 +122,11 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       next(err);
     }
   };
+}
+
+/** When the caller's token expires (ms since the epoch); undefined without one. */
+export function tokenExpiresAt(req: Request): number | undefined {
+  return expiries.get(req);
 }
 
 export function principalOf(req: Request): Principal | null {

@@ -43,6 +43,11 @@ export interface RouteSpec {
   /** Schemas of the JSON bodies of successful answers (by status): the OpenAPI document describes them, tests validate real answers with them. */
   responseBodies?: Partial<Record<number, z.ZodType>>;
   /**
+   * Successful answers that are not JSON (by status): their media type, and for a stream of
+   * server-sent events the schema of each event's `data` (shown as `x-event-data`).
+   */
+  responseStreams?: Partial<Record<number, { mediaType: string; eventData?: z.ZodType }>>;
+  /**
    * The handler validates values its own way (not with this schema): unknown fields are
    * then rejected up front from this declaration.
    */

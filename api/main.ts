@@ -5,7 +5,7 @@ import { createDb } from '../db/connection';
 import { loadConfig } from '../platform/config';
 import { enforcePosture, UnsafeConfigurationError } from '../platform/posture';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
-import { createApp } from './app';
+import { closeLiveQueues, createApp } from './app';
 import { requestIdClientInterceptor } from '../platform/request-propagation';
 import { paymentWiring } from '../payments/wiring';
 import { postalWiring } from '../delivery/postal';
@@ -66,6 +66,8 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`api: ${signal} received, closing…\n`);
     metricsServer?.close();
+    // The officers' event streams never end by themselves: ended first, or the server would wait for them.
+    void closeLiveQueues(app);
     server.close(async () => {
       await connection.close().catch(() => undefined);
       redis.disconnect();

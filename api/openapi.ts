@@ -41,6 +41,10 @@ function parameters(spec: RouteSpec): Array<Record<string, unknown>> {
   return out;
 }
 
+function streamContent(stream: NonNullable<RouteSpec['responseStreams']>[number] & object): Record<string, unknown> {
+  return { schema: { type: 'string' }, ...(stream.eventData ? { 'x-event-data': jsonSchema(stream.eventData, 'output') } : {}) };
+}
+
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of declaredRoutes()) {
@@ -65,7 +69,9 @@ export function openApiDocument(): Record<string, unknown> {
             ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
             : spec.responseBodies?.[Number(status)]
               ? { description, content: { 'application/json': { schema: jsonSchema(spec.responseBodies[Number(status)]!, 'output') } } }
-              : { description },
+              : spec.responseStreams?.[Number(status)]
+                ? { description, content: { [spec.responseStreams[Number(status)]!.mediaType]: streamContent(spec.responseStreams[Number(status)]!) } }
+                : { description },
         ]),
       ),
     };

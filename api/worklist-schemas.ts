@@ -191,3 +191,24 @@ export const officersResponse = z.strictObject({
     }),
   ),
 });
+
+// ---------------------------------------------------------------- live queues
+
+export const dossierEventsQuery = z.strictObject({
+  agency: single(64).optional().describe('Electronic ID of one agency (default: every agency whose worklist the caller reads, as GET /api/v1/dossiers)'),
+});
+
+/** The `data` of a `dossier` event: a dossier of the caller's agencies changed. */
+export const queueChangeEvent = z.strictObject({
+  code: z.string().describe('The dossier'),
+  agency: z.string().describe('Its agency’s electronic ID'),
+  status: z.string().describe('Its status now'),
+  step: z.enum(HANDOFF_STEPS).nullable().describe('Where it waits now (the open step of the process-control sheet)'),
+  version: z.number().int().describe('The agency’s change counter after this change (an ETag of the worklist made before it is stale)'),
+});
+
+/** The `data` of the `ready` event, first on every stream: the changes of these agencies follow. */
+export const queueStreamReady = z.strictObject({
+  agencies: z.array(agencyRef),
+  heartbeatSeconds: z.number().int(),
+});

@@ -4,7 +4,7 @@ import { DomainError } from '../domain/errors';
 import { unauthenticated } from '../domain/principal';
 import type { OfficerRole } from '../domain/types';
 import { officersOfAgency, signedInUser } from '../dossiers/staff';
-import { dossierWorklist, invalidListQuery, type ListRequest } from '../dossiers/worklist';
+import { dossierWorklist, invalidListQuery, worklistVersion, type ListRequest } from '../dossiers/worklist';
 import { principalOf, requireOfficer } from './auth';
 import { declareRoute, issuesOf } from './contract';
 import { apiRouter } from './router';
@@ -41,7 +41,21 @@ declareRoute({
   tags: ['Officer actions'],
   access: 'officer',
   query: worklistQuery,
-  responses: { 200: 'A page of dossiers with nextCursor (null on the last page); total and queue counts over the whole list', 401: P[401], 403: 'No role in the agency asked for, or in any agency', 422: 'Invalid filter (reason InvalidListQuery) or a cursor of another list (reason CursorMismatch)' },
+  headers: [
+    {
+      name: 'If-None-Match',
+      required: false,
+      description:
+        'The ETag of an earlier answer to the same query: 304 without a body while no dossier of the listed agencies has changed (nor the caller’s scope). The ETag (weak) changes with every change in those agencies, and costs one indexed read to check',
+    },
+  ],
+  responses: {
+    200: 'A page of dossiers with nextCursor (null on the last page); total and queue counts over the whole list; with its ETag',
+    304: 'Not modified: nothing in the listed agencies changed since the ETag in If-None-Match',
+    401: P[401],
+    403: 'No role in the agency asked for, or in any agency',
+    422: 'Invalid filter (reason InvalidListQuery) or a cursor of another list (reason CursorMismatch)',
+  },
   responseBodies: { 200: worklistResponse },
 });
 declareRoute({
@@ -55,6 +69,14 @@ declareRoute({
   responses: { 200: 'Officers', 401: P[401], 403: 'No role in this agency', 404: 'Unknown agency', 422: P[422] },
   responseBodies: { 200: officersResponse },
 });
+
+/** Whether If-None-Match names this ETag (weak comparison, RFC 9110 §13.1.2), or is `*`. */
+export function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (t: string) => t.trim().replace(/^W\//, '');
+  return header.split(',').some((t) => opaque(t) === opaque(etag));
+}
 
 /** An empty parameter (`?q=` from a form) is an absent one. */
 function presentParams(query: Request['query']): Record<string, unknown> {
@@ -95,7 +117,15 @@ export function worklistRoutes(deps: { db: Db }): Router {
       limit: q.limit ?? DEFAULT_LIST_LIMIT,
       cursor: q.cursor,
     };
-    res.set('Cache-Control', 'no-store').json(await dossierWorklist(db, p, request));
+    // The validator first, from the agencies' change counters: a 304 costs no list.
+    const { etag, agencies } = await worklistVersion(db, p, request);
+    // Not stored by the browser (names and ID numbers on shared counter computers): the console keeps the ETag and the body in memory and asks with If-None-Match itself.
+    res.set({ 'Cache-Control': 'no-store', ETag: etag });
+    if (matchesIfNoneMatch(req.get('if-none-match'), etag)) {
+      res.status(304).end();
+      return;
+    }
+    res.json(await dossierWorklist(db, p, request, agencies));
   });
 
   router.get('/agencies/:eid/officers', async (req, res) => {

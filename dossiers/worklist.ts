@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { agenciesByEid, allAgencies, findAgencyByEid, type AgencyRef } from '../db/repositories/agencies';
+import { agencyVersions } from '../db/repositories/dossier-changes';
 import { findProcedureByCode } from '../db/repositories/procedures';
 import {
   dossierListPage,
@@ -169,8 +170,32 @@ async function resolveFilter(db: Db, p: OfficerPrincipal, r: ListRequest, agenci
   };
 }
 
-/** One page of the worklist, the whole list's total, and the count of every queue in the scope. */
-export async function dossierWorklist(db: Db, p: OfficerPrincipal, r: ListRequest) {
+/**
+ * Bump when the worklist's answer changes shape or meaning for the same data: every ETag
+ * handed out before is then stale.
+ */
+const WORKLIST_FORMAT = 'worklist-1';
+
+/**
+ * The validator of a worklist answer (its weak ETag) without computing the answer: the change
+ * counters of the agencies in the caller's scope (raised by every writer of the read model,
+ * db/repositories/dossier-changes.ts), the scope itself, the caller (`assignee=me`, the `mine`
+ * counts) and the query, page included. Read before the list, so an answer is never newer
+ * than its ETag says (a change between the two makes the next request a 200, never a stale
+ * 304). What the counters do not follow: a renamed agency, procedure or officer.
+ */
+export async function worklistVersion(db: Db, p: OfficerPrincipal, r: ListRequest): Promise<{ etag: string; agencies: AgencyRef[] }> {
+  const agencies = await listScope(db, p, r.agency);
+  const versions = await agencyVersions(db, agencies.map((a) => a.id));
+  const basis = { f: WORKLIST_FORMAT, u: p.userId, q: JSON.parse(JSON.stringify(r)), a: agencies.map((a) => [a.id, versions.get(a.id) ?? 0]) };
+  return { etag: `W/"${createHash('sha256').update(canonicalJson(basis)).digest('base64url').slice(0, 32)}"`, agencies };
+}
+
+/**
+ * One page of the worklist, the whole list's total, and the count of every queue in the scope
+ * (`scope`: the agencies worklistVersion found, when it was asked first).
+ */
+export async function dossierWorklist(db: Db, p: OfficerPrincipal, r: ListRequest, scope?: AgencyRef[]) {
   const fingerprint = fingerprintOf(r, p.userId);
   let after: ListPosition | undefined;
   if (r.cursor !== undefined) {
@@ -184,7 +209,7 @@ export async function dossierWorklist(db: Db, p: OfficerPrincipal, r: ListReques
     }
     after = c.after;
   }
-  const agencies = await listScope(db, p, r.agency);
+  const agencies = scope ?? (await listScope(db, p, r.agency));
   const filter = await resolveFilter(db, p, r, agencies);
   const [page, total, queues] = await Promise.all([
     dossierListPage(db, { ...filter, sort: r.sort, order: r.order, limit: r.limit, after }),

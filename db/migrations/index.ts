@@ -11,6 +11,7 @@ import * as handoffCountFrom from './20261204000002_handoff_count_from';
 import * as trackingBook from './20261204000003_tracking_book';
 import * as dossierRatings from './20261204000004_dossier_ratings';
 import * as consoleWorklist from './20261204000005_console_worklist';
+import * as liveQueues from './20261204000006_live_queues';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -29,4 +30,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261204000003_tracking_book', migration: trackingBook },
   { name: '20261204000004_dossier_ratings', migration: dossierRatings },
   { name: '20261204000005_console_worklist', migration: consoleWorklist },
+  { name: '20261204000006_live_queues', migration: liveQueues },
 ];

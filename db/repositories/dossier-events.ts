@@ -5,6 +5,7 @@ import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type
 import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendars';
 import { ensureTrackingBookNumber } from './sequences';
 import type { Tx } from '../connection';
+import { noteDossierChange } from './dossier-changes';
 
 /**
  * The dossier's event log and the read model the dossier workflow writes with it (the
@@ -266,6 +267,8 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         [e.dossierId, e.dossierId],
       );
     }
+    // Last: the agency's change counter (the worklist's ETag) and the live queues' notification, at commit.
+    await noteDossierChange(trx, e.dossierId);
     return { inserted: true };
   });
 }

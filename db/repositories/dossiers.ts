@@ -1,11 +1,13 @@
 import type { Channel, DeliveryMethod } from '../../domain/types';
 import { preparedQuery, type Db, type Tx } from '../connection';
 import { firstRow } from './rows';
+import { noteDossierChange } from './dossier-changes';
 
 // --- payments and delivery ---
 
 export async function setDossierFeePaid(db: Tx, dossierId: number): Promise<void> {
   await db('dossiers').where('id', dossierId).update({ fee_status: 'paid' });
+  await noteDossierChange(db, dossierId);
 }
 
 /** A dossier whose fee someone is about to pay. */
@@ -95,6 +97,8 @@ export type NewDossier = Pick<
 
 export async function insertDossier(trx: Tx, row: NewDossier): Promise<number> {
   const [{ id }] = await trx('dossiers').insert(row).returning('id');
+  // A new dossier in the agency's intake queue: its counter and the live queues hear of it.
+  await noteDossierChange(trx, Number(id));
   return Number(id);
 }
 

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Redis } from 'ioredis';
 import type { Knex } from 'knex';
 import { inject } from 'vitest';
-import { createApp } from '../../api/app';
+import { closeLiveQueues, createApp } from '../../api/app';
 import { requestIdClientInterceptor } from '../../platform/request-propagation';
 import { pdf } from './document-fixtures';
 import { officerClaims, signCitizenToken, signOfficerToken } from '../../api/auth';
@@ -127,7 +127,7 @@ export interface ApiUnderTest {
  */
 export async function startApi(
   taskQueue: string,
-  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'idLookup'> = {},
+  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'idLookup' | 'liveQueues'> = {},
 ): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
@@ -160,6 +160,7 @@ export async function startApi(
     lookupLockout: opts.lookupLockout ?? { failuresPerCode: 100_000, failuresPerClient: 100_000 },
     idLookup: opts.idLookup,
     trustProxy: opts.trustProxy,
+    liveQueues: opts.liveQueues,
   });
   const server = await serve(app, port);
   return {
@@ -191,6 +192,8 @@ export async function serve(app: ReturnType<typeof createApp>, port = 0): Promis
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: async () => {
+      // Event streams ended and the LISTEN connection closed first: the server would wait for the streams.
+      await closeLiveQueues(app);
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     },

@@ -1015,6 +1015,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dossiers/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live queues: server-sent events (text/event-stream) for each change of a dossier in the caller’s agencies (the scope of GET /api/v1/dossiers): `ready` first, then `dossier` events {code, agency, status, step, version}, a `: ping` comment every 15 s; `retry: 5000`; no Last-Event-ID replay (re-read the list, with its ETag, after `ready`); `expired` then the end when the token expires. Read it with fetch and the Authorization header (EventSource cannot send it) */
+        get: operations["getApiV1DossiersEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dossiers/{code}/intake/accept": {
         parameters: {
             query?: never;
@@ -1765,13 +1782,16 @@ export interface operations {
                 /** @description The previous page’s nextCursor, with the same filters and sort */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an earlier answer to the same query: 304 without a body while no dossier of the listed agencies has changed (nor the caller’s scope). The ETag (weak) changes with every change in those agencies, and costs one indexed read to check */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
-            /** @description A page of dossiers with nextCursor (null on the last page); total and queue counts over the whole list */
+            /** @description A page of dossiers with nextCursor (null on the last page); total and queue counts over the whole list; with its ETag */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1852,6 +1872,13 @@ export interface operations {
                         }[];
                     };
                 };
+            };
+            /** @description Not modified: nothing in the listed agencies changed since the ETag in If-None-Match */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Not signed in */
             401: {
@@ -5228,6 +5255,74 @@ export interface operations {
             };
             /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1DossiersEvents: {
+        parameters: {
+            query?: {
+                /** @description Electronic ID of one agency (default: every agency whose worklist the caller reads, as GET /api/v1/dossiers) */
+                agency?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The event stream */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role in the agency asked for, or in any agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid parameter (reason InvalidListQuery) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many streams open by this officer (reason TooManyEventStreams) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Changes cannot be listened to now (reason LiveQueueUnavailable) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
