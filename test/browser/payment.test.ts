@@ -1,6 +1,6 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, expectAccessible, launchBrowser, newPage, screenshot, type TestPage } from '../helpers/browser';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { DESKTOP, PHONE, expectAccessible, screenshot, useBrowser } from '../helpers/browser';
 import { applicantIds, eventually, http, submitSample } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
@@ -13,21 +13,7 @@ import { useStack } from '../helpers/use-stack';
 describe('paying online in the browser', () => {
   const stack = useStack({ name: 'browser-payment' });
   const nextId = applicantIds('0817');
-  let browser: Browser;
-  const pages: TestPage[] = [];
-  const open = async (viewport: { width: number; height: number } = DESKTOP) => {
-    const p = await newPage(browser, viewport);
-    pages.push(p);
-    return p;
-  };
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-  });
+  const { open } = useBrowser();
 
   /** A dossier submitted online with its fee due, and the online payment its applicant opened. */
   async function openedPayment() {

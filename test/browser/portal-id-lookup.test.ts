@@ -1,10 +1,9 @@
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { normalizeVnMobile } from '../../integrations/sms/provider';
 import { sandboxSmsDir, sandboxSmsProvider } from '../../integrations/sms/sandbox';
-import { DESKTOP, PHONE, expectAccessible, launchBrowser, newPage, screenshot, type TestPage } from '../helpers/browser';
+import { PHONE, expectAccessible, screenshot, useBrowser, type TestPage } from '../helpers/browser';
 import { applicantIds, eventually, http, payFeeAtCounter, startApi, submitSample, type ApiUnderTest } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
@@ -22,21 +21,7 @@ describe('citizen portal: e-receipts, hẹn lại and the lookup by ID number', 
   const smsDir = sandboxSmsDir(path.join(os.tmpdir(), `dossier-outbox-${inject('runId')}`));
   let phoneSeq = 0;
   const newPhone = () => `08${String(process.pid).padStart(5, '0').slice(-5)}${String(++phoneSeq).padStart(3, '0')}`;
-  let browser: Browser;
-  const pages: TestPage[] = [];
-  const open = async (viewport: { width: number; height: number } = DESKTOP) => {
-    const p = await newPage(browser, viewport);
-    pages.push(p);
-    return p;
-  };
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-  });
+  const { open } = useBrowser();
 
   /** A dossier with its own phone, its fee paid in cash at the counter, received by the one-stop officer. */
   async function receivedDossier(id = nextId(), phone = newPhone()) {

@@ -1,6 +1,5 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DESKTOP, PHONE, expectAccessible, launchBrowser, newPage, screenshot, type TestPage } from '../helpers/browser';
+import { describe, expect, it } from 'vitest';
+import { PHONE, expectAccessible, screenshot, useBrowser, type TestPage } from '../helpers/browser';
 import { applicantIds, eventually, http, startApi, submitReady, type ApiUnderTest } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
@@ -14,21 +13,7 @@ import { useStack } from '../helpers/use-stack';
 describe('citizen portal in the browser', () => {
   const stack = useStack({ name: 'browser-portal' });
   const nextId = applicantIds('0815');
-  let browser: Browser;
-  const pages: TestPage[] = [];
-  const open = async (viewport: { width: number; height: number } = DESKTOP) => {
-    const p = await newPage(browser, viewport);
-    pages.push(p);
-    return p;
-  };
-
-  beforeAll(async () => {
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.close();
-    await browser?.close();
-  });
+  const { open } = useBrowser();
 
   /** A dossier received by the one-stop officer: code, receipt and appointment dates, a history of its steps. */
   async function receivedDossier() {

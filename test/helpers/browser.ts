@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { ROOT } from './stack';
 
 /**
@@ -76,4 +77,29 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
     );
     throw new Error(`axe found ${result.violations.length} WCAG 2.2 A/AA violation(s) on "${screen}":\n${lines.join('\n')}`);
   }
+}
+
+/**
+ * One Chromium for the suite where it is called (a file or a `describe`), launched in a
+ * `beforeAll` and closed with every page it opened in an `afterAll`; `open` gives a fresh
+ * context's page at a viewport (1366×768 unless told).
+ */
+export function useBrowser(): { open(viewport?: { width: number; height: number }): Promise<TestPage> } {
+  let browser: Browser | undefined;
+  const pages: TestPage[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const p of pages.splice(0)) await p.close();
+    await browser?.close();
+  });
+  return {
+    async open(viewport = DESKTOP) {
+      if (!browser) throw new Error('useBrowser: open pages in tests or hooks, once the browser is launched');
+      const p = await newPage(browser, viewport);
+      pages.push(p);
+      return p;
+    },
+  };
 }
