@@ -15,6 +15,7 @@ import { logger } from '../platform/logger';
 import { onResponseFinished } from '../platform/response-hooks';
 import { calendarRoutes } from './calendars';
 import { devTokenRoutes } from './dev-tokens';
+import { DEV_IDP_PATH, devIdentityProvider, devIssuerConfigs } from './dev-identity-provider';
 import { authConfig, type TrustProxy } from '../platform/config';
 import { catalogueRoutes } from './catalogue';
 import { deadlineRoutes } from './deadline';
@@ -84,6 +85,11 @@ export interface AppDeps {
   trustProxy?: TrustProxy;
   /** Token issuers; the development issuers when absent. */
   auth?: AuthConfig;
+  /**
+   * Where browsers reach this API (PUBLIC_BASE_URL): the development identity provider's issuers
+   * live under it; the payments' publicBaseUrl, else http://127.0.0.1:3000, when absent.
+   */
+  publicBaseUrl?: string;
   /** BullMQ key prefix of this deployment, for the queue metrics. */
   queuePrefix?: string;
   /** Blob store and upload limits for documents; from the configuration (DOCUMENTS_*, MAX_UPLOAD_BYTES) when absent. */
@@ -164,7 +170,19 @@ export function createApp(deps: AppDeps): express.Express {
   if (deps.postal?.sandbox) app.use('/sandbox/postal', sandboxPostalRoutes(deps.postal.sandbox));
   if (deps.postal) app.use(postalCallbackRoute({ db: deps.db, dossiers, provider: deps.postal.provider }));
   // Who is calling is known before any work on the body: a refused token costs no parse.
-  const auth = deps.auth ?? authConfig({});
+  let auth = deps.auth ?? authConfig({});
+  if (auth.devIdentityProvider && process.env.NODE_ENV !== 'production') {
+    // The development OpenID Connect issuers (their own routes and pages, not in the OpenAPI contract),
+    // trusted by their JWKS beside the HS256 issuers of scripts and tests.
+    const idp = {
+      db: deps.db,
+      publicBaseUrl: deps.publicBaseUrl ?? deps.payments?.publicBaseUrl ?? 'http://127.0.0.1:3000',
+      audience: { officers: auth.officer.audience, citizens: auth.citizen.audience },
+      maxLifetimeSeconds: auth.officer.maxLifetimeSeconds,
+    };
+    auth = { ...auth, oidc: { ...devIssuerConfigs(idp), ...auth.oidc } };
+    app.use(DEV_IDP_PATH, devIdentityProvider(idp));
+  }
   app.use(authenticate(deps.db, auth));
   app.use(express.json({ limit: '256kb', verify: jsonNestingLimit() }));
   app.use(auditTrail(deps.db));

@@ -62,8 +62,16 @@ function keyFor(cfg: IssuerConfig): Uint8Array | JWTVerifyGetKey {
 
 /** Verifies the bearer token, if any, and remembers the principal for the handlers. */
 export function authenticate(db: Db, config: AuthConfig): RequestHandler {
-  const officerKey = keyFor(config.officer);
-  const citizenKey = keyFor(config.citizen);
+  // Every trusted issuer, by its `iss`: the configured officer and citizen issuers, and those
+  // trusted by their JWKS beside them (the development identity provider's).
+  const trusted = new Map<string, { kind: 'officer' | 'citizen'; cfg: IssuerConfig; key: Uint8Array | JWTVerifyGetKey }>();
+  const trust = (kind: 'officer' | 'citizen', cfg: IssuerConfig | undefined) => {
+    if (cfg && !trusted.has(cfg.issuer)) trusted.set(cfg.issuer, { kind, cfg, key: keyFor(cfg) });
+  };
+  trust('officer', config.officer);
+  trust('citizen', config.citizen);
+  trust('officer', config.oidc?.officer);
+  trust('citizen', config.oidc?.citizen);
   const verify = async (token: string, cfg: IssuerConfig, key: Uint8Array | JWTVerifyGetKey): Promise<JWTPayload> => {
     const options = {
       issuer: cfg.issuer,
@@ -97,18 +105,19 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       } catch {
         throw unauthenticated('The token is not a JWT.');
       }
-      if (iss === config.officer.issuer) {
-        const claims = await verify(token, config.officer, officerKey);
+      const issuer = iss === undefined ? undefined : trusted.get(iss);
+      if (!issuer) {
+        throw tokenRefused('UntrustedIssuer', 'Mã truy cập do một nơi cấp mà hệ thống không tin cậy; vui lòng đăng nhập lại.');
+      } else if (issuer.kind === 'officer') {
+        const claims = await verify(token, issuer.cfg, issuer.key);
         const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
         if (!username) throw unauthenticated('The officer token names nobody (sub).');
         principals.set(req, await officerPrincipal(db, username, claims.roles));
         expiries.set(req, claims.exp! * 1000);
-      } else if (iss === config.citizen.issuer) {
-        const claims = await verify(token, config.citizen, citizenKey);
+      } else {
+        const claims = await verify(token, issuer.cfg, issuer.key);
         if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw unauthenticated('The citizen token carries no valid ID number (sub).');
         principals.set(req, { kind: 'citizen', idNumber: claims.sub, fullName: typeof claims.name === 'string' ? claims.name : null });
-      } else {
-        throw unauthenticated('The token comes from an issuer this system does not trust.');
       }
       next();
     } catch (err) {
@@ -117,6 +126,12 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       if (err instanceof joseErrors.JWTExpired) return next(tokenRefused('TokenExpired', 'Phiên đăng nhập đã hết hạn; vui lòng đăng nhập lại.'));
       if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp' && err.reason === 'missing') {
         return next(tokenRefused('TokenWithoutExpiry', 'Mã truy cập không có thời hạn (exp); hệ thống chỉ chấp nhận mã có thời hạn.'));
+      }
+      if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'aud') {
+        return next(tokenRefused('WrongAudience', 'Mã truy cập không dành cho hệ thống này; vui lòng đăng nhập lại.'));
+      }
+      if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
+        return next(tokenRefused('InvalidSignature', 'Chữ ký của mã truy cập không hợp lệ; vui lòng đăng nhập lại.'));
       }
       if (err instanceof joseErrors.JOSEError) return next(unauthenticated(`The token was refused: ${err.message}.`));
       next(err);

@@ -44,6 +44,9 @@ declareRoute({
   body: z.strictObject({ idNumber: z.string(), fullName: z.string().optional() }),
   responses: { 200: 'A citizen token', 422: 'Invalid ID number' },
 });
+// Not declared here: the development identity provider under /dev/idp/officers and /dev/idp/citizens
+// (api/dev-identity-provider.ts). Its routes (discovery, /auth, /token, /jwks, …) and sign-in pages
+// are oidc-provider's own, an identity provider's and not this API's, and never served in production.
 
 // Catalogue and public lookups
 declareRoute({ method: 'get', path: '/api/v1/procedures', summary: 'Procedure catalogue', tags: ['Catalogue'], access: 'public', responses: { 200: 'Procedures' } });

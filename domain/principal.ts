@@ -24,6 +24,13 @@ export interface AuthConfig {
   citizen: IssuerConfig;
   /** The development citizen sign-in (POST /dev/citizen-token); never in production. */
   devCitizenIssuer: boolean;
+  /** The development identity provider (OpenID Connect, /dev/idp); never in production. */
+  devIdentityProvider: boolean;
+  /**
+   * Further issuers trusted by their JWKS, beside `officer` and `citizen`: the development
+   * identity provider's, while it is mounted (api/dev-identity-provider.ts).
+   */
+  oidc?: { officer?: IssuerConfig; citizen?: IssuerConfig };
 }
 
 export interface OfficerPrincipal {

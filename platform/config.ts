@@ -246,6 +246,8 @@ export function authConfig(env: NodeJS.ProcessEnv = process.env): AuthConfig {
       maxLifetimeSeconds,
     },
     devCitizenIssuer: !production && env.AUTH_DEV_CITIZEN_ISSUER !== 'false',
+    // The OpenID Connect development issuers at /dev/idp (officers, citizens); never in production.
+    devIdentityProvider: !production && env.DEV_IDENTITY_PROVIDER !== 'false',
   };
 }
 

@@ -53,7 +53,7 @@ export function postureFindings(config: AppConfig, env: NodeJS.ProcessEnv): Find
   const warning = (setting: string, message: string) => out.push({ severity: 'warning', setting, message });
 
   if (env.NODE_ENV !== 'production') {
-    danger('NODE_ENV', 'không phải "production": cổng thanh toán và bưu chính thử nghiệm, khóa ký phát triển và /dev/citizen-token được bật.');
+    danger('NODE_ENV', 'không phải "production": cổng thanh toán và bưu chính thử nghiệm, khóa ký phát triển, /dev/citizen-token và nhà cung cấp định danh phát triển (/dev/idp) được bật.');
   }
 
   // Secrets anyone can read in this repository.
@@ -95,6 +95,9 @@ export function postureFindings(config: AppConfig, env: NodeJS.ProcessEnv): Find
     if (issuer.jwksUrl && jwks?.protocol !== 'https:') warning(`AUTH_${who}_JWKS_URL`, 'JWKS phải lấy qua https, nếu không khóa kiểm token có thể bị tráo.');
     if (DEV_ISSUER.test(issuer.issuer)) warning(`AUTH_${who}_ISSUER`, `"${issuer.issuer}" là tên nhà phát hành token phát triển: đặt tên của nhà cung cấp định danh thật.`);
   }
+  if (env.DEV_IDENTITY_PROVIDER === 'true') warning('DEV_IDENTITY_PROVIDER', 'bật nhà cung cấp định danh phát triển (/dev/idp): production không bao giờ gắn nó, hãy xóa thiết lập này.');
+  // Never from platform/config.ts in production; a configuration made by hand must not slip it in either.
+  if (env.NODE_ENV === 'production' && config.auth.devIdentityProvider) danger('DEV_IDENTITY_PROVIDER', 'nhà cung cấp định danh phát triển (/dev/idp) cho ai cũng đăng nhập thành bất kỳ cán bộ nào: không bao giờ bật trong production.');
   if (env.AUTH_DEV_CITIZEN_ISSUER === 'true') warning('AUTH_DEV_CITIZEN_ISSUER', 'bật nơi cấp token công dân phát triển (/dev/citizen-token): production bỏ qua, hãy xóa thiết lập này.');
 
   // Outbound requests into the internal network.

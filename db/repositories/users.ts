@@ -54,3 +54,8 @@ export async function findUserByUsername(db: Tx, username: string): Promise<User
 export async function roleClaimsOfUser(db: Tx, userId: number): Promise<Array<{ agency: string; role: OfficerRole }>> {
   return db('user_roles as r').join('agencies as a', 'a.id', 'r.agency_id').where('r.user_id', userId).orderBy(['a.eid', 'r.role']).select('a.eid as agency', 'r.role');
 }
+
+/** Active officers, by username, for the development identity provider's sign-in page. */
+export async function listActiveOfficers(db: Tx, limit = 200): Promise<UserRow[]> {
+  return db('users').where({ active: true }).orderBy('username').limit(limit).select('id', 'username', 'full_name');
+}

@@ -10,9 +10,10 @@ import { useStack } from '../helpers/use-stack';
  * served: the document is generated from the declarations the handlers validate with, and
  * this test fails the day someone adds a route without declaring it.
  */
-const MOUNTS = ['/api/v1', '/dev', '/sandbox/payment-gateway', '/sandbox/postal', ''];
-// Stand-ins for third parties (payment gateway, post office) are not part of this API.
-const NOT_OURS = /^\/sandbox\//;
+const MOUNTS = ['/api/v1', '/dev/idp', '/officers/interaction', '/citizens/interaction', '/dev', '/sandbox/payment-gateway', '/sandbox/postal', ''];
+// Stand-ins for third parties (payment gateway, post office, the identity providers: the
+// development OpenID Connect issuers and their sign-in pages) are not part of this API.
+const NOT_OURS = /^\/(sandbox|dev\/idp)\//;
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] }; matchers?: Array<(p: string) => { path: string } | false> };
 

@@ -81,7 +81,7 @@ describe('the API in production with a complete configuration', () => {
     expect(api.output()).not.toMatch(/\[(danger|warning)\]/);
   });
 
-  it('serves no sandbox and no /dev route', async () => {
+  it('serves no sandbox and no /dev route (no development identity provider)', async () => {
     const probes: Array<[string, string, unknown?]> = [
       ['GET', '/sandbox/payment-gateway/pay/SBX0123456789ABCDEF0123'],
       ['POST', '/sandbox/payment-gateway/payments', { paymentId: 'x', amountVnd: 1 }],
@@ -89,6 +89,11 @@ describe('the API in production with a complete configuration', () => {
       ['POST', '/sandbox/postal/shipments', { shipmentId: 'x' }],
       ['POST', '/sandbox/postal/shipments/EB123456785VN/events', { status: 'delivered', receivedBy: 'x' }],
       ['POST', '/dev/citizen-token', { idNumber: '079123456789' }],
+      // The development identity provider (api/dev-identity-provider.ts) is never mounted.
+      ['GET', '/dev/idp/officers/.well-known/openid-configuration'],
+      ['GET', '/dev/idp/citizens/.well-known/openid-configuration'],
+      ['GET', '/dev/idp/officers/jwks'],
+      ['GET', '/dev/idp/citizens/auth?client_id=dossier-portal&response_type=code&scope=openid'],
     ];
     for (const [method, p, body] of probes) {
       const res = await fetch(`${base}${p}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });

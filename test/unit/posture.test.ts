@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DEV_CITIZEN_SECRET, DEV_OFFICER_SECRET, loadConfig, PUBLISHED_SECRETS, SANDBOX_PAYMENT_SECRET, SANDBOX_POSTAL_SECRET } from '../../platform/config';
 import { enforcePosture, postureFindings, UnsafeConfigurationError, type Finding } from '../../platform/posture';
 import { doctor } from '../../scripts/doctor';
+import { devIdentityProvider } from '../../api/dev-identity-provider';
 import { safeProductionEnv } from '../helpers/production-env';
 
 const ROOT = path.join(__dirname, '..', '..');
@@ -52,6 +53,7 @@ describe('production posture rules', () => {
     ['metrics neither behind a token nor on their own port', { METRICS_TOKEN: '' }, 'METRICS_TOKEN'],
     ['a metrics port open beyond loopback', { METRICS_PORT: '9464', METRICS_HOST: '0.0.0.0' }, 'METRICS_HOST'],
     ['the development citizen issuer asked for', { AUTH_DEV_CITIZEN_ISSUER: 'true' }, 'AUTH_DEV_CITIZEN_ISSUER'],
+    ['the development identity provider asked for', { DEV_IDENTITY_PROVIDER: 'true' }, 'DEV_IDENTITY_PROVIDER'],
     ['a development issuer name', { AUTH_OFFICER_ISSUER: 'dossier-platform-dev-officers' }, 'AUTH_OFFICER_ISSUER'],
     ['no SMTP relay', { SMTP_URL: '' }, 'SMTP_URL'],
     ['SMS that only the sandbox sends', { NOTIFY_CITIZEN_CHANNELS: 'sms,email' }, 'NOTIFY_CITIZEN_CHANNELS'],
@@ -85,6 +87,32 @@ describe('production posture rules', () => {
     expect(printed).toEqual([expect.stringContaining('[warning] WEBHOOK_ALLOW_PRIVATE_NETWORKS')]);
     // Outside production nothing is enforced (npm start runs on the sandboxes).
     expect(() => enforcePosture(loadConfig({}), {}, () => undefined)).not.toThrow();
+  });
+});
+
+describe('the development identity provider in production', () => {
+  it('is never configured, whatever DEV_IDENTITY_PROVIDER says', () => {
+    expect(loadConfig({ ...safeProductionEnv(), DEV_IDENTITY_PROVIDER: 'true' }).auth.devIdentityProvider).toBe(false);
+    expect(loadConfig({}).auth.devIdentityProvider).toBe(true);
+    expect(loadConfig({ DEV_IDENTITY_PROVIDER: 'false' }).auth.devIdentityProvider).toBe(false);
+  });
+
+  it('is a danger in a configuration made by hand, and the production start refuses it', () => {
+    const env = safeProductionEnv();
+    const config = loadConfig(env);
+    const unsafe = { ...config, auth: { ...config.auth, devIdentityProvider: true } };
+    expect(postureFindings(unsafe, env).filter((f) => f.severity === 'danger').map((f) => f.setting)).toEqual(['DEV_IDENTITY_PROVIDER']);
+    expect(() => enforcePosture(unsafe, env, () => undefined)).toThrow(UnsafeConfigurationError);
+  });
+
+  it('refuses to be mounted under NODE_ENV=production', () => {
+    const before = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      expect(() => devIdentityProvider({ db: undefined as never, publicBaseUrl: 'https://dichvucong.example.gov.vn', audience: { officers: 'dossier-api', citizens: 'dossier-api' } })).toThrow(/never mounted in production/);
+    } finally {
+      process.env.NODE_ENV = before;
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from './schema';
+import { currentToken } from '../auth/oidc';
 
 /**
  * The typed client of our own API, generated from its OpenAPI document (`npm run gen:client`
@@ -7,6 +8,14 @@ import type { components, paths } from './schema';
  * is stale). Paths, parameters and request bodies are checked against the contract.
  */
 export const api = createClient<paths>({ baseUrl: '' });
+// The signed-in user's access token (memory only, web/src/auth/oidc.ts) on every request.
+api.use({
+  onRequest({ request }) {
+    const token = currentToken();
+    if (token) request.headers.set('Authorization', `Bearer ${token}`);
+    return request;
+  },
+});
 
 export type Problem = components['schemas']['Problem'] & { reason?: string; retryAfterSeconds?: number };
 
