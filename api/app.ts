@@ -53,8 +53,6 @@ export interface AppDeps {
   redis: Redis;
   temporal: Client;
   taskQueue: string;
-  /** The API's public address (PUBLIC_BASE_URL): the QR code of Form 01 opens the lookup there; the payments' one when absent. */
-  publicBaseUrl?: string;
   payments?: {
     provider: PaymentProvider;
     publicBaseUrl: string;
@@ -87,7 +85,8 @@ export interface AppDeps {
   auth?: AuthConfig;
   /**
    * Where browsers reach this API (PUBLIC_BASE_URL): the development identity provider's issuers
-   * live under it; the payments' publicBaseUrl, else http://127.0.0.1:3000, when absent.
+   * live under it and the QR code of Form 01 opens the lookup there; the payments' publicBaseUrl,
+   * else http://127.0.0.1:3000, when absent.
    */
   publicBaseUrl?: string;
   /** BullMQ key prefix of this deployment, for the queue metrics. */

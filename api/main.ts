@@ -36,7 +36,6 @@ async function main(): Promise<void> {
     // Counters live next to the BullMQ keys of this deployment.
     publicRateLimit: { limit: config.publicRateLimitPerMinute, windowSeconds: 60, keyPrefix: `${config.queuePrefix}:` },
     auth: config.auth,
-    publicBaseUrl: config.publicBaseUrl,
     trustProxy: config.trustProxy,
     queuePrefix: config.queuePrefix,
     metrics: { collector: metrics, access: metricsAccess },
