@@ -74,7 +74,8 @@ describe('bearer tokens', () => {
     expect((await alerts(await provider({}, privateKey, { aud: 'another-api' }))).status).toBe(401);
     const foreign = await alerts(await provider({}, privateKey, { iss: 'https://evil.example' }));
     expect(foreign.status).toBe(401);
-    expect(foreign.body.detail).toMatch(/issuer/);
+    expect(foreign.body.reason).toBe('UntrustedIssuer');
+    expect(foreign.body.detail).toMatch(/không tin cậy/);
     const [h, p] = (await provider()).split('.');
     const none = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${p}.`;
     expect((await alerts(none)).status).toBe(401);
