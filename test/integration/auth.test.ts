@@ -61,7 +61,7 @@ describe('bearer tokens', () => {
       .sign(key);
   const alerts = async (token: string) => {
     const res = await fetch(`${base}/api/v1/alerts`, { headers: { Authorization: `Bearer ${token}` } });
-    return { status: res.status, body: (await res.json()) as { detail?: string } };
+    return { status: res.status, body: (await res.json()) as { detail?: string; reason?: string } };
   };
 
   it('accepts an officer token signed by the identity provider, checked against its JWKS', async () => {
