@@ -39,12 +39,25 @@ describe('console sign-in in the browser', () => {
     await page.getByLabel('Cán bộ').selectOption('motcua.saigon');
     await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
 
-    // Back in the console, signed in: the code is gone from the address bar.
-    await page.waitForURL((u) => u.pathname === '/console/' && !u.search);
-    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Trang làm việc');
-    await expect.poll(() => page.getByText('Xin chào').innerText()).toContain('Trần Thị Mai');
+    // Back in the console, signed in, at the officer's queues: the code is gone from the address bar.
+    await page.waitForURL((u) => u.pathname === '/console/ho-so' && !u.search);
+    await expect.poll(() => page.getByTestId('officer-name').innerText()).toBe('Trần Thị Mai');
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Hồ sơ');
+    await expect.poll(() => page.getByRole('navigation', { name: 'Điều hướng chính' }).innerText()).toContain('Tiếp nhận tại quầy');
     await expectAccessible(page, 'console signed in');
     await screenshot(page, 'console-signed-in-1366');
+
+    // A reload keeps the screen and its query (filters live in the address): the identity
+    // provider's session signs the officer in again without asking.
+    await page.goto(`${stack.api.baseUrl}/console/ho-so?trang-thai=RECEIVED`);
+    await page.waitForURL((u) => u.pathname === '/console/ho-so' && u.search === '?trang-thai=RECEIVED');
+    await expect.poll(() => page.getByTestId('officer-name').innerText()).toBe('Trần Thị Mai');
+
+    // Signing out forgets the token and stays out after a reload.
+    await page.getByRole('button', { name: 'Đăng xuất' }).click();
+    await expect.poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Đăng nhập');
+    await page.reload();
+    await expect.poll(() => page.getByRole('button', { name: 'Đăng nhập bằng tài khoản cơ quan' }).isVisible()).toBe(true);
 
     // The token lives in memory only.
     const stored = await page.evaluate('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage } })');
