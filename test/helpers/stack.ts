@@ -161,8 +161,8 @@ export async function startApi(
     idLookup: opts.idLookup,
     trustProxy: opts.trustProxy,
     liveQueues: opts.liveQueues,
-    // Every successful JSON answer checked against its declared schema (api/response-validation.ts).
-    responseValidation: opts.responseValidation ?? 'record',
+    // Every successful JSON answer checked against its declared schema (api/response-validation.ts): one that strays is a 500 naming the route and the fields.
+    responseValidation: opts.responseValidation ?? 'strict',
   });
   const server = await serve(app, port);
   return {
