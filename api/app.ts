@@ -47,6 +47,7 @@ import { worklistRoutes } from './worklist';
 import { dossierEventRoutes } from './dossier-events';
 import { liveQueueHub, type LiveQueueHub, type LiveQueueOptions } from '../dossiers/live-queue';
 import client from 'prom-client';
+import { responseValidation, responseValidationMode, type ResponseValidationLog, type ResponseValidationMode } from './response-validation';
 
 export interface AppDeps {
   db: Db;
@@ -99,9 +100,20 @@ export interface AppDeps {
   web?: { dir: string } | false;
   /** The officers' event streams (GET /api/v1/dossiers/events): heartbeat, limits (dossiers/live-queue.ts defaults when absent). */
   liveQueues?: LiveQueueOptions;
+  /**
+   * Successful JSON answers checked against their declared schemas (api/response-validation.ts),
+   * for test stacks: RESPONSE_VALIDATION when absent; always off in production.
+   */
+  responseValidation?: ResponseValidationMode;
 }
 
 const hubs = new WeakMap<express.Express, LiveQueueHub>();
+const responseLogs = new WeakMap<express.Express, ResponseValidationLog>();
+
+/** What the response validation of an app made by createApp saw (null when it is off). */
+export function responseValidationOf(app: express.Express): ResponseValidationLog | null {
+  return responseLogs.get(app) ?? null;
+}
 
 /** The live-queue hub of an app made by createApp: its subscribers, for tests and metrics. */
 export function liveQueuesOf(app: express.Express): LiveQueueHub {
@@ -128,6 +140,12 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(securityHeaders());
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestId());
+  const validation = process.env.NODE_ENV === 'production' ? 'off' : (deps.responseValidation ?? responseValidationMode(process.env.RESPONSE_VALIDATION));
+  if (validation !== 'off') {
+    const log: ResponseValidationLog = { mismatches: [], seen: new Set() };
+    responseLogs.set(app, log);
+    app.use(responseValidation(validation, log));
+  }
   const metrics = deps.metrics?.collector ?? apiMetrics({ db: deps.db, redis: deps.redis, queuePrefix: deps.queuePrefix ?? 'dossier' });
   app.use(metrics.middleware);
   // One LISTEN connection for this process's officers' event streams, opened with the first.

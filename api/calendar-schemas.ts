@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { dateListInput, isoDate, ownDaysInput, weeklyHoursInput } from '../calendars/rules';
+import { agencyRef, vnInstant } from './contract';
+import { daysSkippedOutput, timeLimitOutput } from './sla-preview-schemas';
 
 /**
  * Requests of the calendar administration: the schemas the handlers parse and the OpenAPI
@@ -75,3 +77,128 @@ export const recomputeBody = z.strictObject({
 });
 
 export const agencyCalendarBody = z.strictObject({ code: text(64), reason });
+
+// ---------------------------------------------------------------- answers
+
+const versionRef = z.strictObject({ code: z.string(), version: z.number().int() });
+const userRef = z.strictObject({ userId: z.number().int(), username: z.string() });
+
+export const calendarListResponse = z.strictObject({
+  items: z.array(
+    z.strictObject({
+      code: z.string(),
+      name: z.string(),
+      latestVersion: z.number().int(),
+      base: versionRef.nullable(),
+      coverage: z.strictObject({ from: z.string(), to: z.string() }),
+      agencies: z.number().int().describe('Agencies working by it'),
+      changeReason: z.string().nullable(),
+      createdAt: vnInstant,
+    }),
+  ),
+}).meta({ id: 'CalendarList' });
+
+const calendarShape = {
+  code: z.string(),
+  name: z.string(),
+  version: z.number().int(),
+  latestVersion: z.number().int(),
+  utcOffsetMinutes: z.number().int(),
+  weeklyHours: z.record(z.string(), z.array(z.strictObject({ start: z.string(), end: z.string() }))).describe('Working hours by ISO weekday (1 = Monday)'),
+  coverage: z.strictObject({ from: z.string(), to: z.string() }),
+  base: versionRef.nullable(),
+  days: z
+    .array(z.strictObject({ day: z.string(), kind: z.enum(['day_off', 'working_day']), name: z.string(), provisional: z.boolean(), source: z.string().describe('The calendar the day comes from (this one or a base)') }))
+    .describe('Merged: the base’s days first, this calendar’s own over them'),
+  createdBy: z.strictObject({ userId: z.number().int(), username: z.string(), fullName: z.string() }).nullable(),
+  changeReason: z.string().nullable(),
+  createdAt: vnInstant,
+  agencies: z.array(agencyRef),
+  versions: z.array(
+    z.strictObject({ version: z.number().int(), base: versionRef.nullable(), createdBy: z.string().nullable(), changeReason: z.string().nullable(), createdAt: vnInstant }),
+  ),
+};
+export const calendarResponse = z.strictObject(calendarShape).meta({ id: 'Calendar' });
+export const createdCalendarResponse = z.strictObject({
+  ...calendarShape,
+  propagated: z.array(z.strictObject({ code: z.string(), version: z.number().int(), base: versionRef })).describe('Derived calendars given a new version on this one'),
+}).meta({ id: 'CreatedCalendarVersion' });
+
+const dossierDueDates = {
+  code: z.string(),
+  fromVersion: z.number().int(),
+  oldDueAt: z.string().nullable(),
+  newDueAt: z.string().nullable(),
+};
+export const recomputePreviewResponse = z.strictObject({
+  calendar: versionRef,
+  count: z.number().int(),
+  changed: z.number().int(),
+  dossiers: z.array(z.strictObject({ ...dossierDueDates, changed: z.boolean(), note: z.string().optional() })),
+}).meta({ id: 'RecomputePreview' });
+const recomputation = {
+  id: z.number().int(),
+  calendar: versionRef,
+  reason: z.string(),
+  requestedBy: userRef,
+  createdAt: vnInstant,
+  finishedAt: vnInstant.nullable(),
+  dossiers: z.array(z.strictObject({ ...dossierDueDates, applied: z.boolean(), error: z.string().optional() })),
+};
+export const recomputeResponse = z.strictObject(recomputation).meta({ id: 'Recomputation' });
+export const recomputationsResponse = z.strictObject({ items: z.array(z.strictObject(recomputation)) }).meta({ id: 'Recomputations' });
+
+export const agencyCalendarResponse = z.strictObject({
+  agency: agencyRef,
+  calendar: versionRef,
+  previous: versionRef.nullable(),
+  reason: z.string(),
+  changedBy: userRef,
+}).meta({ id: 'AgencyCalendarChange' });
+
+/**
+ * The deadline explained from the clock ledger (calendars/deadline.ts): before receipt, or
+ * before the fee where the limit counts from it, only the code, dates and a sentence; then
+ * the whole derivation (domain/clock-ledger.ts) as of `asOf`.
+ */
+export const deadlineExplanationResponse = z.strictObject({
+  code: z.string(),
+  status: z.string(),
+  receivedAt: vnInstant.nullable(),
+  appointmentAt: vnInstant.nullable(),
+  dueAt: z.string().nullable(),
+  explanation: z.array(z.string()).describe('Vietnamese, one line per fact, in order'),
+  state: z.enum(['running', 'at_risk', 'overdue', 'paused', 'stopped', 'awaiting_fee']).optional(),
+  calendar: versionRef.optional(),
+  countingFrom: z.string().optional(),
+  limit: timeLimitOutput.optional(),
+  limitMinutes: z.number().optional(),
+  extensionMinutes: z.number().optional(),
+  countedMinutes: z.number().optional(),
+  pausedMinutes: z.number().optional(),
+  remainingMinutes: z.number().optional(),
+  paused: z.boolean().optional(),
+  pausedSince: z.string().nullable().optional(),
+  reappointed: z.boolean().optional(),
+  segments: z
+    .array(z.strictObject({ kind: z.enum(['running', 'paused']), from: z.string(), to: z.string().nullable(), workingMinutes: z.number(), reason: z.string().optional(), basis: z.string().nullable().optional() }))
+    .optional(),
+  extensions: z.array(z.strictObject({ at: z.string(), workingMinutes: z.number(), reason: z.string(), basis: z.string() })).optional(),
+  daysSkipped: daysSkippedOutput.optional(),
+  overdueBy: z.strictObject({ workingMinutes: z.number(), workingHours: z.number() }).nullable().optional(),
+  escalationLevel: z.number().int().optional(),
+  asOf: z.string().optional(),
+  outcome: z.strictObject({ endedAt: z.string(), endedAs: z.string(), result: z.enum(['early', 'on_time', 'late']) }).nullable().optional(),
+  ledger: z
+    .array(
+      z.looseObject({
+        kind: z.enum(['start', 'pause', 'resume', 'extension', 'reappointment', 'rebase']),
+        at: vnInstant,
+        reason: z.string().nullable(),
+        legalBasis: z.string().nullable(),
+        actor: z.strictObject({ userId: z.number().int(), fullName: z.string().nullable() }).nullable(),
+      }),
+    )
+    .optional()
+    .describe('The clock ledger, each entry with what it records (limit, cause, workingDays, appointmentAt, …)'),
+}).meta({ id: 'DeadlineExplanation' });

@@ -43,10 +43,11 @@ export interface RouteSpec {
   /** Schemas of the JSON bodies of successful answers (by status): the OpenAPI document describes them, tests validate real answers with them. */
   responseBodies?: Partial<Record<number, z.ZodType>>;
   /**
-   * Successful answers that are not JSON (by status): their media type, and for a stream of
-   * server-sent events the schema of each event's `data` (shown as `x-event-data`).
+   * Successful answers that are not JSON (by status): their media types, and for a stream of
+   * server-sent events the schema of each event's `data` (shown as `x-event-data`). A status
+   * may have both (HTML, or JSON when asked with Accept).
    */
-  responseStreams?: Partial<Record<number, { mediaType: string; eventData?: z.ZodType }>>;
+  responseStreams?: Partial<Record<number, { mediaType: string | string[]; eventData?: z.ZodType }>>;
   /**
    * The handler validates values its own way (not with this schema): unknown fields are
    * then rejected up front from this declaration.
@@ -167,3 +168,10 @@ export function rejectUnknownFields(): RequestHandler {
     next(invalidFields(errors));
   };
 }
+
+// Shared pieces of the answers.
+/** A timestamp as the API writes it (domain/vn-time.ts): ISO 8601 in Việt Nam time with its offset. */
+export const vnInstant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+07:00$/).describe('ISO 8601 in Việt Nam time, with its +07:00 offset');
+/** A status with its Vietnamese label. */
+export const statusRef = z.strictObject({ code: z.string(), label: z.string() });
+export const agencyRef = z.strictObject({ eid: z.string(), name: z.string() });

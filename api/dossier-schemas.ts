@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { CITIZEN_ID, isoInstant, shortText, textList } from './contract';
+import { agencyRef, CITIZEN_ID, isoInstant, shortText, textList, vnInstant } from './contract';
+import { DOSSIER_STATUSES } from '../domain/status';
+import { HANDOFF_STEPS } from '../supervision/reports';
 
 /** Request bodies of the dossier endpoints: what the handlers parse and what the OpenAPI document shows. */
 const PHONE = /^(\+84|0)\d{9}$/;
@@ -139,3 +141,195 @@ export const reappointmentBody = z
 
 export const citizenSupplementBody = z.strictObject({ documents: z.array(documentRef).min(1, { error: 'phải liệt kê ít nhất một giấy tờ' }).max(50), note });
 export const withdrawBody = z.strictObject({ reason: shortText() });
+
+// ---------------------------------------------------------------- answers
+
+const STATUS_CODES = Object.keys(DOSSIER_STATUSES) as [keyof typeof DOSSIER_STATUSES, ...Array<keyof typeof DOSSIER_STATUSES>];
+/** A dossier status with its Vietnamese label (domain/status.ts). */
+export const dossierStatusRef = z.strictObject({ code: z.enum(STATUS_CODES), label: z.string() }).meta({ id: 'DossierStatusRef' });
+const channel = z.enum(['counter', 'online', 'postal']);
+const deliveryMethod = z.enum(['online', 'counter', 'postal']);
+const calendarRef = z.strictObject({ code: z.string(), version: z.number().int() });
+
+/** What every answer about a dossier starts with (dossiers/views.ts `dossierSummary`). */
+const dossierSummaryShape = {
+  code: z.string(),
+  procedure: z.strictObject({ code: z.string(), name: z.string() }),
+  agency: agencyRef,
+  channel,
+  deliveryMethod,
+  status: dossierStatusRef,
+  submittedAt: vnInstant,
+  receivedAt: vnInstant.nullable(),
+  appointmentAt: vnInstant.nullable().describe('What the citizen is promised (the apology’s new appointment once reappointed)'),
+  deadline: z
+    .strictObject({
+      dueAt: vnInstant.describe('The legal due date'),
+      state: z.string().nullable().describe('running, at_risk, overdue, paused, stopped, awaiting_fee'),
+      pausedSince: vnInstant.nullable(),
+      reappointed: z.boolean(),
+      escalationLevel: z.number().int(),
+      calendar: calendarRef.nullable(),
+    })
+    .nullable()
+    .describe('Null until the time limit starts'),
+  links: z.strictObject({ status: z.string(), deadline: z.string() }),
+};
+export const dossierSummaryResponse = z.strictObject(dossierSummaryShape).meta({ id: 'DossierSummary' });
+
+/** A submission's answer: the summary, and what was not done yet (processing deferred, or the acceptance at the counter refused). */
+export const submissionResponse = z.strictObject({
+  ...dossierSummaryShape,
+  notice: z.string().optional().describe('Stored; processing starts shortly (202)'),
+  acceptance: z
+    .strictObject({
+      status: z.number().int(),
+      detail: z.string(),
+      reason: z.string().optional(),
+      missing: z.array(z.strictObject({ item: z.number().int(), name: z.string() })).optional(),
+      errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
+    })
+    .optional()
+    .describe('Counter intake with acceptNow: why the dossier was stored but not accepted on the spot (the problem it would have had)'),
+}).meta({ id: 'SubmittedDossier' });
+
+const assigneeRef = z.strictObject({ userId: z.number().int(), fullName: z.string() });
+
+/**
+ * An officer action's answer: the summary, the assignee and the result number. Not strict:
+ * the view grows (allowed actions, what the citizen was asked) without breaking older clients.
+ */
+export const officerActionResponse = z.looseObject({
+  ...dossierSummaryShape,
+  assignee: assigneeRef.nullable(),
+  resultNumber: z.string().nullable(),
+}).meta({ id: 'OfficerActionResult' });
+
+const checklistLine = z.strictObject({
+  item: z.number().int(),
+  name: z.string(),
+  required: z.boolean(),
+  copies: z.number().int(),
+  status: z.enum(['supplied', 'waived', 'missing', 'not_supplied']),
+  documents: z.array(
+    z.strictObject({ documentId: z.string().nullable(), name: z.string().nullable(), form: z.enum(['file', 'paper']), source: z.enum(['submission', 'supplement', 'upload']) }),
+  ),
+  waiver: z.strictObject({ reason: z.string() }).nullable(),
+}).meta({ id: 'ChecklistLine' });
+
+/**
+ * The officers' view of a dossier (dossiers/views.ts `dossierDetail`): the summary, the
+ * applicant, documents, checklist, assignee and the event log. Not strict (see officerActionResponse).
+ */
+export const officerDossierResponse = z.looseObject({
+  ...dossierSummaryShape,
+  applicant: z.strictObject({ fullName: z.string(), idNumber: z.string(), phone: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable() }),
+  documents: z.array(z.looseObject({ name: z.string().nullable().optional() })).describe('As submitted and supplemented: name, fileId, checklistItem, …'),
+  checklist: z
+    .strictObject({
+      items: z.array(checklistLine),
+      complete: z.boolean(),
+      missing: z.array(z.strictObject({ item: z.number().int(), name: z.string() })),
+      unmatched: z.array(z.strictObject({ documentId: z.string().nullable(), name: z.string().nullable() })),
+    })
+    .describe('Thành phần hồ sơ: each item of the procedure’s checklist, supplied, waived or missing'),
+  assignee: assigneeRef.nullable(),
+  resultNumber: z.string().nullable(),
+  events: z.array(
+    z.strictObject({
+      seq: z.number().int(),
+      type: z.string(),
+      from: z.string().nullable(),
+      to: z.string().nullable(),
+      actor: z.strictObject({ fullName: z.string().optional(), role: z.string().nullable() }).nullable(),
+      at: vnInstant,
+      data: z.record(z.string(), z.unknown()).nullable().describe('What the event records (items, reasons, the visit, …), by its type'),
+    }),
+  ),
+}).meta({ id: 'OfficerDossier' });
+
+const handoffParty = z.strictObject({ userId: z.number().int().nullable(), name: z.string().nullable(), unit: z.string().nullable() });
+/** Phiếu kiểm soát quá trình (dossiers/views.ts `processControl`). */
+export const processControlResponse = z.strictObject({
+  code: z.string(),
+  handoffs: z.array(
+    z.strictObject({
+      step: z.enum(HANDOFF_STEPS),
+      giver: handoffParty,
+      receiver: handoffParty,
+      receivedAt: vnInstant,
+      dueAt: vnInstant.nullable().describe('The step’s budget'),
+      doneAt: vnInstant.nullable(),
+      outcome: z.string().nullable().describe('early, on_time or late, once done'),
+    }),
+  ),
+}).meta({ id: 'ProcessControlSheet' });
+
+/** The citizen’s next step in the status lookup: the items, reason and place only for the signed-in applicant. */
+const pendingStep = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('supplement'), items: z.array(z.unknown()).optional(), reason: z.string().nullable().optional(), itemCount: z.number().int(), deadline: vnInstant.nullable() }),
+  z.strictObject({ kind: z.literal('site_visit'), visit: z.strictObject({ date: z.string(), from: z.string(), to: z.string(), place: z.string().optional() }) }),
+]);
+
+/** Public status lookup (dossiers/lookup.ts): personal data masked; what officers wrote only for the signed-in applicant. */
+export const statusLookupResponse = z.strictObject({
+  code: z.string(),
+  procedure: z.strictObject({ code: z.string(), nationalCode: z.string().nullable(), name: z.string() }),
+  agency: agencyRef,
+  applicant: z.strictObject({ fullName: z.string().describe('Masked: N*** V*** A***') }),
+  channel,
+  submittedAt: vnInstant,
+  receivedAt: vnInstant.nullable(),
+  appointmentAt: vnInstant.nullable(),
+  status: dossierStatusRef,
+  pending: pendingStep.nullable(),
+  closingReason: z.string().nullable().describe('Signed-in applicant only'),
+  shipment: z.strictObject({ trackingNumber: z.string(), status: z.string() }).nullable(),
+  fee: z.strictObject({ amountVnd: z.number().int(), status: z.string() }).nullable(),
+  receipts: z.array(z.strictObject({ series: z.string(), number: z.number().int(), code: z.string().nullable(), amountVnd: z.number().int(), method: z.string(), paidAt: vnInstant.nullable() })),
+  reappointment: z
+    .strictObject({ at: vnInstant, originalAppointmentAt: vnInstant.nullable(), appointmentAt: vnInstant, reason: z.string().nullable().describe('Signed-in applicant only') })
+    .nullable(),
+  history: z.array(z.strictObject({ at: vnInstant, status: dossierStatusRef })),
+}).meta({ id: 'StatusLookup' });
+
+/** Tra cứu theo số CCCD: the dossiers of one ID number, names masked. */
+export const applicantDossiersResponse = z.strictObject({
+  dossiers: z.array(
+    z.strictObject({
+      code: z.string(),
+      procedure: z.strictObject({ code: z.string(), name: z.string() }),
+      agency: agencyRef,
+      applicant: z.strictObject({ fullName: z.string() }),
+      submittedAt: vnInstant,
+      receivedAt: vnInstant.nullable(),
+      appointmentAt: vnInstant.nullable(),
+      reappointed: z.strictObject({ at: vnInstant, originalAppointmentAt: vnInstant.nullable() }).nullable(),
+      status: dossierStatusRef,
+    }),
+  ),
+}).meta({ id: 'ApplicantDossiers' });
+
+/** Step 1 of the lookup by ID number: said the same of every ID number. */
+export const idLookupSentResponse = z.strictObject({ message: z.string(), expiresInSeconds: z.number().int(), next: z.string() }).meta({ id: 'IdLookupCodeSent' });
+
+/** Form 01 as data (Accept: application/json), what the printed receipt says. */
+export const receiptDataResponse = z.strictObject({
+  form: z.string(),
+  agency: z.string(),
+  code: z.string(),
+  procedure: z.string(),
+  applicant: z.strictObject({ fullName: z.string(), idNumber: z.string(), phone: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable() }),
+  documents: z.array(z.string()),
+  sets: z.number().int(),
+  processingTime: z.string(),
+  channel: z.string(),
+  deliveryMethod: z.string(),
+  receivedAt: vnInstant.nullable(),
+  appointmentAt: vnInstant.nullable(),
+  originalAppointmentAt: vnInstant.nullable().describe('The appointment before the apology (Form 04), when reappointed'),
+  receivedBy: z.string().nullable(),
+  trackingBook: z.strictObject({ volume: z.number().int(), number: z.number().int() }).nullable(),
+  lookup: z.string(),
+  timeLimitNote: z.string().nullable().optional().describe('Where the limit counts from a complete dossier and the fee paid: that rule, and no appointment until paid'),
+}).meta({ id: 'IntakeReceipt' });

@@ -46,10 +46,12 @@ import {
   citizenSupplementBody,
   clockPauseBody,
   decisionBody,
+  dossierSummaryResponse,
   extensionBody,
   handoverBody,
   intakeSupplementBody,
   noteBody,
+  officerActionResponse,
   processingSupplementBody,
   proposalBody,
   reappointmentBody,
@@ -227,6 +229,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       body: schema,
       headers: [IDEMPOTENCY_HEADER(false)],
       responses: { 200: 'Applied; the dossier as it now stands', 401: 'No officer token', 403: 'No role for this in the dossier’s agency', 404: 'No such dossier', 409: 'Not possible in the dossier’s current state', 422: 'Invalid request', 503: 'Processing unavailable' },
+      responseBodies: { 200: officerActionResponse },
     });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
@@ -369,6 +372,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       body: schema,
       headers: [IDEMPOTENCY_HEADER(false)],
       responses: { 200: 'Applied', 401: 'Not signed in', 404: 'No such dossier of theirs', 409: 'Not possible now', 422: 'Invalid request' },
+      responseBodies: { 200: dossierSummaryResponse },
     });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);

@@ -27,9 +27,10 @@ const RESPONSES = {
   409: 'The dossier has no such document (yet): not received, no supplement request, not refused, no apology, no result, fee unpaid',
   422: 'Invalid request',
 };
+const FORM_MEDIA = { 200: { mediaType: ['text/html', 'application/pdf'] } };
 
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/dossiers/:code/forms/:form', summary: 'A legal form of the dossier (Mẫu 01–06, e-receipt, e-result), for officers of its agency: HTML, or PDF with ?format=pdf', tags: ['Officer actions'], access: 'officer', params: formParams, query: formQuery, responses: { ...RESPONSES, 403: 'Not allowed' } });
-declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/citizen/dossiers/:code/forms/:form', summary: 'The applicant downloads a form of their dossier (Mẫu 01–05, e-receipt, e-result): HTML, or PDF with ?format=pdf', tags: ['Citizen'], access: 'citizen', params: formParams, query: formQuery, responses: RESPONSES });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/dossiers/:code/forms/:form', summary: 'A legal form of the dossier (Mẫu 01–06, e-receipt, e-result), for officers of its agency: HTML, or PDF with ?format=pdf', tags: ['Officer actions'], access: 'officer', params: formParams, query: formQuery, responses: { ...RESPONSES, 403: 'Not allowed' }, responseStreams: FORM_MEDIA });
+declareRoute({ enforceKeys: true, method: 'get', path: '/api/v1/citizen/dossiers/:code/forms/:form', summary: 'The applicant downloads a form of their dossier (Mẫu 01–05, e-receipt, e-result): HTML, or PDF with ?format=pdf', tags: ['Citizen'], access: 'citizen', params: formParams, query: formQuery, responses: RESPONSES, responseStreams: FORM_MEDIA });
 
 const unknownForm = (form: string) => new DomainError('not_found', 'Not found', `Không có biểu mẫu "${form}" của hồ sơ này.`, { reason: 'UnknownForm' });
 

@@ -22,10 +22,27 @@ const SECURITY: Record<Access, Array<Record<string, string[]>>> = {
   signature: [],
 };
 
-function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'): Record<string, unknown> {
+/**
+ * Named schemas (`.meta({ id })`, the answers and their main parts) become components of the
+ * document, referenced where they are used: the generated client gets `components['schemas']`
+ * types by those names. Filled while the document is built.
+ */
+type Components = Record<string, unknown>;
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input', components?: Components): Record<string, unknown> {
   const s = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
   delete s.$schema;
-  return s;
+  const defs = s.$defs as Record<string, unknown> | undefined;
+  if (!defs) return s;
+  if (!components) throw new Error('a named schema in a request: name only answers (their JSON differs by io)');
+  delete s.$defs;
+  const hoist = (v: unknown) => JSON.parse(JSON.stringify(v).replace(/"#\/\$defs\//g, '"#/components/schemas/')) as Record<string, unknown>;
+  for (const [id, def] of Object.entries(defs)) {
+    const json = hoist(def);
+    if (id in components && JSON.stringify(components[id]) !== JSON.stringify(json)) throw new Error(`two different schemas are named ${id}`);
+    components[id] = json;
+  }
+  return hoist(s);
 }
 
 function parameters(spec: RouteSpec): Array<Record<string, unknown>> {
@@ -41,12 +58,25 @@ function parameters(spec: RouteSpec): Array<Record<string, unknown>> {
   return out;
 }
 
-function streamContent(stream: NonNullable<RouteSpec['responseStreams']>[number] & object): Record<string, unknown> {
-  return { schema: { type: 'string' }, ...(stream.eventData ? { 'x-event-data': jsonSchema(stream.eventData, 'output') } : {}) };
+function streamContent(stream: NonNullable<RouteSpec['responseStreams']>[number] & object, components: Components): Record<string, unknown> {
+  return { schema: { type: 'string' }, ...(stream.eventData ? { 'x-event-data': jsonSchema(stream.eventData, 'output', components) } : {}) };
+}
+
+/** The media types of a successful answer: JSON with its schema, and the others (HTML, PDF, CSV, event streams); null for none (204, 202 without a body). */
+function successContent(spec: RouteSpec, status: number, components: Components): Record<string, unknown> | null {
+  const json = spec.responseBodies?.[status];
+  const stream = spec.responseStreams?.[status];
+  if (!json && !stream) return null;
+  const others = stream ? [stream.mediaType].flat() : [];
+  return {
+    ...(json ? { 'application/json': { schema: jsonSchema(json, 'output', components) } } : {}),
+    ...Object.fromEntries(others.map((type) => [type, streamContent(stream!, components)])),
+  };
 }
 
 export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const components: Components = {};
   for (const spec of declaredRoutes()) {
     const p = spec.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     paths[p] ??= {};
@@ -67,11 +97,9 @@ export function openApiDocument(): Record<string, unknown> {
           status,
           Number(status) >= 400
             ? { description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } }
-            : spec.responseBodies?.[Number(status)]
-              ? { description, content: { 'application/json': { schema: jsonSchema(spec.responseBodies[Number(status)]!, 'output') } } }
-              : spec.responseStreams?.[Number(status)]
-                ? { description, content: { [spec.responseStreams[Number(status)]!.mediaType]: streamContent(spec.responseStreams[Number(status)]!) } }
-                : { description },
+            : successContent(spec, Number(status), components)
+              ? { description, content: successContent(spec, Number(status), components) }
+              : { description },
         ]),
       ),
     };
@@ -92,6 +120,7 @@ export function openApiDocument(): Record<string, unknown> {
         citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Citizen token (VNeID in production; POST /dev/citizen-token in development)' },
       },
       schemas: {
+        ...Object.fromEntries(Object.entries(components).sort(([a], [b]) => a.localeCompare(b))),
         Problem: {
           type: 'object',
           description: 'RFC 9457 problem details',

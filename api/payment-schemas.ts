@@ -29,7 +29,7 @@ export const paymentOutcomeResponse = z.strictObject({
   expiresAt: z.string().nullable(),
   dossierCode: z.string(),
   canRetry: z.boolean().describe('A new online payment of the dossier’s fee can be opened (POST …/retry)'),
-});
+}).meta({ id: 'PaymentOutcome' });
 
 /** An online payment opened (or the open one returned): the gateway's page to send the citizen to. */
 export const startedPaymentResponse = z.strictObject({
@@ -37,4 +37,25 @@ export const startedPaymentResponse = z.strictObject({
   paymentUrl: z.string(),
   amountVnd: z.number().int(),
   expiresAt: z.string(),
-});
+}).meta({ id: 'StartedPayment' });
+
+/** A payment as officers read it (cash or transfer at the counter, or online). */
+export const paymentView = z.strictObject({
+  paymentId: z.string(),
+  amountVnd: z.number().int(),
+  method: z.string().describe('cash, transfer or online'),
+  status: z.enum(['pending', 'paid', 'failed', 'expired']),
+  paidAt: z.string().nullable(),
+  receiptCode: z.string().nullable().describe('E-receipt number (biên lai điện tử) once paid'),
+}).meta({ id: 'Payment' });
+
+/** The fee due of a dossier and its payments. */
+export const dossierPaymentsResponse = z.strictObject({
+  feeDueVnd: z.number().int().nullable(),
+  feeStatus: z.enum(['none', 'unpaid', 'paid']).nullable(),
+  feeTiming: z.enum(['none', 'at_submission', 'before_processing', 'at_result']).nullable(),
+  payments: z.array(paymentView),
+}).meta({ id: 'DossierPayments' });
+
+/** What a signed callback (payment gateway, post) is answered with once recorded. */
+export const callbackReceivedResponse = z.strictObject({ received: z.literal(true) }).meta({ id: 'CallbackReceived' });

@@ -4,7 +4,7 @@ import type { Db } from '../db/connection';
 import { RATING_COMMENT_MAX, SATISFACTION_LABELS, SATISFACTION_LEVELS } from '../domain/rating';
 import { ownDossierToRate, rateDossier } from '../dossiers/ratings';
 import { citizenIdOf } from './identity';
-import { declareRoute, dossierCodeParam, jsonBody, parse } from './contract';
+import { declareRoute, dossierCodeParam, jsonBody, parse, vnInstant } from './contract';
 import { apiRouter } from './router';
 
 const levels = SATISFACTION_LEVELS.map((l) => `${l} (${SATISFACTION_LABELS[l]})`).join(', ');
@@ -13,6 +13,15 @@ export const ratingBody = z.strictObject({
   level: z.enum(SATISFACTION_LEVELS, { error: `phải là một trong các mức: ${levels}` }).describe(`Mức độ hài lòng: ${levels}`),
   comment: z.string().trim().max(RATING_COMMENT_MAX).optional().describe('Ý kiến (không bắt buộc)'),
 });
+
+/** The applicant's rating, as recorded. */
+export const ratingResponse = z.strictObject({
+  code: z.string(),
+  level: z.enum(SATISFACTION_LEVELS),
+  label: z.string(),
+  comment: z.string().nullable(),
+  ratedAt: vnInstant,
+}).meta({ id: 'Rating' });
 
 declareRoute({
   method: 'post',
@@ -30,6 +39,7 @@ declareRoute({
     409: 'Not yet completed (reason RatingBeforeCompletion) or already rated (reason AlreadyRated, with the rating)',
     422: 'Invalid level or comment',
   },
+  responseBodies: { 201: ratingResponse },
 });
 
 export function ratingRoutes(db: Db): Router {

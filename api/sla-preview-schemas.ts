@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TimeLimit } from '../domain/calendar';
 import { amount, catalogueTimeLimit, counting, cutoff, MAX_DAYS, MAX_HOURS, wholeAmount, wholeWhenCounted } from '../calendars/time-limits';
-import { issuesOf } from './contract';
+import { agencyRef, issuesOf } from './contract';
 
 /**
  * Request body of the public deadline preview (POST /api/v1/sla/preview): the schema the
@@ -75,3 +75,31 @@ export function previewIssues(error: z.ZodError, body: unknown): Array<{ field: 
   });
   return issuesOf(new z.ZodError(issues));
 }
+
+// ---------------------------------------------------------------- answers
+
+/** A time limit as the API states it (domain/calendar.ts TimeLimit). */
+export const timeLimitOutput = z.discriminatedUnion('unit', [
+  z.strictObject({ unit: z.literal('working_days'), value: z.number(), counting: z.enum(['working_hours', 'whole_days']).optional() }),
+  z.strictObject({ unit: z.literal('working_hours'), value: z.number() }),
+  z.strictObject({ unit: z.literal('calendar_days'), value: z.number() }),
+  z.strictObject({ unit: z.literal('same_day'), cutoff: z.string().optional() }),
+]).meta({ id: 'TimeLimit' }) satisfies z.ZodType<TimeLimit>;
+
+/** Times of the calendar's own offset (Việt Nam: +07:00). */
+const offsetInstant = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2}$/);
+export const daysSkippedOutput = z.array(z.strictObject({ day: z.string(), name: z.string() })).describe('Non-working days skipped, with their names');
+
+export const slaPreviewResponse = z.strictObject({
+  receivedAt: offsetInstant,
+  countingFrom: offsetInstant,
+  appointmentAt: offsetInstant,
+  dueAt: offsetInstant,
+  calendar: z.strictObject({ code: z.string(), version: z.number().int() }),
+  agency: agencyRef.nullable(),
+  procedure: z.strictObject({ code: z.string(), name: z.string() }).nullable(),
+  timeLimit: timeLimitOutput,
+  timeLimitText: z.string().describe('As the citizen reads it: "5 ngày làm việc"'),
+  explanation: z.array(z.string()),
+  daysSkipped: daysSkippedOutput,
+}).meta({ id: 'SlaPreview' });

@@ -7,6 +7,7 @@ import { idNumberKey, sendLookupCode, type IdLookupCodes } from '../dossiers/id-
 import { logger } from '../platform/logger';
 import { principalOf, requireCitizen } from './auth';
 import { declareRoute, jsonBody, parse } from './contract';
+import { applicantDossiersResponse, idLookupSentResponse } from './dossier-schemas';
 import { HttpProblem } from './problem';
 import type { CheckGuard } from './rate-limit';
 import { z } from 'zod';
@@ -27,6 +28,8 @@ declareRoute({
   access: 'public',
   body: idLookupBody,
   responses: { 202: 'Accepted (said the same of every ID number)', 422: 'Malformed ID number', 429: 'Too many codes asked for this ID number or from this client (Retry-After)', 503: 'Lookup unavailable' },
+
+  responseBodies: { 202: idLookupSentResponse },
 });
 declareRoute({
   method: 'post',
@@ -41,6 +44,8 @@ declareRoute({
     429: 'Too many wrong codes for this ID number or from this client (Retry-After)',
     503: 'Lookup unavailable',
   },
+
+  responseBodies: { 200: applicantDossiersResponse },
 });
 
 /** The lookup by ID number: its codes, and the lock-outs of asking for codes and of wrong codes. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agencyRef, vnInstant } from './contract';
 import { GROUP_BYS, HANDOFF_STEPS, SATISFACTION_GROUP_BYS, WORKLIST_VIEWS, type WorklistPosition } from '../supervision/reports';
 
 /**
@@ -141,3 +142,130 @@ export const indicatorsQuery = z.strictObject({ ...period, ...scope }).superRefi
 export const satisfactionQuery = z
   .strictObject({ ...period, groupBy: oneOf(SATISFACTION_GROUP_BYS).optional().describe('Default: agency. officer: the officer who handled the dossier (its assignee when rated)'), ...scope })
   .superRefine(periodChecks);
+
+// ---------------------------------------------------------------- answers (JSON; the same with format=csv is text/csv)
+
+const rate = z.number().nullable().describe('Percent, 2 decimals; null when there is nothing to count');
+const ranked = z.array(z.strictObject({ key: z.string().nullable(), name: z.string().nullable(), count: z.number().int() }));
+const person = z.strictObject({ code: z.string(), name: z.string() });
+
+export const supervisionWorklistResponse = z.strictObject({
+  view: z.enum(WORKLIST_VIEWS),
+  asOf: vnInstant,
+  days: z.number().int().nullable(),
+  windows: z.array(z.strictObject({ agency: z.string(), until: vnInstant.nullable() })).nullable().describe('due_within: where each agency’s window of working days ends'),
+  agencies: z.array(agencyRef),
+  filters: z.strictObject({ procedure: z.string().nullable(), officer: z.string().nullable(), step: z.string().nullable() }),
+  total: z.number().int().describe('The whole list, whatever the page'),
+  counts: z.strictObject({ agency: ranked, procedure: ranked, officer: ranked, step: ranked }),
+  limit: z.number().int(),
+  nextCursor: z.string().nullable(),
+  dossiers: z.array(
+    z.strictObject({
+      code: z.string(),
+      agency: agencyRef,
+      procedure: person,
+      status: z.strictObject({ code: z.string(), label: z.string() }),
+      assignee: z.strictObject({ id: z.number().int(), username: z.string(), name: z.string() }).nullable(),
+      currentStep: z.strictObject({ step: z.string(), label: z.string(), dueAt: vnInstant.nullable() }).nullable(),
+      receivedAt: vnInstant.nullable(),
+      dueAt: vnInstant.nullable(),
+      appointmentAt: vnInstant.nullable(),
+      reappointed: z.boolean(),
+      deadlineState: z.string().nullable(),
+      overdueBy: z.number().nullable().describe('Working hours past the due date'),
+      pausedSince: vnInstant.nullable(),
+    }),
+  ),
+}).meta({ id: 'SupervisionWorklist' });
+
+const tally = {
+  early: z.number().int(),
+  onTime: z.number().int(),
+  late: z.number().int(),
+  total: z.number().int(),
+  rates: z.strictObject({ early: rate, onTime: rate, late: rate, onTimeOrEarly: rate }),
+};
+export const onTimeResponse = z.strictObject({
+  groupBy: z.enum(GROUP_BYS),
+  basis: z.enum(['dossiers', 'handoffs']).describe('By agency or procedure: dossiers ended in the period; by officer or step: hand-offs closed in it'),
+  from: vnInstant,
+  to: vnInstant,
+  asOf: vnInstant,
+  agencies: z.array(agencyRef),
+  groups: z.array(z.strictObject({ key: z.string(), name: z.string(), ...tally })),
+  totals: z.strictObject(tally),
+}).meta({ id: 'OnTimeReport' });
+
+export const indicatorsResponse = z.strictObject({
+  from: vnInstant,
+  to: vnInstant,
+  asOf: vnInstant,
+  agencies: z.array(agencyRef),
+  indicators: z.array(
+    z.strictObject({
+      code: z.string().describe('QĐ 766 indicator: 2.1, 2.2, 3.3, 3.6, 4.1, 5.4'),
+      name: z.string(),
+      numerator: z.number(),
+      denominator: z.number(),
+      rate,
+      value: z.number().nullable().describe('In its unit: the rate, or the average for 2.2'),
+      unit: z.enum(['percent', 'working_days']),
+      threshold: z.number().nullable(),
+      maxPoints: z.number().nullable(),
+      score: z.number().nullable(),
+      formula: z.string(),
+    }),
+  ),
+}).meta({ id: 'IndicatorReport' });
+
+const satisfactionTally = {
+  verySatisfied: z.number().int(),
+  satisfied: z.number().int(),
+  notSatisfied: z.number().int(),
+  total: z.number().int(),
+  rates: z.strictObject({ verySatisfied: rate, satisfied: rate, notSatisfied: rate, satisfiedOrBetter: rate }),
+};
+export const satisfactionResponse = z.strictObject({
+  groupBy: z.enum(SATISFACTION_GROUP_BYS),
+  scale: z.array(z.enum(['very_satisfied', 'satisfied', 'not_satisfied'])),
+  from: vnInstant,
+  to: vnInstant,
+  asOf: vnInstant,
+  agencies: z.array(agencyRef),
+  groups: z.array(z.strictObject({ key: z.string().nullable().describe('null: dossiers rated without an assignee'), name: z.string().nullable(), ...satisfactionTally })),
+  totals: z.strictObject(satisfactionTally),
+}).meta({ id: 'SatisfactionReport' });
+
+/** The signed-in officer’s deadline alerts. */
+export const alertsResponse = z.strictObject({
+  alerts: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      kind: z.string().describe('at_risk, overdue, escalation, …'),
+      level: z.number().int(),
+      message: z.string(),
+      dossier: z.strictObject({ code: z.string(), dueAt: vnInstant.nullable(), appointmentAt: vnInstant.nullable() }),
+      createdAt: vnInstant,
+      readAt: vnInstant.nullable(),
+    }),
+  ),
+}).meta({ id: 'Alerts' });
+
+/** Nhật ký thao tác of a dossier. */
+export const auditTrailResponse = z.strictObject({
+  code: z.string(),
+  entries: z.array(
+    z.strictObject({
+      id: z.number().int(),
+      at: vnInstant,
+      actor: z.strictObject({ kind: z.string(), label: z.string().nullable(), name: z.string().nullable(), role: z.string().nullable() }),
+      action: z.string(),
+      target: z.string().nullable(),
+      reason: z.string().nullable(),
+      before: z.unknown().describe('The dossier before, where the action changed it'),
+      after: z.unknown(),
+      requestId: z.string().nullable(),
+    }),
+  ),
+}).meta({ id: 'AuditTrail' });

@@ -125,7 +125,7 @@ export const meResponse = z.discriminatedUnion('kind', [
     agencies: z.array(z.strictObject({ eid: z.string(), name: z.string(), roles: z.array(roleRef) })).describe('The agencies where the token gives a role, with those roles'),
   }),
   z.strictObject({ kind: z.literal('citizen'), idNumber: z.string(), fullName: z.string().nullable() }),
-]);
+]).meta({ id: 'Me' });
 
 export const worklistItem = z.strictObject({
   code: z.string(),
@@ -154,7 +154,7 @@ export const worklistItem = z.strictObject({
   pausedSince: time.nullable(),
   reappointed: z.boolean(),
   feeStatus: z.enum(['none', 'unpaid', 'paid']).nullable(),
-});
+}).meta({ id: 'WorklistItem' });
 
 export const worklistResponse = z.strictObject({
   agencies: z.array(agencyRef).describe('The agencies listed'),
@@ -175,7 +175,7 @@ export const worklistResponse = z.strictObject({
     )
     .describe('Every queue of the listed agencies, whatever the other filters: the count equals the total of the list filtered by queue=<key>'),
   dossiers: z.array(worklistItem),
-});
+}).meta({ id: 'Worklist' });
 
 export const officersResponse = z.strictObject({
   agency: agencyRef,
@@ -190,7 +190,7 @@ export const officersResponse = z.strictObject({
       openLoadInAgency: z.number().int(),
     }),
   ),
-});
+}).meta({ id: 'AgencyOfficers' });
 
 // ---------------------------------------------------------------- live queues
 
@@ -205,10 +205,10 @@ export const queueChangeEvent = z.strictObject({
   status: z.string().describe('Its status now'),
   step: z.enum(HANDOFF_STEPS).nullable().describe('Where it waits now (the open step of the process-control sheet)'),
   version: z.number().int().describe('The agency’s change counter after this change (an ETag of the worklist made before it is stale)'),
-});
+}).meta({ id: 'QueueChangeEvent' });
 
 /** The `data` of the `ready` event, first on every stream: the changes of these agencies follow. */
 export const queueStreamReady = z.strictObject({
   agencies: z.array(agencyRef),
   heartbeatSeconds: z.number().int(),
-});
+}).meta({ id: 'QueueStreamReady' });

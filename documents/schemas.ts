@@ -39,12 +39,20 @@ export const documentSchema = z.object({
   sizeBytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('Hex SHA-256 of the bytes; the download carries it as Repr-Digest'),
   createdAt: z.string().describe('ISO 8601 with the +07:00 offset'),
-});
+}).meta({ id: 'Document' });
 export type DocumentView = z.infer<typeof documentSchema>;
 
 export const documentListSchema = z.object({
   documents: z.array(documentSchema.extend({ uploadedBy: z.enum(['citizen', 'officer']), links: z.object({ download: z.string() }) })),
 });
+
+/** The documents of a dossier (officers of its agency, or its applicant). */
+export const dossierDocumentListSchema = documentListSchema.extend({ code: z.string() }).meta({ id: 'DossierDocuments' });
+
+/** The citizen's own uploads, with the dossier each was filed with (null while it is filed with none). */
+export const citizenUploadListSchema = z.object({
+  documents: z.array(documentListSchema.shape.documents.element.extend({ dossierCode: z.string().nullable() })),
+}).meta({ id: 'CitizenUploads' });
 
 /** How a submission or supplement refers to an uploaded file (what claimDocuments checks). */
 export const documentReference = z.object({ name: z.string().trim().min(1).max(300), fileId: z.uuid().optional() });

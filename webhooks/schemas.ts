@@ -69,12 +69,12 @@ export const subscriptionSchema = z.object({
   createdBy: z.string().nullable(),
   /** Present on a single subscription: how its deliveries stand. */
   deliveries: z.record(deliveryStatusSchema, z.number().int()).optional(),
-});
+}).meta({ id: 'WebhookSubscription' });
 
 /** Only in the answers that create a secret (create, rotate): it is never shown again. */
 export const subscriptionWithSecretSchema = subscriptionSchema.extend({
   secret: z.string().describe('HMAC-SHA256 key for X-Dossier-Signature; store it now, it is not shown again'),
-});
+}).meta({ id: 'WebhookSubscriptionWithSecret' });
 
 export const attemptSchema = z.object({
   attempt: z.number().int(),
@@ -82,7 +82,7 @@ export const attemptSchema = z.object({
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
   durationMs: z.number().int().nullable(),
-});
+}).meta({ id: 'WebhookAttempt' });
 
 /** The body POSTed for a dossier status change (written by the read model with the event). */
 export const statusChangedEventSchema = z.object({
@@ -105,7 +105,7 @@ export const statusChangedEventSchema = z.object({
     from: z.string().nullable(),
     to: z.string(),
   }),
-});
+}).meta({ id: 'WebhookStatusChangedEvent' });
 
 /** The body of a test ping (POST /webhooks/subscriptions/{id}/ping); never retried or logged. */
 export const pingEventSchema = z.object({
@@ -130,19 +130,19 @@ export const deliverySchema = z.object({
   deliveredAt: z.string().nullable(),
   attempts: z.array(attemptSchema),
   payload: statusChangedEventSchema.optional().describe('On a single delivery only'),
-});
+}).meta({ id: 'WebhookDelivery' });
 
 export const deliveryPageSchema = z.object({
   items: z.array(deliverySchema),
   nextBefore: z.number().int().nullable().describe('Pass as `before` for the next page; null on the last one'),
-});
+}).meta({ id: 'WebhookDeliveryPage' });
 
 export const pingResultSchema = z.object({
   delivered: z.boolean(),
   statusCode: z.number().int().nullable(),
   error: z.string().nullable(),
   durationMs: z.number().int(),
-});
+}).meta({ id: 'WebhookPingResult' });
 
 export type WebhookEventFilter = z.infer<typeof eventFilterSchema>;
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;

@@ -58,6 +58,35 @@ describe('OpenAPI document', () => {
     expect(JSON.parse(now)).toEqual(JSON.parse(fs.readFileSync(file, 'utf8')));
   });
 
+  it('describes every successful answer: JSON with its schema, or its media type (HTML, PDF, CSV, event streams, files)', () => {
+    const doc = openApiDocument() as { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: Record<string, unknown> }> }> }>> };
+    const undescribed: string[] = [];
+    for (const [p, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        for (const [status, answer] of Object.entries(op.responses)) {
+          // 204 has no body by definition; 304 is not a success answer of its own.
+          if (!/^2\d\d$/.test(status) || status === '204') continue;
+          const content = answer.content ?? {};
+          if (!Object.keys(content).length) undescribed.push(`${method.toUpperCase()} ${p} ${status}: no content`);
+          const json = content['application/json'];
+          if (json && !(json.schema && Object.keys(json.schema).length)) undescribed.push(`${method.toUpperCase()} ${p} ${status}: JSON without a schema`);
+        }
+      }
+    }
+    expect(undescribed).toEqual([]);
+    // Answers are named components, for the console's generated client. Officer views are open
+    // to new fields (allowed actions, what the citizen was asked); the rest are exact.
+    const components = (openApiDocument() as { components: { schemas: Record<string, Record<string, unknown>> } }).components.schemas;
+    const answer = (p: string) => {
+      const ref = doc.paths[p]!.get!.responses['200']!.content!['application/json']!.schema!.$ref as string;
+      return components[ref.replace('#/components/schemas/', '')]!;
+    };
+    expect(answer('/api/v1/dossiers/{code}').required).toEqual(expect.arrayContaining(['code', 'status', 'applicant', 'checklist', 'events']));
+    expect(answer('/api/v1/dossiers/{code}').additionalProperties).toEqual({});
+    expect(answer('/api/v1/status/{code}').additionalProperties).toBe(false);
+    for (const [name, schema] of Object.entries(components)) expect(JSON.stringify(schema), name).not.toContain('#/$defs/');
+  });
+
   it('is served as JSON with request schemas, and browsable at /api/docs', async () => {
     const doc = await http('GET', `${api.baseUrl}/api/openapi.json`);
     expect(doc.body.openapi).toBe('3.1.0');

@@ -127,7 +127,7 @@ export interface ApiUnderTest {
  */
 export async function startApi(
   taskQueue: string,
-  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'idLookup' | 'liveQueues'> = {},
+  opts: Pick<Parameters<typeof createApp>[0], 'publicRateLimit' | 'lookupLockout' | 'trustProxy' | 'idLookup' | 'liveQueues' | 'responseValidation'> = {},
 ): Promise<ApiUnderTest> {
   const db = createDb(inject('databaseUrl'));
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
@@ -161,6 +161,8 @@ export async function startApi(
     idLookup: opts.idLookup,
     trustProxy: opts.trustProxy,
     liveQueues: opts.liveQueues,
+    // Every successful JSON answer checked against its declared schema (api/response-validation.ts): one that strays is a 500 naming the route and the fields.
+    responseValidation: opts.responseValidation ?? 'strict',
   });
   const server = await serve(app, port);
   return {

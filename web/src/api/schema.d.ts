@@ -1359,6 +1359,1445 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AgencyCalendarChange: {
+            agency: {
+                eid: string;
+                name: string;
+            };
+            calendar: {
+                code: string;
+                version: number;
+            };
+            previous: {
+                code: string;
+                version: number;
+            } | null;
+            reason: string;
+            changedBy: {
+                userId: number;
+                username: string;
+            };
+        };
+        AgencyOfficers: {
+            agency: {
+                eid: string;
+                name: string;
+            };
+            role: string | null;
+            officers: {
+                id: number;
+                username: string;
+                fullName: string;
+                roles: {
+                    /** @enum {string} */
+                    role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
+                    label: string;
+                }[];
+                /** @description Open dossiers (received, not yet decided) assigned to them, in every agency: what the automatic assignment weighs */
+                openLoad: number;
+                openLoadInAgency: number;
+            }[];
+        };
+        Alerts: {
+            alerts: {
+                id: number;
+                /** @description at_risk, overdue, escalation, … */
+                kind: string;
+                level: number;
+                message: string;
+                dossier: {
+                    code: string;
+                    dueAt: string | null;
+                    appointmentAt: string | null;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                createdAt: string;
+                readAt: string | null;
+            }[];
+        };
+        ApplicantDossiers: {
+            dossiers: {
+                code: string;
+                procedure: {
+                    code: string;
+                    name: string;
+                };
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                applicant: {
+                    fullName: string;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                submittedAt: string;
+                receivedAt: string | null;
+                appointmentAt: string | null;
+                reappointed: {
+                    /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                    at: string;
+                    originalAppointmentAt: string | null;
+                } | null;
+                status: components["schemas"]["DossierStatusRef"];
+            }[];
+        };
+        AuditTrail: {
+            code: string;
+            entries: {
+                id: number;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                actor: {
+                    kind: string;
+                    label: string | null;
+                    name: string | null;
+                    role: string | null;
+                };
+                action: string;
+                target: string | null;
+                reason: string | null;
+                /** @description The dossier before, where the action changed it */
+                before: unknown;
+                after: unknown;
+                requestId: string | null;
+            }[];
+        };
+        Calendar: {
+            code: string;
+            name: string;
+            version: number;
+            latestVersion: number;
+            utcOffsetMinutes: number;
+            /** @description Working hours by ISO weekday (1 = Monday) */
+            weeklyHours: {
+                [key: string]: {
+                    start: string;
+                    end: string;
+                }[];
+            };
+            coverage: {
+                from: string;
+                to: string;
+            };
+            base: {
+                code: string;
+                version: number;
+            } | null;
+            /** @description Merged: the base’s days first, this calendar’s own over them */
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "day_off" | "working_day";
+                name: string;
+                provisional: boolean;
+                /** @description The calendar the day comes from (this one or a base) */
+                source: string;
+            }[];
+            createdBy: {
+                userId: number;
+                username: string;
+                fullName: string;
+            } | null;
+            changeReason: string | null;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            createdAt: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            versions: {
+                version: number;
+                base: {
+                    code: string;
+                    version: number;
+                } | null;
+                createdBy: string | null;
+                changeReason: string | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                createdAt: string;
+            }[];
+        };
+        CalendarList: {
+            items: {
+                code: string;
+                name: string;
+                latestVersion: number;
+                base: {
+                    code: string;
+                    version: number;
+                } | null;
+                coverage: {
+                    from: string;
+                    to: string;
+                };
+                /** @description Agencies working by it */
+                agencies: number;
+                changeReason: string | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                createdAt: string;
+            }[];
+        };
+        CallbackReceived: {
+            /** @constant */
+            received: true;
+        };
+        ChecklistLine: {
+            item: number;
+            name: string;
+            required: boolean;
+            copies: number;
+            /** @enum {string} */
+            status: "supplied" | "waived" | "missing" | "not_supplied";
+            documents: {
+                documentId: string | null;
+                name: string | null;
+                /** @enum {string} */
+                form: "file" | "paper";
+                /** @enum {string} */
+                source: "submission" | "supplement" | "upload";
+            }[];
+            waiver: {
+                reason: string;
+            } | null;
+        };
+        CitizenUploads: {
+            documents: {
+                /** Format: uuid */
+                id: string;
+                /** @description Sanitised file name, with an extension fitting the detected type */
+                filename: string;
+                /** @description Document name (e.g. "Tờ khai CT01"), when known */
+                name: string | null;
+                /**
+                 * @description Detected from the bytes, never from the name
+                 * @enum {string}
+                 */
+                mediaType: "application/pdf" | "image/jpeg" | "image/png" | "image/tiff" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                sizeBytes: number;
+                /** @description Hex SHA-256 of the bytes; the download carries it as Repr-Digest */
+                sha256: string;
+                /** @description ISO 8601 with the +07:00 offset */
+                createdAt: string;
+                /** @enum {string} */
+                uploadedBy: "citizen" | "officer";
+                links: {
+                    download: string;
+                };
+                dossierCode: string | null;
+            }[];
+        };
+        CreatedCalendarVersion: {
+            code: string;
+            name: string;
+            version: number;
+            latestVersion: number;
+            utcOffsetMinutes: number;
+            /** @description Working hours by ISO weekday (1 = Monday) */
+            weeklyHours: {
+                [key: string]: {
+                    start: string;
+                    end: string;
+                }[];
+            };
+            coverage: {
+                from: string;
+                to: string;
+            };
+            base: {
+                code: string;
+                version: number;
+            } | null;
+            /** @description Merged: the base’s days first, this calendar’s own over them */
+            days: {
+                day: string;
+                /** @enum {string} */
+                kind: "day_off" | "working_day";
+                name: string;
+                provisional: boolean;
+                /** @description The calendar the day comes from (this one or a base) */
+                source: string;
+            }[];
+            createdBy: {
+                userId: number;
+                username: string;
+                fullName: string;
+            } | null;
+            changeReason: string | null;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            createdAt: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            versions: {
+                version: number;
+                base: {
+                    code: string;
+                    version: number;
+                } | null;
+                createdBy: string | null;
+                changeReason: string | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                createdAt: string;
+            }[];
+            /** @description Derived calendars given a new version on this one */
+            propagated: {
+                code: string;
+                version: number;
+                base: {
+                    code: string;
+                    version: number;
+                };
+            }[];
+        };
+        DeadlineExplanation: {
+            code: string;
+            status: string;
+            receivedAt: string | null;
+            appointmentAt: string | null;
+            dueAt: string | null;
+            /** @description Vietnamese, one line per fact, in order */
+            explanation: string[];
+            /** @enum {string} */
+            state?: "running" | "at_risk" | "overdue" | "paused" | "stopped" | "awaiting_fee";
+            calendar?: {
+                code: string;
+                version: number;
+            };
+            countingFrom?: string;
+            limit?: components["schemas"]["TimeLimit"];
+            limitMinutes?: number;
+            extensionMinutes?: number;
+            countedMinutes?: number;
+            pausedMinutes?: number;
+            remainingMinutes?: number;
+            paused?: boolean;
+            pausedSince?: string | null;
+            reappointed?: boolean;
+            segments?: {
+                /** @enum {string} */
+                kind: "running" | "paused";
+                from: string;
+                to: string | null;
+                workingMinutes: number;
+                reason?: string;
+                basis?: string | null;
+            }[];
+            extensions?: {
+                at: string;
+                workingMinutes: number;
+                reason: string;
+                basis: string;
+            }[];
+            /** @description Non-working days skipped, with their names */
+            daysSkipped?: {
+                day: string;
+                name: string;
+            }[];
+            overdueBy?: {
+                workingMinutes: number;
+                workingHours: number;
+            } | null;
+            escalationLevel?: number;
+            asOf?: string;
+            outcome?: {
+                endedAt: string;
+                endedAs: string;
+                /** @enum {string} */
+                result: "early" | "on_time" | "late";
+            } | null;
+            /** @description The clock ledger, each entry with what it records (limit, cause, workingDays, appointmentAt, …) */
+            ledger?: ({
+                /** @enum {string} */
+                kind: "start" | "pause" | "resume" | "extension" | "reappointment" | "rebase";
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                reason: string | null;
+                legalBasis: string | null;
+                actor: {
+                    userId: number;
+                    fullName: string | null;
+                } | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+        };
+        DevCitizenToken: {
+            token: string;
+            /** @constant */
+            tokenType: "Bearer";
+            /** @description Seconds */
+            expiresIn: number;
+        };
+        Document: {
+            /** Format: uuid */
+            id: string;
+            /** @description Sanitised file name, with an extension fitting the detected type */
+            filename: string;
+            /** @description Document name (e.g. "Tờ khai CT01"), when known */
+            name: string | null;
+            /**
+             * @description Detected from the bytes, never from the name
+             * @enum {string}
+             */
+            mediaType: "application/pdf" | "image/jpeg" | "image/png" | "image/tiff" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+            sizeBytes: number;
+            /** @description Hex SHA-256 of the bytes; the download carries it as Repr-Digest */
+            sha256: string;
+            /** @description ISO 8601 with the +07:00 offset */
+            createdAt: string;
+        };
+        DossierDocuments: {
+            documents: {
+                /** Format: uuid */
+                id: string;
+                /** @description Sanitised file name, with an extension fitting the detected type */
+                filename: string;
+                /** @description Document name (e.g. "Tờ khai CT01"), when known */
+                name: string | null;
+                /**
+                 * @description Detected from the bytes, never from the name
+                 * @enum {string}
+                 */
+                mediaType: "application/pdf" | "image/jpeg" | "image/png" | "image/tiff" | "application/vnd.openxmlformats-officedocument.wordprocessingml.document" | "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+                sizeBytes: number;
+                /** @description Hex SHA-256 of the bytes; the download carries it as Repr-Digest */
+                sha256: string;
+                /** @description ISO 8601 with the +07:00 offset */
+                createdAt: string;
+                /** @enum {string} */
+                uploadedBy: "citizen" | "officer";
+                links: {
+                    download: string;
+                };
+            }[];
+            code: string;
+        };
+        DossierPayments: {
+            feeDueVnd: number | null;
+            feeStatus: ("none" | "unpaid" | "paid") | null;
+            feeTiming: ("none" | "at_submission" | "before_processing" | "at_result") | null;
+            payments: components["schemas"]["Payment"][];
+        };
+        DossierStatusRef: {
+            /** @enum {string} */
+            code: "SUBMITTED" | "SUPPLEMENT_AT_INTAKE" | "CLOSED_UNSUPPLEMENTED" | "REFUSED_AT_INTAKE" | "RECEIVED" | "IN_REVIEW" | "SUPPLEMENT_REQUESTED" | "SITE_VERIFICATION" | "AWAITING_DECISION" | "APPROVED" | "DENIED" | "RESULT_IN_TRANSIT" | "RESULT_RETURNED" | "RESULT_DELIVERED" | "COMPLETED" | "WITHDRAWN" | "CANCELLED";
+            label: string;
+        };
+        DossierSummary: {
+            code: string;
+            procedure: {
+                code: string;
+                name: string;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @enum {string} */
+            deliveryMethod: "online" | "counter" | "postal";
+            status: components["schemas"]["DossierStatusRef"];
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            /** @description What the citizen is promised (the apology’s new appointment once reappointed) */
+            appointmentAt: string | null;
+            /** @description Null until the time limit starts */
+            deadline: {
+                /** @description The legal due date */
+                dueAt: string;
+                /** @description running, at_risk, overdue, paused, stopped, awaiting_fee */
+                state: string | null;
+                pausedSince: string | null;
+                reappointed: boolean;
+                escalationLevel: number;
+                calendar: {
+                    code: string;
+                    version: number;
+                } | null;
+            } | null;
+            links: {
+                status: string;
+                deadline: string;
+            };
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok" | "degraded";
+            checks: {
+                postgres: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+                redis: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+                temporal: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+            };
+        };
+        IdLookupCodeSent: {
+            message: string;
+            expiresInSeconds: number;
+            next: string;
+        };
+        IndicatorReport: {
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            from: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            to: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            asOf: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            indicators: {
+                /** @description QĐ 766 indicator: 2.1, 2.2, 3.3, 3.6, 4.1, 5.4 */
+                code: string;
+                name: string;
+                numerator: number;
+                denominator: number;
+                /** @description Percent, 2 decimals; null when there is nothing to count */
+                rate: number | null;
+                /** @description In its unit: the rate, or the average for 2.2 */
+                value: number | null;
+                /** @enum {string} */
+                unit: "percent" | "working_days";
+                threshold: number | null;
+                maxPoints: number | null;
+                score: number | null;
+                formula: string;
+            }[];
+        };
+        IntakeReceipt: {
+            form: string;
+            agency: string;
+            code: string;
+            procedure: string;
+            applicant: {
+                fullName: string;
+                idNumber: string;
+                phone: string | null;
+                email: string | null;
+                address: string | null;
+            };
+            documents: string[];
+            sets: number;
+            processingTime: string;
+            channel: string;
+            deliveryMethod: string;
+            receivedAt: string | null;
+            appointmentAt: string | null;
+            /** @description The appointment before the apology (Form 04), when reappointed */
+            originalAppointmentAt: string | null;
+            receivedBy: string | null;
+            trackingBook: {
+                volume: number;
+                number: number;
+            } | null;
+            lookup: string;
+            /** @description Where the limit counts from a complete dossier and the fee paid: that rule, and no appointment until paid */
+            timeLimitNote?: string | null;
+        };
+        Me: {
+            /** @constant */
+            kind: "officer";
+            id: number;
+            username: string;
+            fullName: string;
+            /** @description The agencies where the token gives a role, with those roles */
+            agencies: {
+                eid: string;
+                name: string;
+                roles: {
+                    /** @enum {string} */
+                    role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
+                    label: string;
+                }[];
+            }[];
+        } | {
+            /** @constant */
+            kind: "citizen";
+            idNumber: string;
+            fullName: string | null;
+        };
+        OfficerActionResult: {
+            code: string;
+            procedure: {
+                code: string;
+                name: string;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @enum {string} */
+            deliveryMethod: "online" | "counter" | "postal";
+            status: components["schemas"]["DossierStatusRef"];
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            /** @description What the citizen is promised (the apology’s new appointment once reappointed) */
+            appointmentAt: string | null;
+            /** @description Null until the time limit starts */
+            deadline: {
+                /** @description The legal due date */
+                dueAt: string;
+                /** @description running, at_risk, overdue, paused, stopped, awaiting_fee */
+                state: string | null;
+                pausedSince: string | null;
+                reappointed: boolean;
+                escalationLevel: number;
+                calendar: {
+                    code: string;
+                    version: number;
+                } | null;
+            } | null;
+            links: {
+                status: string;
+                deadline: string;
+            };
+            assignee: {
+                userId: number;
+                fullName: string;
+            } | null;
+            resultNumber: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        OfficerDossier: {
+            code: string;
+            procedure: {
+                code: string;
+                name: string;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @enum {string} */
+            deliveryMethod: "online" | "counter" | "postal";
+            status: components["schemas"]["DossierStatusRef"];
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            /** @description What the citizen is promised (the apology’s new appointment once reappointed) */
+            appointmentAt: string | null;
+            /** @description Null until the time limit starts */
+            deadline: {
+                /** @description The legal due date */
+                dueAt: string;
+                /** @description running, at_risk, overdue, paused, stopped, awaiting_fee */
+                state: string | null;
+                pausedSince: string | null;
+                reappointed: boolean;
+                escalationLevel: number;
+                calendar: {
+                    code: string;
+                    version: number;
+                } | null;
+            } | null;
+            links: {
+                status: string;
+                deadline: string;
+            };
+            applicant: {
+                fullName: string;
+                idNumber: string;
+                phone: string | null;
+                email: string | null;
+                address: string | null;
+            };
+            /** @description As submitted and supplemented: name, fileId, checklistItem, … */
+            documents: ({
+                name?: string | null;
+            } & {
+                [key: string]: unknown;
+            })[];
+            /** @description Thành phần hồ sơ: each item of the procedure’s checklist, supplied, waived or missing */
+            checklist: {
+                items: components["schemas"]["ChecklistLine"][];
+                complete: boolean;
+                missing: {
+                    item: number;
+                    name: string;
+                }[];
+                unmatched: {
+                    documentId: string | null;
+                    name: string | null;
+                }[];
+            };
+            assignee: {
+                userId: number;
+                fullName: string;
+            } | null;
+            resultNumber: string | null;
+            events: {
+                seq: number;
+                type: string;
+                from: string | null;
+                to: string | null;
+                actor: {
+                    fullName?: string;
+                    role: string | null;
+                } | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                /** @description What the event records (items, reasons, the visit, …), by its type */
+                data: {
+                    [key: string]: unknown;
+                } | null;
+            }[];
+        } & {
+            [key: string]: unknown;
+        };
+        OnTimeReport: {
+            /** @enum {string} */
+            groupBy: "agency" | "procedure" | "officer" | "step";
+            /**
+             * @description By agency or procedure: dossiers ended in the period; by officer or step: hand-offs closed in it
+             * @enum {string}
+             */
+            basis: "dossiers" | "handoffs";
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            from: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            to: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            asOf: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            groups: {
+                key: string;
+                name: string;
+                early: number;
+                onTime: number;
+                late: number;
+                total: number;
+                rates: {
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    early: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    onTime: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    late: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    onTimeOrEarly: number | null;
+                };
+            }[];
+            totals: {
+                early: number;
+                onTime: number;
+                late: number;
+                total: number;
+                rates: {
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    early: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    onTime: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    late: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    onTimeOrEarly: number | null;
+                };
+            };
+        };
+        Payment: {
+            paymentId: string;
+            amountVnd: number;
+            /** @description cash, transfer or online */
+            method: string;
+            /** @enum {string} */
+            status: "pending" | "paid" | "failed" | "expired";
+            paidAt: string | null;
+            /** @description E-receipt number (biên lai điện tử) once paid */
+            receiptCode: string | null;
+        };
+        PaymentOutcome: {
+            paymentId: string;
+            /**
+             * @description pending until the gateway’s signed callback (or the reconciler) settles it
+             * @enum {string}
+             */
+            status: "pending" | "paid" | "failed" | "expired";
+            amountVnd: number;
+            paidAt: string | null;
+            /** @description E-receipt number (biên lai điện tử) once paid */
+            receiptCode: string | null;
+            expiresAt: string | null;
+            dossierCode: string;
+            /** @description A new online payment of the dossier’s fee can be opened (POST …/retry) */
+            canRetry: boolean;
+        };
+        Procedure: {
+            code: string;
+            /** @description Code in the national TTHC database, when known */
+            nationalCode: string | null;
+            name: string;
+            /** @description Lĩnh vực */
+            field: string;
+            legalBasis: string;
+            timeLimit: components["schemas"]["TimeLimit"];
+            /** @enum {string} */
+            onlineLevel: "full" | "partial";
+            onSiteVerification: boolean;
+            /** @enum {string} */
+            feeTiming: "none" | "at_submission" | "before_processing" | "at_result";
+            /**
+             * @description What a supplement during processing does to the clock
+             * @enum {string}
+             */
+            clockPolicy: "PAUSE" | "RESTART" | "CONTINUE";
+            /** @description The limit counts from a complete dossier and the fee paid (ND 297/2025 art. 6(2)) */
+            clockFromFee: boolean;
+            result: string;
+            notes: string | null;
+            fees: {
+                /** @enum {string} */
+                channel: "counter" | "online" | "postal";
+                name: string;
+                amountVnd: number;
+                note: string | null;
+            }[];
+            /** @description Thành phần hồ sơ */
+            documents: {
+                /** @description Position, from 1: what checklistItem names */
+                item: number;
+                name: string;
+                required: boolean;
+                copies: number;
+            }[];
+            /** @description Agencies that handle it */
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+        };
+        ProcedureList: {
+            items: components["schemas"]["Procedure"][];
+        };
+        ProcessControlSheet: {
+            code: string;
+            handoffs: {
+                /** @enum {string} */
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                giver: {
+                    userId: number | null;
+                    name: string | null;
+                    unit: string | null;
+                };
+                receiver: {
+                    userId: number | null;
+                    name: string | null;
+                    unit: string | null;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                receivedAt: string;
+                /** @description The step’s budget */
+                dueAt: string | null;
+                doneAt: string | null;
+                /** @description early, on_time or late, once done */
+                outcome: string | null;
+            }[];
+        };
+        QueueChangeEvent: {
+            /** @description The dossier */
+            code: string;
+            /** @description Its agency’s electronic ID */
+            agency: string;
+            /** @description Its status now */
+            status: string;
+            /** @description Where it waits now (the open step of the process-control sheet) */
+            step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal") | null;
+            /** @description The agency’s change counter after this change (an ETag of the worklist made before it is stale) */
+            version: number;
+        };
+        Rating: {
+            code: string;
+            /** @enum {string} */
+            level: "very_satisfied" | "satisfied" | "not_satisfied";
+            label: string;
+            comment: string | null;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            ratedAt: string;
+        };
+        Readiness: {
+            ready: boolean;
+            checks: {
+                postgres: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+                redis: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+                temporal: {
+                    ok: boolean;
+                    latencyMs: number;
+                    error?: string;
+                };
+            };
+        };
+        Recomputation: {
+            id: number;
+            calendar: {
+                code: string;
+                version: number;
+            };
+            reason: string;
+            requestedBy: {
+                userId: number;
+                username: string;
+            };
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            createdAt: string;
+            finishedAt: string | null;
+            dossiers: {
+                code: string;
+                fromVersion: number;
+                oldDueAt: string | null;
+                newDueAt: string | null;
+                applied: boolean;
+                error?: string;
+            }[];
+        };
+        Recomputations: {
+            items: {
+                id: number;
+                calendar: {
+                    code: string;
+                    version: number;
+                };
+                reason: string;
+                requestedBy: {
+                    userId: number;
+                    username: string;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                createdAt: string;
+                finishedAt: string | null;
+                dossiers: {
+                    code: string;
+                    fromVersion: number;
+                    oldDueAt: string | null;
+                    newDueAt: string | null;
+                    applied: boolean;
+                    error?: string;
+                }[];
+            }[];
+        };
+        RecomputePreview: {
+            calendar: {
+                code: string;
+                version: number;
+            };
+            count: number;
+            changed: number;
+            dossiers: {
+                code: string;
+                fromVersion: number;
+                oldDueAt: string | null;
+                newDueAt: string | null;
+                changed: boolean;
+                note?: string;
+            }[];
+        };
+        SatisfactionReport: {
+            /** @enum {string} */
+            groupBy: "agency" | "officer";
+            scale: ("very_satisfied" | "satisfied" | "not_satisfied")[];
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            from: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            to: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            asOf: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            groups: {
+                /** @description null: dossiers rated without an assignee */
+                key: string | null;
+                name: string | null;
+                verySatisfied: number;
+                satisfied: number;
+                notSatisfied: number;
+                total: number;
+                rates: {
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    verySatisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    satisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    notSatisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    satisfiedOrBetter: number | null;
+                };
+            }[];
+            totals: {
+                verySatisfied: number;
+                satisfied: number;
+                notSatisfied: number;
+                total: number;
+                rates: {
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    verySatisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    satisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    notSatisfied: number | null;
+                    /** @description Percent, 2 decimals; null when there is nothing to count */
+                    satisfiedOrBetter: number | null;
+                };
+            };
+        };
+        SlaPreview: {
+            receivedAt: string;
+            countingFrom: string;
+            appointmentAt: string;
+            dueAt: string;
+            calendar: {
+                code: string;
+                version: number;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            } | null;
+            procedure: {
+                code: string;
+                name: string;
+            } | null;
+            timeLimit: components["schemas"]["TimeLimit"];
+            /** @description As the citizen reads it: "5 ngày làm việc" */
+            timeLimitText: string;
+            explanation: string[];
+            /** @description Non-working days skipped, with their names */
+            daysSkipped: {
+                day: string;
+                name: string;
+            }[];
+        };
+        StartedPayment: {
+            paymentId: string;
+            paymentUrl: string;
+            amountVnd: number;
+            expiresAt: string;
+        };
+        StatusLookup: {
+            code: string;
+            procedure: {
+                code: string;
+                nationalCode: string | null;
+                name: string;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            };
+            applicant: {
+                /** @description Masked: N*** V*** A*** */
+                fullName: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            appointmentAt: string | null;
+            status: components["schemas"]["DossierStatusRef"];
+            pending: ({
+                /** @constant */
+                kind: "supplement";
+                items?: unknown[];
+                reason?: string | null;
+                itemCount: number;
+                deadline: string | null;
+            } | {
+                /** @constant */
+                kind: "site_visit";
+                visit: {
+                    date: string;
+                    from: string;
+                    to: string;
+                    place?: string;
+                };
+            }) | null;
+            /** @description Signed-in applicant only */
+            closingReason: string | null;
+            shipment: {
+                trackingNumber: string;
+                status: string;
+            } | null;
+            fee: {
+                amountVnd: number;
+                status: string;
+            } | null;
+            receipts: {
+                series: string;
+                number: number;
+                code: string | null;
+                amountVnd: number;
+                method: string;
+                paidAt: string | null;
+            }[];
+            reappointment: {
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                originalAppointmentAt: string | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                appointmentAt: string;
+                /** @description Signed-in applicant only */
+                reason: string | null;
+            } | null;
+            history: {
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                status: components["schemas"]["DossierStatusRef"];
+            }[];
+        };
+        SubmittedDossier: {
+            code: string;
+            procedure: {
+                code: string;
+                name: string;
+            };
+            agency: {
+                eid: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @enum {string} */
+            deliveryMethod: "online" | "counter" | "postal";
+            status: components["schemas"]["DossierStatusRef"];
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            /** @description What the citizen is promised (the apology’s new appointment once reappointed) */
+            appointmentAt: string | null;
+            /** @description Null until the time limit starts */
+            deadline: {
+                /** @description The legal due date */
+                dueAt: string;
+                /** @description running, at_risk, overdue, paused, stopped, awaiting_fee */
+                state: string | null;
+                pausedSince: string | null;
+                reappointed: boolean;
+                escalationLevel: number;
+                calendar: {
+                    code: string;
+                    version: number;
+                } | null;
+            } | null;
+            links: {
+                status: string;
+                deadline: string;
+            };
+            /** @description Stored; processing starts shortly (202) */
+            notice?: string;
+            /** @description Counter intake with acceptNow: why the dossier was stored but not accepted on the spot (the problem it would have had) */
+            acceptance?: {
+                status: number;
+                detail: string;
+                reason?: string;
+                missing?: {
+                    item: number;
+                    name: string;
+                }[];
+                errors?: {
+                    field: string;
+                    message: string;
+                }[];
+            };
+        };
+        SupervisionWorklist: {
+            /** @enum {string} */
+            view: "due_today" | "due_within" | "overdue" | "paused" | "at_risk";
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            asOf: string;
+            days: number | null;
+            /** @description due_within: where each agency’s window of working days ends */
+            windows: {
+                agency: string;
+                until: string | null;
+            }[] | null;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            filters: {
+                procedure: string | null;
+                officer: string | null;
+                step: string | null;
+            };
+            /** @description The whole list, whatever the page */
+            total: number;
+            counts: {
+                agency: {
+                    key: string | null;
+                    name: string | null;
+                    count: number;
+                }[];
+                procedure: {
+                    key: string | null;
+                    name: string | null;
+                    count: number;
+                }[];
+                officer: {
+                    key: string | null;
+                    name: string | null;
+                    count: number;
+                }[];
+                step: {
+                    key: string | null;
+                    name: string | null;
+                    count: number;
+                }[];
+            };
+            limit: number;
+            nextCursor: string | null;
+            dossiers: {
+                code: string;
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                procedure: {
+                    code: string;
+                    name: string;
+                };
+                status: {
+                    code: string;
+                    label: string;
+                };
+                assignee: {
+                    id: number;
+                    username: string;
+                    name: string;
+                } | null;
+                currentStep: {
+                    step: string;
+                    label: string;
+                    dueAt: string | null;
+                } | null;
+                receivedAt: string | null;
+                dueAt: string | null;
+                appointmentAt: string | null;
+                reappointed: boolean;
+                deadlineState: string | null;
+                /** @description Working hours past the due date */
+                overdueBy: number | null;
+                pausedSince: string | null;
+            }[];
+        };
+        TimeLimit: {
+            /** @constant */
+            unit: "working_days";
+            value: number;
+            /** @enum {string} */
+            counting?: "working_hours" | "whole_days";
+        } | {
+            /** @constant */
+            unit: "working_hours";
+            value: number;
+        } | {
+            /** @constant */
+            unit: "calendar_days";
+            value: number;
+        } | {
+            /** @constant */
+            unit: "same_day";
+            cutoff?: string;
+        };
+        WebhookAttempt: {
+            attempt: number;
+            at: string;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number | null;
+        };
+        WebhookDelivery: {
+            id: number;
+            subscriptionId: number;
+            eventId: string;
+            eventType: string;
+            dossierCode: string | null;
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed" | "dead";
+            attemptCount: number;
+            lastStatusCode: number | null;
+            lastError: string | null;
+            createdAt: string;
+            enqueuedAt: string | null;
+            deliveredAt: string | null;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            /** @description On a single delivery only */
+            payload?: components["schemas"]["WebhookStatusChangedEvent"];
+        };
+        WebhookDeliveryPage: {
+            items: components["schemas"]["WebhookDelivery"][];
+            /** @description Pass as `before` for the next page; null on the last one */
+            nextBefore: number | null;
+        };
+        WebhookEventTypes: {
+            items: ("*" | "dossier.status_changed")[];
+        };
+        WebhookPingResult: {
+            delivered: boolean;
+            statusCode: number | null;
+            error: string | null;
+            durationMs: number;
+        };
+        WebhookStatusChangedEvent: {
+            /** @description Event id, also in X-Dossier-Event-Id: the same on every retry and replay; deduplicate on it */
+            id: string;
+            /** @constant */
+            type: "dossier.status_changed";
+            occurredAt: string;
+            dossier: {
+                code: string;
+                agencyEid: string;
+                procedureCode: string;
+                nationalProcedureCode: string | null;
+                channel: string;
+                receivedAt: string | null;
+                appointmentAt: string | null;
+                dueAt: string | null;
+            };
+            change: {
+                /** @description Position in the dossier's event log: order by it, deliveries may arrive out of order */
+                seq: number;
+                event: string;
+                from: string | null;
+                to: string;
+            };
+        };
+        WebhookSubscription: {
+            id: number;
+            name: string;
+            url: string;
+            events: ("*" | "dossier.status_changed")[];
+            agencyEid: string | null;
+            active: boolean;
+            createdAt: string;
+            createdBy: string | null;
+            deliveries?: {
+                [key: string]: number;
+            };
+        };
+        WebhookSubscriptionList: {
+            items: components["schemas"]["WebhookSubscription"][];
+        };
+        WebhookSubscriptionWithSecret: {
+            id: number;
+            name: string;
+            url: string;
+            events: ("*" | "dossier.status_changed")[];
+            agencyEid: string | null;
+            active: boolean;
+            createdAt: string;
+            createdBy: string | null;
+            deliveries?: {
+                [key: string]: number;
+            };
+            /** @description HMAC-SHA256 key for X-Dossier-Signature; store it now, it is not shown again */
+            secret: string;
+        };
+        Worklist: {
+            /** @description The agencies listed */
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            /** @enum {string} */
+            sort: "due" | "received" | "submitted" | "code";
+            /** @enum {string} */
+            order: "asc" | "desc";
+            limit: number;
+            /** @description Dossiers of the whole filtered list, whatever the page */
+            total: number;
+            /** @description The next page (null on the last) */
+            nextCursor: string | null;
+            /** @description Every queue of the listed agencies, whatever the other filters: the count equals the total of the list filtered by queue=<key> */
+            queues: {
+                /** @enum {string} */
+                key: "awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post";
+                label: string;
+                statuses: string[];
+                count: number;
+                /** @description Of those, assigned to the caller */
+                mine: number;
+            }[];
+            dossiers: components["schemas"]["WorklistItem"][];
+        };
+        WorklistItem: {
+            code: string;
+            agency: {
+                eid: string;
+                name: string;
+            };
+            procedure: {
+                code: string;
+                name: string;
+            };
+            /** @enum {string} */
+            channel: "counter" | "online" | "postal";
+            /** @enum {string} */
+            deliveryMethod: "online" | "counter" | "postal";
+            status: {
+                code: string;
+                label: string;
+            };
+            queue: ("awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post") | null;
+            applicant: {
+                fullName: string;
+                idNumber: string;
+            };
+            assignee: {
+                id: number;
+                username: string;
+                fullName: string;
+            } | null;
+            currentStep: {
+                /** @enum {string} */
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                label: string;
+                /** @description The officer or unit holding it (one-stop counter, leaders, the applicant, the post) */
+                holder: string | null;
+                holderId: number | null;
+                dueAt: string | null;
+            } | null;
+            /** @description Việt Nam time with its offset */
+            submittedAt: string;
+            receivedAt: string | null;
+            /** @description The legal due date (the appointment on older rows) */
+            dueAt: string | null;
+            appointmentAt: string | null;
+            deadlineState: string | null;
+            pausedSince: string | null;
+            reappointed: boolean;
+            feeStatus: ("none" | "unpaid" | "paid") | null;
+        };
         /** @description RFC 9457 problem details */
         Problem: {
             type?: string;
@@ -1396,7 +2835,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
             };
             /** @description Something is down */
             503: {
@@ -1423,7 +2864,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
             };
             /** @description Not ready */
             503: {
@@ -1450,7 +2893,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/plain": string;
+                };
             };
             /** @description METRICS_TOKEN is set and the request does not carry it */
             401: {
@@ -1477,7 +2922,19 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": {
+                        openapi: string;
+                        info: {
+                            [key: string]: unknown;
+                        };
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
             };
         };
     };
@@ -1495,7 +2952,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
         };
     };
@@ -1520,7 +2979,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DevCitizenToken"];
+                };
             };
             /** @description Invalid ID number */
             422: {
@@ -1547,7 +3008,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProcedureList"];
+                };
             };
         };
     };
@@ -1567,7 +3030,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Procedure"];
+                };
             };
             /** @description Unknown */
             404: {
@@ -1600,7 +3065,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StatusLookup"];
+                };
             };
             /** @description Malformed code or missing check */
             400: {
@@ -1645,7 +3112,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplicantDossiers"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -1715,7 +3184,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SlaPreview"];
+                };
             };
             /** @description Unknown agency or procedure */
             404: {
@@ -1797,80 +3268,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @description The agencies listed */
-                        agencies: {
-                            eid: string;
-                            name: string;
-                        }[];
-                        /** @enum {string} */
-                        sort: "due" | "received" | "submitted" | "code";
-                        /** @enum {string} */
-                        order: "asc" | "desc";
-                        limit: number;
-                        /** @description Dossiers of the whole filtered list, whatever the page */
-                        total: number;
-                        /** @description The next page (null on the last) */
-                        nextCursor: string | null;
-                        /** @description Every queue of the listed agencies, whatever the other filters: the count equals the total of the list filtered by queue=<key> */
-                        queues: {
-                            /** @enum {string} */
-                            key: "awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post";
-                            label: string;
-                            statuses: string[];
-                            count: number;
-                            /** @description Of those, assigned to the caller */
-                            mine: number;
-                        }[];
-                        dossiers: {
-                            code: string;
-                            agency: {
-                                eid: string;
-                                name: string;
-                            };
-                            procedure: {
-                                code: string;
-                                name: string;
-                            };
-                            /** @enum {string} */
-                            channel: "counter" | "online" | "postal";
-                            /** @enum {string} */
-                            deliveryMethod: "online" | "counter" | "postal";
-                            status: {
-                                code: string;
-                                label: string;
-                            };
-                            queue: ("awaiting_intake" | "supplements_received" | "awaiting_citizen" | "awaiting_assignment" | "in_review" | "awaiting_decision" | "results_to_hand_over" | "in_transit" | "returned_by_post") | null;
-                            applicant: {
-                                fullName: string;
-                                idNumber: string;
-                            };
-                            assignee: {
-                                id: number;
-                                username: string;
-                                fullName: string;
-                            } | null;
-                            currentStep: {
-                                /** @enum {string} */
-                                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
-                                label: string;
-                                /** @description The officer or unit holding it (one-stop counter, leaders, the applicant, the post) */
-                                holder: string | null;
-                                holderId: number | null;
-                                dueAt: string | null;
-                            } | null;
-                            /** @description Việt Nam time with its offset */
-                            submittedAt: string;
-                            receivedAt: string | null;
-                            /** @description The legal due date (the appointment on older rows) */
-                            dueAt: string | null;
-                            appointmentAt: string | null;
-                            deadlineState: string | null;
-                            pausedSince: string | null;
-                            reappointed: boolean;
-                            feeStatus: ("none" | "unpaid" | "paid") | null;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["Worklist"];
                 };
             };
             /** @description Not modified: nothing in the listed agencies changed since the ETag in If-None-Match */
@@ -1966,21 +3364,27 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmittedDossier"];
+                };
             };
             /** @description Created, workflow started */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmittedDossier"];
+                };
             };
             /** @description Stored; processing starts shortly */
             202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmittedDossier"];
+                };
             };
             /** @description Missing Idempotency-Key */
             400: {
@@ -2077,14 +3481,18 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmittedDossier"];
+                };
             };
             /** @description Created (and accepted when acceptNow) */
             201: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SubmittedDossier"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2141,7 +3549,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerDossier"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2198,7 +3608,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ProcessControlSheet"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2255,7 +3667,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AuditTrail"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2312,7 +3726,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IntakeReceipt"];
+                    "text/html": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2382,7 +3799,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IntakeReceipt"];
+                    "text/html": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2434,7 +3854,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2484,7 +3906,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DeadlineExplanation"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2540,7 +3964,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Alerts"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2608,7 +4034,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DossierPayments"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2679,7 +4107,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Payment"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2752,7 +4182,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["StartedPayment"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -2806,7 +4238,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackReceived"];
+                };
             };
             /** @description Bad signature */
             401: {
@@ -2846,22 +4280,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        paymentId: string;
-                        /**
-                         * @description pending until the gateway’s signed callback (or the reconciler) settles it
-                         * @enum {string}
-                         */
-                        status: "pending" | "paid" | "failed" | "expired";
-                        amountVnd: number;
-                        paidAt: string | null;
-                        /** @description E-receipt number (biên lai điện tử) once paid */
-                        receiptCode: string | null;
-                        expiresAt: string | null;
-                        dossierCode: string;
-                        /** @description A new online payment of the dossier’s fee can be opened (POST …/retry) */
-                        canRetry: boolean;
-                    };
+                    "application/json": components["schemas"]["PaymentOutcome"];
                 };
             };
             /** @description Unknown, malformed or counter payment id (the same answer) */
@@ -2906,12 +4325,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        paymentId: string;
-                        paymentUrl: string;
-                        amountVnd: number;
-                        expiresAt: string;
-                    };
+                    "application/json": components["schemas"]["StartedPayment"];
                 };
             };
             /** @description Unknown, malformed or counter payment id (the same answer) */
@@ -2966,7 +4380,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CallbackReceived"];
+                };
             };
             /** @description Bad signature */
             401: {
@@ -3002,7 +4418,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CalendarList"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3059,7 +4477,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarVersion"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3127,7 +4547,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Calendar"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3212,7 +4634,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CreatedCalendarVersion"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3284,7 +4708,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RecomputePreview"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3351,7 +4777,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Recomputation"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3407,7 +4835,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Recomputations"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3471,7 +4901,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["AgencyCalendarChange"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3544,7 +4976,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SupervisionWorklist"];
+                    "text/csv": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3611,7 +5046,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OnTimeReport"];
+                    "text/csv": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3676,7 +5114,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IndicatorReport"];
+                    "text/csv": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3743,7 +5184,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SatisfactionReport"];
+                    "text/csv": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3797,7 +5241,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookEventTypes"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3833,7 +5279,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionList"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3885,7 +5333,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -3941,7 +5391,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4069,7 +5521,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscription"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4125,7 +5579,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookSubscriptionWithSecret"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4181,7 +5637,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookPingResult"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4244,7 +5702,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDeliveryPage"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4300,7 +5760,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4356,7 +5818,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4419,7 +5883,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CitizenUploads"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4456,7 +5922,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4531,7 +5999,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DossierDocuments"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4598,7 +6068,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4682,7 +6154,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4756,7 +6230,14 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/pdf": string;
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/tiff": string;
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4795,7 +6276,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DossierDocuments"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4839,7 +6322,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4910,7 +6396,10 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "text/html": string;
+                    "application/pdf": string;
+                };
             };
             /** @description Not signed in */
             401: {
@@ -4979,7 +6468,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Rating"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -5049,7 +6540,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["IdLookupCodeSent"];
+                };
             };
             /** @description Malformed ID number */
             422: {
@@ -5102,7 +6595,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["ApplicantDossiers"];
+                };
             };
             /** @description Malformed input, a wrong code (reason LookupCodeWrong, attemptsLeft) or no valid code (reason LookupCodeExpired: expired, used, or too many wrong tries) */
             422: {
@@ -5148,28 +6643,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        /** @constant */
-                        kind: "officer";
-                        id: number;
-                        username: string;
-                        fullName: string;
-                        /** @description The agencies where the token gives a role, with those roles */
-                        agencies: {
-                            eid: string;
-                            name: string;
-                            roles: {
-                                /** @enum {string} */
-                                role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
-                                label: string;
-                            }[];
-                        }[];
-                    } | {
-                        /** @constant */
-                        kind: "citizen";
-                        idNumber: string;
-                        fullName: string | null;
-                    };
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Not signed in */
@@ -5204,26 +6678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        agency: {
-                            eid: string;
-                            name: string;
-                        };
-                        role: string | null;
-                        officers: {
-                            id: number;
-                            username: string;
-                            fullName: string;
-                            roles: {
-                                /** @enum {string} */
-                                role: "one_stop_officer" | "specialist" | "leader" | "supervisor" | "admin";
-                                label: string;
-                            }[];
-                            /** @description Open dossiers (received, not yet decided) assigned to them, in every agency: what the automatic assignment weighs */
-                            openLoad: number;
-                            openLoadInAgency: number;
-                        }[];
-                    };
+                    "application/json": components["schemas"]["AgencyOfficers"];
                 };
             };
             /** @description Not signed in */
@@ -5365,7 +6820,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5452,7 +6909,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5536,7 +6995,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5622,7 +7083,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5706,7 +7169,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5790,7 +7255,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5879,7 +7346,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -5973,7 +7442,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6064,7 +7535,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6151,7 +7624,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6238,7 +7713,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6322,7 +7799,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6407,7 +7886,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6494,7 +7975,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6579,7 +8062,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6663,7 +8148,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6749,7 +8236,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
             };
             /** @description No officer token */
             401: {
@@ -6841,7 +8330,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DossierSummary"];
+                };
             };
             /** @description Not signed in */
             401: {
@@ -6907,7 +8398,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["DossierSummary"];
+                };
             };
             /** @description Not signed in */
             401: {
