@@ -53,7 +53,7 @@ export function DocumentUpload({
     <li className="checklist-item">
       <Group justify="space-between" align="flex-start" gap="xs" wrap="wrap">
         <div style={{ flex: '1 1 240px', minWidth: 0 }}>
-          <Text fw={500} id={`${id}-name`}>
+          <Text component="div" fw={500} id={`${id}-name`}>
             {index + 1}. {name}{' '}
             {required ? (
               <Badge size="sm" variant="light" color="red">
@@ -89,7 +89,7 @@ export function DocumentUpload({
         </div>
         <Group gap="xs">
           {value ? (
-            <Button variant="subtle" color="red.9" size="sm" onClick={() => onChange(null)} disabled={disabled || busy} aria-label={`Xóa tệp của ${name}`}>
+            <Button variant="default" size="sm" onClick={() => onChange(null)} disabled={disabled || busy} aria-label={`Xóa tệp của ${name}`}>
               Xóa
             </Button>
           ) : null}

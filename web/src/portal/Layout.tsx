@@ -1,4 +1,4 @@
-import { Alert, Anchor, Box, Burger, Button, Container, Divider, Drawer, Group, Menu, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Box, Burger, Button, Container, Divider, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
@@ -34,20 +34,14 @@ function Account({ drawer }: { drawer: boolean }) {
       </Stack>
     );
   return (
-    <Menu position="bottom-end" shadow="md" width={240}>
-      <Menu.Target>
-        <UnstyledButton className={classes.link} aria-label={`Tài khoản: ${name}`} data-testid="account-menu">
-          {name} ▾
-        </UnstyledButton>
-      </Menu.Target>
-      <Menu.Dropdown>
-        <Menu.Label>Số CCCD {state.citizen.idNumber}</Menu.Label>
-        <Menu.Item component={NavLink} to="/ho-so-cua-toi">
-          Hồ sơ của tôi
-        </Menu.Item>
-        <Menu.Item onClick={signOut}>Đăng xuất</Menu.Item>
-      </Menu.Dropdown>
-    </Menu>
+    <Group gap="xs" wrap="nowrap">
+      <Text component="span" fw={600} c="white" data-testid="account-name" style={{ whiteSpace: 'nowrap' }}>
+        {name}
+      </Text>
+      <Button variant="white" color="red.9" size="sm" onClick={signOut}>
+        Đăng xuất
+      </Button>
+    </Group>
   );
 }
 

@@ -226,7 +226,7 @@ function SupplementRequest({ d, pending }: { d: OwnDossier; pending: Extract<Own
   };
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="can-bo-sung" style={{ borderColor: 'var(--mantine-color-orange-6)', borderWidth: 2 }} data-testid="supplement-request">
-      <Title order={2} size="h3" id="can-bo-sung" c="orange.9">
+      <Title order={2} size="h3" id="can-bo-sung" c="var(--mantine-color-orange-light-color)">
         Hồ sơ cần bổ sung
       </Title>
       <Facts>

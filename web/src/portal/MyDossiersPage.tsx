@@ -77,7 +77,7 @@ function DossierCard({ d }: { d: ApplicantDossier }) {
           <Fact term="Ngày hẹn trả">{d.appointmentAt ? `${dateTimeVn(d.appointmentAt)}${d.reappointed ? ' (đã hẹn lại)' : ''}` : 'Sẽ có khi hồ sơ được tiếp nhận'}</Fact>
         </Facts>
         {attention ? (
-          <Text mt="xs" fw={600} c="orange.9">
+          <Text mt="xs" fw={600} c="var(--mantine-color-orange-light-color)">
             Cần bổ sung hồ sơ: mở hồ sơ để xem yêu cầu và gửi bổ sung.
           </Text>
         ) : null}

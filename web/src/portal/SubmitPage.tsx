@@ -84,7 +84,11 @@ function SubmitForm({ procedure: p, citizen }: { procedure: Procedure; citizen: 
   const sending = useRef(false);
   const fee = feeOf(p, 'online');
 
-  const set = (k: keyof Fields) => (e: { currentTarget: { value: string } }) => setF((old) => ({ ...old, [k]: e.currentTarget.value }));
+  const set = (k: keyof Fields) => (e: { currentTarget: { value: string } }) => {
+    // Read now: React clears the event's currentTarget once the handler returns, before the updater runs.
+    const value = e.currentTarget.value;
+    setF((old) => ({ ...old, [k]: value }));
+  };
 
   const submit = useMutation({
     mutationFn: async () => {

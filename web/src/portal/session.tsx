@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { answer, api } from '../api/client';
 import { completeSignIn, currentToken, onTokenChange, signIn, signOut, takeReturnPath } from '../auth/oidc';
@@ -37,6 +37,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const location = useLocation();
   const queries = useQueryClient();
 
+  // The declarative router gives a new navigate on every move: the sign-in completes once per page load (an absolute path needs no newer one).
+  const navigateRef = useRef(navigate);
   useEffect(() => {
     completion ??= completeSignIn(TARGET);
     completion
@@ -49,12 +51,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
         }
         setState({ kind: 'signed-in', citizen: { idNumber: me.idNumber, fullName: me.fullName } });
         const back = takeReturnPath();
-        if (back && back !== '/') void navigate(back, { replace: true });
+        if (back && back !== '/') void navigateRef.current(back, { replace: true });
       })
       .catch((err: unknown) =>
         setState({ kind: 'signed-out', error: err instanceof Error && /[À-ỹ]/.test(err.message) ? err.message : 'Đăng nhập không thành công; vui lòng thử lại.' }),
       );
-  }, [navigate]);
+  }, []);
 
   // Signed out (here or by an expired token): nothing of the citizen stays in the cache.
   useEffect(
