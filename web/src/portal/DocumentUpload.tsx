@@ -18,6 +18,7 @@ export function DocumentUpload({
   onChange,
   error,
   disabled,
+  tag,
 }: {
   name: string;
   index: number;
@@ -26,6 +27,8 @@ export function DocumentUpload({
   onChange: (doc: UploadedDocument | null) => void;
   error?: string;
   disabled?: boolean;
+  /** Said beside the name instead of "Bắt buộc" / "Nếu có" (e.g. what a supplement asks for). */
+  tag?: string;
 }) {
   const id = useId();
   const [busy, setBusy] = useState(false);
@@ -55,7 +58,11 @@ export function DocumentUpload({
         <div style={{ flex: '1 1 240px', minWidth: 0 }}>
           <Text component="div" fw={500} id={`${id}-name`}>
             {index + 1}. {name}{' '}
-            {required ? (
+            {tag ? (
+              <Badge size="sm" variant="light" color="orange">
+                {tag}
+              </Badge>
+            ) : required ? (
               <Badge size="sm" variant="light" color="red">
                 Bắt buộc
               </Badge>

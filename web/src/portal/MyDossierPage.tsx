@@ -254,6 +254,7 @@ function SupplementRequest({ d, pending }: { d: OwnDossier; pending: Extract<Own
               name={name}
               index={i}
               required
+              tag="Được yêu cầu"
               value={files[i] ?? null}
               disabled={send.isPending}
               error={i === 0 ? errors.documents : undefined}
@@ -438,11 +439,13 @@ function Withdraw({ code }: { code: string }) {
         Rút hồ sơ
       </Title>
       <Text size="sm" mb="sm">
-        Ông/Bà có thể rút hồ sơ khi cơ quan chưa có quyết định giải quyết. Hồ sơ đã rút không được xử lý tiếp; lệ phí đã nộp không được hoàn lại theo quy định.
+        Ông/Bà có thể rút hồ sơ khi cơ quan chưa có quyết định giải quyết. Hồ sơ đã rút không được xử lý tiếp.
       </Text>
-      <Button variant="outline" color="red.9" onClick={() => setOpened(true)}>
-        Rút hồ sơ
-      </Button>
+      <Group>
+        <Button variant="outline" color="red.9" onClick={() => setOpened(true)}>
+          Rút hồ sơ
+        </Button>
+      </Group>
       <Modal opened={opened} onClose={() => setOpened(false)} title="Xác nhận rút hồ sơ" closeButtonProps={{ 'aria-label': 'Đóng' }} centered>
         <form onSubmit={confirm} noValidate>
           <Text size="sm" mb="sm">

@@ -208,7 +208,7 @@ function SubmitForm({ procedure: p, citizen }: { procedure: Procedure; citizen: 
                 <TextInput label="Họ và tên" value={f.fullName} onChange={set('fullName')} error={errors.fullName} required autoComplete="name" disabled={disabled} />
               </Grid.Col>
               <Grid.Col span={{ base: 12, sm: 6 }}>
-                <TextInput label="Số CCCD/CMND" value={citizen.idNumber} readOnly description="Theo tài khoản định danh điện tử đã đăng nhập" />
+                <TextInput label="Số CCCD/CMND" value={citizen.idNumber} readOnly variant="filled" description="Theo tài khoản định danh điện tử đã đăng nhập" />
               </Grid.Col>
               <Grid.Col span={{ base: 12, sm: 6 }}>
                 <TextInput
