@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP, PHONE, expectAccessible, screenshot, useBrowser, type TestPage } from '../helpers/browser';
-import { pdf } from '../helpers/document-fixtures';
+import { exe, pdf } from '../helpers/document-fixtures';
 import { applicantIds, citizenToken, dossierClient, eventually, http, submitReady } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
@@ -88,6 +88,11 @@ describe('citizen portal, signed in', () => {
     expect(await page.getByText('Vui lòng đính kèm tệp của giấy tờ bắt buộc này.').isVisible()).toBe(true);
     await checkState(page, 'submit (missing document)', 'portal-submit-missing-document');
 
+    // A file the API refuses is explained under its document.
+    await page.getByTestId('file-1').setInputFiles({ name: 'giay-de-nghi.exe', mimeType: 'application/octet-stream', buffer: exe() });
+    await poll(() => page.getByText('không được chấp nhận', { exact: false }).first().isVisible()).toBe(true);
+    await checkState(page, 'submit (file refused)', 'portal-submit-file-refused');
+
     // The upload goes at once; a phone number the API's schema refuses comes back under its field.
     await page.getByTestId('file-1').setInputFiles(fixture('giay-de-nghi.pdf'));
     await poll(() => page.getByTestId('uploaded').innerText()).toContain('giay-de-nghi.pdf');
@@ -138,7 +143,8 @@ describe('citizen portal, signed in', () => {
     await poll(() => page.getByText('Biên lai điện tử', { exact: true }).count()).toBeGreaterThan(0);
     await checkState(page, 'dossier (paid)', 'portal-dossier-paid');
     await noTokenStored(page);
-    expect(t.problems.filter((p) => !/status of (404|422)/.test(p))).toEqual([]);
+    // The refused file (415), the refused phone number (422), Chromium's ask for the gateway's /favicon.ico (404).
+    expect(t.problems.filter((p) => !/status of (404|415|422)/.test(p))).toEqual([]);
   });
 
   it('"Hồ sơ của tôi" lists the dossiers; a supplement asked at intake shows its reason, items and deadline, and the reply is accepted', async () => {
@@ -324,6 +330,20 @@ describe('citizen portal, signed in', () => {
     expect([a.status, b.status]).toEqual([404, 404]);
     expect(a.body.detail).toBe(b.body.detail);
     expect(t.problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
+  });
+
+  it('a sign-in cancelled at the identity provider comes back to the page, said as cancelled', async () => {
+    const t = await open();
+    const page = t.page;
+    await page.goto(`${stack.api.baseUrl}/ho-so-cua-toi`);
+    await page.getByRole('main').getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await page.waitForURL((u) => u.pathname.startsWith('/dev/idp/citizens/interaction/'));
+    await page.getByRole('button', { name: 'Hủy' }).click();
+    await page.waitForURL((u) => u.pathname === '/ho-so-cua-toi' && !u.search);
+    await poll(() => page.getByRole('alert').innerText()).toContain('Ông/Bà đã hủy đăng nhập.');
+    await checkState(page, 'sign-in cancelled', 'portal-sign-in-cancelled');
+    await noTokenStored(page);
+    expect(t.problems).toEqual([]);
   });
 
   it('signs out from the header: the dossiers are gone from the page and the token from memory', async () => {

@@ -24,7 +24,31 @@ interface Session {
 const SessionContext = createContext<Session | null>(null);
 
 // Once per page load (StrictMode runs effects twice): the code can be redeemed only once.
-let completion: Promise<boolean> | null = null;
+let completion: Promise<{ state: SessionState; back: string | null }> | null = null;
+
+function completeOnce() {
+  completion ??= (async () => {
+    // "Hủy" at the identity provider comes back as error=access_denied: said as a choice, not a failure.
+    const cancelled = new URL(window.location.href).searchParams.get('error') === 'access_denied';
+    try {
+      if (!(await completeSignIn(TARGET))) return { state: { kind: 'signed-out' } as SessionState, back: null };
+      const me = await answer<{ kind: string; idNumber?: string; fullName: string | null }>(api.GET('/api/v1/me'));
+      if (me.kind !== 'citizen' || !me.idNumber) {
+        signOut();
+        return { state: { kind: 'signed-out', error: 'Tài khoản này không phải tài khoản công dân.' } as SessionState, back: takeReturnPath() };
+      }
+      return { state: { kind: 'signed-in', citizen: { idNumber: me.idNumber, fullName: me.fullName } } as SessionState, back: takeReturnPath() };
+    } catch (err) {
+      const error = cancelled
+        ? 'Ông/Bà đã hủy đăng nhập. Có thể đăng nhập lại bất cứ lúc nào bằng nút Đăng nhập.'
+        : err instanceof Error && /[À-ỹ]/.test(err.message)
+          ? err.message
+          : 'Đăng nhập không thành công; vui lòng thử lại.';
+      return { state: { kind: 'signed-out', error } as SessionState, back: takeReturnPath() };
+    }
+  })();
+  return completion;
+}
 
 /**
  * The citizen's sign-in (VNeID in production, the development identity provider here): the
@@ -40,22 +64,16 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   // The declarative router gives a new navigate on every move: the sign-in completes once per page load (an absolute path needs no newer one).
   const navigateRef = useRef(navigate);
   useEffect(() => {
-    completion ??= completeSignIn(TARGET);
-    completion
-      .then(async (signedIn) => {
-        if (!signedIn) return setState({ kind: 'signed-out' });
-        const me = await answer<{ kind: string; idNumber?: string; fullName: string | null }>(api.GET('/api/v1/me'));
-        if (me.kind !== 'citizen' || !me.idNumber) {
-          signOut();
-          return setState({ kind: 'signed-out', error: 'Tài khoản này không phải tài khoản công dân.' });
-        }
-        setState({ kind: 'signed-in', citizen: { idNumber: me.idNumber, fullName: me.fullName } });
-        const back = takeReturnPath();
-        if (back && back !== '/') void navigateRef.current(back, { replace: true });
-      })
-      .catch((err: unknown) =>
-        setState({ kind: 'signed-out', error: err instanceof Error && /[À-ỹ]/.test(err.message) ? err.message : 'Đăng nhập không thành công; vui lòng thử lại.' }),
-      );
+    let live = true;
+    void completeOnce().then(({ state: next, back }) => {
+      if (!live) return;
+      setState(next);
+      // Back on the page the citizen left (signed in, or with the reason it did not happen).
+      if (back && back !== '/') void navigateRef.current(back, { replace: true });
+    });
+    return () => {
+      live = false;
+    };
   }, []);
 
   // Signed out (here or by an expired token): nothing of the citizen stays in the cache.
