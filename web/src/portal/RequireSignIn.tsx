@@ -26,9 +26,9 @@ export function RequireSignIn({ title, why, children }: { title: string; why: st
         <Text mt="xs" size="sm" c="dimmed">
           Đăng nhập bằng tài khoản định danh điện tử (VNeID). Sau khi đăng nhập, Ông/Bà quay lại đúng trang này.
         </Text>
-        <Button mt="md" onClick={() => signIn()}>
-          Đăng nhập
-        </Button>
+        <Group mt="md">
+          <Button onClick={() => signIn()}>Đăng nhập</Button>
+        </Group>
       </Card>
     </Stack>
   );
