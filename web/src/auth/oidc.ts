@@ -46,12 +46,17 @@ async function discover(audience: Audience): Promise<oauth.AuthorizationServer> 
   return oauth.processDiscoveryResponse(issuer, await oauth.discoveryRequest(issuer, { algorithm: 'oidc', ...options() }));
 }
 
-/** Leaves for the identity provider's sign-in page. */
-export async function signIn(target: SignInTarget): Promise<void> {
+/**
+ * Leaves for the identity provider's sign-in page. `returnTo` (a path of this app, e.g. the page
+ * the citizen was on) waits beside the PKCE verifier and the state: the provider can only send
+ * the browser back to the registered redirect path, and takeReturnPath() says where to go on.
+ */
+export async function signIn(target: SignInTarget, opts: { returnTo?: string } = {}): Promise<void> {
   const as = await discover(target.audience);
   const verifier = oauth.generateRandomCodeVerifier();
   const state = oauth.generateRandomState();
-  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, audience: target.audience }));
+  const returnTo = opts.returnTo && isLocalPath(opts.returnTo) ? opts.returnTo : undefined;
+  sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state, audience: target.audience, returnTo }));
   const url = new URL(as.authorization_endpoint!);
   url.searchParams.set('client_id', target.clientId);
   url.searchParams.set('redirect_uri', `${window.location.origin}${target.redirectPath}`);
@@ -75,7 +80,8 @@ export async function completeSignIn(target: SignInTarget): Promise<boolean> {
   sessionStorage.removeItem(PENDING);
   window.history.replaceState(null, '', target.redirectPath);
   if (!pending) throw new Error('Phiên đăng nhập không hợp lệ; vui lòng đăng nhập lại.');
-  const { verifier, state } = JSON.parse(pending) as { verifier: string; state: string };
+  const { verifier, state, returnTo } = JSON.parse(pending) as { verifier: string; state: string; returnTo?: string };
+  returnPath = returnTo && isLocalPath(returnTo) ? returnTo : null;
   const as = await discover(target.audience);
   const client: oauth.Client = { client_id: target.clientId };
   const params = oauth.validateAuthResponse(as, client, here, state);
@@ -83,6 +89,18 @@ export async function completeSignIn(target: SignInTarget): Promise<boolean> {
   const tokens = await oauth.processAuthorizationCodeResponse(as, client, response);
   setToken(tokens.access_token);
   return true;
+}
+
+// A path on this origin only ("/ho-so-cua-toi"), never "//elsewhere" or "https://…": no open redirect.
+const isLocalPath = (p: string) => p.startsWith('/') && !p.startsWith('//') && !p.includes('\\');
+
+let returnPath: string | null = null;
+
+/** Where the user was when they left to sign in (signIn's `returnTo`), once, after completeSignIn. */
+export function takeReturnPath(): string | null {
+  const p = returnPath;
+  returnPath = null;
+  return p;
 }
 
 export function signOut(): void {

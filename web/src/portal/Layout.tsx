@@ -1,18 +1,55 @@
-import { Anchor, Box, Burger, Container, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
+import { Alert, Anchor, Box, Burger, Button, Container, Divider, Drawer, Group, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect, useRef } from 'react';
 import { NavLink, Outlet, useLocation } from 'react-router';
 import classes from './Layout.module.css';
+import { useSession } from './session';
 
 const LINKS = [
   { to: '/', label: 'Thủ tục hành chính', end: false },
   { to: '/tra-cuu', label: 'Tra cứu hồ sơ', end: false },
+  { to: '/ho-so-cua-toi', label: 'Hồ sơ của tôi', end: false },
 ];
+
+/** Đăng nhập / the signed-in citizen's name with Đăng xuất, in the header (wide screens) or the drawer (phones). */
+function Account({ drawer }: { drawer: boolean }) {
+  const { state, signIn, signOut } = useSession();
+  if (state.kind === 'checking') return null;
+  if (state.kind === 'signed-out')
+    return (
+      <Button variant={drawer ? 'filled' : 'white'} color={drawer ? undefined : 'red.9'} onClick={() => signIn()} fullWidth={drawer}>
+        Đăng nhập
+      </Button>
+    );
+  const name = state.citizen.fullName ?? `CCCD ${state.citizen.idNumber}`;
+  if (drawer)
+    return (
+      <Stack gap="xs">
+        <Text size="sm">
+          Đã đăng nhập: <strong>{name}</strong>
+        </Text>
+        <Button variant="default" onClick={signOut}>
+          Đăng xuất
+        </Button>
+      </Stack>
+    );
+  return (
+    <Group gap="xs" wrap="nowrap">
+      <Text component="span" fw={600} c="white" data-testid="account-name" style={{ whiteSpace: 'nowrap' }}>
+        {name}
+      </Text>
+      <Button variant="white" color="red.9" size="sm" onClick={signOut}>
+        Đăng xuất
+      </Button>
+    </Group>
+  );
+}
 
 /** The portal's frame: a skip link, the header with its menu (a drawer on phones), the page, the footer. */
 export function Layout() {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  const { state } = useSession();
   const firstPath = useRef(pathname);
   useEffect(() => {
     close();
@@ -59,10 +96,15 @@ export function Layout() {
                 </Text>
               </span>
             </Anchor>
-            <Group gap={4} visibleFrom="sm" component="nav" aria-label="Điều hướng chính">
-              {links(false)}
+            <Group gap={4} visibleFrom="md" wrap="nowrap">
+              <Group gap={4} component="nav" aria-label="Điều hướng chính" wrap="nowrap">
+                {links(false)}
+              </Group>
+              <Box ml="sm">
+                <Account drawer={false} />
+              </Box>
             </Group>
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" color="white" aria-label={opened ? 'Đóng trình đơn' : 'Mở trình đơn'} />
+            <Burger opened={opened} onClick={toggle} hiddenFrom="md" color="white" aria-label={opened ? 'Đóng trình đơn' : 'Mở trình đơn'} />
           </Group>
         </Container>
       </Box>
@@ -70,9 +112,16 @@ export function Layout() {
         <Stack gap="xs" component="nav" aria-label="Điều hướng chính">
           {links(true)}
         </Stack>
+        <Divider my="md" />
+        <Account drawer />
       </Drawer>
       <main id="noi-dung" tabIndex={-1} className={classes.main}>
         <Container size="lg" py="xl">
+          {state.kind === 'signed-out' && state.error ? (
+            <Alert color="red" variant="light" title="Chưa đăng nhập được" role="alert" mb="lg">
+              {state.error}
+            </Alert>
+          ) : null}
           <Outlet />
         </Container>
       </main>

@@ -131,6 +131,9 @@ export function PaymentResultPage() {
             <Anchor component={Link} to={`/tra-cuu?ma=${encodeURIComponent(o.dossierCode)}`}>
               Xem hồ sơ <span style={{ whiteSpace: 'nowrap' }}>{o.dossierCode}</span>
             </Anchor>
+            <Anchor component={Link} to={`/ho-so-cua-toi/${encodeURIComponent(o.dossierCode)}`}>
+              Mở trong Hồ sơ của tôi
+            </Anchor>
           </Group>
         </Card>
       ) : null}

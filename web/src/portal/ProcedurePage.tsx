@@ -50,6 +50,11 @@ export function ProcedurePage() {
         <Text c="dimmed" mt={4}>
           Lĩnh vực: {p.field}
         </Text>
+        {p.agencies.length ? (
+          <Button component={Link} to={`/thu-tuc/${encodeURIComponent(p.code)}/nop-ho-so`} mt="md" size="md">
+            Nộp hồ sơ trực tuyến
+          </Button>
+        ) : null}
       </div>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
