@@ -4,6 +4,7 @@ import { apiRouter } from './router';
 import { apiDocsPolicy } from './security-headers';
 import { z } from 'zod';
 import { declaredRoutes, type Access, type RouteSpec } from './contract';
+import { ACTION_MEANINGS, CITIZEN_ACTIONS, OFFICER_ACTIONS } from '../domain/dossier-actions';
 import './route-catalog';
 
 /**
@@ -92,6 +93,13 @@ export function openApiDocument(): Record<string, unknown> {
         citizenToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Citizen token (VNeID in production; POST /dev/citizen-token in development)' },
       },
       schemas: {
+        AllowedAction: {
+          type: 'string',
+          enum: [...OFFICER_ACTIONS, ...CITIZEN_ACTIONS],
+          description: `An action the caller may take on the dossier now (\`allowedActions\` of the officer's view GET /api/v1/dossiers/{code} and of the answers of the officer actions), named as the dossier workflow's Update. Computed for the caller (their roles in the dossier's agency, whether they are its assignee) from the same rules the workflow's validators apply (domain/dossier-actions.ts): an action listed is not refused for the dossier's state or the caller's role, one not listed is; the request itself may still be invalid (422).\n\n${Object.entries(ACTION_MEANINGS)
+            .map(([a, m]) => `- \`${a}\`: ${m}`)
+            .join('\n')}`,
+        },
         Problem: {
           type: 'object',
           description: 'RFC 9457 problem details',
@@ -101,7 +109,11 @@ export function openApiDocument(): Record<string, unknown> {
             status: { type: 'integer' },
             detail: { type: 'string' },
             instance: { type: 'string' },
-            reason: { type: 'string', description: 'Stable machine code of the refusal, beside the Vietnamese detail' },
+            reason: {
+              type: 'string',
+              description:
+                'Stable machine code of the refusal (PascalCase), beside the Vietnamese `detail`; every code is listed with its meaning in docs/problem-reasons.md. A problem that names no specific code carries its title as one (Not found → NotFound).',
+            },
             errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
           },
         },

@@ -93,7 +93,7 @@ declareRoute({
   headers: [IDEMPOTENCY_HEADER(true)],
   responses: { 201: 'Created (and accepted when acceptNow)', 200: 'Same Idempotency-Key', ...P },
 });
-declareRoute({ method: 'get', path: '/api/v1/dossiers/:code', summary: 'Officer view of a dossier with its event log', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Dossier', ...P } });
+declareRoute({ method: 'get', path: '/api/v1/dossiers/:code', summary: 'Officer view of a dossier with its event log; `allowedActions` (see the AllowedAction schema): what the caller may do now; `requests`: the last supplement request (items, reason, deadline, the answer) and on-site visit (window, place, state) the citizen was asked for', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Dossier', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/process-control', summary: 'Process-control sheet: every hand-off with its step budget due date and outcome', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Hand-offs', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/audit', summary: 'Audit log of a dossier: every action with actor, role, agency, reason, before and after (supervisors, leaders, admins)', tags: ['Supervision'], access: 'officer', params: code, responses: { 200: 'Entries', ...P } });
 declareRoute({ method: 'get', path: '/api/v1/dossiers/:code/receipt', summary: 'Form 01 receipt: receipt and appointment to the minute (HTML, or JSON with Accept: application/json)', tags: ['Officer actions'], access: 'officer', params: code, responses: { 200: 'Receipt', 409: 'Not received yet', ...P } });
