@@ -59,6 +59,12 @@ export interface DossierFacts {
   withPost: boolean;
   /** The on-site visit waiting to be recorded, if any. */
   pendingVisit: VisitWindow | null;
+  /**
+   * Whether the catalogue provides on-site verification for the procedure: without it only a
+   * leader schedules a visit, with a reason. Unknown (undefined) to the workflow, whose
+   * command says it (the API found it in the catalogue first: dossiers/verification.ts).
+   */
+  siteVerification?: boolean;
   /** The clock ledger; null for dossiers begun before it (their dates are as printed). */
   clock: {
     /** Received, but the limit counts from the fee's payment, not paid yet. */
@@ -89,9 +95,9 @@ export interface ActionVariant {
   alreadyRecorded?: boolean;
 }
 
-/** Why not: `state` is a 409, `forbidden` a 403. */
+/** Why not: `state` is a 409, `forbidden` a 403, `invalid` a 422. */
 export interface Refusal {
-  kind: 'state' | 'forbidden';
+  kind: 'state' | 'forbidden' | 'invalid';
   reason: string;
   detail: string;
 }
@@ -269,7 +275,15 @@ export function actionRefusal(action: DossierAction, f: DossierFacts, who: Calle
             : null,
       );
     case 'scheduleVerification':
-      return first(status, variant.exception ? role('leader') : assignee);
+      return first(status, variant.exception ? role('leader') : assignee, () =>
+        !variant.exception && f.siteVerification === false
+          ? {
+              kind: 'invalid',
+              reason: 'ProcedureWithoutSiteVerification',
+              detail: `Thủ tục của hồ sơ ${f.code} không quy định xác minh thực địa: chỉ lãnh đạo cơ quan lên lịch xác minh và ghi rõ lý do.`,
+            }
+          : null,
+      );
     case 'recordVerification':
       return first(status, assignee, () => {
         const visit = f.pendingVisit;

@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection';
 import { dossierEventLog, type DossierEventLine } from '../db/repositories/dossier-events';
 import { findDossierById, type DossierRow } from '../db/repositories/dossiers';
+import { visitFacts } from '../db/repositories/verification';
 import { allowedActions, type DossierAction, type DossierFacts } from '../domain/dossier-actions';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import type { VisitWindow } from '../domain/site-visit';
@@ -34,7 +35,7 @@ type FactRow = Pick<DossierRow, (typeof FACT_COLUMNS)[number]>;
  * read model does not keep is said conservatively: nobody is busy (the workflow still refuses a
  * concurrent action), and the apology's last day is unknown (the workflow refuses a late one).
  */
-export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventLine, 'type'>[]): DossierFacts | null {
+export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventLine, 'type'>[], siteVerification?: boolean): DossierFacts | null {
   if (!isDossierStatus(row.status)) return null;
   const status = row.status;
   const count = (type: string) => events.filter((e) => e.type === type).length;
@@ -52,6 +53,7 @@ export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventL
     fee: { amountVnd, timing: row.fee_timing ?? 'none', paid: row.fee_status !== 'unpaid' },
     withPost: status === 'RESULT_IN_TRANSIT',
     pendingVisit: pending?.kind === 'site_visit' && pending.visit ? pending.visit : null,
+    ...(siteVerification !== undefined ? { siteVerification } : {}),
     clock: {
       awaitingFee: state === 'awaiting_fee',
       running: row.due_at !== null && state !== 'awaiting_fee',
@@ -80,7 +82,8 @@ export function applicantActions(facts: DossierFacts | null, now = Date.now()): 
 export async function dossierFacts(db: Db, dossierId: number, events?: readonly Pick<DossierEventLine, 'type'>[]): Promise<DossierFacts | null> {
   const row = await findDossierById(db, dossierId, FACT_COLUMNS);
   if (!row) return null;
-  return readModelFacts(row, events ?? (await dossierEventLog(db, dossierId)));
+  const procedure = await visitFacts(db, dossierId);
+  return readModelFacts(row, events ?? (await dossierEventLog(db, dossierId)), procedure?.on_site_verification);
 }
 
 type Line = Pick<DossierEventLine, 'type' | 'occurred_at' | 'data' | 'actor_name' | 'actor_role'>;

@@ -326,7 +326,7 @@ export class Dossier {
   allow(action: DossierAction, actor: Actor | null, variant?: ActionVariant): void {
     const who: Caller = actor ? { kind: 'officer', userId: actor.userId, roles: actor.roles } : { kind: 'applicant' };
     const r = actionRefusal(action, this.facts(), who, variant);
-    if (r) this.refuse(r.detail, r.kind === 'forbidden' ? FAILURE_TYPES.forbidden : FAILURE_TYPES.invalidState, r.reason);
+    if (r) this.refuse(r.detail, r.kind === 'forbidden' ? FAILURE_TYPES.forbidden : r.kind === 'invalid' ? FAILURE_TYPES.invalidInput : FAILURE_TYPES.invalidState, r.reason);
   }
 
   /** For the messages outside the officers' and applicant's actions (the post's reports, calendar rebases). */
