@@ -233,7 +233,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Officer view of a dossier with its event log */
+        /** Officer view of a dossier with its event log; `allowedActions` (see the AllowedAction schema): what the caller may do now; `requests`: the last supplement request (items, reason, deadline, the answer) and on-site visit (window, place, state) the citizen was asked for */
         get: operations["getApiV1DossiersCode"];
         put?: never;
         post?: never;
@@ -1359,6 +1359,32 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description An action the caller may take on the dossier now (`allowedActions` of the officer's view GET /api/v1/dossiers/{code} and of the answers of the officer actions), named as the dossier workflow's Update. Computed for the caller (their roles in the dossier's agency, whether they are its assignee) from the same rules the workflow's validators apply (domain/dossier-actions.ts): an action listed is not refused for the dossier's state or the caller's role, one not listed is; the request itself may still be invalid (422).
+         *
+         *     - `acceptIntake`: Accept at intake (tiếp nhận), POST /dossiers/{code}/intake/accept: one-stop officer, dossier SUBMITTED.
+         *     - `requestIntakeSupplement`: Ask for a supplement at intake (Form 02), POST /dossiers/{code}/intake/supplement-request: one-stop officer, dossier SUBMITTED, once per dossier.
+         *     - `refuseIntake`: Refuse at intake with reasons (Form 03), POST /dossiers/{code}/intake/refuse: one-stop officer, dossier SUBMITTED.
+         *     - `assign`: Assign or reassign a specialist, POST /dossiers/{code}/assignment: leader, dossier RECEIVED or IN_REVIEW.
+         *     - `claim`: Take an unassigned dossier, POST /dossiers/{code}/claim: specialist, dossier RECEIVED.
+         *     - `release`: Give the dossier back for assignment, POST /dossiers/{code}/release: its assignee, dossier IN_REVIEW.
+         *     - `requestSupplement`: Ask the citizen for a supplement during processing, POST /dossiers/{code}/review/supplement-request: the assigned specialist for the first request, a leader (with overrideReason) for a further one; dossier IN_REVIEW, clock running.
+         *     - `scheduleVerification`: Schedule or reschedule an on-site visit, POST /dossiers/{code}/verification: the assigned specialist; a leader only for a visit that needs a leader’s reason (exceptionReason); dossier IN_REVIEW or SITE_VERIFICATION.
+         *     - `recordVerification`: Record the visit (minutes, outcome), POST /dossiers/{code}/verification/record: the assigned specialist, a visit scheduled and its start time come.
+         *     - `recordPayment`: Record a fee paid at the counter, POST /dossiers/{code}/payments: one-stop officer, a fee due and unpaid, dossier not ended.
+         *     - `proposeDecision`: Propose approval or denial to the leader, POST /dossiers/{code}/review/proposal: the assigned specialist, dossier IN_REVIEW, any fee due before processing paid.
+         *     - `decide`: Approve, deny or return to the specialist, POST /dossiers/{code}/decision: leader, dossier AWAITING_DECISION.
+         *     - `handOverResult`: Hand the result over at the counter, POST /dossiers/{code}/result/handover: one-stop officer, dossier APPROVED (not with the post) or RESULT_RETURNED, result not delivered online, fee paid.
+         *     - `cancel`: Stop processing with a reason (stop notice), POST /dossiers/{code}/cancel: leader or one-stop officer, before the decision.
+         *     - `extendDeadline`: Extend the time limit, POST /dossiers/{code}/deadline/extension: leader, clock running and not paused, before the due date.
+         *     - `pauseClock`: Stop the clock for a clock-excluded step, POST /dossiers/{code}/clock/pause: leader or the assigned specialist, clock running.
+         *     - `resumeClock`: Restart the clock after a clock-excluded step, POST /dossiers/{code}/clock/resume: leader or the assigned specialist, clock paused for such a step.
+         *     - `reappoint`: Apologise with a new appointment (Form 04), POST /dossiers/{code}/deadline/reappointment: leader, once, no later than one working day before the due date.
+         *     - `submitSupplement`: Supplement the documents asked for, POST /citizen/dossiers/{code}/supplement: the applicant, a supplement requested.
+         *     - `withdraw`: Withdraw the dossier, POST /citizen/dossiers/{code}/withdraw: the applicant, before the decision.
+         * @enum {string}
+         */
+        AllowedAction: "acceptIntake" | "requestIntakeSupplement" | "refuseIntake" | "assign" | "claim" | "release" | "requestSupplement" | "scheduleVerification" | "recordVerification" | "recordPayment" | "proposeDecision" | "decide" | "handOverResult" | "cancel" | "extendDeadline" | "pauseClock" | "resumeClock" | "reappoint" | "submitSupplement" | "withdraw";
         /** @description RFC 9457 problem details */
         Problem: {
             type?: string;
@@ -1366,7 +1392,7 @@ export interface components {
             status?: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine code of the refusal, beside the Vietnamese detail */
+            /** @description Stable machine code of the refusal (PascalCase), beside the Vietnamese `detail`; every code is listed with its meaning in docs/problem-reasons.md. A problem that names no specific code carries its title as one (Not found → NotFound). */
             reason?: string;
             errors?: {
                 field?: string;
@@ -5360,7 +5386,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5447,7 +5473,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5531,7 +5557,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5617,7 +5643,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5701,7 +5727,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5785,7 +5811,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5874,7 +5900,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5968,7 +5994,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6059,7 +6085,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6146,7 +6172,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6233,7 +6259,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6317,7 +6343,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6402,7 +6428,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6489,7 +6515,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6574,7 +6600,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6658,7 +6684,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6744,7 +6770,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
