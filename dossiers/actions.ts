@@ -174,3 +174,25 @@ export function citizenRequests(events: readonly Line[]) {
   }
   return { supplement, visit };
 }
+
+/**
+ * The applicant's actions on their dossier now (supplement, withdraw): they depend on its
+ * status only, so the citizen's views need no more than that.
+ */
+export function applicantActionsByStatus(code: string, status: string, now = Date.now()): DossierAction[] {
+  if (!isDossierStatus(status)) return [];
+  const facts: DossierFacts = {
+    code,
+    status,
+    busy: false,
+    deliveryMethod: 'online',
+    assignee: null,
+    intakeSupplements: 0,
+    processingSupplements: 0,
+    fee: { amountVnd: 0, timing: 'none', paid: true },
+    withPost: false,
+    pendingVisit: null,
+    clock: null,
+  };
+  return applicantActions(facts, now);
+}

@@ -167,11 +167,17 @@ describe('allowedActions: what each officer may do, computed from the workflow�
     expect((await view(code, ONE_STOP)).body.requests).toEqual({ supplement: null, visit: null });
     expect((await attempt('requestIntakeSupplement', code, ONE_STOP)).status).toBe(200);
     const { applicant_id_number: owner } = await api.db('dossiers').where({ code }).first('applicant_id_number');
+    // The applicant's own views offer what they may do: supplement, or withdraw.
+    const asOwner = { Authorization: `Bearer ${await citizenToken(owner)}` };
+    const mine = async () => (await http('GET', `${api.baseUrl}/api/v1/citizen/dossiers`, { headers: asOwner })).body.dossiers.find((d: { code: string }) => d.code === code);
+    expect((await mine()).allowedActions).toEqual(['submitSupplement', 'withdraw']);
+    expect((await http('GET', `${api.baseUrl}/api/v1/status/${code}`, { headers: asOwner })).body.allowedActions).toEqual(['submitSupplement', 'withdraw']);
     const supplied = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/supplement`, {
       body: { documents: [{ name: 'Bản sao hợp đồng thuê địa điểm kinh doanh' }], note: 'Đã bổ sung' },
       headers: { Authorization: `Bearer ${await citizenToken(owner)}` },
     });
     expect(supplied.status).toBe(200);
+    expect((await mine()).allowedActions).toEqual(['withdraw']);
     const v = await view(code, ONE_STOP);
     expect(v.body.requests.supplement).toMatchObject({
       stage: 'intake',
