@@ -94,7 +94,7 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
     }
     const m = /^Bearer\s+([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/.exec(header.trim());
     if (!m) {
-      next(unauthenticated('The Authorization header must be "Bearer <JWT>".'));
+      next(tokenRefused('MalformedAuthorization', 'Tiêu đề Authorization phải có dạng "Bearer <JWT>"; vui lòng đăng nhập lại.'));
       return;
     }
     const token = m[1]!;
@@ -103,7 +103,7 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       try {
         iss = decodeJwt(token).iss;
       } catch {
-        throw unauthenticated('The token is not a JWT.');
+        throw tokenRefused('MalformedToken', 'Mã truy cập không đúng định dạng JWT; vui lòng đăng nhập lại.');
       }
       const issuer = iss === undefined ? undefined : trusted.get(iss);
       if (!issuer) {
@@ -111,12 +111,12 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       } else if (issuer.kind === 'officer') {
         const claims = await verify(token, issuer.cfg, issuer.key);
         const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
-        if (!username) throw unauthenticated('The officer token names nobody (sub).');
+        if (!username) throw tokenRefused('TokenWithoutSubject', 'Mã truy cập của cán bộ không ghi tài khoản (sub); vui lòng đăng nhập lại.');
         principals.set(req, await officerPrincipal(db, username, claims.roles));
         expiries.set(req, claims.exp! * 1000);
       } else {
         const claims = await verify(token, issuer.cfg, issuer.key);
-        if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw unauthenticated('The citizen token carries no valid ID number (sub).');
+        if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw tokenRefused('TokenWithoutIdNumber', 'Mã truy cập của công dân không có số định danh hợp lệ (sub); vui lòng đăng nhập lại.');
         principals.set(req, { kind: 'citizen', idNumber: claims.sub, fullName: typeof claims.name === 'string' ? claims.name : null });
       }
       next();
@@ -133,7 +133,7 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
       if (err instanceof joseErrors.JWSSignatureVerificationFailed || err instanceof joseErrors.JWKSNoMatchingKey) {
         return next(tokenRefused('InvalidSignature', 'Chữ ký của mã truy cập không hợp lệ; vui lòng đăng nhập lại.'));
       }
-      if (err instanceof joseErrors.JOSEError) return next(unauthenticated(`The token was refused: ${err.message}.`));
+      if (err instanceof joseErrors.JOSEError) return next(tokenRefused('TokenRefused', `Mã truy cập không được chấp nhận; vui lòng đăng nhập lại. (${err.message})`));
       next(err);
     }
   };

@@ -17,6 +17,6 @@ export async function callerFor(db: Db, req: Request): Promise<Caller> {
   const agencies = eids.length ? await agencyIdsByEid(db, eids) : [];
   const rolesByAgency = new Map<number, OfficerRole[]>();
   for (const a of agencies) rolesByAgency.set(a.id, rolesIn(p, a.eid));
-  if (!rolesByAgency.size) throw new DomainError('forbidden', 'Forbidden', `${p.username} holds no role in any agency.`);
+  if (!rolesByAgency.size) throw new DomainError('forbidden', 'Forbidden', `Tài khoản ${p.username} chưa được giao vai trò tại cơ quan nào.`, { reason: 'NoAgencyRole' });
   return { userId: p.userId, username: p.username, fullName: p.fullName, rolesByAgency };
 }

@@ -17,7 +17,7 @@ export function deadlineRoutes(db: Db): Router {
   router.get('/dossiers/:code/deadline', async (req, res) => {
     const code = String(req.params.code);
     const { dossier } = await officerDossier(db, req, async () => {
-      if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
+      if (!parseDossierCode(code)) throw new HttpProblem(400, 'Bad dossier code', `"${code}" không phải mã hồ sơ (dạng <mã định danh cơ quan>-<YYMMDD>-<số thứ tự>).`, { reason: 'MalformedDossierCode' });
       return deadlineDossier(db, code);
     });
     res.json(await explainDeadline(db, dossier, () => parseAsOf(req)));
@@ -46,6 +46,6 @@ function parseAsOf(req: Request): Date {
   const raw = req.query.asOf;
   if (raw === undefined) return new Date();
   const at = typeof raw === 'string' ? Date.parse(raw) : Number.NaN;
-  if (Number.isNaN(at)) throw new HttpProblem(422, 'Invalid request', 'asOf must be an ISO 8601 date-time.');
+  if (Number.isNaN(at)) throw new HttpProblem(422, 'Invalid request', 'Thời điểm tính (asOf) phải là ngày giờ theo ISO 8601.', { reason: 'InvalidAsOf' });
   return new Date(at);
 }

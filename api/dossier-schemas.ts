@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agencyRef, CITIZEN_ID, isoInstant, shortText, textList, vnInstant } from './contract';
+import { ACTION_MEANINGS, CITIZEN_ACTIONS, OFFICER_ACTIONS } from '../domain/dossier-actions';
 import { DOSSIER_STATUSES } from '../domain/status';
 import { HANDOFF_STEPS } from '../supervision/reports';
 
@@ -193,6 +194,51 @@ export const submissionResponse = z.strictObject({
     .describe('Counter intake with acceptNow: why the dossier was stored but not accepted on the spot (the problem it would have had)'),
 }).meta({ id: 'SubmittedDossier' });
 
+/** An action name of `allowedActions` (the dossier workflow's Update), described with its meaning. */
+export const allowedAction = z.enum([...OFFICER_ACTIONS, ...CITIZEN_ACTIONS]).meta({
+  id: 'AllowedAction',
+  description: `An action the caller may take on the dossier now (\`allowedActions\` of the officer's view GET /api/v1/dossiers/{code} and of the answers of the officer actions; of the applicant's own lookup and list), named as the dossier workflow's Update. Computed for the caller (their roles in the dossier's agency, whether they are its assignee) from the same rules the workflow's validators apply (domain/dossier-actions.ts): an action listed is not refused for the dossier's state or the caller's role, one not listed is; the request itself may still be invalid (422).\n\n${Object.entries(ACTION_MEANINGS)
+    .map(([a, m]) => `- \`${a}\`: ${m}`)
+    .join('\n')}`,
+});
+const allowedActions = z.array(allowedAction).describe('What the caller may do now (see AllowedAction)');
+
+const requestedBy = z.strictObject({ fullName: z.string().nullable(), role: z.string().nullable() }).nullable();
+/** What the citizen was asked for (dossiers/actions.ts `citizenRequests`). */
+const citizenRequests = z
+  .strictObject({
+    supplement: z
+      .strictObject({
+        stage: z.enum(['intake', 'processing']),
+        requestedAt: vnInstant.nullable(),
+        requestedBy,
+        items: z.array(z.string()),
+        reason: z.string().nullable(),
+        deadline: vnInstant.nullable(),
+        state: z.enum(['open', 'answered', 'closed']),
+        answeredAt: vnInstant.nullable(),
+        supplied: z.strictObject({ documents: z.array(z.unknown()), note: z.string().nullable() }).nullable(),
+      })
+      .nullable(),
+    visit: z
+      .strictObject({
+        scheduledAt: vnInstant.nullable(),
+        scheduledBy: requestedBy,
+        date: z.string(),
+        from: z.string(),
+        to: z.string(),
+        place: z.string().nullable(),
+        officers: z.array(z.string()),
+        purpose: z.string().nullable(),
+        state: z.enum(['scheduled', 'missed', 'recorded', 'closed']),
+        outcome: z.string().nullable(),
+        findings: z.string().nullable(),
+        recordedAt: vnInstant.nullable(),
+      })
+      .nullable(),
+  })
+  .meta({ id: 'CitizenRequests', description: 'What the citizen was asked for: the last supplement request with its answer, the last on-site visit with its outcome' });
+
 const assigneeRef = z.strictObject({ userId: z.number().int(), fullName: z.string() });
 
 /**
@@ -201,6 +247,7 @@ const assigneeRef = z.strictObject({ userId: z.number().int(), fullName: z.strin
  */
 export const officerActionResponse = z.looseObject({
   ...dossierSummaryShape,
+  allowedActions,
   assignee: assigneeRef.nullable(),
   resultNumber: z.string().nullable(),
 }).meta({ id: 'OfficerActionResult' });
@@ -223,6 +270,8 @@ const checklistLine = z.strictObject({
  */
 export const officerDossierResponse = z.looseObject({
   ...dossierSummaryShape,
+  allowedActions,
+  requests: citizenRequests,
   applicant: z.strictObject({ fullName: z.string(), idNumber: z.string(), phone: z.string().nullable(), email: z.string().nullable(), address: z.string().nullable() }),
   documents: z.array(z.looseObject({ name: z.string().nullable().optional() })).describe('As submitted and supplemented: name, fileId, checklistItem, …'),
   checklist: z
@@ -291,6 +340,7 @@ export const statusLookupResponse = z.strictObject({
     .strictObject({ at: vnInstant, originalAppointmentAt: vnInstant.nullable(), appointmentAt: vnInstant, reason: z.string().nullable().describe('Signed-in applicant only') })
     .nullable(),
   history: z.array(z.strictObject({ at: vnInstant, status: dossierStatusRef })),
+  allowedActions: allowedActions.optional().describe('Signed-in applicant only: what they may do now (submitSupplement, withdraw)'),
 }).meta({ id: 'StatusLookup' });
 
 /** Tra cứu theo số CCCD: the dossiers of one ID number, names masked. */
@@ -306,6 +356,7 @@ export const applicantDossiersResponse = z.strictObject({
       appointmentAt: vnInstant.nullable(),
       reappointed: z.strictObject({ at: vnInstant, originalAppointmentAt: vnInstant.nullable() }).nullable(),
       status: dossierStatusRef,
+      allowedActions: allowedActions.optional().describe('The signed-in applicant’s own list only'),
     }),
   ),
 }).meta({ id: 'ApplicantDossiers' });

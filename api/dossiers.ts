@@ -11,6 +11,7 @@ import { assignableSpecialist } from '../dossiers/specialists';
 import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
 import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
+import { dossierFacts, officerActions } from '../dossiers/actions';
 import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
   acceptIntakeUpdate,
@@ -111,11 +112,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     if (!agency) v.fail('agencyEid', `không có cơ quan có mã "${agencyEid}"`);
     v.throwIfInvalid();
     if (citizen && idNumber !== citizen.idNumber) {
-      throw new HttpProblem(403, 'Forbidden', 'Ông/Bà chỉ nộp hồ sơ trực tuyến cho chính mình: số giấy tờ của người nộp phải là số của tài khoản đã đăng nhập.');
+      throw new HttpProblem(403, 'Forbidden', 'Ông/Bà chỉ nộp hồ sơ trực tuyến cho chính mình: số giấy tờ của người nộp phải là số của tài khoản đã đăng nhập.', { reason: 'ApplicantMismatch' });
     }
     const officer = channel === 'counter' ? await officerFor(db, req, agency!.id) : null;
     if (officer && !officer.roles.includes('one_stop_officer')) {
-      throw new HttpProblem(403, 'Forbidden', `${officer.username} is not a one-stop officer of agency ${agency!.eid}.`);
+      throw new HttpProblem(403, 'Forbidden', `Chỉ cán bộ Bộ phận Một cửa của cơ quan ${agency!.eid} được nhập hồ sơ tại quầy; tài khoản ${officer.username} không có vai trò này.`, { reason: 'RoleRequired' });
     }
     await checkChecklistPositions(db, { procedureId: procedure!.id }, documents);
     const offered = await agencyOffersProcedure(db, procedure!.id, agency!.id);
@@ -181,7 +182,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
           await dossiers
             .update({ code: row.code, workflowId: row.workflow_id }, acceptIntakeUpdate, acceptCommand!, { updateId: acceptHere.updateId })
             .catch((err: unknown) => {
-              acceptance = err instanceof DomainError ? err : new DomainError('unavailable', 'Processing delayed', (err as Error).message);
+              acceptance = err instanceof DomainError ? err : new DomainError('unavailable', 'Processing delayed', 'Hồ sơ đã được ghi nhận nhưng chưa tiếp nhận được ngay; vui lòng thử lại sau ít phút.', { reason: 'ProcessingDelayed', technicalDetail: (err as Error).message });
             });
         }
       }
@@ -208,8 +209,8 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const loadDossier = (code: string) => findDossier(db, code);
 
   router.get('/dossiers/:code', async (req, res) => {
-    const { dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
-    res.json(await dossierDetail(db, dossier.id));
+    const { actor, dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
+    res.json(await dossierDetail(db, dossier.id, actor));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
@@ -228,7 +229,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       params: dossierCodeParam,
       body: schema,
       headers: [IDEMPOTENCY_HEADER(false)],
-      responses: { 200: 'Applied; the dossier as it now stands', 401: 'No officer token', 403: 'No role for this in the dossier’s agency', 404: 'No such dossier', 409: 'Not possible in the dossier’s current state', 422: 'Invalid request', 503: 'Processing unavailable' },
+      responses: { 200: 'Applied; the dossier as it now stands, with what the caller may do next (allowedActions)', 401: 'No officer token', 403: 'No role for this in the dossier’s agency', 404: 'No such dossier', 409: 'Not possible in the dossier’s current state', 422: 'Invalid request', 503: 'Processing unavailable' },
       responseBodies: { 200: officerActionResponse },
     });
     router.post(path, async (req, res) => {
@@ -242,7 +243,8 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       if (taken.kind === 'replayed') return;
       const updateId = taken.kind === 'run' ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${taken.key}` : randomUUID();
       const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
-      res.json({ ...(await dossierSummary(d.id)), assignee: view.assignee, resultNumber: view.resultNumber });
+      // What the officer may do next, judged on the read model the action has just been projected to.
+      res.json({ ...(await dossierSummary(d.id)), allowedActions: officerActions(await dossierFacts(db, d.id), actor), assignee: view.assignee, resultNumber: view.resultNumber });
     });
   }
 

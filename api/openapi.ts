@@ -130,7 +130,11 @@ export function openApiDocument(): Record<string, unknown> {
             status: { type: 'integer' },
             detail: { type: 'string' },
             instance: { type: 'string' },
-            reason: { type: 'string', description: 'Stable machine code of the refusal, beside the Vietnamese detail' },
+            reason: {
+              type: 'string',
+              description:
+                'Stable machine code of the refusal (PascalCase), beside the Vietnamese `detail`; every code is listed with its meaning in docs/problem-reasons.md. A problem that names no specific code carries its title as one (Not found → NotFound).',
+            },
             errors: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
           },
         },

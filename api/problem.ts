@@ -34,6 +34,14 @@ export function problemOf(err: DomainError): HttpProblem {
 
 const TYPE_BASE = 'https://dossier-platform.github.io/problems/';
 
+/** "Not found" → "NotFound": the reason of a problem that names none, stable because titles are. */
+export const reasonOfTitle = (title: string) =>
+  title
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w[0]!.toUpperCase() + w.slice(1))
+    .join('');
+
 export function sendProblem(res: Response, req: Request, p: HttpProblem | DomainError): void {
   const problem = p instanceof DomainError ? problemOf(p) : p;
   res
@@ -45,6 +53,8 @@ export function sendProblem(res: Response, req: Request, p: HttpProblem | Domain
       status: problem.status,
       detail: problem.detail,
       instance: req.originalUrl,
+      // Every problem names a stable reason beside its detail (docs/problem-reasons.md).
+      reason: reasonOfTitle(problem.title),
       ...problem.extra,
     });
 }

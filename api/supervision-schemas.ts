@@ -4,7 +4,7 @@ import { GROUP_BYS, HANDOFF_STEPS, SATISFACTION_GROUP_BYS, WORKLIST_VIEWS, type 
 
 /**
  * Query parameters of the supervisor API: the schemas the handlers parse and the OpenAPI
- * document shows. Officers read the messages (in English, as the rest of these reports);
+ * document shows. Officers read the messages, in Vietnamese (the console shows them);
  * agencies, procedures and officers named are checked against the database by the handlers.
  */
 export const MAX_WITHIN_DAYS = 60;
@@ -29,7 +29,7 @@ function instantOf(v: string): Date | null {
   return new Date(date ? `${v}T00:00:00+07:00` : v);
 }
 
-const ONCE = 'must be given once, as a single value';
+const ONCE = 'chỉ được ghi một lần, một giá trị';
 
 /** One value of a query parameter (a repeated parameter arrives as an array). */
 const single = (required: string) => z.string({ error: (iss) => (iss.input === undefined ? required : ONCE) }).trim();
@@ -38,15 +38,15 @@ const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T) =>
   z.enum(allowed, {
     error: (iss) =>
       iss.input === undefined
-        ? `is required, one of: ${allowed.join(', ')}`
+        ? `là bắt buộc, một trong: ${allowed.join(', ')}`
         : typeof iss.input !== 'string'
           ? ONCE
-          : `must be one of: ${allowed.join(', ')} (got "${iss.input}")`,
+          : `phải là một trong: ${allowed.join(', ')} (nhận được "${iss.input}")`,
   });
 
-const instant = single(`is required: ${DATE_OR_INSTANT}`)
+const instant = single('là bắt buộc: ngày (YYYY-MM-DD, nửa đêm giờ Việt Nam) hoặc thời điểm ISO 8601 có múi giờ')
   .refine((v) => instantOf(v) !== null, {
-    error: (iss) => `must be a date (YYYY-MM-DD) or an ISO 8601 instant with an offset such as 2026-03-18T10:00:00+07:00 (got "${String(iss.input)}")`,
+    error: (iss) => `phải là ngày (YYYY-MM-DD) hoặc thời điểm ISO 8601 có múi giờ, ví dụ 2026-03-18T10:00:00+07:00 (nhận được "${String(iss.input)}")`,
   })
   .transform((v) => instantOf(v)!)
   .describe(`${DATE_OR_INSTANT}, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00`);
@@ -65,8 +65,8 @@ const period = {
 };
 const periodChecks = (q: { from: unknown; to: unknown }, ctx: z.RefinementCtx): void => {
   if (!(q.from instanceof Date) || !(q.to instanceof Date)) return;
-  if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'must be after from' });
-  else if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the period may span at most ${MAX_PERIOD_DAYS} days` });
+  if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['to'], message: 'phải sau thời điểm from' });
+  else if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_DAYS * DAY_MS) ctx.addIssue({ code: 'custom', path: ['to'], message: `khoảng thời gian dài tối đa ${MAX_PERIOD_DAYS} ngày` });
 };
 
 /**
@@ -109,30 +109,30 @@ export function decodeWorklistCursor(v: string): WorklistCursor | null {
 export const worklistQuery = z
   .strictObject({
     view: oneOf(WORKLIST_VIEWS),
-    days: single(`is required: an integer from 0 to ${MAX_WITHIN_DAYS}`)
-      .refine((v) => /^\d+$/.test(v) && Number(v) <= MAX_WITHIN_DAYS, { error: (iss) => `must be an integer from 0 to ${MAX_WITHIN_DAYS} (got "${String(iss.input)}")` })
+    days: single(`là bắt buộc: số nguyên từ 0 đến ${MAX_WITHIN_DAYS}`)
+      .refine((v) => /^\d+$/.test(v) && Number(v) <= MAX_WITHIN_DAYS, { error: (iss) => `phải là số nguyên từ 0 đến ${MAX_WITHIN_DAYS} (nhận được "${String(iss.input)}")` })
       .transform(Number)
       .optional()
       .describe('With view=due_within: working days ahead'),
     procedure: single('is required').max(64).optional().describe('Procedure code'),
     officer: single('is required').max(100).optional().describe('Username or id of the assignee'),
     step: oneOf(HANDOFF_STEPS).optional(),
-    limit: single(`is required: an integer from 1 to ${MAX_WORKLIST_LIMIT}`)
+    limit: single(`là bắt buộc: số nguyên từ 1 đến ${MAX_WORKLIST_LIMIT}`)
       .refine((v) => /^\d{1,6}$/.test(v) && Number(v) >= 1 && Number(v) <= MAX_WORKLIST_LIMIT, {
-        error: (iss) => `must be an integer from 1 to ${MAX_WORKLIST_LIMIT} (got "${String(iss.input).slice(0, 40)}")`,
+        error: (iss) => `phải là số nguyên từ 1 đến ${MAX_WORKLIST_LIMIT} (nhận được "${String(iss.input).slice(0, 40)}")`,
       })
       .transform(Number)
       .optional()
       .describe(`Dossiers per page (default ${DEFAULT_WORKLIST_LIMIT}, at most ${MAX_WORKLIST_LIMIT}); the CSV export has every dossier, in one file`),
-    cursor: single('is required: the nextCursor of the previous page')
-      .refine((v) => decodeWorklistCursor(v) !== null, { error: 'must be the nextCursor of a previous page, unchanged' })
+    cursor: single('là bắt buộc: nextCursor của trang trước')
+      .refine((v) => decodeWorklistCursor(v) !== null, { error: 'phải là nextCursor của trang trước, giữ nguyên' })
       .transform((v) => decodeWorklistCursor(v)!)
       .optional()
       .describe('The previous page\'s nextCursor: the next page, as of the first page\'s asOf unless asOf is given. The counts are always over the whole list'),
     ...scope,
   })
   .superRefine((q, ctx) => {
-    if (q.view === 'due_within' && q.days === undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: `is required: an integer from 0 to ${MAX_WITHIN_DAYS}` });
+    if (q.view === 'due_within' && q.days === undefined) ctx.addIssue({ code: 'custom', path: ['days'], message: `là bắt buộc: số nguyên từ 0 đến ${MAX_WITHIN_DAYS}` });
   });
 
 export const onTimeQuery = z.strictObject({ ...period, groupBy: oneOf(GROUP_BYS).optional().describe('Default: agency'), ...scope }).superRefine(periodChecks);

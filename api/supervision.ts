@@ -38,7 +38,7 @@ import { DEFAULT_WORKLIST_LIMIT, encodeWorklistCursor, indicatorsQuery, MAX_WORK
 /** 422 naming every bad parameter at once, in `errors` (query.view) and in `detail`. */
 function invalidQuery(errors: readonly QueryError[]): HttpProblem {
   const detail = errors.map((e) => `${e.field.replace(/^query\./, '')} ${e.message}`).join('; ');
-  return new HttpProblem(422, 'Invalid request', `Invalid query parameters: ${detail}.`, { errors });
+  return new HttpProblem(422, 'Invalid request', `Tham số truy vấn không hợp lệ: ${detail}.`, { reason: 'InvalidQuery', errors });
 }
 
 /** An empty parameter (`?procedure=` from a form) is an absent one. */

@@ -68,7 +68,7 @@ function idOf(req: Request, what: string): number {
 
 async function requireWebhookAdmin(db: Db, req: Request): Promise<Caller> {
   const caller = await callerFor(db, req);
-  if (!isAdmin(caller)) throw new HttpProblem(403, 'Forbidden', `${caller.username} is not an administrator (role admin); webhooks are managed by administrators only.`);
+  if (!isAdmin(caller)) throw new HttpProblem(403, 'Forbidden', `Chỉ quản trị hệ thống được quản lý webhook; tài khoản ${caller.username} không có vai trò này.`, { reason: 'AdminOnly' });
   return caller;
 }
 

@@ -102,7 +102,7 @@ export async function recordDocument(db: Tx, store: BlobStore, received: Receive
 /** The agency a counter scan is uploaded for, when the officer holds a role there; forbidden otherwise. */
 export async function uploadingAgencyId(db: Tx, officer: OfficerPrincipal, eid: string): Promise<number> {
   const agency = await findAgencyByEid(db, eid, ['id']);
-  if (!agency || !rolesIn(officer, eid).length) throw new DomainError('forbidden', 'Forbidden', `${officer.username} holds no role in agency ${eid}.`);
+  if (!agency || !rolesIn(officer, eid).length) throw new DomainError('forbidden', 'Forbidden', `Tài khoản ${officer.username} không có vai trò nào tại cơ quan ${eid}.`, { reason: 'NoRoleInAgency' });
   return agency.id;
 }
 

@@ -19,7 +19,7 @@ export function isAdmin(caller: Caller): boolean {
 
 export function requireAdmin(caller: Caller): void {
   if (!isAdmin(caller)) {
-    throw new DomainError('forbidden', 'Forbidden', `${caller.username} is not an administrator (role admin) of any agency; calendars are changed by administrators only.`);
+    throw new DomainError('forbidden', 'Forbidden', `Chỉ quản trị hệ thống được thay đổi lịch làm việc; tài khoản ${caller.username} không có vai trò quản trị tại cơ quan nào.`, { reason: 'AdminOnly' });
   }
 }
 

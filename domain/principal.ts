@@ -66,19 +66,19 @@ export function officerRolesFromClaim(claim: unknown): OfficerPrincipal['roles']
     .map((r) => ({ agencyEid: r.agency, role: r.role }));
 }
 
-export const unauthenticated = (detail: string) => new DomainError('unauthenticated', 'Unauthenticated', detail);
+export const unauthenticated = (detail: string, reason = 'Unauthenticated') => new DomainError('unauthenticated', 'Unauthenticated', detail, { reason });
 
 /** The signed-in officer; unauthenticated without a token, forbidden for a citizen's token. */
 export function requireOfficerPrincipal(p: Principal | null): OfficerPrincipal {
-  if (!p) throw unauthenticated('An officer token (Authorization: Bearer …) is required.');
-  if (p.kind !== 'officer') throw new DomainError('forbidden', 'Forbidden', 'This action is for officers of the agency.');
+  if (!p) throw unauthenticated('Vui lòng đăng nhập bằng tài khoản cán bộ (Authorization: Bearer …) để thực hiện thao tác này.', 'OfficerSignInRequired');
+  if (p.kind !== 'officer') throw new DomainError('forbidden', 'Forbidden', 'Thao tác này dành cho cán bộ của cơ quan.', { reason: 'OfficersOnly' });
   return p;
 }
 
 /** The signed-in citizen; unauthenticated (in Vietnamese) without a token, forbidden for an officer's token. */
 export function requireCitizenPrincipal(p: Principal | null): CitizenPrincipal {
-  if (!p) throw new DomainError('unauthenticated', 'Unauthenticated', 'Vui lòng đăng nhập (tài khoản định danh điện tử) để thực hiện thao tác này.');
-  if (p.kind !== 'citizen') throw new DomainError('forbidden', 'Forbidden', 'Thao tác này dành cho người nộp hồ sơ.');
+  if (!p) throw unauthenticated('Vui lòng đăng nhập (tài khoản định danh điện tử) để thực hiện thao tác này.', 'CitizenSignInRequired');
+  if (p.kind !== 'citizen') throw new DomainError('forbidden', 'Forbidden', 'Thao tác này dành cho người nộp hồ sơ.', { reason: 'ApplicantsOnly' });
   return p;
 }
 
@@ -87,7 +87,7 @@ export function rolesIn(p: OfficerPrincipal, agencyEid: string): OfficerRole[] {
 }
 
 /** What a citizen is told about a dossier that does not exist or is not theirs: the same words, so codes cannot be probed. */
-export const notYourDossier = () => new DomainError('not_found', 'Not found', 'Không tìm thấy hồ sơ của Ông/Bà với mã này.');
+export const notYourDossier = () => new DomainError('not_found', 'Not found', 'Không tìm thấy hồ sơ của Ông/Bà với mã này.', { reason: 'DossierNotFound' });
 
 /**
  * What an officer is told about a code that names no dossier, and about a dossier of an agency

@@ -41,19 +41,29 @@ import { dossierWorkflow } from '../workflows/dossier/workflow';
 export const DEADLINES_MS = { person: 30_000, callback: 10_000, start: 5_000 } as const;
 export type Waiter = keyof typeof DEADLINES_MS;
 
-/** What an Update's refusal or failure becomes, by the failure type the workflow threw. */
-const KIND_BY_FAILURE: Record<string, [DomainErrorKind, string]> = {
-  [FAILURE_TYPES.invalidState]: ['conflict', 'Conflict'],
-  [FAILURE_TYPES.forbidden]: ['forbidden', 'Forbidden'],
-  [FAILURE_TYPES.invalidInput]: ['invalid', 'Invalid request'],
+/**
+ * What an Update's refusal or failure becomes, by the failure type the workflow threw. The
+ * validators' refusals say their Vietnamese detail and reason code themselves
+ * (domain/dossier-actions.ts); an activity's failure is said here, its own message kept as
+ * `technicalDetail`.
+ */
+const KIND_BY_FAILURE: Record<string, { kind: DomainErrorKind; title: string; said?: { reason: string; detail: string } }> = {
+  [FAILURE_TYPES.invalidState]: { kind: 'conflict', title: 'Conflict' },
+  [FAILURE_TYPES.forbidden]: { kind: 'forbidden', title: 'Forbidden' },
+  [FAILURE_TYPES.invalidInput]: { kind: 'invalid', title: 'Invalid request' },
   // Business facts an activity found: retrying the same action will not change them.
-  CalendarCoverageError: ['invalid', 'Calendar has no data'],
-  UnknownProcedure: ['invalid', 'Unknown procedure'],
+  CalendarCoverageError: {
+    kind: 'invalid',
+    title: 'Calendar has no data',
+    said: { reason: 'CalendarNotCovered', detail: 'Lịch làm việc của cơ quan chưa có dữ liệu ngày nghỉ, ngày làm việc cho khoảng thời gian cần tính; vui lòng báo quản trị hệ thống cập nhật lịch.' },
+  },
+  UnknownProcedure: { kind: 'invalid', title: 'Unknown procedure', said: { reason: 'UnknownProcedure', detail: 'Thủ tục của hồ sơ không còn trong danh mục thủ tục hành chính.' } },
   // PostgreSQL refused the data for good (activities/data-errors.ts): the action is undone.
-  InvalidData: ['invalid', 'Invalid data'],
+  InvalidData: { kind: 'invalid', title: 'Invalid data', said: { reason: 'InvalidData', detail: 'Dữ liệu gửi lên không lưu được (có ký tự hoặc giá trị không hợp lệ); vui lòng kiểm tra lại nội dung.' } },
 };
 
-const retryLater = (detail: string) => new DomainError('unavailable', 'Processing delayed', detail, { retryAfterSeconds: 5 });
+const retryLater = (detail: string, technicalDetail?: string) =>
+  new DomainError('unavailable', 'Processing delayed', detail, { reason: 'ProcessingDelayed', retryAfterSeconds: 5, ...(technicalDetail ? { technicalDetail } : {}) });
 
 /** The workflow refused or failed the action: `failureType` and `failureMessage` say what it threw. */
 export class DossierActionFailed extends DomainError {
@@ -87,20 +97,21 @@ export function dossierError(err: unknown, code: string, dossierEnded = false): 
     const message = (cause as Error | undefined)?.message ?? err.message;
     const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
     const known = type ? KIND_BY_FAILURE[type] : undefined;
-    if (known) return new DossierActionFailed(known[0], known[1], message, { reason: refusalReason(cause) ?? type }, type, thrown);
+    if (known?.said) return new DossierActionFailed(known.kind, known.title, known.said.detail, { reason: known.said.reason, technicalDetail: message }, type, thrown);
+    if (known) return new DossierActionFailed(known.kind, known.title, message, { reason: refusalReason(cause) ?? type }, type, thrown);
     // A failure nobody classified (an activity that gave up on a broken dependency): not the caller's fault.
-    const later = retryLater(`The action could not be completed now (${message}); retry later.`);
+    const later = retryLater('Chưa thực hiện được thao tác lúc này; vui lòng thử lại sau ít phút.', message);
     return new DossierActionFailed(later.kind, later.title, later.detail, later.extra, type, thrown);
   }
   if (err instanceof WorkflowNotFoundError) {
     return dossierEnded
-      ? new DossierNotRunning('conflict', 'Conflict', `Dossier ${code} has ended; no further action is possible.`, { reason: 'DossierEnded' })
-      : new DossierNotRunning('unavailable', 'Processing delayed', `Dossier ${code} is stored but its processing has not started yet; retry shortly.`, { retryAfterSeconds: 5 });
+      ? new DossierNotRunning('conflict', 'Conflict', `Hồ sơ ${code} đã kết thúc; không thể thực hiện thêm thao tác nào.`, { reason: 'DossierEnded' })
+      : new DossierNotRunning('unavailable', 'Processing delayed', `Hồ sơ ${code} đã được lưu nhưng chưa bắt đầu xử lý; vui lòng thử lại sau ít giây.`, { reason: 'ProcessingNotStarted', retryAfterSeconds: 5 });
   }
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
-    return retryLater('The action was received but not yet processed; retry with the same Idempotency-Key to get its outcome.');
+    return retryLater('Thao tác đã được nhận nhưng chưa xử lý xong; gửi lại với cùng Idempotency-Key để nhận kết quả.');
   }
-  if (err instanceof ServiceError || isGrpcServiceError(err)) return retryLater('The workflow service is unavailable; retry shortly.');
+  if (err instanceof ServiceError || isGrpcServiceError(err)) return retryLater('Hệ thống xử lý hồ sơ tạm thời không phản hồi; vui lòng thử lại sau ít giây.');
   return err;
 }
 

@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors';
 import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import { vnTime } from '../domain/vn-time';
+import { applicantActionsByStatus } from './actions';
 
 /** An unknown code and a wrong check: the same answer. */
 export const lookupNotFound = () =>
@@ -43,6 +44,8 @@ function statusView(d: StatusLookupRow, owner: boolean) {
     receivedAt: vnTime(d.received_at),
     appointmentAt: vnTime(d.appointment_at),
     status: status(d.status),
+    // What the signed-in applicant may do now (submitSupplement, withdraw), by the workflow's rules.
+    ...(owner ? { allowedActions: applicantActionsByStatus(d.code, d.status) } : {}),
     // What the citizen must do now, e.g. the documents to supplement and by when.
     pending: pendingView(d.pending_action, owner),
     closingReason: owner ? d.closing_reason : null,
@@ -88,6 +91,7 @@ export async function applicantDossiers(db: Db, idNumber: string) {
       // Hẹn lại: the appointment shown is the new one; the original is the legal due date.
       reappointed: d.apology_issued_at ? { at: vnTime(d.apology_issued_at), originalAppointmentAt: vnTime(d.due_at) } : null,
       status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
+      allowedActions: applicantActionsByStatus(d.code, d.status),
     })),
   };
 }

@@ -6,7 +6,9 @@ import { parseDossierCode } from '../domain/dossier-code';
 import { DomainError } from '../domain/errors';
 import { unknownDossier } from '../domain/principal';
 import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
+import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
+import { citizenRequests, dossierFacts, officerActions } from './actions';
 
 /**
  * What officers and applicants read of a dossier, as plain objects the API answers with:
@@ -45,7 +47,7 @@ export type DossierSummary = Awaited<ReturnType<typeof dossierSummary>>;
 
 /** A dossier named by its code, as officer actions need it; a malformed or unknown code is refused. */
 export async function loadDossier(db: Db, code: string) {
-  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" is not a dossier code (<agency e-ID>-<YYMMDD>-<sequence>).`);
+  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" không phải mã hồ sơ (dạng <mã định danh cơ quan>-<YYMMDD>-<số thứ tự>).`, { reason: 'MalformedDossierCode' });
   const d = await findDossierByCode(db, code, ['id', 'code', 'agency_id', 'workflow_id', 'status']);
   if (!d) throw unknownDossier();
   return d;
@@ -73,13 +75,17 @@ export async function dossierState(db: Db, dossierId: number) {
   return (await findDossierById(db, dossierId, ['code', 'workflow_id', 'status']))!;
 }
 
-/** The officers' view of a dossier: the summary, the applicant, documents, assignee and the whole event log. */
-export async function dossierDetail(db: Db, dossierId: number) {
+/**
+ * The officers' view of a dossier: the summary, what `actor` may do to it now, the applicant,
+ * documents, assignee, what the citizen was asked for, and the whole event log.
+ */
+export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
   const summary = await dossierSummary(db, dossierId);
   const full = (await dossierDetailRow(db, dossierId))!;
   const events = await dossierEventLog(db, dossierId);
   return {
     ...summary,
+    allowedActions: officerActions(await dossierFacts(db, dossierId, events), actor),
     applicant: {
       fullName: full.applicant_full_name,
       idNumber: full.applicant_id_number,
@@ -92,6 +98,8 @@ export async function dossierDetail(db: Db, dossierId: number) {
     checklist: await dossierChecklist(db, dossierId),
     assignee: full.assignee_id ? { userId: full.assignee_id, fullName: full.assignee_name } : null,
     resultNumber: full.result_number,
+    // Yêu cầu bổ sung, lịch xác minh: what the citizen was asked for, and their answer.
+    requests: citizenRequests(events),
     events: events.map((e) => ({
       seq: e.seq,
       type: e.type,

@@ -26,10 +26,10 @@ export function dossierToPay(db: Db, code: string): Promise<PayableDossierRow | 
 
 /** The dossier, refused unless its fee can be paid now. */
 export function payable(d: PayableDossierRow | undefined, code: string): PayableDossierRow {
-  if (!d) throw new DomainError('not_found', 'Not found', `Không tìm thấy hồ sơ ${code}.`);
-  if (isDossierStatus(d.status) && isTerminal(d.status)) throw new DomainError('conflict', 'Conflict', 'Hồ sơ đã kết thúc, không thể nộp phí.');
-  if (d.fee_status === 'paid') throw new DomainError('conflict', 'Conflict', 'Phí, lệ phí của hồ sơ này đã được nộp.');
-  if (d.fee_status !== 'unpaid') throw new DomainError('conflict', 'Conflict', 'Hồ sơ này không phải nộp phí, lệ phí.');
+  if (!d) throw new DomainError('not_found', 'Not found', `Không tìm thấy hồ sơ ${code}.`, { reason: 'DossierNotFound' });
+  if (isDossierStatus(d.status) && isTerminal(d.status)) throw new DomainError('conflict', 'Conflict', 'Hồ sơ đã kết thúc, không thể nộp phí.', { reason: 'DossierEnded' });
+  if (d.fee_status === 'paid') throw new DomainError('conflict', 'Conflict', 'Phí, lệ phí của hồ sơ này đã được nộp.', { reason: 'FeeAlreadyPaid' });
+  if (d.fee_status !== 'unpaid') throw new DomainError('conflict', 'Conflict', 'Hồ sơ này không phải nộp phí, lệ phí.', { reason: 'NoFeeDue' });
   return d;
 }
 
@@ -56,7 +56,7 @@ export async function agencyOfDossier(db: Db, code: string): Promise<{ agency_id
 
 /** Only one-stop officers take fees at the counter. */
 export function requireOneStopOfficer(officer: Actor): void {
-  if (!officer.roles.includes('one_stop_officer')) throw new DomainError('forbidden', 'Forbidden', `${officer.username} is not a one-stop officer of this agency.`);
+  if (!officer.roles.includes('one_stop_officer')) throw new DomainError('forbidden', 'Forbidden', `Chỉ cán bộ Bộ phận Một cửa của cơ quan được thu phí, lệ phí tại quầy; tài khoản ${officer.username} không có vai trò này.`, { reason: 'RoleRequired' });
 }
 
 /** Cash or transfer taken at the counter by a one-stop officer; the e-receipt is issued at once and the dossier told. */
@@ -68,7 +68,7 @@ export async function payAtCounter(
 ): Promise<PaymentRow> {
   const d = payable(await dossierToPay(db, code), code);
   if (payment.amountVnd !== Number(d.fee_due_vnd)) {
-    throw new DomainError('invalid', 'Wrong amount', `The fee due is ${d.fee_due_vnd} VND, not ${payment.amountVnd} VND.`);
+    throw new DomainError('invalid', 'Wrong amount', `Số phí, lệ phí phải nộp là ${d.fee_due_vnd} đồng, không phải ${payment.amountVnd} đồng.`, { reason: 'WrongFeeAmount' });
   }
   let recorded: PaymentRow;
   try {
@@ -76,7 +76,7 @@ export async function payAtCounter(
   } catch (err) {
     // Only the one-paid-payment-per-dossier index can collide here: someone recorded it first.
     if ((err as { code?: string; constraint?: string }).constraint === 'dossier_payments_one_paid') {
-      throw new DomainError('conflict', 'Conflict', 'The fee of this dossier is already paid.');
+      throw new DomainError('conflict', 'Conflict', 'Phí, lệ phí của hồ sơ này đã được nộp.', { reason: 'FeeAlreadyPaid' });
     }
     throw err;
   }

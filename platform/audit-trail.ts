@@ -98,7 +98,7 @@ export async function auditedDossier(db: Tx, code: string): Promise<{ id: number
 /** The dossier's audit trail, for its agency's supervisors, leaders and admins (forbidden to anyone else). */
 export async function dossierAuditTrail(db: Tx, d: { id: number; code: string }, actor: Actor) {
   if (!actor.roles.some((r) => r === 'supervisor' || r === 'leader' || r === 'admin')) {
-    throw new DomainError('forbidden', 'Forbidden', `${actor.username} is not a supervisor, leader or administrator of the dossier's agency.`);
+    throw new DomainError('forbidden', 'Forbidden', `Chỉ cán bộ giám sát, lãnh đạo hoặc quản trị hệ thống của cơ quan giải quyết hồ sơ được xem nhật ký; tài khoản ${actor.username} không có vai trò này.`, { reason: 'RoleRequired' });
   }
   const rows = await auditEntriesOfDossier(db, d.id);
   return {

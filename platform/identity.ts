@@ -13,7 +13,7 @@ import type { Actor, OfficerRole } from '../domain/types';
 /** The principal of a verified officer token: an active account, with the roles the token asserts. */
 export async function officerPrincipal(db: Tx, username: string, rolesClaim: unknown): Promise<OfficerPrincipal> {
   const user = await findActiveUser(db, username);
-  if (!user) throw unauthenticated(`Unknown or inactive officer "${username}".`);
+  if (!user) throw unauthenticated(`Tài khoản cán bộ "${username}" không tồn tại hoặc đã ngừng hoạt động.`, 'UnknownOfficer');
   const roles = officerRolesFromClaim(rolesClaim);
   return { kind: 'officer', userId: user.id, username: user.username, fullName: user.full_name, roles };
 }
@@ -24,7 +24,7 @@ export async function officerPrincipal(db: Tx, username: string, rolesClaim: unk
  */
 export async function officerActor(db: Tx, p: OfficerPrincipal, agencyId: number): Promise<Actor> {
   const actor = await actorIn(db, p, agencyId);
-  if (!actor) throw new DomainError('forbidden', 'Forbidden', `${p.username} holds no role in this agency.`);
+  if (!actor) throw new DomainError('forbidden', 'Forbidden', `Tài khoản ${p.username} không có vai trò nào tại cơ quan này.`, { reason: 'NoRoleInAgency' });
   return actor;
 }
 

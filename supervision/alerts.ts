@@ -24,5 +24,5 @@ export async function alertsOf(db: Db, userId: number, unreadOnly: boolean) {
 /** Marks one of the officer's alerts read; 404 when it is not theirs. */
 export async function readAlert(db: Db, user: { id: number; username: string }, id: number): Promise<void> {
   const updated = await markAlertRead(db, id, user.id);
-  if (!updated) throw new DomainError('not_found', 'Not found', `No alert ${id} for ${user.username}.`);
+  if (!updated) throw new DomainError('not_found', 'Not found', `Không tìm thấy cảnh báo số ${id} của tài khoản ${user.username}.`, { reason: 'AlertNotFound' });
 }

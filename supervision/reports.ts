@@ -67,11 +67,11 @@ export async function findNamed(
 ): Promise<{ agency?: AgencyRef; procedure?: { id: number; code: string }; officer?: { id: number; username: string; fullName: string }; errors: QueryError[] }> {
   const errors: QueryError[] = [];
   const agency = names.agency === undefined ? undefined : await findAgencyByEid(db, names.agency, ['id', 'eid', 'name']);
-  if (names.agency !== undefined && !agency) errors.push({ field: 'query.agency', message: `no agency has the electronic ID "${names.agency}"` });
+  if (names.agency !== undefined && !agency) errors.push({ field: 'query.agency', message: `không có cơ quan có mã định danh "${names.agency}"` });
   const procedure = names.procedure === undefined ? undefined : await findProcedureByCode(db, names.procedure, ['id', 'code']);
-  if (names.procedure !== undefined && !procedure) errors.push({ field: 'query.procedure', message: `no procedure has the code "${names.procedure}"` });
+  if (names.procedure !== undefined && !procedure) errors.push({ field: 'query.procedure', message: `không có thủ tục có mã "${names.procedure}"` });
   const officer = names.officer === undefined ? undefined : await findActiveUser(db, names.officer);
-  if (names.officer !== undefined && !officer) errors.push({ field: 'query.officer', message: `no active officer "${names.officer}"` });
+  if (names.officer !== undefined && !officer) errors.push({ field: 'query.officer', message: `không có cán bộ đang hoạt động "${names.officer}"` });
   return { agency, procedure, officer, errors };
 }
 
@@ -80,14 +80,14 @@ export async function supervisedAgencies(db: Db, who: Caller, agency: AgencyRef 
   const supervises = (agencyId: number) => (who.rolesByAgency.get(agencyId) ?? []).some((r) => SUPERVISING_ROLES.includes(r));
   if (agency) {
     if (!isAdmin(who) && !supervises(agency.id)) {
-      throw new DomainError('forbidden', 'Forbidden', `${who.username} holds no supervisor, leader or admin role in agency ${agency.eid}.`);
+      throw new DomainError('forbidden', 'Forbidden', `Tài khoản ${who.username} không có vai trò giám sát, lãnh đạo hoặc quản trị tại cơ quan ${agency.eid}.`, { reason: 'RoleRequired' });
     }
     return [agency];
   }
   const all = await allAgencies(db);
   if (isAdmin(who)) return all;
   const mine = all.filter((a) => supervises(a.id));
-  if (!mine.length) throw new DomainError('forbidden', 'Forbidden', `${who.username} holds no supervisor, leader or admin role in any agency.`);
+  if (!mine.length) throw new DomainError('forbidden', 'Forbidden', `Tài khoản ${who.username} không có vai trò giám sát, lãnh đạo hoặc quản trị tại cơ quan nào.`, { reason: 'RoleRequired' });
   return mine;
 }
 
@@ -103,7 +103,7 @@ export async function countingWorkingTime<T>(report: () => Promise<T>): Promise<
   }
 }
 
-const outsideCalendar = (why: string) => new DomainError('invalid', 'Outside the working calendar', `Cannot count working time for this request: ${why}.`);
+const outsideCalendar = (why: string) => new DomainError('invalid', 'Outside the working calendar', `Không tính được thời gian làm việc cho yêu cầu này: ${why}.`, { reason: 'OutsideWorkingCalendar' });
 
 /** One calendar per agency per request: each agency counts working time on its own. */
 function agencyCalendars(db: Db): (eid: string) => Promise<WorkingCalendar> {
@@ -319,7 +319,7 @@ export async function indicatorReport(db: Db, r: { from: Date; to: Date; asOf: D
   // calendar version when it ended, so a new calendar version does not move a past report.
   const { endedUncounted, ...counts } = await indicatorCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf) });
   if (endedUncounted) {
-    throw outsideCalendar(`${endedUncounted} dossier(s) ended in the period have dates outside their working calendar's holiday data`);
+    throw outsideCalendar(`${endedUncounted} hồ sơ kết thúc trong kỳ có ngày nằm ngoài dữ liệu ngày nghỉ của lịch làm việc`);
   }
   const ratings = await ratingCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf), groupBy: 'agency' });
   return indicators766(counts, sumRatings(ratings.map(ratingGroupCounts)));

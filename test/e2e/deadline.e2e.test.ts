@@ -122,7 +122,7 @@ describe('deadlines end to end', () => {
     expect(reprinted.body).toMatchObject({ appointmentAt: toOffsetIso(promised), originalAppointmentAt: toOffsetIso(due2) });
     const again = await reappoint({ reason: 'Lần hai', workingDaysAfterDue: 1 });
     expect(again.status).toBe(409);
-    expect(JSON.stringify(again.body)).toMatch(/second re-appointment/);
+    expect(again.body).toMatchObject({ reason: 'AlreadyReappointed', detail: expect.stringContaining('không được hẹn lại lần thứ hai') });
     const [apologies] = await api.db('notification_outbox as o').join('dossiers as d', 'd.id', 'o.dossier_id').where({ 'd.code': code, 'o.template': 'apology' }).count<{ count: string }[]>('* as count');
     expect(Number(apologies!.count)).toBe(1);
 

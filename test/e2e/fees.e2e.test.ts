@@ -33,7 +33,7 @@ describe('fees and payments', () => {
     const specialist = await assigneeOf(code);
     const early = await officer(code, 'review/proposal', specialist, { proposal: 'approve' });
     expect(early.status).toBe(409);
-    expect(early.body.detail).toContain('must be paid');
+    expect(early.body).toMatchObject({ reason: 'FeeUnpaid', detail: expect.stringContaining('phải được nộp trước khi') });
 
     expect((await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/payments`, { body: { idNumber: '001122334455' } })).status).toBe(404);
     const opened = await http('POST', `${api.baseUrl}/api/v1/citizen/dossiers/${code}/payments`, { body: { idNumber: applicantId } });
@@ -98,7 +98,7 @@ describe('fees and payments', () => {
     expect(noResultYet.body.detail).toContain('nộp phí');
     const refused = await officer(code, 'result/handover', 'motcua.tphcm', { receivedBy: 'Phan Văn Đất' });
     expect(refused.status).toBe(409);
-    expect(refused.body.detail).toContain('unpaid');
+    expect(refused.body).toMatchObject({ reason: 'FeeUnpaid', detail: expect.stringContaining('chưa được nộp') });
     expect((await officer(code, 'payments', 'motcua.tphcm', { method: 'cash', amountVnd: 90_000 })).status).toBe(422);
     expect((await officer(code, 'payments', 'chuyenvien.datdai', { method: 'cash', amountVnd: 100_000 })).status).toBe(403);
     const cash = await officer(code, 'payments', 'motcua.tphcm', { method: 'cash', amountVnd: 100_000 });

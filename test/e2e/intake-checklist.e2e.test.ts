@@ -199,7 +199,7 @@ describe('intake checklist and the clock from the fee', () => {
     // No time limit runs yet: nothing to extend.
     const extend = await officer(code, 'deadline/extension', 'lanhdao.saigon', { workingDays: 1, reason: 'x', legalBasis: 'y' });
     expect(extend.status).toBe(409);
-    expect(extend.body.detail).toContain('counts from the payment of the fee');
+    expect(extend.body).toMatchObject({ reason: 'ClockAwaitsFee', detail: expect.stringContaining('được tính từ khi nộp phí, lệ phí') });
 
     // Paid at the counter: the ledger starts at the payment, the appointment follows from it.
     await payFeeAtCounter(api.baseUrl, code);

@@ -55,7 +55,7 @@ describe('dossier lifecycle branches', () => {
     // Everything missing was to be listed at once: no second request.
     const again = await officer(code, 'intake/supplement-request', 'motcua.saigon', { items: ['Giấy tờ khác'] });
     expect(again.status).toBe(409);
-    expect(again.body.detail).toContain('already requested');
+    expect(again.body).toMatchObject({ reason: 'IntakeSupplementAlreadyRequested', detail: expect.stringContaining('đã được yêu cầu bổ sung một lần') });
 
     expect((await officer(code, 'intake/accept', 'motcua.saigon')).status).toBe(200);
     const assignee = await assigneeOf(code);

@@ -65,7 +65,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
 
     const wrongRole = await act('intake/accept', 'chuyenvien.saigon1');
     expect(wrongRole.status).toBe(403);
-    expect(wrongRole.body.detail).toContain('one_stop_officer');
+    expect(wrongRole.body).toMatchObject({ reason: 'RoleRequired', detail: expect.stringContaining('cán bộ Bộ phận Một cửa') });
 
     const accepted = await act('intake/accept', 'motcua.saigon', { note: 'Hồ sơ đầy đủ' });
     expect(accepted.status).toBe(200);
@@ -95,7 +95,7 @@ describe('walking skeleton: online submission to completed dossier', () => {
     const other = assignee.username === 'chuyenvien.saigon1' ? 'chuyenvien.saigon2' : 'chuyenvien.saigon1';
     const notMine = await act('review/proposal', other, { proposal: 'approve' });
     expect(notMine.status).toBe(409);
-    expect(notMine.body.detail).toContain('is assigned to');
+    expect(notMine.body).toMatchObject({ reason: 'NotAssignee', detail: expect.stringContaining('đang được phân công cho') });
 
     const badBody = await act('review/proposal', assignee.username, { proposal: 'maybe' });
     expect(badBody.status).toBe(422);

@@ -602,11 +602,11 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
         const r = await list(`view=at_risk&${query}`);
         expect(r.status, query).toBe(422);
         expect(r.headers.get('content-type')).toContain('application/problem+json');
-        expect(r.body.detail).toMatch(/^Invalid query parameters: /);
+        expect(r.body).toMatchObject({ reason: 'InvalidQuery', detail: expect.stringMatching(/^Tham số truy vấn không hợp lệ: /) });
         expect(r.body.errors.map((e: any) => e.field), query).toEqual([field]);
       }
-      expect((await list('view=at_risk&limit=501')).body.detail).toBe('Invalid query parameters: limit must be an integer from 1 to 500 (got "501").');
-      expect((await list('view=at_risk&cursor=xyz')).body.detail).toBe('Invalid query parameters: cursor must be the nextCursor of a previous page, unchanged.');
+      expect((await list('view=at_risk&limit=501')).body.detail).toBe('Tham số truy vấn không hợp lệ: limit phải là số nguyên từ 1 đến 500 (nhận được "501").');
+      expect((await list('view=at_risk&cursor=xyz')).body.detail).toBe('Tham số truy vấn không hợp lệ: cursor phải là nextCursor của trang trước, giữ nguyên.');
     });
   });
 
@@ -922,14 +922,14 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       // A specialist works dossiers but does not supervise.
       const specialist = await get('indicators?from=2026-03-01&to=2026-04-01', 'gs.cv1');
       expect(specialist.status).toBe(403);
-      expect(specialist.body.detail).toContain('supervisor, leader or admin');
+      expect(specialist.body).toMatchObject({ reason: 'RoleRequired', detail: expect.stringContaining('giám sát, lãnh đạo hoặc quản trị') });
     });
 
     it('422 for bad parameters, each named', async () => {
       const fields = async (path: string) => {
         const r = await get(path);
         expect(r.status).toBe(422);
-        expect(r.body.detail).toMatch(/^Invalid query parameters: /);
+        expect(r.body.detail).toMatch(/^Tham số truy vấn không hợp lệ: /);
         return r.body.errors.map((e: any) => e.field);
       };
       // Field paths as everywhere in the API: query parameters under `query.`.
@@ -956,7 +956,7 @@ describe('Supervisor API: worklists, on-time rates and QĐ 766 indicators', () =
       expect(beyond.status).toBe(422);
       expect(beyond.body.title).toBe('Outside the working calendar');
       const r = await get('dossiers?view=due_within&days=99');
-      expect(r.body.detail).toBe('Invalid query parameters: days must be an integer from 0 to 60 (got "99").');
+      expect(r.body.detail).toBe('Tham số truy vấn không hợp lệ: days phải là số nguyên từ 0 đến 60 (nhận được "99").');
     });
   });
 });

@@ -86,7 +86,7 @@ describe('Idempotency-Key: same rules everywhere', () => {
     const key = uniqueKey('propose');
     const early = await act(code, 'review/proposal', specialist!, { proposal: 'approve' }, key);
     expect(early.status).toBe(409);
-    expect(early.body.detail).toMatch(/must be paid/);
+    expect(early.body.reason).toBe('FeeUnpaid');
     await payFeeAtCounter(api.baseUrl, code);
     // The refusal was not the action's outcome: the same key, sent again, is applied (not replayed).
     const retried = await act(code, 'review/proposal', specialist!, { proposal: 'approve' }, key);

@@ -61,14 +61,14 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  /** The validator's reason for refusing an update. */
+  /** The validator's refusal of an update: "<failure type>/<reason code>: <Vietnamese detail>". */
   async function refusal(p: Promise<unknown>): Promise<string> {
     try {
       await p;
     } catch (err) {
       expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-      const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string };
-      return `${cause.type}: ${cause.message}`;
+      const cause = (err as WorkflowUpdateFailedError).cause as { type?: string; message: string; details?: Array<{ reason?: string }> };
+      return `${cause.type}/${cause.details?.[0]?.reason}: ${cause.message}`;
     }
     throw new Error('the update was not refused');
   }
@@ -163,13 +163,13 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `deadline-refuse-${Date.now()}`, args: [input(3, { warnBeforeMs: 500, escalateEveryMs: 60_000 })] });
       await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
       const other: Actor = { userId: 3, username: 'chuyenvien.saigon2', fullName: 'Phạm Thu Hà', roles: ['specialist'] };
-      expect(await refusal(handle.executeUpdate(pauseClockUpdate, { args: [{ actor: other, reason: 'x', legalBasis: 'y' }] }))).toMatch(/^DossierInvalidState: .*assigned to Lê Văn Hùng/);
-      expect(await refusal(handle.executeUpdate(resumeClockUpdate, { args: [{ actor: specialist }] }))).toMatch(/not stopped/);
-      expect(await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: specialist, workingDays: 1, reason: 'x', legalBasis: 'y' }] }))).toMatch(/^DossierActionForbidden: /);
+      expect(await refusal(handle.executeUpdate(pauseClockUpdate, { args: [{ actor: other, reason: 'x', legalBasis: 'y' }] }))).toMatch(/^DossierInvalidState\/NotAssignee: .*phân công cho Lê Văn Hùng/);
+      expect(await refusal(handle.executeUpdate(resumeClockUpdate, { args: [{ actor: specialist }] }))).toMatch(/^DossierInvalidState\/ClockNotPaused: /);
+      expect(await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: specialist, workingDays: 1, reason: 'x', legalBasis: 'y' }] }))).toMatch(/^DossierActionForbidden\/RoleRequired: .*lãnh đạo cơ quan/);
       expect(await refusal(handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: leader, workingDays: 1, reason: 'x', legalBasis: '' }] }))).toMatch(/legalBasis/);
       await until(() => deadlineEvents(3).some((e) => e.type === 'deadline_overdue'));
       const late = handle.executeUpdate(extendDeadlineUpdate, { args: [{ actor: leader, workingDays: 1, reason: 'Quá muộn', legalBasis: 'y' }] });
-      expect(await refusal(late)).toMatch(/already past its due date/);
+      expect(await refusal(late)).toMatch(/^DossierInvalidState\/PastDueDate: .*quá hạn/);
     });
   });
 
@@ -182,8 +182,8 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
       const due = accepted.deadline!.dueAt;
       near(accepted.deadline!.apologyBy!, Date.parse(due) - 86_400_000);
-      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: specialist, reason: 'x', workingDaysAfterDue: 2 }] }))).toMatch(/leader/);
-      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'x', appointmentAt: accepted.receivedAt! }] }))).toMatch(/after the due date/);
+      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: specialist, reason: 'x', workingDaysAfterDue: 2 }] }))).toMatch(/^DossierActionForbidden\/RoleRequired: /);
+      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'x', appointmentAt: accepted.receivedAt! }] }))).toMatch(/^DossierInvalidInput\/AppointmentOutOfRange: Ngày hẹn mới phải sau hạn giải quyết/);
       const apology = await handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Chờ ý kiến của cơ quan phối hợp', workingDaysAfterDue: 2 }] });
       expect(apology.deadline).toMatchObject({ dueAt: due, reappointed: true });
       near(apology.deadline!.appointmentAt, Date.parse(due) + 2 * 86_400_000);
@@ -192,7 +192,7 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       expect(event).toMatchObject({ type: 'reappointed', actorId: 4, data: { reason: 'Chờ ý kiến của cơ quan phối hợp', previousAppointmentAt: due } });
       expect(event.projection).toMatchObject({ appointmentAt: apology.deadline!.appointmentAt, dueAt: due, apologyIssuedAt: expect.any(String) });
       expect(notices).toContain('apology');
-      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Lần hai', workingDaysAfterDue: 1 }] }))).toMatch(/second re-appointment/);
+      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Lần hai', workingDaysAfterDue: 1 }] }))).toMatch(/^DossierInvalidState\/AlreadyReappointed: /);
       await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: specialist, proposal: 'approve' }] });
       await handle.executeUpdate(decideUpdate, { args: [{ actor: leader, decision: 'approve' }] });
       await handle.result();
@@ -204,7 +204,7 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
     await late.runUntil(async () => {
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `deadline-apology-late-${Date.now()}`, args: [input(5, undefined)] });
       await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
-      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Muộn', workingDaysAfterDue: 1 }] }))).toMatch(/one working day before the due date/);
+      expect(await refusal(handle.executeUpdate(reappointUpdate, { args: [{ actor: leader, reason: 'Muộn', workingDaysAfterDue: 1 }] }))).toMatch(/^DossierInvalidState\/ApologyTooLate: .*01 ngày làm việc trước hạn/);
     });
   });
   it('a second supplement request needs a leader and a reason; both pauses are in the ledger and the dossier counts two requests', async () => {
@@ -218,7 +218,7 @@ describe('dossier deadlines: warning, overdue, escalation, pause and extension (
       await new Promise((r) => setTimeout(r, 1000));
       const back = await handle.executeUpdate(submitSupplementUpdate, { args: [{ documents: [{ name: 'Hợp đồng thuê nhà (gia hạn)' }] }] });
       expect(Date.parse(back.deadline!.dueAt)).toBeGreaterThan(Date.parse(accepted.deadline!.dueAt)); // PAUSE: the citizen's time does not count
-      expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ' }] }))).toMatch(/only a leader can ask again/);
+      expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ' }] }))).toMatch(/^DossierInvalidState\/SupplementAlreadyRequested: .*chỉ lãnh đạo cơ quan được yêu cầu thêm/);
       expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: specialist, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ', overrideReason: 'x' }] }))).toMatch(/^DossierActionForbidden/);
       expect(await refusal(handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: leader, items: ['Bản vẽ'], reason: 'Thiếu bản vẽ', overrideReason: '  ' }] }))).toMatch(/overrideReason/);
       const second = await handle.executeUpdate(requestSupplementUpdate, {

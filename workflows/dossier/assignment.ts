@@ -42,10 +42,11 @@ export async function assignAfterIntake(d: Dossier, receivedBy: Actor): Promise<
 /** A leader gives the dossier to a specialist, or moves it to another one. */
 export const assign: Action<AssignCommand> = {
   validate(d, cmd) {
-    d.requireIdle(['RECEIVED', 'IN_REVIEW'], 'assign the dossier');
-    d.requireRole(cmd.actor, 'leader', 'assign the dossier');
-    if (!Number.isInteger(cmd.specialist?.userId)) d.refuse('specialist is required', FAILURE_TYPES.invalidInput);
-    if (d.state.assignee?.userId === cmd.specialist.userId) d.refuse(`dossier ${d.code} is already assigned to ${cmd.specialist.fullName}`);
+    d.allow('assign', cmd.actor);
+    if (!Number.isInteger(cmd.specialist?.userId)) d.invalid('Cần chọn chuyên viên được phân công (specialist).');
+    if (d.state.assignee?.userId === cmd.specialist.userId) {
+      d.refuse(`Hồ sơ ${d.code} đã được phân công cho ${cmd.specialist.fullName}.`, FAILURE_TYPES.invalidState, 'AlreadyAssignedToSpecialist');
+    }
   },
   async run(d, cmd) {
     const previous = d.state.assignee;
@@ -65,8 +66,7 @@ export const assign: Action<AssignCommand> = {
 /** A specialist takes an unassigned dossier. */
 export const claim: Action<ClaimCommand> = {
   validate(d, cmd) {
-    d.requireIdle('RECEIVED', 'claim the dossier');
-    d.requireRole(cmd.actor, 'specialist', 'claim the dossier');
+    d.allow('claim', cmd.actor);
   },
   async run(d, cmd) {
     const assignee = { userId: cmd.actor.userId, fullName: cmd.actor.fullName };
@@ -86,8 +86,7 @@ export const claim: Action<ClaimCommand> = {
 /** The assigned specialist gives the dossier back for someone else. */
 export const release: Action<ClaimCommand> = {
   validate(d, cmd) {
-    d.requireIdle('IN_REVIEW', 'release the dossier');
-    if (d.state.assignee?.userId !== cmd.actor.userId) d.refuse(`dossier ${d.code} is not assigned to ${cmd.actor.fullName}`);
+    d.allow('release', cmd.actor);
   },
   async run(d, cmd) {
     d.state.assignee = null;

@@ -2,6 +2,7 @@ import type { ClockEntry } from '../../domain/clock-ledger';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ExtendDeadlineCommand, PauseClockCommand, RebaseCalendarCommand, ReappointCommand, ResumeClockCommand } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
+import { vnDocumentDateTime } from '../../domain/vn-time';
 import { PROCESSING, type Action } from './state';
 
 /**
@@ -14,21 +15,16 @@ import { PROCESSING, type Action } from './state';
 /** Gia hạn: more working time on a legal basis, granted by a leader before the due date. */
 export const extendDeadline: Action<ExtendDeadlineCommand> = {
   validate(d, cmd) {
-    d.requireIdle(PROCESSING, 'extend the time limit');
-    d.requireRole(cmd.actor, 'leader', 'extend the time limit');
-    const dl = d.requireLedger('extend the time limit');
+    // A leader, the ledger running and not paused, before the due date (PastDueDate): the rules say so.
+    d.allow('extendDeadline', cmd.actor);
     const amounts = [cmd.workingDays, cmd.workingHours].filter((v) => v !== undefined);
-    if (amounts.length !== 1) d.refuse('give either workingDays or workingHours', FAILURE_TYPES.invalidInput);
+    if (amounts.length !== 1) d.invalid('Ghi số ngày làm việc (workingDays) hoặc số giờ làm việc (workingHours) được gia hạn, chỉ một trong hai.');
     const v = amounts[0];
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0 || (cmd.workingDays !== undefined && v > 60) || (cmd.workingHours !== undefined && v > 480)) {
-      d.refuse('the extension must be more than 0 and at most 60 working days (480 working hours)', FAILURE_TYPES.invalidInput);
+      d.invalid('Thời gian gia hạn phải lớn hơn 0 và không quá 60 ngày làm việc (480 giờ làm việc).');
     }
     d.requireText(cmd.reason, 'reason');
     d.requireText(cmd.legalBasis, 'legalBasis (căn cứ pháp lý)');
-    if (dl.schedule!.paused) d.refuse(`the clock of dossier ${d.code} is stopped; extend it once it runs again`);
-    if (Date.now() >= Date.parse(dl.schedule!.dueAt)) {
-      d.refuse(`dossier ${d.code} is already past its due date (${dl.schedule!.dueAt}); an extension must be granted before it, now only an apology with a new appointment is possible`);
-    }
   },
   async run(d, cmd) {
     const entry: ClockEntry = {
@@ -57,12 +53,10 @@ export const extendDeadline: Action<ExtendDeadlineCommand> = {
 /** A clock-excluded step (e.g. the citizen paying land obligations): the limit stops counting. */
 export const pauseClock: Action<PauseClockCommand> = {
   validate(d, cmd) {
-    d.requireIdle(['IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'], 'stop the clock');
-    if (!cmd.actor.roles.includes('leader')) d.requireAssignee(cmd.actor, 'stop the clock');
-    const dl = d.requireLedger('stop the clock');
+    // A leader or the assigned specialist, the clock running (ClockAlreadyPaused): the rules say so.
+    d.allow('pauseClock', cmd.actor);
     d.requireText(cmd.reason, 'reason');
     d.requireText(cmd.legalBasis, 'legalBasis (căn cứ pháp lý)');
-    if (dl.schedule!.paused) d.refuse(`the clock of dossier ${d.code} is already stopped`);
   },
   async run(d, cmd) {
     const entry: ClockEntry = { kind: 'pause', at: d.now(), cause: 'clock_excluded', reason: cmd.reason, basis: cmd.legalBasis, actorId: cmd.actor.userId };
@@ -83,10 +77,7 @@ export const pauseClock: Action<PauseClockCommand> = {
 
 export const resumeClock: Action<ResumeClockCommand> = {
   validate(d, cmd) {
-    d.requireIdle(['IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'], 'restart the clock');
-    if (!cmd.actor.roles.includes('leader')) d.requireAssignee(cmd.actor, 'restart the clock');
-    d.requireLedger('restart the clock');
-    if (d.pausedFor() !== 'clock_excluded') d.refuse(`the clock of dossier ${d.code} is not stopped for a clock-excluded step`);
+    d.allow('resumeClock', cmd.actor);
   },
   async run(d, cmd) {
     const entry: ClockEntry = { kind: 'resume', at: d.now(), reason: cmd.note ?? null, actorId: cmd.actor.userId };
@@ -108,27 +99,23 @@ export const resumeClock: Action<ResumeClockCommand> = {
 /** Thư xin lỗi và hẹn lại ngày trả kết quả (Form 04): the citizen's new date; statistics keep the old one. */
 export const reappoint: Action<ReappointCommand> = {
   validate(d, cmd) {
-    d.requireIdle([...PROCESSING, 'SUPPLEMENT_REQUESTED'], 'issue an apology with a new appointment');
-    d.requireRole(cmd.actor, 'leader', 'issue an apology with a new appointment');
-    const dl = d.requireLedger('issue an apology with a new appointment');
-    if (dl.reappointed) d.refuse(`dossier ${d.code} was already re-appointed once; a second re-appointment is not allowed`);
+    // A leader, once, no later than one working day before the due date (ApologyTooLate): the rules say so.
+    d.allow('reappoint', cmd.actor);
+    const dl = d.requireLedger();
     d.requireText(cmd.reason, 'reason');
     if ((cmd.appointmentAt === undefined) === (cmd.workingDaysAfterDue === undefined)) {
-      d.refuse('give either appointmentAt or workingDaysAfterDue', FAILURE_TYPES.invalidInput);
+      d.invalid('Ghi ngày hẹn mới (appointmentAt) hoặc số ngày làm việc sau hạn (workingDaysAfterDue), chỉ một trong hai.');
     }
     if (cmd.workingDaysAfterDue !== undefined && !(Number.isInteger(cmd.workingDaysAfterDue) && cmd.workingDaysAfterDue >= 1 && cmd.workingDaysAfterDue <= 60)) {
-      d.refuse('workingDaysAfterDue must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+      d.invalid('Số ngày làm việc sau hạn (workingDaysAfterDue) phải là số nguyên từ 1 đến 60.');
     }
     const dueAt = dl.schedule!.dueAt;
     if (cmd.appointmentAt !== undefined) {
       const at = Date.parse(cmd.appointmentAt);
-      if (Number.isNaN(at) || !/(Z|[+-]\d{2}:\d{2})$/.test(cmd.appointmentAt)) d.refuse('appointmentAt must be an ISO 8601 date-time with its offset', FAILURE_TYPES.invalidInput);
+      if (Number.isNaN(at) || !/(Z|[+-]\d{2}:\d{2})$/.test(cmd.appointmentAt)) d.invalid('Ngày hẹn mới (appointmentAt) phải là thời điểm theo ISO 8601, có múi giờ.');
       if (at <= Date.parse(dueAt) || at > Date.parse(dueAt) + 120 * 86_400_000) {
-        d.refuse(`the new appointment must be after the due date ${dueAt} and within 120 days of it`, FAILURE_TYPES.invalidInput);
+        d.refuse(`Ngày hẹn mới phải sau hạn giải quyết (${vnDocumentDateTime(dueAt)}) và trong vòng 120 ngày kể từ hạn đó.`, FAILURE_TYPES.invalidInput, 'AppointmentOutOfRange');
       }
-    }
-    if (dl.schedule!.apologyBy && Date.now() > Date.parse(dl.schedule!.apologyBy)) {
-      d.refuse(`the apology had to be issued no later than one working day before the due date, by ${dl.schedule!.apologyBy}`);
     }
   },
   async run(d, cmd) {
@@ -156,12 +143,19 @@ export const reappoint: Action<ReappointCommand> = {
 /** An explicit, logged decision (calendar_recomputations) to date the dossier by a newer calendar. */
 export const rebaseCalendar: Action<RebaseCalendarCommand> = {
   validate(d, cmd) {
-    d.requireIdle([...PROCESSING, 'SUPPLEMENT_REQUESTED'], 'recompute the dates');
-    d.requireRole(cmd.actor, 'admin', 'recompute the dates');
-    const dl = d.requireLedger('recompute the dates');
+    d.requireIdle([...PROCESSING, 'SUPPLEMENT_REQUESTED'], 'tính lại ngày hẹn theo lịch mới');
+    d.requireRole(cmd.actor, 'admin', 'tính lại ngày hẹn theo lịch mới');
+    const dl = d.state.deadline;
+    if (!dl?.schedule || !dl.calendar || dl.stopped) {
+      return d.refuse(`Hồ sơ ${d.code} không có thời hạn đang tính theo sổ thời gian, nên không tính lại ngày hẹn.`, FAILURE_TYPES.invalidState, 'NoClockLedger');
+    }
     d.requireText(cmd.reason, 'reason');
-    if (cmd.calendarCode !== dl.calendar!.code || !Number.isInteger(cmd.calendarVersion) || cmd.calendarVersion <= dl.calendar!.version) {
-      d.refuse(`dossier ${d.code} is dated by ${dl.calendar!.code} v${dl.calendar!.version}; only a newer version of that calendar can replace it`);
+    if (cmd.calendarCode !== dl.calendar.code || !Number.isInteger(cmd.calendarVersion) || cmd.calendarVersion <= dl.calendar.version) {
+      d.refuse(
+        `Hồ sơ ${d.code} đang tính theo lịch ${dl.calendar.code} phiên bản ${dl.calendar.version}; chỉ phiên bản mới hơn của lịch đó được thay thế.`,
+        FAILURE_TYPES.invalidState,
+        'CalendarVersionNotNewer',
+      );
     }
   },
   async run(d, cmd) {

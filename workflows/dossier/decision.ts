@@ -1,6 +1,4 @@
 import { patched } from '@temporalio/workflow';
-import { STOPPABLE } from '../../domain/status';
-import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
 import { record } from './proxies';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
@@ -13,11 +11,10 @@ import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state'
 
 export const decide: Action<DecideCommand> = {
   validate(d, cmd) {
-    d.requireIdle('AWAITING_DECISION', 'decide');
-    d.requireRole(cmd.actor, 'leader', 'decide');
-    if (!['approve', 'deny', 'return'].includes(cmd.decision)) d.refuse(`unknown decision "${String(cmd.decision)}"`, FAILURE_TYPES.invalidInput);
+    d.allow('decide', cmd.actor);
+    if (!['approve', 'deny', 'return'].includes(cmd.decision)) d.invalid(`Quyết định "${String(cmd.decision)}" không hợp lệ.`);
     if (cmd.decision === 'deny') d.requireTexts(cmd.reasons, 'reasons');
-    if (cmd.decision === 'return') d.requireText(cmd.note, 'note (the comments for the specialist)');
+    if (cmd.decision === 'return') d.requireText(cmd.note, 'note (ý kiến cho chuyên viên)');
   },
   async run(d, cmd) {
     const { input, state } = d;
@@ -94,7 +91,7 @@ async function stopNotice(d: Dossier, signerId: number | null): Promise<string |
 /** The citizen's own request to stop, before any decision (ND 118 art. 21). */
 export const withdraw: Action<WithdrawCommand> = {
   validate(d, cmd) {
-    d.requireIdle(STOPPABLE, 'withdraw the dossier');
+    d.allow('withdraw', null);
     d.requireText(cmd.reason, 'reason');
   },
   async run(d, cmd) {
@@ -116,8 +113,7 @@ export const withdraw: Action<WithdrawCommand> = {
 /** An officer stops processing, with a reason. */
 export const cancel: Action<CancelCommand> = {
   validate(d, cmd) {
-    d.requireIdle(STOPPABLE, 'stop the dossier');
-    d.requireRole(cmd.actor, ['leader', 'one_stop_officer'], 'stop the dossier');
+    d.allow('cancel', cmd.actor);
     d.requireText(cmd.reason, 'reason');
   },
   async run(d, cmd) {

@@ -46,15 +46,9 @@ async function sendByPost(d: Dossier): Promise<void> {
 /** The result handed over at the counter, and to whom. */
 export const handOverResult: Action<HandOverResultCommand> = {
   validate(d, cmd) {
-    const { input, state } = d;
-    d.requireIdle(['APPROVED', 'RESULT_RETURNED'], 'hand over the result');
-    d.requireRole(cmd.actor, 'one_stop_officer', 'hand over the result');
-    if (state.status === 'APPROVED' && state.shipment) d.refuse(`the result of dossier ${d.code} is with the post (${state.shipment.trackingNumber})`);
-    if (input.deliveryMethod === 'online') {
-      d.refuse(`dossier ${d.code} receives its result online; nothing is handed over at the counter`);
-    }
+    // Not while with the post, never for an online result, never before the fee is paid: the rules say so.
+    d.allow('handOverResult', cmd.actor);
     d.requireText(cmd.receivedBy, 'receivedBy');
-    if (!state.fee.paid) d.refuse(`the fee of ${state.fee.amountVnd} VND for dossier ${d.code} is unpaid: no result is handed over before it is paid`);
   },
   async run(d, cmd) {
     await d.transition({
@@ -72,10 +66,12 @@ export const handOverResult: Action<HandOverResultCommand> = {
 /** A verified status report of the post about the result's shipment. */
 export const recordShipmentEvent: Action<ShipmentEventCommand> = {
   validate(d, cmd) {
-    d.requireIdle('RESULT_IN_TRANSIT', 'record a postal event');
-    if (cmd.trackingNumber !== d.state.shipment?.trackingNumber) d.refuse(`dossier ${d.code} was not sent as ${cmd.trackingNumber}`);
+    d.requireIdle('RESULT_IN_TRANSIT', 'ghi nhận trạng thái bưu gửi');
+    if (cmd.trackingNumber !== d.state.shipment?.trackingNumber) {
+      d.refuse(`Kết quả của hồ sơ ${d.code} không được gửi với số hiệu bưu gửi ${cmd.trackingNumber}.`, FAILURE_TYPES.invalidState, 'UnknownShipment');
+    }
     if (!['accepted', 'in_transit', 'out_for_delivery', 'delivered', 'returned', 'cancelled'].includes(cmd.status)) {
-      d.refuse(`unknown postal status "${String(cmd.status)}"`, FAILURE_TYPES.invalidInput);
+      d.invalid(`Trạng thái bưu gửi "${String(cmd.status)}" không hợp lệ.`);
     }
   },
   async run(d, cmd) {

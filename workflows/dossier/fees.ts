@@ -1,5 +1,4 @@
 import { condition, patched } from '@temporalio/workflow';
-import { isTerminal } from '../../domain/status';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
@@ -25,12 +24,13 @@ export async function fixFeeAtSubmission(d: Dossier, carried: boolean): Promise<
 export const recordPayment: Action<RecordPaymentCommand> = {
   validate(d, cmd) {
     const { fee } = d.state;
+    // A redelivered callback or a reconciler pass of the same payment is no refusal. Who took a
+    // counter payment (a one-stop officer) is checked by the payments service; the command names no roles.
+    d.allow('recordPayment', null, { alreadyRecorded: fee.paymentId === cmd.paymentId });
     if (fee.paymentId === cmd.paymentId) return;
-    if (d.state.busy) d.refuse(`another action on dossier ${d.code} is in progress; retry`);
-    if (isTerminal(d.state.status)) d.refuse(`dossier ${d.code} has ended (${d.state.status}); the payment must be refunded, not recorded`);
-    if (fee.amountVnd === 0) d.refuse(`no fee is due for dossier ${d.code}`);
-    if (fee.paid) d.refuse(`the fee for dossier ${d.code} is already paid (receipt ${fee.receiptCode})`);
-    if (cmd.amountVnd !== fee.amountVnd) d.refuse(`the fee due is ${fee.amountVnd} VND, not ${cmd.amountVnd} VND`, FAILURE_TYPES.invalidInput);
+    if (cmd.amountVnd !== fee.amountVnd) {
+      d.refuse(`Số phí, lệ phí phải nộp là ${fee.amountVnd} đồng, không phải ${cmd.amountVnd} đồng.`, FAILURE_TYPES.invalidInput, 'WrongFeeAmount');
+    }
   },
   async run(d, cmd) {
     const { state } = d;

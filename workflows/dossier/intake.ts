@@ -1,7 +1,6 @@
 import type { ClockEntry } from '../../domain/clock-ledger';
 import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
 import { patched } from '@temporalio/workflow';
-import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { assignAfterIntake } from './assignment';
 import { lookup } from './proxies';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action } from './state';
@@ -17,22 +16,21 @@ export const CLOCK_FROM_FEE_PENDING = 'Thời hạn giải quyết được tín
 
 export const acceptIntake: Action<AcceptIntakeCommand> = {
   validate(d, cmd) {
-    d.requireIdle('SUBMITTED', 'accept the dossier at intake');
-    d.requireRole(cmd.actor, 'one_stop_officer', 'accept the dossier at intake');
+    d.allow('acceptIntake', cmd.actor);
     // Thành phần hồ sơ: the service checked the checklist before this Update; a required item
     // not supplied travels here as a waiver, each with its reason (docs/domain.md §3.1).
     const waivers: unknown = cmd.waivers ?? [];
-    if (!Array.isArray(waivers) || waivers.length > 50) d.refuse('waivers must list at most 50 checklist items', FAILURE_TYPES.invalidInput);
+    if (!Array.isArray(waivers) || waivers.length > 50) d.invalid('Danh sách miễn thành phần hồ sơ (waivers) có tối đa 50 mục.');
     const seen = new Set<number>();
     for (const w of waivers as Array<{ item?: unknown; reason?: unknown }>) {
       const item = w?.item as number;
-      if (typeof w?.item !== 'number' || !Number.isInteger(item) || item < 1) d.refuse('each waiver names a checklist item by its position (from 1)', FAILURE_TYPES.invalidInput);
-      if (seen.has(item)) d.refuse(`checklist item ${item} is waived twice`, FAILURE_TYPES.invalidInput);
+      if (typeof w?.item !== 'number' || !Number.isInteger(item) || item < 1) d.invalid('Mỗi mục miễn (waivers) ghi số thứ tự của thành phần hồ sơ (từ 1).');
+      if (seen.has(item)) d.invalid(`Thành phần hồ sơ số ${item} được ghi miễn hai lần.`);
       seen.add(item);
-      if (typeof w.reason !== 'string' || !w.reason.trim() || w.reason.length > 1000) d.refuse(`the waiver of checklist item ${item} needs a reason (lý do miễn)`, FAILURE_TYPES.invalidInput);
+      if (typeof w.reason !== 'string' || !w.reason.trim() || w.reason.length > 1000) d.invalid(`Việc miễn thành phần hồ sơ số ${item} cần ghi lý do miễn.`);
     }
     for (const w of cmd.documents?.waived ?? []) {
-      if (!seen.has(w.item)) d.refuse(`checklist item ${w.item} is recorded as waived but no waiver names it`, FAILURE_TYPES.invalidInput);
+      if (!seen.has(w.item)) d.invalid(`Thành phần hồ sơ số ${w.item} được ghi là miễn nhưng không có mục miễn nào nêu lý do.`);
     }
   },
   async run(d, cmd) {
@@ -108,14 +106,10 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
 /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Form 02): everything missing, once (ND 118 art. 11). */
 export const requestIntakeSupplement: Action<IntakeSupplementCommand> = {
   validate(d, cmd) {
-    d.requireIdle('SUBMITTED', 'request a supplement');
-    d.requireRole(cmd.actor, 'one_stop_officer', 'request a supplement');
+    // ND 118 art. 11: everything missing is asked for once; after that, accept or refuse (the rules say so).
+    d.allow('requestIntakeSupplement', cmd.actor);
     d.requireTexts(cmd.items, 'items');
     d.requireDeadline(cmd);
-    // ND 118 art. 11: everything missing is asked for once; after that, accept or refuse.
-    if (d.state.intakeSupplements >= 1) {
-      d.refuse(`a supplement was already requested for dossier ${d.code}; accept it or refuse it with reasons`);
-    }
   },
   async run(d, cmd) {
     const { input, state } = d;
@@ -142,8 +136,7 @@ export const requestIntakeSupplement: Action<IntakeSupplementCommand> = {
 /** Phiếu từ chối tiếp nhận (Form 03), with concrete reasons. */
 export const refuseIntake: Action<RefuseIntakeCommand> = {
   validate(d, cmd) {
-    d.requireIdle('SUBMITTED', 'refuse the dossier at intake');
-    d.requireRole(cmd.actor, 'one_stop_officer', 'refuse the dossier at intake');
+    d.allow('refuseIntake', cmd.actor);
     d.requireTexts(cmd.reasons, 'reasons');
   },
   async run(d, cmd) {

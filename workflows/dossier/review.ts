@@ -1,7 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { visitEnd, visitIsPast, visitStart, visitWindowText, type VisitWindow } from '../../domain/site-visit';
-import { AWAITING_SUPPLEMENT } from '../../domain/status';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
 import type {
@@ -24,24 +23,13 @@ import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, LEADERS_UNIT, ONE_STOP_UNIT
 /** Yêu cầu bổ sung trong quá trình giải quyết: once, by the assigned specialist (a leader may ask again). */
 export const requestSupplement: Action<ProcessingSupplementCommand> = {
   validate(d, cmd) {
-    d.requireIdle('IN_REVIEW', 'request a supplement');
+    // ND 118 art. 11 and the national on-time rule: one supplement request per dossier. A
+    // leader may override it with a reason (docs/domain.md §12); the dossier then counts late.
+    d.allow('requestSupplement', cmd.actor, { override: cmd.overrideReason !== undefined });
     d.requireTexts(cmd.items, 'items');
     d.requireText(cmd.reason, 'reason');
     d.requireDeadline(cmd);
-    // ND 118 art. 11 and the national on-time rule: one supplement request per dossier. A
-    // leader may override it with a reason (docs/domain.md §12); the dossier then counts late.
-    if (cmd.overrideReason !== undefined) {
-      d.requireRole(cmd.actor, 'leader', 'request a further supplement');
-      d.requireText(cmd.overrideReason, 'overrideReason');
-      if (d.state.processingSupplements === 0) d.refuse('no supplement was requested yet: the assigned specialist asks for the first one', FAILURE_TYPES.invalidInput);
-    } else {
-      d.requireAssignee(cmd.actor, 'request a supplement');
-      if (d.state.processingSupplements >= 1) {
-        d.refuse(`a supplement was already requested while processing dossier ${d.code}; only a leader can ask again, with a reason (overrideReason), and the dossier then counts as late`);
-      }
-    }
-    if (d.clockPaused()) d.refuse(`the clock of dossier ${d.code} is stopped for a clock-excluded step; resume it before asking the citizen for a supplement`);
-    if (d.state.deadline?.awaitingFee) d.refuse(`the time limit of dossier ${d.code} counts from the payment of the fee, which is not paid yet: collect the fee before asking for a supplement`);
+    if (cmd.overrideReason !== undefined) d.requireText(cmd.overrideReason, 'overrideReason');
   },
   async run(d, cmd) {
     const { input, state } = d;
@@ -89,9 +77,9 @@ export const requestSupplement: Action<ProcessingSupplementCommand> = {
 /** The citizen's supplement, at intake (back to the completeness check) or during processing (the clock resumes). */
 export const submitSupplement: Action<SubmitSupplementCommand> = {
   validate(d, cmd) {
-    d.requireIdle(AWAITING_SUPPLEMENT, 'submit a supplement');
+    d.allow('submitSupplement', null);
     if (!Array.isArray(cmd.documents) || cmd.documents.length === 0 || cmd.documents.some((doc: { name?: unknown }) => typeof doc?.name !== 'string' || !doc.name.trim())) {
-      d.refuse('documents must list at least one document with a name', FAILURE_TYPES.invalidInput);
+      d.invalid('Cần kê ít nhất một giấy tờ bổ sung, mỗi giấy tờ có tên.');
     }
   },
   async run(d, cmd) {
@@ -169,11 +157,11 @@ export async function closeUnsupplemented(d: Dossier): Promise<void> {
 
 function requireVisit(d: Dossier, visit: unknown): void {
   const v = visit as Partial<{ date: string; from: string; to: string; place: string; officers: string[] }> | undefined;
-  if (!v || typeof v.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v.date)) d.refuse('visit.date must be YYYY-MM-DD', FAILURE_TYPES.invalidInput);
+  if (!v || typeof v.date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v.date)) d.invalid('Ngày xác minh (visit.date) phải có dạng YYYY-MM-DD.');
   if (typeof v.from !== 'string' || typeof v.to !== 'string' || !/^\d{2}:\d{2}$/.test(v.from) || !/^\d{2}:\d{2}$/.test(v.to) || v.from >= v.to) {
-    d.refuse('visit.from and visit.to must be HH:MM with from before to', FAILURE_TYPES.invalidInput);
+    d.invalid('Giờ bắt đầu và kết thúc xác minh (visit.from, visit.to) phải có dạng HH:MM, giờ bắt đầu trước giờ kết thúc.');
   }
-  if (Number.isNaN(Date.parse(visitStart(v as VisitWindow))) || Number.isNaN(Date.parse(visitEnd(v as VisitWindow)))) d.refuse('visit.date must be a calendar date', FAILURE_TYPES.invalidInput);
+  if (Number.isNaN(Date.parse(visitStart(v as VisitWindow))) || Number.isNaN(Date.parse(visitEnd(v as VisitWindow)))) d.invalid('Ngày xác minh (visit.date) không phải một ngày có thật.');
   d.requireText(v.place, 'visit.place');
   d.requireTexts(v.officers, 'visit.officers', 10);
 }
@@ -188,16 +176,13 @@ const EXCEPTION_KINDS: readonly VerificationExceptionKind[] = ['procedure_withou
  */
 export const scheduleVerification: Action<ScheduleVerificationCommand> = {
   validate(d, cmd) {
-    d.requireIdle(['IN_REVIEW', 'SITE_VERIFICATION'], 'schedule a site visit');
+    d.allow('scheduleVerification', cmd.actor, { exception: cmd.exception !== undefined });
     if (cmd.exception !== undefined) {
-      d.requireRole(cmd.actor, 'leader', 'schedule a site visit that needs a leader’s reason');
       d.requireText(cmd.exception?.reason, 'exception.reason');
       const kinds: unknown = cmd.exception?.kinds;
       if (!Array.isArray(kinds) || kinds.length === 0 || kinds.some((k) => !EXCEPTION_KINDS.includes(k))) {
-        d.refuse('exception.kinds must name why the visit needs a leader’s reason', FAILURE_TYPES.invalidInput);
+        d.invalid('Cần nêu vì sao việc xác minh cần lý do của lãnh đạo (exception.kinds).');
       }
-    } else {
-      d.requireAssignee(cmd.actor, 'schedule a site visit');
     }
     requireVisit(d, cmd.visit);
     d.requireText(cmd.purpose, 'purpose');
@@ -242,21 +227,14 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
  */
 export const recordVerification: Action<RecordVerificationCommand> = {
   validate(d, cmd) {
-    d.requireIdle('SITE_VERIFICATION', 'record the site visit');
-    d.requireAssignee(cmd.actor, 'record the site visit');
-    const pending = d.state.pending;
-    if (pending?.kind !== 'site_visit') {
-      return d.refuse(`Hồ sơ ${d.code} không có lịch xác minh đang chờ: lần xác minh trước đã ghi nhận không gặp được, vui lòng lên lịch lại trước khi ghi biên bản.`, FAILURE_TYPES.invalidState, 'VisitNotScheduled');
-    }
-    if (Date.now() < Date.parse(visitStart(pending.visit))) {
-      d.refuse(`Chưa đến giờ xác minh (${visitWindowText(pending.visit)}): chỉ ghi kết quả xác minh hoặc ghi nhận không gặp được từ thời điểm đó.`, FAILURE_TYPES.invalidState, 'VisitNotYetDue');
-    }
-    if (!['confirmed', 'discrepancies', 'missed'].includes(cmd.outcome)) d.refuse(`unknown outcome "${String(cmd.outcome)}"`, FAILURE_TYPES.invalidInput);
+    // The visit must be scheduled and its time come (VisitNotScheduled, VisitNotYetDue): the rules say so.
+    d.allow('recordVerification', cmd.actor);
+    if (!['confirmed', 'discrepancies', 'missed'].includes(cmd.outcome)) d.invalid(`Kết quả xác minh "${String(cmd.outcome)}" không hợp lệ.`);
     d.requireText(cmd.findings, 'findings');
     if (!Array.isArray(cmd.attachments) || cmd.attachments.some((a: { name?: unknown; fileId?: unknown }) => typeof a?.name !== 'string' || typeof a?.fileId !== 'string')) {
-      d.refuse('attachments must be a list of { name, fileId }', FAILURE_TYPES.invalidInput);
+      d.invalid('Tệp đính kèm (attachments) phải là danh sách { name, fileId }.');
     }
-    if (cmd.outcome !== 'missed' && cmd.attachments.length === 0) d.refuse('the minutes (biên bản) must be attached', FAILURE_TYPES.invalidInput);
+    if (cmd.outcome !== 'missed' && cmd.attachments.length === 0) d.invalid('Cần đính kèm biên bản xác minh.');
   },
   async run(d, cmd) {
     const specialist = { actor: cmd.actor, role: 'specialist' as const };
@@ -288,17 +266,10 @@ export const recordVerification: Action<RecordVerificationCommand> = {
 /** Đề xuất: the assigned specialist proposes approval or denial (with reasons) to the leader. */
 export const proposeDecision: Action<ProposeDecisionCommand> = {
   validate(d, cmd) {
-    const { state } = d;
-    d.requireIdle('IN_REVIEW', 'propose a decision');
-    d.requireRole(cmd.actor, 'specialist', 'propose a decision');
-    if (state.assignee?.userId !== cmd.actor.userId) {
-      d.refuse(`dossier ${d.code} is assigned to ${state.assignee?.fullName ?? 'nobody'}, not to ${cmd.actor.fullName}`);
-    }
-    if (cmd.proposal !== 'approve' && cmd.proposal !== 'deny') d.refuse(`unknown proposal "${String(cmd.proposal)}"`, FAILURE_TYPES.invalidInput);
+    // The assigned specialist, with any fee due before processing paid (FeeUnpaid): the rules say so.
+    d.allow('proposeDecision', cmd.actor);
+    if (cmd.proposal !== 'approve' && cmd.proposal !== 'deny') d.invalid(`Đề xuất "${String(cmd.proposal)}" không hợp lệ.`);
     if (cmd.proposal === 'deny') d.requireTexts(cmd.reasons, 'reasons');
-    if (!state.fee.paid && (state.fee.timing === 'at_submission' || state.fee.timing === 'before_processing')) {
-      d.refuse(`the fee of ${state.fee.amountVnd} VND for dossier ${d.code} must be paid before it is processed further`);
-    }
   },
   async run(d, cmd) {
     await d.transition({

@@ -1,7 +1,8 @@
 import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
 import type { NotificationJob } from '../../activities/notifications';
-import { canTransition, type DossierStatus } from '../../domain/status';
+import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
+import { canTransition, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, record } from './proxies';
@@ -19,8 +20,7 @@ export const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
 
 /** Statuses at which the legal clock stops: the end of processing for the on-time indicator. */
 const CLOCK_STOPS: readonly DossierStatus[] = ['APPROVED', 'DENIED', 'WITHDRAWN', 'CANCELLED', 'CLOSED_UNSUPPLEMENTED'];
-/** Statuses in which a leader may extend or re-appoint and a specialist may stop the clock. */
-export const PROCESSING: readonly DossierStatus[] = ['RECEIVED', 'IN_REVIEW', 'SITE_VERIFICATION', 'AWAITING_DECISION'];
+export { PROCESSING } from '../../domain/dossier-actions';
 
 /**
  * One dossier's state inside its workflow, with the rules every phase shares: the view it
@@ -93,7 +93,7 @@ export class Dossier {
     const s = this.state;
     const from = s.status;
     if (!canTransition(from, t.to)) {
-      throw ApplicationFailure.nonRetryable(`transition ${from} → ${t.to} is not allowed`, FAILURE_TYPES.invalidState);
+      throw ApplicationFailure.create({ message: `Hồ sơ ${this.code} không thể chuyển từ trạng thái «${statusLabel(from)}» sang «${statusLabel(t.to)}».`, type: FAILURE_TYPES.invalidState, nonRetryable: true, details: [{ reason: 'TransitionNotAllowed' }] });
     }
     let projection = t.projection ?? {};
     const d = s.deadline;
@@ -279,67 +279,99 @@ export class Dossier {
   // ---- guards, for the validators: they refuse before anything is written to history ----
 
   /**
-   * Refuses the action. `reason`, when given, is the stable code the API answers with (the
-   * failure's first detail); otherwise the failure type is. Refusals with a reason say their
-   * message in Vietnamese: it is the problem's `detail`.
+   * Refuses the action: `reason` is the stable code the API answers with (the failure's first
+   * detail, listed in docs/problem-reasons.md), `message` the Vietnamese sentence that becomes
+   * the problem's `detail`.
    */
-  refuse(message: string, type: string = FAILURE_TYPES.invalidState, reason?: string): never {
-    if (reason === undefined) throw ApplicationFailure.nonRetryable(message, type);
+  refuse(message: string, type: string, reason: string): never {
     throw ApplicationFailure.create({ message, type, nonRetryable: true, details: [{ reason }] });
   }
 
+  /** The dossier as the action rules (domain/dossier-actions.ts) read it. */
+  facts(): DossierFacts {
+    const s = this.state;
+    const d = s.deadline;
+    const pausedFor = this.pausedFor();
+    return {
+      code: this.code,
+      status: s.status,
+      busy: s.busy,
+      deliveryMethod: this.input.deliveryMethod,
+      assignee: s.assignee,
+      intakeSupplements: s.intakeSupplements,
+      processingSupplements: s.processingSupplements,
+      fee: { amountVnd: s.fee.amountVnd, timing: s.fee.timing, paid: s.fee.paid },
+      withPost: s.shipment !== null,
+      pendingVisit: s.pending?.kind === 'site_visit' ? s.pending.visit : null,
+      clock: d
+        ? {
+            awaitingFee: !!d.awaitingFee,
+            running: d.schedule !== null,
+            stopped: d.stopped,
+            paused: d.schedule?.paused === true,
+            pausedFor: pausedFor === 'citizen_supplement' || pausedFor === 'clock_excluded' ? pausedFor : null,
+            dueAt: d.schedule?.dueAt ?? null,
+            apologyBy: d.schedule?.apologyBy ?? null,
+            reappointed: d.reappointed,
+          }
+        : null,
+    };
+  }
+
+  /**
+   * Refuses the action unless the shared rules allow it (domain/dossier-actions.ts): the same
+   * rules the dossier views' `allowedActions` are computed with. An officer acts with their
+   * roles in the agency; `null` is the applicant.
+   */
+  allow(action: DossierAction, actor: Actor | null, variant?: ActionVariant): void {
+    const who: Caller = actor ? { kind: 'officer', userId: actor.userId, roles: actor.roles } : { kind: 'applicant' };
+    const r = actionRefusal(action, this.facts(), who, variant);
+    if (r) this.refuse(r.detail, r.kind === 'forbidden' ? FAILURE_TYPES.forbidden : r.kind === 'invalid' ? FAILURE_TYPES.invalidInput : FAILURE_TYPES.invalidState, r.reason);
+  }
+
+  /** For the messages outside the officers' and applicant's actions (the post's reports, calendar rebases). */
   requireIdle(expected: DossierStatus | readonly DossierStatus[], action: string): void {
-    if (this.state.busy) this.refuse(`another action on dossier ${this.code} is in progress; reload and try again`);
+    if (this.state.busy) this.refuse(`Hồ sơ ${this.code} đang được thực hiện một thao tác khác; vui lòng thử lại.`, FAILURE_TYPES.invalidState, 'DossierBusy');
     const allowed = typeof expected === 'string' ? [expected] : expected;
     if (!allowed.includes(this.state.status)) {
-      this.refuse(`cannot ${action}: dossier ${this.code} is ${this.state.status}, not ${allowed.join(' or ')}`);
+      this.refuse(`Không thể ${action}: hồ sơ ${this.code} đang ở trạng thái «${statusLabel(this.state.status)}».`, FAILURE_TYPES.invalidState, 'DossierStatusNotAllowed');
     }
   }
 
-  requireRole(actor: Actor, roles: OfficerRole | OfficerRole[], action: string): void {
-    const needed = typeof roles === 'string' ? [roles] : roles;
-    if (!needed.some((r) => actor.roles.includes(r))) {
-      this.refuse(`${actor.username} cannot ${action}: the ${needed.join(' or ')} role in agency ${this.input.agencyEid} is required`, FAILURE_TYPES.forbidden);
-    }
+  requireRole(actor: Actor, role: OfficerRole, action: string): void {
+    if (!actor.roles.includes(role)) this.refuse(`Tài khoản ${actor.username} không có vai trò cần thiết tại cơ quan để ${action}.`, FAILURE_TYPES.forbidden, 'RoleRequired');
   }
 
-  requireAssignee(actor: Actor, action: string): void {
-    this.requireRole(actor, 'specialist', action);
-    if (this.state.assignee?.userId !== actor.userId) {
-      this.refuse(`dossier ${this.code} is assigned to ${this.state.assignee?.fullName ?? 'nobody'}, not to ${actor.fullName}`);
-    }
+  /** A bad command (the API's schemas catch these first): 422 with reason InvalidCommand. */
+  invalid(message: string): never {
+    return this.refuse(message, FAILURE_TYPES.invalidInput, 'InvalidCommand');
   }
 
   requireText(value: unknown, field: string): void {
-    if (typeof value !== 'string' || !value.trim()) this.refuse(`${field} is required`, FAILURE_TYPES.invalidInput);
+    if (typeof value !== 'string' || !value.trim()) this.invalid(`Trường ${field} là bắt buộc.`);
   }
 
   requireTexts(values: unknown, field: string, max = 50): void {
     if (!Array.isArray(values) || values.length === 0 || values.length > max || values.some((v) => typeof v !== 'string' || !v.trim() || v.length > 1000)) {
-      this.refuse(`${field} must list 1 to ${max} non-empty items`, FAILURE_TYPES.invalidInput);
+      this.invalid(`Trường ${field} phải liệt kê từ 1 đến ${max} mục, mỗi mục có nội dung.`);
     }
   }
 
   /** A named deadline must lie ahead, within a plausible span, and not together with a number of days. */
   requireDeadline(cmd: { deadline?: string; deadlineWorkingDays?: number }): void {
     if (cmd.deadlineWorkingDays !== undefined && !(Number.isInteger(cmd.deadlineWorkingDays) && cmd.deadlineWorkingDays >= 1 && cmd.deadlineWorkingDays <= 60)) {
-      this.refuse('deadlineWorkingDays must be a whole number from 1 to 60', FAILURE_TYPES.invalidInput);
+      this.invalid('Số ngày làm việc để bổ sung (deadlineWorkingDays) phải là số nguyên từ 1 đến 60.');
     }
     if (cmd.deadline === undefined) return;
-    if (cmd.deadlineWorkingDays !== undefined) this.refuse('give either deadline or deadlineWorkingDays, not both', FAILURE_TYPES.invalidInput);
+    if (cmd.deadlineWorkingDays !== undefined) this.invalid('Chỉ ghi hạn bổ sung (deadline) hoặc số ngày làm việc (deadlineWorkingDays), không ghi cả hai.');
     const at = Date.parse(cmd.deadline);
     if (Number.isNaN(at) || at <= Date.now() || at > Date.now() + 120 * 86_400_000) {
-      this.refuse('deadline must be a date-time in the next 120 days', FAILURE_TYPES.invalidInput);
+      this.invalid('Hạn bổ sung (deadline) phải là một thời điểm trong vòng 120 ngày tới.');
     }
   }
 
-  /** Deadline actions need the ledger: dossiers begun before it, or not yet received, have none. */
-  requireLedger(action: string): DeadlineState {
-    const d = this.state.deadline;
-    if (!d) this.refuse(`cannot ${action}: dossier ${this.code} began before the clock ledger existed; its dates are as printed`);
-    if (!d.schedule && d.awaitingFee) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} counts from the payment of the fee, which is not paid yet`);
-    if (!d.schedule) this.refuse(`cannot ${action}: dossier ${this.code} has not been received yet, so no time limit runs`);
-    if (d.stopped) this.refuse(`cannot ${action}: the time limit of dossier ${this.code} stopped at the decision`);
-    return d;
+  /** Deadline actions need the ledger: the action's rules checked it (allow), so it is there. */
+  requireLedger(): DeadlineState {
+    return this.state.deadline!;
   }
 }

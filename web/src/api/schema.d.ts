@@ -233,7 +233,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Officer view of a dossier with its event log */
+        /** Officer view of a dossier with its event log; `allowedActions` (see the AllowedAction schema): what the caller may do now; `requests`: the last supplement request (items, reason, deadline, the answer) and on-site visit (window, place, state) the citizen was asked for */
         get: operations["getApiV1DossiersCode"];
         put?: never;
         post?: never;
@@ -1415,6 +1415,32 @@ export interface components {
                 readAt: string | null;
             }[];
         };
+        /**
+         * @description An action the caller may take on the dossier now (`allowedActions` of the officer's view GET /api/v1/dossiers/{code} and of the answers of the officer actions; of the applicant's own lookup and list), named as the dossier workflow's Update. Computed for the caller (their roles in the dossier's agency, whether they are its assignee) from the same rules the workflow's validators apply (domain/dossier-actions.ts): an action listed is not refused for the dossier's state or the caller's role, one not listed is; the request itself may still be invalid (422).
+         *
+         *     - `acceptIntake`: Accept at intake (tiếp nhận), POST /dossiers/{code}/intake/accept: one-stop officer, dossier SUBMITTED.
+         *     - `requestIntakeSupplement`: Ask for a supplement at intake (Form 02), POST /dossiers/{code}/intake/supplement-request: one-stop officer, dossier SUBMITTED, once per dossier.
+         *     - `refuseIntake`: Refuse at intake with reasons (Form 03), POST /dossiers/{code}/intake/refuse: one-stop officer, dossier SUBMITTED.
+         *     - `assign`: Assign or reassign a specialist, POST /dossiers/{code}/assignment: leader, dossier RECEIVED or IN_REVIEW.
+         *     - `claim`: Take an unassigned dossier, POST /dossiers/{code}/claim: specialist, dossier RECEIVED.
+         *     - `release`: Give the dossier back for assignment, POST /dossiers/{code}/release: its assignee, dossier IN_REVIEW.
+         *     - `requestSupplement`: Ask the citizen for a supplement during processing, POST /dossiers/{code}/review/supplement-request: the assigned specialist for the first request, a leader (with overrideReason) for a further one; dossier IN_REVIEW, clock running.
+         *     - `scheduleVerification`: Schedule or reschedule an on-site visit, POST /dossiers/{code}/verification: the assigned specialist; a leader only for a visit that needs a leader’s reason (exceptionReason); dossier IN_REVIEW or SITE_VERIFICATION.
+         *     - `recordVerification`: Record the visit (minutes, outcome), POST /dossiers/{code}/verification/record: the assigned specialist, a visit scheduled and its start time come.
+         *     - `recordPayment`: Record a fee paid at the counter, POST /dossiers/{code}/payments: one-stop officer, a fee due and unpaid, dossier not ended.
+         *     - `proposeDecision`: Propose approval or denial to the leader, POST /dossiers/{code}/review/proposal: the assigned specialist, dossier IN_REVIEW, any fee due before processing paid.
+         *     - `decide`: Approve, deny or return to the specialist, POST /dossiers/{code}/decision: leader, dossier AWAITING_DECISION.
+         *     - `handOverResult`: Hand the result over at the counter, POST /dossiers/{code}/result/handover: one-stop officer, dossier APPROVED (not with the post) or RESULT_RETURNED, result not delivered online, fee paid.
+         *     - `cancel`: Stop processing with a reason (stop notice), POST /dossiers/{code}/cancel: leader or one-stop officer, before the decision.
+         *     - `extendDeadline`: Extend the time limit, POST /dossiers/{code}/deadline/extension: leader, clock running and not paused, before the due date.
+         *     - `pauseClock`: Stop the clock for a clock-excluded step, POST /dossiers/{code}/clock/pause: leader or the assigned specialist, clock running.
+         *     - `resumeClock`: Restart the clock after a clock-excluded step, POST /dossiers/{code}/clock/resume: leader or the assigned specialist, clock paused for such a step.
+         *     - `reappoint`: Apologise with a new appointment (Form 04), POST /dossiers/{code}/deadline/reappointment: leader, once, no later than one working day before the due date.
+         *     - `submitSupplement`: Supplement the documents asked for, POST /citizen/dossiers/{code}/supplement: the applicant, a supplement requested.
+         *     - `withdraw`: Withdraw the dossier, POST /citizen/dossiers/{code}/withdraw: the applicant, before the decision.
+         * @enum {string}
+         */
+        AllowedAction: "acceptIntake" | "requestIntakeSupplement" | "refuseIntake" | "assign" | "claim" | "release" | "requestSupplement" | "scheduleVerification" | "recordVerification" | "recordPayment" | "proposeDecision" | "decide" | "handOverResult" | "cancel" | "extendDeadline" | "pauseClock" | "resumeClock" | "reappoint" | "submitSupplement" | "withdraw";
         ApplicantDossiers: {
             dossiers: {
                 code: string;
@@ -1439,6 +1465,8 @@ export interface components {
                     originalAppointmentAt: string | null;
                 } | null;
                 status: components["schemas"]["DossierStatusRef"];
+                /** @description The signed-in applicant’s own list only */
+                allowedActions?: components["schemas"]["AllowedAction"][];
             }[];
         };
         AuditTrail: {
@@ -1558,6 +1586,46 @@ export interface components {
             }[];
             waiver: {
                 reason: string;
+            } | null;
+        };
+        /** @description What the citizen was asked for: the last supplement request with its answer, the last on-site visit with its outcome */
+        CitizenRequests: {
+            supplement: {
+                /** @enum {string} */
+                stage: "intake" | "processing";
+                requestedAt: string | null;
+                requestedBy: {
+                    fullName: string | null;
+                    role: string | null;
+                } | null;
+                items: string[];
+                reason: string | null;
+                deadline: string | null;
+                /** @enum {string} */
+                state: "open" | "answered" | "closed";
+                answeredAt: string | null;
+                supplied: {
+                    documents: unknown[];
+                    note: string | null;
+                } | null;
+            } | null;
+            visit: {
+                scheduledAt: string | null;
+                scheduledBy: {
+                    fullName: string | null;
+                    role: string | null;
+                } | null;
+                date: string;
+                from: string;
+                to: string;
+                place: string | null;
+                officers: string[];
+                purpose: string | null;
+                /** @enum {string} */
+                state: "scheduled" | "missed" | "recorded" | "closed";
+                outcome: string | null;
+                findings: string | null;
+                recordedAt: string | null;
             } | null;
         };
         CitizenUploads: {
@@ -1968,6 +2036,8 @@ export interface components {
                 status: string;
                 deadline: string;
             };
+            /** @description What the caller may do now (see AllowedAction) */
+            allowedActions: components["schemas"]["AllowedAction"][];
             assignee: {
                 userId: number;
                 fullName: string;
@@ -2014,6 +2084,9 @@ export interface components {
                 status: string;
                 deadline: string;
             };
+            /** @description What the caller may do now (see AllowedAction) */
+            allowedActions: components["schemas"]["AllowedAction"][];
+            requests: components["schemas"]["CitizenRequests"];
             applicant: {
                 fullName: string;
                 idNumber: string;
@@ -2474,6 +2547,8 @@ export interface components {
                 at: string;
                 status: components["schemas"]["DossierStatusRef"];
             }[];
+            /** @description Signed-in applicant only: what they may do now (submitSupplement, withdraw) */
+            allowedActions?: components["schemas"]["AllowedAction"][];
         };
         SubmittedDossier: {
             code: string;
@@ -2805,7 +2880,7 @@ export interface components {
             status?: number;
             detail?: string;
             instance?: string;
-            /** @description Stable machine code of the refusal, beside the Vietnamese detail */
+            /** @description Stable machine code of the refusal (PascalCase), beside the Vietnamese `detail`; every code is listed with its meaning in docs/problem-reasons.md. A problem that names no specific code carries its title as one (Not found → NotFound). */
             reason?: string;
             errors?: {
                 field?: string;
@@ -6815,7 +6890,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6904,7 +6979,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -6990,7 +7065,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7078,7 +7153,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7164,7 +7239,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7250,7 +7325,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7341,7 +7416,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7437,7 +7512,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7530,7 +7605,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7619,7 +7694,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7708,7 +7783,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7794,7 +7869,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7881,7 +7956,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -7970,7 +8045,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8057,7 +8132,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8143,7 +8218,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -8231,7 +8306,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied; the dossier as it now stands */
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
             200: {
                 headers: {
                     [name: string]: unknown;
