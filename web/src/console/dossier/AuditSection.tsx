@@ -1,5 +1,5 @@
 import { Badge, Loader, Table, Text } from '@mantine/core';
-import { dateTimeVn } from '../../shared/format';
+import { shortVn } from './time-left';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useAudit, type AuditEntry } from './detail-api';
 import { auditActionLabel, roleLabel } from './labels';
@@ -24,7 +24,7 @@ export function AuditSection({ code }: { code: string }) {
   if (!q.data.entries.length) return <Text size="sm">Chưa có thao tác nào được ghi nhận.</Text>;
   return (
     <Table.ScrollContainer minWidth={800}>
-      <Table striped withTableBorder verticalSpacing="xs" data-testid="audit">
+      <Table captionSide="top" striped withTableBorder verticalSpacing="xs" data-testid="audit">
         <Table.Caption>Nhật ký thao tác trên hồ sơ {code}</Table.Caption>
         <Table.Thead>
           <Table.Tr>
@@ -39,7 +39,7 @@ export function AuditSection({ code }: { code: string }) {
         <Table.Tbody>
           {q.data.entries.map((e) => (
             <Table.Tr key={e.id} data-testid="audit-entry">
-              <Table.Td style={{ whiteSpace: 'nowrap' }}>{dateTimeVn(e.at)}</Table.Td>
+              <Table.Td style={{ whiteSpace: 'nowrap' }}>{shortVn(e.at)}</Table.Td>
               <Table.Td>{e.actor?.name ?? 'Hệ thống'}</Table.Td>
               <Table.Td>{roleLabel(e.actor?.role ?? (e.actor?.kind === 'citizen' ? 'applicant' : null))}</Table.Td>
               <Table.Td>{auditActionLabel(e.action)}</Table.Td>

@@ -1,6 +1,6 @@
 import { Badge, Button, Group, Loader, Modal, Stack, Table, Text } from '@mantine/core';
 import { useEffect, useRef, useState } from 'react';
-import { dateTimeVn } from '../../shared/format';
+import { shortVn } from './time-left';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import type { OfficerDossier } from './api';
 import { downloadDocument, fetchDocument, useDocuments, type DossierDocument } from './detail-api';
@@ -82,7 +82,7 @@ export function DocumentsSection({ dossier }: { dossier: OfficerDossier }) {
       {docs.data && !docs.data.documents.length && <Text size="sm">Hồ sơ chưa có tệp giấy tờ nào.</Text>}
       {docs.data && docs.data.documents.length > 0 && (
         <Table.ScrollContainer minWidth={800}>
-          <Table striped withTableBorder verticalSpacing="xs" data-testid="documents">
+          <Table captionSide="top" striped withTableBorder verticalSpacing="xs" data-testid="documents">
             <Table.Caption>Tệp giấy tờ của hồ sơ</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -106,7 +106,7 @@ export function DocumentsSection({ dossier }: { dossier: OfficerDossier }) {
                   </Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>{sizeText(d.sizeBytes)}</Table.Td>
                   <Table.Td>
-                    <Text size="sm">{dateTimeVn(d.createdAt)}</Text>
+                    <Text size="sm">{shortVn(d.createdAt)}</Text>
                     <Text size="xs" c="dimmed">
                       {UPLOADED_BY[d.uploadedBy] ?? d.uploadedBy}
                     </Text>

@@ -56,7 +56,7 @@ export function DossierHeader({ dossier }: { dossier: OfficerDossier }) {
             </Text>
           </div>
           <Group gap="xs" wrap="nowrap">
-            <Badge size="lg" variant="light" color={STATUS_COLOR[dossier.status.code] ?? 'blue'} data-testid="dossier-status">
+            <Badge size="lg" variant="light" color={STATUS_COLOR[dossier.status.code] ?? 'blue'} radius="sm" style={{ textTransform: 'none' }} data-testid="dossier-status">
               {dossier.status.label}
             </Badge>
           </Group>
@@ -90,17 +90,19 @@ export function DossierHeader({ dossier }: { dossier: OfficerDossier }) {
               '…'
             ) : (
               <>
-                {dossier.assignee?.fullName ?? 'Không còn bước nào đang mở'}
-                <Text size="xs" c="dimmed" component="div">
-                  {dossier.assignee ? 'Chuyên viên được phân công' : 'Hồ sơ đã kết thúc các bước xử lý'}
-                </Text>
+                Không còn bước nào đang mở
+                {dossier.assignee && (
+                  <Text size="xs" c="dimmed" component="div">
+                    Chuyên viên xử lý: {dossier.assignee.fullName}
+                  </Text>
+                )}
               </>
             )}
           </Item>
           <Item label="Thời hạn giải quyết" testId="time-left">
             {left ? (
               <>
-                <Badge variant="light" color={left.color} size="md" radius="sm" style={{ textTransform: 'none' }}>
+                <Badge variant="light" color={left.color} size="lg" radius="sm" style={{ textTransform: 'none' }}>
                   {left.words}
                 </Badge>
                 {left.detail && (

@@ -33,7 +33,7 @@ export function FormsSection({ dossier }: { dossier: OfficerDossier }) {
       {names.length === 0 ? (
         <Text size="sm">Hồ sơ chưa có biểu mẫu nào.</Text>
       ) : (
-        <Table withTableBorder verticalSpacing="xs" data-testid="forms">
+        <Table captionSide="top" withTableBorder verticalSpacing="xs" data-testid="forms">
           <Table.Caption>Biểu mẫu của hồ sơ</Table.Caption>
           <Table.Thead>
             <Table.Tr>

@@ -1,6 +1,7 @@
 import { Badge, Group, Loader, Stack, Table, Text } from '@mantine/core';
-import { dateTimeVn, FEE_STATUS_LABEL, FEE_TIMING_LABEL, PAYMENT_METHOD_LABEL, vnd } from '../../shared/format';
+import { FEE_STATUS_LABEL, FEE_TIMING_LABEL, PAYMENT_METHOD_LABEL, vnd } from '../../shared/format';
 import { Fact, Facts } from '../../shared/Facts';
+import { shortVn } from './time-left';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePayments } from './detail-api';
 import { PAYMENT_STATUS } from './labels';
@@ -37,7 +38,7 @@ export function PaymentsSection({ code }: { code: string }) {
         <Text size="sm">Chưa có khoản thanh toán nào.</Text>
       ) : (
         <Table.ScrollContainer minWidth={700}>
-          <Table striped withTableBorder verticalSpacing="xs" data-testid="payments">
+          <Table captionSide="top" striped withTableBorder verticalSpacing="xs" data-testid="payments">
             <Table.Caption>Các lần thanh toán</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -62,7 +63,7 @@ export function PaymentsSection({ code }: { code: string }) {
                       {PAYMENT_STATUS[x.status]?.label ?? x.status}
                     </Badge>
                   </Table.Td>
-                  <Table.Td>{dateTimeVn(x.paidAt)}</Table.Td>
+                  <Table.Td>{shortVn(x.paidAt)}</Table.Td>
                   <Table.Td>
                     {x.receiptCode ? (
                       <Group gap="xs" wrap="nowrap">

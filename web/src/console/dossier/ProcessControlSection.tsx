@@ -1,5 +1,5 @@
 import { Badge, Group, Loader, Stack, Table, Text } from '@mantine/core';
-import { dateTimeVn } from '../../shared/format';
+import { shortVn } from './time-left';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useProcessControl, type Handoff } from './detail-api';
 import { PrintButton } from './PrintButton';
@@ -40,8 +40,8 @@ export function ProcessControlSection({ code }: { code: string }) {
       {sheet.error && <ProblemAlert error={sheet.error} />}
       {sheet.data && !sheet.data.handoffs.length && <Text size="sm">Hồ sơ chưa được chuyển qua bước nào.</Text>}
       {sheet.data && sheet.data.handoffs.length > 0 && (
-        <Table.ScrollContainer minWidth={900}>
-          <Table striped withTableBorder verticalSpacing="xs" data-testid="process-control">
+        <Table.ScrollContainer minWidth={960}>
+          <Table captionSide="top" striped withTableBorder verticalSpacing="xs" data-testid="process-control">
             <Table.Caption>Phiếu kiểm soát quá trình giải quyết hồ sơ {code}</Table.Caption>
             <Table.Thead>
               <Table.Tr>
@@ -62,10 +62,10 @@ export function ProcessControlSection({ code }: { code: string }) {
                   <Table.Td>{stepLabel(h.step)}</Table.Td>
                   <Table.Td>{who(h.giver)}</Table.Td>
                   <Table.Td>{who(h.receiver)}</Table.Td>
-                  <Table.Td>{dateTimeVn(h.receivedAt)}</Table.Td>
-                  <Table.Td>{dateTimeVn(h.dueAt)}</Table.Td>
-                  <Table.Td>{dateTimeVn(h.doneAt)}</Table.Td>
-                  <Table.Td>
+                  <Table.Td>{shortVn(h.receivedAt)}</Table.Td>
+                  <Table.Td>{shortVn(h.dueAt)}</Table.Td>
+                  <Table.Td>{shortVn(h.doneAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Outcome h={h} asOf={sheet.dataUpdatedAt} />
                   </Table.Td>
                 </Table.Tr>

@@ -6,8 +6,6 @@ import { eventLabel, roleLabel } from './labels';
 
 type Event = NonNullable<OfficerDossier['events']>[number];
 
-const PROPOSAL = { approve: 'phê duyệt', deny: 'từ chối giải quyết' } as Record<string, string>;
-
 /** The few facts of an event an officer reads in the log: what was asked, paid, proposed, noted. */
 function details(e: Event): ReactNode[] {
   const d = (e.data ?? {}) as Record<string, unknown>;
@@ -20,7 +18,6 @@ function details(e: Event): ReactNode[] {
   if (typeof d.amountVnd === 'number') {
     out.push(`${vnd(d.amountVnd)} — ${PAYMENT_METHOD_LABEL[str('method') ?? ''] ?? str('method') ?? ''}${str('receiptCode') ? `, biên lai ${str('receiptCode')}` : ''}`);
   }
-  if (str('proposal') && PROPOSAL[str('proposal')!]) out.push(`Đề xuất ${PROPOSAL[str('proposal')!]}`);
   const assignee = d.assignee as { fullName?: string } | undefined;
   if (assignee?.fullName) out.push(`Chuyên viên: ${assignee.fullName}`);
   if (str('resultNumber')) out.push(`Số kết quả: ${str('resultNumber')}`);
@@ -38,7 +35,7 @@ export function TimelineSection({ dossier }: { dossier: OfficerDossier }) {
   const events = dossier.events ?? [];
   if (!events.length) return <Text size="sm">Chưa có diễn biến nào.</Text>;
   return (
-    <Timeline active={events.length - 1} bulletSize={14} lineWidth={2} component="ol" aria-label="Diễn biến xử lý hồ sơ" style={{ listStyle: 'none', paddingLeft: 0 }}>
+    <Timeline active={events.length - 1} bulletSize={14} lineWidth={2} component="ol" aria-label="Diễn biến xử lý hồ sơ" style={{ listStyle: 'none' }}>
       {events.map((e) => (
         <Timeline.Item
           key={e.seq}

@@ -16,6 +16,7 @@ export const EVENT_LABEL: Record<string, string> = {
   closed_unsupplemented: 'Kết thúc do không bổ sung hồ sơ đúng hạn',
   assignment_pending: 'Chờ lãnh đạo phân công xử lý',
   assigned: 'Phân công chuyên viên xử lý',
+  reassigned: 'Phân công lại chuyên viên xử lý',
   claimed: 'Chuyên viên nhận xử lý hồ sơ',
   released: 'Chuyên viên trả lại hồ sơ chờ phân công',
   site_visit_scheduled: 'Lên lịch xác minh thực địa',

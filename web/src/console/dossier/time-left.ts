@@ -1,5 +1,19 @@
-import type { DeadlineExplanation } from './detail-api';
-import { dateTimeVn } from '../../shared/format';
+import { dateTimeVn, inVietnam } from '../../shared/format';
+
+/** "04:40 05/12/2026": a time in Việt Nam as the tables show it, on one line. */
+export const shortVn = (iso: string | null | undefined) => (iso ? inVietnam(iso).format('HH:mm DD/MM/YYYY') : '—');
+
+/** What of the deadline explanation (detail-api.ts DeadlineExplanation) the time left is read from. */
+export interface DeadlineStanding {
+  receivedAt: string | null;
+  state?: string;
+  limit?: { unit: string; value?: number };
+  limitMinutes?: number;
+  remainingMinutes?: number;
+  pausedSince?: string | null;
+  overdueBy?: { workingMinutes: number } | null;
+  outcome?: { endedAt: string; result: 'early' | 'on_time' | 'late' } | null;
+}
 
 /** A working day of the state calendar (07:30–11:30, 13:00–17:00) when the answer does not say. */
 const DEFAULT_DAY_MINUTES = 8 * 60;
@@ -28,7 +42,7 @@ export interface TimeLeft {
 const RESULT_WORDS = { early: 'Hoàn thành trước hạn', on_time: 'Hoàn thành đúng hạn', late: 'Hoàn thành quá hạn' } as const;
 
 /** The time left of a dossier from the API's deadline explanation (its `state`, `remainingMinutes`, `overdueBy`, `outcome`). */
-export function timeLeft(d: DeadlineExplanation): TimeLeft {
+export function timeLeft(d: DeadlineStanding): TimeLeft {
   const dayMinutes = d.limit?.unit === 'working_days' && d.limit.value && d.limitMinutes ? d.limitMinutes / d.limit.value : DEFAULT_DAY_MINUTES;
   const over = d.overdueBy?.workingMinutes ?? 0;
   switch (d.state) {
