@@ -10,7 +10,7 @@ function Outcome({ e }: { e: AuditEntry }) {
   if (status === null) return <Text size="sm">Ghi nhận</Text>;
   const ok = status < 400;
   return (
-    <Badge variant="light" color={ok ? 'teal' : 'red'} radius="sm" style={{ textTransform: 'none' }}>
+    <Badge variant="light" color={ok ? 'teal' : 'red'} radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
       {ok ? 'Thành công' : 'Bị từ chối'} ({status})
     </Badge>
   );

@@ -44,7 +44,7 @@ function Preview({ doc, onClose }: { doc: DossierDocument; onClose: () => void }
     };
   }, [doc.id]);
   return (
-    <Modal opened onClose={onClose} title={`Xem giấy tờ: ${doc.name}`} size="xl" centered>
+    <Modal opened onClose={onClose} title={`Xem giấy tờ: ${doc.name}`} size="xl" centered closeButtonProps={{ 'aria-label': 'Đóng' }}>
       <Stack gap="sm" data-testid="document-preview">
         {!url && !error && <Loader aria-label="Đang tải giấy tờ" />}
         {error !== null && <ProblemAlert error={error} />}

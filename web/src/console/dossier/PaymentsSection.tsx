@@ -21,11 +21,11 @@ export function PaymentsSection({ code }: { code: string }) {
         </Fact>
         <Fact term="Tình trạng">
           {p.feeStatus === 'paid' ? (
-            <Badge variant="light" color="teal" radius="sm" style={{ textTransform: 'none' }}>
+            <Badge variant="light" color="teal" radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
               Đã nộp
             </Badge>
           ) : p.feeStatus === 'unpaid' ? (
-            <Badge variant="light" color="orange" radius="sm" style={{ textTransform: 'none' }}>
+            <Badge variant="light" color="orange" radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
               Chưa nộp
             </Badge>
           ) : (
@@ -59,7 +59,7 @@ export function PaymentsSection({ code }: { code: string }) {
                     {vnd(x.amountVnd)}
                   </Table.Td>
                   <Table.Td>
-                    <Badge variant="light" color={PAYMENT_STATUS[x.status]?.color ?? 'gray'} radius="sm" style={{ textTransform: 'none' }}>
+                    <Badge variant="light" color={PAYMENT_STATUS[x.status]?.color ?? 'gray'} radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
                       {PAYMENT_STATUS[x.status]?.label ?? x.status}
                     </Badge>
                   </Table.Td>

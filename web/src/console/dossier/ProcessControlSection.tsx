@@ -9,7 +9,7 @@ function Outcome({ h, asOf }: { h: Handoff; asOf: number }) {
   const known = h.outcome ? OUTCOME[h.outcome] : undefined;
   if (known) {
     return (
-      <Badge variant="light" color={known.color} radius="sm" style={{ textTransform: 'none' }}>
+      <Badge variant="light" color={known.color} radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
         {known.label}
       </Badge>
     );
@@ -17,7 +17,7 @@ function Outcome({ h, asOf }: { h: Handoff; asOf: number }) {
   if (h.doneAt) return <Text size="sm">Đã xong</Text>;
   const late = h.dueAt && Date.parse(h.dueAt) < asOf;
   return (
-    <Badge variant="light" color={late ? 'red' : 'gray'} radius="sm" style={{ textTransform: 'none' }}>
+    <Badge variant="light" color={late ? 'red' : 'gray'} radius="sm" style={{ textTransform: 'none', minWidth: 'max-content' }}>
       {late ? 'Đang xử lý, đã quá hạn bước' : 'Đang xử lý'}
     </Badge>
   );
@@ -30,10 +30,7 @@ export function ProcessControlSection({ code }: { code: string }) {
   const sheet = useProcessControl(code);
   return (
     <Stack gap="sm">
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Mỗi lần chuyển hồ sơ giữa các bộ phận, thời hạn của bước và kết quả so với thời hạn.
-        </Text>
+      <Group justify="flex-end">
         <PrintButton code={code} form="process-control" label="In phiếu" />
       </Group>
       {sheet.isPending && <Loader size="sm" aria-label="Đang tải phiếu kiểm soát" />}
@@ -62,9 +59,9 @@ export function ProcessControlSection({ code }: { code: string }) {
                   <Table.Td>{stepLabel(h.step)}</Table.Td>
                   <Table.Td>{who(h.giver)}</Table.Td>
                   <Table.Td>{who(h.receiver)}</Table.Td>
-                  <Table.Td>{shortVn(h.receivedAt)}</Table.Td>
-                  <Table.Td>{shortVn(h.dueAt)}</Table.Td>
-                  <Table.Td>{shortVn(h.doneAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{shortVn(h.receivedAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{shortVn(h.dueAt)}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{shortVn(h.doneAt)}</Table.Td>
                   <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Outcome h={h} asOf={sheet.dataUpdatedAt} />
                   </Table.Td>
