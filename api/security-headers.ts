@@ -53,13 +53,16 @@ export const sandboxPagePolicy = pagePolicy({ defaultSrc: NONE, styleSrc: ["'uns
  * The portal and the console (api/web.ts): scripts, style sheets, fonts and images of this
  * server only, fetches to this API only. No 'unsafe-eval' and no inline script; inline styles
  * only because Mantine writes its CSS variables in a <style> element. Never on the API's answers.
+ * Documents are fetched with the token in memory and previewed from Blob object URLs (blob:),
+ * images in an <img>, PDFs in an <iframe>: never a link that would need the token in the URL.
  */
 export const webPagePolicy = pagePolicy({
   defaultSrc: NONE,
   scriptSrc: ["'self'"],
   styleSrc: ["'self'", "'unsafe-inline'"],
   fontSrc: ["'self'"],
-  imgSrc: ["'self'", 'data:'],
+  imgSrc: ["'self'", 'data:', 'blob:'],
+  frameSrc: ['blob:'],
   connectSrc: ["'self'"],
   manifestSrc: ["'self'"],
   formAction: ["'self'"],

@@ -1,21 +1,52 @@
-import { Anchor, Badge, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
-import { Link, useParams } from 'react-router';
+import { Anchor, Loader, Stack, Tabs, Title } from '@mantine/core';
+import { Link, useParams, useSearchParams } from 'react-router';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
-import { ActionBar } from '../actions/ActionBar';
 import { PATHS } from '../paths';
+import { useSession } from '../session';
 import { useDossier } from './api';
+import { AuditSection } from './AuditSection';
+import { DeadlineSection } from './DeadlineSection';
+import { DocumentsSection } from './DocumentsSection';
+import { DossierHeader } from './DossierHeader';
+import { FormsSection } from './FormsSection';
+import { PaymentsSection } from './PaymentsSection';
+import { ProcessControlSection } from './ProcessControlSection';
+import { RequestsSection } from './RequestsSection';
+import { TimelineSection } from './TimelineSection';
+
+/** The page's sections, by their address (?muc=…): a link or a reload opens the same one. */
+const SECTIONS = [
+  { id: 'dien-bien', label: 'Diễn biến' },
+  { id: 'yeu-cau', label: 'Yêu cầu công dân' },
+  { id: 'kiem-soat', label: 'Phiếu kiểm soát' },
+  { id: 'giay-to', label: 'Giấy tờ' },
+  { id: 'phi', label: 'Phí, lệ phí' },
+  { id: 'thoi-han', label: 'Thời hạn' },
+  { id: 'nhat-ky', label: 'Nhật ký' },
+  { id: 'bieu-mau', label: 'Biểu mẫu' },
+] as const;
+type SectionId = (typeof SECTIONS)[number]['id'];
 
 /**
- * Hồ sơ: the dossier's page for every staff role. The header (code, procedure, applicant,
- * status) and the actions the officer may take; the sections below it (holder, time left,
- * timeline, process-control sheet, documents, payments, deadline explanation, audit log) are
- * this folder's.
+ * Hồ sơ: the dossier's page for every staff role. The header (status, holder, time left,
+ * applicant, dates) with the actions the officer may take; below it the sections as tabs:
+ * timeline, what the citizen was asked, process-control sheet, documents, payments, the deadline
+ * explained, the audit log (supervisors, leaders, admins) and the printable forms.
  */
 export function DossierPage() {
   const { code = '' } = useParams();
   const dossier = useDossier(code);
+  const { has } = useSession();
+  const [params, setParams] = useSearchParams();
   usePageTitle(`Hồ sơ ${code}`, 'Phần mềm một cửa');
+
+  const agency = dossier.data?.agency?.eid;
+  // The API shows the audit log to the agency's supervisors, leaders and administrators only.
+  const auditor = !!agency && (has('supervisor', agency) || has('leader', agency) || has('admin', agency));
+  const sections = SECTIONS.filter((s) => s.id !== 'nhat-ky' || auditor);
+  const asked = params.get('muc');
+  const current: SectionId = sections.some((s) => s.id === asked) ? (asked as SectionId) : 'dien-bien';
 
   return (
     <Stack gap="md">
@@ -26,22 +57,57 @@ export function DossierPage() {
         Hồ sơ {code}
       </Title>
       {dossier.isPending && <Loader aria-label="Đang tải hồ sơ" />}
-      {dossier.error && <ProblemAlert error={dossier.error} />}
+      {dossier.error && <ProblemAlert error={dossier.error} testId="dossier-error" />}
       {dossier.data && (
-        <Card withBorder>
-          <Stack gap="sm">
-            <Group justify="space-between" align="flex-start">
-              <div>
-                <Text fw={600}>{dossier.data.procedure?.name}</Text>
-                <Text size="sm">{dossier.data.applicant?.fullName}</Text>
-              </div>
-              <Badge size="lg" variant="light" data-testid="dossier-status">
-                {dossier.data.status.label}
-              </Badge>
-            </Group>
-            <ActionBar dossier={dossier.data} />
-          </Stack>
-        </Card>
+        <>
+          <DossierHeader dossier={dossier.data} />
+          <Tabs
+            value={current}
+            onChange={(v) => {
+              if (!v) return;
+              const next = new URLSearchParams(params);
+              if (v === 'dien-bien') next.delete('muc');
+              else next.set('muc', v);
+              setParams(next, { replace: true });
+            }}
+            keepMounted={false}
+            variant="outline"
+          >
+            <Tabs.List aria-label="Các mục của hồ sơ">
+              {sections.map((s) => (
+                <Tabs.Tab key={s.id} value={s.id} data-section={s.id}>
+                  {s.label}
+                </Tabs.Tab>
+              ))}
+            </Tabs.List>
+            <Tabs.Panel value="dien-bien" pt="md">
+              <TimelineSection dossier={dossier.data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="yeu-cau" pt="md">
+              <RequestsSection dossier={dossier.data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="kiem-soat" pt="md">
+              <ProcessControlSection code={code} />
+            </Tabs.Panel>
+            <Tabs.Panel value="giay-to" pt="md">
+              <DocumentsSection dossier={dossier.data} />
+            </Tabs.Panel>
+            <Tabs.Panel value="phi" pt="md">
+              <PaymentsSection code={code} />
+            </Tabs.Panel>
+            <Tabs.Panel value="thoi-han" pt="md">
+              <DeadlineSection code={code} />
+            </Tabs.Panel>
+            {auditor && (
+              <Tabs.Panel value="nhat-ky" pt="md">
+                <AuditSection code={code} />
+              </Tabs.Panel>
+            )}
+            <Tabs.Panel value="bieu-mau" pt="md">
+              <FormsSection dossier={dossier.data} />
+            </Tabs.Panel>
+          </Tabs>
+        </>
       )}
     </Stack>
   );

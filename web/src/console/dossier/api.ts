@@ -17,6 +17,18 @@ export interface OfficerDossier {
   assignee?: { userId: number; fullName: string } | null;
   /** The actions the signed-in officer may take now (Update names), from the workflow's own rules. */
   allowedActions?: string[];
+  channel?: string;
+  deliveryMethod?: string;
+  submittedAt?: string | null;
+  deadline?: { dueAt: string | null; state: string | null; pausedSince: string | null; reappointed: boolean; escalationLevel: number } | null;
+  resultNumber?: string | null;
+  /** Thành phần hồ sơ: each checklist item and the documents that supply it. */
+  checklist?: {
+    items: Array<{ item: number; name: string; required: boolean; status: string; documents: Array<{ documentId?: string; name: string }> }>;
+    unmatched?: Array<{ documentId?: string; name: string }>;
+  };
+  /** What the citizen was asked for (see detail-api.ts CitizenRequests). */
+  requests?: unknown;
   events?: Array<{ seq: number; type: string; from: string | null; to: string | null; actor: { fullName?: string; role?: string } | null; at: string; data: unknown }>;
   [key: string]: unknown;
 }
