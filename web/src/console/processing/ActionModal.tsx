@@ -120,7 +120,7 @@ export function ActionModal(props: ActionModalProps) {
         >
           <Stack gap="md">
             {children}
-            {problem ? <ProblemAlert error={problem} testId="action-problem" /> : null}
+            {problem ? <ProblemAlert error={explained(problem)} testId="action-problem" /> : null}
             <Group justify="flex-end" gap="sm">
               <Button variant="default" onClick={onClose}>
                 Hủy
@@ -134,6 +134,23 @@ export function ActionModal(props: ActionModalProps) {
       )}
     </Modal>
   );
+}
+
+const VIETNAMESE = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
+
+/**
+ * A refusal said in Vietnamese even when the API's detail is not (yet): a 409 means the dossier
+ * is no longer at a step where this action fits; the page behind has been read again.
+ */
+function explained(problem: unknown): unknown {
+  if (!(problem instanceof ApiProblem) || (problem.problem.detail && VIETNAMESE.test(problem.problem.detail))) return problem;
+  if (problem.status === 409) {
+    return new ApiProblem(409, { ...problem.problem, detail: 'Hồ sơ không còn ở bước cho phép thao tác này (có thể cán bộ khác vừa xử lý). Thông tin hồ sơ đã được cập nhật; vui lòng xem lại trạng thái trước khi thao tác.' });
+  }
+  if (problem.status === 403) {
+    return new ApiProblem(403, { ...problem.problem, detail: 'Ông/Bà không có quyền thực hiện thao tác này với hồ sơ ở bước hiện tại (chỉ chuyên viên thụ lý hoặc lãnh đạo cơ quan).' });
+  }
+  return problem;
 }
 
 /** Lines of a textarea as a list ("mỗi dòng một lý do"), blank ones dropped. */

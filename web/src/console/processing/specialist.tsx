@@ -14,7 +14,8 @@ export function ClaimDialog({ dossier, onClose }: ActionDialogProps) {
   return (
     <ActionModal title="Nhận xử lý hồ sơ" onClose={onClose} onSubmit={() => void f.send({ note: optional(note) }, onClose)} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Nhận xử lý">
       <Text size="sm">
-        Hồ sơ {dossier.code} chưa được phân công. Khi nhận, Ông/Bà là chuyên viên thụ lý và chịu trách nhiệm về thời hạn giải quyết.
+        {dossier.assignee ? `Hồ sơ ${dossier.code} đang do ${dossier.assignee.fullName} thụ lý.` : `Hồ sơ ${dossier.code} chưa được phân công.`} Khi nhận, Ông/Bà là chuyên viên thụ lý và
+        chịu trách nhiệm về thời hạn giải quyết.
       </Text>
       <Textarea label="Ghi chú (không bắt buộc)" value={note} onChange={(e) => { setNote(e.currentTarget.value); f.clear('note'); }} error={f.errors.note} autosize minRows={2} data-autofocus />
     </ActionModal>
