@@ -252,7 +252,7 @@ export function RecordVerificationDialog({ dossier, onClose }: ActionDialogProps
           </List>
         )}
         {f.errors.attachments && (
-          <Text size="sm" c="var(--mantine-color-error)" id="attachments-error" role="alert">
+          <Text size="xs" c="var(--mantine-color-error)" id="attachments-error" role="alert">
             {f.errors.attachments}
           </Text>
         )}
