@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { answer, api, ApiProblem } from '../api/client';
 import { completeSignIn, currentToken, signIn, signOut as forgetToken } from '../auth/oidc';
 
@@ -58,6 +59,8 @@ export type GateState = { kind: 'checking' } | { kind: 'signed-out'; error?: str
 export function SessionGate({ children, signedOut }: { children: ReactNode; signedOut: (state: GateState) => ReactNode }) {
   const [state, setState] = useState<GateState>(currentToken() ? { kind: 'signed-in' } : { kind: 'checking' });
   const queryClient = useQueryClient();
+  // The router's own navigation: a bare history.replaceState would leave it at the sign-in's return address.
+  const navigate = useRef(useNavigate());
 
   useEffect(() => {
     if (currentToken()) return;
@@ -68,10 +71,7 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
           sessionStorage.setItem(SIGNED_IN, '1');
           const back = sessionStorage.getItem(RETURN_TO);
           sessionStorage.removeItem(RETURN_TO);
-          if (back && back !== '/') window.history.replaceState(null, '', `/console${back}`);
-          // The router read the address when it mounted (the identity provider's answer, `/?code=…`):
-          // told of the change, it shows the screen and query the officer came back to.
-          window.dispatchEvent(new PopStateEvent('popstate'));
+          if (back && back !== '/') void navigate.current(back, { replace: true });
           setState({ kind: 'signed-in' });
         } else if (sessionStorage.getItem(SIGNED_IN)) {
           void startSignIn().catch(() => setState({ kind: 'signed-out', error: 'Không kết nối được với hệ thống đăng nhập; vui lòng thử lại.' }));
