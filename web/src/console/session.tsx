@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { answer, api, ApiProblem } from '../api/client';
 import { completeSignIn, currentToken, signIn, signOut as forgetToken } from '../auth/oidc';
 
@@ -58,6 +59,7 @@ export type GateState = { kind: 'checking' } | { kind: 'signed-out'; error?: str
 export function SessionGate({ children, signedOut }: { children: ReactNode; signedOut: (state: GateState) => ReactNode }) {
   const [state, setState] = useState<GateState>(currentToken() ? { kind: 'signed-in' } : { kind: 'checking' });
   const queryClient = useQueryClient();
+  const navigate = useNavigate();
 
   useEffect(() => {
     if (currentToken()) return;
@@ -68,7 +70,8 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
           sessionStorage.setItem(SIGNED_IN, '1');
           const back = sessionStorage.getItem(RETURN_TO);
           sessionStorage.removeItem(RETURN_TO);
-          if (back && back !== '/') window.history.replaceState(null, '', `/console${back}`);
+          // Through the router (it does not see history.replaceState): the screen follows the address.
+          if (back && back !== '/') void navigate(back, { replace: true });
           setState({ kind: 'signed-in' });
         } else if (sessionStorage.getItem(SIGNED_IN)) {
           void startSignIn().catch(() => setState({ kind: 'signed-out', error: 'Không kết nối được với hệ thống đăng nhập; vui lòng thử lại.' }));
@@ -78,7 +81,7 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
         sessionStorage.removeItem(SIGNED_IN);
         setState({ kind: 'signed-out', error: err instanceof Error && /[À-ỹ]/.test(err.message) ? err.message : 'Đăng nhập không thành công; vui lòng thử lại.' });
       });
-  }, []);
+  }, [navigate]);
 
   const me = useQuery({
     queryKey: ['me'],

@@ -1,10 +1,9 @@
 import { Badge, Button, Checkbox, Group, List, Modal, Paper, Stack, Text, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { dateTimeVn } from '../../shared/format';
-import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useDossierAction } from '../dossier/api';
 import type { ActionDialogProps } from './types';
-import { Done, fieldErrorsOf, Hint, PrintFormButton, useIdempotencyKey } from './intake-common';
+import { ActionError, Done, fieldErrorsOf, Hint, PrintFormButton, useIdempotencyKey } from './intake-common';
 
 /** Thành phần hồ sơ as the officer's view gives it (dossiers/checklist.ts). */
 export interface ChecklistLine {
@@ -62,7 +61,7 @@ export function AcceptIntakeDialog({ dossier, opened, onClose }: ActionDialogPro
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Tiếp nhận hồ sơ ${dossier.code}`} size="lg" centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Tiếp nhận hồ sơ ${dossier.code}`} size="lg" centered>
       {done ? (
         <Done
           title="Đã tiếp nhận hồ sơ"
@@ -134,7 +133,7 @@ export function AcceptIntakeDialog({ dossier, opened, onClose }: ActionDialogPro
               })}
             </Stack>
             <Textarea label="Ghi chú" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} maxLength={2000} error={server.note} />
-            {action.error && <ProblemAlert error={action.error} testId="action-error" />}
+            {action.error && <ActionError error={action.error} status={dossier.status.label} />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Hủy

@@ -1,9 +1,8 @@
 import { Button, Group, Modal, Stack, Textarea, TextInput } from '@mantine/core';
 import { useState } from 'react';
-import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useDossierAction } from '../dossier/api';
 import type { ActionDialogProps } from './types';
-import { Done, fieldErrorsOf, useIdempotencyKey } from './intake-common';
+import { ActionError, Done, fieldErrorsOf, useIdempotencyKey } from './intake-common';
 
 /** Trả kết quả tại quầy: to whom (the applicant by default, or who they authorised), a note; the dossier is then completed. */
 export function HandOverResultDialog({ dossier, opened, onClose }: ActionDialogProps) {
@@ -15,7 +14,7 @@ export function HandOverResultDialog({ dossier, opened, onClose }: ActionDialogP
   const server = fieldErrorsOf(action.error);
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Trả kết quả hồ sơ ${dossier.code}`} centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Trả kết quả hồ sơ ${dossier.code}`} centered>
       {action.data ? (
         <Done title="Đã trả kết quả" onClose={onClose}>
           Kết quả đã giao cho {receivedBy.trim()}.
@@ -42,7 +41,7 @@ export function HandOverResultDialog({ dossier, opened, onClose }: ActionDialogP
               data-autofocus
             />
             <Textarea label="Ghi chú" value={note} onChange={(e) => setNote(e.currentTarget.value)} autosize minRows={2} maxLength={2000} error={server.note} />
-            {action.error && <ProblemAlert error={action.error} testId="action-error" />}
+            {action.error && <ActionError error={action.error} status={dossier.status.label} />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Hủy

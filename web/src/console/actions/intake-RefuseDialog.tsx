@@ -1,9 +1,8 @@
 import { Button, Group, Modal, Stack, Textarea } from '@mantine/core';
 import { useState } from 'react';
-import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useDossierAction } from '../dossier/api';
 import type { ActionDialogProps } from './types';
-import { Done, fieldErrorsOf, Hint, lines, PrintFormButton, useIdempotencyKey } from './intake-common';
+import { ActionError, Done, fieldErrorsOf, Hint, lines, PrintFormButton, useIdempotencyKey } from './intake-common';
 
 /** Từ chối tiếp nhận: the concrete reasons (one per line, required); then the slip (Mẫu 03) to print. */
 export function RefuseIntakeDialog({ dossier, opened, onClose }: ActionDialogProps) {
@@ -14,7 +13,7 @@ export function RefuseIntakeDialog({ dossier, opened, onClose }: ActionDialogPro
   const server = fieldErrorsOf(action.error);
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Từ chối tiếp nhận hồ sơ ${dossier.code}`} size="lg" centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Từ chối tiếp nhận hồ sơ ${dossier.code}`} size="lg" centered>
       {action.data ? (
         <Done title="Đã từ chối tiếp nhận hồ sơ" onClose={onClose} print={<PrintFormButton code={dossier.code} form="refusal" label="In phiếu từ chối (Mẫu 03)" focus />}>
           Công dân được thông báo lý do từ chối.
@@ -42,12 +41,12 @@ export function RefuseIntakeDialog({ dossier, opened, onClose }: ActionDialogPro
               data-autofocus
             />
             <Hint>Lý do phải cụ thể; phiếu từ chối (Mẫu 03) ghi đúng các lý do này.</Hint>
-            {action.error && <ProblemAlert error={action.error} testId="action-error" />}
+            {action.error && <ActionError error={action.error} status={dossier.status.label} />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Hủy
               </Button>
-              <Button type="submit" color="red" loading={action.isPending} disabled={action.isPending}>
+              <Button type="submit" color="red.9" loading={action.isPending} disabled={action.isPending}>
                 Từ chối tiếp nhận
               </Button>
             </Group>

@@ -1,10 +1,9 @@
 import { Button, Group, Modal, NumberInput, Stack, Textarea } from '@mantine/core';
 import { useState } from 'react';
-import { ProblemAlert } from '../../shared/ProblemAlert';
 import { useDossierAction } from '../dossier/api';
 import type { ActionDialogProps } from './types';
 import type { Checklist } from './intake-AcceptIntakeDialog';
-import { Done, fieldErrorsOf, Hint, lines, PrintFormButton, useIdempotencyKey } from './intake-common';
+import { ActionError, Done, fieldErrorsOf, Hint, lines, PrintFormButton, useIdempotencyKey } from './intake-common';
 
 /**
  * Yêu cầu bổ sung hồ sơ at intake: everything missing listed once (prefilled with the required
@@ -35,7 +34,7 @@ export function RequestIntakeSupplementDialog({ dossier, opened, onClose }: Acti
   };
 
   return (
-    <Modal opened={opened} onClose={onClose} title={`Yêu cầu bổ sung hồ sơ ${dossier.code}`} size="lg" centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Yêu cầu bổ sung hồ sơ ${dossier.code}`} size="lg" centered>
       {action.data ? (
         <Done title="Đã gửi yêu cầu bổ sung" onClose={onClose} print={<PrintFormButton code={dossier.code} form="supplement-request" label="In phiếu yêu cầu bổ sung (Mẫu 02)" focus />}>
           Công dân được thông báo các nội dung cần bổ sung và thời hạn.
@@ -72,12 +71,12 @@ export function RequestIntakeSupplementDialog({ dossier, opened, onClose }: Acti
               error={errors.deadline ?? server.deadlineWorkingDays ?? server.deadline}
             />
             <Hint>Quá thời hạn mà công dân không bổ sung, hồ sơ được đóng theo quy định.</Hint>
-            {action.error && <ProblemAlert error={action.error} testId="action-error" />}
+            {action.error && <ActionError error={action.error} status={dossier.status.label} />}
             <Group justify="flex-end">
               <Button variant="default" onClick={onClose}>
                 Hủy
               </Button>
-              <Button type="submit" color="orange" loading={action.isPending} disabled={action.isPending}>
+              <Button type="submit" color="#b8410c" loading={action.isPending} disabled={action.isPending}>
                 Gửi yêu cầu bổ sung
               </Button>
             </Group>

@@ -94,3 +94,21 @@ export function Hint({ children }: { children: ReactNode }) {
     </Text>
   );
 }
+
+/**
+ * A refused action explained in Vietnamese: the API's detail, and for a 409 (someone acted
+ * first) the dossier's status now, as read again after the refusal.
+ */
+export function ActionError({ error, status }: { error: unknown; status: string }) {
+  const conflict = error instanceof ApiProblem && error.status === 409;
+  return (
+    <Stack gap={4} data-testid="action-error">
+      <ProblemAlert error={error} title={conflict ? 'Hồ sơ vừa được xử lý' : undefined} />
+      {conflict && (
+        <Text size="sm" data-testid="conflict-status">
+          Thao tác này không còn thực hiện được vì hồ sơ đã thay đổi (có thể do cán bộ khác vừa xử lý). Trạng thái hiện tại: <strong>{status}</strong>.
+        </Text>
+      )}
+    </Stack>
+  );
+}

@@ -122,8 +122,8 @@ export function CounterIntakePage() {
     const e = validate();
     setErrors(e);
     if (Object.keys(e).length || !procedure || !agencyEid) {
-      // The keyboard goes to the first field to correct.
-      requestAnimationFrame(() => document.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus());
+      // The summary takes the focus (read out; a select focused would open its list over the errors).
+      requestAnimationFrame(() => document.getElementById('counter-errors')?.focus());
       return;
     }
     const documents: Array<{ name: string; fileId?: string; checklistItem: number }> = [];
@@ -335,7 +335,7 @@ export function CounterIntakePage() {
 
           {submit.error && <ProblemAlert error={submit.error} testId="counter-error" />}
           {Object.keys(errors).length > 0 && (
-            <Alert color="red" variant="light" title="Thông tin chưa đầy đủ" role="alert">
+            <Alert color="red" variant="light" title="Thông tin chưa đầy đủ" role="alert" id="counter-errors" tabIndex={-1}>
               Vui lòng sửa các mục được đánh dấu đỏ.
             </Alert>
           )}

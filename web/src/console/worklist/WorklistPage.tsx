@@ -105,7 +105,7 @@ export function WorklistPage() {
         <Title order={1} size="h2">
           Hồ sơ
         </Title>
-        <Text size="sm" role="status" c={live === 'live' ? 'green.9' : 'dimmed'} data-testid="live-state">
+        <Text size="sm" role="status" c={live === 'live' ? 'var(--mantine-color-green-light-color)' : 'dimmed'} data-testid="live-state">
           {live === 'live' ? '● Cập nhật trực tiếp' : live === 'connecting' ? 'Đang kết nối cập nhật trực tiếp…' : 'Mất kết nối cập nhật trực tiếp, đang thử lại…'}
         </Text>
       </Group>
@@ -157,35 +157,6 @@ export function WorklistPage() {
               type="search"
               data-testid="worklist-search"
             />
-            <Select label="Trạng thái" placeholder="Tất cả" data={STATUS_OPTIONS} value={search.get(URL_PARAM.status)} onChange={(v) => set('status', v)} clearable searchable w={230} />
-            <Select
-              label="Thủ tục"
-              placeholder="Tất cả"
-              data={(procedures.data ?? []).map((p) => ({ value: p.code, label: p.name }))}
-              value={search.get(URL_PARAM.procedure)}
-              onChange={(v) => set('procedure', v)}
-              clearable
-              searchable
-              w={260}
-              comboboxProps={{ width: 420, position: 'bottom-start' }}
-            />
-            <Select label="Người xử lý" placeholder="Tất cả" data={ASSIGNEE_OPTIONS} value={search.get(URL_PARAM.assignee)} onChange={(v) => set('assignee', v)} clearable w={170} />
-            <Select label="Kênh nộp" placeholder="Tất cả" data={CHANNEL_OPTIONS} value={search.get(URL_PARAM.channel)} onChange={(v) => set('channel', v)} clearable w={180} />
-          </Group>
-          <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
-            <TextInput type="date" label="Tiếp nhận từ ngày" value={search.get(URL_PARAM.receivedFrom) ?? ''} onChange={(e) => set('receivedFrom', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="đến ngày" value={search.get(URL_PARAM.receivedTo) ?? ''} onChange={(e) => set('receivedTo', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="Hạn xử lý từ ngày" value={search.get(URL_PARAM.dueFrom) ?? ''} onChange={(e) => set('dueFrom', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="đến ngày" value={search.get(URL_PARAM.dueTo) ?? ''} onChange={(e) => set('dueTo', e.currentTarget.value)} w={160} />
-            <Select label="Sắp xếp theo" data={SORT_OPTIONS} value={search.get(URL_PARAM.sort) ?? 'due'} onChange={(v) => set('sort', v === 'due' ? null : v)} allowDeselect={false} w={160} />
-            <Select label="Thứ tự" data={ORDER_OPTIONS} value={search.get(URL_PARAM.order) ?? 'asc'} onChange={(v) => set('order', v === 'asc' ? null : v)} allowDeselect={false} w={200} />
-            {hasFilters(search) && (
-              <Button variant="subtle" onClick={() => setSearch(currentQueue ? new URLSearchParams({ [URL_PARAM.queue]: currentQueue }) : new URLSearchParams())}>
-                Bỏ lọc
-              </Button>
-            )}
-          </Group>
-          <Group align="flex-end" gap="sm" mt="sm">
             <Select
               label="Bộ lọc đã lưu"
               placeholder={saved.list.length ? 'Chọn bộ lọc' : 'Chưa có bộ lọc nào'}
@@ -196,15 +167,44 @@ export function WorklistPage() {
                 if (s) setSearch(new URLSearchParams(s.query));
               }}
               disabled={!saved.list.length}
-              w={260}
+              w={240}
               data-testid="saved-searches"
             />
             <Button variant="light" onClick={() => setSaving(true)}>
               Lưu bộ lọc này
             </Button>
             {selectedSaved && (
-              <Button variant="subtle" color="red" onClick={() => saved.remove(selectedSaved)}>
+              <Button variant="subtle" color="red.9" onClick={() => saved.remove(selectedSaved)}>
                 Xóa bộ lọc “{selectedSaved}”
+              </Button>
+            )}
+          </Group>
+          <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
+            <Select label="Trạng thái" placeholder="Tất cả" data={STATUS_OPTIONS} value={search.get(URL_PARAM.status)} onChange={(v) => set('status', v)} clearable searchable w={210} comboboxProps={{ width: 360, position: 'bottom-start' }} />
+            <Select
+              label="Thủ tục"
+              placeholder="Tất cả"
+              data={(procedures.data ?? []).map((p) => ({ value: p.code, label: p.name }))}
+              value={search.get(URL_PARAM.procedure)}
+              onChange={(v) => set('procedure', v)}
+              clearable
+              searchable
+              w={230}
+              comboboxProps={{ width: 420, position: 'bottom-start' }}
+            />
+            <Select label="Người xử lý" placeholder="Tất cả" data={ASSIGNEE_OPTIONS} value={search.get(URL_PARAM.assignee)} onChange={(v) => set('assignee', v)} clearable w={160} />
+            <Select label="Kênh nộp" placeholder="Tất cả" data={CHANNEL_OPTIONS} value={search.get(URL_PARAM.channel)} onChange={(v) => set('channel', v)} clearable w={170} />
+            <Select label="Sắp xếp theo" data={SORT_OPTIONS} value={search.get(URL_PARAM.sort) ?? 'due'} onChange={(v) => set('sort', v === 'due' ? null : v)} allowDeselect={false} w={150} />
+            <Select label="Thứ tự" data={ORDER_OPTIONS} value={search.get(URL_PARAM.order) ?? 'asc'} onChange={(v) => set('order', v === 'asc' ? null : v)} allowDeselect={false} w={190} />
+          </Group>
+          <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
+            <TextInput type="date" label="Tiếp nhận từ ngày" value={search.get(URL_PARAM.receivedFrom) ?? ''} onChange={(e) => set('receivedFrom', e.currentTarget.value)} w={160} />
+            <TextInput type="date" label="Tiếp nhận đến ngày" value={search.get(URL_PARAM.receivedTo) ?? ''} onChange={(e) => set('receivedTo', e.currentTarget.value)} w={160} />
+            <TextInput type="date" label="Hạn xử lý từ ngày" value={search.get(URL_PARAM.dueFrom) ?? ''} onChange={(e) => set('dueFrom', e.currentTarget.value)} w={160} />
+            <TextInput type="date" label="Hạn xử lý đến ngày" value={search.get(URL_PARAM.dueTo) ?? ''} onChange={(e) => set('dueTo', e.currentTarget.value)} w={160} />
+            {hasFilters(search) && (
+              <Button variant="subtle" onClick={() => setSearch(currentQueue ? new URLSearchParams({ [URL_PARAM.queue]: currentQueue }) : new URLSearchParams())}>
+                Bỏ lọc
               </Button>
             )}
           </Group>
@@ -287,9 +287,9 @@ function Row({ row, onOpen }: { row: WorklistRow; onOpen(): void }) {
         </Text>
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={row.status.code === 'SUBMITTED' ? 'blue' : 'gray'} className={classes.status}>
+        <Text size="sm" fw={500}>
           {row.status.label}
-        </Badge>
+        </Text>
         {row.feeStatus === 'unpaid' && (
           <Text size="xs" c="orange.9">
             Chưa nộp phí
@@ -318,7 +318,7 @@ function SaveSearchDialog({ onClose, onSave }: { onClose(): void; onSave(name: s
   const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
-    <Modal opened onClose={onClose} title="Lưu bộ lọc" centered>
+    <Modal opened onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title="Lưu bộ lọc" centered>
       <form
         onSubmit={(e) => {
           e.preventDefault();
