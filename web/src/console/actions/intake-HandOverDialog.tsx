@@ -14,7 +14,7 @@ export function HandOverResultDialog({ dossier, opened, onClose }: ActionDialogP
   const server = fieldErrorsOf(action.error);
 
   return (
-    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Trả kết quả hồ sơ ${dossier.code}`} centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Trả kết quả hồ sơ ${dossier.code}`} size="lg" centered>
       {action.data ? (
         <Done title="Đã trả kết quả" onClose={onClose}>
           Kết quả đã giao cho {receivedBy.trim()}.

@@ -5,7 +5,7 @@ import { CashPayment } from './intake-CashPayment';
 /** Thu phí, lệ phí tại quầy (the dossier's fee, with the e-receipt). */
 export function RecordPaymentDialog({ dossier, opened, onClose }: ActionDialogProps) {
   return (
-    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Thu phí, lệ phí hồ sơ ${dossier.code}`} centered>
+    <Modal opened={opened} onClose={onClose} closeButtonProps={{ 'aria-label': 'Đóng hộp thoại' }} title={`Thu phí, lệ phí hồ sơ ${dossier.code}`} size="lg" centered>
       <Stack>
         <CashPayment code={dossier.code} autoFocus />
         <Group justify="flex-end">

@@ -45,7 +45,7 @@ export function PrintFormButton({ code, form, label, variant = 'filled', focus =
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   return (
-    <Stack gap="xs">
+    <Stack gap="xs" align="flex-start">
       <Button
         ref={ref}
         variant={variant}
@@ -95,20 +95,30 @@ export function Hint({ children }: { children: ReactNode }) {
   );
 }
 
+/** Whether a text is Vietnamese (the API's details are, once translated; a few older ones are still English). */
+const VIETNAMESE = /[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]/i;
+
 /**
- * A refused action explained in Vietnamese: the API's detail, and for a 409 (someone acted
- * first) the dossier's status now, as read again after the refusal.
+ * A refused action explained in Vietnamese: the API's detail; for a 409 (someone acted first)
+ * also the dossier's status now, as read again after the refusal, instead of "try again".
  */
 export function ActionError({ error, status }: { error: unknown; status: string }) {
-  const conflict = error instanceof ApiProblem && error.status === 409;
+  if (!(error instanceof ApiProblem && error.status === 409)) {
+    return (
+      <div data-testid="action-error">
+        <ProblemAlert error={error} />
+      </div>
+    );
+  }
+  const detail = error.problem.detail && VIETNAMESE.test(error.problem.detail) ? error.problem.detail : null;
   return (
-    <Stack gap={4} data-testid="action-error">
-      <ProblemAlert error={error} title={conflict ? 'Hồ sơ vừa được xử lý' : undefined} />
-      {conflict && (
+    <Alert color="red" variant="light" title="Hồ sơ vừa được xử lý" role="alert" data-testid="action-error">
+      <Stack gap={4}>
+        {detail && <Text size="sm">{detail}</Text>}
         <Text size="sm" data-testid="conflict-status">
           Thao tác này không còn thực hiện được vì hồ sơ đã thay đổi (có thể do cán bộ khác vừa xử lý). Trạng thái hiện tại: <strong>{status}</strong>.
         </Text>
-      )}
-    </Stack>
+      </Stack>
+    </Alert>
   );
 }

@@ -296,7 +296,8 @@ export function CounterIntakePage() {
                     <Group align="flex-end" mt="xs" gap="md">
                       <FileInput
                         label={`Bản quét giấy tờ số ${n}`}
-                        placeholder="Chọn tệp (PDF, JPG, PNG)"
+                        description="PDF, JPG, PNG hoặc TIFF"
+                        clearButtonProps={{ 'aria-label': `Bỏ bản quét giấy tờ số ${n}` }}
                         accept="application/pdf,image/jpeg,image/png,image/tiff"
                         clearable
                         w={320}
@@ -319,7 +320,7 @@ export function CounterIntakePage() {
                       </Text>
                     )}
                     {s.scan && (
-                      <Text size="sm" role="status" mt={4} c="green.9" data-testid={`scan-done-${n}`}>
+                      <Text size="sm" role="status" mt={4} c="var(--mantine-color-green-light-color)" data-testid={`scan-done-${n}`}>
                         Đã tải lên: {s.scan.filename}
                       </Text>
                     )}
