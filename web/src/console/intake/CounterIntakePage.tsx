@@ -78,7 +78,8 @@ export function CounterIntakePage() {
   const [applicant, setApplicant] = useState({ fullName: '', idNumber: '', phone: '', email: '', address: '' });
   const [delivery, setDelivery] = useState<'counter' | 'online'>('counter');
   const [items, setItems] = useState<Record<number, ItemState>>({});
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  // Once the officer has tried to send, each field says what is still wrong as they fix it.
+  const [tried, setTried] = useState(false);
   const [round, setRound] = useState(0);
 
   const offered = useMemo(() => (procedures.data ?? []).filter((p) => !agencyEid || p.agencies.some((a) => a.eid === agencyEid)), [procedures.data, agencyEid]);
@@ -93,7 +94,7 @@ export function CounterIntakePage() {
     setProcedureCode(null);
     setApplicant({ fullName: '', idNumber: '', phone: '', email: '', address: '' });
     setItems({});
-    setErrors({});
+    setTried(false);
     submit.reset();
     setRound((r) => r + 1);
   };
@@ -118,9 +119,10 @@ export function CounterIntakePage() {
     return e;
   };
 
+  const errors = tried ? validate() : {};
   const send = () => {
     const e = validate();
-    setErrors(e);
+    setTried(true);
     if (Object.keys(e).length || !procedure || !agencyEid) {
       // The summary takes the focus (read out; a select focused would open its list over the errors).
       requestAnimationFrame(() => document.getElementById('counter-errors')?.focus());
@@ -163,7 +165,7 @@ export function CounterIntakePage() {
         </Title>
         {accepted ? (
           <Alert color="green" variant="light" title={`Đã tiếp nhận hồ sơ ${done.code}`} role="status" data-testid="counter-accepted">
-            {done.appointmentAt ? `Ngày hẹn trả kết quả: ${dateTimeVn(done.appointmentAt)}.` : 'Ngày hẹn trả kết quả được tính khi công dân nộp phí, lệ phí.'}
+            {done.appointmentAt ? `Ngày hẹn trả kết quả: ${dateTimeVn(done.appointmentAt)}.` : 'Ngày hẹn trả kết quả được tính khi công dân nộp phí, lệ phí: thu phí bên dưới rồi in giấy tiếp nhận (Mẫu 01) có ngày hẹn.'}
           </Alert>
         ) : (
           <Alert color="orange" variant="light" title={`Đã ghi nhận hồ sơ ${done.code}, chưa tiếp nhận`} role="alert" data-testid="counter-not-accepted">
