@@ -306,3 +306,39 @@ describe('one-stop officer in the console', () => {
     return code;
   }
 });
+
+describe('worklist filters in the address and saved searches', () => {
+  const stack = useStack({ name: 'browser-console-worklist' });
+  const nextId = applicantIds('0717');
+  const { open } = useBrowser();
+
+  it('a search without diacritics finds the applicant; filters survive a reload; a saved search brings them back', async () => {
+    const { code } = await submitReady(stack.api.baseUrl, nextId(), 'browser-worklist');
+    const t = await open();
+    const { page } = t;
+    await signInToConsole(page, stack.api.baseUrl, 'motcua.saigon', '/console/ho-so?trang-thai=SUBMITTED&tim=nguyen%20van%20an');
+    await expect.poll(() => page.locator(`tr[data-code="${code}"]`).isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.getByTestId('worklist-search').inputValue()).toBe('nguyen van an');
+    expect(await page.getByRole('combobox', { name: 'Trạng thái' }).inputValue()).toBe('Đã nộp, chờ tiếp nhận');
+
+    // Saved under a name, in this browser, for this officer.
+    await page.getByRole('button', { name: 'Lưu bộ lọc này' }).click();
+    await page.getByRole('dialog').getByLabel('Tên bộ lọc').fill('Chờ tiếp nhận của anh An');
+    await expectAccessible(page, 'save search dialog');
+    await screenshot(page, 'console-worklist-save-search-1366', { fullPage: false });
+    await page.getByRole('dialog').getByRole('button', { name: 'Lưu', exact: true }).click();
+
+    // A reload signs in again silently and keeps the filters; "Bỏ lọc" clears them; the saved search restores them.
+    await page.reload();
+    await page.waitForURL((u) => u.searchParams.get('tim') === 'nguyen van an' && u.searchParams.get('trang-thai') === 'SUBMITTED', { timeout: 15_000 });
+    await expect.poll(() => page.getByTestId('worklist-search').inputValue(), { timeout: 15_000 }).toBe('nguyen van an');
+    await page.getByRole('button', { name: 'Bỏ lọc' }).click();
+    await page.waitForURL((u) => !u.searchParams.has('tim'));
+    await page.getByRole('combobox', { name: 'Bộ lọc đã lưu' }).click();
+    await page.getByRole('option', { name: 'Chờ tiếp nhận của anh An' }).click();
+    await page.waitForURL((u) => u.searchParams.get('tim') === 'nguyen van an');
+    await expect.poll(() => page.locator(`tr[data-code="${code}"]`).isVisible()).toBe(true);
+    await expectAccessible(page, 'worklist with filters');
+    await screenshot(page, 'console-worklist-filtered-1366');
+  });
+});

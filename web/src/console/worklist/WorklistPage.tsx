@@ -33,8 +33,8 @@ const SORT_OPTIONS = [
   { value: 'code', label: 'Mã hồ sơ' },
 ];
 const ORDER_OPTIONS = [
-  { value: 'asc', label: 'Tăng dần (sớm trước)' },
-  { value: 'desc', label: 'Giảm dần (muộn trước)' },
+  { value: 'asc', label: 'Sớm trước' },
+  { value: 'desc', label: 'Muộn trước' },
 ];
 
 /**
@@ -174,13 +174,13 @@ export function WorklistPage() {
               Lưu bộ lọc này
             </Button>
             {selectedSaved && (
-              <Button variant="subtle" color="red.9" onClick={() => saved.remove(selectedSaved)}>
+              <Button variant="light" color="red" onClick={() => saved.remove(selectedSaved)}>
                 Xóa bộ lọc “{selectedSaved}”
               </Button>
             )}
           </Group>
           <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
-            <Select label="Trạng thái" placeholder="Tất cả" data={STATUS_OPTIONS} value={search.get(URL_PARAM.status)} onChange={(v) => set('status', v)} clearable searchable w={210} comboboxProps={{ width: 360, position: 'bottom-start' }} />
+            <Select label="Trạng thái" placeholder="Tất cả" data={STATUS_OPTIONS} value={search.get(URL_PARAM.status)} onChange={(v) => set('status', v)} clearable searchable w={240} comboboxProps={{ width: 360, position: 'bottom-start' }} />
             <Select
               label="Thủ tục"
               placeholder="Tất cả"
@@ -189,19 +189,19 @@ export function WorklistPage() {
               onChange={(v) => set('procedure', v)}
               clearable
               searchable
-              w={230}
+              w={280}
               comboboxProps={{ width: 420, position: 'bottom-start' }}
             />
             <Select label="Người xử lý" placeholder="Tất cả" data={ASSIGNEE_OPTIONS} value={search.get(URL_PARAM.assignee)} onChange={(v) => set('assignee', v)} clearable w={160} />
             <Select label="Kênh nộp" placeholder="Tất cả" data={CHANNEL_OPTIONS} value={search.get(URL_PARAM.channel)} onChange={(v) => set('channel', v)} clearable w={170} />
-            <Select label="Sắp xếp theo" data={SORT_OPTIONS} value={search.get(URL_PARAM.sort) ?? 'due'} onChange={(v) => set('sort', v === 'due' ? null : v)} allowDeselect={false} w={150} />
-            <Select label="Thứ tự" data={ORDER_OPTIONS} value={search.get(URL_PARAM.order) ?? 'asc'} onChange={(v) => set('order', v === 'asc' ? null : v)} allowDeselect={false} w={190} />
           </Group>
           <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
             <TextInput type="date" label="Tiếp nhận từ ngày" value={search.get(URL_PARAM.receivedFrom) ?? ''} onChange={(e) => set('receivedFrom', e.currentTarget.value)} w={160} />
             <TextInput type="date" label="Tiếp nhận đến ngày" value={search.get(URL_PARAM.receivedTo) ?? ''} onChange={(e) => set('receivedTo', e.currentTarget.value)} w={160} />
             <TextInput type="date" label="Hạn xử lý từ ngày" value={search.get(URL_PARAM.dueFrom) ?? ''} onChange={(e) => set('dueFrom', e.currentTarget.value)} w={160} />
             <TextInput type="date" label="Hạn xử lý đến ngày" value={search.get(URL_PARAM.dueTo) ?? ''} onChange={(e) => set('dueTo', e.currentTarget.value)} w={160} />
+            <Select label="Sắp xếp theo" data={SORT_OPTIONS} value={search.get(URL_PARAM.sort) ?? 'due'} onChange={(v) => set('sort', v === 'due' ? null : v)} allowDeselect={false} w={150} />
+            <Select label="Thứ tự" data={ORDER_OPTIONS} value={search.get(URL_PARAM.order) ?? 'asc'} onChange={(v) => set('order', v === 'asc' ? null : v)} allowDeselect={false} w={150} />
             {hasFilters(search) && (
               <Button variant="subtle" onClick={() => setSearch(currentQueue ? new URLSearchParams({ [URL_PARAM.queue]: currentQueue }) : new URLSearchParams())}>
                 Bỏ lọc
