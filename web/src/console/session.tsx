@@ -81,7 +81,7 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
         sessionStorage.removeItem(SIGNED_IN);
         setState({ kind: 'signed-out', error: err instanceof Error && /[À-ỹ]/.test(err.message) ? err.message : 'Đăng nhập không thành công; vui lòng thử lại.' });
       });
-  }, []);
+  }, [navigate]);
 
   const me = useQuery({
     queryKey: ['me'],

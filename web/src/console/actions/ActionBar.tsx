@@ -14,39 +14,43 @@ export function ActionBar({ dossier }: { dossier: OfficerDossier }) {
   const buttons = useRef(new Map<ActionName, HTMLButtonElement>());
   const close = (name: ActionName) => {
     setOpen(null);
-    // The dialog unmounts as it closes: focus goes back to its button here, not by the modal.
-    requestAnimationFrame(() => buttons.current.get(name)?.focus());
+    // The dialog unmounts as it closes: focus goes back to its button here, not by the modal
+    // (or to the first action left, when the action is done and no longer offered).
+    requestAnimationFrame(() => (buttons.current.get(name) ?? buttons.current.values().next().value)?.focus());
   };
   const actions = offeredActions(dossier.allowedActions);
-  if (!actions.length) {
-    return (
-      <Text size="sm" c="dimmed" data-testid="no-actions">
-        Không có thao tác nào dành cho bạn ở bước này.
-      </Text>
-    );
-  }
+  // The open dialog has one place whatever the buttons: it stays open (with its answer, or a
+  // 409's explanation) while the dossier refreshes under it and its action is no longer offered.
+  const Dialog = open ? ACTIONS[open]?.dialog : undefined;
   return (
-    <Group gap="xs" role="group" aria-label="Thao tác với hồ sơ">
-      {actions.map((name) => {
-        const spec = ACTIONS[name]!;
-        const Dialog = spec.dialog;
-        return (
-          <span key={name}>
-            <Button
-              ref={(el) => {
-                if (el) buttons.current.set(name, el);
-              }}
-              variant="light"
-              color={spec.color}
-              onClick={() => setOpen(name)}
-              data-action={name}
-            >
-              {spec.label}
-            </Button>
-            {open === name && <Dialog dossier={dossier} opened onClose={() => close(name)} />}
-          </span>
-        );
-      })}
-    </Group>
+    <>
+      {actions.length ? (
+        <Group gap="xs" role="group" aria-label="Thao tác với hồ sơ">
+          {actions.map((name) => {
+            const spec = ACTIONS[name]!;
+            return (
+              <Button
+                key={name}
+                ref={(el) => {
+                  if (el) buttons.current.set(name, el);
+                  else buttons.current.delete(name);
+                }}
+                variant="light"
+                color={spec.color}
+                onClick={() => setOpen(name)}
+                data-action={name}
+              >
+                {spec.label}
+              </Button>
+            );
+          })}
+        </Group>
+      ) : (
+        <Text size="sm" c="dimmed" data-testid="no-actions">
+          Không có thao tác nào dành cho bạn ở bước này.
+        </Text>
+      )}
+      {open && Dialog && <Dialog dossier={dossier} opened onClose={() => close(open)} />}
+    </>
   );
 }

@@ -1,0 +1,20 @@
+/** The dossier statuses officers filter by, with the labels the API gives them (domain/status.ts). */
+export const STATUS_OPTIONS = [
+  { value: 'SUBMITTED', label: 'Đã nộp, chờ tiếp nhận' },
+  { value: 'SUPPLEMENT_AT_INTAKE', label: 'Yêu cầu bổ sung hồ sơ' },
+  { value: 'CLOSED_UNSUPPLEMENTED', label: 'Đóng hồ sơ do không bổ sung đúng hạn' },
+  { value: 'REFUSED_AT_INTAKE', label: 'Từ chối tiếp nhận' },
+  { value: 'RECEIVED', label: 'Đã tiếp nhận' },
+  { value: 'IN_REVIEW', label: 'Đang xử lý' },
+  { value: 'SUPPLEMENT_REQUESTED', label: 'Yêu cầu bổ sung hồ sơ trong quá trình giải quyết' },
+  { value: 'SITE_VERIFICATION', label: 'Đang xác minh, kiểm tra thực địa' },
+  { value: 'AWAITING_DECISION', label: 'Chờ lãnh đạo phê duyệt' },
+  { value: 'APPROVED', label: 'Đã có kết quả' },
+  { value: 'DENIED', label: 'Không đủ điều kiện giải quyết' },
+  { value: 'RESULT_IN_TRANSIT', label: 'Đang chuyển phát kết quả qua bưu chính' },
+  { value: 'RESULT_RETURNED', label: 'Bưu chính chuyển hoàn kết quả' },
+  { value: 'RESULT_DELIVERED', label: 'Đã trả kết quả' },
+  { value: 'COMPLETED', label: 'Hoàn thành' },
+  { value: 'WITHDRAWN', label: 'Công dân yêu cầu rút hồ sơ' },
+  { value: 'CANCELLED', label: 'Dừng xử lý' },
+];
