@@ -69,6 +69,9 @@ export function SessionGate({ children, signedOut }: { children: ReactNode; sign
           const back = sessionStorage.getItem(RETURN_TO);
           sessionStorage.removeItem(RETURN_TO);
           if (back && back !== '/') window.history.replaceState(null, '', `/console${back}`);
+          // The router read the address when it mounted (the identity provider's answer, `/?code=…`):
+          // told of the change, it shows the screen and query the officer came back to.
+          window.dispatchEvent(new PopStateEvent('popstate'));
           setState({ kind: 'signed-in' });
         } else if (sessionStorage.getItem(SIGNED_IN)) {
           void startSignIn().catch(() => setState({ kind: 'signed-out', error: 'Không kết nối được với hệ thống đăng nhập; vui lòng thử lại.' }));
