@@ -1,12 +1,12 @@
 import { ActionIcon, Alert, Badge, Button, Checkbox, Group, Loader, Modal, MultiSelect, Select, SimpleGrid, Stack, Table, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { dateTimeVn, dayVn } from '../../shared/format';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
-import { dmy, parseVnDate } from '../../shared/vn-date-input';
+import { dmy } from '../../shared/vn-date-input';
+import { VnDateInput } from '../../shared/VnDateInput';
 import { adminGet, adminPost, fieldErrors, type CalendarSummary, type CalendarVersion, type Recomputation, type RecomputePreview } from './api';
 
 const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
@@ -180,7 +180,7 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
                 <Table.Tr key={d.day}>
                   <Table.Td>{dayVn(d.day)}</Table.Td>
                   <Table.Td>
-                    <Badge tt="none" color={d.kind === 'day_off' ? 'red' : 'teal'} variant="light" c={d.kind === 'day_off' ? 'red.9' : 'teal.9'}>
+                    <Badge tt="none" color={d.kind === 'day_off' ? 'red' : 'teal'} variant="light">
                       {KIND_LABEL[d.kind]}
                     </Badge>
                     {d.provisional ? (
@@ -314,7 +314,7 @@ function NewVersionDialog({
   const generalServer = create.error && !Object.keys(server).length;
 
   return (
-    <Modal opened={opened} onClose={close} title={`Tạo phiên bản mới của lịch ${calendar.code}`} size="xl">
+    <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={opened} onClose={close} title={`Tạo phiên bản mới của lịch ${calendar.code}`} size="xl">
       <form
         noValidate
         onSubmit={(e) => {
@@ -330,11 +330,8 @@ function NewVersionDialog({
           </Title>
           {rows.map((r, i) => (
             <Group key={r.key} align="flex-start" gap="xs" wrap="nowrap" data-testid="day-row">
-              <DateInput
+              <VnDateInput
                 label={`Ngày (dòng ${i + 1})`}
-                placeholder="dd/mm/yyyy"
-                valueFormat="DD/MM/YYYY"
-                dateParser={parseVnDate}
                 value={r.day}
                 onChange={(v) => setRows((rs) => rs.map((x) => (x.key === r.key ? { ...x, day: v } : x)))}
                 error={rowErr(r, 'day')}
@@ -394,28 +391,26 @@ function NewVersionDialog({
               {err('days')}
             </Text>
           ) : null}
-          <MultiSelect
-            label="Bỏ ngày riêng của lịch này"
-            description={ownDays.length ? 'Các ngày đã khai báo riêng cho lịch này' : 'Lịch này chưa có ngày riêng'}
-            data={ownDays.map((d) => ({ value: d.day, label: `${dmy(d.day)} — ${d.name}` }))}
-            value={remove}
-            onChange={setRemove}
-            disabled={!ownDays.length}
-            error={Object.entries(server).find(([k]) => k.startsWith('removeDays'))?.[1]}
-            clearable
-          />
-          <DateInput
+          {ownDays.length ? (
+            <MultiSelect
+              label="Bỏ ngày riêng của lịch này"
+              description="Các ngày đã khai báo riêng cho lịch này"
+              data={ownDays.map((d) => ({ value: d.day, label: `${dmy(d.day)} — ${d.name}` }))}
+              value={remove}
+              onChange={setRemove}
+              error={Object.entries(server).find(([k]) => k.startsWith('removeDays'))?.[1]}
+              clearable
+            />
+          ) : null}
+          <VnDateInput
             label="Kéo dài phạm vi đến ngày"
             description={`Hiện tại: đến ${dmy(calendar.coverage.to)}; để trống nếu không đổi`}
-            placeholder="dd/mm/yyyy"
-            valueFormat="DD/MM/YYYY"
-            dateParser={parseVnDate}
             value={coverageTo}
             onChange={setCoverageTo}
             error={err('coverageTo')}
             clearable
             clearButtonProps={{ 'aria-label': 'Xóa ngày kết thúc phạm vi' }}
-            w={260}
+            w={340}
           />
           {generalServer || (create.error && Object.keys(server).some((k) => !/^(reason|days|removeDays|coverageTo)/.test(k))) ? <ProblemAlert error={create.error} /> : null}
           <Group justify="flex-end" mt="sm">
@@ -465,7 +460,7 @@ function RecomputeDialog({ code, latest, opened, onClose }: { code: string; late
   const changed = p?.dossiers.filter((d) => d.changed) ?? [];
 
   return (
-    <Modal opened={opened} onClose={close} title={`Tính lại hạn theo lịch ${code} phiên bản ${latest}`} size="xl">
+    <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={opened} onClose={close} title={`Tính lại hạn theo lịch ${code} phiên bản ${latest}`} size="xl">
       <Stack gap="sm">
         {preview.error ? <ProblemAlert error={preview.error} /> : null}
         {preview.isPending ? <Loader aria-label="Đang tải" /> : null}

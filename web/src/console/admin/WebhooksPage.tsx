@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Code, ColorSwatch, CopyButton, Group, Loader, Modal, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
@@ -20,6 +20,18 @@ const STATUS: Record<DeliveryStatus, { label: string; color: string }> = {
 };
 
 const SUBS = ['webhook-subscriptions'];
+
+/** A state in words, with its colour as a dot beside them (the words carry it; the dot only helps to scan). */
+function StatusText({ color, label, testId }: { color: string; label: string; testId?: string }) {
+  return (
+    <Group gap={6} wrap="nowrap" data-testid={testId}>
+      <ColorSwatch component="span" aria-hidden color={`var(--mantine-color-${color}-filled)`} size={10} withShadow={false} />
+      <Text size="sm" fw={600} style={{ whiteSpace: 'nowrap' }}>
+        {label}
+      </Text>
+    </Group>
+  );
+}
 const DELIVERIES = ['webhook-deliveries'];
 
 /**
@@ -114,9 +126,7 @@ export function WebhooksPage() {
                     <Table.Td>{s.events.map((e) => EVENT_LABEL[e] ?? e).join('; ')}</Table.Td>
                     <Table.Td>{s.agencyEid ?? 'Mọi cơ quan'}</Table.Td>
                     <Table.Td>
-                      <Badge tt="none" color={s.active ? 'teal' : 'gray'} variant="light" c={s.active ? 'teal.9' : 'gray.8'}>
-                        {s.active ? 'Đang hoạt động' : 'Tạm dừng'}
-                      </Badge>
+                      <StatusText color={s.active ? 'teal' : 'gray'} label={s.active ? 'Đang hoạt động' : 'Tạm dừng'} />
                     </Table.Td>
                     <Table.Td>
                       <Group gap={6} wrap="wrap">
@@ -189,7 +199,7 @@ function CreateDialog({ opened, onClose, onCreated }: { opened: boolean; onClose
     onClose();
   };
   return (
-    <Modal opened={opened} onClose={close} title="Thêm đăng ký nhận webhook" size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={opened} onClose={close} title="Thêm đăng ký nhận webhook" size="lg">
       <form
         noValidate
         onSubmit={(e) => {
@@ -232,7 +242,7 @@ function CreateDialog({ opened, onClose, onCreated }: { opened: boolean; onClose
 /** The secret, shown this once: the API never shows it again. */
 function SecretDialog({ secret, onClose }: { secret: { name: string; secret: string; rotated: boolean } | null; onClose: () => void }) {
   return (
-    <Modal opened={!!secret} onClose={onClose} title={secret?.rotated ? 'Khóa bí mật mới' : 'Đã tạo đăng ký nhận'} size="lg">
+    <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={!!secret} onClose={onClose} title={secret?.rotated ? 'Khóa bí mật mới' : 'Đã tạo đăng ký nhận'} size="lg">
       {secret ? (
         <Stack gap="sm">
           <Alert color="orange" variant="light" title="Chỉ hiển thị một lần">
@@ -273,7 +283,7 @@ function DeleteDialog({ subscription, onClose, onDeleted }: { subscription: Subs
     onClose();
   };
   return (
-    <Modal opened={!!subscription} onClose={close} title="Xóa đăng ký nhận?">
+    <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={!!subscription} onClose={close} title="Xóa đăng ký nhận?">
       {subscription ? (
         <Stack gap="sm">
           <Text>{`Hệ thống sẽ ngừng gửi đến "${subscription.name}" (${subscription.url}). Việc xóa không hoàn tác được; muốn ngừng tạm thời, hãy chọn Tạm dừng.`}</Text>
@@ -388,9 +398,7 @@ function Deliveries({ subscriptions }: { subscriptions: Subscription[] }) {
                   <Table.Td>{EVENT_LABEL[d.eventType] ?? d.eventType}</Table.Td>
                   <Table.Td>{d.dossierCode ?? '—'}</Table.Td>
                   <Table.Td>
-                    <Badge tt="none" color={STATUS[d.status].color} variant="light" c={`${STATUS[d.status].color}.9`} data-testid="delivery-status">
-                      {STATUS[d.status].label}
-                    </Badge>
+                    <StatusText color={STATUS[d.status].color} label={STATUS[d.status].label} testId="delivery-status" />
                   </Table.Td>
                   <Table.Td ta="right">{d.attemptCount}</Table.Td>
                   <Table.Td>{d.lastStatusCode ? `HTTP ${d.lastStatusCode}` : (d.lastError ?? '—')}</Table.Td>
@@ -416,7 +424,7 @@ function Deliveries({ subscriptions }: { subscriptions: Subscription[] }) {
           Xem thêm
         </Button>
       ) : null}
-      <Modal opened={!!attemptsOf} onClose={() => setAttemptsOf(null)} title={attemptsOf ? `Các lần gửi của lượt ${attemptsOf.id}` : ''} size="lg">
+      <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={!!attemptsOf} onClose={() => setAttemptsOf(null)} title={attemptsOf ? `Các lần gửi của lượt ${attemptsOf.id}` : ''} size="lg">
         {attemptsOf ? (
           attemptsOf.attempts.length ? (
             <Table withTableBorder striped fz="sm" data-testid="attempts">

@@ -1,10 +1,9 @@
 import { Alert, Anchor, Badge, Button, Group, Loader, NumberInput, SegmentedControl, Select, SimpleGrid, Stack, Table, Tabs, Text, Title } from '@mantine/core';
-import { DateInput } from '@mantine/dates';
 import { Link } from 'react-router';
 import { dateTimeVn, dateVn } from '../../shared/format';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
-import { parseVnDate } from '../../shared/vn-date-input';
+import { VnDateInput } from '../../shared/VnDateInput';
 import { PATHS } from '../paths';
 import { useIndicators, useOnTime, useSatisfaction, useSupervisedAgencies, useWorklist, type Indicator, type WorklistItem, type WorklistView } from './api';
 import { MAX_DAYS, ON_TIME_GROUPS, periodError, periodParams, SATISFACTION_GROUPS, TABS, useFilters, VIEWS, worklistParams, type Filters, type Tab } from './filters';
@@ -16,8 +15,6 @@ const TAB_LABELS: Record<Tab, string> = {
   'chi-so-766': 'Chỉ số Quyết định 766',
   'hai-long': 'Mức độ hài lòng',
 };
-
-const DATE_FORMAT = 'DD/MM/YYYY';
 
 /** Giám sát, thống kê: deadline worklists, on-time rates, the QĐ 766 indicators and satisfaction, as of a chosen day. */
 export function SupervisionPage() {
@@ -42,12 +39,9 @@ export function SupervisionPage() {
             allowDeselect={false}
             comboboxProps={{ withinPortal: true }}
           />
-          <DateInput
+          <VnDateInput
             label="Tính đến hết ngày"
             description="Để trống: tính đến bây giờ"
-            placeholder="dd/mm/yyyy"
-            valueFormat={DATE_FORMAT}
-            dateParser={parseVnDate}
             value={f.asOf ?? null}
             onChange={(v) => set({ asOf: v })}
             clearable
@@ -56,22 +50,16 @@ export function SupervisionPage() {
           />
           {f.tab !== 'han-xu-ly' ? (
             <>
-              <DateInput
+              <VnDateInput
                 label="Từ ngày"
                 description="Kỳ báo cáo"
-                placeholder="dd/mm/yyyy"
-                valueFormat={DATE_FORMAT}
-                dateParser={parseVnDate}
                 value={f.from}
                 onChange={(v) => set({ from: v })}
                 w={170}
               />
-              <DateInput
+              <VnDateInput
                 label="Đến ngày"
                 description="Gồm cả ngày này"
-                placeholder="dd/mm/yyyy"
-                valueFormat={DATE_FORMAT}
-                dateParser={parseVnDate}
                 value={f.to}
                 onChange={(v) => set({ to: v })}
                 error={badPeriod}
@@ -121,7 +109,7 @@ function AsOfNote({ asOf, from, to }: { asOf?: string; from?: string; to?: strin
   return (
     <Text size="sm" c="dimmed" data-testid="as-of">
       {from && to ? `Kỳ báo cáo ${dateVn(`${from}T12:00:00+07:00`)} – ${dateVn(`${to}T12:00:00+07:00`)}; ` : ''}
-      {asOf ? `số liệu tính đến ${dateTimeVn(asOf)}.` : ''}
+      {asOf ? `${from && to ? 's' : 'S'}ố liệu tính đến ${dateTimeVn(asOf)}.` : ''}
     </Text>
   );
 }
@@ -138,15 +126,25 @@ const VIEW_BADGE: Record<WorklistView, { color: string; label: (days: number) =>
 
 /** The due state in words and colour: "Quá hạn 3 giờ làm việc", "Tạm dừng từ …". */
 function DueState({ item, view, days }: { item: WorklistItem; view: WorklistView; days: number }) {
-  if (item.pausedSince) return <Badge tt="none" color="gray" variant="light">{`Tạm dừng từ ${dateTimeVn(item.pausedSince)}`}</Badge>;
+  if (item.pausedSince) {
+    return (
+      <Text size="sm" fw={600} c="gray.8">
+        {`Tạm dừng từ ${dateTimeVn(item.pausedSince)}`}
+      </Text>
+    );
+  }
   if (item.overdueBy !== null) {
-    // A working day is 8 hours on the state calendar: the days help to weigh a large number of hours.
-    const days = item.overdueBy >= 8 ? ` (khoảng ${num(Math.floor(item.overdueBy / 8), 0)} ngày làm việc)` : '';
-    return <Badge tt="none" color="red" variant="filled">{`Quá hạn ${num(item.overdueBy, 1)} giờ làm việc${days}`}</Badge>;
+    return (
+      <>
+        <Text size="sm" fw={700} c="red.9">{`Quá hạn ${num(item.overdueBy, 1)} giờ làm việc`}</Text>
+        {/* A working day is 8 hours on the state calendar: the days help to weigh a large number of hours. */}
+        {item.overdueBy >= 8 ? <Text size="xs" c="dimmed">{`khoảng ${num(Math.floor(item.overdueBy / 8), 0)} ngày làm việc`}</Text> : null}
+      </>
+    );
   }
   const b = VIEW_BADGE[view];
   return (
-    <Badge tt="none" color={b.color} variant="light" c={view === 'at_risk' ? 'yellow.9' : undefined}>
+    <Badge tt="none" color={b.color} variant="light">
       {b.label(days)}
     </Badge>
   );
@@ -215,7 +213,7 @@ function DeadlinesPanel({ f, set }: { f: Filters; set: SetFilters }) {
                   <Table.Tbody>
                     {items.map((d) => (
                       <Table.Tr key={d.code}>
-                        <Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>
                           <Anchor component={Link} to={PATHS.dossier(d.code)} fw={600}>
                             {d.code}
                           </Anchor>
