@@ -103,6 +103,9 @@ describe('console: supervision in the browser', () => {
     await page.waitForURL((u) => u.searchParams.get('asOf') === soon);
     const within = await api('dossiers', { view: 'due_within', days: '5', asOf: `${soon}T23:59:59+07:00` });
     await expect.poll(() => total.innerText()).toBe(String(within.total));
+    // The date picker, open, is accessible too; then closed for the picture.
+    await expectAccessible(page, 'supervision: due within N days, date picker open');
+    await asOfInput.press('Escape');
     await expectAccessible(page, 'supervision: due within N days');
     await screenshot(page, 'console-supervision-due-within-1366');
 
@@ -111,13 +114,13 @@ describe('console: supervision in the browser', () => {
     await page.reload();
     await page.waitForURL((u) => u.searchParams.get('view') === 'due_within');
     expect(page.url()).toBe(before);
-    await expect.poll(() => total.innerText()).toBe(String(within.total));
+    await expect.poll(() => total.innerText(), { timeout: 15_000 }).toBe(String(within.total));
     expect(await page.getByLabel('Số ngày làm việc tới (N)').inputValue()).toBe('5');
     expect(await page.getByLabel('Tính đến hết ngày').inputValue()).toBe(dmy(soon));
 
     // The worklist as CSV for Excel: the API's file, a BOM, its header row, one line per dossier.
     await page.goto(`${stack.api.baseUrl}/console/giam-sat?view=overdue&asOf=${ahead}`);
-    await expect.poll(() => total.innerText()).toBe(String(overdue.total));
+    await expect.poll(() => total.innerText(), { timeout: 15_000 }).toBe(String(overdue.total));
     const csv = async (testId: string) => {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId(testId).click()]);
       const text = fs.readFileSync((await download.path())!, 'utf8');
@@ -134,7 +137,7 @@ describe('console: supervision in the browser', () => {
     const period = { from, to: vnDay(1) };
     await page.getByRole('tab', { name: 'Tỷ lệ đúng hạn' }).click();
     await page.waitForURL((u) => u.searchParams.get('tab') === 'dung-han');
-    await page.getByRole('textbox', { name: 'Nhóm theo' }).click();
+    await page.getByLabel('Nhóm theo').click();
     await page.getByRole('option', { name: 'Theo cán bộ' }).click();
     await page.waitForURL((u) => u.searchParams.get('onTimeBy') === 'officer');
     const onTime = await api('on-time', { ...period, asOf, groupBy: 'officer' });

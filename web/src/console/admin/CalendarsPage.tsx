@@ -513,7 +513,7 @@ function RecomputeDialog({ code, latest, opened, onClose }: { code: string; late
                     <Button variant="default" onClick={() => setConfirming(false)}>
                       Quay lại
                     </Button>
-                    <Button type="submit" color="orange" loading={run.isPending}>
+                    <Button type="submit" loading={run.isPending}>
                       Xác nhận tính lại
                     </Button>
                   </Group>
@@ -524,7 +524,7 @@ function RecomputeDialog({ code, latest, opened, onClose }: { code: string; late
                 <Button variant="default" onClick={close}>
                   Đóng
                 </Button>
-                <Button color="orange" disabled={!changed.length} onClick={() => setConfirming(true)}>
+                <Button disabled={!changed.length} onClick={() => setConfirming(true)}>
                   {`Tính lại hạn ${changed.length} hồ sơ`}
                 </Button>
               </Group>
