@@ -101,6 +101,7 @@ describe('console: supervision in the browser', () => {
     await asOfInput.fill(dmy(soon));
     await asOfInput.press('Enter');
     await page.waitForURL((u) => u.searchParams.get('asOf') === soon);
+    expect(new URL(page.url()).searchParams.get('days')).toBe('5');
     const within = await api('dossiers', { view: 'due_within', days: '5', asOf: `${soon}T23:59:59+07:00` });
     await expect.poll(() => total.innerText()).toBe(String(within.total));
     // The date picker, open, is accessible too; then closed for the picture.
@@ -115,6 +116,7 @@ describe('console: supervision in the browser', () => {
     await page.waitForURL((u) => u.searchParams.get('view') === 'due_within');
     expect(page.url()).toBe(before);
     await expect.poll(() => total.innerText(), { timeout: 15_000 }).toBe(String(within.total));
+    expect(page.url()).toBe(before);
     expect(await page.getByLabel('Số ngày làm việc tới (N)').inputValue()).toBe('5');
     expect(await page.getByLabel('Tính đến hết ngày').inputValue()).toBe(dmy(soon));
 
@@ -137,7 +139,7 @@ describe('console: supervision in the browser', () => {
     const period = { from, to: vnDay(1) };
     await page.getByRole('tab', { name: 'Tỷ lệ đúng hạn' }).click();
     await page.waitForURL((u) => u.searchParams.get('tab') === 'dung-han');
-    await page.getByLabel('Nhóm theo').click();
+    await page.getByRole('combobox', { name: 'Nhóm theo' }).click();
     await page.getByRole('option', { name: 'Theo cán bộ' }).click();
     await page.waitForURL((u) => u.searchParams.get('onTimeBy') === 'officer');
     const onTime = await api('on-time', { ...period, asOf, groupBy: 'officer' });

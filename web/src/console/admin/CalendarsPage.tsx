@@ -26,8 +26,8 @@ export function CalendarsPage() {
   const version = Number(sp.get('phien-ban')) || undefined;
   const choose = (c: string, v?: number) =>
     setSp(
-      (prev) => {
-        const next = new URLSearchParams(prev);
+      () => {
+        const next = new URLSearchParams(window.location.search);
         next.set('lich', c);
         if (v) next.set('phien-ban', String(v));
         else next.delete('phien-ban');
@@ -85,10 +85,14 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
   });
   const [newVersion, setNewVersion] = useState(false);
   const [previewOpen, setPreviewOpen] = useState(false);
+  const [showPast, setShowPast] = useState(false);
   const c = cal.data;
   if (cal.error) return <ProblemAlert error={cal.error} />;
   if (!c) return <Loader aria-label="Đang tải" />;
   const ownDays = c.days.filter((d) => d.source === c.code);
+  // Past years are history: shown on request, so the list opens on the days still ahead.
+  const thisYear = `${new Date().getFullYear()}-01-01`;
+  const days = showPast ? c.days : c.days.filter((d) => d.day >= thisYear);
   return (
     <Stack gap="md" data-testid="calendar-detail">
       <Group justify="space-between" align="flex-end">
@@ -103,7 +107,7 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
         <Group align="flex-end">
           <Select
             label="Phiên bản"
-            w={200}
+            w={240}
             data={c.versions.map((v) => ({ value: String(v.version), label: `Phiên bản ${v.version}${v.version === c.latestVersion ? ' (mới nhất)' : ''}` }))}
             value={String(c.version)}
             onChange={(v) => choose(c.code, v && Number(v) !== c.latestVersion ? Number(v) : undefined)}
@@ -162,9 +166,12 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
       </SimpleGrid>
 
       <section>
-        <Title order={3} size="h4" mb="xs">
-          Ngày nghỉ và ngày làm bù
-        </Title>
+        <Group justify="space-between" mb="xs">
+          <Title order={3} size="h4">
+            Ngày nghỉ và ngày làm bù
+          </Title>
+          <Checkbox label="Hiện cả các năm trước" checked={showPast} onChange={(e) => setShowPast(e.currentTarget.checked)} />
+        </Group>
         <Table.ScrollContainer minWidth={700} mah={420}>
           <Table withTableBorder striped stickyHeader fz="sm" data-testid="calendar-days">
             <Table.Thead>
@@ -176,7 +183,7 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {c.days.map((d) => (
+              {days.map((d) => (
                 <Table.Tr key={d.day}>
                   <Table.Td>{dayVn(d.day)}</Table.Td>
                   <Table.Td>

@@ -311,8 +311,8 @@ function Deliveries({ subscriptions }: { subscriptions: Subscription[] }) {
   const status = sp.get('trang-thai') ?? '';
   const setFilter = (key: string, value: string | null) =>
     setSp(
-      (prev) => {
-        const next = new URLSearchParams(prev);
+      () => {
+        const next = new URLSearchParams(window.location.search);
         if (value) next.set(key, value);
         else next.delete(key);
         return next;
@@ -396,7 +396,7 @@ function Deliveries({ subscriptions }: { subscriptions: Subscription[] }) {
                   <Table.Td ta="right">{d.id}</Table.Td>
                   <Table.Td>{names.get(d.subscriptionId) ?? `#${d.subscriptionId}`}</Table.Td>
                   <Table.Td>{EVENT_LABEL[d.eventType] ?? d.eventType}</Table.Td>
-                  <Table.Td>{d.dossierCode ?? '—'}</Table.Td>
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>{d.dossierCode ?? '—'}</Table.Td>
                   <Table.Td>
                     <StatusText color={STATUS[d.status].color} label={STATUS[d.status].label} testId="delivery-status" />
                   </Table.Td>

@@ -99,17 +99,16 @@ export function useFilters(): [Filters, (change: Partial<Record<keyof Filters, s
   const filters = useMemo(() => readFilters(sp), [sp]);
   const set = useCallback(
     (change: Partial<Record<keyof Filters, string | number | undefined | null>>) =>
-      setSp(
-        (prev) => {
-          const next = new URLSearchParams(prev);
-          for (const [k, v] of Object.entries(change)) {
-            if (v === undefined || v === null || v === '') next.delete(k);
-            else next.set(k, String(v));
-          }
-          return next;
-        },
-        { replace: true },
-      ),
+    {
+      // From the address as it is now: a field may call back with a closure older than the last
+      // change (Mantine's date field does), and must not undo another filter.
+      const next = new URLSearchParams(window.location.search);
+      for (const [k, v] of Object.entries(change)) {
+        if (v === undefined || v === null || v === '') next.delete(k);
+        else next.set(k, String(v));
+      }
+      setSp(next, { replace: true });
+    },
     [setSp],
   );
   return [filters, set];
