@@ -489,7 +489,7 @@ function RecomputeDialog({ code, latest, opened, onClose }: { code: string; late
                   <Table.Tbody>
                     {p.dossiers.map((d) => (
                       <Table.Tr key={d.code}>
-                        <Table.Td>{d.code}</Table.Td>
+                        <Table.Td style={{ whiteSpace: 'nowrap' }}>{d.code}</Table.Td>
                         <Table.Td ta="right">{d.fromVersion}</Table.Td>
                         <Table.Td>{dateTimeVn(d.oldDueAt)}</Table.Td>
                         <Table.Td fw={d.changed ? 700 : undefined}>{d.newDueAt ? dateTimeVn(d.newDueAt) : '—'}</Table.Td>
