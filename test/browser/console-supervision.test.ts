@@ -193,6 +193,7 @@ describe('console: supervision in the browser', () => {
     await toInput.fill(dmy(vnDay(-40)));
     await toInput.press('Enter');
     await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('Ngày kết thúc phải từ ngày bắt đầu trở đi.');
+    await toInput.press('Escape');
     await expectAccessible(page, 'supervision: bad period');
     await screenshot(page, 'console-supervision-bad-period-1366');
 

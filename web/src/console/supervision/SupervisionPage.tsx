@@ -62,7 +62,8 @@ export function SupervisionPage() {
                 description="Gồm cả ngày này"
                 value={f.to}
                 onChange={(v) => set({ to: v })}
-                error={badPeriod}
+                // Said in words in the alert below (a message under this narrow field would be cut).
+                error={badPeriod ? true : undefined}
                 w={170}
               />
             </>
