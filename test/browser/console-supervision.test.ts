@@ -148,6 +148,8 @@ describe('console: supervision in the browser', () => {
     await page.waitForURL((u) => u.searchParams.get('onTimeBy') === 'officer');
     const onTime = await api('on-time', { ...period, asOf, groupBy: 'officer' });
     expect(onTime.totals.total).toBeGreaterThan(0);
+    // The previous grouping stays on screen until the new one arrives: wait for the officers' names.
+    for (const g of onTime.groups) await expect.poll(() => page.getByTestId('on-time-table').innerText()).toContain(g.name);
     const totals = page.getByTestId('on-time-totals');
     await expect.poll(() => totals.getByTestId('total').getByTestId('value').innerText()).toBe(String(onTime.totals.total));
     const rate = (r: number | null) => (r === null ? '—' : `${String(r).replace('.', ',')}%`);
