@@ -1,3 +1,4 @@
+import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { VN_STATE_CALENDAR } from '../../domain/holidays-vn';
@@ -26,6 +27,8 @@ describe('console: administration in the browser', () => {
   const ADMIN = { 'X-User-Id': 'quantri' };
   const CAL = 'QT-THU-NGHIEM';
   const url = (path: string) => `${stack.api.baseUrl}/api/v1${path}`;
+  /** A dialog once it has faded in: judged by axe in its final colours. */
+  const shown = (dialog: Locator) => expect.poll(() => dialog.evaluate('(el) => getComputedStyle(el).opacity'), { timeout: 5_000 }).toBe('1');
   const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
   it('calendars: a new version, the recompute preview (before/after), the confirmed recomputation and its log', { timeout: 180_000 }, async () => {
@@ -89,6 +92,7 @@ describe('console: administration in the browser', () => {
     await dialog.getByRole('button', { name: 'Tạo phiên bản' }).click();
     await expect.poll(() => dialog.innerText()).toContain('Vui lòng nhập lý do thay đổi.');
     expect(await dialog.innerText()).toContain('Phiên bản mới phải thay đổi ít nhất một điều');
+    await shown(dialog);
     await expectAccessible(page, 'calendars: new version (errors)');
     await screenshot(page, 'console-admin-calendar-version-errors-1366', { fullPage: false });
 
@@ -116,6 +120,7 @@ describe('console: administration in the browser', () => {
     const vnTime = (iso: string) => `${iso.slice(11, 16)}, `;
     expect(row).toContain(vnTime(preview.body.dossiers[0].oldDueAt));
     expect(row).toContain(dmy(preview.body.dossiers[0].newDueAt.slice(0, 10)));
+    await shown(rc);
     await expectAccessible(page, 'calendars: recompute preview');
     await screenshot(page, 'console-admin-recompute-preview-1366', { fullPage: false });
 
@@ -155,7 +160,8 @@ describe('console: administration in the browser', () => {
       const create = page.getByRole('dialog', { name: 'Thêm đăng ký nhận webhook' });
       await create.getByRole('button', { name: 'Tạo đăng ký' }).click();
       await expect.poll(() => create.innerText()).toContain('Vui lòng nhập tên đăng ký.');
-      await expectAccessible(page, 'webhooks: create (errors)');
+      await shown(create);
+    await expectAccessible(page, 'webhooks: create (errors)');
       await screenshot(page, 'console-admin-webhook-create-errors-1366', { fullPage: false });
       await create.getByLabel('Tên').fill('Cổng Dịch vụ công quốc gia – đồng bộ trạng thái');
       await create.getByLabel('Địa chỉ nhận (URL)').fill(subscriber.url);
@@ -169,7 +175,8 @@ describe('console: administration in the browser', () => {
       const secret = await secretDialog.getByTestId('webhook-secret').innerText();
       expect(secret.length).toBeGreaterThan(20);
       subscriber.setSecret(secret.trim());
-      await expectAccessible(page, 'webhooks: secret shown once');
+      await shown(secretDialog);
+    await expectAccessible(page, 'webhooks: secret shown once');
       await screenshot(page, 'console-admin-webhook-secret-1366', { fullPage: false });
       await secretDialog.getByRole('button', { name: 'Tôi đã lưu khóa, đóng' }).click();
       const subs = page.getByTestId('subscriptions');
@@ -214,7 +221,8 @@ describe('console: administration in the browser', () => {
       await deliveryRow.getByRole('button', { name: `Các lần gửi của lượt ${delivered.id}` }).click();
       const attempts = page.getByRole('dialog', { name: `Các lần gửi của lượt ${delivered.id}` });
       await expect.poll(() => attempts.getByTestId('attempts').innerText()).toContain('HTTP 204');
-      await expectAccessible(page, 'webhooks: attempts');
+      await shown(attempts);
+    await expectAccessible(page, 'webhooks: attempts');
       await screenshot(page, 'console-admin-webhook-attempts-1366', { fullPage: false });
       await page.keyboard.press('Escape');
       await expect.poll(() => attempts.isVisible()).toBe(false);
@@ -241,7 +249,8 @@ describe('console: administration in the browser', () => {
       await page.getByRole('button', { name: /^Xóa Cổng/ }).click();
       const confirm = page.getByRole('dialog', { name: 'Xóa đăng ký nhận?' });
       await expect.poll(() => confirm.isVisible()).toBe(true);
-      await expectAccessible(page, 'webhooks: delete confirmation');
+      await shown(confirm);
+    await expectAccessible(page, 'webhooks: delete confirmation');
       await screenshot(page, 'console-admin-webhook-delete-1366', { fullPage: false });
       await confirm.getByRole('button', { name: 'Xóa đăng ký' }).click();
       await expect.poll(() => page.getByText('Chưa có đăng ký nhận nào.').isVisible()).toBe(true);
