@@ -7,7 +7,6 @@ import {
   DEFAULT_MAX_TOKEN_LIFETIME_SECONDS,
   requireCitizenPrincipal,
   requireOfficerPrincipal,
-  unauthenticated,
   type AuthConfig,
   type CitizenPrincipal,
   type IssuerConfig,
