@@ -2,7 +2,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { WorkingCalendar } from '../../domain/calendar';
 import { VN_STATE_CALENDAR } from '../../domain/holidays-vn';
-import { expectAccessible, screenshot, useBrowser } from '../helpers/browser';
+import { expectAccessible, screenshot, settleAnimations, useBrowser } from '../helpers/browser';
 import { signInToConsole } from '../helpers/console';
 import { eventually, http, uniqueKey } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
@@ -28,7 +28,11 @@ describe('console: administration in the browser', () => {
   const CAL = 'QT-THU-NGHIEM';
   const url = (path: string) => `${stack.api.baseUrl}/api/v1${path}`;
   /** A dialog once it has faded in: judged by axe in its final colours. */
-  const shown = (dialog: Locator) => expect.poll(() => dialog.evaluate('(el) => getComputedStyle(el).opacity'), { timeout: 5_000 }).toBe('1');
+  // A dialog is judged once it is visible and has finished fading in.
+  const shown = async (dialog: Locator) => {
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await settleAnimations(dialog.page());
+  };
   const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice(0, 4)}`;
 
   it('calendars: a new version, the recompute preview (before/after), the confirmed recomputation and its log', { timeout: 180_000 }, async () => {

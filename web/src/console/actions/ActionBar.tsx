@@ -1,5 +1,5 @@
 import { Button, Group, Text } from '@mantine/core';
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { OfficerDossier } from '../dossier/api';
 import { ACTIONS, offeredActions } from './registry';
 import type { ActionName } from './types';
@@ -12,13 +12,28 @@ import type { ActionName } from './types';
 export function ActionBar({ dossier }: { dossier: OfficerDossier }) {
   const [open, setOpen] = useState<ActionName | null>(null);
   const buttons = useRef(new Map<ActionName, HTMLButtonElement>());
+  const none = useRef<HTMLParagraphElement>(null);
+  const lastClosed = useRef<ActionName | null>(null);
   const close = (name: ActionName) => {
     setOpen(null);
+    lastClosed.current = name;
     // The dialog unmounts as it closes: focus goes back to its button here, not by the modal
     // (or to the first action left, when the action is done and no longer offered).
     requestAnimationFrame(() => (buttons.current.get(name) ?? buttons.current.values().next().value)?.focus());
   };
   const actions = offeredActions(dossier.allowedActions);
+  const offered = actions.join();
+  // The dossier refreshes after the dialog closed: when the action done is no longer offered and
+  // its button took the focus with it, the focus goes to the first action left (or the words
+  // saying there is none), not back to the top of the page.
+  useEffect(() => {
+    const done = lastClosed.current;
+    if (!done || offered.split(',').includes(done)) return;
+    lastClosed.current = null;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    (buttons.current.values().next().value ?? none.current)?.focus();
+  }, [offered]);
   // The open dialog has one place whatever the buttons: it stays open (with its answer, or a
   // 409's explanation) while the dossier refreshes under it and its action is no longer offered.
   const Dialog = open ? ACTIONS[open]?.dialog : undefined;
@@ -46,7 +61,7 @@ export function ActionBar({ dossier }: { dossier: OfficerDossier }) {
           })}
         </Group>
       ) : (
-        <Text size="sm" c="dimmed" data-testid="no-actions">
+        <Text ref={none} tabIndex={-1} size="sm" c="dimmed" data-testid="no-actions">
           Không có thao tác nào dành cho bạn ở bước này.
         </Text>
       )}

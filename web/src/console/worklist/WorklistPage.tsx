@@ -291,7 +291,7 @@ function Row({ row, onOpen }: { row: WorklistRow; onOpen(): void }) {
           {row.status.label}
         </Text>
         {row.feeStatus === 'unpaid' && (
-          <Text size="xs" c="orange.9">
+          <Text size="xs" c="var(--mantine-color-orange-light-color)">
             Chưa nộp phí
           </Text>
         )}
