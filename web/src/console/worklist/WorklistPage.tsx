@@ -211,7 +211,9 @@ export function WorklistPage() {
                 key={key}
                 label={label}
                 value={isoDay(search.get(URL_PARAM[key]))}
-                onChange={(v) => set(key, v)}
+                // From the address as it is now: the date field may call back with an older
+                // closure (see supervision/filters.ts), which must not undo another filter.
+                onChange={(v) => setSearch(withParam(new URLSearchParams(window.location.search), key, v))}
                 clearable
                 clearButtonProps={{ 'aria-label': `Xóa ${label.toLowerCase()}` }}
                 w={170}
