@@ -338,6 +338,7 @@ describe('worklist filters in the address and saved searches', () => {
     await receivedFrom.press('Enter');
     await page.waitForURL((u) => u.searchParams.get('nhan-tu') === '2026-12-01');
     expect(await receivedFrom.inputValue()).toBe('01/12/2026');
+    await receivedFrom.press('Escape');
     await page.getByRole('button', { name: 'Bỏ lọc' }).click();
     await page.waitForURL((u) => !u.searchParams.has('tim') && !u.searchParams.has('nhan-tu'));
     await page.getByRole('combobox', { name: 'Bộ lọc đã lưu' }).click();
