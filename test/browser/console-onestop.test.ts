@@ -332,8 +332,15 @@ describe('worklist filters in the address and saved searches', () => {
     await page.reload();
     await page.waitForURL((u) => u.searchParams.get('tim') === 'nguyen van an' && u.searchParams.get('trang-thai') === 'SUBMITTED', { timeout: 15_000 });
     await expect.poll(() => page.getByTestId('worklist-search').inputValue(), { timeout: 15_000 }).toBe('nguyen van an');
+    // Dates are typed as Vietnamese write them and kept in the address as calendar days.
+    const receivedFrom = page.getByLabel('Tiếp nhận từ ngày', { exact: true });
+    await receivedFrom.fill('01/12/2026');
+    await receivedFrom.press('Enter');
+    await page.waitForURL((u) => u.searchParams.get('nhan-tu') === '2026-12-01');
+    expect(await receivedFrom.inputValue()).toBe('01/12/2026');
+    await receivedFrom.press('Escape');
     await page.getByRole('button', { name: 'Bỏ lọc' }).click();
-    await page.waitForURL((u) => !u.searchParams.has('tim'));
+    await page.waitForURL((u) => !u.searchParams.has('tim') && !u.searchParams.has('nhan-tu'));
     await page.getByRole('combobox', { name: 'Bộ lọc đã lưu' }).click();
     await page.getByRole('option', { name: 'Chờ tiếp nhận của anh An' }).click();
     await page.waitForURL((u) => u.searchParams.get('tim') === 'nguyen van an');

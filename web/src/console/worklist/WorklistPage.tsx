@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router';
 import { CHANNEL_LABEL, dateTimeVn } from '../../shared/format';
 import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
+import { VnDateInput } from '../../shared/VnDateInput';
 import { useProcedures } from '../../portal/queries';
 import { PATHS } from '../paths';
 import { useSession, type OfficerRole } from '../session';
@@ -32,6 +33,15 @@ const SORT_OPTIONS = [
   { value: 'submitted', label: 'Ngày nộp' },
   { value: 'code', label: 'Mã hồ sơ' },
 ];
+/** The date filters, kept in the address as calendar days (YYYY-MM-DD), shown dd/mm/yyyy. */
+const DATE_FILTERS = [
+  { key: 'receivedFrom', label: 'Tiếp nhận từ ngày' },
+  { key: 'receivedTo', label: 'Tiếp nhận đến ngày' },
+  { key: 'dueFrom', label: 'Hạn xử lý từ ngày' },
+  { key: 'dueTo', label: 'Hạn xử lý đến ngày' },
+] as const;
+/** A hand-edited address may hold anything; the field shows only a real calendar day. */
+const isoDay = (v: string | null) => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : null);
 const ORDER_OPTIONS = [
   { value: 'asc', label: 'Sớm trước' },
   { value: 'desc', label: 'Muộn trước' },
@@ -196,10 +206,19 @@ export function WorklistPage() {
             <Select label="Kênh nộp" placeholder="Tất cả" data={CHANNEL_OPTIONS} value={search.get(URL_PARAM.channel)} onChange={(v) => set('channel', v)} clearable w={170} />
           </Group>
           <Group align="flex-end" gap="sm" wrap="wrap" mt="sm">
-            <TextInput type="date" label="Tiếp nhận từ ngày" value={search.get(URL_PARAM.receivedFrom) ?? ''} onChange={(e) => set('receivedFrom', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="Tiếp nhận đến ngày" value={search.get(URL_PARAM.receivedTo) ?? ''} onChange={(e) => set('receivedTo', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="Hạn xử lý từ ngày" value={search.get(URL_PARAM.dueFrom) ?? ''} onChange={(e) => set('dueFrom', e.currentTarget.value)} w={160} />
-            <TextInput type="date" label="Hạn xử lý đến ngày" value={search.get(URL_PARAM.dueTo) ?? ''} onChange={(e) => set('dueTo', e.currentTarget.value)} w={160} />
+            {DATE_FILTERS.map(({ key, label }) => (
+              <VnDateInput
+                key={key}
+                label={label}
+                value={isoDay(search.get(URL_PARAM[key]))}
+                // From the address as it is now: the date field may call back with an older
+                // closure (see supervision/filters.ts), which must not undo another filter.
+                onChange={(v) => setSearch(withParam(new URLSearchParams(window.location.search), key, v))}
+                clearable
+                clearButtonProps={{ 'aria-label': `Xóa ${label.toLowerCase()}` }}
+                w={170}
+              />
+            ))}
             <Select label="Sắp xếp theo" data={SORT_OPTIONS} value={search.get(URL_PARAM.sort) ?? 'due'} onChange={(v) => set('sort', v === 'due' ? null : v)} allowDeselect={false} w={150} />
             <Select label="Thứ tự" data={ORDER_OPTIONS} value={search.get(URL_PARAM.order) ?? 'asc'} onChange={(v) => set('order', v === 'asc' ? null : v)} allowDeselect={false} w={150} />
             {hasFilters(search) && (
