@@ -166,7 +166,7 @@ describe('cross-role journeys', () => {
     await c.waitForURL((u) => u.pathname === '/ho-so-cua-toi');
     const list = c.getByTestId('my-dossiers');
     await poll(() => list.innerText()).toContain(toRefuse);
-    await poll(() => list.innerText()).toContain('Từ chối tiếp nhận');
+    await poll(() => list.textContent()).toContain('Từ chối tiếp nhận');
     await c.getByRole('link', { name: toRefuse }).click();
     await c.waitForURL((u) => u.pathname === `/ho-so-cua-toi/${toRefuse}`);
     await poll(() => c.getByTestId('dossier-status').textContent()).toBe('Từ chối tiếp nhận');
@@ -244,7 +244,7 @@ describe('cross-role journeys', () => {
     // The citizen, moving within the portal, reads it completed too.
     await c.getByRole('link', { name: '← Hồ sơ của tôi' }).click();
     await c.waitForURL((u) => u.pathname === '/ho-so-cua-toi');
-    await poll(() => c.getByTestId('my-dossiers').innerText()).toContain('Hoàn thành');
+    await poll(() => c.getByTestId('my-dossiers').textContent()).toContain('Hoàn thành');
     await c.getByRole('link', { name: code }).click();
     await c.waitForURL((u) => u.pathname === `/ho-so-cua-toi/${code}`);
     await poll(() => c.getByTestId('dossier-status').textContent()).toBe('Hoàn thành');
