@@ -56,7 +56,7 @@ export function DossierPage() {
       <Title order={1} size="h2">
         Hồ sơ {code}
       </Title>
-      {dossier.isPending && <Loader aria-label="Đang tải hồ sơ" />}
+      {dossier.isPending && <Loader role="status" aria-label="Đang tải hồ sơ" />}
       {dossier.error && <ProblemAlert error={dossier.error} testId="dossier-error" />}
       {dossier.data && (
         <>

@@ -41,6 +41,10 @@ export function useDossier(code: string) {
     queryFn: () => answer<OfficerDossier>(api.GET('/api/v1/dossiers/{code}', { params: { path: { code } } })),
     // An officer's screen follows the dossier: another officer's action shows without a reload.
     staleTime: 0,
+    // A delivered result completes the dossier a moment later, by the workflow alone (no officer
+    // acts, nothing else reads the dossier again): without this the page would say "Đã trả kết
+    // quả" until a reload (journey 8).
+    refetchInterval: (q) => (q.state.data?.status.code === 'RESULT_DELIVERED' && q.state.dataUpdateCount < 60 ? 1000 : false),
   });
 }
 

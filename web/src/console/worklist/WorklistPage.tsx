@@ -241,7 +241,7 @@ export function WorklistPage() {
       )}
 
       {list.error && <ProblemAlert error={list.error} testId="worklist-error" />}
-      {list.isPending && <Loader aria-label="Đang tải danh sách hồ sơ" />}
+      {list.isPending && <Loader role="status" aria-label="Đang tải danh sách hồ sơ" />}
       {first && (
         <Text size="sm" data-testid="worklist-total">
           {first.total === 0 ? 'Không có hồ sơ nào khớp bộ lọc.' : `Đang hiển thị ${rows.length} trên ${first.total} hồ sơ.`}
