@@ -41,7 +41,7 @@ export function CataloguePage() {
       </Group>
       {procedures.isPending ? (
         <Group justify="center" py="xl">
-          <Loader aria-label="Đang tải danh mục thủ tục" />
+          <Loader role="status" aria-label="Đang tải danh mục thủ tục" />
         </Group>
       ) : procedures.isError ? (
         <ProblemAlert error={procedures.error} />

@@ -38,7 +38,7 @@ function MyDossier({ code }: { code: string }) {
   if (dossier.isPending)
     return (
       <Group justify="center" py="xl">
-        <Loader aria-label="Đang tải hồ sơ" />
+        <Loader role="status" aria-label="Đang tải hồ sơ" />
       </Group>
     );
   if (dossier.isError) {

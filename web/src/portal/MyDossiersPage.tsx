@@ -36,7 +36,7 @@ function MyDossiers() {
       </Group>
       {list.isPending ? (
         <Group justify="center" py="xl">
-          <Loader aria-label="Đang tải danh sách hồ sơ" />
+          <Loader role="status" aria-label="Đang tải danh sách hồ sơ" />
         </Group>
       ) : list.isError ? (
         <ProblemAlert error={list.error} />

@@ -20,7 +20,7 @@ export function ProcedurePage() {
   if (procedure.isPending)
     return (
       <Group justify="center" py="xl">
-        <Loader aria-label="Đang tải thông tin thủ tục" />
+        <Loader role="status" aria-label="Đang tải thông tin thủ tục" />
       </Group>
     );
   if (procedure.isError)

@@ -11,7 +11,7 @@ export function RequireSignIn({ title, why, children }: { title: string; why: st
   if (state.kind === 'checking')
     return (
       <Group justify="center" py="xl">
-        <Loader aria-label="Đang kiểm tra đăng nhập" />
+        <Loader role="status" aria-label="Đang kiểm tra đăng nhập" />
       </Group>
     );
   if (state.kind === 'signed-in') return <>{children(state.citizen)}</>;

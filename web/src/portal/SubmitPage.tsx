@@ -32,7 +32,7 @@ export function SubmitPage() {
       {(citizen) =>
         procedure.isPending ? (
           <Group justify="center" py="xl">
-            <Loader aria-label="Đang tải thông tin thủ tục" />
+            <Loader role="status" aria-label="Đang tải thông tin thủ tục" />
           </Group>
         ) : procedure.isError ? (
           <Stack>

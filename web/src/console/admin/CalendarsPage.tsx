@@ -42,7 +42,7 @@ export function CalendarsPage() {
         Lịch làm việc
       </Title>
       {calendars.error ? <ProblemAlert error={calendars.error} /> : null}
-      {calendars.isPending ? <Loader aria-label="Đang tải" /> : null}
+      {calendars.isPending ? <Loader role="status" aria-label="Đang tải" /> : null}
       {calendars.data ? (
         <Table withTableBorder striped highlightOnHover fz="sm" data-testid="calendar-list">
           <Table.Thead>
@@ -88,7 +88,7 @@ function CalendarDetail({ code, version, choose }: { code: string; version?: num
   const [showPast, setShowPast] = useState(false);
   const c = cal.data;
   if (cal.error) return <ProblemAlert error={cal.error} />;
-  if (!c) return <Loader aria-label="Đang tải" />;
+  if (!c) return <Loader role="status" aria-label="Đang tải" />;
   const ownDays = c.days.filter((d) => d.source === c.code);
   // Past years are history: shown on request, so the list opens on the days still ahead.
   const thisYear = `${new Date().getFullYear()}-01-01`;
@@ -470,7 +470,7 @@ function RecomputeDialog({ code, latest, opened, onClose }: { code: string; late
     <Modal closeButtonProps={{ 'aria-label': 'Đóng' }} opened={opened} onClose={close} title={`Tính lại hạn theo lịch ${code} phiên bản ${latest}`} size="xl">
       <Stack gap="sm">
         {preview.error ? <ProblemAlert error={preview.error} /> : null}
-        {preview.isPending ? <Loader aria-label="Đang tải" /> : null}
+        {preview.isPending ? <Loader role="status" aria-label="Đang tải" /> : null}
         {p && !run.data ? (
           <>
             <Text data-testid="preview-summary">{`${p.count} hồ sơ đang giải quyết đang tính hạn theo phiên bản cũ hơn; ${p.changed} hồ sơ sẽ đổi hạn giải quyết.`}</Text>

@@ -98,7 +98,7 @@ export function WebhooksPage() {
           Đăng ký nhận
         </Title>
         {subs.error ? <ProblemAlert error={subs.error} /> : null}
-        {subs.isPending ? <Loader aria-label="Đang tải" /> : null}
+        {subs.isPending ? <Loader role="status" aria-label="Đang tải" /> : null}
         {subs.data && !subs.data.items.length ? <Text c="dimmed">Chưa có đăng ký nhận nào.</Text> : null}
         {subs.data?.items.length ? (
           <Table.ScrollContainer minWidth={1000}>
@@ -372,7 +372,7 @@ function Deliveries({ subscriptions }: { subscriptions: Subscription[] }) {
         </Alert>
       ) : null}
       {list.error ? <ProblemAlert error={list.error} /> : null}
-      {list.isPending ? <Loader aria-label="Đang tải" /> : null}
+      {list.isPending ? <Loader role="status" aria-label="Đang tải" /> : null}
       {list.data && !items.length ? <Text c="dimmed">Chưa có lượt gửi nào.</Text> : null}
       {items.length ? (
         <Table.ScrollContainer minWidth={1000}>

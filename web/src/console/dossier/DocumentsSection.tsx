@@ -46,7 +46,7 @@ function Preview({ doc, onClose }: { doc: DossierDocument; onClose: () => void }
   return (
     <Modal opened onClose={onClose} title={`Xem giấy tờ: ${doc.name}`} size="xl" centered closeButtonProps={{ 'aria-label': 'Đóng' }}>
       <Stack gap="sm" data-testid="document-preview">
-        {!url && !error && <Loader aria-label="Đang tải giấy tờ" />}
+        {!url && !error && <Loader role="status" aria-label="Đang tải giấy tờ" />}
         {error !== null && <ProblemAlert error={error} />}
         {url && doc.mediaType.startsWith('image/') && (
           <img src={url} alt={doc.name} style={{ maxWidth: '100%', maxHeight: '65vh', objectFit: 'contain', alignSelf: 'center', imageRendering: 'auto', minWidth: 64, border: '1px solid var(--mantine-color-gray-3)' }} />

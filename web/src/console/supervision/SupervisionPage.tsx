@@ -183,7 +183,7 @@ function DeadlinesPanel({ f, set }: { f: Filters; set: SetFilters }) {
       </Group>
       {list.error ? <ProblemAlert error={list.error} /> : null}
       {!first ? (
-        list.isPending ? <Loader aria-label="Đang tải" /> : null
+        list.isPending ? <Loader role="status" aria-label="Đang tải" /> : null
       ) : (
         <>
           <Group gap="xs" align="baseline">
@@ -272,7 +272,7 @@ function OnTimePanel({ f, set }: { f: Filters; set: SetFilters }) {
       </Group>
       {report.error ? <ProblemAlert error={report.error} /> : null}
       {!r ? (
-        report.isPending ? <Loader aria-label="Đang tải" /> : null
+        report.isPending ? <Loader role="status" aria-label="Đang tải" /> : null
       ) : (
         <>
           <AsOfNote asOf={r.asOf} from={f.from} to={f.to} />
@@ -359,7 +359,7 @@ function IndicatorsPanel({ f }: { f: Filters }) {
       </Group>
       {report.error ? <ProblemAlert error={report.error} /> : null}
       {!r ? (
-        report.isPending ? <Loader aria-label="Đang tải" /> : null
+        report.isPending ? <Loader role="status" aria-label="Đang tải" /> : null
       ) : (
         <>
           <AsOfNote asOf={r.asOf} from={f.from} to={f.to} />
@@ -425,7 +425,7 @@ function SatisfactionPanel({ f, set }: { f: Filters; set: SetFilters }) {
       </Group>
       {report.error ? <ProblemAlert error={report.error} /> : null}
       {!r ? (
-        report.isPending ? <Loader aria-label="Đang tải" /> : null
+        report.isPending ? <Loader role="status" aria-label="Đang tải" /> : null
       ) : (
         <>
           <AsOfNote asOf={r.asOf} from={f.from} to={f.to} />
