@@ -56,7 +56,7 @@ export function CashPayment({ code, autoFocus = false }: { code: string; autoFoc
   });
   const server = fieldErrorsOf(pay.error);
 
-  if (fees.isPending) return <Loader size="sm" aria-label="Đang tải phí, lệ phí" />;
+  if (fees.isPending) return <Loader size="sm" role="status" aria-label="Đang tải phí, lệ phí" />;
   if (fees.error) return <ProblemAlert error={fees.error} />;
   const f = fees.data;
   const paid = pay.data ?? f.payments.find((p) => p.status === 'paid' && p.receiptCode);

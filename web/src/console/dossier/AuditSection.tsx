@@ -19,7 +19,7 @@ function Outcome({ e }: { e: AuditEntry }) {
 /** Nhật ký thao tác: who (name, role), what, why and when, for the agency's supervisors, leaders and admins. */
 export function AuditSection({ code }: { code: string }) {
   const q = useAudit(code, true);
-  if (q.isPending) return <Loader size="sm" aria-label="Đang tải nhật ký" />;
+  if (q.isPending) return <Loader size="sm" role="status" aria-label="Đang tải nhật ký" />;
   if (q.error) return <ProblemAlert error={q.error} />;
   if (!q.data.entries.length) return <Text size="sm">Chưa có thao tác nào được ghi nhận.</Text>;
   return (

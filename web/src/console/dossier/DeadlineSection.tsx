@@ -8,7 +8,7 @@ import { timeLeft, workingTimeWords } from './time-left';
 /** Thời hạn: the API's explanation of the due date, line by line, and the figures it rests on. */
 export function DeadlineSection({ code }: { code: string }) {
   const q = useDeadline(code);
-  if (q.isPending) return <Loader size="sm" aria-label="Đang tải thời hạn" />;
+  if (q.isPending) return <Loader size="sm" role="status" aria-label="Đang tải thời hạn" />;
   if (q.error) return <ProblemAlert error={q.error} />;
   const d = q.data;
   const left = timeLeft(d);

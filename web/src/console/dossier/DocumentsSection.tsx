@@ -76,7 +76,7 @@ export function DocumentsSection({ dossier }: { dossier: OfficerDossier }) {
   };
   return (
     <Stack gap="sm">
-      {docs.isPending && <Loader size="sm" aria-label="Đang tải giấy tờ" />}
+      {docs.isPending && <Loader size="sm" role="status" aria-label="Đang tải giấy tờ" />}
       {docs.error && <ProblemAlert error={docs.error} />}
       {error !== null && <ProblemAlert error={error} />}
       {docs.data && !docs.data.documents.length && <Text size="sm">Hồ sơ chưa có tệp giấy tờ nào.</Text>}

@@ -10,7 +10,7 @@ import { PrintButton } from './PrintButton';
 /** Phí, lệ phí: what is due, each payment (method, amount, e-receipt) and its printable e-receipt. */
 export function PaymentsSection({ code }: { code: string }) {
   const q = usePayments(code);
-  if (q.isPending) return <Loader size="sm" aria-label="Đang tải phí, lệ phí" />;
+  if (q.isPending) return <Loader size="sm" role="status" aria-label="Đang tải phí, lệ phí" />;
   if (q.error) return <ProblemAlert error={q.error} />;
   const p = q.data;
   return (

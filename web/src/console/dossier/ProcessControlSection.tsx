@@ -33,7 +33,7 @@ export function ProcessControlSection({ code }: { code: string }) {
       <Group justify="flex-end">
         <PrintButton code={code} form="process-control" label="In phiếu" />
       </Group>
-      {sheet.isPending && <Loader size="sm" aria-label="Đang tải phiếu kiểm soát" />}
+      {sheet.isPending && <Loader size="sm" role="status" aria-label="Đang tải phiếu kiểm soát" />}
       {sheet.error && <ProblemAlert error={sheet.error} />}
       {sheet.data && !sheet.data.handoffs.length && <Text size="sm">Hồ sơ chưa được chuyển qua bước nào.</Text>}
       {sheet.data && sheet.data.handoffs.length > 0 && (

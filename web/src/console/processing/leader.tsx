@@ -98,7 +98,7 @@ export function AssignDialog({ dossier, onClose }: ActionDialogProps) {
   return (
     <ActionModal title={current ? 'Phân công lại chuyên viên thụ lý' : 'Phân công chuyên viên thụ lý'} onClose={onClose} onSubmit={submit} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Phân công">
       {dossier.assignee && <Text size="sm">Đang thụ lý: {dossier.assignee.fullName}</Text>}
-      {officers.isPending && <Loader size="sm" aria-label="Đang tải danh sách chuyên viên" />}
+      {officers.isPending && <Loader size="sm" role="status" aria-label="Đang tải danh sách chuyên viên" />}
       {officers.error && <ProblemAlert error={officers.error} />}
       {officers.data && (
         <Radio.Group label="Chuyên viên" description="Số hồ sơ đang xử lý (chưa có quyết định) của mỗi người" required value={picked} onChange={(v) => { setPicked(v); f.clear('specialist'); }} error={f.errors.specialist}>
