@@ -82,11 +82,14 @@ async function persist(ctx: DriveContext, label: string, send: () => Promise<Htt
   }
 }
 
-const reasonOf = (r: HttpAnswer) => String(r.body?.detail ?? '');
-
-/** 409s that only mean "not now": retried with the same key. */
+/**
+ * 409s that only mean "not now", by their stable reason (docs/problem-reasons.md; the Vietnamese
+ * detail may change): another action or a request with the same key in progress, the fee not yet
+ * told to the dossier. Retried with the same key.
+ */
+const NOT_YET_REASONS = ['DossierBusy', 'IdempotencyKeyInProgress', 'FeeUnpaid'];
 function isNotYet(r: HttpAnswer): boolean {
-  return r.status === 409 && /in progress|must be paid/.test(reasonOf(r));
+  return r.status === 409 && NOT_YET_REASONS.includes(String(r.body?.reason ?? ''));
 }
 
 /** Online submission with an Idempotency-Key, until the dossier is stored (201, 200 on a replay, 202 when deferred). */
