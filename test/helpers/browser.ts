@@ -64,6 +64,8 @@ export async function screenshot(page: Page, name: string, opts: { fullPage?: bo
 
 /** Waits until every running CSS transition and animation on the page has finished (infinite ones are skipped). */
 export async function settleAnimations(page: Page): Promise<void> {
+  // Two frames first: a dialog just mounted starts its transition on the next frame.
+  await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
   await page.evaluate(`Promise.all(document.getAnimations()
     .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
     .map((a) => a.finished.catch(() => undefined))).then(() => true)`);
