@@ -13,6 +13,8 @@ import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/ca
 import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
 import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
 import { failFastOnDataErrors } from './data-errors';
+import { internalProcedureActivities } from './internal-procedures';
+import { legActivities } from './legs';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
@@ -45,6 +47,8 @@ export function createActivities(deps: ActivityDeps) {
 function dossierActivities(deps: ActivityDeps) {
   const { db } = deps;
   return {
+    ...internalProcedureActivities(deps),
+    ...legActivities(deps),
     async recordDossierEvent(event: DossierEventRecord): Promise<void> {
       await recordDossierEvent(db, event);
       deps.afterEventWritten?.(event);

@@ -40,9 +40,27 @@ export interface ProjectionFields {
   apologyIssuedAt?: string;
   escalationLevel?: number;
   supplementRequests?: number;
+  /** Routed dossiers (issue 17): the pinned internal procedure's version, the step now held, the agency at fault for lateness. */
+  procedureVersion?: number;
+  currentStep?: { key: string; name: string; unit: string; kind: string; role: string; agencyEid: string; enteredAt: string; dueAt: string | null } | null;
+  faultAgencyEid?: string | null;
 }
 
-export type HandoffStep = 'intake' | 'citizen_supplement' | 'assignment' | 'review' | 'verification' | 'decision' | 'result' | 'postal';
+export type HandoffStep =
+  | 'intake'
+  | 'citizen_supplement'
+  | 'assignment'
+  | 'review'
+  | 'verification'
+  | 'decision'
+  | 'result'
+  | 'postal'
+  // Steps of a pinned internal procedure that today's fixed path does not have (issue 17).
+  | 'relay'
+  | 'approval'
+  | 'issue'
+  | 'leg'
+  | 'consultation';
 
 /** One row of the process-control sheet opened by an event (giver → receiver, with the time due). */
 export interface HandoffOpening {
@@ -57,6 +75,15 @@ export interface HandoffOpening {
    * start. `dueAt` is then the end of the planned visit, before which the row is never due.
    */
   countFrom?: string | null;
+  /**
+   * Routed dossiers (issue 17): the step of the pinned version this row is (its key and name),
+   * its budget in working hours (used instead of the procedure's step budgets), and the agency
+   * that receives it when not the dossier's own (an inter-agency leg or consultation).
+   */
+  stepKey?: string;
+  stepName?: string;
+  budgetHours?: number;
+  agencyEid?: string;
 }
 
 export interface DossierEventRecord {
@@ -154,6 +181,9 @@ const COLUMNS: Record<keyof ProjectionFields, string> = {
   apologyIssuedAt: 'apology_issued_at',
   escalationLevel: 'escalation_level',
   supplementRequests: 'supplement_requests',
+  procedureVersion: 'procedure_version',
+  currentStep: 'current_step',
+  faultAgencyEid: 'fault_agency_eid',
 };
 
 /**

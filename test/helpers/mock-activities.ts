@@ -1,6 +1,7 @@
 import type { DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
+import { defaultSteps } from '../../domain/internal-procedure';
 
 /** Officers of the sample agency as workflow unit tests name them. */
 export const OFFICER: Actor = { userId: 1, username: 'motcua.saigon', fullName: 'Trần Thị Mai', roles: ['one_stop_officer'] };
@@ -15,6 +16,18 @@ export const LEADER: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 
 export function mockActivities(overrides: Partial<DossierActivities> = {}): DossierActivities {
   return {
     async recordDossierEvent() {},
+    // Internal procedures and legs (issue 17): today's fixed path unless a test pins another version.
+    async pinInternalProcedure(input) {
+      return { procedureCode: input.procedureCode, version: 1, isDefault: true, steps: defaultSteps(null), consultations: [] };
+    },
+    async addWorkingHours(input) {
+      return new Date(Date.parse(input.from) + input.hours * 3_600_000).toISOString();
+    },
+    async recordLegEvent() {},
+    async alertAgency() {},
+    async assignLegSpecialist() {
+      return { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName };
+    },
     async scheduleDeadline(input) {
       return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
     },
