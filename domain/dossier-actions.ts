@@ -65,6 +65,13 @@ export interface DossierFacts {
    * command says it (the API found it in the catalogue first: dossiers/verification.ts).
    */
   siteVerification?: boolean;
+  /**
+   * Routed dossiers (issue 17): the step of the pinned internal procedure the dossier is at,
+   * what may be done there and where it may be sent back; absent or null on today's fixed path.
+   */
+  step?: { key: string; kind: string; role: OfficerRole; agencyEid: string; actions: readonly string[]; sendBackTo: readonly string[] } | null;
+  /** Consultations sent and not yet answered or expired: the step cannot end before they are collected. */
+  openConsultations?: number;
   /** The clock ledger; null for dossiers begun before it (their dates are as printed). */
   clock: {
     /** Received, but the limit counts from the fee's payment, not paid yet. */

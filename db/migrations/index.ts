@@ -12,6 +12,10 @@ import * as trackingBook from './20261204000003_tracking_book';
 import * as dossierRatings from './20261204000004_dossier_ratings';
 import * as consoleWorklist from './20261204000005_console_worklist';
 import * as liveQueues from './20261204000006_live_queues';
+import * as routedDossiers from './20261205000001_routed_dossiers';
+import * as internalProcedures from './20261205000002_internal_procedures';
+import * as interagencyLegs from './20261205000003_interagency_legs';
+import * as procedureChains from './20261205000004_procedure_chains';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -31,4 +35,8 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261204000004_dossier_ratings', migration: dossierRatings },
   { name: '20261204000005_console_worklist', migration: consoleWorklist },
   { name: '20261204000006_live_queues', migration: liveQueues },
+  { name: '20261205000001_routed_dossiers', migration: routedDossiers },
+  { name: '20261205000002_internal_procedures', migration: internalProcedures },
+  { name: '20261205000003_interagency_legs', migration: interagencyLegs },
+  { name: '20261205000004_procedure_chains', migration: procedureChains },
 ];

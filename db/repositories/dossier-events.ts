@@ -42,7 +42,19 @@ export interface ProjectionFields {
   supplementRequests?: number;
   /** Routed dossiers (issue 17): the pinned internal procedure's version, the step now held, the agency at fault for lateness. */
   procedureVersion?: number;
-  currentStep?: { key: string; name: string; unit: string; kind: string; role: string; agencyEid: string; enteredAt: string; dueAt: string | null } | null;
+  routeStep?: {
+    key: string;
+    name: string;
+    unit: string;
+    kind: string;
+    role: string;
+    agencyEid: string;
+    enteredAt: string;
+    dueAt: string | null;
+    /** What may be done there (StepAction) and where it may be sent back: the views' allowedActions read them. */
+    actions: string[];
+    sendBackTo: string[];
+  } | null;
   faultAgencyEid?: string | null;
 }
 
@@ -182,7 +194,7 @@ const COLUMNS: Record<keyof ProjectionFields, string> = {
   escalationLevel: 'escalation_level',
   supplementRequests: 'supplement_requests',
   procedureVersion: 'procedure_version',
-  currentStep: 'current_step',
+  routeStep: 'route_step',
   faultAgencyEid: 'fault_agency_eid',
 };
 
@@ -224,7 +236,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     const update: Record<string, unknown> = { projection_seq: e.seq, updated_at: trx.fn.now() };
     for (const [key, value] of Object.entries(e.projection)) {
       if (value === undefined) continue;
-      update[COLUMNS[key as keyof ProjectionFields]] = key === 'pendingAction' && value !== null ? JSON.stringify(value) : value;
+      update[COLUMNS[key as keyof ProjectionFields]] = (key === 'pendingAction' || key === 'routeStep') && value !== null ? JSON.stringify(value) : value;
     }
     await trx('dossiers').where('id', e.dossierId).andWhere('projection_seq', '<', e.seq).update(update);
     // Received: the next number of the agency's tracking book (sổ theo dõi hồ sơ), printed on Form 01.
