@@ -62,7 +62,7 @@ const DEFAULT_TITLE = 'Quy trình mặc định: tiếp nhận, phân công, th�
 const DEFAULT_BASIS = 'Thời gian từng bước theo cấu hình thủ tục (step budgets) của cơ quan';
 
 export function procedureNotFound(code: string): DomainError {
-  return new DomainError('not_found', 'Not found', `Không có thủ tục hành chính mã ${code}.`, { reason: 'ProcedureNotFound' });
+  return new DomainError('not_found', 'Procedure not found', `Không có thủ tục mã "${code}" trong danh mục.`, { reason: 'ProcedureNotFound' });
 }
 
 function versionNotFound(code: string, version: number): DomainError {
