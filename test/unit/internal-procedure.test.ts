@@ -81,6 +81,13 @@ describe('validation of a draft', () => {
     expect(problems[0]!.message).toContain('30 ngày làm việc');
   });
 
+  it('lists the budget problem with the others in one answer', () => {
+    const doc = clone(HANOI_1594_DOCUMENT);
+    step(doc, 'tham_dinh').budget = { unit: 'working_days', value: 17 };
+    step(doc, 'truong_phong_duyet').sendBackTo = ['giam_doc_duyet'];
+    expect(reasons(doc)).toEqual(['SendBackNotEarlier', 'BudgetExceedsTimeLimit']);
+  });
+
   it('does not count the intake budget against the limit', () => {
     const doc = clone(HANOI_1594_DOCUMENT);
     step(doc, 'tiep_nhan').budget = { unit: 'working_days', value: 2 };
