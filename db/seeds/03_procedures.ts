@@ -224,6 +224,23 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     ],
     agencies: ['000.00.35.H29'],
   },
+  {
+    // With an explicit on-site inspection step in its internal procedure (docs/domain.md §3.9, §10 row 14).
+    code: 'XD-GPXD',
+    nationalCode: null,
+    name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+    field: 'Xây dựng',
+    legalBasis: 'Luật Xây dựng 2014 (sửa đổi 2020) điều 102; Nghị định 175/2024/NĐ-CP',
+    timeLimit: { unit: 'working_days', value: 15 },
+    onlineLevel: 'partial',
+    onSiteVerification: true,
+    feeTiming: 'at_result',
+    resultName: 'Giấy phép xây dựng nhà ở riêng lẻ',
+    notes: 'Kiểm tra thực địa khu đất xây dựng trước khi cấp phép.',
+    fees: allChannels('Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ', 75_000),
+    documents: ['Đơn đề nghị cấp giấy phép xây dựng (Mẫu số 01)', 'Giấy tờ chứng minh quyền sử dụng đất', 'Bản vẽ thiết kế xây dựng'],
+    agencies: ['000.20.20.H29'],
+  },
 ];
 
 /**

@@ -10,7 +10,7 @@ import { validateInternalProcedure, type InternalProcedureDocument, type Procedu
  * - TG-DOITRUSO gets the 15-step structure of Hanoi decision 1594/QĐ-TTPVHCC (docs/domain.md
  *   §2.2): the department's steps, a leg at the City People's Committee office that decides,
  *   and consultations of the ward police and ward People's Committee;
- * - DD-DANGKYLANDAU gets a version with an explicit on-site inspection (§3.9).
+ * - XD-GPXD (construction permit, commune) gets a version with an explicit on-site inspection (§3.9).
  * Idempotent and respectful of administrators' work: a non-default version is seeded only on a
  * procedure that has none (seeded or drafted by an administrator), and nothing is ever updated.
  */
@@ -93,22 +93,22 @@ export const HANOI_1594_DOCUMENT: InternalProcedureDocument = {
   ],
 };
 
-const LAND = 'Văn phòng Đăng ký đất đai';
+const BUILDING = 'Phòng Kinh tế, Hạ tầng và Đô thị';
 
-/** DD-DANGKYLANDAU with an explicit site inspection (docs/domain.md §3.9): 0.5 + 20 working days of 20. */
+/** XD-GPXD (construction permit) with an explicit site inspection (docs/domain.md §3.9): 0.5 + 15 working days of 15. */
 export const SITE_INSPECTION_DOCUMENT: InternalProcedureDocument = {
-  title: 'Quy trình nội bộ đăng ký đất đai lần đầu, có kiểm tra thực địa',
-  basis: 'Theo quy trình nội bộ thủ tục đất đai cấp tỉnh (mẫu), Nghị định 151/2025/NĐ-CP',
+  title: 'Quy trình nội bộ cấp giấy phép xây dựng nhà ở riêng lẻ, có kiểm tra thực địa',
+  basis: 'Theo quy trình nội bộ thủ tục xây dựng cấp xã (mẫu), Nghị định 175/2024/NĐ-CP',
   steps: [
     { key: 'tiep_nhan', name: 'Tiếp nhận, kiểm tra hồ sơ, cấp Giấy tiếp nhận hồ sơ và hẹn trả kết quả', unit: 'Bộ phận Một cửa', kind: 'intake', role: 'one_stop_officer', budget: wd(0.5), actions: [] },
-    { key: 'chuyen_ho_so', name: `Chuyển hồ sơ đến ${LAND}`, unit: 'Bộ phận Một cửa', kind: 'relay', role: 'one_stop_officer', budget: wd(0.5), actions: ['forward'] },
-    { key: 'phan_cong', name: 'Lãnh đạo phân công chuyên viên thụ lý', unit: `Lãnh đạo ${LAND}`, kind: 'assignment', role: 'leader', budget: wd(0.5), actions: [] },
-    { key: 'kiem_tra', name: 'Kiểm tra hồ sơ, xác định nội dung cần kiểm tra thực địa', unit: LAND, kind: 'review', role: 'specialist', budget: wd(3), actions: ['request_supplement', 'forward'] },
-    { key: 'kiem_tra_thuc_dia', name: 'Kiểm tra thực địa, lập biên bản xác minh hiện trạng thửa đất', unit: LAND, kind: 'verification', role: 'specialist', budget: wd(1.5), actions: ['schedule_verification'] },
-    { key: 'du_thao', name: 'Dự thảo kết quả, đề xuất cấp Giấy chứng nhận', unit: LAND, kind: 'review', role: 'specialist', budget: wd(8.5), actions: ['request_supplement', 'propose'] },
-    { key: 'truong_phong_duyet', name: 'Trưởng phòng xem xét, ký nháy, trình Lãnh đạo', unit: LAND, kind: 'approval', role: 'leader', budget: wd(2), actions: ['forward', 'send_back'], sendBackTo: ['kiem_tra_thuc_dia', 'du_thao'] },
-    { key: 'phe_duyet', name: 'Lãnh đạo ký Giấy chứng nhận', unit: `Lãnh đạo ${LAND}`, kind: 'decision', role: 'leader', budget: wd(2), actions: ['decide', 'send_back'], sendBackTo: ['du_thao'] },
-    { key: 'tra_ket_qua', name: 'Trả kết quả', unit: 'Bộ phận Một cửa', kind: 'result', role: 'one_stop_officer', budget: wd(2), actions: [] },
+    { key: 'chuyen_ho_so', name: `Chuyển hồ sơ đến ${BUILDING}`, unit: 'Bộ phận Một cửa', kind: 'relay', role: 'one_stop_officer', budget: wd(0.5), actions: ['forward'] },
+    { key: 'phan_cong', name: 'Lãnh đạo phân công chuyên viên thụ lý', unit: `Lãnh đạo ${BUILDING}`, kind: 'assignment', role: 'leader', budget: wd(0.5), actions: [] },
+    { key: 'kiem_tra', name: 'Kiểm tra hồ sơ, xác định nội dung cần kiểm tra thực địa', unit: BUILDING, kind: 'review', role: 'specialist', budget: wd(2), actions: ['request_supplement', 'forward'] },
+    { key: 'kiem_tra_thuc_dia', name: 'Kiểm tra thực địa khu đất xây dựng, lập biên bản kiểm tra hiện trạng', unit: BUILDING, kind: 'verification', role: 'specialist', budget: wd(3), actions: ['schedule_verification'] },
+    { key: 'du_thao', name: 'Dự thảo giấy phép, đề xuất cấp giấy phép xây dựng', unit: BUILDING, kind: 'review', role: 'specialist', budget: wd(4), actions: ['request_supplement', 'propose'] },
+    { key: 'truong_phong_duyet', name: 'Trưởng phòng xem xét, ký nháy, trình Lãnh đạo', unit: BUILDING, kind: 'approval', role: 'leader', budget: wd(1.5), actions: ['forward', 'send_back'], sendBackTo: ['kiem_tra_thuc_dia', 'du_thao'] },
+    { key: 'phe_duyet', name: 'Chủ tịch Ủy ban nhân dân phường ký giấy phép', unit: 'Lãnh đạo Ủy ban nhân dân phường', kind: 'decision', role: 'leader', budget: wd(2), actions: ['decide', 'send_back'], sendBackTo: ['du_thao'] },
+    { key: 'tra_ket_qua', name: 'Trả kết quả', unit: 'Bộ phận Một cửa', kind: 'result', role: 'one_stop_officer', budget: wd(1.5), actions: [] },
   ],
   consultations: [],
 };
@@ -116,7 +116,7 @@ export const SITE_INSPECTION_DOCUMENT: InternalProcedureDocument = {
 /** The non-default versions seeded, by procedure code. */
 export const SEEDED_VERSIONS: Record<string, InternalProcedureDocument> = {
   'TG-DOITRUSO': HANOI_1594_DOCUMENT,
-  'DD-DANGKYLANDAU': SITE_INSPECTION_DOCUMENT,
+  'XD-GPXD': SITE_INSPECTION_DOCUMENT,
 };
 
 const row = (procedureId: number, version: number, doc: InternalProcedureDocument, isDefault: boolean) => ({

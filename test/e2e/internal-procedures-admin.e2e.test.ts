@@ -121,7 +121,7 @@ describe('internal procedure administration', () => {
       { agency: { eid: '000.20.20.H29', name: 'Ủy ban nhân dân Phường Sài Gòn' }, subject: 'Ý kiến về địa điểm đặt trụ sở mới', budget: { unit: 'working_days', value: 5, text: '5 ngày làm việc' } },
     ]);
 
-    const land = await get('/procedures/DD-DANGKYLANDAU/internal-procedure', {});
+    const land = await get('/procedures/XD-GPXD/internal-procedure', {});
     expect(land.body.steps.map((s: any) => s.kind)).toContain('verification');
     expect((await get('/procedures/NOPE-NOPE/internal-procedure', {})).status).toBe(404);
   });

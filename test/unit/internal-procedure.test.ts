@@ -45,11 +45,11 @@ describe('seeded internal procedures', () => {
     expect(HANOI_1594_DOCUMENT.consultations).toHaveLength(2);
   });
 
-  it('the land version with an on-site inspection is valid and fits 20 working days', () => {
-    expect(validateInternalProcedure(SITE_INSPECTION_DOCUMENT, limitOf('DD-DANGKYLANDAU'), AGENCIES)).toEqual([]);
+  it('the construction-permit version with an on-site inspection is valid and fits 15 working days', () => {
+    expect(validateInternalProcedure(SITE_INSPECTION_DOCUMENT, limitOf('XD-GPXD'), AGENCIES)).toEqual([]);
     expect(SITE_INSPECTION_DOCUMENT.steps.map((s) => s.kind)).toEqual(['intake', 'relay', 'assignment', 'review', 'verification', 'review', 'approval', 'decision', 'result']);
     expect(step(SITE_INSPECTION_DOCUMENT, 'du_thao').actions).toContain('propose');
-    expect(sharedBudgetHours(SITE_INSPECTION_DOCUMENT.steps)).toBeLessThanOrEqual(20 * WORKING_DAY_HOURS);
+    expect(sharedBudgetHours(SITE_INSPECTION_DOCUMENT.steps)).toBeLessThanOrEqual(15 * WORKING_DAY_HOURS);
   });
 
   it('every seeded non-default version names a seeded procedure', () => {
@@ -125,7 +125,7 @@ describe('validation of a draft', () => {
 
     const land = clone(SITE_INSPECTION_DOCUMENT);
     land.steps = land.steps.filter((s) => s.key !== 'phe_duyet');
-    expect(reasons(land, 'DD-DANGKYLANDAU')).toContain('OneDecision');
+    expect(reasons(land, 'XD-GPXD')).toContain('OneDecision');
 
     const two = clone(HANOI_1594_DOCUMENT);
     two.steps.splice(8, 0, { key: 'ky_them', name: 'Giám đốc Sở ký', unit: 'Lãnh đạo Sở', kind: 'decision', role: 'leader', budget: { unit: 'working_days', value: 0.5 }, actions: ['decide'] });
