@@ -139,6 +139,9 @@ export const onTimeQuery = z.strictObject({ ...period, groupBy: oneOf(GROUP_BYS)
 
 export const indicatorsQuery = z.strictObject({ ...period, ...scope }).superRefine(periodChecks);
 
+/** GET /supervision/steps (issue 17): JSON only. */
+export const stepCountsQuery = z.strictObject({ ...period, agency: scope.agency, asOf: scope.asOf, format: oneOf(['json']).optional().describe('json (the only format)') }).superRefine(periodChecks);
+
 export const satisfactionQuery = z
   .strictObject({ ...period, groupBy: oneOf(SATISFACTION_GROUP_BYS).optional().describe('Default: agency. officer: the officer who handled the dossier (its assignee when rated)'), ...scope })
   .superRefine(periodChecks);

@@ -546,3 +546,36 @@ export async function officerAlerts(db: Tx, userId: number, unreadOnly: boolean)
 export async function markAlertRead(db: Tx, id: number, userId: number): Promise<number> {
   return db('officer_alerts').where({ id, user_id: userId }).update({ read_at: db.raw('coalesce(read_at, now())') });
 }
+
+// ---------------------------------------------------------------- routed steps (issue 17)
+
+/** A closed hand-off of a routed dossier (its step of the pinned version), the lead's or a leg's. */
+export interface StepHandoffRow {
+  step_key: string;
+  step_name: string | null;
+  agency_eid: string;
+  receiver_unit: string;
+  receiver_id: number | null;
+  full_name: string | null;
+  outcome: 'early' | 'on_time' | 'late';
+}
+
+/**
+ * Rows of the process-control sheets closed in [from, until) with a step key and an outcome,
+ * whose receiving agency (the row's, else the dossier's) is one of `agencyEids`: a leg's rows
+ * count for the leg's agency.
+ */
+export async function stepHandoffRows(db: Tx, q: { agencyEids: readonly string[]; from: Date; until: Date }): Promise<StepHandoffRow[]> {
+  if (!q.agencyEids.length) return [];
+  return db('dossier_handoffs as h')
+    .join('dossiers as d', 'd.id', 'h.dossier_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('users as u', 'u.id', 'h.receiver_id')
+    .whereNotNull('h.step_key')
+    .whereNotNull('h.outcome')
+    .where('h.done_at', '>=', q.from)
+    .where('h.done_at', '<', q.until)
+    .whereRaw('coalesce(h.agency_eid, a.eid) = any(?::text[])', [[...q.agencyEids]])
+    .orderBy('h.id')
+    .select('h.step_key', 'h.step_name', db.raw('coalesce(h.agency_eid, a.eid) as agency_eid'), 'h.receiver_unit', 'h.receiver_id', 'u.full_name', 'h.outcome');
+}
