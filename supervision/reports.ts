@@ -34,7 +34,22 @@ import { ratingCounts } from '../db/repositories/ratings';
 
 export { WORKLIST_VIEWS, type WorklistPosition } from '../db/repositories/supervision';
 
-export const HANDOFF_STEPS = ['intake', 'citizen_supplement', 'assignment', 'review', 'verification', 'decision', 'result', 'postal'] as const satisfies readonly HandoffStep[];
+export const HANDOFF_STEPS = [
+  'intake',
+  'citizen_supplement',
+  'assignment',
+  'review',
+  'verification',
+  'decision',
+  'result',
+  'postal',
+  // Steps of a pinned internal procedure that the fixed path does not have (issue 17).
+  'relay',
+  'approval',
+  'issue',
+  'leg',
+  'consultation',
+] as const satisfies readonly HandoffStep[];
 
 export const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -51,6 +66,11 @@ export const STEP_LABELS: Record<string, string> = {
   decision: 'Phê duyệt kết quả',
   result: 'Trả kết quả',
   postal: 'Chuyển phát qua bưu chính',
+  relay: 'Chuyển hồ sơ',
+  approval: 'Trình, cho ý kiến',
+  issue: 'Vào số, phát hành kết quả',
+  leg: 'Giải quyết liên thông tại cơ quan khác',
+  consultation: 'Xin ý kiến cơ quan khác',
 };
 
 export type QueryError = { field: string; message: string };

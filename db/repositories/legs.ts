@@ -254,3 +254,19 @@ export async function alertAgencyOfficers(
     return (rows.rows as unknown[]).length;
   });
 }
+
+/**
+ * The pinned version of a dossier as its view names it. Whether it is the default path is read
+ * from the versions table (internal_procedure_versions) when there is one; version 0 is the
+ * default path derived from the procedure's step budgets.
+ */
+export async function procedureVersionOf(db: Tx, procedureId: number, version: number): Promise<{ procedureCode: string; version: number; isDefault: boolean }> {
+  const p: { code: string } = await db('procedures').where('id', procedureId).first('code');
+  let isDefault = version === 0;
+  const table = await db.raw(`select to_regclass('internal_procedure_versions') as t`);
+  if (!isDefault && table.rows[0]?.t) {
+    const v = await db('internal_procedure_versions').where({ procedure_id: procedureId, version }).first('is_default');
+    isDefault = !!v?.is_default;
+  }
+  return { procedureCode: p.code, version, isDefault };
+}

@@ -110,7 +110,7 @@ export interface WorklistCounts {
 
 /** The open row of the process-control sheet: where the dossier is now. */
 const CURRENT_STEP = `select h.step from dossier_handoffs h
-                       where h.dossier_id = d.id and h.done_at is null order by h.opened_seq desc limit 1`;
+                       where h.dossier_id = d.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1`;
 
 /**
  * The open dossiers of a worklist view with its filters, as a query on `d` (dossiers), `a`
@@ -224,7 +224,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
     .from(page.as('pg'))
     .joinRaw(
       `left join lateral (select h.step, h.due_at from dossier_handoffs h
-         where h.dossier_id = pg.id and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+         where h.dossier_id = pg.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
     )
     .orderByRaw('pg.due asc nulls last, pg.code asc');
   const more = rows.length > q.limit;
@@ -475,10 +475,12 @@ export interface ClosedHandoff {
  * own supplement step is left out: its time is the applicant's, not the agency's.
  */
 export async function closedHandoffs(db: Tx, q: PeriodQuery & { officersOnly?: boolean }): Promise<ClosedHandoff[]> {
+  // A row received by another agency (an inter-agency leg's, issue 17) counts for that agency.
   const query = db('dossier_handoffs as h')
     .join('dossiers as d', 'd.id', 'h.dossier_id')
+    .leftJoin('agencies as ha', 'ha.eid', 'h.agency_eid')
     .leftJoin('users as u', 'u.id', 'h.receiver_id')
-    .whereIn('d.agency_id', q.agencyIds)
+    .whereRaw('coalesce(ha.id, d.agency_id) = any(?::int[])', [[...q.agencyIds]])
     .whereNotNull('d.received_at')
     .whereNotNull('h.due_at')
     .where('h.done_at', '>=', q.from)

@@ -210,6 +210,44 @@ describe('inter-agency routes', () => {
     expect((await post(`dossiers/${code}/steps/forward`, 'tuyen.ca.cv', { stepKey: 'police-check' })).status).toBe(404);
   });
 
+  it('the lead’s officers see the routed step, the legs and the leg’s rows on the sheet; the staff worklist shows the routed step and its holder', async () => {
+    const view = await get(`dossiers/${code}`, 'tuyen.lead');
+    expect(view.status).toBe(200);
+    expect(view.body.procedureVersion).toEqual({ procedureCode: 'KT-HKD', version: 2, isDefault: false });
+    expect(view.body.step).toEqual({
+      key: 'police-check',
+      name: 'Xác nhận của Công an',
+      unit: 'Công an xã',
+      kind: 'leg',
+      role: 'leader',
+      agencyEid: POLICE.eid,
+      enteredAt: '2026-03-11T10:00:00+07:00',
+      dueAt: '2026-03-13T10:00:00+07:00',
+    });
+    expect(view.body.faultAgencyEid).toBeNull();
+    expect(view.body.legs).toEqual([
+      expect.objectContaining({ workflowId: wf, kind: 'leg', stepKey: 'police-check', agencyEid: POLICE.eid, status: 'open', step: { key: 'p2', name: 'Thẩm tra', unit: 'Đội nghiệp vụ' } }),
+    ]);
+    // The leg's officers do not see the lead's dossier itself.
+    expect((await get(`dossiers/${code}`, 'tuyen.ca.lanhdao')).status).toBe(404);
+
+    const sheet = await get(`dossiers/${code}/process-control`, 'tuyen.lead');
+    expect(sheet.status).toBe(200);
+    expect(sheet.body.handoffs.map((h: Record<string, unknown>) => [h.stepKey, h.agencyEid ?? null, h.legWorkflowId ?? null, h.outcome])).toEqual([
+      ['s1', null, null, 'late'],
+      ['police-check', POLICE.eid, null, null],
+      ['p1', POLICE.eid, wf, 'on_time'],
+      ['p2', POLICE.eid, wf, null],
+    ]);
+
+    const list = await get(`dossiers?agency=${LEAD.eid}`, 'tuyen.lead');
+    expect(list.status).toBe(200);
+    const item = list.body.dossiers.find((d: { code: string }) => d.code === code);
+    // The lead's own open row (the leg step), not the leg's inner rows.
+    expect(item.currentStep).toMatchObject({ step: 'leg', holder: 'Công an xã' });
+    expect(item.routedStep).toEqual({ key: 'police-check', name: 'Xác nhận của Công an', unit: 'Công an xã', role: 'leader', agencyEid: POLICE.eid, dueAt: '2026-03-13T10:00:00+07:00' });
+  });
+
   it('GET /supervision/steps: early / on time / late per step, unit and officer, the legs’ rows for the leg’s agency', async () => {
     const lead = await get(`supervision/steps?from=2026-03-01&to=2026-04-01&asOf=2026-04-10T09:00:00%2B07:00&agency=${LEAD.eid}`, 'tuyen.giamsat');
     expect(lead.status).toBe(200);

@@ -2062,6 +2062,30 @@ export interface components {
             }[];
             code: string;
         };
+        DossierLeg: {
+            workflowId: string;
+            /** @enum {string} */
+            kind: "leg" | "consultation";
+            stepKey: string;
+            agencyEid: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            startedAt: string;
+            dueAt: string | null;
+            /** @enum {string} */
+            status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+            late: boolean;
+            finishedAt: string | null;
+            resultNumber?: string | null;
+            reasons?: string[] | null;
+            opinion?: string | null;
+            agrees?: boolean | null;
+            step?: {
+                key: string;
+                name: string;
+                unit: string;
+            } | null;
+            chasedAt?: string | null;
+        };
         DossierPayments: {
             feeDueVnd: number | null;
             feeStatus: ("none" | "unpaid" | "paid") | null;
@@ -2552,6 +2576,18 @@ export interface components {
                 fullName: string;
             } | null;
             resultNumber: string | null;
+            /** @description The internal procedure version the dossier pinned at receipt */
+            procedureVersion?: {
+                procedureCode: string;
+                version: number;
+                isDefault: boolean;
+            } | null;
+            /** @description The step of the pinned version the dossier is at, who holds it (unit, role, agency) and its due time */
+            step?: components["schemas"]["RoutedStep"] | null;
+            /** @description Inter-agency legs and consultations of the dossier */
+            legs?: components["schemas"]["DossierLeg"][];
+            /** @description The agency whose delay made the dossier late */
+            faultAgencyEid?: string | null;
             events: {
                 seq: number;
                 type: string;
@@ -2702,7 +2738,7 @@ export interface components {
             code: string;
             handoffs: {
                 /** @enum {string} */
-                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 giver: {
                     userId: number | null;
                     name: string | null;
@@ -2720,6 +2756,13 @@ export interface components {
                 doneAt: string | null;
                 /** @description early, on_time or late, once done */
                 outcome: string | null;
+                /** @description Routed dossiers: the step of the pinned internal procedure */
+                stepKey?: string;
+                stepName?: string | null;
+                /** @description The agency receiving the row, when not the dossier’s own (an inter-agency leg or consultation) */
+                agencyEid?: string;
+                /** @description The inter-agency leg or consultation the row belongs to (its own steps) */
+                legWorkflowId?: string;
             }[];
         };
         QueueChangeEvent: {
@@ -2730,7 +2773,7 @@ export interface components {
             /** @description Its status now */
             status: string;
             /** @description Where it waits now (the open step of the process-control sheet) */
-            step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal") | null;
+            step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation") | null;
             /** @description The agency’s change counter after this change (an ETag of the worklist made before it is stale) */
             version: number;
         };
@@ -2826,6 +2869,17 @@ export interface components {
                 changed: boolean;
                 note?: string;
             }[];
+        };
+        RoutedStep: {
+            key: string;
+            name: string;
+            unit: string;
+            kind: string;
+            role: string;
+            agencyEid: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            enteredAt: string;
+            dueAt: string | null;
         };
         SatisfactionReport: {
             /** @enum {string} */
@@ -3328,11 +3382,23 @@ export interface components {
             } | null;
             currentStep: {
                 /** @enum {string} */
-                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 label: string;
                 /** @description The officer or unit holding it (one-stop counter, leaders, the applicant, the post) */
                 holder: string | null;
                 holderId: number | null;
+                dueAt: string | null;
+            } | null;
+            /** @description Routed dossiers (internal procedure as data): the step of the pinned version; null on the fixed path */
+            routedStep: {
+                key: string;
+                name: string;
+                /** @description The unit holding the step */
+                unit: string;
+                /** @description The role that acts there */
+                role: string;
+                /** @description The agency whose officers act (the lead agency, or an inter-agency leg’s) */
+                agencyEid: string;
                 dueAt: string | null;
             } | null;
             /** @description Việt Nam time with its offset */
@@ -5501,7 +5567,7 @@ export interface operations {
                 procedure?: string;
                 /** @description Username or id of the assignee */
                 officer?: string;
-                step?: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step?: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 /** @description Dossiers per page (default 100, at most 500); the CSV export has every dossier, in one file */
                 limit?: string;
                 /** @description The previous page's nextCursor: the next page, as of the first page's asOf unless asOf is given. The counts are always over the whole list */
