@@ -286,11 +286,27 @@ export async function onTimeReport(db: Db, r: { groupBy: GroupBy; from: Date; to
   let groups: OnTimeGroup[];
   if (groupBy === 'agency' || groupBy === 'procedure') {
     // Dossiers whose end of processing falls in the period, classified against their legal due date.
-    const ended = (await periodDossiers(db, q)).filter((d) => d.endedAt !== null);
+    const inScope = new Set(q.agencyIds);
+    const ended = (await periodDossiers(db, q))
+      .filter((d) => d.endedAt !== null)
+      .map((d) => ({ ...d, outcome: outcomeOf(d.endedAt!, d.due, d.supplementRequests) }))
+      // A late dossier counts against the agency whose delay made it late (an inter-agency leg, issue 17):
+      // not in these agencies' figures when that agency is not among them; by procedure, as its own agency's.
+      .filter((d) => {
+        const faulted = d.outcome === 'late' && d.faultAgency !== null;
+        const leadInScope = inScope.has(d.agencyId);
+        if (groupBy === 'procedure') return leadInScope;
+        return faulted ? inScope.has(d.faultAgency!.id) : leadInScope;
+      });
     groups = tallyBy(
       ended,
-      (d) => (groupBy === 'agency' ? { key: d.agencyEid, name: d.agencyName } : { key: d.procedureCode, name: d.procedureName }),
-      (d) => outcomeOf(d.endedAt!, d.due, d.supplementRequests),
+      (d) =>
+        groupBy === 'agency'
+          ? d.outcome === 'late' && d.faultAgency
+            ? { key: d.faultAgency.eid, name: d.faultAgency.name }
+            : { key: d.agencyEid, name: d.agencyName }
+          : { key: d.procedureCode, name: d.procedureName },
+      (d) => d.outcome,
     );
   } else {
     // Rows of the process-control sheet closed in the period, each against its own step due date.

@@ -340,6 +340,18 @@ const periodRows = (columns: string) =>
     )
     .join(' union all ');
 
+/** On time (QĐ 766, 2.1) as a condition on a row `x` of (due, ended_at, supplement_requests). */
+const ON_TIME = `coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
+                   case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end)`;
+/** The agency whose delay made the dossier late (issue 17), when not the dossier's own: its id. */
+const FAULT_AGENCY = `(select fa.id from agencies fa where fa.eid = d.fault_agency_eid and fa.id <> d.agency_id)`;
+/**
+ * Late because of an agency outside the report (an inter-agency leg's): counted against that
+ * agency, not in these agencies' figures. With the agency at fault in the report, the dossier
+ * counts there, once.
+ */
+const LATE_ELSEWHERE = `x.fault_agency_id is not null and not (x.fault_agency_id = any(cast(:agencyIds as int[]))) and not (${ON_TIME})`;
+
 const periodBindings = (q: PeriodQuery) => ({ agencyIds: q.agencyIds, from: q.from.toISOString(), until: q.until.toISOString() });
 
 export interface PeriodDossier {
@@ -354,16 +366,27 @@ export interface PeriodDossier {
   supplementRequests: number;
   /** End of processing as of `until` (QĐ 766), null while still being processed. */
   endedAt: Date | null;
+  /** The agency whose delay made the dossier late (issue 17), when not its own. */
+  faultAgency: { id: number; eid: string; name: string } | null;
 }
 
 /** The dossiers of a period (periodRows) with their end of processing as of `until`, for the on-time rates. */
 export async function periodDossiers(db: Tx, q: PeriodQuery): Promise<PeriodDossier[]> {
   const { rows } = await db.raw(
     `select x.id, x.code, x.agency_id, a.eid as agency_eid, a.name as agency_name,
-            p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at
-       from (${periodRows(`d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at`)}) x
+            p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at,
+            fa.id as fault_agency_id, fa.eid as fault_agency_eid, fa.name as fault_agency_name
+       from (${periodRows(`d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}
+             union all
+             -- Other agencies' dossiers whose delay was one of these agencies' (issue 17).
+             select d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at, fa.id as fault_agency_id
+               from dossiers d join agencies fa on fa.eid = d.fault_agency_eid
+              where fa.id = any(cast(:agencyIds as int[])) and fa.id <> d.agency_id and not (d.agency_id = any(cast(:agencyIds as int[])))
+                and d.received_at < cast(:until as timestamptz)
+                and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))) x
        join agencies a on a.id = x.agency_id
        join procedures p on p.id = x.procedure_id
+       left join agencies fa on fa.id = x.fault_agency_id
       order by x.received_at, x.code`,
     periodBindings(q),
   );
@@ -378,6 +401,7 @@ export async function periodDossiers(db: Tx, q: PeriodQuery): Promise<PeriodDoss
     due: r.due,
     supplementRequests: Number(r.supplement_requests ?? 0),
     endedAt: r.ended_at,
+    faultAgency: r.fault_agency_id ? { id: r.fault_agency_id, eid: r.fault_agency_eid, name: r.fault_agency_name } : null,
   }));
 }
 
@@ -425,9 +449,8 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
   const feeBearing = `${received} and coalesce(x.fee_due_vnd, 0) > 0`;
   const documentDecisions = 'x.result_is_document and x.approved_at >= cast(:from as timestamptz) and x.approved_at < cast(:until as timestamptz)';
   const { rows } = await db.raw(
-    `select count(*)::int as dossiers,
-            count(*) filter (where coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
-                               case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end))::int as on_time,
+    `select count(*) filter (where not (${LATE_ELSEWHERE}))::int as dossiers,
+            count(*) filter (where ${ON_TIME})::int as on_time,
             count(*) filter (where ${ended})::int as ended,
             coalesce(sum(x.processing_working_ms::numeric / x.working_day_ms) filter (where ${ended}), 0)::float8 as ended_working_days,
             count(*) filter (where ${ended} and (x.processing_working_ms is null or x.working_day_ms is null))::int as ended_uncounted,
@@ -440,13 +463,23 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
        from (select y.*, p.result_is_document
                from (${periodRows(`d.procedure_id, d.received_at, d.supplement_requests, d.channel, d.delivery_method, d.fee_due_vnd,
                                    d.approved_at, d.paid_online_at, d.result_issued_at, d.processing_working_ms, d.working_day_ms,
-                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at`)}) y
+                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}) y
                join procedures p on p.id = y.procedure_id) x`,
     periodBindings(q),
   );
   const r = rows[0];
+  // Late dossiers of other agencies whose delay was one of these agencies' (an inter-agency leg): counted against them.
+  const { rows: faulted } = await db.raw(
+    `select count(*) filter (where not (${ON_TIME}))::int as late
+       from (select d.supplement_requests, ${DUE} as due, ${ENDED_AS_OF} as ended_at from dossiers d
+              join agencies fa on fa.eid = d.fault_agency_eid
+             where fa.id = any(cast(:agencyIds as int[])) and fa.id <> d.agency_id and not (d.agency_id = any(cast(:agencyIds as int[])))
+               and d.received_at < cast(:until as timestamptz)
+               and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))) x`,
+    periodBindings(q),
+  );
   return {
-    dossiers: r.dossiers,
+    dossiers: r.dossiers + Number(faulted[0]?.late ?? 0),
     onTime: r.on_time,
     ended: r.ended,
     endedWorkingDays: Number(r.ended_working_days),

@@ -52,11 +52,13 @@ describe('inter-agency routes', () => {
       ['tuyen.ca.cv', POLICE.eid, 'specialist'],
       ['tuyen.ca.giamsat', POLICE.eid, 'supervisor'],
       ['tuyen.khac', OTHER.eid, 'leader'],
+      ['tuyen.gs2', LEAD.eid, 'supervisor'],
     ] as const) {
       const [u] = await db('users').insert({ username, full_name: `Cán bộ ${username}` }).returning('id');
       users[username] = u.id;
       await db('user_roles').insert({ user_id: u.id, agency_id: ids[agency], role });
     }
+    await db('user_roles').insert({ user_id: users['tuyen.gs2'], agency_id: ids[POLICE.eid], role: 'supervisor' });
     const procedureId = (await db('procedures').where('code', 'KT-HKD').first('id')).id;
     const [d] = await db('dossiers')
       .insert({
@@ -121,6 +123,30 @@ describe('inter-agency routes', () => {
     await recordLegEvent(db, leg(1, '03-11 10:00', { open: open('p1', 2, { receiverUnit: 'Bộ phận Một cửa Công an' }) }, 'leg_received'));
     await recordLegEvent(db, leg(2, '03-11 11:00', { close: true, open: open('p2', 8, { receiverId: users['tuyen.ca.cv']!, receiverUnit: 'Đội nghiệp vụ' }) }));
     legId = Number((await db('dossier_legs').where('workflow_id', wf).first('id')).id);
+    // A second dossier of the lead, decided late because the police's leg was late: the police's fault.
+    await db('dossiers').insert({
+      code: `${LEAD.eid}-260302-0001`,
+      workflow_id: `dossier-${LEAD.eid}-260302-0001`,
+      procedure_id: procedureId,
+      agency_id: ids[LEAD.eid],
+      channel: 'counter',
+      delivery_method: 'counter',
+      status: 'APPROVED',
+      applicant_full_name: 'Lê Văn Muộn',
+      applicant_id_number: '079000000092',
+      submitted_at: at('03-02 08:00'),
+      received_at: at('03-02 08:00'),
+      due_at: at('03-05 17:00'),
+      appointment_at: at('03-05 17:00'),
+      calendar_code: 'VN-STATE',
+      calendar_version: 1,
+      processing_ended_at: at('03-09 10:00'),
+      processing_end_kind: 'decision',
+      approved_at: at('03-09 10:00'),
+      processing_working_ms: 5 * 28_800_000,
+      working_day_ms: 28_800_000,
+      fault_agency_eid: POLICE.eid,
+    });
 
     const app = createApp({ db, redis: {} as Redis, temporal: {} as Client, taskQueue: 'legs-unused', responseValidation: 'strict' });
     server = await new Promise<Server>((resolve) => {
@@ -246,6 +272,33 @@ describe('inter-agency routes', () => {
     // The lead's own open row (the leg step), not the leg's inner rows.
     expect(item.currentStep).toMatchObject({ step: 'leg', holder: 'Công an xã' });
     expect(item.routedStep).toEqual({ key: 'police-check', name: 'Xác nhận của Công an', unit: 'Công an xã', role: 'leader', agencyEid: POLICE.eid, dueAt: '2026-03-13T10:00:00+07:00' });
+  });
+
+  it('a late dossier with an agency at fault counts against that agency in the QĐ 766 figures and the on-time rates', async () => {
+    const q = 'from=2026-03-01&to=2026-04-01&asOf=2026-04-10T09:00:00%2B07:00';
+    const rate21 = async (agency: string, user: string) => {
+      const r = await get(`supervision/indicators?${q}&agency=${agency}`, user);
+      expect(r.status).toBe(200);
+      const i = r.body.indicators.find((x: { code: string }) => x.code === '2.1');
+      return [i.numerator, i.denominator];
+    };
+    // The lead: only its first dossier (open past its due date: late); the late one is the police's.
+    expect(await rate21(LEAD.eid, 'tuyen.giamsat')).toEqual([0, 1]);
+    // The police: the lead's dossier its leg made late.
+    expect(await rate21(POLICE.eid, 'tuyen.ca.giamsat')).toEqual([0, 1]);
+    // Both: each dossier once.
+    const both = await get(`supervision/indicators?${q}`, 'tuyen.gs2');
+    expect(both.body.indicators.find((x: { code: string }) => x.code === '2.1')).toMatchObject({ numerator: 0, denominator: 2 });
+
+    const onTime = await get(`supervision/on-time?${q}&groupBy=agency`, 'tuyen.gs2');
+    expect(onTime.status).toBe(200);
+    expect(onTime.body.groups).toEqual([expect.objectContaining({ key: POLICE.eid, name: POLICE.name, late: 1, total: 1 })]);
+    expect((await get(`supervision/on-time?${q}&groupBy=agency&agency=${LEAD.eid}`, 'tuyen.giamsat')).body.groups).toEqual([]);
+    const police = await get(`supervision/on-time?${q}&groupBy=agency&agency=${POLICE.eid}`, 'tuyen.ca.giamsat');
+    expect(police.body.groups).toEqual([expect.objectContaining({ key: POLICE.eid, late: 1, total: 1 })]);
+    // By procedure, the lead's dossier stays the lead's.
+    const byProcedure = await get(`supervision/on-time?${q}&groupBy=procedure&agency=${LEAD.eid}`, 'tuyen.giamsat');
+    expect(byProcedure.body.groups).toEqual([expect.objectContaining({ key: 'KT-HKD', late: 1, total: 1 })]);
   });
 
   it('GET /supervision/steps: early / on time / late per step, unit and officer, the legs’ rows for the leg’s agency', async () => {
