@@ -5,6 +5,7 @@ import { recordDossierEvent, type DossierEventRecord, type HandoffOpening } from
 import { recordLegEvent } from '../../db/repositories/legs';
 import { legActivities } from '../../activities/legs';
 import type { LegEventRecord } from '../../activities/interagency';
+import { apologyForm, formDossier } from '../../forms/documents';
 
 /**
  * Inter-agency legs in the read model (issue 17): the routed hand-offs' due times (the step's
@@ -257,5 +258,29 @@ describe('inter-agency legs in the read model', () => {
     await recordLegEvent(db, legEvent(id, wf, 1, '03-11 09:00', {}, { assigneeId: users['lt.cv1']! }));
     expect((await acts.assignLegSpecialist({ agencyEid: P.eid, legWorkflowId: wf })).userId).toBe(users['lt.cv1']);
     await expect(acts.assignLegSpecialist({ agencyEid: L.eid, legWorkflowId: 'none' })).rejects.toMatchObject({ type: 'NoSpecialist' });
+  });
+
+  it('Form 04 is issued by the coordinating agency named by the reappointment, and says the delay is its own', async () => {
+    const id = await dossier(at('03-20 17:00'));
+    await db('agencies').where('eid', P.eid).update({ address: 'Số 1 Đường Thử, Phường Thử, Tỉnh Lâm Đồng' });
+    await db('agencies').where('eid', L.eid).update({ address: 'Số 2 Đường Thử, Xã Thử, Thành phố Hồ Chí Minh' });
+    const base = { dossier_id: id, from_status: 'IN_REVIEW', to_status: 'IN_REVIEW', occurred_at: at('03-19 09:00') };
+    const data = { reason: 'Công an xã chưa có kết quả xác minh', previousAppointmentAt: at('03-20 17:00'), appointmentAt: at('03-25 17:00') };
+    await db('dossier_events').insert({ ...base, seq: 1, type: 'reappointed', actor_id: users['lt.lead'], data: JSON.stringify({ ...data, issuedByAgencyEid: P.eid }) });
+    const d = (await formDossier(db, (await db('dossiers').where('id', id).first('code')).code))!;
+    const form = await apologyForm(db, d);
+    expect(form.agency).toEqual({ parent: null, name: P.name });
+    expect(form.placeAndDate).toMatch(/^Lâm Đồng, ngày 19 tháng 03 năm 2026$/);
+    expect(form.signatures.right?.name).toBe('lt.lanhdao');
+    const text = JSON.stringify(form.blocks);
+    expect(text).toContain(`do ${P.name} (cơ quan phối hợp) giải quyết phần việc của mình quá thời hạn`);
+    expect(text).toContain(`${P.name} xin lỗi Ông/Bà`);
+
+    // Without it, the receiving agency apologises as before.
+    await db('dossier_events').insert({ ...base, seq: 2, type: 'reappointed', actor_id: users['lt.lead'], data: JSON.stringify(data) });
+    const own = await apologyForm(db, d);
+    expect(own.agency.name).toBe(L.name);
+    expect(own.placeAndDate).toMatch(/^TP\. Hồ Chí Minh/);
+    expect(JSON.stringify(own.blocks)).toContain(`${L.name} xin lỗi Ông/Bà`);
   });
 });
