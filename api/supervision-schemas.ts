@@ -178,6 +178,7 @@ export const supervisionWorklistResponse = z.strictObject({
       deadlineState: z.string().nullable(),
       overdueBy: z.number().nullable().describe('Working hours past the due date'),
       pausedSince: vnInstant.nullable(),
+      faultAgencyEid: z.string().optional().describe('Present when another agency’s inter-agency leg made the dossier late: the lateness counts against that agency'),
     }),
   ),
 }).meta({ id: 'SupervisionWorklist' });

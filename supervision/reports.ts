@@ -244,6 +244,8 @@ function worklistItem(r: WorklistRow, overdueBy: number | null) {
     deadlineState: r.deadlineState,
     overdueBy,
     pausedSince: vnTime(r.clockPausedAt),
+    // Late because of a coordinating agency's leg (issue 17): the lateness is that agency's.
+    ...(r.faultAgencyEid ? { faultAgencyEid: r.faultAgencyEid } : {}),
   };
 }
 

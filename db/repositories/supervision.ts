@@ -77,6 +77,8 @@ export interface WorklistRow {
   procedureName: string;
   assignee: { id: number; username: string; fullName: string } | null;
   currentStep: { step: string; dueAt: Date | null } | null;
+  /** The agency whose delay made the dossier late (an inter-agency leg, issue 17), when recorded. */
+  faultAgencyEid: string | null;
   receivedAt: Date;
   due: Date | null;
   appointmentAt: Date | null;
@@ -208,6 +210,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
       'd.apology_issued_at',
       'd.clock_paused_at',
       'd.deadline_state',
+      'd.fault_agency_eid',
       db.raw(`${DUE} as due`),
       db.raw(`to_char(${DUE} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as due_key`),
       'a.id as agency_id',
@@ -239,6 +242,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
     procedureName: r.procedure_name,
     assignee: r.assignee_id ? { id: r.assignee_id, username: r.assignee_username, fullName: r.assignee_name } : null,
     currentStep: r.step ? { step: r.step, dueAt: r.step_due_at } : null,
+    faultAgencyEid: r.fault_agency_eid ?? null,
     receivedAt: r.received_at,
     due: r.due,
     appointmentAt: r.appointment_at,

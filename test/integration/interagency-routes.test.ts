@@ -296,6 +296,15 @@ describe('inter-agency routes', () => {
     expect((await get(`supervision/on-time?${q}&groupBy=agency&agency=${LEAD.eid}`, 'tuyen.giamsat')).body.groups).toEqual([]);
     const police = await get(`supervision/on-time?${q}&groupBy=agency&agency=${POLICE.eid}`, 'tuyen.ca.giamsat');
     expect(police.body.groups).toEqual([expect.objectContaining({ key: POLICE.eid, late: 1, total: 1 })]);
+    // The deadline views name the agency at fault.
+    await db('dossiers').where('code', code).update({ fault_agency_eid: POLICE.eid });
+    try {
+      const overdue = await get(`supervision/dossiers?view=overdue&asOf=2026-04-01T09:00:00%2B07:00&agency=${LEAD.eid}`, 'tuyen.giamsat');
+      expect(overdue.status).toBe(200);
+      expect(overdue.body.dossiers.find((d: { code: string }) => d.code === code)).toMatchObject({ faultAgencyEid: POLICE.eid });
+    } finally {
+      await db('dossiers').where('code', code).update({ fault_agency_eid: null });
+    }
     // By procedure, the lead's dossier stays the lead's.
     const byProcedure = await get(`supervision/on-time?${q}&groupBy=procedure&agency=${LEAD.eid}`, 'tuyen.giamsat');
     expect(byProcedure.body.groups).toEqual([expect.objectContaining({ key: 'KT-HKD', late: 1, total: 1 })]);

@@ -3210,6 +3210,8 @@ export interface components {
                 /** @description Working hours past the due date */
                 overdueBy: number | null;
                 pausedSince: string | null;
+                /** @description Present when another agency’s inter-agency leg made the dossier late: the lateness counts against that agency */
+                faultAgencyEid?: string;
             }[];
         };
         TimeLimit: {
