@@ -318,6 +318,13 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
   if (!d.received_at) throw notYet('NotReceived', 'Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát quá trình giải quyết.');
   const rows = await dossierHandoffs(db, d.id);
   const when = (at: Date | null) => (at ? vnDocumentDateTime(at) : '');
+  // Rows received by another agency (an inter-agency leg or consultation, issue 17) name it.
+  const agencyNames = new Map<string, string>();
+  for (const eid of new Set(rows.map((h) => h.agency_eid).filter((e): e is string => !!e))) {
+    const a = await formAgencyByEid(db, eid);
+    if (a && a.id !== d.agency_id) agencyNames.set(eid, a.name);
+  }
+  const atAgency = (eid: string | null) => (eid && agencyNames.has(eid) ? ` (${agencyNames.get(eid)})` : '');
   return {
     form: 'process-control',
     formNumber: 'Mẫu số 06',
@@ -346,8 +353,8 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
         ],
         rows: rows.map((h, i) => [
           String(i + 1),
-          STEP_LABELS[h.step] ?? h.step,
-          `Giao: ${h.giver_name ?? h.giver_unit}\nNhận: ${h.receiver_name ?? h.receiver_unit}`,
+          h.step_name ?? STEP_LABELS[h.step] ?? h.step,
+          `Giao: ${h.giver_name ?? h.giver_unit}\nNhận: ${h.receiver_name ?? h.receiver_unit}${atAgency(h.agency_eid)}`,
           when(h.received_at),
           when(h.due_at),
           when(h.done_at),

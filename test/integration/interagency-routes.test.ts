@@ -10,6 +10,7 @@ import { recordDossierEvent, type HandoffOpening } from '../../db/repositories/d
 import { recordLegEvent } from '../../db/repositories/legs';
 import type { LegEventRecord } from '../../activities/interagency';
 import { http } from '../helpers/stack';
+import { formDossier, processControlForm } from '../../forms/documents';
 
 /**
  * The inter-agency routes that need no workflow (issue 17), on the app with strict response
@@ -265,6 +266,13 @@ describe('inter-agency routes', () => {
       ['p1', POLICE.eid, wf, 'on_time'],
       ['p2', POLICE.eid, wf, null],
     ]);
+
+    // Form 06 names each routed step and the agency receiving the leg's rows.
+    const form06 = await processControlForm(db, (await formDossier(db, code))!);
+    const table = form06.blocks.find((b) => b.kind === 'table') as { rows: string[][] };
+    expect(table.rows.map((r) => r[1])).toEqual(['Bước s1', 'Bước police-check', 'Bước p1', 'Bước p2']);
+    expect(table.rows[2]![2]).toContain(`Nhận: Bộ phận Một cửa Công an (${POLICE.name})`);
+    expect(table.rows[0]![2]).not.toContain('(');
 
     const list = await get(`dossiers?agency=${LEAD.eid}`, 'tuyen.lead');
     expect(list.status).toBe(200);
