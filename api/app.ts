@@ -45,6 +45,7 @@ import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
 import { findWebDir, webRoutes } from './web';
 import { worklistRoutes } from './worklist';
+import { legRoutes } from './legs';
 import { dossierEventRoutes } from './dossier-events';
 import { liveQueueHub, type LiveQueueHub, type LiveQueueOptions } from '../dossiers/live-queue';
 import client from 'prom-client';
@@ -249,6 +250,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', supervisionRoutes({ db: deps.db }));
   app.use('/api/v1', ratingRoutes(deps.db));
   app.use('/api/v1', worklistRoutes({ db: deps.db }));
+  app.use('/api/v1', legRoutes({ db: deps.db, dossiers }));
   // Multipart uploads are streamed by the document routes themselves (express.json leaves them alone).
   app.use('/api/v1', documentRoutes(deps.db, deps.documents));
   app.use('/api/v1', webhookRoutes({ db: deps.db }));

@@ -264,6 +264,37 @@ const checklistLine = z.strictObject({
   waiver: z.strictObject({ reason: z.string() }).nullable(),
 }).meta({ id: 'ChecklistLine' });
 
+/** Where a routed dossier stands (StepView of workflows/contracts/interagency-v1.ts). */
+const routedStep = z.strictObject({
+  key: z.string(),
+  name: z.string(),
+  unit: z.string(),
+  kind: z.string(),
+  role: z.string(),
+  agencyEid: z.string(),
+  enteredAt: vnInstant,
+  dueAt: vnInstant.nullable(),
+}).meta({ id: 'RoutedStep' });
+
+/** An inter-agency leg or consultation as the lead agency's view shows it (LegView). */
+const legView = z.strictObject({
+  workflowId: z.string(),
+  kind: z.enum(['leg', 'consultation']),
+  stepKey: z.string(),
+  agencyEid: z.string(),
+  startedAt: vnInstant,
+  dueAt: vnInstant.nullable(),
+  status: z.enum(['open', 'result', 'denied', 'refused', 'answered', 'unanswered', 'cancelled']),
+  late: z.boolean(),
+  finishedAt: vnInstant.nullable(),
+  resultNumber: z.string().nullable().optional(),
+  reasons: z.array(z.string()).nullable().optional(),
+  opinion: z.string().nullable().optional(),
+  agrees: z.boolean().nullable().optional(),
+  step: z.strictObject({ key: z.string(), name: z.string(), unit: z.string() }).nullable().optional(),
+  chasedAt: vnInstant.nullable().optional(),
+}).meta({ id: 'DossierLeg' });
+
 /**
  * The officers' view of a dossier (dossiers/views.ts `dossierDetail`): the summary, the
  * applicant, documents, checklist, assignee and the event log. Not strict (see officerActionResponse).
@@ -284,6 +315,15 @@ export const officerDossierResponse = z.looseObject({
     .describe('Thành phần hồ sơ: each item of the procedure’s checklist, supplied, waived or missing'),
   assignee: assigneeRef.nullable(),
   resultNumber: z.string().nullable(),
+  // Routed dossiers (issue 17): null and empty on today's fixed path.
+  procedureVersion: z
+    .strictObject({ procedureCode: z.string(), version: z.number().int(), isDefault: z.boolean() })
+    .nullable()
+    .optional()
+    .describe('The internal procedure version the dossier pinned at receipt'),
+  step: routedStep.nullable().optional().describe('The step of the pinned version the dossier is at, who holds it (unit, role, agency) and its due time'),
+  legs: z.array(legView).optional().describe('Inter-agency legs and consultations of the dossier'),
+  faultAgencyEid: z.string().nullable().optional().describe('The agency whose delay made the dossier late'),
   events: z.array(
     z.strictObject({
       seq: z.number().int(),
@@ -310,6 +350,10 @@ export const processControlResponse = z.strictObject({
       dueAt: vnInstant.nullable().describe('The step’s budget'),
       doneAt: vnInstant.nullable(),
       outcome: z.string().nullable().describe('early, on_time or late, once done'),
+      stepKey: z.string().optional().describe('Routed dossiers: the step of the pinned internal procedure'),
+      stepName: z.string().nullable().optional(),
+      agencyEid: z.string().optional().describe('The agency receiving the row, when not the dossier’s own (an inter-agency leg or consultation)'),
+      legWorkflowId: z.string().optional().describe('The inter-agency leg or consultation the row belongs to (its own steps)'),
     }),
   ),
 }).meta({ id: 'ProcessControlSheet' });

@@ -64,6 +64,8 @@ import {
   withdrawBody,
 } from './dossier-schemas';
 import type { z } from 'zod';
+import { chaseLegBody, consultBody, forwardStepBody, issueResultBody, sendBackBody } from './leg-schemas';
+import { chaseLegUpdate, consultUpdate, forwardStepUpdate, issueResultUpdate, sendBackUpdate } from '../workflows/contracts/interagency-v1';
 
 export interface DossierRoutesDeps {
   db: Db;
@@ -348,6 +350,29 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     'Agency head apologises with one new appointment (Form 04), at least one working day before the due date; the statistics keep the legal due date',
     reappointmentBody,
     (b, actor) => command(reappointUpdate, { actor, reason: b.reason, appointmentAt: b.appointmentAt ? new Date(b.appointmentAt).toISOString() : undefined, workingDaysAfterDue: b.workingDaysAfterDue }),
+  );
+
+  // ---- routed dossiers (issue 17): the steps of the pinned internal procedure ----
+
+  officerAction('/dossiers/:code/steps/forward', 'Forward a routed dossier to the next step of its pinned internal procedure (chuyển bước); stepKey is the step the officer saw it at (409 StepChanged if it moved)', forwardStepBody, (b, actor) =>
+    command(forwardStepUpdate, { actor, stepKey: b.stepKey, note: b.note }),
+  );
+
+  officerAction('/dossiers/:code/steps/send-back', 'Send a routed dossier back to an earlier step its version names (sendBackTo), with the reason', sendBackBody, (b, actor) =>
+    command(sendBackUpdate, { actor, stepKey: b.stepKey, toStep: b.toStep, reason: b.reason }),
+  );
+
+  officerAction('/dossiers/:code/result/issue', 'Number and issue the result at the issuing step of a routed dossier (vào số, phát hành)', issueResultBody, (b, actor) => command(issueResultUpdate, { actor, stepKey: b.stepKey }));
+
+  officerAction(
+    '/dossiers/:code/consultations',
+    'Consult other agencies at this step (xin ý kiến), in parallel, each answering by its own deadline; the step cannot end before they are collected',
+    consultBody,
+    (b, actor) => command(consultUpdate, { actor, stepKey: b.stepKey, requests: b.requests }),
+  );
+
+  officerAction('/dossiers/:code/legs/chase', 'Chase an inter-agency leg or consultation of the dossier (đôn đốc): its agency’s officers are alerted', chaseLegBody, (b, actor) =>
+    command(chaseLegUpdate, { actor, workflowId: b.workflowId, note: b.note }),
   );
 
   /** Phiếu kiểm soát quá trình: every hand-off with giver, receiver, times and outcome. */

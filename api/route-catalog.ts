@@ -41,6 +41,7 @@ import {
   startedPaymentResponse,
 } from './payment-schemas';
 import { slaPreviewBody, slaPreviewResponse } from './sla-preview-schemas';
+import { stepCountsResponse } from './leg-schemas';
 import {
   alertsResponse,
   auditTrailResponse,
@@ -50,6 +51,7 @@ import {
   onTimeResponse,
   satisfactionQuery,
   satisfactionResponse,
+  stepCountsQuery,
   supervisionWorklistResponse,
   worklistQuery,
 } from './supervision-schemas';
@@ -248,6 +250,7 @@ declareRoute({
 });
 declareRoute({ method: 'get', path: '/api/v1/supervision/on-time', summary: 'Early / on-time / late counts and rates by agency, procedure, officer or step; CSV', tags: ['Supervision'], access: 'officer', query: onTimeQuery, responses: { 200: 'Groups and totals', ...P }, responseBodies: { 200: onTimeResponse }, responseStreams: { 200: { mediaType: 'text/csv' } } });
 declareRoute({ method: 'get', path: '/api/v1/supervision/indicators', summary: 'Decision 766 indicators from the event log (2.1, 2.2, 3.3, 3.6, 4.1) and the satisfaction ratings (5.4); CSV', tags: ['Supervision'], access: 'officer', query: indicatorsQuery, responses: { 200: 'Indicators', ...P }, responseBodies: { 200: indicatorsResponse }, responseStreams: { 200: { mediaType: 'text/csv' } } });
+declareRoute({ method: 'get', path: '/api/v1/supervision/steps', summary: 'Routed dossiers (internal procedures as data): hand-offs closed in the period, early / on time / late, per step, unit and officer, the lead agency’s and the inter-agency legs’ (counted for the agency that received them)', tags: ['Supervision'], access: 'officer', query: stepCountsQuery, responses: { 200: 'Counts per step, unit and officer', ...P }, responseBodies: { 200: stepCountsResponse } });
 declareRoute({ method: 'get', path: '/api/v1/supervision/satisfaction', summary: 'Satisfaction ratings (đánh giá mức độ hài lòng) given in the period, per agency or per officer who handled the dossier: counts and rates per level; CSV', tags: ['Supervision'], access: 'officer', query: satisfactionQuery, responses: { 200: 'Groups and totals', ...P }, responseBodies: { 200: satisfactionResponse }, responseStreams: { 200: { mediaType: 'text/csv' } } });
 
 // Outbound webhooks (administrators)

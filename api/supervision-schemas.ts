@@ -139,6 +139,9 @@ export const onTimeQuery = z.strictObject({ ...period, groupBy: oneOf(GROUP_BYS)
 
 export const indicatorsQuery = z.strictObject({ ...period, ...scope }).superRefine(periodChecks);
 
+/** GET /supervision/steps (issue 17): JSON only. */
+export const stepCountsQuery = z.strictObject({ ...period, agency: scope.agency, asOf: scope.asOf, format: oneOf(['json']).optional().describe('json (the only format)') }).superRefine(periodChecks);
+
 export const satisfactionQuery = z
   .strictObject({ ...period, groupBy: oneOf(SATISFACTION_GROUP_BYS).optional().describe('Default: agency. officer: the officer who handled the dossier (its assignee when rated)'), ...scope })
   .superRefine(periodChecks);
@@ -175,6 +178,7 @@ export const supervisionWorklistResponse = z.strictObject({
       deadlineState: z.string().nullable(),
       overdueBy: z.number().nullable().describe('Working hours past the due date'),
       pausedSince: vnInstant.nullable(),
+      faultAgencyEid: z.string().optional().describe('Present when another agency’s inter-agency leg made the dossier late: the lateness counts against that agency'),
     }),
   ),
 }).meta({ id: 'SupervisionWorklist' });

@@ -27,7 +27,8 @@ import {
 import { callerFor } from './caller';
 import { issuesOf } from './contract';
 import { HttpProblem } from './problem';
-import { DEFAULT_WORKLIST_LIMIT, encodeWorklistCursor, indicatorsQuery, MAX_WORKLIST_LIMIT, onTimeQuery, satisfactionQuery, worklistQuery } from './supervision-schemas';
+import { DEFAULT_WORKLIST_LIMIT, encodeWorklistCursor, indicatorsQuery, MAX_WORKLIST_LIMIT, onTimeQuery, satisfactionQuery, stepCountsQuery, worklistQuery } from './supervision-schemas';
+import { stepCounts } from '../dossiers/legs';
 
 /**
  * Supervisor API (issue 4): deadline worklists, on-time rates and the QĐ 766 indicators
@@ -185,6 +186,18 @@ export function supervisionRoutes(deps: { db: Db }): Router {
         agencies: agencyList(agencies),
         indicators: list,
       });
+    }),
+  );
+
+  // ------------------------------------------------------------ routed steps (issue 17)
+
+  router.get(
+    '/supervision/steps',
+    report(stepCountsQuery, [], async ({ res, q, agencies }) => {
+      const { from, to } = q;
+      const asOf = q.asOf ?? new Date();
+      const counts = await stepCounts(db, { agencies, from, until: to < asOf ? to : asOf });
+      res.set('Cache-Control', 'no-store').json({ from: vnTime(from), to: vnTime(to), asOf: vnTime(asOf), agencies: agencyList(agencies), ...counts });
     }),
   );
 

@@ -146,6 +146,17 @@ export const worklistItem = z.strictObject({
       dueAt: time.nullable(),
     })
     .nullable(),
+  routedStep: z
+    .strictObject({
+      key: z.string(),
+      name: z.string(),
+      unit: z.string().describe('The unit holding the step'),
+      role: z.string().describe('The role that acts there'),
+      agencyEid: z.string().describe('The agency whose officers act (the lead agency, or an inter-agency leg’s)'),
+      dueAt: time.nullable(),
+    })
+    .nullable()
+    .describe('Routed dossiers (internal procedure as data): the step of the pinned version; null on the fixed path'),
   submittedAt: time,
   receivedAt: time.nullable(),
   dueAt: time.nullable().describe('The legal due date (the appointment on older rows)'),

@@ -2,10 +2,11 @@ import type { Db } from '../db/connection';
 import { dossierEventLog, type DossierEventLine } from '../db/repositories/dossier-events';
 import { findDossierById, type DossierRow } from '../db/repositories/dossiers';
 import { visitFacts } from '../db/repositories/verification';
+import { openConsultationCount } from '../db/repositories/legs';
 import { allowedActions, type DossierAction, type DossierFacts } from '../domain/dossier-actions';
 import { isDossierStatus, isTerminal } from '../domain/status';
 import type { VisitWindow } from '../domain/site-visit';
-import type { Actor } from '../domain/types';
+import type { Actor, OfficerRole } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 
 /**
@@ -27,6 +28,7 @@ const FACT_COLUMNS = [
   'due_at',
   'deadline_state',
   'apology_issued_at',
+  'route_step',
 ] as const;
 type FactRow = Pick<DossierRow, (typeof FACT_COLUMNS)[number]>;
 
@@ -35,7 +37,7 @@ type FactRow = Pick<DossierRow, (typeof FACT_COLUMNS)[number]>;
  * read model does not keep is said conservatively: nobody is busy (the workflow still refuses a
  * concurrent action), and the apology's last day is unknown (the workflow refuses a late one).
  */
-export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventLine, 'type'>[], siteVerification?: boolean): DossierFacts | null {
+export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventLine, 'type'>[], siteVerification?: boolean, openConsultations?: number): DossierFacts | null {
   if (!isDossierStatus(row.status)) return null;
   const status = row.status;
   const count = (type: string) => events.filter((e) => e.type === type).length;
@@ -54,6 +56,20 @@ export function readModelFacts(row: FactRow, events: readonly Pick<DossierEventL
     withPost: status === 'RESULT_IN_TRANSIT',
     pendingVisit: pending?.kind === 'site_visit' && pending.visit ? pending.visit : null,
     ...(siteVerification !== undefined ? { siteVerification } : {}),
+    // Routed dossiers (issue 17): the step the read model says it is at, and the consultations still out.
+    ...(row.route_step
+      ? {
+          step: {
+            key: row.route_step.key,
+            kind: row.route_step.kind,
+            role: row.route_step.role as OfficerRole,
+            agencyEid: row.route_step.agencyEid,
+            actions: row.route_step.actions ?? [],
+            sendBackTo: row.route_step.sendBackTo ?? [],
+          },
+        }
+      : {}),
+    ...(openConsultations !== undefined ? { openConsultations } : {}),
     clock: {
       awaitingFee: state === 'awaiting_fee',
       running: row.due_at !== null && state !== 'awaiting_fee',
@@ -83,7 +99,8 @@ export async function dossierFacts(db: Db, dossierId: number, events?: readonly 
   const row = await findDossierById(db, dossierId, FACT_COLUMNS);
   if (!row) return null;
   const procedure = await visitFacts(db, dossierId);
-  return readModelFacts(row, events ?? (await dossierEventLog(db, dossierId)), procedure?.on_site_verification);
+  const consultations = row.route_step ? await openConsultationCount(db, dossierId) : undefined;
+  return readModelFacts(row, events ?? (await dossierEventLog(db, dossierId)), procedure?.on_site_verification, consultations);
 }
 
 type Line = Pick<DossierEventLine, 'type' | 'occurred_at' | 'data' | 'actor_name' | 'actor_role'>;

@@ -24,6 +24,7 @@ import {
   type DossierWorkflowInput,
 } from '../workflows/contracts/dossier-v1';
 import { dossierWorkflow } from '../workflows/dossier/workflow';
+import type { LegStateView } from '../workflows/contracts/interagency-v1';
 
 /**
  * The one place that talks to Temporal about dossiers (the API, the worker's reconcilers and
@@ -203,6 +204,22 @@ export function createDossierClient(deps: { temporal: Client; taskQueue: string 
       } catch (err) {
         const ended = err instanceof WorkflowNotFoundError && opts.ended ? await opts.ended() : false;
         throw dossierError(err, dossier.code, ended);
+      }
+    },
+
+    /**
+     * Runs one Update on an inter-agency leg's or consultation's child workflow (issue 17) and
+     * answers with the leg as it now stands; refusals and failures mapped as the dossier's.
+     * A leg whose workflow has ended is a conflict (LegEnded), not a delay.
+     */
+    async updateLeg<C>(leg: { code: string; workflowId: string }, update: UpdateDefinition<LegStateView, [C]>, cmd: C, opts: { updateId: string; waiter?: Waiter }): Promise<LegStateView> {
+      try {
+        return await within(opts.waiter ?? 'person', () => temporal.workflow.getHandle(leg.workflowId).executeUpdate(update, { args: [cmd], updateId: opts.updateId }));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) {
+          throw new DossierNotRunning('conflict', 'Conflict', `Phần việc liên thông của hồ sơ ${leg.code} đã kết thúc; không thể thực hiện thêm thao tác nào.`, { reason: 'LegEnded' });
+        }
+        throw dossierError(err, leg.code, true);
       }
     },
   };

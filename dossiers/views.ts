@@ -9,6 +9,8 @@ import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 import { citizenRequests, dossierFacts, officerActions } from './actions';
+import { dossierLegs, procedureVersionOf } from '../db/repositories/legs';
+import { legViews } from './legs';
 
 /**
  * What officers and applicants read of a dossier, as plain objects the API answers with:
@@ -100,6 +102,8 @@ export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
     resultNumber: full.result_number,
     // Yêu cầu bổ sung, lịch xác minh: what the citizen was asked for, and their answer.
     requests: citizenRequests(events),
+    // Routed dossiers (issue 17): the pinned internal procedure, the step held now, the inter-agency legs and consultations.
+    ...(await routedView(db, dossierId)),
     events: events.map((e) => ({
       seq: e.seq,
       type: e.type,
@@ -109,6 +113,25 @@ export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
       at: vnTime(e.occurred_at),
       data: e.data,
     })),
+  };
+}
+
+/**
+ * What a routed dossier adds to the officers' view (RoutedDossierView of the contract): the
+ * version it pinned, the step it is at with who holds it and its due time, its legs and
+ * consultations, and the agency whose delay made it late. Null and empty on the fixed path.
+ */
+export async function routedView(db: Db, dossierId: number) {
+  const row = (await findDossierById(db, dossierId, ['procedure_id', 'procedure_version', 'route_step', 'fault_agency_eid']))!;
+  const version = row.procedure_version !== null ? await procedureVersionOf(db, row.procedure_id, row.procedure_version) : null;
+  const s = row.route_step;
+  return {
+    procedureVersion: version,
+    step: s
+      ? { key: s.key, name: s.name, unit: s.unit, kind: s.kind, role: s.role, agencyEid: s.agencyEid, enteredAt: vnTime(s.enteredAt)!, dueAt: vnTime(s.dueAt) }
+      : null,
+    legs: legViews(await dossierLegs(db, dossierId)),
+    faultAgencyEid: row.fault_agency_eid,
   };
 }
 
@@ -125,6 +148,10 @@ export async function processControl(db: Db, dossier: { id: number; code: string
       dueAt: vnTime(h.due_at),
       doneAt: vnTime(h.done_at),
       outcome: h.outcome,
+      // Routed dossiers (issue 17): the step of the pinned version, the agency receiving it, the leg the row belongs to.
+      ...(h.step_key ? { stepKey: h.step_key, stepName: h.step_name } : {}),
+      ...(h.agency_eid ? { agencyEid: h.agency_eid } : {}),
+      ...(h.leg_workflow_id ? { legWorkflowId: h.leg_workflow_id } : {}),
     })),
   };
 }

@@ -250,6 +250,10 @@ function listItem(r: DossierListRow) {
     currentStep: r.step
       ? { step: r.step, label: STEP_LABELS[r.step] ?? r.step, holder: r.holder_name ?? r.holder_unit ?? null, holderId: r.holder_id, dueAt: vnTime(r.step_due_at) }
       : null,
+    // Routed dossiers (issue 17): the step of the pinned internal procedure, who holds it (unit, role, agency) and its due time.
+    routedStep: r.route_step
+      ? { key: r.route_step.key, name: r.route_step.name, unit: r.route_step.unit, role: r.route_step.role, agencyEid: r.route_step.agencyEid, dueAt: vnTime(r.route_step.dueAt) }
+      : null,
     submittedAt: vnTime(r.submitted_at)!,
     receivedAt: vnTime(r.received_at),
     dueAt: vnTime(r.due),

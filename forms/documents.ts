@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection';
 import { inTransaction } from '../db/connection';
 import { dossierHandoffs } from '../db/repositories/dossier-events';
-import { agencyLeaderName, feeNames, findFormDossierByCode, findPaidPayment, latestDossierEvent, type FormDossierRow, type FormEventRow } from '../db/repositories/forms';
+import { agencyLeaderName, feeNames, findFormDossierByCode, formAgencyByEid, findPaidPayment, latestDossierEvent, type FormDossierRow, type FormEventRow } from '../db/repositories/forms';
 import { findIssuedResult } from '../db/repositories/results';
 import { ensureTrackingBookNumber } from '../db/repositories/sequences';
 import type { TimeLimit } from '../domain/calendar';
@@ -198,6 +198,10 @@ export async function refusalForm(db: Db, d: FormDossierRow): Promise<FormDocume
 
 export async function apologyForm(db: Db, d: FormDossierRow): Promise<FormDocument> {
   const e = await event(db, d, ['reappointed'], 'NoApology', 'Hồ sơ không có phiếu xin lỗi và hẹn lại ngày trả kết quả.');
+  // Late because of a coordinating agency (an inter-agency leg, issue 17): that agency issues the apology (docs/domain.md §3.5).
+  const byEid = typeof e.data.issuedByAgencyEid === 'string' ? e.data.issuedByAgencyEid : null;
+  const issuer = byEid ? await formAgencyByEid(db, byEid) : undefined;
+  if (issuer && issuer.id !== d.agency_id) return coordinatingApology(db, d, e, issuer);
   const signer = e.actor_name ?? (await agencyLeaderName(db, d.agency_id));
   return {
     form: 'apology',
@@ -217,6 +221,47 @@ export async function apologyForm(db: Db, d: FormDossierRow): Promise<FormDocume
       paragraph('Thời gian hẹn trả kết quả giải quyết hồ sơ: ', bold(vnDocumentDateTime(e.data.previousAppointmentAt))),
       paragraph(`Tuy nhiên đến nay, ${d.agency_name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn như đã hẹn. Lý do: ${e.data.reason ?? ''}`),
       paragraph(`Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${d.agency_name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả vào: `, bold(vnDocumentDateTime(e.data.appointmentAt)), '.'),
+      paragraph('Kính mong nhận được sự thông cảm của Ông/Bà./.'),
+    ],
+    signatures: { right: { title: 'THỦ TRƯỞNG CƠ QUAN', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer } },
+    fileName: `phieu-xin-loi-${safeName(d.code)}`,
+  };
+}
+
+/**
+ * Form 04 issued by the coordinating agency whose delay made the dossier late: its header, its
+ * place and its head's signature; the letter says the delay is that agency's, in the
+ * inter-agency processing the receiving agency asked it to take part in.
+ */
+async function coordinatingApology(
+  db: Db,
+  d: FormDossierRow,
+  e: FormEventRow,
+  issuer: { id: number; name: string; address: string | null; parent_name: string | null },
+): Promise<FormDocument> {
+  const signer = (await agencyLeaderName(db, issuer.id)) ?? e.actor_name;
+  const asIssuer = { ...d, agency_address: issuer.address ?? d.agency_address };
+  return {
+    form: 'apology',
+    formNumber: 'Mẫu số 04',
+    agency: { parent: issuer.parent_name, name: issuer.name },
+    number: null,
+    placeAndDate: placeAndDate(asIssuer, e.occurred_at),
+    title: 'PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ',
+    subtitle: null,
+    blocks: [
+      { kind: 'paragraph', align: 'center', runs: ['Kính gửi: Ông/Bà ', bold(d.applicant_full_name)] },
+      paragraph(
+        `Ngày ${d.received_at ? vnDocumentDate(d.received_at).replace(/^ngày /, '') : '—'}, ${d.agency_name} tiếp nhận hồ sơ đề nghị giải quyết thủ tục hành chính “${d.procedure_name}” của Ông/Bà (số định danh cá nhân/CCCD ${d.applicant_id_number}), mã hồ sơ `,
+        bold(d.code),
+        `, và chuyển ${issuer.name} phối hợp giải quyết theo cơ chế liên thông.`,
+      ),
+      paragraph('Thời gian hẹn trả kết quả giải quyết hồ sơ: ', bold(vnDocumentDateTime(e.data.previousAppointmentAt))),
+      paragraph(
+        `Tuy nhiên đến nay, hồ sơ của Ông/Bà chưa được trả kết quả đúng hạn như đã hẹn do ${issuer.name} (cơ quan phối hợp) giải quyết phần việc của mình quá thời hạn; sự chậm trễ thuộc trách nhiệm của ${issuer.name}, không phải của ${d.agency_name}. Lý do: ${e.data.reason ?? ''}`,
+      ),
+      paragraph(`Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. ${issuer.name} xin lỗi Ông/Bà và hẹn lại thời gian trả kết quả vào: `, bold(vnDocumentDateTime(e.data.appointmentAt)), '.'),
+      paragraph(`Kết quả được trả tại ${d.agency_name} theo phương thức Ông/Bà đã đăng ký.`),
       paragraph('Kính mong nhận được sự thông cảm của Ông/Bà./.'),
     ],
     signatures: { right: { title: 'THỦ TRƯỞNG CƠ QUAN', note: '(Ký, ghi rõ họ tên và đóng dấu)', name: signer } },
@@ -273,6 +318,13 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
   if (!d.received_at) throw notYet('NotReceived', 'Hồ sơ chưa được tiếp nhận nên chưa có phiếu kiểm soát quá trình giải quyết.');
   const rows = await dossierHandoffs(db, d.id);
   const when = (at: Date | null) => (at ? vnDocumentDateTime(at) : '');
+  // Rows received by another agency (an inter-agency leg or consultation, issue 17) name it.
+  const agencyNames = new Map<string, string>();
+  for (const eid of new Set(rows.map((h) => h.agency_eid).filter((e): e is string => !!e))) {
+    const a = await formAgencyByEid(db, eid);
+    if (a && a.id !== d.agency_id) agencyNames.set(eid, a.name);
+  }
+  const atAgency = (eid: string | null) => (eid && agencyNames.has(eid) ? ` (${agencyNames.get(eid)})` : '');
   return {
     form: 'process-control',
     formNumber: 'Mẫu số 06',
@@ -301,8 +353,8 @@ export async function processControlForm(db: Db, d: FormDossierRow): Promise<For
         ],
         rows: rows.map((h, i) => [
           String(i + 1),
-          STEP_LABELS[h.step] ?? h.step,
-          `Giao: ${h.giver_name ?? h.giver_unit}\nNhận: ${h.receiver_name ?? h.receiver_unit}`,
+          h.step_name ?? STEP_LABELS[h.step] ?? h.step,
+          `Giao: ${h.giver_name ?? h.giver_unit}\nNhận: ${h.receiver_name ?? h.receiver_unit}${atAgency(h.agency_eid)}`,
           when(h.received_at),
           when(h.due_at),
           when(h.done_at),

@@ -30,7 +30,8 @@ export interface DossierFacts {
 
 /** A deadline alert as the read model writes it into the outbox payload. */
 export interface AlertFacts {
-  kind: 'at_risk' | 'overdue' | 'escalation';
+  /** Deadline alerts; inter-agency legs' alerts (issue 17). */
+  kind: 'at_risk' | 'overdue' | 'escalation' | 'leg_received' | 'leg_chased' | 'consultation_requested' | 'leg_overdue';
   level: number;
   message: string;
 }

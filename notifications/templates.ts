@@ -120,6 +120,10 @@ const ALERT_LABEL: Record<AlertFacts['kind'], (level: number) => string> = {
   at_risk: () => 'sắp đến hạn',
   overdue: () => 'đã quá hạn',
   escalation: (level) => `quá hạn, nhắc lần ${level}`,
+  leg_received: () => 'được chuyển đến để giải quyết liên thông',
+  leg_chased: () => 'được cơ quan chủ trì đôn đốc',
+  consultation_requested: () => 'được gửi xin ý kiến',
+  leg_overdue: () => 'quá hạn giải quyết liên thông',
 };
 
 const TEMPLATES: Record<TemplateName, MessageTemplate> = {

@@ -34,7 +34,22 @@ import { ratingCounts } from '../db/repositories/ratings';
 
 export { WORKLIST_VIEWS, type WorklistPosition } from '../db/repositories/supervision';
 
-export const HANDOFF_STEPS = ['intake', 'citizen_supplement', 'assignment', 'review', 'verification', 'decision', 'result', 'postal'] as const satisfies readonly HandoffStep[];
+export const HANDOFF_STEPS = [
+  'intake',
+  'citizen_supplement',
+  'assignment',
+  'review',
+  'verification',
+  'decision',
+  'result',
+  'postal',
+  // Steps of a pinned internal procedure that the fixed path does not have (issue 17).
+  'relay',
+  'approval',
+  'issue',
+  'leg',
+  'consultation',
+] as const satisfies readonly HandoffStep[];
 
 export const GROUP_BYS = ['agency', 'procedure', 'officer', 'step'] as const;
 export type GroupBy = (typeof GROUP_BYS)[number];
@@ -51,6 +66,11 @@ export const STEP_LABELS: Record<string, string> = {
   decision: 'Phê duyệt kết quả',
   result: 'Trả kết quả',
   postal: 'Chuyển phát qua bưu chính',
+  relay: 'Chuyển hồ sơ',
+  approval: 'Trình, cho ý kiến',
+  issue: 'Vào số, phát hành kết quả',
+  leg: 'Giải quyết liên thông tại cơ quan khác',
+  consultation: 'Xin ý kiến cơ quan khác',
 };
 
 export type QueryError = { field: string; message: string };
@@ -224,6 +244,8 @@ function worklistItem(r: WorklistRow, overdueBy: number | null) {
     deadlineState: r.deadlineState,
     overdueBy,
     pausedSince: vnTime(r.clockPausedAt),
+    // Late because of a coordinating agency's leg (issue 17): the lateness is that agency's.
+    ...(r.faultAgencyEid ? { faultAgencyEid: r.faultAgencyEid } : {}),
   };
 }
 
@@ -266,11 +288,27 @@ export async function onTimeReport(db: Db, r: { groupBy: GroupBy; from: Date; to
   let groups: OnTimeGroup[];
   if (groupBy === 'agency' || groupBy === 'procedure') {
     // Dossiers whose end of processing falls in the period, classified against their legal due date.
-    const ended = (await periodDossiers(db, q)).filter((d) => d.endedAt !== null);
+    const inScope = new Set(q.agencyIds);
+    const ended = (await periodDossiers(db, q))
+      .filter((d) => d.endedAt !== null)
+      .map((d) => ({ ...d, outcome: outcomeOf(d.endedAt!, d.due, d.supplementRequests) }))
+      // A late dossier counts against the agency whose delay made it late (an inter-agency leg, issue 17):
+      // not in these agencies' figures when that agency is not among them; by procedure, as its own agency's.
+      .filter((d) => {
+        const faulted = d.outcome === 'late' && d.faultAgency !== null;
+        const leadInScope = inScope.has(d.agencyId);
+        if (groupBy === 'procedure') return leadInScope;
+        return faulted ? inScope.has(d.faultAgency!.id) : leadInScope;
+      });
     groups = tallyBy(
       ended,
-      (d) => (groupBy === 'agency' ? { key: d.agencyEid, name: d.agencyName } : { key: d.procedureCode, name: d.procedureName }),
-      (d) => outcomeOf(d.endedAt!, d.due, d.supplementRequests),
+      (d) =>
+        groupBy === 'agency'
+          ? d.outcome === 'late' && d.faultAgency
+            ? { key: d.faultAgency.eid, name: d.faultAgency.name }
+            : { key: d.agencyEid, name: d.agencyName }
+          : { key: d.procedureCode, name: d.procedureName },
+      (d) => d.outcome,
     );
   } else {
     // Rows of the process-control sheet closed in the period, each against its own step due date.

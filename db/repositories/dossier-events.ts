@@ -128,6 +128,7 @@ const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment'
  * time the workflow gives (the dossier's appointment) and the legal due date.
  */
 async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string): Promise<string | null> {
+  if (typeof h.budgetHours === 'number') return routedHandoffDue(trx, dossierId, h, openedAt, null);
   const { step, dueAt: cap } = h;
   const d = await trx('dossiers as d')
     .join('procedures as p', 'p.id', 'd.procedure_id')
@@ -151,6 +152,7 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOp
   const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
   const earlier: Array<{ received_at: Date; done_at: Date; count_from: Date | null }> = await trx('dossier_handoffs')
     .where({ dossier_id: dossierId, step })
+    .whereNull('leg_workflow_id')
     .whereNotNull('done_at')
     .select('received_at', 'done_at', 'count_from');
   // Time spent counts from when each earlier row's budget counted (a visit's start), not from its opening.
@@ -165,6 +167,45 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOp
     return byLegalDue(Math.max(own, Date.parse(cap!)));
   }
   const own = calendar.addWorkingTime(new Date(openedAt), left).getTime();
+  return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
+}
+
+/**
+ * The due date of a hand-off of a routed dossier (issue 17): the step's budget in working hours
+ * of the receiving agency's calendar (`h.agencyEid`, else the dossier's own, pinned version),
+ * less the time the same step (`stepKey`) already took in earlier rows of the same sheet (the
+ * dossier's own, or the same leg's), capped by the time the workflow gives and the dossier's
+ * due date. `legWorkflowId` names the leg whose rows these are (null: the dossier's own).
+ */
+export async function routedHandoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string, legWorkflowId: string | null): Promise<string | null> {
+  const d = await trx('dossiers as d')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.id', dossierId)
+    .first('d.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
+  const caps = [h.dueAt, d?.due_at ? new Date(d.due_at).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
+  const capMs = caps.length ? Math.min(...caps) : null;
+  const budgetHours = h.budgetHours;
+  if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
+  const otherAgency = !!h.agencyEid && h.agencyEid !== d?.eid;
+  const calendar = otherAgency
+    ? await loadAgencyCalendar(trx, h.agencyEid!)
+    : d?.calendar_code
+      ? await loadCalendar(trx, d.calendar_code, d.calendar_version)
+      : await loadAgencyCalendar(trx, d.eid);
+  let spent = 0;
+  if (h.stepKey) {
+    const q = trx('dossier_handoffs').where({ dossier_id: dossierId, step_key: h.stepKey }).whereNotNull('done_at');
+    if (legWorkflowId === null) q.whereNull('leg_workflow_id');
+    else q.where('leg_workflow_id', legWorkflowId);
+    const earlier: Array<{ received_at: Date; done_at: Date; count_from: Date | null }> = await q.select('received_at', 'done_at', 'count_from');
+    spent = earlier.reduce((sum, e) => {
+      const from = e.count_from && e.count_from > e.received_at ? e.count_from : e.received_at;
+      return sum + calendar.workingTimeBetween(new Date(from), new Date(e.done_at));
+    }, 0);
+  }
+  const left = Math.max(0, budgetHours * 3_600_000 - spent);
+  const start = h.countFrom && Date.parse(h.countFrom) > Date.parse(openedAt) ? h.countFrom : openedAt;
+  const own = calendar.addWorkingTime(new Date(start), left).getTime();
   return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
 }
 
@@ -245,7 +286,13 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     if (changesProcessingFacts(e)) await refreshProcessingFacts(trx, e.dossierId, e.dossierId);
 
     if (e.handoff?.close) {
-      const open = await trx('dossier_handoffs').where({ dossier_id: e.dossierId }).whereNull('done_at').first('id', 'due_at');
+      // The dossier's own open row: a leg's rows (leg_workflow_id) are closed by the leg's events.
+      const open = await trx('dossier_handoffs')
+        .where({ dossier_id: e.dossierId })
+        .whereNull('leg_workflow_id')
+        .whereNull('done_at')
+        .orderBy('opened_seq', 'desc')
+        .first('id', 'due_at');
       if (open) {
         const doneAt = new Date(e.occurredAt);
         await trx('dossier_handoffs')
@@ -300,12 +347,13 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         received_at: e.occurredAt,
         due_at: h.dueAt,
         ...(h.countFrom ? { count_from: h.countFrom } : {}),
+        ...routedColumns(h),
       });
     }
     if (e.handoff?.close || e.handoff?.open) {
       // Where the dossier waits now, for the staff worklist's step filter: the open row of the sheet.
       await trx.raw(
-        `update dossiers set current_step = (select h.step from dossier_handoffs h where h.dossier_id = ? and h.done_at is null order by h.opened_seq desc limit 1) where id = ?`,
+        `update dossiers set current_step = (select h.step from dossier_handoffs h where h.dossier_id = ? and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) where id = ?`,
         [e.dossierId, e.dossierId],
       );
     }
@@ -313,6 +361,15 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     await noteDossierChange(trx, e.dossierId);
     return { inserted: true };
   });
+}
+
+/** The columns a routed hand-off adds (issue 17): its step of the pinned version and the agency receiving it. */
+export function routedColumns(h: HandoffOpening): Record<string, string> {
+  return {
+    ...(h.stepKey ? { step_key: h.stepKey } : {}),
+    ...(h.stepName ? { step_name: h.stepName } : {}),
+    ...(h.agencyEid ? { agency_eid: h.agencyEid } : {}),
+  };
 }
 
 /** Events after which a dossier's QĐ 766 facts (refreshProcessingFacts) may read differently. */
@@ -532,14 +589,19 @@ export interface HandoffLine {
   due_at: Date | null;
   done_at: Date | null;
   outcome: 'early' | 'on_time' | 'late' | null;
+  /** Routed dossiers (issue 17): the step of the pinned version, the receiving agency, the leg the row belongs to. */
+  step_key: string | null;
+  step_name: string | null;
+  agency_eid: string | null;
+  leg_workflow_id: string | null;
 }
 
-/** The dossier's process-control sheet (phiếu kiểm soát quá trình), in the order the hand-offs opened. */
+/** The dossier's process-control sheet (phiếu kiểm soát quá trình), in the order the hand-offs opened (a leg's rows among the dossier's by time). */
 export async function dossierHandoffs(db: Tx, dossierId: number): Promise<HandoffLine[]> {
   return db('dossier_handoffs as h')
     .leftJoin('users as g', 'g.id', 'h.giver_id')
     .leftJoin('users as r', 'r.id', 'h.receiver_id')
     .where('h.dossier_id', dossierId)
-    .orderBy('h.opened_seq')
+    .orderBy([{ column: 'h.received_at' }, { column: 'h.id' }])
     .select('h.*', 'g.full_name as giver_name', 'r.full_name as receiver_name');
 }

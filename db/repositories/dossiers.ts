@@ -63,6 +63,25 @@ export interface DossierRow {
   apology_issued_at: Date | null;
   escalation_level: number;
   supplement_requests: number;
+  /** Routed dossiers (issue 17): the pinned internal procedure version, the step it is at (ProjectionFields.routeStep), the agency at fault. */
+  procedure_version: number | null;
+  route_step: RouteStepRow | null;
+  fault_agency_eid: string | null;
+  current_step: string | null;
+}
+
+/** `dossiers.route_step`: the step of the pinned version the dossier is at, and who holds it. */
+export interface RouteStepRow {
+  key: string;
+  name: string;
+  unit: string;
+  kind: string;
+  role: string;
+  agencyEid: string;
+  enteredAt: string;
+  dueAt: string | null;
+  actions: string[];
+  sendBackTo: string[];
 }
 
 export type DossierColumn = keyof DossierRow;

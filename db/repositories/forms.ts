@@ -114,3 +114,8 @@ export async function agencyLeaderName(db: Tx, agencyId: number): Promise<string
   const row = await db('user_roles as r').join('users as u', 'u.id', 'r.user_id').where({ 'r.agency_id': agencyId, 'r.role': 'leader' }).orderBy('u.id').first('u.full_name');
   return row?.full_name ?? null;
 }
+
+/** An agency as a form's header and place name it (issue 17: Form 04 issued by the agency at fault). */
+export async function formAgencyByEid(db: Tx, eid: string): Promise<{ id: number; eid: string; name: string; address: string | null; phone: string | null; parent_name: string | null } | undefined> {
+  return db('agencies as a').leftJoin('agencies as pa', 'pa.id', 'a.parent_id').where('a.eid', eid).first('a.id', 'a.eid', 'a.name', 'a.address', 'a.phone', 'pa.name as parent_name');
+}

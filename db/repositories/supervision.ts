@@ -77,6 +77,8 @@ export interface WorklistRow {
   procedureName: string;
   assignee: { id: number; username: string; fullName: string } | null;
   currentStep: { step: string; dueAt: Date | null } | null;
+  /** The agency whose delay made the dossier late (an inter-agency leg, issue 17), when recorded. */
+  faultAgencyEid: string | null;
   receivedAt: Date;
   due: Date | null;
   appointmentAt: Date | null;
@@ -110,7 +112,7 @@ export interface WorklistCounts {
 
 /** The open row of the process-control sheet: where the dossier is now. */
 const CURRENT_STEP = `select h.step from dossier_handoffs h
-                       where h.dossier_id = d.id and h.done_at is null order by h.opened_seq desc limit 1`;
+                       where h.dossier_id = d.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1`;
 
 /**
  * The open dossiers of a worklist view with its filters, as a query on `d` (dossiers), `a`
@@ -208,6 +210,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
       'd.apology_issued_at',
       'd.clock_paused_at',
       'd.deadline_state',
+      'd.fault_agency_eid',
       db.raw(`${DUE} as due`),
       db.raw(`to_char(${DUE} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as due_key`),
       'a.id as agency_id',
@@ -224,7 +227,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
     .from(page.as('pg'))
     .joinRaw(
       `left join lateral (select h.step, h.due_at from dossier_handoffs h
-         where h.dossier_id = pg.id and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+         where h.dossier_id = pg.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
     )
     .orderByRaw('pg.due asc nulls last, pg.code asc');
   const more = rows.length > q.limit;
@@ -239,6 +242,7 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
     procedureName: r.procedure_name,
     assignee: r.assignee_id ? { id: r.assignee_id, username: r.assignee_username, fullName: r.assignee_name } : null,
     currentStep: r.step ? { step: r.step, dueAt: r.step_due_at } : null,
+    faultAgencyEid: r.fault_agency_eid ?? null,
     receivedAt: r.received_at,
     due: r.due,
     appointmentAt: r.appointment_at,
@@ -340,6 +344,18 @@ const periodRows = (columns: string) =>
     )
     .join(' union all ');
 
+/** On time (QĐ 766, 2.1) as a condition on a row `x` of (due, ended_at, supplement_requests). */
+const ON_TIME = `coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
+                   case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end)`;
+/** The agency whose delay made the dossier late (issue 17), when not the dossier's own: its id. */
+const FAULT_AGENCY = `(select fa.id from agencies fa where fa.eid = d.fault_agency_eid and fa.id <> d.agency_id)`;
+/**
+ * Late because of an agency outside the report (an inter-agency leg's): counted against that
+ * agency, not in these agencies' figures. With the agency at fault in the report, the dossier
+ * counts there, once.
+ */
+const LATE_ELSEWHERE = `x.fault_agency_id is not null and not (x.fault_agency_id = any(cast(:agencyIds as int[]))) and not (${ON_TIME})`;
+
 const periodBindings = (q: PeriodQuery) => ({ agencyIds: q.agencyIds, from: q.from.toISOString(), until: q.until.toISOString() });
 
 export interface PeriodDossier {
@@ -354,16 +370,27 @@ export interface PeriodDossier {
   supplementRequests: number;
   /** End of processing as of `until` (QĐ 766), null while still being processed. */
   endedAt: Date | null;
+  /** The agency whose delay made the dossier late (issue 17), when not its own. */
+  faultAgency: { id: number; eid: string; name: string } | null;
 }
 
 /** The dossiers of a period (periodRows) with their end of processing as of `until`, for the on-time rates. */
 export async function periodDossiers(db: Tx, q: PeriodQuery): Promise<PeriodDossier[]> {
   const { rows } = await db.raw(
     `select x.id, x.code, x.agency_id, a.eid as agency_eid, a.name as agency_name,
-            p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at
-       from (${periodRows(`d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at`)}) x
+            p.code as procedure_code, p.name as procedure_name, x.due, x.supplement_requests, x.ended_at,
+            fa.id as fault_agency_id, fa.eid as fault_agency_eid, fa.name as fault_agency_name
+       from (${periodRows(`d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}
+             union all
+             -- Other agencies' dossiers whose delay was one of these agencies' (issue 17).
+             select d.id, d.code, d.agency_id, d.procedure_id, d.received_at, ${DUE} as due, d.supplement_requests, ${ENDED_AS_OF} as ended_at, fa.id as fault_agency_id
+               from dossiers d join agencies fa on fa.eid = d.fault_agency_eid
+              where fa.id = any(cast(:agencyIds as int[])) and fa.id <> d.agency_id and not (d.agency_id = any(cast(:agencyIds as int[])))
+                and d.received_at < cast(:until as timestamptz)
+                and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))) x
        join agencies a on a.id = x.agency_id
        join procedures p on p.id = x.procedure_id
+       left join agencies fa on fa.id = x.fault_agency_id
       order by x.received_at, x.code`,
     periodBindings(q),
   );
@@ -378,6 +405,7 @@ export async function periodDossiers(db: Tx, q: PeriodQuery): Promise<PeriodDoss
     due: r.due,
     supplementRequests: Number(r.supplement_requests ?? 0),
     endedAt: r.ended_at,
+    faultAgency: r.fault_agency_id ? { id: r.fault_agency_id, eid: r.fault_agency_eid, name: r.fault_agency_name } : null,
   }));
 }
 
@@ -425,9 +453,8 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
   const feeBearing = `${received} and coalesce(x.fee_due_vnd, 0) > 0`;
   const documentDecisions = 'x.result_is_document and x.approved_at >= cast(:from as timestamptz) and x.approved_at < cast(:until as timestamptz)';
   const { rows } = await db.raw(
-    `select count(*)::int as dossiers,
-            count(*) filter (where coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
-                               case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end))::int as on_time,
+    `select count(*) filter (where not (${LATE_ELSEWHERE}))::int as dossiers,
+            count(*) filter (where ${ON_TIME})::int as on_time,
             count(*) filter (where ${ended})::int as ended,
             coalesce(sum(x.processing_working_ms::numeric / x.working_day_ms) filter (where ${ended}), 0)::float8 as ended_working_days,
             count(*) filter (where ${ended} and (x.processing_working_ms is null or x.working_day_ms is null))::int as ended_uncounted,
@@ -440,13 +467,23 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
        from (select y.*, p.result_is_document
                from (${periodRows(`d.procedure_id, d.received_at, d.supplement_requests, d.channel, d.delivery_method, d.fee_due_vnd,
                                    d.approved_at, d.paid_online_at, d.result_issued_at, d.processing_working_ms, d.working_day_ms,
-                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at`)}) y
+                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}) y
                join procedures p on p.id = y.procedure_id) x`,
     periodBindings(q),
   );
   const r = rows[0];
+  // Late dossiers of other agencies whose delay was one of these agencies' (an inter-agency leg): counted against them.
+  const { rows: faulted } = await db.raw(
+    `select count(*) filter (where not (${ON_TIME}))::int as late
+       from (select d.supplement_requests, ${DUE} as due, ${ENDED_AS_OF} as ended_at from dossiers d
+              join agencies fa on fa.eid = d.fault_agency_eid
+             where fa.id = any(cast(:agencyIds as int[])) and fa.id <> d.agency_id and not (d.agency_id = any(cast(:agencyIds as int[])))
+               and d.received_at < cast(:until as timestamptz)
+               and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))) x`,
+    periodBindings(q),
+  );
   return {
-    dossiers: r.dossiers,
+    dossiers: r.dossiers + Number(faulted[0]?.late ?? 0),
     onTime: r.on_time,
     ended: r.ended,
     endedWorkingDays: Number(r.ended_working_days),
@@ -475,10 +512,12 @@ export interface ClosedHandoff {
  * own supplement step is left out: its time is the applicant's, not the agency's.
  */
 export async function closedHandoffs(db: Tx, q: PeriodQuery & { officersOnly?: boolean }): Promise<ClosedHandoff[]> {
+  // A row received by another agency (an inter-agency leg's, issue 17) counts for that agency.
   const query = db('dossier_handoffs as h')
     .join('dossiers as d', 'd.id', 'h.dossier_id')
+    .leftJoin('agencies as ha', 'ha.eid', 'h.agency_eid')
     .leftJoin('users as u', 'u.id', 'h.receiver_id')
-    .whereIn('d.agency_id', q.agencyIds)
+    .whereRaw('coalesce(ha.id, d.agency_id) = any(?::int[])', [[...q.agencyIds]])
     .whereNotNull('d.received_at')
     .whereNotNull('h.due_at')
     .where('h.done_at', '>=', q.from)
@@ -545,4 +584,37 @@ export async function officerAlerts(db: Tx, userId: number, unreadOnly: boolean)
 /** Marks an officer's alert read (the first reading is kept); the number of rows found. */
 export async function markAlertRead(db: Tx, id: number, userId: number): Promise<number> {
   return db('officer_alerts').where({ id, user_id: userId }).update({ read_at: db.raw('coalesce(read_at, now())') });
+}
+
+// ---------------------------------------------------------------- routed steps (issue 17)
+
+/** A closed hand-off of a routed dossier (its step of the pinned version), the lead's or a leg's. */
+export interface StepHandoffRow {
+  step_key: string;
+  step_name: string | null;
+  agency_eid: string;
+  receiver_unit: string;
+  receiver_id: number | null;
+  full_name: string | null;
+  outcome: 'early' | 'on_time' | 'late';
+}
+
+/**
+ * Rows of the process-control sheets closed in [from, until) with a step key and an outcome,
+ * whose receiving agency (the row's, else the dossier's) is one of `agencyEids`: a leg's rows
+ * count for the leg's agency.
+ */
+export async function stepHandoffRows(db: Tx, q: { agencyEids: readonly string[]; from: Date; until: Date }): Promise<StepHandoffRow[]> {
+  if (!q.agencyEids.length) return [];
+  return db('dossier_handoffs as h')
+    .join('dossiers as d', 'd.id', 'h.dossier_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('users as u', 'u.id', 'h.receiver_id')
+    .whereNotNull('h.step_key')
+    .whereNotNull('h.outcome')
+    .where('h.done_at', '>=', q.from)
+    .where('h.done_at', '<', q.until)
+    .whereRaw('coalesce(h.agency_eid, a.eid) = any(?::text[])', [[...q.agencyEids]])
+    .orderBy('h.id')
+    .select('h.step_key', 'h.step_name', db.raw('coalesce(h.agency_eid, a.eid) as agency_eid'), 'h.receiver_unit', 'h.receiver_id', 'u.full_name', 'h.outcome');
 }

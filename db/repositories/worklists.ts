@@ -122,6 +122,7 @@ export interface DossierListRow {
   holder_id: number | null;
   holder_unit: string | null;
   holder_name: string | null;
+  route_step: { key: string; name: string; unit: string; kind: string; role: string; agencyEid: string; enteredAt: string; dueAt: string | null } | null;
   position: ListPosition;
 }
 
@@ -198,12 +199,14 @@ export async function dossierListPage(db: Tx, q: DossierListPageQuery): Promise<
     );
   // Where each row of the page waits: its open hand-off, looked up for the page's rows only.
   const rows: Array<Record<string, any>> = await db
-    .select('pg.*', 'cur.step', 'cur.due_at as step_due_at', 'cur.receiver_id as holder_id', 'cur.receiver_unit as holder_unit', 'hu.full_name as holder_name')
+    .select('pg.*', 'cur.step', 'cur.due_at as step_due_at', 'cur.receiver_id as holder_id', 'cur.receiver_unit as holder_unit', 'hu.full_name as holder_name', 'rd.route_step')
     .from(page.as('pg'))
     .joinRaw(
       `left join lateral (select h.step, h.due_at, h.receiver_id, h.receiver_unit from dossier_handoffs h
-         where h.dossier_id = pg.id and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+         where h.dossier_id = pg.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
     )
+    // Routed dossiers (issue 17): the step of the pinned version, with its holder's unit, role and agency.
+    .join('dossiers as rd', 'rd.id', 'pg.id')
     .leftJoin('users as hu', 'hu.id', 'cur.receiver_id')
     .orderByRaw(`pg.sort_key ${dir} nulls last, pg.id ${dir}`);
   const more = rows.length > q.limit;

@@ -152,6 +152,11 @@ describe('responses match the declared schemas', () => {
     for (const groupBy of ['agency', 'procedure', 'officer', 'step']) ok(await http('GET', v1(`/supervision/on-time?${PERIOD}&groupBy=${groupBy}`), { headers: sup }));
     ok(await http('GET', v1(`/supervision/indicators?${PERIOD}`), { headers: sup }));
     for (const groupBy of ['agency', 'officer']) ok(await http('GET', v1(`/supervision/satisfaction?${PERIOD}&groupBy=${groupBy}`), { headers: sup }));
+    ok(await http('GET', v1(`/supervision/steps?${PERIOD}`), { headers: sup }));
+  });
+
+  it('inter-agency legs: the worklist of an agency', async () => {
+    ok(await http('GET', v1('/legs'), { headers: as('chuyenvien.saigon1') }));
   });
 
   it('administration: calendars and webhooks', async () => {
@@ -248,4 +253,18 @@ const UNSEEN_ALLOWED = [
   'POST /api/v1/calendars/:code/versions',
   'POST /api/v1/calendars/:code/recompute',
   'PUT /api/v1/agencies/:eid/calendar',
+  // Routed dossiers and inter-agency legs (issue 17): they need a routed dossier's workflow, driven by the
+  // inter-agency journey; GET /legs/{id} and the refusals are checked under strict validation in
+  // test/integration/interagency-routes.test.ts.
+  'GET /api/v1/legs/:id',
+  'POST /api/v1/dossiers/:code/steps/forward',
+  'POST /api/v1/dossiers/:code/steps/send-back',
+  'POST /api/v1/dossiers/:code/result/issue',
+  'POST /api/v1/dossiers/:code/consultations',
+  'POST /api/v1/dossiers/:code/legs/chase',
+  'POST /api/v1/legs/:id/forward',
+  'POST /api/v1/legs/:id/send-back',
+  'POST /api/v1/legs/:id/assignment',
+  'POST /api/v1/legs/:id/finish',
+  'POST /api/v1/legs/:id/answer',
 ];

@@ -653,6 +653,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/supervision/steps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Routed dossiers (internal procedures as data): hand-offs closed in the period, early / on time / late, per step, unit and officer, the lead agency’s and the inter-agency legs’ (counted for the agency that received them) */
+        get: operations["getApiV1SupervisionSteps"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/supervision/satisfaction": {
         parameters: {
             query?: never;
@@ -1102,6 +1119,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/legs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Worklist of the open inter-agency legs and consultations sent to the caller’s agencies (liên thông, xin ý kiến), the most urgent first, with the dossier’s code, procedure, step, due time and lateness */
+        get: operations["getApiV1Legs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inter-agency leg or consultation: its state, its own event log and its rows of the lead dossier’s process-control sheet; for the officers of the leg’s agency and of the lead agency */
+        get: operations["getApiV1LegsId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dossiers/events": {
         parameters: {
             query?: never;
@@ -1408,6 +1459,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dossiers/{code}/steps/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forward a routed dossier to the next step of its pinned internal procedure (chuyển bước); stepKey is the step the officer saw it at (409 StepChanged if it moved) */
+        post: operations["postApiV1DossiersCodeStepsForward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{code}/steps/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a routed dossier back to an earlier step its version names (sendBackTo), with the reason */
+        post: operations["postApiV1DossiersCodeStepsSendBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{code}/result/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Number and issue the result at the issuing step of a routed dossier (vào số, phát hành) */
+        post: operations["postApiV1DossiersCodeResultIssue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{code}/consultations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Consult other agencies at this step (xin ý kiến), in parallel, each answering by its own deadline; the step cannot end before they are collected */
+        post: operations["postApiV1DossiersCodeConsultations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dossiers/{code}/legs/chase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Chase an inter-agency leg or consultation of the dossier (đôn đốc): its agency’s officers are alerted */
+        post: operations["postApiV1DossiersCodeLegsChase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/citizen/dossiers/{code}/supplement": {
         parameters: {
             query?: never;
@@ -1436,6 +1572,91 @@ export interface paths {
         put?: never;
         /** The applicant withdraws before the decision (stop notice) */
         post: operations["postApiV1CitizenDossiersCodeWithdraw"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Forward the leg to its next step (chuyển bước) */
+        post: operations["postApiV1LegsIdForward"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}/send-back": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the leg back to an earlier step of the leg’s agency, with the reason */
+        post: operations["postApiV1LegsIdSendBack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A leader of the leg’s agency assigns the leg to one of its specialists */
+        post: operations["postApiV1LegsIdAssignment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the leg: its result (approve, numbered by the leg’s agency), a reasoned denial (deny), or a refusal back to the lead agency (refuse) */
+        post: operations["postApiV1LegsIdFinish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/legs/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Answer a consultation (trả lời xin ý kiến): the opinion, and whether the agency agrees */
+        post: operations["postApiV1LegsIdAnswer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1928,6 +2149,30 @@ export interface components {
             }[];
             code: string;
         };
+        DossierLeg: {
+            workflowId: string;
+            /** @enum {string} */
+            kind: "leg" | "consultation";
+            stepKey: string;
+            agencyEid: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            startedAt: string;
+            dueAt: string | null;
+            /** @enum {string} */
+            status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+            late: boolean;
+            finishedAt: string | null;
+            resultNumber?: string | null;
+            reasons?: string[] | null;
+            opinion?: string | null;
+            agrees?: boolean | null;
+            step?: {
+                key: string;
+                name: string;
+                unit: string;
+            } | null;
+            chasedAt?: string | null;
+        };
         DossierPayments: {
             feeDueVnd: number | null;
             feeStatus: ("none" | "unpaid" | "paid") | null;
@@ -2186,6 +2431,219 @@ export interface components {
                 stepCount: number;
             }[];
         };
+        LegActionResult: {
+            id: number;
+            workflowId: string;
+            /** @enum {string} */
+            kind: "leg" | "consultation";
+            agency: {
+                eid: string;
+                name: string;
+            };
+            dossier: {
+                code: string;
+                leadAgency: {
+                    eid: string;
+                    name: string;
+                };
+            };
+            procedure: {
+                code: string;
+                name: string;
+            };
+            /** @description The lead dossier’s step the leg or consultation belongs to */
+            stepKey: string;
+            /** @description The leg’s own current step */
+            step: {
+                key: string;
+                name: string;
+                unit: string;
+                kind?: string;
+                role?: string;
+                dueAt?: string | null;
+            } | null;
+            /** @enum {string} */
+            status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+            question: string | null;
+            assignee: {
+                userId: number;
+                fullName: string | null;
+            } | null;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            startedAt: string;
+            dueAt: string | null;
+            /** @description Past its due time (open), or finished after it */
+            late: boolean;
+            finishedAt: string | null;
+            chasedAt: string | null;
+            opinion: string | null;
+            agrees: boolean | null;
+            reasons: string[] | null;
+            resultNumber: string | null;
+            events: {
+                seq: number;
+                type: string;
+                actor: {
+                    fullName: string | null;
+                    role: string | null;
+                } | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                data: {
+                    [key: string]: unknown;
+                };
+            }[];
+            handoffs: {
+                stepKey: string | null;
+                stepName: string | null;
+                receiver: {
+                    userId: number | null;
+                    name: string | null;
+                    unit: string | null;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                receivedAt: string;
+                dueAt: string | null;
+                doneAt: string | null;
+                outcome: string | null;
+            }[];
+            /** @description The child workflow’s own view of the leg (LegStateView) right after the action */
+            workflow: {
+                workflowId: string;
+                /** @enum {string} */
+                status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+                lastSeq: number;
+            } & {
+                [key: string]: unknown;
+            };
+        };
+        /** @description An inter-agency leg or consultation: its row, its own event log and its rows of the lead dossier’s process-control sheet */
+        LegDetail: {
+            id: number;
+            workflowId: string;
+            /** @enum {string} */
+            kind: "leg" | "consultation";
+            agency: {
+                eid: string;
+                name: string;
+            };
+            dossier: {
+                code: string;
+                leadAgency: {
+                    eid: string;
+                    name: string;
+                };
+            };
+            procedure: {
+                code: string;
+                name: string;
+            };
+            /** @description The lead dossier’s step the leg or consultation belongs to */
+            stepKey: string;
+            /** @description The leg’s own current step */
+            step: {
+                key: string;
+                name: string;
+                unit: string;
+                kind?: string;
+                role?: string;
+                dueAt?: string | null;
+            } | null;
+            /** @enum {string} */
+            status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+            question: string | null;
+            assignee: {
+                userId: number;
+                fullName: string | null;
+            } | null;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            startedAt: string;
+            dueAt: string | null;
+            /** @description Past its due time (open), or finished after it */
+            late: boolean;
+            finishedAt: string | null;
+            chasedAt: string | null;
+            opinion: string | null;
+            agrees: boolean | null;
+            reasons: string[] | null;
+            resultNumber: string | null;
+            events: {
+                seq: number;
+                type: string;
+                actor: {
+                    fullName: string | null;
+                    role: string | null;
+                } | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                at: string;
+                data: {
+                    [key: string]: unknown;
+                };
+            }[];
+            handoffs: {
+                stepKey: string | null;
+                stepName: string | null;
+                receiver: {
+                    userId: number | null;
+                    name: string | null;
+                    unit: string | null;
+                };
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                receivedAt: string;
+                dueAt: string | null;
+                doneAt: string | null;
+                outcome: string | null;
+            }[];
+        };
+        /** @description Open inter-agency legs and consultations of the caller’s agencies, the most urgent first */
+        LegWorklist: {
+            legs: {
+                id: number;
+                workflowId: string;
+                /** @enum {string} */
+                kind: "leg" | "consultation";
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                dossier: {
+                    code: string;
+                    leadAgency: {
+                        eid: string;
+                        name: string;
+                    };
+                };
+                procedure: {
+                    code: string;
+                    name: string;
+                };
+                /** @description The lead dossier’s step the leg or consultation belongs to */
+                stepKey: string;
+                /** @description The leg’s own current step */
+                step: {
+                    key: string;
+                    name: string;
+                    unit: string;
+                    kind?: string;
+                    role?: string;
+                    dueAt?: string | null;
+                } | null;
+                /** @enum {string} */
+                status: "open" | "result" | "denied" | "refused" | "answered" | "unanswered" | "cancelled";
+                question: string | null;
+                assignee: {
+                    userId: number;
+                    fullName: string | null;
+                } | null;
+                /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+                startedAt: string;
+                dueAt: string | null;
+                /** @description Past its due time (open), or finished after it */
+                late: boolean;
+                finishedAt: string | null;
+                chasedAt: string | null;
+            }[];
+        };
         Me: {
             /** @constant */
             kind: "officer";
@@ -2328,6 +2786,18 @@ export interface components {
                 fullName: string;
             } | null;
             resultNumber: string | null;
+            /** @description The internal procedure version the dossier pinned at receipt */
+            procedureVersion?: {
+                procedureCode: string;
+                version: number;
+                isDefault: boolean;
+            } | null;
+            /** @description The step of the pinned version the dossier is at, who holds it (unit, role, agency) and its due time */
+            step?: components["schemas"]["RoutedStep"] | null;
+            /** @description Inter-agency legs and consultations of the dossier */
+            legs?: components["schemas"]["DossierLeg"][];
+            /** @description The agency whose delay made the dossier late */
+            faultAgencyEid?: string | null;
             events: {
                 seq: number;
                 type: string;
@@ -2478,7 +2948,7 @@ export interface components {
             code: string;
             handoffs: {
                 /** @enum {string} */
-                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 giver: {
                     userId: number | null;
                     name: string | null;
@@ -2496,6 +2966,13 @@ export interface components {
                 doneAt: string | null;
                 /** @description early, on_time or late, once done */
                 outcome: string | null;
+                /** @description Routed dossiers: the step of the pinned internal procedure */
+                stepKey?: string;
+                stepName?: string | null;
+                /** @description The agency receiving the row, when not the dossier’s own (an inter-agency leg or consultation) */
+                agencyEid?: string;
+                /** @description The inter-agency leg or consultation the row belongs to (its own steps) */
+                legWorkflowId?: string;
             }[];
         };
         PublicInternalProcedure: {
@@ -2570,7 +3047,7 @@ export interface components {
             /** @description Its status now */
             status: string;
             /** @description Where it waits now (the open step of the process-control sheet) */
-            step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal") | null;
+            step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation") | null;
             /** @description The agency’s change counter after this change (an ETag of the worklist made before it is stale) */
             version: number;
         };
@@ -2666,6 +3143,17 @@ export interface components {
                 changed: boolean;
                 note?: string;
             }[];
+        };
+        RoutedStep: {
+            key: string;
+            name: string;
+            unit: string;
+            kind: string;
+            role: string;
+            agencyEid: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            enteredAt: string;
+            dueAt: string | null;
         };
         SatisfactionReport: {
             /** @enum {string} */
@@ -2824,6 +3312,45 @@ export interface components {
             /** @description Signed-in applicant only: what they may do now (submitSupplement, withdraw) */
             allowedActions?: components["schemas"]["AllowedAction"][];
         };
+        /** @description Hand-offs of routed dossiers closed in the period (the lead’s and the legs’), early / on time / late, per step, unit and officer */
+        StepCounts: {
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            from: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            to: string;
+            /** @description ISO 8601 in Việt Nam time, with its +07:00 offset */
+            asOf: string;
+            agencies: {
+                eid: string;
+                name: string;
+            }[];
+            steps: {
+                stepKey: string;
+                stepName: string | null;
+                agencyEid: string | null;
+                early: number;
+                onTime: number;
+                late: number;
+                total: number;
+            }[];
+            units: {
+                unit: string;
+                agencyEid: string | null;
+                early: number;
+                onTime: number;
+                late: number;
+                total: number;
+            }[];
+            officers: {
+                userId: number;
+                fullName: string | null;
+                agencyEid: string | null;
+                early: number;
+                onTime: number;
+                late: number;
+                total: number;
+            }[];
+        };
         SubmittedDossier: {
             code: string;
             procedure: {
@@ -2957,6 +3484,8 @@ export interface components {
                 /** @description Working hours past the due date */
                 overdueBy: number | null;
                 pausedSince: string | null;
+                /** @description Present when another agency’s inter-agency leg made the dossier late: the lateness counts against that agency */
+                faultAgencyEid?: string;
             }[];
         };
         TimeLimit: {
@@ -3129,11 +3658,23 @@ export interface components {
             } | null;
             currentStep: {
                 /** @enum {string} */
-                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 label: string;
                 /** @description The officer or unit holding it (one-stop counter, leaders, the applicant, the post) */
                 holder: string | null;
                 holderId: number | null;
+                dueAt: string | null;
+            } | null;
+            /** @description Routed dossiers (internal procedure as data): the step of the pinned version; null on the fixed path */
+            routedStep: {
+                key: string;
+                name: string;
+                /** @description The unit holding the step */
+                unit: string;
+                /** @description The role that acts there */
+                role: string;
+                /** @description The agency whose officers act (the lead agency, or an inter-agency leg’s) */
+                agencyEid: string;
                 dueAt: string | null;
             } | null;
             /** @description Việt Nam time with its offset */
@@ -5302,7 +5843,7 @@ export interface operations {
                 procedure?: string;
                 /** @description Username or id of the assignee */
                 officer?: string;
-                step?: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal";
+                step?: "intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation";
                 /** @description Dossiers per page (default 100, at most 500); the CSV export has every dossier, in one file */
                 limit?: string;
                 /** @description The previous page's nextCursor: the next page, as of the first page's asOf unless asOf is given. The counts are always over the whole list */
@@ -5466,6 +6007,73 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["IndicatorReport"];
                     "text/csv": string;
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1SupervisionSteps: {
+        parameters: {
+            query: {
+                /** @description a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00 */
+                from: string;
+                /** @description a date (YYYY-MM-DD, local midnight in Việt Nam) or an ISO 8601 instant with an offset, e.g. 2026-03-01 or 2026-03-18T10:00:00+07:00 */
+                to: string;
+                /** @description Electronic ID of one agency (default: every agency the caller supervises) */
+                agency?: string;
+                /** @description Compute as of this moment (default now), so a report can be reproduced */
+                asOf?: string;
+                /** @description json (the only format) */
+                format?: "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts per step, unit and officer */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StepCounts"];
                 };
             };
             /** @description Not signed in */
@@ -7631,6 +8239,106 @@ export interface operations {
             };
         };
     };
+    getApiV1Legs: {
+        parameters: {
+            query?: {
+                /** @description Only this agency’s legs (one where the caller holds a role) */
+                agency?: string;
+                kind?: "leg" | "consultation";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Open legs and consultations */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegWorklist"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role in the agency named, or in any agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid query */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1LegsId: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leg */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegDetail"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid id */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     getApiV1DossiersEvents: {
         parameters: {
             query?: {
@@ -9208,6 +9916,450 @@ export interface operations {
             };
         };
     };
+    postApiV1DossiersCodeStepsForward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the dossier’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the dossier’s current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DossiersCodeStepsSendBack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    /** @description One of the step’s sendBackTo in the pinned version */
+                    toStep: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the dossier’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the dossier’s current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DossiersCodeResultIssue: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the dossier’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the dossier’s current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DossiersCodeConsultations: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    requests: {
+                        agencyEid: string;
+                        question: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the dossier’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the dossier’s current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1DossiersCodeLegsChase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description Dossier code, e.g. 000.20.20.H29-260310-0001 */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The leg’s or consultation’s workflowId (legs[].workflowId of the dossier view) */
+                    workflowId: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the dossier as it now stands, with what the caller may do next (allowedActions) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfficerActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the dossier’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such dossier */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the dossier’s current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     postApiV1CitizenDossiersCodeSupplement: {
         parameters: {
             query?: never;
@@ -9343,6 +10495,448 @@ export interface operations {
             };
             /** @description Invalid request */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1LegsIdForward: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the leg as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the leg’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the leg’s current state (or the leg has ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1LegsIdSendBack: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    /** @description One of the step’s sendBackTo in the pinned version */
+                    toStep: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the leg as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the leg’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the leg’s current state (or the leg has ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1LegsIdAssignment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Username or id of a specialist of the leg’s agency */
+                    specialist: string | number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the leg as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the leg’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the leg’s current state (or the leg has ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1LegsIdFinish: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description The step the officer saw the dossier (or leg) at: a stale screen is refused (409 StepChanged) */
+                    stepKey: string;
+                    /**
+                     * @description approve: the leg’s result (numbered by the leg’s agency); deny: a reasoned denial; refuse: handed back to the lead agency
+                     * @enum {string}
+                     */
+                    outcome: "approve" | "deny" | "refuse";
+                    reasons?: string[];
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the leg as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the leg’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the leg’s current state (or the leg has ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1LegsIdAnswer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    opinion: string;
+                    agrees: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Applied; the leg as it now stands */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LegActionResult"];
+                };
+            };
+            /** @description No officer token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No role for this in the leg’s agency */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such leg in the caller’s agencies */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not possible in the leg’s current state (or the leg has ended) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Processing unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -73,6 +73,11 @@ export const STEP_LABEL: Record<string, string> = {
   decision: 'Phê duyệt kết quả',
   result: 'Trả kết quả',
   postal: 'Chuyển phát qua bưu chính',
+  relay: 'Chuyển hồ sơ',
+  approval: 'Trình, cho ý kiến',
+  issue: 'Vào số, phát hành kết quả',
+  leg: 'Giải quyết liên thông tại cơ quan khác',
+  consultation: 'Xin ý kiến cơ quan khác',
 };
 
 export const stepLabel = (step: string) => STEP_LABEL[step] ?? step;
