@@ -1,7 +1,8 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { inTransaction } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
-import { chainStageDossiers, findDossierChain, findProcedureChain, markChainStage, previousStageFacts, updateDossierChain } from '../db/repositories/chains';
+import { procedureChecklist } from '../db/repositories/checklist';
+import { chainStageDossiers, findDossierChain, findProcedureChain, markChainStage, previousStageFacts, stageDossier, updateDossierChain } from '../db/repositories/chains';
 import { insertDossier } from '../db/repositories/dossiers';
 import { findActiveProcedureByCode } from '../db/repositories/procedures';
 import { allocateDossierCode } from '../db/repositories/sequences';
@@ -28,7 +29,7 @@ export function chainActivities(deps: ActivityDeps): ChainActivities {
 
     async createNextStage(input) {
       const dossierId = await inTransaction(db, async (trx) => {
-        const existing = await trx('dossiers').where({ chain_id: input.chainId, chain_stage: input.stage }).first('id');
+        const existing = await stageDossier(trx, input.chainId, input.stage);
         if (existing) return Number(existing.id);
         const chain = await findDossierChain(trx, input.chainId);
         const definition = chain && (await findProcedureChain(trx, chain.chain_code));
@@ -40,9 +41,15 @@ export function chainActivities(deps: ActivityDeps): ChainActivities {
         const prev = await previousStageFacts(trx, input.fromDossierId);
         if (!prev) throw ApplicationFailure.nonRetryable(`dossier ${input.fromDossierId} not found`, 'UnknownChainStage');
         // The results of every earlier stage, by reference: the next agency receives them with the dossier.
+        const checklist = await procedureChecklist(trx, procedure.id);
         const results = (await chainStageDossiers(trx, input.chainId))
           .filter((d) => d.chain_stage < input.stage && d.result_number)
-          .map((d) => ({ name: `${d.result_name ?? 'Kết quả giải quyết thủ tục hành chính'} số ${d.result_number} (kết quả hồ sơ ${d.code} của ${d.agency_name}, chuyển liên thông)` }));
+          .map((d) => {
+            const title = d.result_name ?? 'Kết quả giải quyết thủ tục hành chính';
+            // The checklist item the result is (a copy of), if the next procedure asks for it.
+            const item = checklist.find((c) => isCopyOf(c.name, title));
+            return { name: `${title} số ${d.result_number} (kết quả hồ sơ ${d.code} của ${d.agency_name}, chuyển liên thông)`, ...(item ? { checklistItem: Number(item.position) } : {}) };
+          });
         const own = chain.documents.filter((d) => d.stage === input.stage).map(({ stage: _stage, ...d }) => d);
         const last = input.stage === definition.stages.length;
         const now = new Date();
@@ -106,3 +113,17 @@ export function chainActivities(deps: ActivityDeps): ChainActivities {
   };
 }
 
+
+const FILLER = new Set(['bản', 'sao', 'chính', 'của', 'các', 'đã', 'được']);
+const words = (text: string) => text.toLocaleLowerCase('vi').normalize('NFC').split(/[^\p{L}\p{N}]+/u).filter((w) => w && !FILLER.has(w));
+
+/**
+ * Whether a checklist item names (a copy of) a result: every word of the item, but "bản sao"
+ * and the like, is a word of the result's title ("Bản sao giấy chứng nhận đăng ký kinh doanh"
+ * is the "Giấy chứng nhận đăng ký hộ kinh doanh" of the stage before).
+ */
+export function isCopyOf(itemName: string, resultTitle: string): boolean {
+  const item = words(itemName);
+  const title = new Set(words(resultTitle));
+  return item.length >= 3 && item.every((w) => title.has(w));
+}

@@ -3,8 +3,10 @@ import { inTransaction, type Db, type Tx } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
 import { loadAgencyCalendar } from '../db/repositories/calendars';
 import {
+  chainIdOfDossier,
   chainNames,
   chainOfDossier,
+  chainStagesOfCodes,
   chainStageDossiers,
   dossierChainsByIds,
   findDossierChain,
@@ -12,6 +14,7 @@ import {
   insertDossierChain,
   listProcedureChains,
   markChainStage,
+  stageDossier,
   updateDossierChain,
   type DossierChainRow,
 } from '../db/repositories/chains';
@@ -111,8 +114,7 @@ export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<
     if (!claimed) {
       const prior = (await findIdempotencyKey(trx, scope, s.key, ['request_hash', 'dossier_id']))!;
       if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
-      const row = await trx('dossiers').where('id', prior.dossier_id).first('chain_id');
-      return { created: false, chainId: Number(row.chain_id), dossierId: Number(prior.dossier_id) };
+      return { created: false, chainId: (await chainIdOfDossier(trx, Number(prior.dossier_id)))!, dossierId: Number(prior.dossier_id) };
     }
     const [first] = await chainTargets(trx, s.chain);
     const code = await allocateDossierCode(trx, first!.agency, vnLocalDate(s.submittedAt));
@@ -161,7 +163,7 @@ export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<
 /** Starts the chain's workflow; one already started for that chain is success. */
 export async function startChainWorkflow(db: Db, temporal: Client, taskQueue: string, chainId: number): Promise<'started' | 'already-running'> {
   const chain = (await findDossierChain(db, chainId))!;
-  const first = await db('dossiers').where({ chain_id: chainId, chain_stage: 1 }).first('id', 'workflow_id');
+  const first = (await stageDossier(db, chainId, 1))!;
   const definition = (await findProcedureChain(db, chain.chain_code))!;
   const input: ChainWorkflowInput = {
     chainId,
@@ -188,9 +190,9 @@ export async function startChainWorkflow(db: Db, temporal: Client, taskQueue: st
 export async function chainDueAt(db: Db | Tx, chain: DossierChainRow): Promise<{ receivedAt: Date; dueAt: Date } | null> {
   if (chain.due_at && chain.received_at) return { receivedAt: chain.received_at, dueAt: chain.due_at };
   const definition = await findProcedureChain(db, chain.chain_code);
-  const first = await db('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').where({ 'd.chain_id': chain.id, 'd.chain_stage': 1 }).first('d.received_at', 'a.eid');
+  const first = await stageDossier(db, chain.id, 1);
   if (!definition || !first?.received_at) return null;
-  const calendar = await loadAgencyCalendar(db, first.eid);
+  const calendar = await loadAgencyCalendar(db, first.agency_eid);
   const receivedAt = new Date(first.received_at);
   let dueAt: Date;
   try {
@@ -253,15 +255,15 @@ async function chainViewOf(db: Db, chain: DossierChainRow) {
 }
 
 /** For a list of dossiers: the chain (code, name, stage) of those that are a chain's stage. */
-export async function chainRefsOfDossiers(db: Db, dossierIds: number[]): Promise<Map<number, { code: string; name: string; stage: number; status: { code: string; label: string } }>> {
-  const out = new Map<number, { code: string; name: string; stage: number; status: { code: string; label: string } }>();
-  if (!dossierIds.length) return out;
-  const rows: Array<{ id: number; chain_id: number; chain_stage: number }> = await db('dossiers').whereIn('id', dossierIds).whereNotNull('chain_id').select('id', 'chain_id', 'chain_stage');
+export async function chainRefsOfDossiers(db: Db, dossierCodes: string[]): Promise<Map<string, { code: string; name: string; stage: number; status: { code: string; label: string } }>> {
+  const out = new Map<string, { code: string; name: string; stage: number; status: { code: string; label: string } }>();
+  if (!dossierCodes.length) return out;
+  const rows = await chainStagesOfCodes(db, dossierCodes);
   const chains = await dossierChainsByIds(db, [...new Set(rows.map((r) => Number(r.chain_id)))]);
   const defs = new Map((await listProcedureChains(db)).map((c) => [c.code, c]));
   for (const r of rows) {
     const c = chains.find((x) => Number(x.id) === Number(r.chain_id));
-    if (c) out.set(Number(r.id), { code: c.code, name: defs.get(c.chain_code)?.name ?? c.chain_code, stage: r.chain_stage, status: { code: c.status, label: CHAIN_STATUS_LABELS[c.status] } });
+    if (c) out.set(r.code, { code: c.code, name: defs.get(c.chain_code)?.name ?? c.chain_code, stage: r.chain_stage, status: { code: c.status, label: CHAIN_STATUS_LABELS[c.status] } });
   }
   return out;
 }

@@ -163,3 +163,19 @@ export async function previousStageFacts(db: Tx, dossierId: number) {
       'r.kind as result_kind',
     );
 }
+
+/** The dossier of a chain's stage, if it was made. */
+export async function stageDossier(db: Tx, chainId: number, stage: number): Promise<{ id: number; workflow_id: string; received_at: Date | null; agency_eid: string } | undefined> {
+  return db('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').where({ 'd.chain_id': chainId, 'd.chain_stage': stage }).first('d.id', 'd.workflow_id', 'd.received_at', 'a.eid as agency_eid');
+}
+
+/** The chain and stage of a dossier, by id. */
+export async function chainIdOfDossier(db: Tx, dossierId: number): Promise<number | null> {
+  const row = await db('dossiers').where('id', dossierId).first('chain_id');
+  return row?.chain_id ? Number(row.chain_id) : null;
+}
+
+/** Of these dossier codes, those that are a chain's stage: the chain and the stage. */
+export async function chainStagesOfCodes(db: Tx, codes: string[]): Promise<Array<{ code: string; chain_id: number; chain_stage: number }>> {
+  return codes.length ? db('dossiers').whereIn('code', codes).whereNotNull('chain_id').select('code', 'chain_id', 'chain_stage') : [];
+}
