@@ -14,6 +14,7 @@ import {
   insertDossierChain,
   listProcedureChains,
   markChainStage,
+  pendingChainStarts,
   stageDossier,
   updateDossierChain,
   type DossierChainRow,
@@ -173,14 +174,34 @@ export async function startChainWorkflow(db: Db, temporal: Client, taskQueue: st
     firstStage: await dossierWorkflowInput(db, Number(first.id)),
     firstWorkflowId: first.workflow_id,
   };
+  let outcome: 'started' | 'already-running' = 'started';
   try {
     await temporal.workflow.start('procedureChainWorkflow', { taskQueue, workflowId: chain.workflow_id, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, args: [input] });
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'already-running';
-    throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    outcome = 'already-running';
   }
-  await updateDossierChain(db, chainId, { workflow_started_at: new Date() });
-  return 'started';
+  if (!chain.workflow_started_at) await updateDossierChain(db, chainId, { workflow_started_at: new Date() });
+  return outcome;
+}
+
+/**
+ * Starts the workflows of chains that were stored but never started (Temporal unreachable at
+ * submission, or the API stopped in between): the worker's maintenance runs it with the
+ * dossiers' own reconciler. Safe to run anywhere, any number of times.
+ */
+export async function startPendingChainWorkflows(db: Db, temporal: Client, taskQueue: string, opts: { olderThanMs: number; limit?: number }): Promise<{ started: number; failed: number }> {
+  let started = 0;
+  let failed = 0;
+  for (const { id } of await pendingChainStarts(db, new Date(Date.now() - opts.olderThanMs), opts.limit ?? 100)) {
+    try {
+      await startChainWorkflow(db, temporal, taskQueue, Number(id));
+      started += 1;
+    } catch {
+      failed += 1;
+    }
+  }
+  return { started, failed };
 }
 
 /**

@@ -179,3 +179,8 @@ export async function chainIdOfDossier(db: Tx, dossierId: number): Promise<numbe
 export async function chainStagesOfCodes(db: Tx, codes: string[]): Promise<Array<{ code: string; chain_id: number; chain_stage: number }>> {
   return codes.length ? db('dossiers').whereIn('code', codes).whereNotNull('chain_id').select('code', 'chain_id', 'chain_stage') : [];
 }
+
+/** Chains stored before `submittedBefore` whose workflow was never started (Temporal unreachable at submission), oldest first. */
+export async function pendingChainStarts(db: Tx, submittedBefore: Date, limit: number): Promise<Array<{ id: number }>> {
+  return db('dossier_chains').whereNull('workflow_started_at').where('status', 'IN_PROGRESS').andWhere('submitted_at', '<', submittedBefore).orderBy('id').limit(limit).select('id');
+}

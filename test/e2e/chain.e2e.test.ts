@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applicantIds, citizenToken, dossierClient, eventually, http, payFeeAtCounter, processControl, uniqueKey } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
+import { findProcedureChain } from '../../db/repositories/chains';
+import { startPendingChainWorkflows, storeChainSubmission } from '../../dossiers/chains';
 
 /**
  * Liên thông điện tử (ND 297/2025) over HTTP on the real stack: the citizen submits once; the
@@ -9,7 +11,7 @@ import { useStack } from '../helpers/use-stack';
  * of its agency with the earlier results among its documents; one lookup code shows them all.
  */
 describe('inter-agency chain LT-297-KARAOKE', () => {
-  const { api, finished } = useStack({ name: 'chain' });
+  const { api, finished, taskQueue } = useStack({ name: 'chain' });
   const { lookup, ownerLookup, officer, assigneeOf } = dossierClient(() => api);
   const idNumber = applicantIds('0797');
   const CHAIN = 'LT-297-KARAOKE';
@@ -168,5 +170,31 @@ describe('inter-agency chain LT-297-KARAOKE', () => {
     expect(stopped.body.chain).toMatchObject({ status: { code: 'STOPPED' }, stop: { stage: 2, status: { code: 'DENIED' } }, onTime: null });
     expect(stopped.body.chain.stages.map((s: any) => s.status?.code ?? null)).toEqual(['COMPLETED', 'DENIED', null]);
     expect(stopped.body.chain.stages[2].code).toBeNull();
+  });
+
+  it('a chain stored while Temporal was unreachable is started by the reconciler', async () => {
+    const applicant = idNumber();
+    const chain = (await findProcedureChain(api.db, CHAIN))!;
+    const stored = await storeChainSubmission(api.db, {
+      caller: `citizen:${applicant}`,
+      key: uniqueKey('chain-deferred'),
+      request: { deferred: true },
+      chain,
+      deliveryMethod: 'counter',
+      applicant: { fullName: 'Lê Thị Hoãn', idNumber: applicant },
+      postalAddress: null,
+      documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh', stage: 1 }],
+      submittedAt: new Date(Date.now() - 60_000),
+    });
+    const code = (await api.db('dossier_chains').where({ id: stored.chainId }).first('code')).code as string;
+    expect((await lookup(code)).body.history).toEqual([]); // stored, not begun
+    const r = await startPendingChainWorkflows(api.db, api.temporal, taskQueue, { olderThanMs: 30_000 });
+    expect(r.started).toBeGreaterThanOrEqual(1);
+    await eventually(() => lookup(code), (s) => s.body.history?.length === 1);
+    expect((await api.db('dossier_chains').where({ id: stored.chainId }).first('workflow_started_at')).workflow_started_at).toBeTruthy();
+    // The first stage delivers online to the next agency; the citizen's counter delivery is the last stage's.
+    expect((await api.db('dossiers').where({ code }).first('delivery_method')).delivery_method).toBe('online');
+    await api.temporal.workflow.getHandle(`chain-${code}`).terminate('test over');
+    await api.temporal.workflow.getHandle(`dossier-${code}`).terminate('test over');
   });
 });
