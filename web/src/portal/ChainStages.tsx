@@ -58,9 +58,9 @@ export function ChainStages({ chain }: { chain: ChainLookup }) {
                 <Table.Td style={{ overflowWrap: 'anywhere' }}>{s.code ?? '—'}</Table.Td>
                 <Table.Td>
                   {s.status ? (
-                    <Badge variant="light" color={STATUS_COLOR[s.status.code] ?? 'blue'} style={{ whiteSpace: 'normal', height: 'auto' }}>
+                    <Text size="sm" fw={600} c={`${STATUS_COLOR[s.status.code] ?? 'blue'}.9`}>
                       {s.status.label}
-                    </Badge>
+                    </Text>
                   ) : (
                     <Text size="sm" c="dimmed">
                       Chưa bắt đầu
