@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applicantIds, citizenToken, dossierClient, eventually, http, payFeeAtCounter, processControl, uniqueKey } from '../helpers/stack';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { applicantIds, citizenToken, dossierClient, eventually, http, payFeeAtCounter, processControl, recordHistory, uniqueKey } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 import { findProcedureChain } from '../../db/repositories/chains';
 import { startPendingChainWorkflows, storeChainSubmission } from '../../dossiers/chains';
@@ -46,6 +47,13 @@ describe('inter-agency chain LT-297-KARAOKE', () => {
     const r = await http('GET', `${api.baseUrl}/api/v1/supervision/indicators?${PERIOD}&agency=${agency}`, { headers: { 'X-User-Id': 'giamsat.saigon' } });
     expect(r.status).toBe(200);
     return r.body.indicators.find((i: { code: string }) => i.code === '2.1') as { numerator: number; denominator: number };
+  };
+  /** Waits for the chain's workflow to return and keeps its history for the replay test (RECORD_HISTORIES=1). */
+  const chainFinished = async (code: string, historyName: string) => {
+    const handle = api.temporal.workflow.getHandle(`chain-${code}`);
+    const result = await handle.result();
+    recordHistory(historyName, historyToJSON(await handle.fetchHistory()));
+    return result;
   };
   /** The code of the chain's stage `stage`, once the chain has made it. */
   const stageCode = async (chainCode: string, stage: number): Promise<string> => {
@@ -125,6 +133,7 @@ describe('inter-agency chain LT-297-KARAOKE', () => {
     expect(docs3.filter((d) => d.name.includes('chuyển liên thông'))).toHaveLength(2); // both earlier results
     await processStage(code3, STAGES[2]!);
     expect((await finished(code3, 'chain-stage-3')).status).toBe('COMPLETED');
+    expect((await chainFinished(chainCode, 'chain-completed')).status).toBe('COMPLETED');
 
     // The one lookup code: every stage, its agency, status and dates, the total due date.
     const done = await eventually(() => lookup(chainCode), (s) => s.body.chain?.status.code === 'COMPLETED');
@@ -166,6 +175,7 @@ describe('inter-agency chain LT-297-KARAOKE', () => {
     await processStage(chainCode, STAGES[0]!);
     const code2 = await stageCode(chainCode, 2);
     await processStage(code2, STAGES[1]!, 'deny');
+    expect((await chainFinished(chainCode, 'chain-stopped')).stop).toEqual({ stage: 2, status: 'DENIED' });
     const stopped = await eventually(() => lookup(chainCode), (s) => s.body.chain?.status.code === 'STOPPED');
     expect(stopped.body.chain).toMatchObject({ status: { code: 'STOPPED' }, stop: { stage: 2, status: { code: 'DENIED' } }, onTime: null });
     expect(stopped.body.chain.stages.map((s: any) => s.status?.code ?? null)).toEqual(['COMPLETED', 'DENIED', null]);
