@@ -91,14 +91,15 @@ const CHAIN_SCOPE = 'chain-submission';
 export async function chainTargets(db: Tx, chain: ProcedureChain) {
   const problems = validateChain(chain);
   if (problems.length) throw new DomainError('invalid', 'Invalid chain', problems.map((p) => p.message).join(' '), { reason: problems[0]!.reason });
-  return Promise.all(
-    chain.stages.map(async (s) => {
-      const procedure = await findActiveProcedureByCode(db, s.procedureCode, ['id', 'code']);
-      const agency = await findAgencyByEid(db, s.agencyEid, ['id', 'eid']);
-      if (!procedure || !agency) throw new DomainError('unavailable', 'Chain unavailable', `Thủ tục ${s.procedureCode} hoặc cơ quan ${s.agencyEid} của nhóm liên thông không còn trong danh mục.`, { reason: 'ChainUnavailable' });
-      return { procedure, agency };
-    }),
-  );
+  // One query at a time: `db` may be a transaction, whose one connection takes no concurrent queries.
+  const targets = [];
+  for (const s of chain.stages) {
+    const procedure = await findActiveProcedureByCode(db, s.procedureCode, ['id', 'code']);
+    const agency = await findAgencyByEid(db, s.agencyEid, ['id', 'eid']);
+    if (!procedure || !agency) throw new DomainError('unavailable', 'Chain unavailable', `Thủ tục ${s.procedureCode} hoặc cơ quan ${s.agencyEid} của nhóm liên thông không còn trong danh mục.`, { reason: 'ChainUnavailable' });
+    targets.push({ procedure, agency });
+  }
+  return targets;
 }
 
 /**
