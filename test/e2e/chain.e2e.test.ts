@@ -120,6 +120,10 @@ describe('inter-agency chain LT-297-KARAOKE', () => {
     expect(worklist.body.dossiers.map((d: { code: string }) => d.code)).toContain(code2);
     const view2 = await http('GET', `${api.baseUrl}/api/v1/dossiers/${code2}`, { headers: { 'X-User-Id': 'motcua.saigon' } });
     expect(view2.status).toBe(200);
+    // As the police one-stop officer reads it: item 2 of the checklist supplied by the commune's result, the checklist complete.
+    const item2 = view2.body.checklist.items.find((i: { item: number }) => i.item === 2);
+    expect(item2).toMatchObject({ status: 'supplied', documents: [expect.objectContaining({ name: expect.stringContaining(chainAfter1.stages[0].resultNumber) })] });
+    expect(view2.body.checklist.complete).toBe(true);
     const docs2 = (await api.db('dossiers').where({ code: code2 }).first('documents', 'applicant_id_number', 'delivery_method')) as { documents: Array<{ name: string; checklistItem?: number }>; applicant_id_number: string; delivery_method: string };
     expect(docs2.applicant_id_number).toBe(applicant);
     expect(docs2.documents[0]).toEqual({ name: expect.stringContaining(`${chainAfter1.stages[0].resultNumber} (kết quả hồ sơ ${chainCode}`), checklistItem: 2 });
