@@ -14,6 +14,7 @@ import { securityHeaders } from './security-headers';
 import { logger } from '../platform/logger';
 import { onResponseFinished } from '../platform/response-hooks';
 import { calendarRoutes } from './calendars';
+import { internalProcedureRoutes } from './internal-procedures';
 import { devTokenRoutes } from './dev-tokens';
 import { DEV_IDP_PATH, devIdentityProvider, devIssuerConfigs } from './dev-identity-provider';
 import { authConfig, type TrustProxy } from '../platform/config';
@@ -235,6 +236,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use('/api/v1', slaPreviewRoutes({ db: deps.db, limiter: publicLimit('sla-preview') }));
   app.use('/api/v1', calendarRoutes({ db: deps.db, dossiers }));
+  app.use('/api/v1', internalProcedureRoutes({ db: deps.db }));
   app.use('/api/v1', deadlineRoutes(deps.db));
   app.use('/api/v1', auditRoutes(deps.db));
   // Before the dossier routes: /dossiers/events is no dossier code.

@@ -26,7 +26,7 @@ export function auditTrail(db: Db): RequestHandler {
       // Third parties' callbacks are audited by their own handlers (signed payloads).
       if (!principal && /\/callback$/.test(req.path)) return;
       // The route pattern, from the URL: by the time an error answer is sent the router's state is gone.
-      const route = req.originalUrl.split('?')[0]!.replace(/\/dossiers\/[^/]+/, '/dossiers/:code').replace(/\/(documents|subscriptions|deliveries|alerts)\/[^/]+/, '/$1/:id').replace(/\/calendars\/[^/]+/, '/calendars/:code').replace(/\/agencies\/[^/]+/, '/agencies/:eid');
+      const route = req.originalUrl.split('?')[0]!.replace(/\/dossiers\/[^/]+/, '/dossiers/:code').replace(/\/(documents|subscriptions|deliveries|alerts)\/[^/]+/, '/$1/:id').replace(/\/calendars\/[^/]+/, '/calendars/:code').replace(/\/agencies\/[^/]+/, '/agencies/:eid').replace(/\/procedures\/[^/]+/, '/procedures/:code').replace(/\/internal-procedures\/[^/]+/, '/internal-procedures/:version');
       const body = (req.body && typeof req.body === 'object' ? req.body : {}) as Record<string, unknown>;
       const stated = REASON_FIELDS.map((f) => body[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '') ?? null;
       // A waived checklist item at intake is a decision with its own reason: kept with the entry.

@@ -263,7 +263,9 @@ export function validateInternalProcedure(doc: InternalProcedureDocument, legalL
   if (typeof doc?.basis !== 'string' || !doc.basis.trim()) problems.push({ field: 'basis', reason: 'BasisRequired', message: 'Cần ghi căn cứ ban hành quy trình (số, ngày quyết định).' });
   checkSteps(doc?.steps, 'steps', false, problems, knownAgencies);
   const limit = limitHours(legalLimit);
-  if (problems.length === 0 && limit !== null) {
+  // Summed whenever every budget is a number, so one answer lists this problem with the others.
+  const wellFormed = (b: StepBudget | undefined) => !!b && (b.unit === 'working_days' || b.unit === 'working_hours') && typeof b.value === 'number' && Number.isFinite(b.value) && b.value >= 0;
+  if (limit !== null && Array.isArray(doc?.steps) && doc.steps.length > 0 && doc.steps.every((s) => wellFormed(s?.budget))) {
     const total = sharedBudgetHours(doc.steps);
     if (total > limit + 1e-9) {
       problems.push({

@@ -12,6 +12,9 @@ export const SEED_AGENCIES = [
   { eid: '000.00.31.H29', name: 'Văn phòng Đăng ký đất đai Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '12 Phan Đăng Lưu, Phường Gia Định, Thành phố Hồ Chí Minh', phone: '02839950001' },
   { eid: '000.20.20.H29', name: 'Ủy ban nhân dân Phường Sài Gòn', level: 'commune', parent: null, address: '45-47 Lê Duẩn, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838223344' },
   { eid: '000.20.21.H29', name: 'Công an Phường Sài Gòn', level: 'commune', parent: '000.20.20.H29', address: '12 Lê Lợi, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838225566' },
+  // The lead agency and the City PC office of an inter-agency procedure (docs/domain.md §2.2, Hanoi 1594 style).
+  { eid: '000.00.35.H29', name: 'Sở Dân tộc và Tôn giáo Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '59 Lý Tự Trọng, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838223737' },
+  { eid: '000.00.02.H29', name: 'Văn phòng Ủy ban nhân dân Thành phố Hồ Chí Minh', level: 'department', parent: null, address: '86 Lê Thánh Tôn, Phường Sài Gòn, Thành phố Hồ Chí Minh', phone: '02838296052' },
 ] as const;
 
 type Role = 'one_stop_officer' | 'specialist' | 'leader' | 'supervisor' | 'admin';
@@ -31,6 +34,16 @@ export const SEED_OFFICERS: ReadonlyArray<{ username: string; fullName: string; 
   { username: 'lanhdao.vhtt', fullName: 'Mai Xuân Phúc', roles: [['000.00.23.H29', 'leader']] },
   { username: 'chuyenvien.datdai', fullName: 'Cao Văn Tín', roles: [['000.00.31.H29', 'specialist']] },
   { username: 'lanhdao.datdai', fullName: 'Hồ Thị Ngọc', roles: [['000.00.31.H29', 'leader']] },
+  { username: 'motcua.dantoc', fullName: 'Phan Thị Yến', roles: [['000.00.35.H29', 'one_stop_officer']] },
+  { username: 'chuyenvien.dantoc1', fullName: 'Lưu Minh Quân', roles: [['000.00.35.H29', 'specialist']] },
+  { username: 'chuyenvien.dantoc2', fullName: 'Tạ Thị Hồng', roles: [['000.00.35.H29', 'specialist']] },
+  { username: 'truongphong.dantoc', fullName: 'Kiều Văn Thắng', roles: [['000.00.35.H29', 'leader']] },
+  { username: 'lanhdao.dantoc', fullName: 'Âu Dương Khánh', roles: [['000.00.35.H29', 'leader']] },
+  { username: 'vanthu.vpubnd', fullName: 'Ninh Thị Loan', roles: [['000.00.02.H29', 'one_stop_officer']] },
+  { username: 'chuyenvien.vpubnd1', fullName: 'Quách Văn Lộc', roles: [['000.00.02.H29', 'specialist']] },
+  { username: 'chuyenvien.vpubnd2', fullName: 'Tôn Nữ Diệu', roles: [['000.00.02.H29', 'specialist']] },
+  { username: 'lanhdao.vpubnd', fullName: 'Lâm Quốc Việt', roles: [['000.00.02.H29', 'leader']] },
+  { username: 'lanhdao.ubndtp', fullName: 'Châu Minh Trí', roles: [['000.00.02.H29', 'leader']] },
   { username: 'quantri', fullName: 'Quản trị hệ thống', roles: [['000.00.01.H29', 'admin']] },
 ];
 

@@ -203,6 +203,44 @@ export const SEED_PROCEDURES: SeedProcedure[] = [
     documents: ['Đơn đăng ký đất đai, tài sản gắn liền với đất (Mẫu 04/ĐK)', 'Giấy tờ về quyền sử dụng đất', { name: 'Mảnh trích đo địa chính (nếu có)', required: false }],
     agencies: ['000.00.31.H29'],
   },
+  {
+    // Processed by the department and the City People's Committee (inter-agency), as in Hanoi 1594/QĐ-TTPVHCC (docs/domain.md §2.2).
+    code: 'TG-DOITRUSO',
+    nationalCode: null,
+    name: 'Đăng ký thay đổi trụ sở của tổ chức tôn giáo',
+    field: 'Tôn giáo',
+    legalBasis: 'Luật Tín ngưỡng, tôn giáo 2016; Nghị định 95/2023/NĐ-CP',
+    timeLimit: { unit: 'working_days', value: 30 },
+    onlineLevel: 'full',
+    onSiteVerification: false,
+    feeTiming: 'none',
+    resultName: 'Văn bản chấp thuận việc thay đổi trụ sở của tổ chức tôn giáo',
+    notes: 'Sở Dân tộc và Tôn giáo thẩm định, trình Ủy ban nhân dân Thành phố quyết định; có lấy ý kiến Công an và Ủy ban nhân dân cấp xã nơi đặt trụ sở mới.',
+    fees: [],
+    documents: [
+      'Văn bản đăng ký thay đổi trụ sở (nêu lý do, địa điểm trụ sở mới)',
+      'Giấy tờ chứng minh quyền sử dụng hợp pháp địa điểm trụ sở mới',
+      'Văn bản chấp thuận của tổ chức tôn giáo cấp trên (nếu có)',
+    ],
+    agencies: ['000.00.35.H29'],
+  },
+  {
+    // With an explicit on-site inspection step in its internal procedure (docs/domain.md §3.9, §10 row 14).
+    code: 'XD-GPXD',
+    nationalCode: null,
+    name: 'Cấp giấy phép xây dựng nhà ở riêng lẻ',
+    field: 'Xây dựng',
+    legalBasis: 'Luật Xây dựng 2014 (sửa đổi 2020) điều 102; Nghị định 175/2024/NĐ-CP',
+    timeLimit: { unit: 'working_days', value: 15 },
+    onlineLevel: 'partial',
+    onSiteVerification: true,
+    feeTiming: 'at_result',
+    resultName: 'Giấy phép xây dựng nhà ở riêng lẻ',
+    notes: 'Kiểm tra thực địa khu đất xây dựng trước khi cấp phép.',
+    fees: allChannels('Lệ phí cấp giấy phép xây dựng nhà ở riêng lẻ', 75_000),
+    documents: ['Đơn đề nghị cấp giấy phép xây dựng (Mẫu số 01)', 'Giấy tờ chứng minh quyền sử dụng đất', 'Bản vẽ thiết kế xây dựng'],
+    agencies: ['000.20.20.H29'],
+  },
 ];
 
 /**

@@ -20,7 +20,9 @@ export const STEP_BUDGETS: Record<string, { budgets: Record<string, number>; war
   'CA-ANTT': { budgets: { intake: 8, assignment: 2, review: 10, verification: 4, decision: 4, result: 4 }, warnBeforeHours: 8, escalateEveryHours: 8 },
   'VH-KARAOKE': { budgets: { intake: 8, assignment: 4, review: 20, verification: 32, decision: 16, result: 8 }, warnBeforeHours: 16, escalateEveryHours: 8 },
   'TP-LLTP': { budgets: { intake: 8, assignment: 4, review: 24, verification: 16, decision: 8, result: 8 }, warnBeforeHours: 8, escalateEveryHours: 8 },
+  'XD-GPXD': { budgets: { intake: 4, assignment: 4, review: 72, verification: 24, decision: 16, result: 4 }, warnBeforeHours: 8, escalateEveryHours: 8 },
   'DD-DANGKYLANDAU': { budgets: { intake: 8, assignment: 8, review: 92, verification: 12, decision: 24, result: 24 }, warnBeforeHours: 16, escalateEveryHours: 8 },
+  'TG-DOITRUSO': { budgets: { intake: 4, assignment: 16, review: 160, decision: 48, result: 16 }, warnBeforeHours: 16, escalateEveryHours: 8 },
 };
 
 export async function seed(db: Knex): Promise<void> {

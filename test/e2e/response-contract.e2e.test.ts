@@ -171,6 +171,30 @@ describe('responses match the declared schemas', () => {
     ok(await http('GET', v1('/calendars/VN-STATE/recomputations'), { headers: admin }));
     ok(await http('POST', v1('/calendars/VN-STATE/recompute-preview'), { body: {}, headers: admin }));
 
+    // Internal procedures: the seeded ones read; a procedure of this suite's own drafted, validated and published.
+    ok(await http('GET', v1('/procedures/TG-DOITRUSO/internal-procedure')));
+    ok(await http('GET', v1('/admin/procedures/TG-DOITRUSO/internal-procedures'), { headers: admin }));
+    ok(await http('GET', v1('/admin/procedures/TG-DOITRUSO/internal-procedures/2'), { headers: admin }));
+    const procedureCode = `TEST-RC-${process.pid}`;
+    await api.db('procedures').insert({
+      code: procedureCode,
+      name: 'Thủ tục kiểm thử hợp đồng',
+      field: 'Thử nghiệm',
+      legal_basis: 'Thử nghiệm',
+      time_limit: JSON.stringify({ unit: 'working_days', value: 10 }),
+      online_level: 'full',
+      on_site_verification: false,
+      fee_timing: 'none',
+      result_name: 'Văn bản',
+    });
+    const versions = `/admin/procedures/${procedureCode}/internal-procedures`;
+    const document = (await http('GET', v1('/admin/procedures/KT-HKD/internal-procedures/1'), { headers: admin })).body;
+    const { title, basis, steps, consultations } = document;
+    ok(await http('POST', v1(versions), { body: { title, basis, steps, consultations }, headers: admin }), 201);
+    ok(await http('PUT', v1(`${versions}/1`), { body: { title: `${title} (sửa)`, basis, steps, consultations }, headers: admin }));
+    ok(await http('POST', v1(`${versions}/1/validation`), { body: {}, headers: admin }));
+    ok(await http('POST', v1(`${versions}/1/publication`), { body: {}, headers: admin }));
+
     ok(await http('GET', v1('/webhooks/event-types'), { headers: admin }));
     const subscriber = await startWebhookSubscriber();
     try {

@@ -21,7 +21,7 @@ describe('migrations and seeds', () => {
       await db.seed.run(); // start runs seeds every time: nothing may duplicate
       const count = async (t: string) => Number((await db(t).count<{ count: string }[]>('* as count'))[0]!.count);
       expect(await count('procedures')).toBeGreaterThanOrEqual(8);
-      expect(await count('agencies')).toBe(6);
+      expect(await count('agencies')).toBe(8);
       expect(await count('work_calendar_days')).toBe(37);
       const procedures = await db('procedures').select('code', 'time_limit', 'online_level', 'on_site_verification');
       for (const p of procedures) {

@@ -896,6 +896,93 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/procedures/{code}/internal-procedures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of a procedure’s internal procedure, newest first, with the one in force now (admin) */
+        get: operations["getApiV1AdminProceduresCodeInternalProcedures"];
+        put?: never;
+        /** A new draft version (numbered after the highest); saved even when not yet publishable, with its `problems` (admin) */
+        post: operations["postApiV1AdminProceduresCodeInternalProcedures"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/procedures/{code}/internal-procedures/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version with its steps, consultations and problems (admin) */
+        get: operations["getApiV1AdminProceduresCodeInternalProceduresVersion"];
+        /** Replace a draft’s document (admin); a published version never changes */
+        put: operations["putApiV1AdminProceduresCodeInternalProceduresVersion"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/procedures/{code}/internal-procedures/{version}/validation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** What stands in the way of publishing the version: steps, send-backs, legs, consultations, budgets against the legal time limit (admin) */
+        post: operations["postApiV1AdminProceduresCodeInternalProceduresVersionValidation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/procedures/{code}/internal-procedures/{version}/publication": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft, in force from effectiveFrom (default now, never in the past); dossiers received from then on pin it (admin) */
+        post: operations["postApiV1AdminProceduresCodeInternalProceduresVersionPublication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedures/{code}/internal-procedure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The internal procedure in force now: each step with its unit, role and budget, legs at other agencies and consultations (public) */
+        get: operations["getApiV1ProceduresCodeInternalProcedure"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/procedure-chains": {
         parameters: {
             query?: never;
@@ -2099,6 +2186,129 @@ export interface components {
             /** @description Where the limit counts from a complete dossier and the fee paid: that rule, and no appointment until paid */
             timeLimitNote?: string | null;
         };
+        InternalProcedureProblem: {
+            field: string;
+            reason: string;
+            /** @description Vietnamese */
+            message: string;
+        };
+        InternalProcedureValidation: {
+            version: number;
+            /** @description What stands in the way of publishing (empty: publishable) */
+            problems: components["schemas"]["InternalProcedureProblem"][];
+        };
+        InternalProcedureVersion: {
+            procedureCode: string;
+            version: number;
+            /** @enum {string} */
+            status: "draft" | "published";
+            title: string;
+            basis: string;
+            /** @description Today's fixed path derived from the procedure's step budgets */
+            isDefault: boolean;
+            /** @description Published: in force from this moment */
+            effectiveFrom: string | null;
+            /** @description The version a dossier received now would pin */
+            inForce: boolean;
+            createdBy: string | null;
+            createdAt: string | null;
+            publishedBy: string | null;
+            publishedAt: string | null;
+            steps: {
+                /** @description Stable within the version: a-z, 0-9, _ */
+                key: string;
+                /** @description What is done, in Vietnamese */
+                name: string;
+                /** @description Who does it, as printed on the process-control sheet */
+                unit: string;
+                /** @enum {string} */
+                kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                /**
+                 * @description The role that acts, in the agency doing the step
+                 * @enum {string}
+                 */
+                role: "one_stop_officer" | "specialist" | "leader";
+                budget: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    /** @description Fractions allowed (0.5 day) */
+                    value: number;
+                };
+                actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                /** @description Earlier steps `send_back` may return the dossier to */
+                sendBackTo?: string[];
+                /** @description leg: the agency doing it */
+                agencyEid?: string;
+                /** @description leg: that agency's own steps */
+                steps?: {
+                    /** @description Stable within the version: a-z, 0-9, _ */
+                    key: string;
+                    /** @description What is done, in Vietnamese */
+                    name: string;
+                    /** @description Who does it, as printed on the process-control sheet */
+                    unit: string;
+                    /** @enum {string} */
+                    kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                    /**
+                     * @description The role that acts, in the agency doing the step
+                     * @enum {string}
+                     */
+                    role: "one_stop_officer" | "specialist" | "leader";
+                    budget: {
+                        /** @enum {string} */
+                        unit: "working_days" | "working_hours";
+                        /** @description Fractions allowed (0.5 day) */
+                        value: number;
+                    };
+                    actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                    /** @description Earlier steps `send_back` may return the dossier to */
+                    sendBackTo?: string[];
+                }[];
+                /** @description leg: the leg's result is the dossier's decision */
+                decides?: boolean;
+            }[];
+            consultations: {
+                agencyEid: string;
+                /** @description What the agency is asked about, in Vietnamese */
+                subject: string;
+                budget: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    /** @description Fractions allowed (0.5 day) */
+                    value: number;
+                };
+            }[];
+            /** @description What stands in the way of publishing (empty: publishable) */
+            problems: components["schemas"]["InternalProcedureProblem"][];
+        };
+        InternalProcedureVersionList: {
+            procedure: {
+                code: string;
+                name: string;
+                timeLimit: components["schemas"]["TimeLimit"];
+            };
+            /** @description The version in force now (0: the default derived from step budgets, no version written) */
+            inForce: number;
+            items: {
+                procedureCode: string;
+                version: number;
+                /** @enum {string} */
+                status: "draft" | "published";
+                title: string;
+                basis: string;
+                /** @description Today's fixed path derived from the procedure's step budgets */
+                isDefault: boolean;
+                /** @description Published: in force from this moment */
+                effectiveFrom: string | null;
+                /** @description The version a dossier received now would pin */
+                inForce: boolean;
+                createdBy: string | null;
+                createdAt: string | null;
+                publishedBy: string | null;
+                publishedAt: string | null;
+                stepCount: number;
+            }[];
+        };
         Me: {
             /** @constant */
             kind: "officer";
@@ -2440,6 +2650,70 @@ export interface components {
                 doneAt: string | null;
                 /** @description early, on_time or late, once done */
                 outcome: string | null;
+            }[];
+        };
+        PublicInternalProcedure: {
+            procedure: {
+                code: string;
+                name: string;
+                timeLimit: components["schemas"]["TimeLimit"];
+            };
+            version: number;
+            isDefault: boolean;
+            title: string;
+            basis: string;
+            effectiveFrom: string | null;
+            steps: {
+                key: string;
+                name: string;
+                unit: string;
+                /** @enum {string} */
+                kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                /** @enum {string} */
+                role: "one_stop_officer" | "specialist" | "leader";
+                budget: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    value: number;
+                    /** @description "0,5 ngày làm việc" */
+                    text: string;
+                };
+                /** @description leg: the agency doing it */
+                agency?: {
+                    eid: string;
+                    name: string;
+                };
+                decides?: boolean;
+                steps?: {
+                    key: string;
+                    name: string;
+                    unit: string;
+                    /** @enum {string} */
+                    kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                    /** @enum {string} */
+                    role: "one_stop_officer" | "specialist" | "leader";
+                    budget: {
+                        /** @enum {string} */
+                        unit: "working_days" | "working_hours";
+                        value: number;
+                        /** @description "0,5 ngày làm việc" */
+                        text: string;
+                    };
+                }[];
+            }[];
+            consultations: {
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                subject: string;
+                budget: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    value: number;
+                    /** @description "0,5 ngày làm việc" */
+                    text: string;
+                };
             }[];
         };
         QueueChangeEvent: {
@@ -6530,6 +6804,569 @@ export interface operations {
                 };
             };
             /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AdminProceduresCodeInternalProcedures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Procedure code, e.g. TG-DOITRUSO */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureVersionList"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1AdminProceduresCodeInternalProcedures: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Procedure code, e.g. TG-DOITRUSO */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @description Legal basis: decision number and date */
+                    basis: string;
+                    steps: {
+                        /** @description Stable within the version: a-z, 0-9, _ */
+                        key: string;
+                        /** @description What is done, in Vietnamese */
+                        name: string;
+                        /** @description Who does it, as printed on the process-control sheet */
+                        unit: string;
+                        /** @enum {string} */
+                        kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                        /**
+                         * @description The role that acts, in the agency doing the step
+                         * @enum {string}
+                         */
+                        role: "one_stop_officer" | "specialist" | "leader";
+                        budget: {
+                            /** @enum {string} */
+                            unit: "working_days" | "working_hours";
+                            /** @description Fractions allowed (0.5 day) */
+                            value: number;
+                        };
+                        actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                        /** @description Earlier steps `send_back` may return the dossier to */
+                        sendBackTo?: string[];
+                        /** @description leg: the agency doing it */
+                        agencyEid?: string;
+                        /** @description leg: that agency's own steps */
+                        steps?: {
+                            /** @description Stable within the version: a-z, 0-9, _ */
+                            key: string;
+                            /** @description What is done, in Vietnamese */
+                            name: string;
+                            /** @description Who does it, as printed on the process-control sheet */
+                            unit: string;
+                            /** @enum {string} */
+                            kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                            /**
+                             * @description The role that acts, in the agency doing the step
+                             * @enum {string}
+                             */
+                            role: "one_stop_officer" | "specialist" | "leader";
+                            budget: {
+                                /** @enum {string} */
+                                unit: "working_days" | "working_hours";
+                                /** @description Fractions allowed (0.5 day) */
+                                value: number;
+                            };
+                            actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                            /** @description Earlier steps `send_back` may return the dossier to */
+                            sendBackTo?: string[];
+                        }[];
+                        /** @description leg: the leg's result is the dossier's decision */
+                        decides?: boolean;
+                    }[];
+                    consultations?: {
+                        agencyEid: string;
+                        /** @description What the agency is asked about, in Vietnamese */
+                        subject: string;
+                        budget: {
+                            /** @enum {string} */
+                            unit: "working_days" | "working_hours";
+                            /** @description Fractions allowed (0.5 day) */
+                            value: number;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Draft created (Location: the version) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureVersion"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1AdminProceduresCodeInternalProceduresVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                /** @description Version number */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Version */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureVersion"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    putApiV1AdminProceduresCodeInternalProceduresVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                /** @description Version number */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title: string;
+                    /** @description Legal basis: decision number and date */
+                    basis: string;
+                    steps: {
+                        /** @description Stable within the version: a-z, 0-9, _ */
+                        key: string;
+                        /** @description What is done, in Vietnamese */
+                        name: string;
+                        /** @description Who does it, as printed on the process-control sheet */
+                        unit: string;
+                        /** @enum {string} */
+                        kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                        /**
+                         * @description The role that acts, in the agency doing the step
+                         * @enum {string}
+                         */
+                        role: "one_stop_officer" | "specialist" | "leader";
+                        budget: {
+                            /** @enum {string} */
+                            unit: "working_days" | "working_hours";
+                            /** @description Fractions allowed (0.5 day) */
+                            value: number;
+                        };
+                        actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                        /** @description Earlier steps `send_back` may return the dossier to */
+                        sendBackTo?: string[];
+                        /** @description leg: the agency doing it */
+                        agencyEid?: string;
+                        /** @description leg: that agency's own steps */
+                        steps?: {
+                            /** @description Stable within the version: a-z, 0-9, _ */
+                            key: string;
+                            /** @description What is done, in Vietnamese */
+                            name: string;
+                            /** @description Who does it, as printed on the process-control sheet */
+                            unit: string;
+                            /** @enum {string} */
+                            kind: "intake" | "relay" | "assignment" | "review" | "verification" | "approval" | "decision" | "issue" | "leg" | "result";
+                            /**
+                             * @description The role that acts, in the agency doing the step
+                             * @enum {string}
+                             */
+                            role: "one_stop_officer" | "specialist" | "leader";
+                            budget: {
+                                /** @enum {string} */
+                                unit: "working_days" | "working_hours";
+                                /** @description Fractions allowed (0.5 day) */
+                                value: number;
+                            };
+                            actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                            /** @description Earlier steps `send_back` may return the dossier to */
+                            sendBackTo?: string[];
+                        }[];
+                        /** @description leg: the leg's result is the dossier's decision */
+                        decides?: boolean;
+                    }[];
+                    consultations?: {
+                        agencyEid: string;
+                        /** @description What the agency is asked about, in Vietnamese */
+                        subject: string;
+                        budget: {
+                            /** @enum {string} */
+                            unit: "working_days" | "working_hours";
+                            /** @description Fractions allowed (0.5 day) */
+                            value: number;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Draft updated, with its problems */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureVersion"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Published (reason InternalProcedurePublished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1AdminProceduresCodeInternalProceduresVersionValidation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                /** @description Version number */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Problems (empty: publishable) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureValidation"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1AdminProceduresCodeInternalProceduresVersionPublication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                /** @description Version number */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description In force from (default now; never in the past) */
+                    effectiveFrom?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Published */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InternalProcedureVersion"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an administrator (reason AdminOnly) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown procedure or version */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Already published (reason InternalProcedurePublished) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not publishable: reason InternalProcedureInvalid with every problem in `errors` [{field, reason, message}]; or EffectiveFromInPast */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1ProceduresCodeInternalProcedure: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Procedure code, e.g. TG-DOITRUSO */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Internal procedure in force */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublicInternalProcedure"];
+                };
+            };
+            /** @description Unknown procedure */
             404: {
                 headers: {
                     [name: string]: unknown;
