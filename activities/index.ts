@@ -15,6 +15,7 @@ import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type 
 import { failFastOnDataErrors } from './data-errors';
 import { internalProcedureActivities } from './internal-procedures';
 import { legActivities } from './legs';
+import { chainActivities } from './chains';
 import { addToOutbox, type NotificationJob } from './notifications';
 import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
@@ -41,7 +42,8 @@ export interface AppointmentResult {
  * A write PostgreSQL refuses for good fails at once instead of retrying (data-errors.ts).
  */
 export function createActivities(deps: ActivityDeps) {
-  return failFastOnDataErrors(dossierActivities(deps));
+  // The inter-agency chain workflow's activities (activities/chains.ts) run on the same worker.
+  return failFastOnDataErrors({ ...dossierActivities(deps), ...chainActivities(deps) });
 }
 
 function dossierActivities(deps: ActivityDeps) {
@@ -284,7 +286,8 @@ function dossierActivities(deps: ActivityDeps) {
   };
 }
 
-export type DossierActivities = ReturnType<typeof createActivities>;
+/** The dossier workflow's activities (the chain workflow's are ChainActivities, workflows/contracts/chain-v1.ts). */
+export type DossierActivities = ReturnType<typeof dossierActivities>;
 
 export interface ScheduledDeadline {
   schedule: DeadlineSchedule;

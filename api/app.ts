@@ -19,6 +19,7 @@ import { devTokenRoutes } from './dev-tokens';
 import { DEV_IDP_PATH, devIdentityProvider, devIssuerConfigs } from './dev-identity-provider';
 import { authConfig, type TrustProxy } from '../platform/config';
 import { catalogueRoutes } from './catalogue';
+import { chainRoutes } from './chains';
 import { deadlineRoutes } from './deadline';
 import { dossierRoutes } from './dossiers';
 import { documentRoutes, type DocumentRoutesOptions } from './documents';
@@ -222,6 +223,7 @@ export function createApp(deps: AppDeps): express.Express {
       keyPrefix: deps.publicRateLimit?.keyPrefix ?? '',
     });
   app.use('/api/v1', catalogueRoutes(deps.db));
+  app.use('/api/v1', chainRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use('/api/v1/status', publicLimit('status'));
   const keyPrefix = deps.publicRateLimit?.keyPrefix ?? '';
   const { sends, wrongCodes, ...codeSettings } = deps.idLookup ?? {};

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { chainLookup, chainRef } from './chain-lookup-schemas';
 import { agencyRef, CITIZEN_ID, isoInstant, shortText, textList, vnInstant } from './contract';
 import { ACTION_MEANINGS, CITIZEN_ACTIONS, OFFICER_ACTIONS } from '../domain/dossier-actions';
 import { DOSSIER_STATUSES } from '../domain/status';
@@ -385,6 +386,7 @@ export const statusLookupResponse = z.strictObject({
     .nullable(),
   history: z.array(z.strictObject({ at: vnInstant, status: dossierStatusRef })),
   allowedActions: allowedActions.optional().describe('Signed-in applicant only: what they may do now (submitSupplement, withdraw)'),
+  chain: chainLookup.optional().describe('A stage of an inter-agency chain (liên thông): every stage of it, the total due date'),
 }).meta({ id: 'StatusLookup' });
 
 /** Tra cứu theo số CCCD: the dossiers of one ID number, names masked. */
@@ -401,6 +403,7 @@ export const applicantDossiersResponse = z.strictObject({
       reappointed: z.strictObject({ at: vnInstant, originalAppointmentAt: vnInstant.nullable() }).nullable(),
       status: dossierStatusRef,
       allowedActions: allowedActions.optional().describe('The signed-in applicant’s own list only'),
+      chain: chainRef.optional().describe('A stage of an inter-agency chain: the chain’s lookup code and the stage'),
     }),
   ),
 }).meta({ id: 'ApplicantDossiers' });

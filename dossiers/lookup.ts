@@ -5,6 +5,7 @@ import { maskPersonName } from '../domain/masking';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import { vnTime } from '../domain/vn-time';
 import { applicantActionsByStatus } from './actions';
+import { chainRefsOfDossiers, chainView } from './chains';
 
 /** An unknown code and a wrong check: the same answer. */
 export const lookupNotFound = () =>
@@ -21,14 +22,20 @@ export const lookupNotFound = () =>
  */
 export async function checkedStatus(db: Db, code: string, check: string) {
   const d = await statusLookup(db, code, null, check);
-  return d ? statusView(d, false) : null;
+  return d ? withChain(db, statusView(d, false)) : null;
 }
 
 /** The lookup of the signed-in applicant (their own ID number proves it): everything the public one shows, and what officers wrote to them. */
 export async function ownerStatus(db: Db, code: string, idNumber: string) {
   const d = await statusLookup(db, code, idNumber, null);
   if (!d) throw lookupNotFound();
-  return statusView(d, true);
+  return withChain(db, statusView(d, true));
+}
+
+/** A stage of an inter-agency chain (liên thông): the lookup shows the whole chain, found by any stage's code. */
+async function withChain<T extends { code: string }>(db: Db, view: T): Promise<T & { chain?: Awaited<ReturnType<typeof chainView>> & object }> {
+  const chain = await chainView(db, view.code);
+  return chain ? { ...view, chain } : view;
 }
 
 function statusView(d: StatusLookupRow, owner: boolean) {
@@ -79,6 +86,7 @@ function statusView(d: StatusLookupRow, owner: boolean) {
 /** Tra cứu theo số CCCD: the dossiers of this ID number, newest first, names masked. */
 export async function applicantDossiers(db: Db, idNumber: string) {
   const rows = await dossiersOfApplicant(db, idNumber);
+  const chains = await chainRefsOfDossiers(db, rows.map((d) => d.code));
   return {
     dossiers: rows.map((d) => ({
       code: d.code,
@@ -92,6 +100,8 @@ export async function applicantDossiers(db: Db, idNumber: string) {
       reappointed: d.apology_issued_at ? { at: vnTime(d.apology_issued_at), originalAppointmentAt: vnTime(d.due_at) } : null,
       status: { code: d.status, label: isDossierStatus(d.status) ? statusLabel(d.status) : d.status },
       allowedActions: applicantActionsByStatus(d.code, d.status),
+      // A stage of an inter-agency chain: the chain's lookup code shows every stage.
+      ...(chains.has(d.code) ? { chain: chains.get(d.code)! } : {}),
     })),
   };
 }

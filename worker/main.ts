@@ -94,11 +94,13 @@ async function main(): Promise<void> {
   });
   const webhooks = startWebhookDelivery({ db, redis, queueRedis, prefix: config.queuePrefix, config: config.webhooks, log: (line) => process.stdout.write(`${line}\n`) });
   const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
+  const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
   const maintenance = await startMaintenance({
     db,
     redis,
     prefix: config.queuePrefix,
-    dossiers: createDossierClient({ temporal: new Client({ connection: clientConnection, namespace: config.temporal.namespace }), taskQueue: config.taskQueue }),
+    dossiers: createDossierClient({ temporal: temporalClient, taskQueue: config.taskQueue }),
+    chains: { temporal: temporalClient, taskQueue: config.taskQueue },
     intervalMs: config.submissionReconcile.intervalMs,
     graceMs: config.submissionReconcile.graceMs,
     paymentProvider: paymentWiring(config, { withSandbox: false }).provider,

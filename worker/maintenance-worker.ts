@@ -5,6 +5,8 @@ import type { DossierClient } from '../dossiers/client';
 import type { PaymentProvider } from '../integrations/payment/provider';
 import { reconcilePayments } from '../payments/payments';
 import { startPendingDossierWorkflows } from '../dossiers/starts';
+import { startPendingChainWorkflows } from '../dossiers/chains';
+import type { Client } from '@temporalio/client';
 
 export const MAINTENANCE_QUEUE = 'maintenance';
 
@@ -17,6 +19,8 @@ export async function startMaintenance(opts: {
   redis: Redis;
   prefix: string;
   dossiers: DossierClient;
+  /** Inter-agency chains stored but not started (dossiers/chains.ts). */
+  chains?: { temporal: Client; taskQueue: string };
   intervalMs: number;
   graceMs: number;
   paymentProvider?: PaymentProvider;
@@ -37,6 +41,10 @@ export async function startMaintenance(opts: {
     async () => {
       const r = await startPendingDossierWorkflows(opts.db, dossiers, { olderThanMs: opts.graceMs });
       if (r.started) opts.log(`worker: started ${r.started} dossier workflow(s) that had not begun processing`);
+      if (opts.chains) {
+        const c = await startPendingChainWorkflows(opts.db, opts.chains.temporal, opts.chains.taskQueue, { olderThanMs: opts.graceMs });
+        if (c.started) opts.log(`worker: started ${c.started} inter-agency chain workflow(s) that had not begun processing`);
+      }
       const p = await reconcilePayments(opts.db, opts.paymentProvider, dossiers, { quietForMs: Math.max(opts.graceMs, 60_000) });
       if (p.settled || p.acknowledged) opts.log(`worker: payments reconciled (${p.settled} settled with the gateway, ${p.acknowledged} told to their dossiers)`);
       return { ...r, payments: p };

@@ -1,1 +1,2 @@
 export { dossierWorkflow } from './dossier/workflow';
+export { procedureChainWorkflow } from './chain/workflow';

@@ -176,6 +176,8 @@ export async function pendingWorkflowStarts(db: Tx, submittedBefore: Date, limit
   return db('dossiers')
     .where('status', 'SUBMITTED')
     .whereNull('workflow_started_at')
+    // A chain's stages are started by the chain's workflow, as its children (dossiers/chains.ts).
+    .whereNull('chain_id')
     .andWhere('submitted_at', '<', submittedBefore)
     .orderBy('id')
     .limit(limit)

@@ -43,6 +43,16 @@ describe('responses match the declared schemas', () => {
     ok(await http('POST', v1('/sla/preview'), { body: { timeLimit: { workingDays: 3 }, receivedAt: '2026-03-10T09:00:00+07:00' } }));
     ok(await http('POST', `${api.baseUrl}/dev/citizen-token`, { body: { idNumber: idNumber(), fullName: 'Trần Văn Bình' } }));
     ok(await http('POST', v1('/status/by-id-number'), { body: { idNumber: idNumber() } }), 202);
+    // Inter-agency chains (ND 297/2025): the catalogue, and one submission (its lookup shows the stages).
+    ok(await http('GET', v1('/procedure-chains')));
+    ok(await http('GET', v1('/procedure-chains/LT-297-KARAOKE')));
+    const chainApplicant = idNumber();
+    const chain = await http('POST', v1('/citizen/chains/LT-297-KARAOKE/submissions'), {
+      body: { deliveryMethod: 'online', applicant: { fullName: 'Trần Văn Ca', idNumber: chainApplicant }, documents: [{ name: 'Giấy đề nghị đăng ký hộ kinh doanh' }] },
+      headers: { 'Idempotency-Key': uniqueKey('chain'), Authorization: `Bearer ${await citizenToken(chainApplicant)}` },
+    });
+    ok(chain, 201);
+    ok(await http('GET', v1(`/status/${chain.body.code}`)));
   });
 
   it('an online dossier from submission to rating: citizen, one-stop officer, specialist, leader', async () => {

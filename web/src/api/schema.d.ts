@@ -1000,6 +1000,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/procedure-chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inter-agency chains (liên thông điện tử, ND 297/2025): procedures of several agencies filed once, each stage with its limit inside the total */
+        get: operations["getApiV1ProcedureChains"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/procedure-chains/{chainCode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inter-agency chain */
+        get: operations["getApiV1ProcedureChainsChainCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/citizen/chains/{chainCode}/submissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit an inter-agency chain once (liên thông): the first stage’s dossier is created at its agency; each later stage is created, with the earlier results among its documents, when the stage before it is completed. The first stage’s code is the lookup code of the whole chain (GET /status/{code} shows every stage) */
+        post: operations["postApiV1CitizenChainsChainCodeSubmissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/dossiers/{code}/forms/{form}": {
         parameters: {
             query?: never;
@@ -1775,6 +1826,16 @@ export interface components {
                 status: components["schemas"]["DossierStatusRef"];
                 /** @description The signed-in applicant’s own list only */
                 allowedActions?: components["schemas"]["AllowedAction"][];
+                /** @description A stage of an inter-agency chain: the chain’s lookup code and the stage */
+                chain?: {
+                    code: string;
+                    name: string;
+                    stage: number;
+                    status: {
+                        code: string;
+                        label: string;
+                    };
+                };
             }[];
         };
         AuditTrail: {
@@ -1876,6 +1937,68 @@ export interface components {
         CallbackReceived: {
             /** @constant */
             received: true;
+        };
+        ChainLookup: {
+            /** @description The citizen’s one lookup code (the first stage’s dossier code) */
+            code: string;
+            chainCode: string;
+            name: string;
+            basis: string | null;
+            totalLimit: {
+                /** @enum {string} */
+                unit: "working_days" | "working_hours";
+                value: number;
+            } | null;
+            status: {
+                /** @enum {string} */
+                code: "IN_PROGRESS" | "COMPLETED" | "STOPPED";
+                label: string;
+            };
+            currentStage: number;
+            /** @description The first stage’s receipt: the total limit counts from it */
+            receivedAt: string | null;
+            /** @description The whole chain’s due date, on the first agency’s calendar; null until the first stage is received */
+            dueAt: string | null;
+            completedAt: string | null;
+            /** @description Once completed: whether within the total limit */
+            onTime: boolean | null;
+            /** @description The first stage finished after its own due date (its agency is at fault) */
+            lateStage: number | null;
+            /** @description A stopped chain: the stage and how it ended (refused, denied, withdrawn, stopped, closed) */
+            stop: {
+                stage: number;
+                status: {
+                    code: string;
+                    label: string;
+                };
+            } | null;
+            stages: {
+                stage: number;
+                procedure: {
+                    code: string;
+                    name: string;
+                };
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                limit: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    value: number;
+                };
+                /** @description The stage’s own dossier code; null until the stage begins */
+                code: string | null;
+                status: {
+                    code: string;
+                    label: string;
+                } | null;
+                submittedAt: string | null;
+                receivedAt: string | null;
+                appointmentAt: string | null;
+                completedAt: string | null;
+                resultNumber: string | null;
+            }[];
         };
         ChecklistLine: {
             item: number;
@@ -2941,6 +3064,37 @@ export interface components {
                 name: string;
             }[];
         };
+        ProcedureChain: {
+            code: string;
+            name: string;
+            basis: string;
+            /** @description The whole chain’s limit */
+            totalLimit: {
+                /** @enum {string} */
+                unit: "working_days" | "working_hours";
+                value: number;
+            };
+            stages: {
+                stage: number;
+                procedure: {
+                    code: string;
+                    name: string;
+                };
+                agency: {
+                    eid: string;
+                    name: string;
+                };
+                /** @description The stage’s own limit (its procedure’s) */
+                limit: {
+                    /** @enum {string} */
+                    unit: "working_days" | "working_hours";
+                    value: number;
+                };
+            }[];
+        };
+        ProcedureChainList: {
+            items: components["schemas"]["ProcedureChain"][];
+        };
         ProcedureList: {
             items: components["schemas"]["Procedure"][];
         };
@@ -3311,6 +3465,8 @@ export interface components {
             }[];
             /** @description Signed-in applicant only: what they may do now (submitSupplement, withdraw) */
             allowedActions?: components["schemas"]["AllowedAction"][];
+            /** @description A stage of an inter-agency chain (liên thông): every stage of it, the total due date */
+            chain?: components["schemas"]["ChainLookup"];
         };
         /** @description Hand-offs of routed dossiers closed in the period (the lead’s and the legs’), early / on time / late, per step, unit and officer */
         StepCounts: {
@@ -3350,6 +3506,15 @@ export interface components {
                 late: number;
                 total: number;
             }[];
+        };
+        SubmittedChain: {
+            /** @description The lookup code of the whole chain */
+            code: string;
+            chain: components["schemas"]["ChainLookup"];
+            /** @description The first stage’s dossier */
+            dossier: components["schemas"]["DossierSummary"];
+            /** @description Stored; processing starts shortly (202) */
+            notice?: string;
         };
         SubmittedDossier: {
             code: string;
@@ -7811,6 +7976,182 @@ export interface operations {
             };
             /** @description Unknown procedure */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getApiV1ProcedureChains: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chains */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureChainList"];
+                };
+            };
+        };
+    };
+    getApiV1ProcedureChainsChainCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                chainCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Chain */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcedureChain"];
+                };
+            };
+            /** @description Unknown (reason UnknownChain) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    postApiV1CitizenChainsChainCodeSubmissions: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description A retry with the same key returns the first answer instead of acting twice; the same key with another body is refused. */
+                "Idempotency-Key": string;
+            };
+            path: {
+                chainCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description How the last stage’s result reaches the citizen; the earlier results go online to the next agency
+                     * @enum {string}
+                     */
+                    deliveryMethod: "online" | "counter" | "postal";
+                    applicant: {
+                        fullName: string;
+                        idNumber: string;
+                        phone?: string;
+                        /** Format: email */
+                        email?: string;
+                        address?: string;
+                    };
+                    postalAddress?: {
+                        line: string;
+                        ward: string;
+                        province: string;
+                    };
+                    /** @default [] */
+                    documents?: {
+                        /** @description Tên giấy tờ, ví dụ "Tờ khai CT01" */
+                        name: string;
+                        /** @description Id of a document uploaded with POST /citizen/documents */
+                        fileId?: string;
+                        /** @description Which item of the procedure’s document checklist this is (its position in GET /procedures/{code} documents, from 1); without it the document counts for the item whose name it bears */
+                        checklistItem?: number;
+                        /**
+                         * @description The stage the document is for (1 = the first); checklistItem is a position in that stage’s procedure
+                         * @default 1
+                         */
+                        stage?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Same Idempotency-Key: the chain created earlier */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittedChain"];
+                };
+            };
+            /** @description Created, processing started */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittedChain"];
+                };
+            };
+            /** @description Stored; processing starts shortly */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmittedChain"];
+                };
+            };
+            /** @description Missing Idempotency-Key */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not signed in */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not the signed-in citizen (ApplicantMismatch) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unknown chain (UnknownChain) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid request */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,3 +1,5 @@
+import type { components } from './schema';
+
 /**
  * Bodies of the 2xx answers the portal reads, as the API writes them (calendars/catalogue.ts,
  * calendars/sla-preview.ts, dossiers/lookup.ts). Interim: once the contract describes 2xx
@@ -66,7 +68,12 @@ export interface DossierStatusView {
   /** Hẹn lại: the appointment changed with an apology; `reason` only for the applicant signed in. */
   reappointment?: { at: string; originalAppointmentAt: string; appointmentAt: string; reason: string | null } | null;
   history: Array<{ at: string; status: StatusLabel }>;
+  /** A stage of an inter-agency chain (liên thông, ND 297/2025): the whole chain, every stage. */
+  chain?: ChainLookup;
 }
+
+/** The inter-agency chain a dossier is a stage of, as the lookup shows it (dossiers/chains.ts chainView). */
+export type ChainLookup = components['schemas']['ChainLookup'];
 
 /** Tra cứu bằng số CCCD, step 1 (202, said the same of every ID number). */
 export interface IdLookupSent {

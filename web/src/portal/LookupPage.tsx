@@ -6,6 +6,7 @@ import { useSearchParams } from 'react-router';
 import { answer, api } from '../api/client';
 import type { DossierStatusView } from '../api/types';
 import { Fact, Facts } from '../shared/Facts';
+import { ChainStages } from './ChainStages';
 import { ProblemAlert } from '../shared/ProblemAlert';
 import { CHANNEL_LABEL, FEE_STATUS_LABEL, PAYMENT_METHOD_LABEL, dateTimeVn, dateVn, vnd } from '../shared/format';
 import { usePageTitle } from '../shared/usePageTitle';
@@ -195,6 +196,11 @@ function DossierStatus({ d }: { d: DossierStatusView }) {
             ))}
           </Timeline>
         </Grid.Col>
+        {d.chain ? (
+          <Grid.Col span={12}>
+            <ChainStages chain={d.chain} />
+          </Grid.Col>
+        ) : null}
       </Grid>
     </Card>
   );

@@ -10,6 +10,7 @@ import { usePageTitle } from '../shared/usePageTitle';
 import { citizenAnswer, download, fieldErrorsOf, fieldMessage, newKey, sizeText, useMyDossier, type OwnDossier, type Rating, type StartedPayment, type UploadedDocument } from './citizen';
 import { DocumentUpload } from './DocumentUpload';
 import { STATUS_COLOR } from './LookupPage';
+import { ChainStages } from './ChainStages';
 import { RequireSignIn } from './RequireSignIn';
 
 /** States from which the applicant may withdraw: no decision yet (domain/status.ts STOPPABLE). */
@@ -157,6 +158,11 @@ function MyDossier({ code }: { code: string }) {
             )}
           </Card>
         </Grid.Col>
+        {d.chain ? (
+          <Grid.Col span={12}>
+            <ChainStages chain={d.chain} />
+          </Grid.Col>
+        ) : null}
       </Grid>
     </Stack>
   );
