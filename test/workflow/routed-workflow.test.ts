@@ -1,5 +1,5 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import type { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateFailedError, type WorkflowHandle, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { describe, expect, it } from 'vitest';
 import type { LegEventRecord } from '../../activities/interagency';
@@ -13,6 +13,7 @@ import {
   reappointUpdate,
   recordVerificationUpdate,
   scheduleVerificationUpdate,
+  withdrawUpdate,
   type DossierView,
   type DossierWorkflowInput,
 } from '../../workflows/contracts/dossier-v1';
@@ -22,6 +23,7 @@ import {
   consultUpdate,
   forwardStepUpdate,
   issueResultUpdate,
+  legAssignUpdate,
   legFinishUpdate,
   legForwardUpdate,
   legViewQuery,
@@ -154,6 +156,7 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
   /** What pinInternalProcedure answers, by the receipt time it is given. */
   let pin: (at: string) => PinnedProcedure = () => ({ procedureCode: 'KT-HKD', version: 1, isDefault: true, steps: defaultSteps(null), consultations: [] });
   const legEvents: LegEventRecord[] = [];
+  let legAgencyHasSpecialists = true;
   const alerts: Array<{ agencyEid: string; kind: string }> = [];
 
   const { client, taskQueue, events, newWorker } = useWorkflowHarness({
@@ -169,6 +172,7 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
         alerts.push({ agencyEid: input.agencyEid, kind: input.kind });
       },
       async assignLegSpecialist() {
+        if (!legAgencyHasSpecialists) throw ApplicationFailure.nonRetryable('agency has no active specialist', 'NoSpecialist');
         return { userId: LEG_SPECIALIST.userId, fullName: LEG_SPECIALIST.fullName };
       },
       async issueResult(input) {
@@ -193,7 +197,7 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
     };
   };
 
-  async function start(name: string, over: Partial<DossierWorkflowInput> = {}): Promise<WorkflowHandle> {
+  async function start(name: string, over: Partial<DossierWorkflowInput> = {}): Promise<WorkflowHandleWithFirstExecutionRunId> {
     const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `routed-${name}-${process.pid}-${Date.now()}`, args: [input(over)] });
     await sleep(300); // let the submission be recorded
     return handle;
@@ -446,6 +450,43 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
       await keep('routed-consultation-unanswered', handle);
       await keep('consultation-unanswered', client.workflow.getHandle(`${handle.workflowId}/consult/${POLICE}/1`));
     });
+  });
+
+  it('a leg refuses: the dossier is back with the lead agency, with reasons, heard by a continued run; a withdrawal cancels the leg sent again', async () => {
+    events.length = 0;
+    legEvents.length = 0;
+    legAgencyHasSpecialists = false;
+    pin = () => hanoi();
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await start('leg-refused', { maxHistoryEvents: 40 });
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+      await handle.executeUpdate(forwardStepUpdate, { args: [{ actor: OFFICER, stepKey: 'chuyen_so' }] });
+      await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+      await act(() => handle.executeUpdate(forwardStepUpdate, { args: [{ actor: LEADER, stepKey: 'truong_phong' }] }));
+      const leg = client.workflow.getHandle(`${handle.workflowId}/leg/ubnd/1`);
+      await until(handle, (v) => v.legs?.[0]?.step?.key === 'vp_tiep_nhan');
+      await act(() => leg.executeUpdate(legForwardUpdate, { args: [{ actor: LEG_ONE_STOP, stepKey: 'vp_tiep_nhan' }] }));
+      // Nobody to pick at the City: its leader assigns.
+      expect(await leg.query(legViewQuery)).toMatchObject({ step: { key: 'vp_phan_cong' }, assignee: null });
+      await act(() => leg.executeUpdate(legAssignUpdate, { args: [{ actor: LEG_LEADER, specialist: { userId: LEG_SPECIALIST.userId, fullName: LEG_SPECIALIST.fullName } }] }));
+      await act(() => leg.executeUpdate(legFinishUpdate, { args: [{ actor: LEG_SPECIALIST, stepKey: 'vp_tham_dinh', outcome: 'refuse', reasons: ['Thiếu ý kiến của Sở Xây dựng'] }] }));
+      expect(await leg.result()).toMatchObject({ status: 'refused' });
+      const back = await until(handle, (v) => v.legs?.[0]?.status === 'refused' && v.step?.key === 'truong_phong');
+      // Back to the step before the leg (the version names none), reasons kept; the history had grown: a new run heard it.
+      expect(back).toMatchObject({ status: 'AWAITING_DECISION', step: { key: 'truong_phong' }, legs: [expect.objectContaining({ reasons: ['Thiếu ý kiến của Sở Xây dựng'] })] });
+      expect(events.find((e) => e.type === 'leg_refused')).toMatchObject({ data: { reasons: ['Thiếu ý kiến của Sở Xây dựng'], toStep: 'truong_phong' } });
+      expect((await handle.describe()).runId).not.toBe(handle.firstExecutionRunId);
+      // Sent again: a second leg; the citizen withdraws, the City's leg is cancelled.
+      await act(() => handle.executeUpdate(forwardStepUpdate, { args: [{ actor: LEADER, stepKey: 'truong_phong' }] }));
+      const again = client.workflow.getHandle(`${handle.workflowId}/leg/ubnd/2`);
+      await act(() => handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'Không còn nhu cầu' }] }));
+      expect(await again.result()).toMatchObject({ status: 'cancelled' });
+      expect((await handle.result()).status).toBe('WITHDRAWN');
+      expect(legEvents.filter((e) => e.legWorkflowId === again.workflowId).map((e) => e.type)).toContain('leg_cancelled');
+      await keep('routed-leg-refused-withdrawn', handle);
+    });
+    legAgencyHasSpecialists = true;
   });
 
   it('a version published while dossiers are open: the old dossier keeps its version’s steps, a new one pins the new', async () => {

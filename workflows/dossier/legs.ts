@@ -1,4 +1,4 @@
-import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, log } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { cancelLegSignal, chaseSignal, type ChaseLegCommand, type ConsultCommand, type LegReport } from '../contracts/interagency-v1';
 import { advance, arrive, currentStep, enterStep, landingStatus, routeOf, startConsultation, stepIndex } from './route';
@@ -23,7 +23,13 @@ export async function recordReports(d: Dossier): Promise<void> {
     await condition(() => (s.route?.reports.length ?? 0) > 0 && !s.busy && s.submissionRecorded);
     if (s.busy) continue;
     const report = s.route!.reports.shift()!;
-    await d.exclusively(() => applyReport(d, s.route!, report));
+    try {
+      await d.exclusively(() => applyReport(d, s.route!, report));
+    } catch (err) {
+      // A report the dossier cannot apply (its state moved on) must not fail the workflow task
+      // for ever: the state is back at the last written event, the report is dropped and logged.
+      log.warn('leg report not applied', { workflowId: report.workflowId, status: report.status, error: (err as Error).message });
+    }
   }
 }
 
@@ -76,7 +82,7 @@ async function applyReport(d: Dossier, r: RouteState, rep: LegReport): Promise<v
     await advance(d, 'leg_result', null, giver, { data: { ...base, resultNumber: rep.resultNumber ?? null, late: leg.late } });
     return;
   }
-  if (rep.status === 'denied') {
+  if (rep.status === 'denied' && step.decides) {
     if (!held) return;
     await d.transition({
       to: 'DENIED',
@@ -89,12 +95,13 @@ async function applyReport(d: Dossier, r: RouteState, rep: LegReport): Promise<v
     await d.notify('denied');
     return;
   }
-  // refused: the leg gives the dossier back to the lead agency, to the step the version names.
+  // Refused (or denied by a leg that does not decide): the dossier goes back to the lead agency,
+  // to the step the version names, whose officers decide what follows.
   if (!held) return;
   const target = step.sendBackTo?.[0] ? stepIndex(r, step.sendBackTo[0]) : r.at - 1;
   const to = landingStatus(r, d.state.status, target) ?? d.state.status;
   const next = await enterStep(d, target, giver);
-  await d.transition({ ...next, to, type: 'leg_refused', by: null, data: { ...base, reasons: rep.reasons ?? [], toStep: currentStep(r).key } });
+  await d.transition({ ...next, to, type: rep.status === 'denied' ? 'leg_denied' : 'leg_refused', by: null, data: { ...base, reasons: rep.reasons ?? [], toStep: currentStep(r).key } });
   await arrive(d, giver);
 }
 
