@@ -1,4 +1,5 @@
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ApplicationFailure, ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { HandoffOpening, ProjectionFields } from '../../activities';
 import { budgetHours, type ProcedureStep } from '../../domain/internal-procedure';
 import { canTransition, type DossierStatus } from '../../domain/status';
@@ -82,7 +83,11 @@ export function routeProjection(d: Dossier, r: RouteState): ProjectionFields {
  */
 export async function enterStep(d: Dossier, i: number, giver: Giver): Promise<Pick<Transition, 'to' | 'handoff' | 'projection'>> {
   const r = routeOf(d)!;
-  const step = r.procedure.steps[i]!;
+  const step = r.procedure.steps[i];
+  if (!step) {
+    // A published version always ends with its result step; a malformed one must fail the action, not the workflow task.
+    throw ApplicationFailure.create({ message: `Quy trình nội bộ của hồ sơ ${d.code} không có bước thứ ${i + 1}.`, type: FAILURE_TYPES.invalidState, nonRetryable: true, details: [{ reason: 'StepActionNotAllowed' }] });
+  }
   const now = d.now();
   const hours = budgetHours(step.budget);
   const own = await lookup.addWorkingHours({ agencyEid: step.agencyEid ?? d.input.agencyEid, from: now, hours });

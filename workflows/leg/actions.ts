@@ -1,6 +1,7 @@
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { AnswerConsultationCommand, ForwardStepCommand, LegAssignCommand, LegFinishCommand, SendBackCommand } from '../contracts/interagency-v1';
-import { record, type LegAction } from './state';
+import { record } from './proxies';
+import type { LegAction } from './state';
 
 /** The leg agency's officers move the leg along its own steps, as the dossier's officers do theirs. */
 

@@ -1,23 +1,11 @@
-import { ApplicationFailure, getExternalWorkflowHandle, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DossierActivities } from '../../activities';
+import { ApplicationFailure, getExternalWorkflowHandle, workflowInfo } from '@temporalio/workflow';
 import type { LegEventRecord } from '../../activities/interagency';
 import type { HandoffOpening } from '../../activities';
 import { budgetHours, type ProcedureStep } from '../../domain/internal-procedure';
 import type { Actor, OfficerRole } from '../../domain/types';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
+import { lookup, record } from './proxies';
 import { legReportSignal, type LegReport, type LegStateView, type LegView, type LegWorkflowInput, type StepView } from '../contracts/interagency-v1';
-
-/** Writes must eventually succeed (as the dossier's `record`). */
-export const record = proxyActivities<DossierActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
-
-/** An agency without specialists will not get one by retrying: assignLegSpecialist throws non-retryable failures for that. */
-export const lookup = proxyActivities<DossierActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
-});
 
 export interface LegState {
   status: LegView['status'];
