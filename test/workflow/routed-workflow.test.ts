@@ -489,6 +489,30 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
     legAgencyHasSpecialists = true;
   });
 
+  it('a deciding leg denies: the dossier is denied with the reasons and the notice numbered by the other agency', async () => {
+    events.length = 0;
+    pin = () => hanoi();
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const handle = await start('leg-denies');
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+      await handle.executeUpdate(forwardStepUpdate, { args: [{ actor: OFFICER, stepKey: 'chuyen_so' }] });
+      await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'deny', reasons: ['Không đủ điều kiện'] }] });
+      await act(() => handle.executeUpdate(forwardStepUpdate, { args: [{ actor: LEADER, stepKey: 'truong_phong' }] }));
+      const leg = client.workflow.getHandle(`${handle.workflowId}/leg/ubnd/1`);
+      await until(handle, (v) => v.legs?.[0]?.step?.key === 'vp_tiep_nhan');
+      await act(() => leg.executeUpdate(legForwardUpdate, { args: [{ actor: LEG_ONE_STOP, stepKey: 'vp_tiep_nhan' }] }));
+      await act(() => leg.executeUpdate(legForwardUpdate, { args: [{ actor: LEG_SPECIALIST, stepKey: 'vp_tham_dinh' }] }));
+      // Only the decision step ends the leg with a result; the reasons are required.
+      expect(await refusal(leg.executeUpdate(legFinishUpdate, { args: [{ actor: LEG_LEADER, stepKey: 'vp_ky', outcome: 'deny' }] }))).toBe('InvalidCommand');
+      await act(() => leg.executeUpdate(legFinishUpdate, { args: [{ actor: LEG_LEADER, stepKey: 'vp_ky', outcome: 'deny', reasons: ['Vị trí không phù hợp quy hoạch'] }] }));
+      const final = await handle.result();
+      expect(final).toMatchObject({ status: 'DENIED', resultNumber: `0001/2026/TB-${CITY}`, step: null });
+      expect(events.at(-1)).toMatchObject({ type: 'leg_denied', toStatus: 'DENIED', data: { reasons: ['Vị trí không phù hợp quy hoạch'] }, projection: { closingReason: 'Vị trí không phù hợp quy hoạch' } });
+      await keep('routed-leg-denies', handle);
+    });
+  });
+
   it('a version published while dossiers are open: the old dossier keeps its version’s steps, a new one pins the new', async () => {
     events.length = 0;
     let publishedAt = Infinity;

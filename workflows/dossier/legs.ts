@@ -84,6 +84,8 @@ async function applyReport(d: Dossier, r: RouteState, rep: LegReport): Promise<v
   }
   if (rep.status === 'denied' && step.decides) {
     if (!held) return;
+    // The denial notice is numbered by the deciding agency.
+    d.state.resultNumber = rep.resultNumber ?? null;
     await d.transition({
       to: 'DENIED',
       type: 'leg_denied',
