@@ -34,6 +34,12 @@ export const OFFICER_ACTIONS = [
   'pauseClock',
   'resumeClock',
   'reappoint',
+  // Routed dossiers (issue 17): the steps of the pinned internal procedure.
+  'forwardStep',
+  'sendBack',
+  'issueResult',
+  'consult',
+  'chaseLeg',
 ] as const;
 export type OfficerAction = (typeof OFFICER_ACTIONS)[number];
 
@@ -100,6 +106,8 @@ export interface ActionVariant {
   exception?: boolean;
   /** recordPayment: the payment was already told to the dossier (a redelivered callback), nothing to refuse. */
   alreadyRecorded?: boolean;
+  /** Routed dossiers: the step the officer saw the dossier at; another step now is refused (StepChanged). */
+  stepKey?: string;
 }
 
 /** Why not: `state` is a 409, `forbidden` a 403, `invalid` a 422. */
@@ -129,6 +137,11 @@ export const ACTION_LABELS: Record<DossierAction, string> = {
   pauseClock: 'tạm dừng tính thời gian giải quyết',
   resumeClock: 'tính tiếp thời gian giải quyết',
   reappoint: 'gửi thư xin lỗi và hẹn lại ngày trả kết quả',
+  forwardStep: 'chuyển hồ sơ sang bước tiếp theo',
+  sendBack: 'trả hồ sơ về bước trước',
+  issueResult: 'vào số, phát hành kết quả',
+  consult: 'xin ý kiến cơ quan khác',
+  chaseLeg: 'đôn đốc cơ quan phối hợp',
   submitSupplement: 'bổ sung hồ sơ',
   withdraw: 'rút hồ sơ',
 };
@@ -166,6 +179,12 @@ export const ACTION_STATUSES: Record<DossierAction, readonly DossierStatus[]> = 
   pauseClock: CLOCK_STEPS,
   resumeClock: CLOCK_STEPS,
   reappoint: [...PROCESSING, 'SUPPLEMENT_REQUESTED'],
+  // Relays after the decision run while the result waits (APPROVED).
+  forwardStep: [...PROCESSING, 'APPROVED'],
+  sendBack: [...PROCESSING, 'APPROVED'],
+  issueResult: ['APPROVED'],
+  consult: PROCESSING,
+  chaseLeg: [...PROCESSING, 'APPROVED'],
   submitSupplement: AWAITING_SUPPLEMENT,
   withdraw: STOPPABLE,
 };
@@ -220,6 +239,49 @@ function ledgerRefusal(action: DossierAction, f: DossierFacts): Refusal | null {
   return null;
 }
 
+const STEP_ACTION_NAMES: Record<string, string> = {
+  forward: 'chuyển bước tiếp theo',
+  send_back: 'trả lại bước trước',
+  request_supplement: 'yêu cầu bổ sung hồ sơ',
+  schedule_verification: 'xác minh thực địa',
+  consult: 'xin ý kiến cơ quan khác',
+  propose: 'đề xuất kết quả',
+  decide: 'phê duyệt kết quả',
+  issue: 'vào số, phát hành kết quả',
+};
+
+/**
+ * Routed dossiers (issue 17): the officer's screen showed the step held now, the step allows the
+ * action (`allows`, a StepAction, or a test on the step), and no consultation is pending when
+ * the action ends the step. Null (no refusal) on today's fixed path when `routedOnly` is false.
+ */
+function stepRefusal(
+  action: DossierAction,
+  f: DossierFacts,
+  variant: ActionVariant,
+  allows: string | ((step: NonNullable<DossierFacts['step']>) => boolean),
+  opts: { routedOnly?: boolean; endsStep?: boolean } = {},
+): Refusal | null {
+  const step = f.step;
+  if (!step) {
+    return opts.routedOnly
+      ? state('NotRouted', `Không thể ${ACTION_LABELS[action]}: hồ sơ ${f.code} được giải quyết theo quy trình mặc định, không theo các bước của một quy trình nội bộ.`)
+      : null;
+  }
+  if (variant.stepKey !== undefined && variant.stepKey !== step.key) {
+    return state('StepChanged', `Hồ sơ ${f.code} đã chuyển sang bước khác; vui lòng tải lại hồ sơ trước khi ${ACTION_LABELS[action]}.`);
+  }
+  const ok = typeof allows === 'string' ? step.actions.includes(allows) : allows(step);
+  if (!ok) {
+    const what = typeof allows === 'string' ? `thao tác «${STEP_ACTION_NAMES[allows] ?? allows}»` : `việc ${ACTION_LABELS[action]}`;
+    return state('StepActionNotAllowed', `Không thể ${ACTION_LABELS[action]}: bước hiện tại của hồ sơ ${f.code} không có ${what} theo quy trình nội bộ.`);
+  }
+  if (opts.endsStep && (f.openConsultations ?? 0) > 0) {
+    return state('ConsultationsPending', `Hồ sơ ${f.code} đang chờ ý kiến của ${f.openConsultations} cơ quan được xin ý kiến; bước này kết thúc khi đã nhận đủ ý kiến hoặc hết hạn trả lời.`);
+  }
+  return null;
+}
+
 const first = (...checks: Array<() => Refusal | null>): Refusal | null => {
   for (const c of checks) {
     const r = c();
@@ -249,14 +311,15 @@ export function actionRefusal(action: DossierAction, f: DossierFacts, who: Calle
           : null,
       );
     case 'assign':
-      return first(status, role('leader'));
+      return first(status, role('leader'), () => (f.status === 'RECEIVED' ? stepRefusal(action, f, variant, (st) => st.kind === 'assignment') : null));
     case 'claim':
-      return first(status, role('specialist'));
+      return first(status, role('specialist'), () => stepRefusal(action, f, variant, (st) => st.kind === 'assignment'));
     case 'release':
       return first(status, () => assigneeRefusal(action, f, who, false));
     case 'requestSupplement':
       return first(
         status,
+        () => stepRefusal(action, f, variant, 'request_supplement'),
         ...(variant.override
           ? [
               role('leader'),
@@ -282,7 +345,7 @@ export function actionRefusal(action: DossierAction, f: DossierFacts, who: Calle
             : null,
       );
     case 'scheduleVerification':
-      return first(status, variant.exception ? role('leader') : assignee, () =>
+      return first(status, () => stepRefusal(action, f, variant, 'schedule_verification'), variant.exception ? role('leader') : assignee, () =>
         !variant.exception && f.siteVerification === false
           ? {
               kind: 'invalid',
@@ -311,17 +374,33 @@ export function actionRefusal(action: DossierAction, f: DossierFacts, who: Calle
         () => (f.fee.paid ? state('FeeAlreadyPaid', `Phí, lệ phí của hồ sơ ${f.code} đã được nộp.`) : null),
       );
     case 'proposeDecision':
-      return first(status, assignee, () =>
+      return first(status, () => stepRefusal(action, f, variant, 'propose', { endsStep: true }), assignee, () =>
         !f.fee.paid && (f.fee.timing === 'at_submission' || f.fee.timing === 'before_processing')
           ? state('FeeUnpaid', `Phí, lệ phí ${vnd(f.fee.amountVnd)} của hồ sơ ${f.code} phải được nộp trước khi hồ sơ được giải quyết tiếp.`)
           : null,
       );
     case 'decide':
-      return first(status, role('leader'));
+      return first(status, () => stepRefusal(action, f, variant, (st) => st.kind === 'decision'), role('leader'));
+    case 'forwardStep':
+      return first(status, () => stepRefusal(action, f, variant, 'forward', { routedOnly: true, endsStep: true }), () => role(f.step!.role as OfficerRole)());
+    case 'sendBack':
+      return first(status, () => stepRefusal(action, f, variant, 'send_back', { routedOnly: true }), () => role(f.step!.role as OfficerRole)());
+    case 'issueResult':
+      return first(status, () => stepRefusal(action, f, variant, (st) => st.kind === 'issue', { routedOnly: true }), () => role(f.step!.role as OfficerRole)());
+    case 'consult':
+      return first(status, () => stepRefusal(action, f, variant, 'consult', { routedOnly: true }), () => role(f.step!.role as OfficerRole)());
+    case 'chaseLeg':
+      return first(
+        status,
+        () => stepRefusal(action, f, variant, (st) => st.kind === 'leg' || (f.openConsultations ?? 0) > 0, { routedOnly: true }),
+        role('leader', 'one_stop_officer', 'specialist'),
+      );
     case 'handOverResult':
       return first(
         status,
         role('one_stop_officer'),
+        // Routed dossiers: the result is handed back at the version's last step only.
+        () => stepRefusal(action, f, variant, (st) => st.kind === 'result'),
         () => (f.status === 'APPROVED' && f.withPost ? state('ResultWithPost', `Kết quả của hồ sơ ${f.code} đã được chuyển qua bưu chính.`) : null),
         () =>
           f.deliveryMethod === 'online'
@@ -399,6 +478,11 @@ export const ACTION_MEANINGS: Record<DossierAction, string> = {
   pauseClock: 'Stop the clock for a clock-excluded step, POST /dossiers/{code}/clock/pause: leader or the assigned specialist, clock running.',
   resumeClock: 'Restart the clock after a clock-excluded step, POST /dossiers/{code}/clock/resume: leader or the assigned specialist, clock paused for such a step.',
   reappoint: 'Apologise with a new appointment (Form 04), POST /dossiers/{code}/deadline/reappointment: leader, once, no later than one working day before the due date.',
+  forwardStep: 'Forward to the next step of the internal procedure, POST /dossiers/{code}/steps/forward: the role of the step held, at a step that allows it, no consultation pending.',
+  sendBack: 'Send back to an earlier step the internal procedure names, with a reason, POST /dossiers/{code}/steps/send-back: the role of the step held, at a step that allows it.',
+  issueResult: 'Number and issue the approved result, POST /dossiers/{code}/result/issue: the role of the issue step, at that step.',
+  consult: 'Ask other agencies for their opinion, each by its deadline, POST /dossiers/{code}/consultations: the role of the step held, at a step that allows it.',
+  chaseLeg: 'Chase an inter-agency leg or consultation, POST /dossiers/{code}/legs/chase: leader, one-stop officer or specialist of the lead agency, a leg or consultation open.',
   submitSupplement: 'Supplement the documents asked for, POST /citizen/dossiers/{code}/supplement: the applicant, a supplement requested.',
   withdraw: 'Withdraw the dossier, POST /citizen/dossiers/{code}/withdraw: the applicant, before the decision.',
 };

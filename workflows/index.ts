@@ -1,2 +1,3 @@
 export { dossierWorkflow } from './dossier/workflow';
 export { procedureChainWorkflow } from './chain/workflow';
+export { legWorkflow } from './leg/workflow';

@@ -90,6 +90,12 @@ describe('allowedActions: what each officer may do, computed from the workflow�
       pauseClock: ['clock/pause', { reason: 'Chờ ý kiến cơ quan thuế', legalBasis: 'Điều 22 Nghị định 101/2024/NĐ-CP' }],
       resumeClock: ['clock/resume', {}],
       reappoint: ['deadline/reappointment', { reason: 'Chờ ý kiến của Chi cục Thuế', workingDaysAfterDue: 2 }],
+      // Routed dossiers only (issue 17): the sample procedure runs the default path, so these are refused.
+      forwardStep: ['steps/forward', { stepKey: 'review' }],
+      sendBack: ['steps/send-back', { stepKey: 'decision', toStep: 'review', reason: 'Thẩm định lại' }],
+      issueResult: ['result/issue', { stepKey: 'issue' }],
+      consult: ['consultations', { stepKey: 'review', requests: [{ agencyEid: '000.00.00.H29', question: 'Xin ý kiến' }] }],
+      chaseLeg: ['legs/chase', { workflowId: 'x' }],
     };
     const [path, body] = bodies[action];
     return officer(code, path, user, body);

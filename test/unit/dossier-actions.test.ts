@@ -97,4 +97,61 @@ describe('who may do what to a dossier, and when', () => {
     }
     expect([...seen].sort()).toEqual(expect.arrayContaining(['DossierBusy', 'DossierEnded', 'DossierStatusNotAllowed', 'NoClockLedger', 'NotAssignee', 'RoleRequired']));
   });
+
+  describe('routed dossiers (a pinned internal procedure, issue 17)', () => {
+    const step = (over: Partial<NonNullable<DossierFacts['step']>>) => ({ key: 'review', kind: 'review', role: 'specialist' as OfficerRole, agencyEid: '000.20.20.H29', actions: [] as string[], sendBackTo: [] as string[], ...over });
+    const atReview = { ...inReview, step: step({ actions: ['consult', 'forward'] }), openConsultations: 0 };
+
+    it('the step held decides what may be done: no proposal where the step forwards, forward and consult where it allows', () => {
+      expect(allowedActions(atReview, SPECIALIST, NOW)).toEqual(expect.arrayContaining(['forwardStep', 'consult']));
+      expect(allowedActions(atReview, SPECIALIST, NOW)).not.toContain('proposeDecision');
+      expect(allowedActions(atReview, SPECIALIST, NOW)).not.toContain('requestSupplement');
+      expect(actionRefusal('proposeDecision', atReview, SPECIALIST, {}, NOW)?.reason).toBe('StepActionNotAllowed');
+      // A leader does not act at a specialist's step.
+      expect(actionRefusal('forwardStep', atReview, LEADER, {}, NOW)?.reason).toBe('RoleRequired');
+    });
+
+    it('a stale screen is refused (StepChanged); open consultations hold the step (ConsultationsPending)', () => {
+      expect(actionRefusal('forwardStep', atReview, SPECIALIST, { stepKey: 'assignment' }, NOW)?.reason).toBe('StepChanged');
+      expect(actionRefusal('forwardStep', atReview, SPECIALIST, { stepKey: 'review' }, NOW)).toBeNull();
+      expect(actionRefusal('forwardStep', { ...atReview, openConsultations: 2 }, SPECIALIST, { stepKey: 'review' }, NOW)?.reason).toBe('ConsultationsPending');
+      expect(allowedActions({ ...atReview, openConsultations: 1 }, SPECIALIST, NOW)).toContain('chaseLeg');
+    });
+
+    it('decide only at the decision step, issue only at the issue step, send back where the step names it, hand over only at the result step', () => {
+      const awaiting = { ...inReview, status: 'AWAITING_DECISION' as const };
+      const approval = { ...awaiting, step: step({ key: 'approval', kind: 'approval', role: 'leader', actions: ['forward', 'send_back'], sendBackTo: ['review'] }) };
+      expect(actionRefusal('decide', approval, LEADER, {}, NOW)?.reason).toBe('StepActionNotAllowed');
+      expect(allowedActions(approval, LEADER, NOW)).toEqual(expect.arrayContaining(['forwardStep', 'sendBack']));
+      const decision = { ...awaiting, step: step({ key: 'decision', kind: 'decision', role: 'leader', actions: ['decide'] }) };
+      expect(actionRefusal('decide', decision, LEADER, {}, NOW)).toBeNull();
+      expect(actionRefusal('sendBack', decision, LEADER, {}, NOW)?.reason).toBe('StepActionNotAllowed');
+      const approved = { ...inReview, status: 'APPROVED' as const, clock: { ...running, stopped: true } };
+      const issue = { ...approved, step: step({ key: 'issue', kind: 'issue', role: 'one_stop_officer', actions: ['issue'] }) };
+      expect(allowedActions(issue, ONE_STOP, NOW)).toContain('issueResult');
+      expect(allowedActions(issue, ONE_STOP, NOW)).not.toContain('handOverResult');
+      const result = { ...approved, step: step({ key: 'result', kind: 'result', role: 'one_stop_officer', actions: [] }) };
+      expect(allowedActions(result, ONE_STOP, NOW)).toContain('handOverResult');
+    });
+
+    it('the step actions are refused on the default path (NotRouted)', () => {
+      for (const action of ['forwardStep', 'sendBack', 'consult', 'chaseLeg'] as const) expect(actionRefusal(action, inReview, SPECIALIST, {}, NOW)?.reason).toBe('NotRouted');
+      expect(allowedActions(inReview, SPECIALIST, NOW)).toEqual(['release', 'requestSupplement', 'scheduleVerification', 'proposeDecision', 'pauseClock']);
+    });
+
+    it('every routed refusal says why in Vietnamese', () => {
+      for (const status of Object.keys(DOSSIER_STATUSES) as DossierStatus[]) {
+        for (const f of [{ ...atReview, status }, { ...atReview, status, openConsultations: 1 }]) {
+          for (const who of [ONE_STOP, SPECIALIST, LEADER]) {
+            for (const action of OFFICER_ACTIONS) {
+              const r = actionRefusal(action, f, who, { stepKey: 'other' }, NOW);
+              if (!r) continue;
+              expect(r.detail, `${action} ${status} ${r.reason}`).toMatch(VIETNAMESE);
+              expect(r.detail, `${action} ${status} ${r.reason}`).not.toMatch(ENGLISH);
+            }
+          }
+        }
+      }
+    });
+  });
 });

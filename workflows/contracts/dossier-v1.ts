@@ -2,6 +2,7 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { DossierStatus } from '../../domain/status';
 import type { Actor, Channel, DeliveryMethod } from '../../domain/types';
+import type { RoutedDossierView } from './interagency-v1';
 
 /**
  * The dossier workflow's message contract, version 1: every Update and Query it answers, their
@@ -26,9 +27,11 @@ export interface DossierWorkflowInput {
   maxHistoryEvents?: number;
   /** Overrides the procedure's warning and escalation intervals, in working milliseconds (tests use seconds). */
   deadlinePolicy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+  /** Tests: inter-agency legs and consultations are due this long after they start (SLAs of seconds). */
+  legDueInMs?: number;
 }
 
-export interface DossierView {
+export interface DossierView extends RoutedDossierView {
   code: string;
   status: DossierStatus;
   /** What the citizen must act on now (supplement list and deadline, refusal grounds…). */

@@ -123,6 +123,8 @@ export interface LegWorkflowInput {
   startedAt: string;
   /** Tests: overrides the due time (SLAs of seconds). */
   dueAt?: string;
+  /** The lead dossier's procedure: the leg's result number is issued under it (record.issueResult). */
+  procedureCode?: string;
 }
 
 export interface LegStateView {
@@ -176,6 +178,8 @@ export interface LegReport {
   step?: LegView['step'];
   late: boolean;
   at: string;
+  /** The leg's due time, as the child computed it on its agency's calendar. */
+  dueAt?: string | null;
   resultNumber?: string | null;
   reasons?: string[] | null;
   opinion?: string | null;

@@ -2,6 +2,7 @@ import type { Actor } from '../../domain/types';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { AssignCommand, ClaimCommand } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
+import { advance, currentStep, enterStep, routeOf, stepIndex } from './route';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
 /**
@@ -51,6 +52,19 @@ export const assign: Action<AssignCommand> = {
   async run(d, cmd) {
     const previous = d.state.assignee;
     d.state.assignee = cmd.specialist;
+    const r = routeOf(d);
+    if (r) {
+      const giver = { id: cmd.actor.userId, unit: cmd.actor.fullName };
+      const data = { assignee: cmd.specialist, previous, note: cmd.note ?? null };
+      const by = { actor: cmd.actor, role: 'leader' as const };
+      // At the assignment step the assignment ends it; later, the step held passes to the new specialist.
+      if (currentStep(r).kind === 'assignment') await advance(d, previous ? 'reassigned' : 'assigned', by, giver, { projection: { assigneeId: cmd.specialist.userId }, data });
+      else {
+        const same = await enterStep(d, r.at, giver);
+        await d.transition({ ...same, to: d.state.status, type: previous ? 'reassigned' : 'assigned', by, projection: { ...same.projection, assigneeId: cmd.specialist.userId }, data });
+      }
+      return d.view();
+    }
     await d.transition({
       to: 'IN_REVIEW',
       type: previous ? 'reassigned' : 'assigned',
@@ -71,6 +85,10 @@ export const claim: Action<ClaimCommand> = {
   async run(d, cmd) {
     const assignee = { userId: cmd.actor.userId, fullName: cmd.actor.fullName };
     d.state.assignee = assignee;
+    if (routeOf(d)) {
+      await advance(d, 'claimed', { actor: cmd.actor, role: 'specialist' }, { id: null, unit: LEADERS_UNIT }, { projection: { assigneeId: cmd.actor.userId }, data: { note: cmd.note ?? null } });
+      return d.view();
+    }
     await d.transition({
       to: 'IN_REVIEW',
       type: 'claimed',
@@ -90,6 +108,13 @@ export const release: Action<ClaimCommand> = {
   },
   async run(d, cmd) {
     d.state.assignee = null;
+    const r = routeOf(d);
+    if (r) {
+      // Back to the version's assignment step, for a leader to assign or a specialist to claim.
+      const back = await enterStep(d, stepIndex(r, r.procedure.steps.find((s) => s.kind === 'assignment')!.key), { id: cmd.actor.userId, unit: cmd.actor.fullName });
+      await d.transition({ ...back, to: 'RECEIVED', type: 'released', by: { actor: cmd.actor, role: 'specialist' }, projection: { ...back.projection, assigneeId: null }, data: { note: cmd.note ?? null } });
+      return d.view();
+    }
     await d.transition({
       to: 'RECEIVED',
       type: 'released',

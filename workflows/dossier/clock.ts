@@ -132,7 +132,13 @@ export const reappoint: Action<ReappointCommand> = {
       type: 'reappointed',
       by: { actor: cmd.actor, role: 'leader' },
       projection: { ...d.deadlineProjection(), apologyIssuedAt: entry.at },
-      data: { reason: cmd.reason, previousAppointmentAt: dl.schedule!.dueAt, appointmentAt: r.schedule.appointmentAt },
+      data: {
+        reason: cmd.reason,
+        previousAppointmentAt: dl.schedule!.dueAt,
+        appointmentAt: r.schedule.appointmentAt,
+        // A leg or consultation made the dossier late: that agency issues the apology (docs/domain.md §3.5).
+        ...(d.state.route?.faultAgencyEid ? { issuedByAgencyEid: d.state.route.faultAgencyEid } : {}),
+      },
       clock: [entry],
     });
     await d.notify('apology');

@@ -1,6 +1,9 @@
 import { patched } from '@temporalio/workflow';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
+import { FAILURE_TYPES } from '../contracts/dossier-v1';
+import { cancelOpenLegs } from './legs';
 import { record } from './proxies';
+import { advance, arrive, currentStep, enterStep, issuedLater, landingStatus, routeOf, stepIndex } from './route';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
 /**
@@ -15,10 +18,38 @@ export const decide: Action<DecideCommand> = {
     if (!['approve', 'deny', 'return'].includes(cmd.decision)) d.invalid(`Quyết định "${String(cmd.decision)}" không hợp lệ.`);
     if (cmd.decision === 'deny') d.requireTexts(cmd.reasons, 'reasons');
     if (cmd.decision === 'return') d.requireText(cmd.note, 'note (ý kiến cho chuyên viên)');
+    const r = routeOf(d);
+    if (r && cmd.decision === 'return') {
+      const back = currentStep(r).sendBackTo?.[0];
+      if (!back || !landingStatus(r, d.state.status, stepIndex(r, back))) {
+        d.refuse(`Bước phê duyệt của hồ sơ ${d.code} không quy định trả lại bước trước.`, FAILURE_TYPES.invalidState, 'SendBackTargetNotAllowed');
+      }
+    }
   },
   async run(d, cmd) {
     const { input, state } = d;
     const leader = { actor: cmd.actor, role: 'leader' as const };
+    const r = routeOf(d);
+    if (r && cmd.decision === 'return') {
+      // Trả lại: to the step the version names (the first of sendBackTo).
+      const target = stepIndex(r, currentStep(r).sendBackTo![0]!);
+      const to = landingStatus(r, state.status, target)!;
+      const giver = { id: cmd.actor.userId, unit: cmd.actor.fullName };
+      const back = await enterStep(d, target, giver);
+      await d.transition({ ...back, to, type: 'returned_to_specialist', by: leader, data: { note: cmd.note ?? null, toStep: currentStep(r).key } });
+      await arrive(d, giver);
+      return d.view();
+    }
+    if (r && cmd.decision === 'approve' && issuedLater(r)) {
+      // The result is numbered and issued at the version's issue step, not at the signature.
+      const decidedAt = d.now();
+      await advance(d, 'approved', leader, { id: cmd.actor.userId, unit: cmd.actor.fullName }, {
+        to: 'APPROVED',
+        projection: { decidedBy: cmd.actor.userId, decidedAt },
+        data: { decision: cmd.decision, note: cmd.note ?? null, resultNumber: null },
+      });
+      return d.view();
+    }
     if (cmd.decision === 'return') {
       await d.transition({
         to: 'IN_REVIEW',
@@ -59,6 +90,14 @@ export const decide: Action<DecideCommand> = {
         handoff: { close: true },
       });
       await d.notify('denied');
+      return d.view();
+    }
+    if (r) {
+      await advance(d, 'approved', leader, { id: cmd.actor.userId, unit: cmd.actor.fullName }, {
+        to: 'APPROVED',
+        projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number },
+        data: { decision: cmd.decision, note: cmd.note ?? null, resultNumber: result.number },
+      });
       return d.view();
     }
     await d.transition({
@@ -105,6 +144,7 @@ export const withdraw: Action<WithdrawCommand> = {
       data: { reason: cmd.reason, noticeNumber: notice },
       handoff: { close: true },
     });
+    await cancelOpenLegs(d, cmd.reason);
     await d.notify('withdrawn');
     return d.view();
   },
@@ -128,6 +168,7 @@ export const cancel: Action<CancelCommand> = {
       data: { reason: cmd.reason, noticeNumber: notice },
       handoff: { close: true },
     });
+    await cancelOpenLegs(d, cmd.reason);
     await d.notify('cancelled');
     return d.view();
   },

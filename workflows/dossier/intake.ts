@@ -3,6 +3,7 @@ import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand 
 import { patched } from '@temporalio/workflow';
 import { assignAfterIntake } from './assignment';
 import { lookup } from './proxies';
+import { arrive, enterStep } from './route';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action } from './state';
 
 /** What the acceptance event and the receipt say while the clock waits for the fee. */
@@ -37,6 +38,13 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     const { input, state } = d;
     // Tiếp nhận: the clock starts at the moment a complete, valid dossier is received.
     const receivedAt = d.now();
+    // Quy trình nội bộ (issue 17): the version in force at receipt, kept to the end. Runs before
+    // the patch never asked; on the default version the dossier runs exactly as before.
+    if (patched('internal-procedure-v1')) {
+      const pinned = await lookup.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: receivedAt });
+      state.procedureVersion = { procedureCode: pinned.procedureCode, version: pinned.version, isDefault: pinned.isDefault };
+      state.route = pinned.isDefault ? null : { procedure: pinned, at: 0, enteredAt: receivedAt, dueAt: null, legs: [], started: {}, reports: [], faultAgencyEid: null };
+    }
     let appointment: { appointmentAt: string | null; calendarCode: string; calendarVersion: number; explanation: string };
     let clock: ClockEntry[] | undefined;
     let awaitingFee = false;
@@ -87,6 +95,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
         receivedBy: cmd.actor.userId,
         ...(dl && appointment.appointmentAt ? { dueAt: appointment.appointmentAt, deadlineState: d.deadlineStateNow() } : {}),
         ...(awaitingFee ? { deadlineState: 'awaiting_fee' as const } : {}),
+        ...(state.procedureVersion ? { procedureVersion: state.procedureVersion.version } : {}),
       },
       data: {
         note: cmd.note ?? null,
@@ -98,6 +107,14 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       clock,
     });
     await d.notify('intake_accepted');
+    if (state.route) {
+      // A routed dossier goes to the version's second step (whatever it is) and does what it does.
+      const giver = { id: cmd.actor.userId, unit: ONE_STOP_UNIT };
+      const next = await enterStep(d, 1, giver);
+      await d.transition({ ...next, type: 'step_entered', by: null, handoff: { open: next.handoff!.open }, data: { stepKey: state.route.procedure.steps[0]!.key, toStep: state.route.procedure.steps[1]!.key } });
+      await arrive(d, giver);
+      return d.view();
+    }
     await assignAfterIntake(d, cmd.actor);
     return d.view();
   },

@@ -12,6 +12,7 @@ import type {
   VerificationExceptionKind,
 } from '../contracts/dossier-v1';
 import { lookup } from './proxies';
+import { advance, currentStep, enterStep, routeOf } from './route';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
 /**
@@ -109,13 +110,15 @@ export const submitSupplement: Action<SubmitSupplementCommand> = {
       dl.ledger.push(...entries);
       const r = await d.refreshDeadline();
       state.clockPausedAt = null;
+      // Routed dossiers: back to the step held, its row reopened with the step's budget.
+      const back = routeOf(d) ? await enterStep(d, routeOf(d)!.at, { id: null, unit: APPLICANT }) : null;
       await d.transition({
         to: 'IN_REVIEW',
         type: 'supplement_submitted',
         by: applicant,
-        projection: { pendingAction: null, ...d.deadlineProjection() },
+        projection: { pendingAction: null, ...d.deadlineProjection(), ...back?.projection },
         data: { ...data, clock: { policy: dl.clockPolicy, pausedAt, resumedAt, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') } },
-        handoff: { close: true, open: d.reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
+        handoff: back?.handoff ?? { close: true, open: d.reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
         clock: entries,
       });
       return d.view();
@@ -251,6 +254,17 @@ export const recordVerification: Action<RecordVerificationCommand> = {
       return d.view();
     }
     d.state.pending = null;
+    const r = routeOf(d);
+    if (r) {
+      // A verification step ends with the recorded visit; at a review step the review goes on.
+      if (currentStep(r).kind === 'verification') {
+        await advance(d, 'site_verified', specialist, { id: null, unit: 'Tổ xác minh' }, { projection: { pendingAction: null }, data });
+        return d.view();
+      }
+      const back = await enterStep(d, r.at, { id: null, unit: 'Tổ xác minh' });
+      await d.transition({ ...back, to: 'IN_REVIEW', type: 'site_verified', by: specialist, projection: { ...back.projection, pendingAction: null }, data });
+      return d.view();
+    }
     await d.transition({
       to: 'IN_REVIEW',
       type: 'site_verified',
@@ -272,6 +286,13 @@ export const proposeDecision: Action<ProposeDecisionCommand> = {
     if (cmd.proposal === 'deny') d.requireTexts(cmd.reasons, 'reasons');
   },
   async run(d, cmd) {
+    if (routeOf(d)) {
+      // The proposal ends the step; the next one (an approval, the decision, a deciding leg) takes it.
+      await advance(d, cmd.proposal === 'approve' ? 'approval_proposed' : 'denial_proposed', { actor: cmd.actor, role: 'specialist' }, { id: cmd.actor.userId, unit: cmd.actor.fullName }, {
+        data: { proposal: cmd.proposal, reasons: cmd.reasons ?? null, note: cmd.note ?? null },
+      });
+      return d.view();
+    }
     await d.transition({
       to: 'AWAITING_DECISION',
       type: cmd.proposal === 'approve' ? 'approval_proposed' : 'denial_proposed',

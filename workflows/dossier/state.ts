@@ -2,10 +2,11 @@ import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflo
 import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
 import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
-import { canTransition, statusLabel, type DossierStatus } from '../../domain/status';
+import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, record } from './proxies';
+import { currentStep, openConsultations, stepView } from './route';
 import { freshState, type CarriedDossierState, type DeadlineState, type DossierState, type Transition } from './types';
 
 export type { Action, CarriedDossierState, DeadlineState, Party, Transition } from './types';
@@ -66,6 +67,10 @@ export class Dossier {
     return new Date().toISOString();
   }
 
+  workflowId(): string {
+    return workflowInfo().workflowId;
+  }
+
   view(): DossierView {
     const s = this.state;
     return {
@@ -79,6 +84,11 @@ export class Dossier {
       fee: { amountVnd: s.fee.amountVnd, timing: s.fee.timing, paid: s.fee.paid, receiptCode: s.fee.receiptCode },
       deadline: this.deadlineView(),
       lastSeq: s.seq,
+      // Issue 17: the pinned version, and for routed dossiers the step held and the legs sent.
+      ...(s.procedureVersion ? { procedureVersion: s.procedureVersion } : {}),
+      ...(s.route
+        ? { step: isTerminal(s.status) ? null : stepView(this, s.route), legs: s.route.legs.map((l) => ({ ...l })), faultAgencyEid: s.route.faultAgencyEid }
+        : {}),
     };
   }
 
@@ -303,6 +313,15 @@ export class Dossier {
       fee: { amountVnd: s.fee.amountVnd, timing: s.fee.timing, paid: s.fee.paid },
       withPost: s.shipment !== null,
       pendingVisit: s.pending?.kind === 'site_visit' ? s.pending.visit : null,
+      ...(s.route
+        ? (() => {
+            const st = currentStep(s.route);
+            return {
+              step: { key: st.key, kind: st.kind, role: st.role, agencyEid: st.agencyEid ?? this.input.agencyEid, actions: st.actions, sendBackTo: st.sendBackTo ?? [] },
+              openConsultations: openConsultations(s.route),
+            };
+          })()
+        : {}),
       clock: d
         ? {
             awaitingFee: !!d.awaitingFee,

@@ -4,6 +4,7 @@ import type { ClockEntry, DeadlineSchedule } from '../../domain/clock-ledger';
 import type { DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
 import type { DossierView } from '../contracts/dossier-v1';
+import type { LegReport, LegView, PinnedProcedure } from '../contracts/interagency-v1';
 import type { Dossier } from './state';
 
 /** The shapes of the dossier workflow's state, what a transition says, and what an action is. */
@@ -26,6 +27,26 @@ export type CarriedDossierState = {
   submissionRecorded: boolean;
   /** Absent for runs begun before the clock ledger (patch deadline-ledger-v1). */
   deadline?: DeadlineState | null;
+  /** The internal procedure version pinned at receipt (patch internal-procedure-v1); absent on older runs. */
+  procedureVersion?: { procedureCode: string; version: number; isDefault: boolean } | null;
+  /** A non-default version being interpreted step by step (route.ts); null on today's fixed path. */
+  route?: RouteState | null;
+};
+
+/** Where a routed dossier is in its pinned version, and the legs and consultations it sent. */
+export type RouteState = {
+  procedure: PinnedProcedure;
+  /** Index of the step held now in `procedure.steps`. */
+  at: number;
+  enteredAt: string;
+  dueAt: string | null;
+  legs: LegView[];
+  /** How many children were started per step or consulted agency: the `n` of their workflow IDs. */
+  started: Record<string, number>;
+  /** Reports of children not yet recorded (carried across continue-as-new). */
+  reports: LegReport[];
+  /** The agency whose leg or consultation was late. */
+  faultAgencyEid: string | null;
 };
 
 export type DossierState = Omit<CarriedDossierState, 'deadline'> & { deadline: DeadlineState | null };

@@ -11,7 +11,11 @@ import { deliverResult, handOverResult, recordShipmentEvent } from './delivery';
 import { fixFeeAtSubmission, recordPayment } from './fees';
 import { acceptIntake, refuseIntake, requestIntakeSupplement } from './intake';
 import { closeUnsupplemented, proposeDecision, recordVerification, requestSupplement, scheduleVerification, submitSupplement } from './review';
+import { chaseLeg, consult, queueReport, recordReports } from './legs';
+import { currentStep } from './route';
 import { Dossier, type Action, type CarriedDossierState } from './state';
+import { forwardStep, issueResult, sendBack } from './steps';
+import * as interagency from '../contracts/interagency-v1';
 
 export type { CarriedDossierState } from './state';
 
@@ -58,10 +62,19 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
   on(contract.resumeClockUpdate, resumeClock);
   on(contract.reappointUpdate, reappoint);
   on(contract.rebaseCalendarUpdate, rebaseCalendar);
+  // Internal procedures as data (issue 17): the steps of a routed dossier, its legs and consultations.
+  on(interagency.forwardStepUpdate, forwardStep);
+  on(interagency.sendBackUpdate, sendBack);
+  on(interagency.issueResultUpdate, issueResult);
+  on(interagency.consultUpdate, consult);
+  on(interagency.chaseLegUpdate, chaseLeg);
+  setHandler(interagency.legReportSignal, (report) => queueReport(d, report));
 
   // Warnings, overdue and escalations: started before any await so that it is part of every
   // run; it ends when the clock stops.
   if (d.state.deadline) void watchDeadline(d, d.state.deadline);
+  // Children's reports are recorded one at a time; it issues no command until one arrives.
+  void recordReports(d);
 
   // Nộp hồ sơ: the fee is fixed, then the submission is the first event of the history.
   await fixFeeAtSubmission(d, !!carried);
@@ -90,7 +103,12 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
   }
 
   // 5. Trả kết quả: once approved, the result goes back to the citizen and the dossier completes.
-  if (d.state.status === 'APPROVED') await deliverResult(d);
+  if (d.state.status === 'APPROVED') {
+    // Routed dossiers: relays and the issue step after the decision come first, then the return.
+    const route = d.state.route;
+    if (route) await condition(() => !d.state.busy && currentStep(route).kind === 'result');
+    await deliverResult(d);
+  }
   await condition(allHandlersFinished);
   return d.view();
 }

@@ -1795,11 +1795,16 @@ export interface components {
          *     - `pauseClock`: Stop the clock for a clock-excluded step, POST /dossiers/{code}/clock/pause: leader or the assigned specialist, clock running.
          *     - `resumeClock`: Restart the clock after a clock-excluded step, POST /dossiers/{code}/clock/resume: leader or the assigned specialist, clock paused for such a step.
          *     - `reappoint`: Apologise with a new appointment (Form 04), POST /dossiers/{code}/deadline/reappointment: leader, once, no later than one working day before the due date.
+         *     - `forwardStep`: Forward to the next step of the internal procedure, POST /dossiers/{code}/steps/forward: the role of the step held, at a step that allows it, no consultation pending.
+         *     - `sendBack`: Send back to an earlier step the internal procedure names, with a reason, POST /dossiers/{code}/steps/send-back: the role of the step held, at a step that allows it.
+         *     - `issueResult`: Number and issue the approved result, POST /dossiers/{code}/result/issue: the role of the issue step, at that step.
+         *     - `consult`: Ask other agencies for their opinion, each by its deadline, POST /dossiers/{code}/consultations: the role of the step held, at a step that allows it.
+         *     - `chaseLeg`: Chase an inter-agency leg or consultation, POST /dossiers/{code}/legs/chase: leader, one-stop officer or specialist of the lead agency, a leg or consultation open.
          *     - `submitSupplement`: Supplement the documents asked for, POST /citizen/dossiers/{code}/supplement: the applicant, a supplement requested.
          *     - `withdraw`: Withdraw the dossier, POST /citizen/dossiers/{code}/withdraw: the applicant, before the decision.
          * @enum {string}
          */
-        AllowedAction: "acceptIntake" | "requestIntakeSupplement" | "refuseIntake" | "assign" | "claim" | "release" | "requestSupplement" | "scheduleVerification" | "recordVerification" | "recordPayment" | "proposeDecision" | "decide" | "handOverResult" | "cancel" | "extendDeadline" | "pauseClock" | "resumeClock" | "reappoint" | "submitSupplement" | "withdraw";
+        AllowedAction: "acceptIntake" | "requestIntakeSupplement" | "refuseIntake" | "assign" | "claim" | "release" | "requestSupplement" | "scheduleVerification" | "recordVerification" | "recordPayment" | "proposeDecision" | "decide" | "handOverResult" | "cancel" | "extendDeadline" | "pauseClock" | "resumeClock" | "reappoint" | "forwardStep" | "sendBack" | "issueResult" | "consult" | "chaseLeg" | "submitSupplement" | "withdraw";
         ApplicantDossiers: {
             dossiers: {
                 code: string;
