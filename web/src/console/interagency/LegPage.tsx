@@ -234,8 +234,8 @@ function LegView({ leg }: { leg: LegDetail }) {
               <Table.Tbody>
                 {leg.handoffs.map((h, i) => (
                   <Table.Tr key={i}>
-                    <Table.Td>{h.stepName ?? h.stepKey ?? '—'}</Table.Td>
-                    <Table.Td>{h.receiver.name ?? h.receiver.unit ?? '—'}</Table.Td>
+                    <Table.Td>{h.stepName ?? (h.stepKey ? (steps.get(h.stepKey)?.name ?? h.stepKey) : '—')}</Table.Td>
+                    <Table.Td>{agencyOr(h.receiver.name ?? h.receiver.unit, leg.agency)}</Table.Td>
                     <Table.Td>{dateTimeVn(h.receivedAt)}</Table.Td>
                     <Table.Td>{h.dueAt ? dateTimeVn(h.dueAt) : '—'}</Table.Td>
                     <Table.Td>
@@ -252,6 +252,9 @@ function LegView({ leg }: { leg: LegDetail }) {
     </>
   );
 }
+
+/** A receiver the sheet names by the agency's code: the agency's name. */
+const agencyOr = (who: string | null, agency: { eid: string; name: string }) => (!who ? '—' : who === agency.eid ? agency.name : who);
 
 interface LegDialogProps {
   leg: LegDetail;

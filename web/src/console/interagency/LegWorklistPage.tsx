@@ -5,6 +5,7 @@ import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
 import { PATHS } from '../paths';
 import { DUE_COLOR, dueWords } from '../worklist/due';
+import classes from '../worklist/WorklistPage.module.css';
 import { LEG_KIND, LEG_STATUS, useLegs, type LegItem } from './api';
 
 /**
@@ -102,7 +103,7 @@ function LegRow({ leg, onOpen }: { leg: LegItem; onOpen(): void }) {
         )}
       </Table.Td>
       <Table.Td>
-        <Badge variant="light" color={DUE_COLOR[due.tone]} style={{ textTransform: 'none' }} data-testid="leg-due">
+        <Badge variant="light" color={DUE_COLOR[due.tone]} className={classes.status} data-testid="leg-due">
           {due.text}
         </Badge>
         {leg.late && (
