@@ -102,7 +102,7 @@ function LegRow({ leg, onOpen }: { leg: LegItem; onOpen(): void }) {
           <Text size="sm">—</Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td style={{ minWidth: 190 }}>
         <Badge variant="light" color={DUE_COLOR[due.tone]} className={classes.status} data-testid="leg-due">
           {due.text}
         </Badge>
