@@ -11,8 +11,10 @@ import { useStack } from '../helpers/use-stack';
 /**
  * Issue 17 in the console, in Chromium on the real stack: a TG-DOITRUSO dossier on its seeded
  * internal procedure (version 2, Hanoi 1594's structure). The one-stop officer forwards the
- * relay step; the specialist asks the ward police and People's Committee for their opinion; the
- * police officer answers from "Hồ sơ liên thông"; the dossier's "Liên thông" section shows it.
+ * relay step; the specialist asks the ward police for their opinion; the police officer answers
+ * from "Hồ sơ liên thông"; the dossier's "Liên thông" section shows it. The head of division
+ * sends the proposal back to the appraisal (the step named); once approved by the department,
+ * the City office's clerk forwards its leg from the leg page, and the dossier follows it.
  * Each new page and dialog is checked by axe; the leg worklist and the section are photographed
  * (also kept in docs/screens/).
  */
@@ -151,8 +153,53 @@ describe('console: inter-agency steps, consultations and legs', () => {
     await expect.poll(() => leg.count(), { timeout: 15_000 }).toBe(1);
     await expect.poll(() => leg.getByTestId('leg-status').innerText()).toBe('Đã trả lời');
     expect(await leg.getByTestId('leg-opinion').innerText()).toBe('Đồng ý: Địa điểm bảo đảm an ninh, trật tự; Công an Phường thống nhất.');
+    await look(s, 'dossier-lien-thong-answered', { fullPage: true });
+
+    // The specialist proposes (over HTTP); the head of division sends it back to the appraisal, the step named.
+    await post(code, 'review/proposal', USERNAMES[specialistName]!, { proposal: 'approve' });
+    await atStep(code, 'truong_phong_duyet');
+    const head = await browser.open();
+    const h = head.page;
+    await openDossier(h, 'truongphong.dantoc', code);
+    await actionButton(h, 'sendBack').click();
+    await expect.poll(() => dialog(h).getByRole('heading', { name: 'Trả lại bước trước' }).isVisible()).toBe(true);
+    await expect.poll(() => dialog(h).getByLabel(/Chuyên viên kiểm tra, thẩm định hồ sơ/).isChecked()).toBe(true);
+    await dialog(h).getByTestId('action-submit').click();
+    await expect.poll(() => dialog(h).getByText('Vui lòng nhập lý do trả lại.').isVisible()).toBe(true);
+    await look(h, 'send-back-dialog-errors');
+    await dialog(h).getByLabel('Lý do trả lại').fill('Bổ sung ý kiến của Ủy ban nhân dân Phường vào dự thảo Tờ trình.');
+    await dialog(h).getByTestId('action-submit').click();
+    await expect.poll(() => dialog(h).count()).toBe(0);
+    await atStep(code, 'tham_dinh');
+
+    // Proposed again and approved by the department (over HTTP): the City office's leg starts; its clerk forwards it from the leg page.
+    await post(code, 'review/proposal', USERNAMES[specialistName]!, { proposal: 'approve' });
+    await atStep(code, 'truong_phong_duyet');
+    await post(code, 'steps/forward', 'truongphong.dantoc', { stepKey: 'truong_phong_duyet' });
+    await atStep(code, 'giam_doc_duyet');
+    await post(code, 'steps/forward', 'lanhdao.dantoc', { stepKey: 'giam_doc_duyet' });
+    await atStep(code, 'ubnd_thanh_pho');
+    const office = await browser.open();
+    const o = office.page;
+    await signInToConsole(o, base(), 'vanthu.vpubnd');
+    await o.goto(`${base()}/console/lien-thong`);
+    const legRow = o.locator('[data-testid="leg-worklist"] tr', { hasText: code });
+    await expect.poll(() => legRow.count(), { timeout: 15_000 }).toBe(1);
+    await legRow.getByRole('link', { name: code }).click();
+    await expect.poll(() => o.getByTestId('leg-step').innerText(), { timeout: 15_000 }).toContain('Phòng Hành chính - Tổ chức tiếp nhận hồ sơ');
+    await o.locator('[data-leg-action="forward"]').click();
+    await expect.poll(() => dialog(o).getByRole('heading', { name: 'Chuyển bước tiếp theo' }).isVisible()).toBe(true);
+    await look(o, 'leg-forward-dialog');
+    await dialog(o).getByTestId('action-submit').click();
+    await expect.poll(() => dialog(o).count()).toBe(0);
+    await expect.poll(() => o.getByTestId('leg-step').innerText(), { timeout: 15_000 }).toContain('Lãnh đạo Văn phòng chuyển phòng chuyên môn xử lý');
+    // The department follows the leg in its dossier's "Liên thông" tab.
+    await s.goto(`${base()}/console/ho-so/${code}?muc=lien-thong`);
+    const cityLeg = s.locator('[data-testid="legs"] tr[data-kind="leg"]');
+    await expect.poll(() => cityLeg.innerText(), { timeout: 15_000 }).toContain('Lãnh đạo Văn phòng chuyển phòng chuyên môn xử lý');
+    await expect.poll(() => cityLeg.innerText()).toContain('Văn phòng Ủy ban nhân dân Thành phố Hồ Chí Minh');
     await look(s, 'dossier-lien-thong', { keep: true, fullPage: true });
 
-    expect([counter, sp, police].flatMap((t) => t.problems).filter((x) => !/status of (404|409|422)/.test(x))).toEqual([]);
+    expect([counter, sp, police, head, office].flatMap((t) => t.problems).filter((x) => !/status of (404|409|422)/.test(x))).toEqual([]);
   });
 });

@@ -310,7 +310,7 @@ function LegSendBackDialog({ leg, onClose, targets }: LegDialogProps & { targets
     if (ok) void f.send({ stepKey: leg.step?.key ?? '', toStep: toStep!, reason: reason.trim() }, onClose);
   };
   return (
-    <ActionModal title="Trả lại bước trước" onClose={onClose} onSubmit={submit} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Trả lại" submitColor="orange.9" testId="leg-send-back-dialog">
+    <ActionModal title="Trả lại bước trước" onClose={onClose} onSubmit={submit} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Trả lại" testId="leg-send-back-dialog">
       <Radio.Group label="Trả lại bước" required value={toStep} onChange={(v) => { setToStep(v); f.clear('toStep'); }} error={f.errors.toStep}>
         <Stack gap="xs" mt="xs">
           {targets.map((t) => (

@@ -67,7 +67,7 @@ export function SendBackDialog({ dossier, onClose }: ActionDialogProps) {
     if (ok) void f.send({ stepKey: dossier.step?.key ?? '', toStep: picked!, reason: reason.trim() }, onClose);
   };
   return (
-    <ActionModal title="Trả lại bước trước" onClose={onClose} onSubmit={submit} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Trả lại" submitColor="orange.9" testId="send-back-dialog">
+    <ActionModal title="Trả lại bước trước" onClose={onClose} onSubmit={submit} pending={f.pending} problem={f.problem} attempt={f.attempt} submitLabel="Trả lại" testId="send-back-dialog">
       <StepNow dossier={dossier} />
       {procedure.isPending && <Loader size="sm" role="status" aria-label="Đang tải quy trình nội bộ" />}
       {procedure.error && <ProblemAlert error={procedure.error} />}
