@@ -66,6 +66,7 @@ export const LEG_EVENT_LABEL: Record<string, string> = {
   leg_assignment_pending: 'Chờ phân công chuyên viên',
   leg_assigned: 'Phân công chuyên viên',
   leg_progress: 'Cập nhật tiến độ',
+  leg_approved: 'Lãnh đạo phê duyệt, chuyển văn thư vào số, phát hành',
   leg_result: 'Có kết quả giải quyết',
   leg_denied: 'Không giải quyết (nêu lý do)',
   leg_refused: 'Trả lại cơ quan chủ trì',
