@@ -119,6 +119,8 @@ const publicStepFields = {
   kind: z.enum(STEP_KINDS),
   role: z.enum(ROLES),
   budget: budgetOut,
+  actions: z.array(z.enum(STEP_ACTIONS)).describe('What may be done at the step (forward, send_back, consult, …)'),
+  sendBackTo: z.array(z.string()).optional().describe('The earlier steps (keys) send_back may return the dossier to'),
 };
 export const publicInternalProcedureResponse = z
   .strictObject({

@@ -229,7 +229,7 @@ export function internalProcedureRoutes(deps: { db: Db }): Router {
     const names = new Map((eids.length ? await agenciesByEid(db, eids) : []).map((a) => [a.eid, a.name]));
     const agency = (eid: string) => ({ eid, name: names.get(eid) ?? eid });
     const budget = (b: StepBudget) => ({ unit: b.unit, value: b.value, text: budgetText(b) });
-    const stepOut = (s: StoredInternalProcedureVersion['steps'][number]) => ({ key: s.key, name: s.name, unit: s.unit, kind: s.kind, role: s.role, budget: budget(s.budget) });
+    const stepOut = (s: StoredInternalProcedureVersion['steps'][number]) => ({ key: s.key, name: s.name, unit: s.unit, kind: s.kind, role: s.role, budget: budget(s.budget), actions: s.actions, ...(s.sendBackTo?.length ? { sendBackTo: s.sendBackTo } : {}) });
     res.json({
       procedure: { code: procedure.code, name: procedure.name, timeLimit: procedure.time_limit as TimeLimit },
       version: v.version,

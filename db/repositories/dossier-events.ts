@@ -250,6 +250,20 @@ export function handoffOutcome(doneAt: Date, dueAt: Date | null): 'early' | 'on_
 }
 
 /**
+ * Closes the open row of the sheet, at `occurredAt`, with its outcome: the dossier's own row
+ * (`legWorkflowId` null) or the open row of one inter-agency leg.
+ */
+export async function closeOpenHandoff(trx: Knex.Transaction, dossierId: number, legWorkflowId: string | null, occurredAt: string, seq: number): Promise<void> {
+  const q = trx('dossier_handoffs').where({ dossier_id: dossierId }).whereNull('done_at');
+  const open = await (legWorkflowId === null ? q.whereNull('leg_workflow_id') : q.where('leg_workflow_id', legWorkflowId)).orderBy('opened_seq', 'desc').first('id', 'due_at');
+  if (!open) return;
+  const doneAt = new Date(occurredAt);
+  await trx('dossier_handoffs')
+    .where('id', open.id)
+    .update({ done_at: doneAt, closed_seq: seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
+}
+
+/**
  * Appends one event to the dossier's log and applies it to the read model and the
  * process-control sheet, in one transaction. The event row is the idempotency guard:
  * when it already exists the whole event was applied before, so a retry changes nothing.
@@ -285,21 +299,8 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
     // Its own statement: the projection_seq guard above must not skip the QĐ 766 facts.
     if (changesProcessingFacts(e)) await refreshProcessingFacts(trx, e.dossierId, e.dossierId);
 
-    if (e.handoff?.close) {
-      // The dossier's own open row: a leg's rows (leg_workflow_id) are closed by the leg's events.
-      const open = await trx('dossier_handoffs')
-        .where({ dossier_id: e.dossierId })
-        .whereNull('leg_workflow_id')
-        .whereNull('done_at')
-        .orderBy('opened_seq', 'desc')
-        .first('id', 'due_at');
-      if (open) {
-        const doneAt = new Date(e.occurredAt);
-        await trx('dossier_handoffs')
-          .where('id', open.id)
-          .update({ done_at: doneAt, closed_seq: e.seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
-      }
-    }
+    // The dossier's own open row: a leg's rows (leg_workflow_id) are closed by the leg's events.
+    if (e.handoff?.close) await closeOpenHandoff(trx, e.dossierId, null, e.occurredAt, e.seq);
     if (e.clock?.length) {
       await trx('dossier_clock_entries')
         .insert(e.clock.map((c) => clockRow(e, c)))

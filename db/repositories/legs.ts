@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { LegEventRecord } from '../../activities/interagency';
 import type { Tx } from '../connection';
-import { handoffOutcome, routedColumns, routedHandoffDue } from './dossier-events';
+import { closeOpenHandoff, routedColumns, routedHandoffDue } from './dossier-events';
 import { noteDossierChange } from './dossier-changes';
 
 /**
@@ -89,19 +89,7 @@ export async function recordLegEvent(db: Knex, e: LegEventRecord): Promise<{ ins
       .andWhere('last_seq', '<', e.seq)
       .update({ ...changes, last_seq: e.seq, updated_at: trx.fn.now() });
 
-    if (e.handoff?.close) {
-      const open = await trx('dossier_handoffs')
-        .where({ dossier_id: e.dossierId, leg_workflow_id: e.legWorkflowId })
-        .whereNull('done_at')
-        .orderBy('opened_seq', 'desc')
-        .first('id', 'due_at');
-      if (open) {
-        const doneAt = new Date(e.occurredAt);
-        await trx('dossier_handoffs')
-          .where('id', open.id)
-          .update({ done_at: doneAt, closed_seq: e.seq, outcome: handoffOutcome(doneAt, open.due_at ? new Date(open.due_at) : null) });
-      }
-    }
+    if (e.handoff?.close) await closeOpenHandoff(trx, e.dossierId, e.legWorkflowId, e.occurredAt, e.seq);
     if (e.handoff?.open) {
       const h = { ...e.handoff.open, agencyEid: e.handoff.open.agencyEid ?? e.agencyEid };
       const dueAt = await routedHandoffDue(trx, e.dossierId, h, e.occurredAt, e.legWorkflowId);

@@ -17,8 +17,8 @@ import { apologyForm, formDossier } from '../../forms/documents';
  * our own for the police agency P, the same plus Saturday mornings. March 2026 has no holiday.
  */
 
-const L = { eid: '000.99.81.H29', name: 'UBND xã Thử nghiệm Liên thông' };
-const P = { eid: '000.99.82.H29', name: 'Công an xã Thử nghiệm Liên thông' };
+const L = { eid: '000.98.71.H29', name: 'UBND xã Thử nghiệm Liên thông' };
+const P = { eid: '000.98.72.H29', name: 'Công an xã Thử nghiệm Liên thông' };
 const at = (s: string) => `2026-${s.slice(0, 5)}T${s.slice(6)}:00+07:00`;
 const ms = (s: string | Date | null) => (s === null ? null : new Date(s).getTime());
 

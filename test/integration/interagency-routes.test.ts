@@ -20,9 +20,9 @@ import { formDossier, processControlForm } from '../../forms/documents';
  * and recordLegEvent, as the workflows write them.
  */
 
-const LEAD = { eid: '000.99.91.H29', name: 'UBND xã Thử nghiệm Tuyến' };
-const POLICE = { eid: '000.99.92.H29', name: 'Công an xã Thử nghiệm Tuyến' };
-const OTHER = { eid: '000.99.93.H29', name: 'Phòng Thử nghiệm Khác' };
+const LEAD = { eid: '000.98.61.H29', name: 'UBND xã Thử nghiệm Tuyến' };
+const POLICE = { eid: '000.98.62.H29', name: 'Công an xã Thử nghiệm Tuyến' };
+const OTHER = { eid: '000.98.63.H29', name: 'Phòng Thử nghiệm Khác' };
 const at = (s: string) => `2026-${s.slice(0, 5)}T${s.slice(6)}:00+07:00`;
 
 describe('inter-agency routes', () => {

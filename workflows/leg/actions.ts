@@ -1,3 +1,4 @@
+import { patched } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { AnswerConsultationCommand, ForwardStepCommand, LegAssignCommand, LegFinishCommand, SendBackCommand } from '../contracts/interagency-v1';
 import { record } from './proxies';
@@ -51,7 +52,8 @@ export const legAssign: LegAction<LegAssignCommand> = {
 };
 
 /**
- * The leg ends: approve at its decision step (or at its last step when it has none) issues the
+ * The leg ends: approve at its decision step (at its issue step when one follows the decision, or
+ * at its last step when it has no decision) issues the
  * result under the leg agency's number when its result is the dossier's decision; deny at the
  * decision step, with reasons; refuse at any step gives the dossier back to the lead agency.
  */
@@ -61,7 +63,9 @@ export const legFinish: LegAction<LegFinishCommand> = {
     const hasDecision = leg.steps.some((s) => s.kind === 'decision');
     if (!['approve', 'deny', 'refuse'].includes(cmd.outcome)) leg.invalid(`Kết quả "${String(cmd.outcome)}" không hợp lệ.`);
     const atDecision = step.kind === 'decision' || (!hasDecision && leg.state.at === leg.steps.length - 1);
-    if (cmd.outcome !== 'refuse' && !atDecision) {
+    // Vào số, phát hành: the clerk's issue step after the decision gives the approved result.
+    const atIssue = step.kind === 'issue' && cmd.outcome === 'approve';
+    if (cmd.outcome !== 'refuse' && !atDecision && !atIssue) {
       leg.refuse(`Chỉ bước phê duyệt của cơ quan phối hợp mới ra kết quả; hồ sơ ${leg.input.code} đang ở bước «${step.name}».`, FAILURE_TYPES.invalidState, 'StepActionNotAllowed');
     }
     if (cmd.outcome !== 'approve' && (!Array.isArray(cmd.reasons) || cmd.reasons.length === 0 || cmd.reasons.some((r) => typeof r !== 'string' || !r.trim()))) {
@@ -75,6 +79,12 @@ export const legFinish: LegAction<LegFinishCommand> = {
     if (cmd.outcome === 'refuse') {
       s.reasons = cmd.reasons!;
       await leg.finish('refused', 'leg_refused', by, { reasons: cmd.reasons, note: cmd.note ?? null });
+      return leg.view();
+    }
+    const next = leg.steps[s.at + 1];
+    if (cmd.outcome === 'approve' && step.kind === 'decision' && next?.kind === 'issue' && patched('leg-issue-step-v1')) {
+      // Approved: the leg's clerk numbers and issues the result at the next step (legs begun before numbered it here).
+      await leg.moveTo(s.at + 1, 'leg_approved', by, { note: cmd.note ?? null });
       return leg.view();
     }
     if (input.decides) {

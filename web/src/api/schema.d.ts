@@ -3160,6 +3160,10 @@ export interface components {
                     /** @description "0,5 ngày làm việc" */
                     text: string;
                 };
+                /** @description What may be done at the step (forward, send_back, consult, …) */
+                actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                /** @description The earlier steps (keys) send_back may return the dossier to */
+                sendBackTo?: string[];
                 /** @description leg: the agency doing it */
                 agency?: {
                     eid: string;
@@ -3181,6 +3185,10 @@ export interface components {
                         /** @description "0,5 ngày làm việc" */
                         text: string;
                     };
+                    /** @description What may be done at the step (forward, send_back, consult, …) */
+                    actions: ("forward" | "send_back" | "request_supplement" | "schedule_verification" | "consult" | "propose" | "decide" | "issue")[];
+                    /** @description The earlier steps (keys) send_back may return the dossier to */
+                    sendBackTo?: string[];
                 }[];
             }[];
             consultations: {

@@ -9,6 +9,7 @@ import classes from './ConsoleLayout.module.css';
 const NAV: Array<{ to: string; label: string; roles: OfficerRole[] }> = [
   { to: PATHS.worklist, label: 'Hồ sơ', roles: ['one_stop_officer', 'specialist', 'leader', 'admin'] },
   { to: PATHS.counterIntake, label: 'Tiếp nhận tại quầy', roles: ['one_stop_officer'] },
+  { to: PATHS.legs, label: 'Hồ sơ liên thông', roles: ['one_stop_officer', 'specialist', 'leader'] },
   { to: PATHS.supervision, label: 'Giám sát, thống kê', roles: ['supervisor', 'leader', 'admin'] },
   { to: PATHS.calendars, label: 'Lịch làm việc', roles: ['admin'] },
   { to: PATHS.webhooks, label: 'Kết nối (webhook)', roles: ['admin'] },

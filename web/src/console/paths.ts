@@ -7,6 +7,8 @@ export const PATHS = {
   worklist: '/ho-so',
   dossier: (code: string) => `/ho-so/${encodeURIComponent(code)}`,
   counterIntake: '/tiep-nhan',
+  legs: '/lien-thong',
+  leg: (id: number | string) => `/lien-thong/${encodeURIComponent(String(id))}`,
   supervision: '/giam-sat',
   calendars: '/quan-tri/lich-lam-viec',
   webhooks: '/quan-tri/webhook',

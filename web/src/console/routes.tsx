@@ -4,6 +4,8 @@ import { WebhooksPage } from './admin/WebhooksPage';
 import { ConsoleLayout } from './ConsoleLayout';
 import { DossierPage } from './dossier/DossierPage';
 import { CounterIntakePage } from './intake/CounterIntakePage';
+import { LegPage } from './interagency/LegPage';
+import { LegWorklistPage } from './interagency/LegWorklistPage';
 import { NotFoundPage } from './NotFoundPage';
 import { PATHS } from './paths';
 import { useSession } from './session';
@@ -27,6 +29,8 @@ export function ConsoleRoutes() {
         <Route path={PATHS.worklist} element={<WorklistPage />} />
         <Route path="/ho-so/:code" element={<DossierPage />} />
         <Route path={PATHS.counterIntake} element={<CounterIntakePage />} />
+        <Route path={PATHS.legs} element={<LegWorklistPage />} />
+        <Route path="/lien-thong/:id" element={<LegPage />} />
         <Route path={PATHS.supervision} element={<SupervisionPage />} />
         <Route path={PATHS.calendars} element={<CalendarsPage />} />
         <Route path={PATHS.webhooks} element={<WebhooksPage />} />

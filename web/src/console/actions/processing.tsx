@@ -1,5 +1,6 @@
 import { AssignDialog, CancelDialog, DecideDialog, ExtendDeadlineDialog, PauseClockDialog, ReappointDialog, ResumeClockDialog } from '../processing/leader';
 import { ClaimDialog, ProcessingSupplementDialog, ProposeDecisionDialog, RecordVerificationDialog, ReleaseDialog, ScheduleVerificationDialog } from '../processing/specialist';
+import { ChaseLegDialog, ConsultDialog, ForwardStepDialog, IssueResultDialog, SendBackDialog } from '../processing/steps';
 import type { ActionRegistry } from './types';
 
 /** The specialist's and the leader's dialogs: claim, release, assign, supplement, visit, proposal, decision, extension, clock, reappointment, cancel. */
@@ -17,4 +18,10 @@ export const processingActions: ActionRegistry = {
   resumeClock: { label: 'Tiếp tục tính thời hạn', dialog: ResumeClockDialog },
   reappoint: { label: 'Xin lỗi, hẹn lại', color: 'orange', dialog: ReappointDialog },
   cancel: { label: 'Dừng giải quyết', color: 'red', dialog: CancelDialog },
+  // Routed dossiers (issue 17): the steps of the pinned internal procedure, other agencies.
+  forwardStep: { label: 'Chuyển bước tiếp theo', dialog: ForwardStepDialog },
+  sendBack: { label: 'Trả lại bước trước', color: 'orange', dialog: SendBackDialog },
+  issueResult: { label: 'Vào số, phát hành kết quả', dialog: IssueResultDialog },
+  consult: { label: 'Xin ý kiến cơ quan phối hợp', dialog: ConsultDialog },
+  chaseLeg: { label: 'Đôn đốc cơ quan phối hợp', color: 'orange', dialog: ChaseLegDialog },
 };

@@ -2,6 +2,7 @@ import { Badge, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { CHANNEL_LABEL, dateTimeVn } from '../../shared/format';
 import { ActionBar } from '../actions/ActionBar';
+import { DUE_COLOR, dueWords } from '../worklist/due';
 import type { OfficerDossier } from './api';
 import { useDeadline, useProcessControl } from './detail-api';
 import { DELIVERY_LABEL, stepLabel } from './labels';
@@ -30,6 +31,19 @@ function Item({ label, children, testId }: { label: string; children: ReactNode;
         {children}
       </Text>
     </div>
+  );
+}
+
+/** A step's due time: coloured and in words ("Còn 2 ngày làm việc"), then the instant. */
+function StepDue({ dueAt }: { dueAt: string }) {
+  const due = dueWords(dueAt);
+  return (
+    <Text size="xs" component="div" data-testid="routed-step-due">
+      <Badge variant="light" color={DUE_COLOR[due.tone]} size="sm" radius="sm" style={{ textTransform: 'none' }}>
+        {due.text}
+      </Badge>{' '}
+      hạn bước {dateTimeVn(dueAt)}
+    </Text>
   );
 }
 
@@ -99,6 +113,16 @@ export function DossierHeader({ dossier }: { dossier: OfficerDossier }) {
               </>
             )}
           </Item>
+          {dossier.step && (
+            <Item label="Bước quy trình nội bộ" testId="routed-step">
+              {dossier.step.name}
+              <Text size="xs" c="dimmed" component="div">
+                {dossier.step.unit}
+                {dossier.procedureVersion && !dossier.procedureVersion.isDefault ? ` · Quy trình phiên bản ${dossier.procedureVersion.version}` : ''}
+              </Text>
+              {dossier.step.dueAt && <StepDue dueAt={dossier.step.dueAt} />}
+            </Item>
+          )}
           <Item label="Thời hạn giải quyết" testId="time-left">
             {left ? (
               <>

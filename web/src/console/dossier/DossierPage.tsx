@@ -10,6 +10,7 @@ import { DeadlineSection } from './DeadlineSection';
 import { DocumentsSection } from './DocumentsSection';
 import { DossierHeader } from './DossierHeader';
 import { FormsSection } from './FormsSection';
+import { LegsSection } from './LegsSection';
 import { PaymentsSection } from './PaymentsSection';
 import { ProcessControlSection } from './ProcessControlSection';
 import { RequestsSection } from './RequestsSection';
@@ -20,6 +21,7 @@ const SECTIONS = [
   { id: 'dien-bien', label: 'Diễn biến' },
   { id: 'yeu-cau', label: 'Yêu cầu công dân' },
   { id: 'kiem-soat', label: 'Phiếu kiểm soát' },
+  { id: 'lien-thong', label: 'Liên thông' },
   { id: 'giay-to', label: 'Giấy tờ' },
   { id: 'phi', label: 'Phí, lệ phí' },
   { id: 'thoi-han', label: 'Thời hạn' },
@@ -44,7 +46,10 @@ export function DossierPage() {
   const agency = dossier.data?.agency?.eid;
   // The API shows the audit log to the agency's supervisors, leaders and administrators only.
   const auditor = !!agency && (has('supervisor', agency) || has('leader', agency) || has('admin', agency));
-  const sections = SECTIONS.filter((s) => s.id !== 'nhat-ky' || auditor);
+  // Liên thông: for dossiers on an internal procedure of their own (steps, legs, consultations).
+  const d = dossier.data;
+  const routed = !!d && (!!d.step || !!d.legs?.length || (!!d.procedureVersion && !d.procedureVersion.isDefault));
+  const sections = SECTIONS.filter((s) => (s.id !== 'nhat-ky' || auditor) && (s.id !== 'lien-thong' || routed));
   const asked = params.get('muc');
   const current: SectionId = sections.some((s) => s.id === asked) ? (asked as SectionId) : 'dien-bien';
 
@@ -89,6 +94,11 @@ export function DossierPage() {
             <Tabs.Panel value="kiem-soat" pt="md">
               <ProcessControlSection code={code} />
             </Tabs.Panel>
+            {routed && (
+              <Tabs.Panel value="lien-thong" pt="md">
+                <LegsSection dossier={dossier.data} />
+              </Tabs.Panel>
+            )}
             <Tabs.Panel value="giay-to" pt="md">
               <DocumentsSection dossier={dossier.data} />
             </Tabs.Panel>

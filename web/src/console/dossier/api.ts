@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { answer, api } from '../../api/client';
+import type { components } from '../../api/schema';
 
 /**
  * The officer's view of a dossier (GET /api/v1/dossiers/{code}), as far as the console reads it.
@@ -29,6 +30,14 @@ export interface OfficerDossier {
   };
   /** What the citizen was asked for (see detail-api.ts CitizenRequests). */
   requests?: unknown;
+  /** Routed dossiers (issue 17): the internal procedure version pinned at receipt. */
+  procedureVersion?: { procedureCode: string; version: number; isDefault: boolean } | null;
+  /** The step of the pinned version the dossier is at: who holds it and its due time. */
+  step?: components['schemas']['RoutedStep'] | null;
+  /** Inter-agency legs and consultations of the dossier. */
+  legs?: Array<components['schemas']['DossierLeg']>;
+  /** The agency whose delay made the dossier late. */
+  faultAgencyEid?: string | null;
   events?: Array<{ seq: number; type: string; from: string | null; to: string | null; actor: { fullName?: string; role?: string } | null; at: string; data: unknown }>;
   [key: string]: unknown;
 }

@@ -45,6 +45,22 @@ export const EVENT_LABEL: Record<string, string> = {
   withdrawn: 'Công dân rút hồ sơ',
   cancelled: 'Hủy hồ sơ',
   completed: 'Hoàn thành',
+  // Internal procedures and inter-agency processing (issue 17).
+  step_entered: 'Chuyển đến bước xử lý',
+  step_forwarded: 'Chuyển bước tiếp theo',
+  sent_back: 'Trả lại bước trước',
+  result_issued: 'Vào số, phát hành kết quả',
+  leg_started: 'Chuyển cơ quan phối hợp xử lý (liên thông)',
+  leg_progress: 'Cơ quan phối hợp chuyển bước xử lý',
+  leg_late: 'Cơ quan phối hợp quá hạn xử lý',
+  leg_result: 'Cơ quan phối hợp trả kết quả',
+  leg_denied: 'Cơ quan phối hợp không giải quyết',
+  leg_refused: 'Cơ quan phối hợp trả lại hồ sơ',
+  leg_chased: 'Đôn đốc cơ quan phối hợp',
+  consultation_requested: 'Xin ý kiến cơ quan phối hợp',
+  consultation_answered: 'Cơ quan phối hợp có ý kiến',
+  consultation_late: 'Cơ quan được xin ý kiến quá hạn trả lời',
+  consultation_unanswered: 'Cơ quan được xin ý kiến không trả lời đúng hạn',
 };
 
 export const eventLabel = (type: string) => EVENT_LABEL[type] ?? type.replace(/_/g, ' ');

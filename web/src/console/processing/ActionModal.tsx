@@ -17,8 +17,18 @@ const newKey = () => (typeof crypto.randomUUID === 'function' ? crypto.randomUUI
  * `fieldOf` maps an API field path ("visit.date", "reasons[0]") to the form's field name; what
  * it cannot place is explained above the buttons.
  */
-export function useActionForm<Body>(code: string, path: string, fieldOf: (apiField: string) => string | undefined = (f) => f.split(/[.[]/)[0]) {
-  const action = useDossierAction<Body>(code, path);
+export function useActionForm<Body>(code: string, path: string, fieldOf?: (apiField: string) => string | undefined) {
+  return useFormOf<Body>(useDossierAction<Body>(code, path), fieldOf);
+}
+
+/** What useFormOf sends through: a dossier's action or a leg's (interagency/api.ts useLegAction). */
+export interface ActionMutation<Body> {
+  mutateAsync(vars: { body: Body; idempotencyKey: string }): Promise<unknown>;
+  isPending: boolean;
+}
+
+/** useActionForm over any action (the legs' as well as the dossiers'). */
+export function useFormOf<Body>(action: ActionMutation<Body>, fieldOf: (apiField: string) => string | undefined = (f) => f.split(/[.[]/)[0]) {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [problem, setProblem] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);

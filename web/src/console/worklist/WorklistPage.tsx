@@ -316,10 +316,25 @@ function Row({ row, onOpen }: { row: WorklistRow; onOpen(): void }) {
         )}
       </Table.Td>
       <Table.Td>
-        <Text size="sm">{row.currentStep?.label ?? '—'}</Text>
-        <Text size="xs" c="dimmed">
-          {row.assignee?.fullName ?? row.currentStep?.holder ?? ''}
-        </Text>
+        {row.routedStep ? (
+          // Routed dossiers: the step of the pinned internal procedure and the unit holding it.
+          <>
+            <Text size="sm" lineClamp={2} data-testid="routed-step">
+              {row.routedStep.name}
+            </Text>
+            <Text size="xs" c="dimmed">
+              {row.routedStep.unit}
+              {row.assignee ? ` · ${row.assignee.fullName}` : ''}
+            </Text>
+          </>
+        ) : (
+          <>
+            <Text size="sm">{row.currentStep?.label ?? '—'}</Text>
+            <Text size="xs" c="dimmed">
+              {row.assignee?.fullName ?? row.currentStep?.holder ?? ''}
+            </Text>
+          </>
+        )}
       </Table.Td>
       <Table.Td>
         <Badge variant="light" color={DUE_COLOR[due.tone]} className={classes.status} data-testid="due">
