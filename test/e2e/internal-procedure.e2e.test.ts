@@ -190,7 +190,11 @@ describe('routed dossiers on their pinned internal procedure', () => {
     expect((await retryBusy(() => legAct(leg.id, 'forward', 'lanhdao.vpubnd', { stepKey: 'vp_lanh_dao' }))).status).toBe(200);
     const early = await legAct(leg.id, 'finish', 'lanhdao.vpubnd', { stepKey: 'vp_lanh_dao', outcome: 'approve' });
     expect([early.status, early.body.reason]).toEqual([409, 'StepChanged']);
-    const signed = await retryBusy(() => legAct(leg.id, 'finish', 'lanhdao.ubndtp', { stepKey: 'ubnd_ky', outcome: 'approve' }));
+    const decided = await legAct(leg.id, 'finish', 'lanhdao.ubndtp', { stepKey: 'ubnd_ky', outcome: 'approve' });
+    expect([decided.status, decided.body.detail]).toEqual([200, undefined]);
+    // Signed: the office's clerk numbers and issues it (Hanoi 1594 step 13).
+    expect(decided.body).toMatchObject({ status: 'open', step: { key: 'vp_phat_hanh' } });
+    const signed = await legAct(leg.id, 'finish', 'vanthu.vpubnd', { stepKey: 'vp_phat_hanh', outcome: 'approve' });
     expect([signed.status, signed.body.detail]).toEqual([200, undefined]);
     expect(signed.body).toMatchObject({ status: 'result', resultNumber: expect.stringMatching(/KQ-000\.00\.02\.H29$/) });
 
@@ -213,7 +217,7 @@ describe('routed dossiers on their pinned internal procedure', () => {
       'intake', 'chuyen_giam_doc', 'giao_phong', 'phan_cong', 'tham_dinh', 'truong_phong_duyet', 'tham_dinh', 'truong_phong_duyet', 'giam_doc_duyet', 'ubnd_thanh_pho', 'nhan_ket_qua', 'tra_ket_qua',
     ]);
     const legRows = sheet.filter((h) => h.legWorkflowId === leg.workflowId);
-    expect(legRows.map((h) => h.stepKey)).toEqual(['vp_tiep_nhan', 'vp_chuyen_phong', 'vp_phan_cong', 'vp_tham_tra', 'vp_truong_phong', 'vp_lanh_dao', 'ubnd_ky']);
+    expect(legRows.map((h) => h.stepKey)).toEqual(['vp_tiep_nhan', 'vp_chuyen_phong', 'vp_phan_cong', 'vp_tham_tra', 'vp_truong_phong', 'vp_lanh_dao', 'ubnd_ky', 'vp_phat_hanh']);
     expect(legRows.every((h) => h.agencyEid === CITY_OFFICE)).toBe(true);
     expect(own.find((h) => h.stepKey === 'ubnd_thanh_pho')).toMatchObject({ agencyEid: CITY_OFFICE, step: 'leg' });
     expect(sheet.filter((h) => h.step === 'consultation').map((h) => h.agencyEid)).toEqual([POLICE, COMMUNE]);

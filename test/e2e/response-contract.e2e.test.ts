@@ -234,6 +234,7 @@ describe('responses match the declared schemas', () => {
     ok(await legAct(leg.id, 'forward', 'lanhdao.vpubnd', { stepKey: 'vp_truong_phong' }));
     ok(await legAct(leg.id, 'forward', 'lanhdao.vpubnd', { stepKey: 'vp_lanh_dao' }));
     ok(await legAct(leg.id, 'finish', 'lanhdao.ubndtp', { stepKey: 'ubnd_ky', outcome: 'approve' }));
+    ok(await legAct(leg.id, 'finish', 'vanthu.vpubnd', { stepKey: 'vp_phat_hanh', outcome: 'approve' }));
     await atStep(code, 'nhan_ket_qua');
     ok(await retry(() => officer(code, 'steps/forward', specialist, { stepKey: 'nhan_ket_qua' })));
     await eventually(() => lookup(code), (s) => s.body.status?.code === 'COMPLETED');
