@@ -9,7 +9,9 @@ import type { LegAction } from './state';
 export const legForward: LegAction<ForwardStepCommand> = {
   validate(leg, cmd) {
     const step = leg.requireStep(cmd, 'chuyển bước tiếp theo');
-    if (!step.actions.includes('forward')) leg.refuse(`Bước «${step.name}» không có thao tác chuyển bước tiếp theo.`, FAILURE_TYPES.invalidState, 'StepActionNotAllowed');
+    // Inside a leg a review step's proposal (dự thảo, trình) is passed on to the next step: there is no decision of the lead's to propose to.
+    const passesOn = step.actions.includes('forward') || (step.kind === 'review' && step.actions.includes('propose'));
+    if (!passesOn) leg.refuse(`Bước «${step.name}» không có thao tác chuyển bước tiếp theo.`, FAILURE_TYPES.invalidState, 'StepActionNotAllowed');
     if (leg.state.at + 1 >= leg.steps.length) leg.refuse(`Bước «${step.name}» là bước cuối của cơ quan phối hợp: kết thúc phần liên thông bằng kết quả hoặc từ chối.`, FAILURE_TYPES.invalidState, 'StepActionNotAllowed');
   },
   async run(leg, cmd) {
