@@ -308,8 +308,12 @@ describe('routed dossiers on their pinned internal procedure', () => {
     expect((await api.temporal.workflow.getHandle(`dossier-${code}`).result()).status).toBe('COMPLETED');
 
     const sheet = (await http('GET', `${api.baseUrl}/api/v1/dossiers/${code}/process-control`, { headers: { 'X-User-Id': SUPERVISOR } })).body.handoffs as any[];
-    // The scheduled visit opens a row of its own (the inspection team's, due after the visit), on the fixed path's step.
-    expect(sheet.map((h) => h.stepKey ?? h.step)).toEqual(['intake', 'chuyen_ho_so', 'phan_cong', 'kiem_tra', 'kiem_tra_thuc_dia', 'verification', 'du_thao', 'truong_phong_duyet', 'phe_duyet', 'tra_ket_qua']);
+    // The scheduled visit opens a row of its own (the inspection team's), counted against the inspection step's budget.
+    expect(sheet.map((h) => h.stepKey ?? h.step)).toEqual(['intake', 'chuyen_ho_so', 'phan_cong', 'kiem_tra', 'kiem_tra_thuc_dia', 'kiem_tra_thuc_dia', 'du_thao', 'truong_phong_duyet', 'phe_duyet', 'tra_ket_qua']);
+    const visitRow = sheet[5];
+    expect(visitRow).toMatchObject({ step: 'verification', stepKey: 'kiem_tra_thuc_dia' });
+    const { due_at: dueAt } = await api.db('dossiers').where({ code }).first('due_at');
+    expect(Date.parse(visitRow.dueAt)).toBeLessThanOrEqual(new Date(dueAt).getTime());
     expect(sheet.every((h) => h.doneAt)).toBe(true);
     const pub = await lookup(code);
     expect(pub.body.status.code).toBe('COMPLETED');

@@ -1,5 +1,6 @@
 import { patched } from '@temporalio/workflow';
 import type { ClockEntry } from '../../domain/clock-ledger';
+import { budgetHours } from '../../domain/internal-procedure';
 import { visitEnd, visitIsPast, visitStart, visitWindowText, type VisitWindow } from '../../domain/site-visit';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
@@ -197,6 +198,9 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
     // Runs before the checks: the row's due date did not follow the visit (recorded histories replay).
     const checks = patched('verification-checks-v1');
     const rescheduled = d.state.status === 'SITE_VERIFICATION';
+    // A routed dossier's visit is part of the step it holds: its row counts against that step's budget.
+    const route = routeOf(d);
+    const held = route ? currentStep(route) : null;
     d.state.pending = { kind: 'site_visit', visit: cmd.visit };
     await d.transition({
       to: 'SITE_VERIFICATION',
@@ -212,9 +216,11 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
           giverUnit: cmd.actor.fullName,
           receiverId: null,
           receiverUnit: `Tổ xác minh: ${cmd.visit.officers.join(', ')}`,
-          // Due at the end of the visit, or (patched) the step budget counted from its start, capped by the due date.
-          dueAt: visitEnd(cmd.visit),
-          ...(checks ? { countFrom: visitStart(cmd.visit) } : {}),
+          // Due at the end of the visit, or (patched) the step budget counted from its start, capped by the due date;
+          // on a routed dossier, what is left of the held step's budget from the visit's start.
+          ...(held
+            ? { dueAt: d.state.appointmentAt, countFrom: visitStart(cmd.visit), stepKey: held.key, stepName: held.name, budgetHours: budgetHours(held.budget) }
+            : { dueAt: visitEnd(cmd.visit), ...(checks ? { countFrom: visitStart(cmd.visit) } : {}) }),
         },
       },
     });
