@@ -17,7 +17,9 @@ import {
 import { forwardStepUpdate, issueResultUpdate, legFinishUpdate, legForwardUpdate, legViewQuery, type LegStateView } from '../../workflows/contracts/interagency-v1';
 import { LEADER, OFFICER, SPECIALIST } from '../helpers/mock-activities';
 import { visitStartingNow } from '../helpers/site-visits';
+import { recordHistory } from '../helpers/stack';
 import { useWorkflowHarness } from '../helpers/workflow-harness';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 /**
  * Every seeded internal procedure version, as published in db/seeds/05_internal_procedures.ts
@@ -160,6 +162,11 @@ describe('seeded internal procedure versions, end to end (activities mocked)', (
         // Each step entered opened its row of the sheet, with its budget.
         const opened = events.filter((e) => e.handoff?.open?.stepKey).map((e) => e.handoff!.open!.stepKey);
         expect(opened).toEqual(expect.arrayContaining(version.steps.filter((s) => s.kind !== 'intake' && s.kind !== 'result').map((s) => s.key)));
+        // With RECORD_HISTORIES=1: the seeded versions' histories (and the leg's) for the replay test.
+        if (process.env.RECORD_HISTORIES === '1') {
+          recordHistory(`seeded-${version.procedureCode}`, historyToJSON(await handle.fetchHistory()));
+          for (const l of final.legs ?? []) recordHistory(`seeded-${version.procedureCode}-${l.kind}-${l.agencyEid}`, historyToJSON(await client.workflow.getHandle(l.workflowId).fetchHistory()));
+        }
       });
     }, 120_000);
   }
