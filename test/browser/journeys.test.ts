@@ -259,10 +259,10 @@ describe('cross-role journeys', () => {
     type Officer = (typeof OFFICERS)[number];
     /** The console's screens in each role's menu. */
     const MENU: Record<Officer, string[]> = {
-      'motcua.saigon': ['Hồ sơ', 'Tiếp nhận tại quầy'],
-      'chuyenvien.saigon1': ['Hồ sơ'],
-      'chuyenvien.saigon2': ['Hồ sơ'],
-      'lanhdao.saigon': ['Hồ sơ', 'Giám sát, thống kê'],
+      'motcua.saigon': ['Hồ sơ', 'Tiếp nhận tại quầy', 'Hồ sơ liên thông'],
+      'chuyenvien.saigon1': ['Hồ sơ', 'Hồ sơ liên thông'],
+      'chuyenvien.saigon2': ['Hồ sơ', 'Hồ sơ liên thông'],
+      'lanhdao.saigon': ['Hồ sơ', 'Hồ sơ liên thông', 'Giám sát, thống kê'],
       'giamsat.saigon': ['Giám sát, thống kê'],
     };
 

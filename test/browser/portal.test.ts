@@ -85,8 +85,10 @@ describe('citizen portal in the browser', () => {
     await screenshot(page, 'portal-lookup-not-found-1366');
     const unknown = code.replace(/-(\d+)$/, (_m, n: string) => `-${String(Number(n) + 5000).padStart(n.length, '0')}`);
     await lookUp(t, stack.api.baseUrl, unknown, idNumber.slice(-4));
-    await expect.poll(() => result.innerText()).not.toContain(code);
+    // The answer, not the blank area while the request is on its way.
+    await expect.poll(() => result.innerText()).toContain('Không tìm thấy hồ sơ');
     const unknownCode = await result.innerText();
+    expect(unknownCode).not.toContain(code);
     expect(wrongCheck).toBe(unknownCode);
     expect(wrongCheck).toContain('Không tìm thấy hồ sơ với mã hồ sơ và 4 số cuối giấy tờ tùy thân đã nhập');
     expect(wrongCheck).not.toContain(status.applicant.fullName);

@@ -223,7 +223,8 @@ describe('inter-agency routes', () => {
     expect((await post(`legs/${legId}/answer`, 'tuyen.ca.lanhdao', { opinion: '', agrees: 'yes' })).status).toBe(422);
     const notSpecialist = await post(`legs/${legId}/assignment`, 'tuyen.ca.lanhdao', { specialist: 'tuyen.leadcv' });
     expect(notSpecialist.status).toBe(422);
-    expect((await post('legs/1/send-back', 'tuyen.ca.lanhdao', { stepKey: 'p2' })).status).toBe(422);
+    // A send-back without its target and reason: refused for the body, on a leg the caller's agency holds.
+    expect((await post(`legs/${legId}/send-back`, 'tuyen.ca.lanhdao', { stepKey: 'p2' })).status).toBe(422);
   });
 
   it('step actions on the lead dossier: 422 for a bad body, 404 for another agency’s officer', async () => {
