@@ -6,6 +6,7 @@ import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calend
 import { ensureTrackingBookNumber } from './sequences';
 import type { Tx } from '../connection';
 import { noteDossierChange } from './dossier-changes';
+import type { RouteStepRow } from './dossiers';
 
 /**
  * The dossier's event log and the read model the dossier workflow writes with it (the
@@ -42,19 +43,8 @@ export interface ProjectionFields {
   supplementRequests?: number;
   /** Routed dossiers (issue 17): the pinned internal procedure's version, the step now held, the agency at fault for lateness. */
   procedureVersion?: number;
-  routeStep?: {
-    key: string;
-    name: string;
-    unit: string;
-    kind: string;
-    role: string;
-    agencyEid: string;
-    enteredAt: string;
-    dueAt: string | null;
-    /** What may be done there (StepAction) and where it may be sent back: the views' allowedActions read them. */
-    actions: string[];
-    sendBackTo: string[];
-  } | null;
+  /** What may be done at the step and where it may be sent back travel with it: the views' allowedActions read them. */
+  routeStep?: RouteStepRow | null;
   faultAgencyEid?: string | null;
 }
 
