@@ -52,7 +52,9 @@ function dossierActivities(deps: ActivityDeps) {
     ...internalProcedureActivities(deps),
     ...legActivities(deps),
     async recordDossierEvent(event: DossierEventRecord): Promise<void> {
-      await recordDossierEvent(db, event);
+      // The citizen's message goes with the event, in its transaction (issue 18: one write, not two activities).
+      const template = event.notify as NotificationJob['template'] | undefined;
+      await recordDossierEvent(db, event, template ? { afterProjection: (trx) => addToOutbox(trx, `dossier-${event.dossierId}-${event.seq}-${template}`, { dossierId: event.dossierId, template }) } : {});
       deps.afterEventWritten?.(event);
     },
 

@@ -11,6 +11,7 @@ import { scenarioA } from './scenarios/a-status';
 import { scenarioB } from './scenarios/b-lifecycle';
 import { scenarioC } from './scenarios/c-read-model';
 import { scenarioD } from './scenarios/d-open-dossiers';
+import { scenarioE } from './scenarios/e-engine';
 
 /**
  * `npm run bench [-- --only=a,c]`, `BENCH_QUICK=1` for a smoke run. Starts and stops everything
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const onlyArg = args.find((a) => a.startsWith('--only='));
   const only = onlyArg ? onlyArg.slice('--only='.length).split(',').map((s) => s.trim().toLowerCase()).filter(Boolean) : SCENARIO_ORDER;
-  for (const id of only) if (!SCENARIO_ORDER.includes(id as ScenarioId)) throw new Error(`unknown scenario "${id}" (a, b, c, d)`);
+  for (const id of only) if (!SCENARIO_ORDER.includes(id as ScenarioId)) throw new Error(`unknown scenario "${id}" (a, b, c, d, e)`);
   const quick = process.env.BENCH_QUICK === '1' || args.includes('--quick');
   const runId = `${process.pid}${Date.now().toString(36)}`;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'dossier-bench-'));
@@ -76,11 +77,13 @@ async function main(): Promise<void> {
       await system.start();
       return scenarioD(system);
     },
+    // Its own engine (Temporal on PostgreSQL) and its own processes: the shared system is not used.
+    e: () => scenarioE(ctx),
   };
   let failed = false;
   const wall = Date.now();
   // (c) last: it loads the machine most and has a database of its own.
-  for (const id of (['a', 'b', 'd', 'c'] as const).filter((s) => only.includes(s))) {
+  for (const id of (['a', 'b', 'd', 'c', 'e'] as const).filter((s) => only.includes(s))) {
     ctx.log(`${TITLES[id]}…`);
     const host = machine();
     try {

@@ -13,13 +13,14 @@ export interface StoredResult extends Omit<ScenarioResult, 'startedAt'> {
   git?: { commit: string; changedFiles: number };
 }
 
-export const SCENARIO_ORDER: ScenarioId[] = ['a', 'b', 'c', 'd'];
+export const SCENARIO_ORDER: ScenarioId[] = ['a', 'b', 'c', 'd', 'e'];
 
 export const TITLES: Record<ScenarioId, string> = {
   a: '(a) Public status lookup',
   b: '(b) Dossier lifecycle',
   c: '(c) Read-model scale',
   d: '(d) Many open dossiers',
+  e: '(e) Production-shaped engine',
 };
 
 const marker = (id: string, end: boolean) => `<!-- bench:${id}:${end ? 'end' : 'start'} -->`;

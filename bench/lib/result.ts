@@ -6,7 +6,7 @@ export interface Target {
   met: boolean | null;
 }
 
-export type ScenarioId = 'a' | 'b' | 'c' | 'd';
+export type ScenarioId = 'a' | 'b' | 'c' | 'd' | 'e';
 
 export interface ScenarioResult {
   id: ScenarioId;

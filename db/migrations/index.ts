@@ -16,6 +16,9 @@ import * as routedDossiers from './20261205000001_routed_dossiers';
 import * as internalProcedures from './20261205000002_internal_procedures';
 import * as interagencyLegs from './20261205000003_interagency_legs';
 import * as procedureChains from './20261205000004_procedure_chains';
+import * as recordEventFunction from './20261206000001_record_event_function';
+import * as centreViews from './20261206000002_centre_views';
+import * as lookupFastPath from './20261206000003_lookup_fast_path';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -39,4 +42,7 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261205000002_internal_procedures', migration: internalProcedures },
   { name: '20261205000003_interagency_legs', migration: interagencyLegs },
   { name: '20261205000004_procedure_chains', migration: procedureChains },
+  { name: '20261206000001_record_event_function', migration: recordEventFunction },
+  { name: '20261206000002_centre_views', migration: centreViews },
+  { name: '20261206000003_lookup_fast_path', migration: lookupFastPath },
 ];

@@ -107,6 +107,17 @@ export interface DossierEventRecord {
   clock?: ClockEntry[];
   /** A deadline alert for the assignee and the agency's supervisors (leaders too on escalation). */
   alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string };
+  /**
+   * The citizen message this event sends (issue 18): written to the outbox in the event's own
+   * transaction, under the same job key the separate notifyApplicant activity used
+   * (`dossier-{id}-{seq}-{template}`), so a run on either path sends it once.
+   */
+  notify?: string;
+}
+
+/** What the caller adds inside the event's transaction, after the projection (the activity's outbox write). */
+export interface RecordHooks {
+  afterProjection?: (trx: Knex.Transaction) => Promise<void>;
 }
 
 /** Steps whose due date comes from the procedure's step budget, capped by the dossier's due date. */
@@ -258,7 +269,7 @@ export async function closeOpenHandoff(trx: Knex.Transaction, dossierId: number,
  * process-control sheet, in one transaction. The event row is the idempotency guard:
  * when it already exists the whole event was applied before, so a retry changes nothing.
  */
-export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promise<{ inserted: boolean }> {
+export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
   return db.transaction(async (trx) => {
     const inserted = await trx('dossier_events')
       .insert({
@@ -348,6 +359,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord): Promi
         [e.dossierId, e.dossierId],
       );
     }
+    if (hooks.afterProjection) await hooks.afterProjection(trx);
     // Last: the agency's change counter (the worklist's ETag) and the live queues' notification, at commit.
     await noteDossierChange(trx, e.dossierId);
     return { inserted: true };

@@ -1,5 +1,6 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { DossierFacts } from '../../domain/dossier-actions';
 import type { DossierStatus } from '../../domain/status';
 import type { Actor, Channel, DeliveryMethod } from '../../domain/types';
 import type { RoutedDossierView } from './interagency-v1';
@@ -47,6 +48,12 @@ export interface DossierView extends RoutedDossierView {
   /** Legal deadline derived from the clock ledger; absent on dossiers begun before it existed. */
   deadline?: DeadlineView | null;
   lastSeq: number;
+  /**
+   * What the action rules (domain/dossier-actions.ts) read, as of this view (issue 18): the API
+   * answers an officer's action with allowedActions computed from it instead of re-reading the
+   * read model. Absent from views of runs before it existed; `busy` is the state after the action.
+   */
+  facts?: DossierFacts;
 }
 
 export interface AcceptIntakeCommand {
