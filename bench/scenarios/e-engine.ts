@@ -25,6 +25,8 @@ interface PhaseFigures {
   byAction: Record<string, Summary>;
   /** CPU ms per completed dossier, by process label. */
   cpu: Record<string, number>;
+  /** 1-minute load average at the end of the phase (the machine is shared). */
+  load: number;
 }
 
 const DATABASES = ['dossier_bench_engine', 'temporal_bench', 'temporal_bench_visibility'];
@@ -91,6 +93,7 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
         actions: summarize(actions),
         byAction: Object.fromEntries(['accept', 'propose', 'decide'].map((k) => [k, summarize(r.timings.get(k) ?? [])])),
         cpu,
+        load: os.loadavg()[0]!,
       };
       ctx.log(`e: ${label}: ${fmt(f.perSecond, 2)} dossiers/s, actions p50 ${fmt(f.actions.p50)} ms p99 ${fmt(f.actions.p99)} ms, ${f.failures} failed`);
       return f;
@@ -120,7 +123,7 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
         `(citizen \`POST /api/v1/dossiers\`, then \`…/intake/accept\`, \`…/review/proposal\`, \`…/decision\`; lanes alternate between the APIs), ended when all read \`COMPLETED\`.`,
       '',
       table(
-        ['pairs', 'dossiers/s', 'officer action p50 / p95 / p99 (ms)', 'citizen submit p50 / p99 (ms)', 'accept / propose / decide p50 (ms)', 'failures'],
+        ['pairs', 'dossiers/s', 'officer action p50 / p95 / p99 (ms)', 'citizen submit p50 / p99 (ms)', 'accept / propose / decide p50 (ms)', 'failures', 'load average at the end (1 min)'],
         phases.map((p) => [
           p.pairs,
           fmt(p.perSecond, 2),
@@ -128,10 +131,11 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
           `${fmt(p.submit.p50)} / ${fmt(p.submit.p99)}`,
           ['accept', 'propose', 'decide'].map((a) => fmt(p.byAction[a]!.p50)).join(' / '),
           p.failures,
+          fmt(p.load, 1),
         ]),
       ),
       '',
-      `Two pairs against one: ${fmt(speedup, 2)}× the throughput. CPU time per dossier by process (from /proc; this machine has ${os.cpus().length} cores shared by everything above, so a second pair adds processes, not cores):`,
+      `Two pairs against one: ${fmt(speedup, 2)}× the throughput. CPU time per dossier by process (from /proc; this machine has ${os.cpus().length} cores shared by everything above, so a second pair adds processes, not cores; other work on the machine competes with them too, and more processes get a larger share of it):`,
       '',
       table(['process', 'one pair: CPU ms per dossier', 'two pairs: CPU ms per dossier'], cpuRows),
       '',
