@@ -25,6 +25,8 @@ interface PhaseFigures {
   byAction: Record<string, Summary>;
   /** CPU ms per completed dossier, by process label. */
   cpu: Record<string, number>;
+  /** Transactions per dossier by database (pg_stat_database). */
+  transactions: Record<string, number>;
   /** 1-minute load average at the end of the phase (the machine is shared). */
   load: number;
 }
@@ -70,10 +72,18 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
       const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
       const pgPids = async () => (await Promise.all(DATABASES.map((d) => backendPids(sys.db, d)))).flat();
       const pgBefore = new Map((await pgPids()).map((pid) => [pid, cpuMs(pid)]));
+      const xacts = async () => {
+        const r = await sys.db.raw('select datname, xact_commit + xact_rollback as x from pg_stat_database where datname = any(?)', [DATABASES]);
+        return new Map<string, number>(r.rows.map((row: { datname: string; x: string }) => [row.datname, Number(row.x)]));
+      };
+      const xBefore = await xacts();
       const self = process.cpuUsage();
       ctx.log(`e: ${label}: ${n} dossiers, ${lanes} lanes over ${apis.length} API(s)`);
       const r = await run(n);
       const selfUsed = process.cpuUsage(self);
+      // The counters are flushed by each backend about once a second after its transactions.
+      await new Promise((res) => setTimeout(res, 1500));
+      const xAfter = await xacts();
       const pgAfter = await pgPids();
       const pg = [...new Set([...pgBefore.keys(), ...pgAfter])].reduce((sum, pid) => sum + Math.max(0, cpuMs(pid) - (pgBefore.get(pid) ?? 0)), 0);
       const done = Math.max(1, n - r.failures);
@@ -93,6 +103,7 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
         actions: summarize(actions),
         byAction: Object.fromEntries(['accept', 'propose', 'decide'].map((k) => [k, summarize(r.timings.get(k) ?? [])])),
         cpu,
+        transactions: Object.fromEntries(DATABASES.map((d) => [d, ((xAfter.get(d) ?? 0) - (xBefore.get(d) ?? 0)) / done])),
         load: os.loadavg()[0]!,
       };
       ctx.log(`e: ${label}: ${fmt(f.perSecond, 2)} dossiers/s, actions p50 ${fmt(f.actions.p50)} ms p99 ${fmt(f.actions.p99)} ms, ${f.failures} failed`);
@@ -138,6 +149,10 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
       `Two pairs against one: ${fmt(speedup, 2)}× the throughput. CPU time per dossier by process (from /proc; this machine has ${os.cpus().length} cores shared by everything above, so a second pair adds processes, not cores; other work on the machine competes with them too, and more processes get a larger share of it):`,
       '',
       table(['process', 'one pair: CPU ms per dossier', 'two pairs: CPU ms per dossier'], cpuRows),
+      '',
+      `PostgreSQL transactions per dossier (pg_stat_database; every one a commit waiting for its WAL flush, \`synchronous_commit\` left on as in the compose image): ` +
+        DATABASES.map((d) => `\`${d}\` ${phases.map((p) => fmt(p.transactions[d], 0)).join(' / ')}`).join(', ') +
+        ' (one pair / two pairs).',
       '',
       `What went out over both phases and the warm-ups, counted outside the system once nothing was left to send:`,
       '',
