@@ -51,7 +51,7 @@ describe('PostgreSQL-backed Temporal server, two APIs and two workers', () => {
     for (const [i, d] of done.entries()) {
       const other = (i % 2 ? a : b)!;
       const view = await expectCall([200], 'GET', `${other.baseUrl}/api/v1/dossiers/${encodeURIComponent(d.code)}`, { token: sys.token('motcua.saigon') });
-      expect(view.body.status).toBe('COMPLETED');
+      expect(view.body.status.code).toBe('COMPLETED');
     }
 
     // The workflows' executions live in the Temporal server's PostgreSQL database.
