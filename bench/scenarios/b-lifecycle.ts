@@ -5,7 +5,7 @@ import { baselineDossierWorkflow, BASELINE_ACTIVITIES, CEILING_UPDATES, type Bas
 import { captureHistory, jsonBytes, type CapturedUpdate } from '../lib/captured';
 import { expectCall } from '../lib/http';
 import { table, type ScenarioResult } from '../lib/result';
-import { backendPids, citizenToken, cpuMs } from '../lib/stack';
+import { backendPids, citizenToken, cpuMs, freePort, spawnTs } from '../lib/stack';
 import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 import { OfficerActions, officerFigures, officerMarkdown, ACTIONS, PATHS, type ActionRun } from './b-officer-actions';
@@ -241,10 +241,17 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     return u;
   });
   await baselineRun(lanes, `warm-${ctx.runId}`);
+  // The reference of target 1: the bare Update behind a minimal HTTP server.
+  const bareHttpPort = await freePort();
+  const bareHttpChild = await spawnTs(ctx, 'bare-update', 'bench/bare-update-server.ts', { ...process.env, PORT: String(bareHttpPort), TEMPORAL_ADDRESS: sys.temporal.address }, /bare-update: listening/);
+  const bareHttp = { baseUrl: `http://127.0.0.1:${bareHttpPort}`, child: bareHttpChild };
+  // Not part of the shared system: stopped below, and killed with the harness if the scenario fails.
+  process.once('exit', () => bareHttpChild.child.kill('SIGKILL'));
   await office.baselineRun(PATHS.length, officerLanes, `warm`);
+  await office.baselineRun(PATHS.length, officerLanes, `warm`, bareHttp.baseUrl);
 
   const runs: Array<{ round: number; baseline: RunFigures; system: RunFigures }> = [];
-  const officerRounds: Array<{ round: number; system: ActionRun; baseline: ActionRun }> = [];
+  const officerRounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }> = [];
   for (let r = 1; r <= rounds; r++) {
     ctx.log(`b: round ${r}/${rounds}: lifecycle baseline, ${n} dossiers, ${lanes} lanes`);
     const baseline = await withCpu(() => baselineRun(n, `r${r}-${ctx.runId}`));
@@ -255,13 +262,15 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     if (r > officerRoundCount) continue;
     ctx.log(`b: round ${r}/${rounds}: officer actions, bare Updates, ${officerPerRound} paths, ${officerLanes} lanes`);
     const ob = await office.baselineRun(officerPerRound, officerLanes, `r${r}`);
+    const oh = await office.baselineRun(officerPerRound, officerLanes, `r${r}`, bareHttp.baseUrl);
     ctx.log(`b:   officer actions, system…`);
     const os = await office.systemRun(officerPerRound, officerLanes);
-    officerRounds.push({ round: r, system: os, baseline: ob });
-    const f = officerFigures([{ round: r, system: os, baseline: ob }]);
-    ctx.log(`b:   every officer action p50 / p99 ${fmt(f.allSystem.p50)} / ${fmt(f.allSystem.p99)} ms, bare Update ${fmt(f.bare.p50)} / ${fmt(f.bare.p99)} ms`);
+    officerRounds.push({ round: r, system: os, baseline: ob, http: oh });
+    const f = officerFigures([{ round: r, system: os, baseline: ob, http: oh }]);
+    ctx.log(`b:   every officer action p50 / p99 ${fmt(f.allSystem.p50)} / ${fmt(f.allSystem.p99)} ms, bare Update ${fmt(f.bare.p50)} / ${fmt(f.bare.p99)} ms (over HTTP ${fmt(f.httpBare?.p50)} / ${fmt(f.httpBare?.p99)} ms)`);
   }
   const officer = officerFigures(officerRounds);
+  await bareHttp.child.stop();
 
   // What one dossier's history holds in each: events and payload bytes by type.
   const historyOf = async (workflowId: string) => {

@@ -95,8 +95,10 @@ export interface OfficerFigures {
   allSystem: Summary;
   worstP50: { action: ActionKey; ratio: number } | null;
   worstP99: { action: ActionKey; ratio: number } | null;
-  rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun }>;
+  rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>;
   missing: ActionKey[];
+  /** The reference: the bare Update through the minimal HTTP server, every officer Update pooled. */
+  httpBare: Summary | null;
 }
 
 export class OfficerActions {
@@ -299,8 +301,12 @@ export class OfficerActions {
     }
   }
 
-  /** The same paths as bare Updates: `count` baseline workflows over `lanes` lanes, each replaying its path's captured Updates. */
-  async baselineRun(count: number, lanes: number, tag: string): Promise<ActionRun> {
+  /**
+   * The same paths as bare Updates: `count` baseline workflows over `lanes` lanes, each replaying
+   * its path's captured Updates, sent with the harness's Temporal client or, given `viaHttp`,
+   * through the bare-Update HTTP server (`bench/bare-update-server.ts`, a reference).
+   */
+  async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
     let failures = 0;
     const started = performance.now();
@@ -311,13 +317,14 @@ export class OfficerActions {
         const steps: CapturedStep[] = updates.map((u) => ({ update: u.update, view: u.view }));
         const handle = await this.sys.client.workflow.start(baselineOfficeWorkflow, {
           taskQueue: this.sys.baselineTaskQueue,
-          workflowId: `bench-office-${this.sys.ctx.runId}-${tag}-${i}`,
+          workflowId: `bench-office-${this.sys.ctx.runId}-${tag}${viaHttp ? '-http' : ''}-${i}`,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           args: [{ code: `${tag}-${i}`, steps }],
         });
         for (const u of updates) {
           const t = performance.now();
-          await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
+          if (viaHttp) await expectCall([200], 'POST', `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`, { body: { command: u.command } });
+          else await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
           const ms = performance.now() - t;
           const key = ACTION_BY_UPDATE.get(u.update);
           if (key) (timings[key] ??= []).push(ms);
@@ -333,7 +340,7 @@ export class OfficerActions {
 }
 
 /** Pools the rounds and compares every action with the bare Update. */
-export function officerFigures(rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun }>): OfficerFigures {
+export function officerFigures(rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>): OfficerFigures {
   const keys = Object.keys(ACTIONS) as ActionKey[];
   const pooled = (side: 'system' | 'baseline', k: ActionKey) => rounds.flatMap((r) => r[side].timings[k] ?? []);
   const system: OfficerFigures['system'] = {};
@@ -353,7 +360,8 @@ export function officerFigures(rounds: Array<{ round: number; system: ActionRun;
       .filter((k) => system[k])
       .map((k) => ({ action: k, ratio: ratio(system[k]![p], bare[p]) }))
       .sort((a, b) => b.ratio - a.ratio)[0] ?? null;
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing };
+  const httpAll = rounds.flatMap((r) => Object.values(r.http?.timings ?? {}).flat());
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null };
 }
 
 export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: number): string {
@@ -389,5 +397,12 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
     '',
     table(['action', 'Update', 'n', 'system (HTTP) p50 / p95 / p99 (ms)', 'same Update bare p50 / p95 / p99 (ms)', 'p50 ÷ bare p50', 'p99 ÷ bare p99'], rows),
     ...(f.missing.length ? ['', `Not exercised in this run: ${f.missing.map((k) => ACTIONS[k].label).join(', ')}.`] : []),
+    ...(f.httpBare
+      ? [
+          '',
+          `Reference, not the target's baseline: the same bare Updates sent through \`bench/bare-update-server.ts\` (Express, one \`executeUpdate\`, no authentication, no database), the same lanes and paths, after the Temporal-client side of each round: ` +
+            `p50 / p95 / p99 ${fmt(f.httpBare.p50)} / ${fmt(f.httpBare.p95)} / ${fmt(f.httpBare.p99)} ms, ${fmt(ratio(f.httpBare.p50, f.bare.p50), 2)}× / ${fmt(ratio(f.httpBare.p99, f.bare.p99), 2)}× the bare Update's p50 / p99 — what an HTTP hop and a second Node process add before the API does anything.`,
+        ]
+      : []),
   ].join('\n');
 }
