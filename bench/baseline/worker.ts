@@ -2,8 +2,8 @@ import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { BaselineActivities } from './workflows';
 
 /**
- * The bench worker of the baseline workflow (scenario b): its own bundle, activities that do
- * nothing, and otherwise the options of the dossier worker (worker/dossier-worker.ts), so the
+ * The bench worker of the baseline workflows of scenario (b) (the lifecycle's ceiling and the bare
+ * Update): its own bundle, activities that do nothing, and otherwise the options of the dossier worker (worker/dossier-worker.ts), so the
  * only difference from the system is our code. Env: TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE,
  * WORKFLOW_BUNDLE_PATH.
  */

@@ -1,17 +1,39 @@
 /**
- * Baseline of scenario (b): the dossier happy path with everything of ours taken out. The
- * same Updates in the same order (accept at intake, proposal, decision) and the same number
- * of activities at the same points, each a no-op, on the same dev server: what the Temporal
- * server and SDK can do at best on this machine (the ceiling). Bundled on its own for the bench
- * worker; never part of workflows/index.ts. Deterministic: no Node built-ins, no I/O.
+ * Baselines of scenario (b), bundled on their own for the bench worker; never part of
+ * workflows/index.ts. Deterministic: no Node built-ins, no I/O.
+ *
+ * Both answer the real dossier workflow's Updates by their real names, take the very commands the
+ * API sent to a real dossier of the same path and return the very `DossierView`s the real
+ * workflow returned to them (both captured by the harness from a real dossier's history in the
+ * same run, `bench/lib/captured.ts`), so their payloads are the system's, byte for byte:
+ *
+ * - `baselineDossierWorkflow`, the ceiling of the lifecycle (issue 18, target 2): the happy path
+ *   with everything of ours taken out — the same Updates in the same order and the same number of
+ *   activities at the same points, each a no-op. What the Temporal server and SDK can do at best
+ *   on this machine.
+ * - `baselineOfficeWorkflow`, the bare Update (target 1): every Update of a path answered at once,
+ *   no activity, no timer, nothing but the Update's own round trip through the server.
  */
 import { allHandlersFinished, condition, defineUpdate, proxyActivities, setHandler } from '@temporalio/workflow';
 
-export interface BaselineInput {
-  code: string;
+/** One Update as a real dossier received it: its name, the command sent, the view answered. */
+export interface CapturedStep {
+  update: string;
+  view: unknown;
 }
 
-export interface BaselineView {
+export interface BaselineInput {
+  code: string;
+  /**
+   * The real dossier workflow's start input, carried unchanged so that the ceiling's history
+   * starts with the same payload as the system's (not read).
+   */
+  input?: unknown;
+  /** The accept, propose and decide Updates of a real happy-path dossier, in order, with the views they answered. */
+  steps: CapturedStep[];
+}
+
+export interface BaselineResult {
   code: string;
   status: string;
   seq: number;
@@ -21,10 +43,6 @@ export interface BaselineActivities {
   noop(input: { code: string; step: string; seq: number }): Promise<void>;
 }
 
-export const baselineAcceptUpdate = defineUpdate<BaselineView, [{ actor: string }]>('baselineAccept');
-export const baselineProposeUpdate = defineUpdate<BaselineView, [{ actor: string }]>('baselinePropose');
-export const baselineDecideUpdate = defineUpdate<BaselineView, [{ actor: string }]>('baselineDecide');
-
 // The same activity options as the dossier workflow's read-model writes.
 const act = proxyActivities<BaselineActivities>({
   startToCloseTimeout: '10 seconds',
@@ -32,20 +50,24 @@ const act = proxyActivities<BaselineActivities>({
 });
 
 /**
- * Activities per step, as in workflows/dossier/ for a procedure without a fee, delivered online:
- * start: feeDue, recordDossierEvent(submitted) = 2; accept: scheduleDeadline, recordDossierEvent,
- * notifyApplicant, assignSpecialist, recordDossierEvent = 5; proposal: recordDossierEvent = 1;
- * decision: issueResult, recordDossierEvent = 2; delivery: recordDossierEvent, notifyApplicant,
- * recordDossierEvent = 3. Thirteen in all, three Updates.
+ * Activities per step, as in workflows/dossier/ (before issue 18) for a procedure without a fee,
+ * delivered online: start: feeDue, recordDossierEvent(submitted) = 2; accept: scheduleDeadline,
+ * recordDossierEvent, notifyApplicant, assignSpecialist, recordDossierEvent = 5; proposal:
+ * recordDossierEvent = 1; decision: issueResult, recordDossierEvent = 2; delivery:
+ * recordDossierEvent, notifyApplicant, recordDossierEvent = 3. Thirteen in all, three Updates.
  */
 export const BASELINE_ACTIVITIES = { start: 2, accept: 5, propose: 1, decide: 2, deliver: 3 } as const;
 
-export async function baselineDossierWorkflow(input: BaselineInput): Promise<BaselineView> {
-  let status = 'SUBMITTED';
+/** The ceiling's three Updates, by the real workflow's Update names, and the step each stands for. */
+export const CEILING_UPDATES = { acceptIntake: 'accept', proposeDecision: 'propose', decide: 'decide' } as const;
+const CEILING_ORDER = ['acceptIntake', 'proposeDecision', 'decide'] as const;
+
+export async function baselineDossierWorkflow(input: BaselineInput): Promise<BaselineResult> {
+  let done = 0; // Updates applied
   let busy = false;
   let seq = 0;
   let started = false;
-  const view = (): BaselineView => ({ code: input.code, status, seq });
+  const views = new Map(input.steps.map((s) => [s.update, s.view]));
 
   const steps = async (step: keyof typeof BASELINE_ACTIVITIES) => {
     for (let i = 0; i < BASELINE_ACTIVITIES[step]; i++) {
@@ -54,32 +76,59 @@ export async function baselineDossierWorkflow(input: BaselineInput): Promise<Bas
     }
   };
 
-  const exclusively = async (to: string, step: keyof typeof BASELINE_ACTIVITIES) => {
-    busy = true;
-    try {
-      if (!started) await condition(() => started);
-      await steps(step);
-      status = to;
-    } finally {
-      busy = false;
-    }
-    return view();
-  };
-
-  const guard = (expected: string) => (_cmd: { actor: string }) => {
-    if (busy) throw new Error('busy');
-    if (status !== expected) throw new Error(`not in ${expected}`);
-  };
-
-  setHandler(baselineAcceptUpdate, (_cmd) => exclusively('IN_REVIEW', 'accept'), { validator: guard('SUBMITTED') });
-  setHandler(baselineProposeUpdate, (_cmd) => exclusively('AWAITING_DECISION', 'propose'), { validator: guard('IN_REVIEW') });
-  setHandler(baselineDecideUpdate, (_cmd) => exclusively('APPROVED', 'decide'), { validator: guard('AWAITING_DECISION') });
+  for (const [k, name] of CEILING_ORDER.entries()) {
+    setHandler(
+      defineUpdate<unknown, [unknown]>(name),
+      async (_command: unknown) => {
+        busy = true;
+        try {
+          if (!started) await condition(() => started);
+          await steps(CEILING_UPDATES[name]);
+          done = k + 1;
+        } finally {
+          busy = false;
+        }
+        return views.get(name) ?? null;
+      },
+      {
+        validator: (_command: unknown) => {
+          if (busy) throw new Error('busy');
+          if (done !== k) throw new Error(`${name} out of order`);
+        },
+      },
+    );
+  }
 
   await steps('start');
   started = true;
-  await condition(() => status === 'APPROVED' && !busy);
+  await condition(() => done === CEILING_ORDER.length && !busy);
   await steps('deliver');
-  status = 'COMPLETED';
   await condition(allHandlersFinished);
-  return view();
+  return { code: input.code, status: 'COMPLETED', seq };
+}
+
+/**
+ * The bare Update: each Update of the captured path, by its real name, answered at once with the
+ * view the real workflow answered, in the captured order. Ends after the last one.
+ */
+export async function baselineOfficeWorkflow(input: { code: string; steps: CapturedStep[] }): Promise<BaselineResult> {
+  let next = 0;
+  for (const name of new Set(input.steps.map((s) => s.update))) {
+    setHandler(
+      defineUpdate<unknown, [unknown]>(name),
+      (_command: unknown) => {
+        const view = input.steps[next]!.view;
+        next += 1;
+        return view;
+      },
+      {
+        validator: (_command: unknown) => {
+          if (input.steps[next]?.update !== name) throw new Error(`${name} out of order`);
+        },
+      },
+    );
+  }
+  await condition(() => next >= input.steps.length);
+  await condition(allHandlersFinished);
+  return { code: input.code, status: 'DONE', seq: next };
 }

@@ -61,17 +61,31 @@ function section(r: StoredResult): string {
   ].join('\n');
 }
 
+/** Issue 18's targets, by number, as the summary names them. */
+export const ISSUE_TARGETS: Record<string, string> = {
+  '1': 'Officer actions in one round trip',
+  '2': 'Lifecycle near the ceiling',
+  '3': 'Status lookup near the minimal lookup',
+  '4': 'Whole-centre views ≤ 50 ms p95',
+  '5': 'A production-shaped engine',
+  '6': 'Worker memory and CPU per dossier',
+};
+
+/**
+ * One row per target of every scenario: the issue-18 target it answers (when it does), what is
+ * measured against what goal, the figure and the verdict.
+ */
 function summary(results: Map<ScenarioId, StoredResult>): string {
   const rows: Array<Array<string>> = [];
   for (const id of SCENARIO_ORDER) {
     const r = results.get(id);
     if (!r) {
-      rows.push([TITLES[id], '—', 'not run yet', '']);
+      rows.push([TITLES[id], '—', '—', 'not run yet', '']);
       continue;
     }
-    for (const t of r.targets) rows.push([TITLES[id], `${t.what}: ${t.target}`, t.value, yesNo(t.met)]);
+    for (const t of r.targets) rows.push([TITLES[id], t.issue ? `${t.issue}. ${ISSUE_TARGETS[t.issue] ?? ''}`.trim() : '—', `${t.what}: ${t.target}`, t.value, yesNo(t.met)]);
   }
-  return table(['scenario', 'target', 'measured', 'verdict'], rows);
+  return table(['scenario', 'issue 18 target', 'measured against', 'figure', 'verdict'], rows);
 }
 
 const TEMPLATE = (ids: string[]) =>

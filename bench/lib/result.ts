@@ -1,5 +1,7 @@
 /** What a scenario hands to the report. */
 export interface Target {
+  /** The issue-18 target this row answers ('1' … '6'), shown in the summary; none for a report-only row of an older target. */
+  issue?: string;
   what: string;
   target: string;
   value: string;

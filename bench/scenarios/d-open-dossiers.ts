@@ -3,6 +3,7 @@ import { createDossierClient } from '../../dossiers/client';
 import { dossierWorkflowInput } from '../../dossiers/starts';
 import { expectCall } from '../lib/http';
 import { table, type ScenarioResult } from '../lib/result';
+import { cpuMark, cpuSince, type CpuMark } from '../lib/cpu';
 import { citizenToken, rssKiB } from '../lib/stack';
 import { fmt, percentile, pool, ratio, sleep } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
@@ -68,6 +69,10 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
     );
     const rows: Array<{ id: number; code: string; applicant_id_number: string }> = await sys.db('dossiers').where('id', '>', before).orderBy('id').select('id', 'code', 'applicant_id_number');
     phase = 'start';
+    const procs = () => ({ api: api.child.pid, worker: worker.pid, temporal: sys.temporal.process.pid });
+    const mark = (): Promise<CpuMark> => cpuMark(sys.db, 'dossier_bench', procs());
+    const cpu: Record<'start' | 'timers' | 'progress', Record<string, number>> = { start: {}, timers: {}, progress: {} };
+    let m = await mark();
     const startT = performance.now();
     let starting = true;
     const counting = (async () => {
@@ -90,6 +95,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       await sleep(250);
     }
     const startSeconds = (performance.now() - startT) / 1000;
+    cpu.start = await cpuSince(sys.db, 'dossier_bench', m);
     ctx.log(`d: ${n} workflows started and recorded in ${fmt(startSeconds)} s (${fmt(n / startSeconds)} /s); worker RSS ${fmt((rssKiB(worker.pid) ?? 0) / 1024)} MiB`);
 
     // Some are asked for a supplement at intake: a deadline timer in the workflow.
@@ -98,6 +104,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
     const intake = rows.slice(longs.length + shorts.length);
     const officer = sys.token('motcua.saigon');
     phase = 'timers';
+    m = await mark();
     const timersT = performance.now();
     // The short ones first, so that their deadline, still in the future when the last of them is
     // asked, does not depend on how long the long ones take; 200 ms each is well above the rate here.
@@ -110,6 +117,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       });
     });
     const timersSeconds = (performance.now() - timersT) / 1000;
+    cpu.timers = await cpuSince(sys.db, 'dossier_bench', m);
     phase = 'waiting';
     await sleep(5000);
     const waitingMiB = (rssKiB(worker.pid) ?? 0) / 1024;
@@ -118,6 +126,7 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
 
     // Every one of them to its next step: officers accept at intake, citizens supplement, the short timers fire.
     phase = 'progress';
+    m = await mark();
     const progressT = performance.now();
     const actionMs: number[] = [];
     let failures = 0;
@@ -152,6 +161,8 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       await sleep(1000);
     }
     const allSeconds = (performance.now() - progressT) / 1000;
+    // Until every dossier progressed (the short timers fire meanwhile), less the polling's 1 s sleeps' idle.
+    cpu.progress = await cpuSince(sys.db, 'dossier_bench', m);
     const afterMiB = (rssKiB(worker.pid) ?? 0) / 1024;
     phase = 'done';
     const peakMiB = Math.max(...samples.map((s) => s.rssMiB), afterMiB, waitingMiB);
@@ -169,6 +180,25 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       }
     }
     const met = progressed === n && failures === 0;
+    const CPU_ROWS: Array<[string, string]> = [
+      ['api', 'API process (`api/main.ts`)'],
+      ['worker', 'dossier worker (`worker/main.ts`)'],
+      ['temporal', 'Temporal dev server'],
+      ['postgres', 'PostgreSQL (bench database backends)'],
+      ['harness', 'harness (HTTP / Temporal clients)'],
+    ];
+    const phaseCount = { start: n, timers: longs.length + shorts.length, progress: n };
+    const perDossier = (ph: keyof typeof cpu, k: string) => (cpu[ph][k] ?? 0) / Math.max(1, phaseCount[ph]);
+    const totalOf = (ph: keyof typeof cpu) => CPU_ROWS.reduce((x, [k]) => x + perDossier(ph, k), 0);
+    const wholeOf = (k: string) => ((cpu.start[k] ?? 0) + (cpu.timers[k] ?? 0) + (cpu.progress[k] ?? 0)) / n;
+    const wholeTotal = CPU_ROWS.reduce((x, [k]) => x + wholeOf(k), 0);
+    const cpuTable = table(
+      ['process', `start and record (per dossier, ${n.toLocaleString('en-US')})`, `supplement requests (per request, ${phaseCount.timers.toLocaleString('en-US')})`, `to the next step (per dossier, ${n.toLocaleString('en-US')})`, 'whole scenario (per dossier)'],
+      [
+        ...CPU_ROWS.map(([k, label]) => [label, fmt(perDossier('start', k)), fmt(perDossier('timers', k)), fmt(perDossier('progress', k)), fmt(wholeOf(k))]),
+        ['**total**', `**${fmt(totalOf('start'))}**`, `**${fmt(totalOf('timers'))}**`, `**${fmt(totalOf('progress'))}**`, `**${fmt(wholeTotal)}**`],
+      ],
+    );
     const markdown = [
       `Setup: ${n.toLocaleString('en-US')} dossiers of \`${PROCEDURE}\` stored as the API stores a submission and their workflows started as it starts them (64 at a time, Temporal client), on a freshly started real worker (\`worker/main.ts\`). ` +
         `Then ${longs.length.toLocaleString('en-US')} (${longShare * 100} %) asked for a supplement at intake with a 15-working-day deadline and ${shorts.length.toLocaleString('en-US')} (${shortShare * 100} %) with a deadline ${fmt(shortLeadSeconds, 0)} s after the first of these requests, asked first (deadline timers in the workflow, \`POST …/intake/supplement-request\`); ` +
@@ -200,6 +230,10 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       `Progress: **${progressed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')}** reached their expected next status (${[...byStatus].map(([s, c]) => `${s} ${c.toLocaleString('en-US')}`).join(', ')}), ${failures} action(s) failed; ` +
         `action round trip p50 ${fmt(percentile(actionMs, 50))} ms, p99 ${fmt(percentile(actionMs, 99))} ms` +
         (n > cache.cached ? ` (the cache holds ${cache.cached.toLocaleString('en-US')} of the ${n.toLocaleString('en-US')} workflows: at any moment at least ${(n - cache.cached).toLocaleString('en-US')} of them are out of it and are replayed from their history at their next task).` : ' (all of them fit in the cache).'),
+      '',
+      `CPU time of each process in milliseconds (from /proc, as in (b)), per dossier of each phase; "to the next step" runs from the first action to the moment every dossier shows its expected status (the short deadlines' timers included), so it also holds the replays of workflows evicted from the cache:`,
+      '',
+      cpuTable,
     ].join('\n');
     return {
       id: 'd',
@@ -208,10 +242,17 @@ export async function scenarioD(sys: BenchSystem): Promise<ScenarioResult> {
       seconds: (performance.now() - t0) / 1000,
       markdown,
       targets: [
-        { what: `worker RSS with ${n.toLocaleString('en-US')} open dossiers (cache ${cache.cached.toLocaleString('en-US')} workflows)`, target: 'report; bounded by the cache', value: `${fmt(waitingMiB)} MiB waiting, peak ${fmt(peakMiB)} MiB; ${fmt(ratio(peakMiB, idleMiB), 2)}× the idle ${fmt(idleMiB)} MiB`, met: null },
+        { issue: '6', what: `worker RSS with ${n.toLocaleString('en-US')} open dossiers (cache ${cache.cached.toLocaleString('en-US')} workflows)`, target: 'report; bounded by the cache', value: `${fmt(waitingMiB)} MiB waiting, peak ${fmt(peakMiB)} MiB; ${fmt(ratio(peakMiB, idleMiB), 2)}× the idle ${fmt(idleMiB)} MiB`, met: null },
+        {
+          issue: '6',
+          what: 'CPU per dossier of each process, whole scenario',
+          target: 'report',
+          value: `${CPU_ROWS.map(([k]) => `${k} ${fmt(wholeOf(k))}`).join(', ')} ms; total ${fmt(wholeTotal)} ms`,
+          met: null,
+        },
         { what: 'every open dossier progresses', target: `${n.toLocaleString('en-US')} of ${n.toLocaleString('en-US')}`, value: `${progressed.toLocaleString('en-US')} of ${n.toLocaleString('en-US')} in ${fmt(allSeconds, 0)} s`, met },
       ],
-      raw: { n, idleMiB, waitingMiB, afterMiB, peakMiB, cache, startSeconds, timersSeconds, progressSeconds, allSeconds, progressed, failures, byStatus: Object.fromEntries(byStatus), samples },
+      raw: { n, cpu, phaseCount, idleMiB, waitingMiB, afterMiB, peakMiB, cache, startSeconds, timersSeconds, progressSeconds, allSeconds, progressed, failures, byStatus: Object.fromEntries(byStatus), samples },
     };
   } finally {
     clearInterval(sampler);

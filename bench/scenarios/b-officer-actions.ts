@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import { loadAgencyCalendar } from '../../db/repositories/calendars';
+import { SEED_PROCEDURES } from '../../db/seeds/03_procedures';
+import { visitEnd, visitStart, type VisitWindow } from '../../domain/site-visit';
+import { pdf } from '../../test/helpers/document-fixtures';
+import { visitStartingNow } from '../../test/helpers/site-visits';
+import { baselineOfficeWorkflow, type CapturedStep } from '../baseline/workflows';
+import { captureHistory, type CapturedHistory } from '../lib/captured';
+import { expectCall, type Answer } from '../lib/http';
+import { table } from '../lib/result';
+import { citizenToken, officerToken } from '../lib/stack';
+import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
+import type { BenchSystem } from '../lib/system';
+
+/**
+ * Issue 18, target 1: every officer action answers within 1.3× the round trip of a bare Update
+ * (one that runs no activity), at p50 and p99, with 20 concurrent officers.
+ *
+ * System: simulated officers over HTTP to the real API (bearer token, an Idempotency-Key on every
+ * action as the console sends it), timed from the request to the last byte of the answer — what
+ * the officer waits for. Each lane takes one dossier at a time through one of the paths below, in
+ * turn, so that together they exercise every officer action. What the officer does not wait for
+ * is not timed: the citizen's submission and supplement, the upload of the visit's minutes, and the
+ * lane's polls of `GET /dossiers/{code}` until the dossier shows what the next officer needs (the
+ * specialist assigned — acceptance may answer before the assignment is made —, the fee due
+ * recorded, the result waiting at the counter).
+ *
+ * Baseline: `baselineOfficeWorkflow` on its own worker, driven with the Temporal client
+ * (`executeUpdate`) from the same harness, the same number of lanes: for each path, the Updates a
+ * real dossier of that path received in this run's warm-up, by their real names, with the
+ * commands the API sent them, answered at once with the views the real workflow answered.
+ */
+
+type PathName = 'online' | 'counter' | 'verification' | 'supplement' | 'refusal' | 'assign' | 'claim';
+export const PATHS: PathName[] = ['online', 'counter', 'verification', 'supplement', 'refusal', 'assign', 'claim'];
+
+/** The officer actions, as reported, and the Update of the dossier workflow each one sends. */
+export const ACTIONS = {
+  accept: { label: 'accept at intake', update: 'acceptIntake' },
+  intakeSupplement: { label: 'supplement request at intake', update: 'requestIntakeSupplement' },
+  refuse: { label: 'refuse at intake', update: 'refuseIntake' },
+  payment: { label: 'payment at the counter', update: 'recordPayment' },
+  assign: { label: 'leader assigns', update: 'assign' },
+  release: { label: 'specialist releases', update: 'release' },
+  claim: { label: 'specialist claims', update: 'claim' },
+  schedule: { label: 'verification scheduled', update: 'scheduleVerification' },
+  record: { label: 'verification recorded', update: 'recordVerification' },
+  propose: { label: 'proposal', update: 'proposeDecision' },
+  decide: { label: 'decision', update: 'decide' },
+  handover: { label: 'hand-over at the counter', update: 'handOverResult' },
+} as const;
+export type ActionKey = keyof typeof ACTIONS;
+const ACTION_BY_UPDATE = new Map<string, ActionKey>(Object.entries(ACTIONS).map(([k, v]) => [v.update, k as ActionKey]));
+
+interface PathSpec {
+  procedure: string;
+  agency: string;
+  delivery: 'online' | 'counter';
+  /** What the path shows. */
+  what: string;
+}
+export const PATH_SPECS: Record<PathName, PathSpec> = {
+  online: { procedure: 'TP-SAOSOGOC', agency: '000.20.20.H29', delivery: 'online', what: 'no fee, result online: accept, proposal, decision' },
+  counter: { procedure: 'KT-HKD', agency: '000.20.20.H29', delivery: 'counter', what: 'fee paid at the counter, result handed over at the counter: payment, accept, proposal, decision, hand-over' },
+  verification: { procedure: 'CA-THUONGTRU', agency: '000.20.21.H29', delivery: 'online', what: 'on-site verification in its catalogue, fee paid at the counter: payment, accept, verification scheduled (by the specialist in working hours, else by the leader with the reason) and recorded with its minutes, proposal, decision' },
+  supplement: { procedure: 'TP-SAOSOGOC', agency: '000.20.20.H29', delivery: 'online', what: 'supplement request at intake, the citizen supplements, accept, proposal, decision' },
+  refusal: { procedure: 'TP-SAOSOGOC', agency: '000.20.20.H29', delivery: 'online', what: 'refused at intake' },
+  assign: { procedure: 'TP-SAOSOGOC', agency: '000.20.20.H29', delivery: 'online', what: 'accept, the leader reassigns to the other specialist, proposal, decision' },
+  claim: { procedure: 'TP-SAOSOGOC', agency: '000.20.20.H29', delivery: 'online', what: 'accept, the specialist releases, the other claims, proposal, decision' },
+};
+
+/** The officers of each agency the paths use. */
+const STAFF: Record<string, { oneStop: string; leader: string; specialists: string[] }> = {
+  '000.20.20.H29': { oneStop: 'motcua.saigon', leader: 'lanhdao.saigon', specialists: ['chuyenvien.saigon1', 'chuyenvien.saigon2'] },
+  '000.20.21.H29': { oneStop: 'motcua.saigon', leader: 'truongcongan.saigon', specialists: ['canbo.congan.saigon'] },
+};
+
+const FINAL = new Set(['COMPLETED', 'REFUSED_AT_INTAKE']);
+
+export interface ActionRun {
+  lanes: number;
+  dossiers: number;
+  seconds: number;
+  failures: number;
+  /** Round-trip times by action (ms). */
+  timings: Partial<Record<ActionKey, number[]>>;
+}
+
+export interface OfficerFigures {
+  system: Partial<Record<ActionKey, Summary>>;
+  baseline: Partial<Record<ActionKey, Summary>>;
+  /** Every officer action's Update of the baseline, pooled: the bare Update. */
+  bare: Summary;
+  allSystem: Summary;
+  worstP50: { action: ActionKey; ratio: number } | null;
+  worstP99: { action: ActionKey; ratio: number } | null;
+  rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>;
+  missing: ActionKey[];
+  /** The reference: the bare Update through the minimal HTTP server, every officer Update pooled. */
+  httpBare: Summary | null;
+}
+
+export class OfficerActions {
+  private tokens = new Map<string, string>();
+  private userIds = new Map<number, string>();
+  private seq = 0;
+  /** The last real dossier of each path: its Updates are what the baseline replays. */
+  readonly samples = new Map<PathName, string>();
+  captured = new Map<PathName, CapturedHistory>();
+
+  constructor(
+    private readonly sys: BenchSystem,
+    private readonly baseUrl: string,
+  ) {}
+
+  async init(): Promise<void> {
+    for (const s of Object.values(STAFF)) {
+      for (const u of [s.oneStop, s.leader, ...s.specialists]) {
+        if (this.tokens.has(u)) continue;
+        this.tokens.set(u, await officerToken(this.sys.db, u));
+        const row = await this.sys.db('users').where('username', u).first('id');
+        this.userIds.set(Number(row.id), u);
+      }
+    }
+  }
+
+  private token(user: string): string {
+    const t = this.tokens.get(user);
+    if (!t) throw new Error(`no token for ${user}`);
+    return t;
+  }
+
+  private async get(code: string): Promise<any> {
+    return (await expectCall([200], 'GET', `${this.baseUrl}/api/v1/dossiers/${encodeURIComponent(code)}`, { token: this.token('motcua.saigon') })).body;
+  }
+
+  /** Polls the dossier (not timed: the officer is not waiting on an action) until `ok`. */
+  private async waitFor(code: string, what: string, ok: (d: any) => boolean, timeoutMs = 120_000): Promise<any> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const d = await this.get(code);
+      if (ok(d)) return d;
+      if (Date.now() > deadline) throw new Error(`${code}: not ${what} within ${timeoutMs / 1000} s (status ${d.status?.code}, assignee ${JSON.stringify(d.assignee)})`);
+      await sleep(100);
+    }
+  }
+
+  private assigneeName(d: any): string | null {
+    const id = d.assignee?.userId;
+    return id ? (this.userIds.get(Number(id)) ?? null) : null;
+  }
+
+  /** One officer action over HTTP, timed as the officer waits for it. */
+  private async act(timings: ActionRun['timings'], key: ActionKey, user: string, code: string, path: string, body: unknown): Promise<Answer> {
+    const a = await expectCall([200, 201], 'POST', `${this.baseUrl}/api/v1/dossiers/${encodeURIComponent(code)}/${path}`, {
+      token: this.token(user),
+      headers: { 'idempotency-key': randomUUID() },
+      body,
+    });
+    (timings[key] ??= []).push(a.ms);
+    return a;
+  }
+
+  /** One dossier through `name`, as the citizen and the officers do it over HTTP. Returns its code. */
+  async runPath(name: PathName, timings: ActionRun['timings']): Promise<string> {
+    const spec = PATH_SPECS[name];
+    const staff = STAFF[spec.agency]!;
+    const proc = SEED_PROCEDURES.find((p) => p.code === spec.procedure)!;
+    this.seq += 1;
+    const idNumber = `0795${String(process.pid % 10_000).padStart(4, '0')}${String(this.seq).padStart(4, '0')}`;
+    const citizen = await citizenToken(idNumber, 'Nguyễn Thị Hoa');
+    const documents = proc.documents.filter((d) => typeof d === 'string' || d.required !== false).map((d) => ({ name: typeof d === 'string' ? d : d.name }));
+    const submitted = await expectCall([201], 'POST', `${this.baseUrl}/api/v1/dossiers`, {
+      token: citizen,
+      headers: { 'idempotency-key': randomUUID() },
+      body: { procedureCode: spec.procedure, agencyEid: spec.agency, deliveryMethod: spec.delivery, applicant: { fullName: 'Nguyễn Thị Hoa', idNumber, phone: '0912345678' }, documents },
+    });
+    const code = submitted.body.code as string;
+    const enc = encodeURIComponent(code);
+    const one = staff.oneStop;
+
+    if (name === 'counter' || name === 'verification') {
+      // The fee due is fixed once the submission is recorded.
+      const deadline = Date.now() + 60_000;
+      let due: any;
+      for (;;) {
+        due = (await expectCall([200], 'GET', `${this.baseUrl}/api/v1/dossiers/${enc}/payments`, { token: this.token(one) })).body;
+        if (due.feeStatus !== null && due.feeStatus !== undefined) break;
+        if (Date.now() > deadline) throw new Error(`${code}: no fee due recorded`);
+        await sleep(100);
+      }
+      if (due.feeStatus === 'unpaid') await this.act(timings, 'payment', one, code, 'payments', { method: 'cash', amountVnd: due.feeDueVnd });
+    }
+    if (name === 'refusal') {
+      await this.act(timings, 'refuse', one, code, 'intake/refuse', { reasons: ['Giấy tờ tùy thân đã hết hạn sử dụng'] });
+      return code;
+    }
+    if (name === 'supplement') {
+      await this.act(timings, 'intakeSupplement', one, code, 'intake/supplement-request', { items: ['Bản sao giấy khai sinh'], deadlineWorkingDays: 15 });
+      await expectCall([200], 'POST', `${this.baseUrl}/api/v1/citizen/dossiers/${enc}/supplement`, { token: citizen, body: { documents: [{ name: 'Bản sao giấy khai sinh' }] } });
+      await this.waitFor(code, 'back at intake', (d) => d.status?.code === 'SUBMITTED');
+    }
+    await this.act(timings, 'accept', one, code, 'intake/accept', {});
+    // The assignment may continue after the acceptance's answer: the specialist acts once it shows.
+    let d = await this.waitFor(code, 'assigned', (x) => this.assigneeName(x) !== null);
+    let specialist = this.assigneeName(d)!;
+    if (name === 'assign') {
+      const other = staff.specialists.find((s) => s !== specialist) ?? specialist;
+      await this.act(timings, 'assign', staff.leader, code, 'assignment', { specialist: other, note: 'Điều phối theo khối lượng công việc' });
+      d = await this.waitFor(code, `assigned to ${other}`, (x) => this.assigneeName(x) === other);
+      specialist = other;
+    }
+    if (name === 'claim') {
+      await this.act(timings, 'release', specialist, code, 'release', { note: 'Đang nghỉ phép' });
+      await this.waitFor(code, 'released', (x) => !x.assignee);
+      const other = staff.specialists.find((s) => s !== specialist) ?? specialist;
+      await this.act(timings, 'claim', other, code, 'claim', {});
+      await this.waitFor(code, `claimed by ${other}`, (x) => this.assigneeName(x) === other);
+      specialist = other;
+    }
+    if (name === 'verification') {
+      const minutes = await this.upload(code, 'Biên bản xác minh', specialist);
+      const visit = await visitStartingNow();
+      const inHours = await this.withinWorkingHours(spec.agency, visit);
+      const place = '12 Lê Lợi, Phường Sài Gòn';
+      await this.act(
+        timings,
+        'schedule',
+        inHours ? specialist : staff.leader,
+        code,
+        'verification',
+        inHours
+          ? { visit: { ...visit, place, officers: ['Đặng Minh Khoa'] }, purpose: 'Xác minh chỗ ở hợp pháp' }
+          : { visit: { ...visit, place, officers: ['Đặng Minh Khoa'] }, purpose: 'Xác minh chỗ ở hợp pháp', exceptionReason: 'Chủ hộ chỉ có mặt ngoài giờ hành chính' },
+      );
+      await this.act(timings, 'record', specialist, code, 'verification/record', { outcome: 'confirmed', findings: 'Chỗ ở đúng như hồ sơ', attachments: [{ name: 'Biên bản xác minh', fileId: minutes }] });
+    }
+    await this.act(timings, 'propose', specialist, code, 'review/proposal', { proposal: 'approve' });
+    await this.act(timings, 'decide', staff.leader, code, 'decision', { decision: 'approve' });
+    if (spec.delivery === 'counter') {
+      await this.waitFor(code, 'waiting at the counter', (x) => (x.allowedActions ?? []).includes('handOverResult'));
+      await this.act(timings, 'handover', one, code, 'result/handover', { receivedBy: 'Nguyễn Thị Hoa, CCCD ...' + idNumber.slice(-4) });
+    }
+    return code;
+  }
+
+  private async upload(code: string, name: string, user: string): Promise<string> {
+    const form = new FormData();
+    form.append('name', name);
+    form.append('file', new Blob([new Uint8Array(pdf())], { type: 'application/pdf' }), `${name}.pdf`);
+    const res = await fetch(`${this.baseUrl}/api/v1/dossiers/${encodeURIComponent(code)}/documents`, { method: 'POST', body: form, headers: { authorization: `Bearer ${this.token(user)}` } });
+    const body = (await res.json()) as { id?: string };
+    if (res.status !== 201 || !body.id) throw new Error(`upload ${code}: ${res.status} ${JSON.stringify(body)}`);
+    return body.id;
+  }
+
+  /** As `dossiers/verification.ts` judges it: does the visit lie wholly in the agency's working hours? */
+  private async withinWorkingHours(agencyEid: string, visit: VisitWindow): Promise<boolean> {
+    const calendar = await loadAgencyCalendar(this.sys.db, agencyEid);
+    const start = new Date(visitStart(visit));
+    const end = new Date(visitEnd(visit));
+    return calendar.workingTimeBetween(start, end) === end.getTime() - start.getTime();
+  }
+
+  /** `count` dossiers over `lanes` concurrent officers, each lane taking the paths in turn; ends when every dossier is final. */
+  async systemRun(count: number, lanes: number, onDossier?: (path: PathName, code: string) => void): Promise<ActionRun> {
+    const timings: ActionRun['timings'] = {};
+    let failures = 0;
+    const codes: string[] = [];
+    const started = performance.now();
+    await pool(Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!), lanes, async (path) => {
+      try {
+        const code = await this.runPath(path, timings);
+        codes.push(code);
+        this.samples.set(path, code);
+        onDossier?.(path, code);
+      } catch (err) {
+        failures += 1;
+        this.sys.ctx.log(`b: officer path ${path} failed: ${(err as Error).message}`);
+      }
+    });
+    const seconds = (performance.now() - started) / 1000;
+    // Whatever continues after the answers (delivery, notifications) ends before the next run.
+    const deadline = Date.now() + 180_000;
+    for (;;) {
+      const rows: Array<{ status: string }> = await this.sys.db('dossiers').whereIn('code', codes).select('status');
+      if (rows.every((r) => FINAL.has(r.status)) || Date.now() > deadline) break;
+      await sleep(250);
+    }
+    return { lanes, dossiers: count, seconds, failures, timings };
+  }
+
+  /** Reads the Updates each sample dossier received (name, command, view): what the baseline replays. */
+  async capture(): Promise<void> {
+    for (const path of PATHS) {
+      const code = this.samples.get(path);
+      if (!code) continue;
+      const row = await this.sys.db('dossiers').where('code', code).first('workflow_id');
+      this.captured.set(path, await captureHistory(this.sys.client, row.workflow_id));
+    }
+  }
+
+  /**
+   * The same paths as bare Updates: `count` baseline workflows over `lanes` lanes, each replaying
+   * its path's captured Updates, sent with the harness's Temporal client or, given `viaHttp`,
+   * through the bare-Update HTTP server (`bench/bare-update-server.ts`, a reference).
+   */
+  async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string): Promise<ActionRun> {
+    const timings: ActionRun['timings'] = {};
+    let failures = 0;
+    const started = performance.now();
+    const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
+    await pool(paths, lanes, async (path, i) => {
+      try {
+        const updates = this.captured.get(path)!.updates;
+        const steps: CapturedStep[] = updates.map((u) => ({ update: u.update, view: u.view }));
+        const handle = await this.sys.client.workflow.start(baselineOfficeWorkflow, {
+          taskQueue: this.sys.baselineTaskQueue,
+          workflowId: `bench-office-${this.sys.ctx.runId}-${tag}${viaHttp ? '-http' : ''}-${i}`,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+          args: [{ code: `${tag}-${i}`, steps }],
+        });
+        for (const u of updates) {
+          const t = performance.now();
+          if (viaHttp) await expectCall([200], 'POST', `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`, { body: { command: u.command } });
+          else await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
+          const ms = performance.now() - t;
+          const key = ACTION_BY_UPDATE.get(u.update);
+          if (key) (timings[key] ??= []).push(ms);
+        }
+        await handle.result();
+      } catch (err) {
+        failures += 1;
+        this.sys.ctx.log(`b: baseline office path ${path} failed: ${(err as Error).message}`);
+      }
+    });
+    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings };
+  }
+}
+
+/** Pools the rounds and compares every action with the bare Update. */
+export function officerFigures(rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>): OfficerFigures {
+  const keys = Object.keys(ACTIONS) as ActionKey[];
+  const pooled = (side: 'system' | 'baseline', k: ActionKey) => rounds.flatMap((r) => r[side].timings[k] ?? []);
+  const system: OfficerFigures['system'] = {};
+  const baseline: OfficerFigures['baseline'] = {};
+  const missing: ActionKey[] = [];
+  for (const k of keys) {
+    const s = pooled('system', k);
+    if (s.length) system[k] = summarize(s);
+    else missing.push(k);
+    const b = pooled('baseline', k);
+    if (b.length) baseline[k] = summarize(b);
+  }
+  const bare = summarize(keys.flatMap((k) => pooled('baseline', k)));
+  const allSystem = summarize(keys.flatMap((k) => pooled('system', k)));
+  const worst = (p: 'p50' | 'p99') =>
+    keys
+      .filter((k) => system[k])
+      .map((k) => ({ action: k, ratio: ratio(system[k]![p], bare[p]) }))
+      .sort((a, b) => b.ratio - a.ratio)[0] ?? null;
+  const httpAll = rounds.flatMap((r) => Object.values(r.http?.timings ?? {}).flat());
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null };
+}
+
+export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: number): string {
+  const keys = Object.keys(ACTIONS) as ActionKey[];
+  const s3 = (s: Summary | undefined) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '—');
+  const rows = keys.map((k) => {
+    const s = f.system[k];
+    return [
+      ACTIONS[k].label,
+      `\`${ACTIONS[k].update}\``,
+      s?.n ?? 0,
+      s3(s),
+      s3(f.baseline[k]),
+      s ? fmt(ratio(s.p50, f.bare.p50), 2) : '—',
+      s ? fmt(ratio(s.p99, f.bare.p99), 2) : '—',
+    ];
+  });
+  rows.push(['**every officer action**', '', f.allSystem.n, s3(f.allSystem), s3(f.bare), fmt(ratio(f.allSystem.p50, f.bare.p50), 2), fmt(ratio(f.allSystem.p99, f.bare.p99), 2)]);
+  const roundRows = f.rounds.map((r) => {
+    const sAll = summarize(Object.values(r.system.timings).flat());
+    const bAll = summarize(Object.values(r.baseline.timings).flat());
+    return [r.round, r.system.dossiers, fmt(r.system.seconds, 1), `${fmt(sAll.p50)} / ${fmt(sAll.p99)}`, `${fmt(bAll.p50)} / ${fmt(bAll.p99)}`, `${r.system.failures} / ${r.baseline.failures}`];
+  });
+  return [
+    `**Officer actions (target 1).** ${lanes} concurrent officers (lanes); each round ${perRound} dossiers per side, the lanes taking the paths in turn: ` +
+      PATHS.map((p) => `*${p}* (\`${PATH_SPECS[p].procedure}\` at \`${PATH_SPECS[p].agency}\`, ${PATH_SPECS[p].what})`).join('; ') +
+      '. System: each action over HTTP to the real API with a bearer token and an `Idempotency-Key` (as the console sends it), timed from the request to the end of the answer; ' +
+      'the citizen\'s submission and supplement, the upload of the visit\'s minutes and the polls of `GET /api/v1/dossiers/{code}` until the dossier shows what the next officer needs (the specialist assigned, which may come after the acceptance\'s answer; the fee due; the result at the counter) are not timed. ' +
+      'Bare Update: `baselineOfficeWorkflow` (`bench/baseline/workflows.ts`), driven with the Temporal client (`executeUpdate`, no HTTP), the same lanes and paths; each Update of a real dossier of the path (captured from its history in this run: name, command, answered view) is sent with the same command and answered at once with the same view, no activity. ' +
+      'Percentiles pooled over the rounds; the ratios divide each action\'s percentile by the bare Update\'s (all its officer Updates pooled).',
+    '',
+    table(['round', 'dossiers', 'system seconds', 'system every action p50 / p99 (ms)', 'bare Update p50 / p99 (ms)', 'failures (system / baseline)'], roundRows),
+    '',
+    table(['action', 'Update', 'n', 'system (HTTP) p50 / p95 / p99 (ms)', 'same Update bare p50 / p95 / p99 (ms)', 'p50 ÷ bare p50', 'p99 ÷ bare p99'], rows),
+    ...(f.missing.length ? ['', `Not exercised in this run: ${f.missing.map((k) => ACTIONS[k].label).join(', ')}.`] : []),
+    ...(f.httpBare
+      ? [
+          '',
+          `Reference, not the target's baseline: the same bare Updates sent through \`bench/bare-update-server.ts\` (Express, one \`executeUpdate\`, no authentication, no database), the same lanes and paths, after the Temporal-client side of each round: ` +
+            `p50 / p95 / p99 ${fmt(f.httpBare.p50)} / ${fmt(f.httpBare.p95)} / ${fmt(f.httpBare.p99)} ms, ${fmt(ratio(f.httpBare.p50, f.bare.p50), 2)}× / ${fmt(ratio(f.httpBare.p99, f.bare.p99), 2)}× the bare Update's p50 / p99 — what an HTTP hop and a second Node process add before the API does anything.`,
+        ]
+      : []),
+  ].join('\n');
+}
