@@ -177,12 +177,14 @@ export async function scenarioE(ctx: BenchContext): Promise<ScenarioResult> {
       markdown,
       targets: [
         {
+          issue: '5',
           what: 'throughput two pairs vs one',
           target: 'report',
           value: `${fmt(two.perSecond, 2)} vs ${fmt(one.perSecond, 2)} dossiers/s (${fmt(speedup, 2)}×); action p50/p99 ${fmt(two.actions.p50)}/${fmt(two.actions.p99)} vs ${fmt(one.actions.p50)}/${fmt(one.actions.p99)} ms${failures ? `; ${failures} failed` : ''}`,
           met: null,
         },
         {
+          issue: '5',
           what: 'notifications/webhooks sent twice',
           target: '0',
           value: `${dup.total} (e-mail ${w.email.duplicates} of ${w.email.received}, SMS ${w.sms.duplicates} of ${w.sms.files}, webhooks ${w.webhooks.duplicates} of ${w.webhooks.requests}; missing ${dup.missing})`,
