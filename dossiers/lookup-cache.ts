@@ -68,6 +68,8 @@ export interface LookupCache {
   clear(): void;
   /** Whether changes are listened to (only then are answers served and kept). */
   listening(): boolean;
+  /** The PostgreSQL backend of the LISTEN connection (for tests that cut it), null when not listening. */
+  backendPid(): number | null;
   size(): number;
   stats(): { hits: number; misses: number; invalidations: number; clears: number };
   close(): Promise<void>;
@@ -185,6 +187,7 @@ export function createLookupCache(source: ChangeSource, opts: LookupCacheOptions
     invalidate,
     clear,
     listening: () => on,
+    backendPid: () => (on ? (listener?.backendPid ?? null) : null),
     size: () => entries.size,
     stats: () => ({ ...counts }),
     async close() {

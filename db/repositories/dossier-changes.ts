@@ -56,6 +56,8 @@ export async function agencyVersions(db: Tx, agencyIds: readonly number[]): Prom
 export interface DossierChangeListener {
   /** Stops listening and closes the connection. */
   close(): Promise<void>;
+  /** The PostgreSQL backend of the connection (pg_stat_activity.pid), when known. */
+  backendPid?: number;
 }
 
 function parseChange(payload: string | undefined): DossierChange | null {
@@ -110,6 +112,7 @@ export async function listenForDossierChanges(
     throw err;
   }
   return {
+    backendPid: (client as unknown as { processID?: number }).processID,
     close: async () => {
       if (closing) return;
       closing = true;
