@@ -99,6 +99,23 @@ const CHECK = /^\d{4}$/;
  */
 export function publicStatusRoute(deps: PublicLookupDeps): Router {
   const { db, gate, guard, cache } = deps;
+  type Found = { answer: NonNullable<Awaited<ReturnType<typeof checkedStatus>>>; body: Buffer; etag: string };
+  const reading = new Map<string, Promise<Found | null>>();
+  /** The database's answer for a code and check, kept in the cache when found (unless the code changed meanwhile). */
+  const read = async (code: string, check: string): Promise<Found | null> => {
+    const r = cache?.begin(code);
+    try {
+      const answer = await checkedStatus(db, code, check);
+      if (!answer) return null;
+      const body = Buffer.from(JSON.stringify(answer));
+      const found = { answer, body, etag: weakEtag(body) };
+      // A stage of a chain shows the other stages, whose changes are told under their own codes: not kept.
+      if (r && !answer.chain) cache!.store(r, check, found);
+      return found;
+    } finally {
+      if (r) cache!.end(r);
+    }
+  };
   const router = apiRouter();
   router.get('/status/:code', async (req, res, next) => {
     const query = req.query as Record<string, unknown>;
@@ -122,28 +139,24 @@ export function publicStatusRoute(deps: PublicLookupDeps): Router {
       res.set({ 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', ETag: kept.etag }).send(kept.body);
       return;
     }
-    const read = cache?.begin(code);
-    let answer: Awaited<ReturnType<typeof checkedStatus>>;
-    try {
-      answer = await checkedStatus(db, code, check);
-    } catch (err) {
-      if (read) cache!.end(read);
-      throw err;
+    // Requests for the same code and check while one reads the database wait for its answer (one read, not one each).
+    const key = `${code}\u0000${check}`;
+    let pending = reading.get(key);
+    const first = !pending;
+    if (!pending) {
+      pending = read(code, check).finally(() => reading.delete(key));
+      reading.set(key, pending);
     }
-    if (!answer) {
-      if (read) cache!.end(read);
+    const found = await pending;
+    if (!found) {
+      // Counted for every request, the ones that waited included: each is a failed check.
       const locked = await guard.settle(code, req.ip ?? 'unknown', true);
       if (locked > 0) throw lookupLocked(res, locked);
       throw lookupNotFound();
     }
-    const body = Buffer.from(JSON.stringify(answer));
-    const etag = weakEtag(body);
-    // A stage of a chain shows the other stages, whose changes are told under their own codes: not kept.
-    if (read) {
-      if (answer.chain) cache!.end(read);
-      else cache!.store(read, check, { body, etag });
-    }
-    res.set({ 'Cache-Control': 'no-store', ETag: etag }).json(answer);
+    res.set({ 'Cache-Control': 'no-store', ETag: found.etag });
+    if (first) res.json(found.answer);
+    else res.set('Content-Type', 'application/json; charset=utf-8').send(found.body);
   });
   return router;
 }

@@ -30,7 +30,7 @@ import type { ChangeSource } from './live-queue';
 export interface LookupCacheOptions {
   /** Answers kept at most (default 10,000); the least recently used goes first. */
   maxEntries?: number;
-  /** Safety lifetime of an answer (default 30 s), whatever the notifications say. */
+  /** Safety lifetime of an answer (default 5 min), whatever the notifications say: only a net for a change nobody notified. */
   ttlMs?: number;
   /** Wait before listening again after the LISTEN connection failed (default 1 s). */
   retryMs?: number;
@@ -82,7 +82,7 @@ export function weakEtag(body: Buffer): string {
 
 export function createLookupCache(source: ChangeSource, opts: LookupCacheOptions = {}): LookupCache {
   const maxEntries = opts.maxEntries ?? 10_000;
-  const ttlMs = opts.ttlMs ?? 30_000;
+  const ttlMs = opts.ttlMs ?? 300_000;
   const retryMs = opts.retryMs ?? 1_000;
   const entries = new Map<string, Entry>();
   const reads = new Map<string, Set<LookupRead>>();

@@ -108,6 +108,12 @@ export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
         ctx.log(`a: round ${round} ${target}: ${fmt(l.rps, 0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, non-2xx ${l.non2xx}, errors ${l.errors}`);
       }
     }
+    // What the lookup's answer cache did over the whole scenario (warm-up included), from the API's /metrics.
+    const metricsText = await fetch(`${api.baseUrl}/metrics`).then((r) => (r.ok ? r.text() : ''), () => '');
+    const counted = (outcome: string) => Number(new RegExp(`dossier_lookup_cache_lookups\\{outcome="${outcome}"\\} (\\d+)`).exec(metricsText)?.[1] ?? NaN);
+    const cacheHits = counted('hit');
+    const cacheMisses = counted('miss');
+    ctx.log(`a: lookup cache ${cacheHits} hits, ${cacheMisses} misses`);
     const best = (target: Load['target']) => runs.filter((r) => r.target === target).reduce((a, b) => (b.rps > a.rps ? b : a));
     const mean = (target: Load['target'], f: (l: Load) => number) => {
       const l = runs.filter((r) => r.target === target);
@@ -148,7 +154,8 @@ export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
       ),
       '',
       `Mean over the rounds: lookup ${fmt(statusRps, 0)} req/s, hello world ${fmt(helloRps, 0)} req/s, ratio **${fmt(theRatio, 3)}**; best rounds ${fmt(best('status').rps, 0)} vs ${fmt(best('hello').rps, 0)} req/s. ` +
-        `Minimal one-statement lookup ${fmt(minimalRps, 0)} req/s: ${fmt(ratio(minimalRps, helloRps), 3)}× hello world, and the real lookup is ${fmt(ratio(statusRps, minimalRps), 2)}× of it.`,
+        `Minimal one-statement lookup ${fmt(minimalRps, 0)} req/s: ${fmt(ratio(minimalRps, helloRps), 3)}× hello world, and the real lookup is ${fmt(ratio(statusRps, minimalRps), 2)}× of it. ` +
+        `The lookup's answer cache over the scenario (warm-up included): ${cacheHits.toLocaleString('en-US')} hits, ${cacheMisses.toLocaleString('en-US')} misses.`,
     ].join('\n');
     return {
       id: 'a',
@@ -170,7 +177,7 @@ export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
           met: p99Ratio <= 1.5 && clean,
         },
       ],
-      raw: { connections, seconds, rounds, runs, ratio: theRatio, minimalRatio: ratio(minimalRps, helloRps), lookupVsMinimal: minimalRatio, p99VsHello: p99Ratio },
+      raw: { connections, seconds, rounds, runs, ratio: theRatio, minimalRatio: ratio(minimalRps, helloRps), lookupVsMinimal: minimalRatio, p99VsHello: p99Ratio, cache: { hits: cacheHits, misses: cacheMisses } },
     };
   } finally {
     await hello.stop();
