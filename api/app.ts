@@ -37,11 +37,12 @@ import { sandboxPaymentGatewayRoutes } from './sandbox-payment-gateway';
 import { sandboxPostalRoutes } from './sandbox-postal';
 import { docsRoutes } from './openapi';
 import { errorHandler, HttpProblem, sendProblem } from './problem';
-import { checkGuard, rateLimit, type CheckGuardOptions } from './rate-limit';
+import { checkGuard, lookupGate, rateLimit, type CheckGuardOptions } from './rate-limit';
 import { slaPreviewRoutes } from './sla-preview';
 import { ratingRoutes } from './ratings';
 import { idLookupCodes, type IdLookupSettings } from '../dossiers/id-lookup';
-import { statusRoutes } from './status';
+import { publicStatusRoute, statusRoutes } from './status';
+import { lookupCache, type LookupCache, type LookupCacheOptions } from '../dossiers/lookup-cache';
 import { supervisionRoutes } from './supervision';
 import { webhookRoutes } from './webhooks';
 import { findWebDir, webRoutes } from './web';
@@ -108,9 +109,20 @@ export interface AppDeps {
    * for test stacks: RESPONSE_VALIDATION when absent; always off in production.
    */
   responseValidation?: ResponseValidationMode;
+  /**
+   * The public lookup's answers kept in this process until their dossier changes
+   * (dossiers/lookup-cache.ts): its size and safety lifetime (defaults when absent); `false` keeps none.
+   */
+  lookupCache?: LookupCacheOptions | false;
 }
 
 const hubs = new WeakMap<express.Express, LiveQueueHub>();
+const lookupCaches = new WeakMap<express.Express, LookupCache>();
+
+/** The lookup cache of an app made by createApp (null when it keeps none): for tests. */
+export function lookupCacheOf(app: express.Express): LookupCache | null {
+  return lookupCaches.get(app) ?? null;
+}
 const responseLogs = new WeakMap<express.Express, ResponseValidationLog>();
 
 /** What the response validation of an app made by createApp saw (null when it is off). */
@@ -126,11 +138,12 @@ export function liveQueuesOf(app: express.Express): LiveQueueHub {
 }
 
 /**
- * Ends the app's event streams and closes its LISTEN connection: call it before closing the
+ * Ends the app's event streams and closes its LISTEN connections (the live queues' and the
+ * lookup cache's): call it before closing the
  * HTTP server, which otherwise waits for the streams (they never end by themselves).
  */
 export async function closeLiveQueues(app: express.Express): Promise<void> {
-  await hubs.get(app)?.close();
+  await Promise.all([hubs.get(app)?.close(), lookupCaches.get(app)?.close()]);
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -182,6 +195,47 @@ export function createApp(deps: AppDeps): express.Express {
   });
   // A URL that cannot be decoded, or holds a control character, goes no further than this (400).
   app.use(rejectMalformedUrl());
+  // The public lookup as citizens ask it (a code and its 4 check digits, no token): answered here,
+  // before the middleware it does not need; the rate limit and the lock-outs in one Redis call.
+  const keyPrefix = deps.publicRateLimit?.keyPrefix ?? '';
+  const lookupGuard = checkGuard({ redis: deps.redis, keyPrefix, ...deps.lookupLockout });
+  const cache = deps.lookupCache === false ? null : lookupCache(deps.db, deps.lookupCache);
+  if (cache) {
+    lookupCaches.set(app, cache);
+    new client.Gauge({
+      name: 'dossier_lookup_cache_answers',
+      help: 'Public status lookup answers kept in this process (dossiers/lookup-cache.ts)',
+      registers: [metrics.registry],
+      collect() {
+        this.set(cache.size());
+      },
+    });
+    new client.Gauge({
+      name: 'dossier_lookup_cache_lookups',
+      help: 'Public status lookups answered from the cache (hit) or not (miss) since the process started',
+      labelNames: ['outcome'],
+      registers: [metrics.registry],
+      collect() {
+        const s = cache.stats();
+        this.set({ outcome: 'hit' }, s.hits);
+        this.set({ outcome: 'miss' }, s.misses);
+      },
+    });
+  }
+  app.use(
+    '/api/v1',
+    publicStatusRoute({
+      db: deps.db,
+      gate: lookupGate({
+        redis: deps.redis,
+        keyPrefix,
+        rateLimit: { name: 'status', limit: deps.publicRateLimit?.limit ?? 60, windowSeconds: deps.publicRateLimit?.windowSeconds ?? 60 },
+        guardName: deps.lookupLockout?.name,
+      }),
+      guard: lookupGuard,
+      cache,
+    }),
+  );
   app.use(metricsRoutes(metrics, deps.metrics?.access ?? 'open'));
   // Signed bodies must reach their verifiers byte for byte: these come before the JSON parser.
   if (deps.payments?.sandbox) app.use('/sandbox/payment-gateway', sandboxPaymentGatewayRoutes(deps.payments.sandbox));
@@ -225,11 +279,10 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/v1', catalogueRoutes(deps.db));
   app.use('/api/v1', chainRoutes({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   app.use('/api/v1/status', publicLimit('status'));
-  const keyPrefix = deps.publicRateLimit?.keyPrefix ?? '';
   const { sends, wrongCodes, ...codeSettings } = deps.idLookup ?? {};
   app.use(
     '/api/v1',
-    statusRoutes(deps.db, checkGuard({ redis: deps.redis, keyPrefix, ...deps.lookupLockout }), {
+    statusRoutes(deps.db, lookupGuard, {
       codes: idLookupCodes(deps.redis, { keyPrefix, ...codeSettings }),
       sendGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-send', failuresPerCode: 3, failuresPerClient: 10, lockoutSeconds: [900, 3600, 86_400], ...sends }),
       codeGuard: checkGuard({ redis: deps.redis, keyPrefix, name: 'id-lookup-code', ...wrongCodes }),

@@ -24,13 +24,13 @@ interface Script {
 const script = (source: string): Script => ({ source, sha: createHash('sha1').update(source).digest('hex') });
 
 /**
- * One script call with a deadline. When Redis does not answer the caller lets the request
- * through (a citizen's lookup must not go down with Redis): the outage is logged once, and
- * again after the next recovery.
+ * One script call with a deadline: the script's answer, or null when Redis does not answer, and
+ * the caller lets the request through (a citizen's lookup must not go down with Redis): the
+ * outage is logged once, and again after the next recovery.
  */
 function scriptRunner(redis: Redis, what: string, timeoutMs: number) {
   let failing = false;
-  return async (s: Script, keys: string[], args: Array<string | number>): Promise<number | null> => {
+  return async (s: Script, keys: string[], args: Array<string | number>): Promise<unknown> => {
     let timer: NodeJS.Timeout | undefined;
     const call = redis.evalsha(s.sha, keys.length, ...keys, ...args).catch((err: Error) => {
       // First use on this Redis (or after it lost its scripts): send the script itself once.
@@ -43,10 +43,10 @@ function scriptRunner(redis: Redis, what: string, timeoutMs: number) {
       timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      const n = Number(await Promise.race([call, timeout]));
+      const answer: unknown = await Promise.race([call, timeout]);
       if (failing) process.stderr.write(`api: ${what} has Redis again\n`);
       failing = false;
-      return n;
+      return answer;
     } catch (err) {
       if (!failing) process.stderr.write(`api: ${what} lets requests through, Redis unavailable: ${(err as Error).message}\n`);
       failing = true;
@@ -74,22 +74,31 @@ export function rateLimit(opts: RateLimitOptions): RequestHandler {
 
   return async (req: Request, res: Response, next: NextFunction) => {
     if (opts.limit <= 0) return next();
-    const nowSeconds = Date.now() / 1000;
-    const window = Math.floor(nowSeconds / opts.windowSeconds);
-    const resetIn = Math.max(1, Math.ceil((window + 1) * opts.windowSeconds - nowSeconds));
-    const used = await run(HIT, [`${prefix}rl:${opts.name}:${req.ip ?? 'unknown'}:${window}`], [opts.windowSeconds]);
+    const { window, resetIn } = windowOf(opts.windowSeconds);
+    const used = await run(HIT, [rateLimitKey(prefix, opts.name, req.ip, window)], [opts.windowSeconds]);
     if (used === null) return next();
-    res.set('RateLimit-Limit', String(opts.limit));
-    res.set('RateLimit-Remaining', String(Math.max(0, opts.limit - used)));
-    res.set('RateLimit-Reset', String(resetIn));
-    if (used <= opts.limit) return next();
-    res.set('Retry-After', String(resetIn));
-    sendProblem(
-      res,
-      req,
-      new HttpProblem(429, 'Too many requests', `Quá nhiều yêu cầu, vui lòng thử lại sau ${resetIn} giây.`, { retryAfterSeconds: resetIn }),
-    );
+    if (withinLimit(req, res, Number(used), opts.limit, resetIn)) next();
   };
+}
+
+const rateLimitKey = (prefix: string, name: string, ip: string | undefined, window: number) => `${prefix}rl:${name}:${ip ?? 'unknown'}:${window}`;
+
+/** The window a request falls in, and the seconds until it ends. */
+function windowOf(windowSeconds: number): { window: number; resetIn: number } {
+  const nowSeconds = Date.now() / 1000;
+  const window = Math.floor(nowSeconds / windowSeconds);
+  return { window, resetIn: Math.max(1, Math.ceil((window + 1) * windowSeconds - nowSeconds)) };
+}
+
+/** The RateLimit-* headers of a counted request; past the limit, the 429 is sent and false returned. */
+function withinLimit(req: Request, res: Response, used: number, limit: number, resetIn: number): boolean {
+  res.set('RateLimit-Limit', String(limit));
+  res.set('RateLimit-Remaining', String(Math.max(0, limit - used)));
+  res.set('RateLimit-Reset', String(resetIn));
+  if (used <= limit) return true;
+  res.set('Retry-After', String(resetIn));
+  sendProblem(res, req, new HttpProblem(429, 'Too many requests', `Quá nhiều yêu cầu, vui lòng thử lại sau ${resetIn} giây.`, { retryAfterSeconds: resetIn }));
+  return false;
 }
 
 export interface CheckGuardOptions {
@@ -153,14 +162,73 @@ return 0`);
  * check goes through, like the rate limit.
  */
 export function checkGuard(opts: CheckGuardOptions): CheckGuard {
-  const prefix = `${opts.keyPrefix ?? ''}${opts.name ?? 'lookup'}:`;
+  const prefix = guardPrefix(opts);
   const lockouts = opts.lockoutSeconds?.length ? opts.lockoutSeconds : [60, 300, 1800, 86_400];
   const args = [opts.failuresPerCode ?? 5, opts.failuresPerClient ?? 20, opts.memorySeconds ?? 7 * 86_400, ...lockouts];
   const run = scriptRunner(opts.redis, `${opts.name ?? 'lookup'} check guard`, opts.timeoutMs ?? 300);
   return {
     async settle(code, client, failed) {
       const keys = [`${prefix}code:${code}`, `${prefix}code-lock:${code}`, `${prefix}client:${client}`, `${prefix}client-lock:${client}`];
-      return (await run(SETTLE, keys, [failed ? 1 : 0, ...args])) ?? 0;
+      const wait = await run(SETTLE, keys, [failed ? 1 : 0, ...args]);
+      return wait === null ? 0 : Number(wait);
+    },
+  };
+}
+
+const guardPrefix = (opts: { keyPrefix?: string; name?: string }) => `${opts.keyPrefix ?? ''}${opts.name ?? 'lookup'}:`;
+
+/**
+ * Counts the request in the client's window and reads the lock-outs of the code and the client.
+ * KEYS: the window's counter, the code's lock, the client's lock. ARGV: window (s), limit (0: no
+ * limit). Returns {requests counted, seconds left of a lock-out (rounded up)}; past the limit
+ * the locks are not read.
+ */
+const ENTER = script(`local used = 0
+local limit = tonumber(ARGV[2])
+if limit > 0 then
+  used = redis.call('INCR', KEYS[1])
+  if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+  if used > limit then return {used, 0} end
+end
+return {used, math.ceil(math.max(redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[3]), 0) / 1000)}`);
+
+export interface LookupGateOptions {
+  redis: Redis;
+  keyPrefix?: string;
+  /** The public rate limit of the lookup (`rateLimit`'s counter of this name, shared with it). */
+  rateLimit: { name: string; limit: number; windowSeconds: number };
+  /** The name of the lookup's check guard (`checkGuard`'s, default `lookup`), whose lock-outs are read. */
+  guardName?: string;
+  timeoutMs?: number;
+}
+
+export interface LookupGate {
+  /**
+   * The door of the public lookup, in ONE script call before any work: the request counted
+   * against the client's rate limit (the same counter and headers as `rateLimit`), and the
+   * lock-outs of the code and of the client read (those `checkGuard` sets). 'limited' when the
+   * 429 of the rate limit has been sent; otherwise the seconds left of a lock-out, 0 when there
+   * is none. A failed check is then recorded with `checkGuard.settle(code, client, true)`, which
+   * counts it (and tells of a lock-out that began meanwhile): the lock-out semantics of
+   * `settle` alone, in one call for the answers that do not fail. Redis down: 0, like the others.
+   */
+  enter(req: Request, res: Response, code: string): Promise<'limited' | number>;
+}
+
+export function lookupGate(opts: LookupGateOptions): LookupGate {
+  const prefix = opts.keyPrefix ?? '';
+  const locks = guardPrefix({ keyPrefix: opts.keyPrefix, name: opts.guardName });
+  const { name, limit, windowSeconds } = opts.rateLimit;
+  const run = scriptRunner(opts.redis, `lookup gate "${name}"`, opts.timeoutMs ?? 300);
+  return {
+    async enter(req, res, code) {
+      const { window, resetIn } = windowOf(windowSeconds);
+      const client = req.ip ?? 'unknown';
+      const answer = await run(ENTER, [rateLimitKey(prefix, name, req.ip, window), `${locks}code-lock:${code}`, `${locks}client-lock:${client}`], [windowSeconds, Math.max(0, limit)]);
+      if (!Array.isArray(answer)) return 0;
+      const [used, wait] = answer.map(Number) as [number, number];
+      if (limit > 0 && !withinLimit(req, res, used, limit, resetIn)) return 'limited';
+      return wait;
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Response, Router } from 'express';
 import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { parseDossierCode } from '../domain/dossier-code';
@@ -9,7 +9,8 @@ import { principalOf, requireCitizen } from './auth';
 import { declareRoute, jsonBody, parse } from './contract';
 import { applicantDossiersResponse, idLookupSentResponse } from './dossier-schemas';
 import { HttpProblem } from './problem';
-import type { CheckGuard } from './rate-limit';
+import type { CheckGuard, LookupGate } from './rate-limit';
+import { weakEtag, type LookupCache } from '../dossiers/lookup-cache';
 import { z } from 'zod';
 import { CITIZEN_ID, CITIZEN_ID_MESSAGE } from '../domain/principal';
 
@@ -61,6 +62,105 @@ function locked(wait: number, reason: string, detail: string): HttpProblem {
   return new HttpProblem(429, 'Too many attempts', detail, { reason, retryAfterSeconds: wait });
 }
 
+/** Said the same of every code, known or not: it tells that checks failed, not that the dossier exists. */
+function lookupLocked(res: Response, wait: number): HttpProblem {
+  res.set('Retry-After', String(wait));
+  return new HttpProblem(
+    429,
+    'Too many failed checks',
+    `Mã hồ sơ này hoặc thiết bị của Ông/Bà đã nhập sai 4 số cuối giấy tờ quá nhiều lần. Vui lòng thử lại sau ${wait} giây, hoặc đăng nhập bằng tài khoản định danh điện tử để tra cứu hồ sơ của mình.`,
+    { reason: 'LookupLocked', retryAfterSeconds: wait },
+  );
+}
+
+export interface PublicLookupDeps {
+  db: Db;
+  /** The rate limit and the lock-outs, read in one Redis call before any work. */
+  gate: LookupGate;
+  /** Records a failed check (the same guard as the full route's). */
+  guard: CheckGuard;
+  /** The answers kept in this process (dossiers/lookup-cache.ts); none when absent. */
+  cache?: LookupCache | null;
+}
+
+const CHECK = /^\d{4}$/;
+
+/**
+ * The public lookup as almost every citizen asks it — `GET /status/{code}?check=NNNN`, no token,
+ * no body, no other parameter — mounted before the middleware it does not need (authentication,
+ * body parser, audit, the unknown-field and idempotency guards, every other router), after the
+ * request id, security headers, metrics, access log and URL check every request gets. Anything
+ * else (a token, a malformed code or check, another parameter) goes on to the full route
+ * (`statusRoutes`), which answers it as before. Same answers and same lock-outs as the full
+ * route: the rate limit and the lock-outs in one Redis call before any work (api/rate-limit.ts
+ * `lookupGate`), a failed check counted after (`guard.settle`); an unknown code and a wrong
+ * check do the same work (the database) and get the same 404. A found answer is kept
+ * (dossiers/lookup-cache.ts) until the dossier changes.
+ */
+export function publicStatusRoute(deps: PublicLookupDeps): Router {
+  const { db, gate, guard, cache } = deps;
+  type Found = { answer: NonNullable<Awaited<ReturnType<typeof checkedStatus>>>; body: Buffer; etag: string };
+  const reading = new Map<string, Promise<Found | null>>();
+  /** The database's answer for a code and check, kept in the cache when found (unless the code changed meanwhile). */
+  const read = async (code: string, check: string): Promise<Found | null> => {
+    const r = cache?.begin(code);
+    try {
+      const answer = await checkedStatus(db, code, check);
+      if (!answer) return null;
+      const body = Buffer.from(JSON.stringify(answer));
+      const found = { answer, body, etag: weakEtag(body) };
+      // A stage of a chain shows the other stages, whose changes are told under their own codes: not kept.
+      if (r && !answer.chain) cache!.store(r, check, found);
+      return found;
+    } finally {
+      if (r) cache!.end(r);
+    }
+  };
+  const router = apiRouter();
+  router.get('/status/:code', async (req, res, next) => {
+    const query = req.query as Record<string, unknown>;
+    const check = query.check;
+    const code = String(req.params.code);
+    const plain =
+      typeof check === 'string' &&
+      CHECK.test(check) &&
+      Object.keys(query).length === 1 &&
+      req.headers.authorization === undefined &&
+      req.headers['content-length'] === undefined &&
+      req.headers['transfer-encoding'] === undefined &&
+      code.trim() === code &&
+      parseDossierCode(code) !== null;
+    if (!plain) return next();
+    const wait = await gate.enter(req, res, code);
+    if (wait === 'limited') return;
+    if (wait > 0) throw lookupLocked(res, wait);
+    const kept = cache?.get(code, check);
+    if (kept) {
+      res.set({ 'Cache-Control': 'no-store', 'Content-Type': 'application/json; charset=utf-8', ETag: kept.etag }).send(kept.body);
+      return;
+    }
+    // Requests for the same code and check while one reads the database wait for its answer (one read, not one each).
+    const key = `${code}\u0000${check}`;
+    let pending = reading.get(key);
+    const first = !pending;
+    if (!pending) {
+      pending = read(code, check).finally(() => reading.delete(key));
+      reading.set(key, pending);
+    }
+    const found = await pending;
+    if (!found) {
+      // Counted for every request, the ones that waited included: each is a failed check.
+      const locked = await guard.settle(code, req.ip ?? 'unknown', true);
+      if (locked > 0) throw lookupLocked(res, locked);
+      throw lookupNotFound();
+    }
+    res.set({ 'Cache-Control': 'no-store', ETag: found.etag });
+    if (first) res.json(found.answer);
+    else res.set('Content-Type', 'application/json; charset=utf-8').send(found.body);
+  });
+  return router;
+}
+
 /**
  * Public status lookup (tra cứu tình trạng hồ sơ): the fields the HCMC portal guide names,
  * personal data masked. Dossier codes are sequential by law, so the code alone would let
@@ -90,16 +190,7 @@ export function statusRoutes(db: Db, guard?: CheckGuard, idLookup?: IdLookupDeps
     }
     const answer = await checkedStatus(db, code, check);
     const wait = guard ? await guard.settle(code, req.ip ?? 'unknown', answer === null) : 0;
-    if (wait > 0) {
-      res.set('Retry-After', String(wait));
-      // Said the same of every code, known or not: it tells that checks failed, not that the dossier exists.
-      throw new HttpProblem(
-        429,
-        'Too many failed checks',
-        `Mã hồ sơ này hoặc thiết bị của Ông/Bà đã nhập sai 4 số cuối giấy tờ quá nhiều lần. Vui lòng thử lại sau ${wait} giây, hoặc đăng nhập bằng tài khoản định danh điện tử để tra cứu hồ sơ của mình.`,
-        { reason: 'LookupLocked', retryAfterSeconds: wait },
-      );
-    }
+    if (wait > 0) throw lookupLocked(res, wait);
     if (!answer) throw lookupNotFound();
     res.set('Cache-Control', 'no-store').json(answer);
   });

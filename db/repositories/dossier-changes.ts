@@ -56,6 +56,8 @@ export async function agencyVersions(db: Tx, agencyIds: readonly number[]): Prom
 export interface DossierChangeListener {
   /** Stops listening and closes the connection. */
   close(): Promise<void>;
+  /** The PostgreSQL backend of the connection (pg_stat_activity.pid), when known. */
+  backendPid?: number;
 }
 
 function parseChange(payload: string | undefined): DossierChange | null {
@@ -73,12 +75,17 @@ function parseChange(payload: string | undefined): DossierChange | null {
  * A connection of its own (not one of the knex pool's, which it would hold for ever) that
  * LISTENs on the channel: resolves once PostgreSQL has confirmed the LISTEN, so no change
  * committed after that is missed. `lost` is called once if the connection fails or ends
- * without `close()` (changes may have been missed from then on).
+ * without `close()` (changes may have been missed from then on). `applicationName` names the
+ * connection in pg_stat_activity (the live queues' and the lookup cache's each have their own).
  */
-export async function listenForDossierChanges(db: Db, handlers: { change(c: DossierChange): void; lost(err: Error): void }): Promise<DossierChangeListener> {
+export async function listenForDossierChanges(
+  db: Db,
+  handlers: { change(c: DossierChange): void; lost(err: Error): void },
+  applicationName = 'dossier-api-live-queues',
+): Promise<DossierChangeListener> {
   const settings = (db.client as { connectionSettings: string | pg.ClientConfig }).connectionSettings;
   const base: pg.ClientConfig = typeof settings === 'string' ? { connectionString: settings } : { ...settings };
-  const client = new pg.Client({ ...base, keepAlive: true, application_name: 'dossier-api-live-queues' });
+  const client = new pg.Client({ ...base, keepAlive: true, application_name: applicationName });
   let closing = false;
   let reported = false;
   const lost = (err: Error) => {
@@ -105,6 +112,7 @@ export async function listenForDossierChanges(db: Db, handlers: { change(c: Doss
     throw err;
   }
   return {
+    backendPid: (client as unknown as { processID?: number }).processID,
     close: async () => {
       if (closing) return;
       closing = true;

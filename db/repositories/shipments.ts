@@ -1,6 +1,16 @@
 import type { Tx } from '../connection';
+import { noteDossierChange } from './dossier-changes';
 
-/** Results sent by post (dossier_shipments), one shipment per dossier. */
+/**
+ * Results sent by post (dossier_shipments), one shipment per dossier. The public lookup shows
+ * the tracking number and status: every write of them notifies the dossier's change
+ * (`noteDossierChange`), which the lookup's cache listens to (dossiers/lookup-cache.ts).
+ */
+
+/** Tells the change of a shipment's dossier, once its write is made. */
+async function noteShipmentChange(db: Tx, rows: Array<{ dossier_id: number | string }>): Promise<void> {
+  for (const r of rows) await noteDossierChange(db, Number(r.dossier_id));
+}
 
 export interface StoredShipmentEvent {
   status: string;
@@ -29,7 +39,7 @@ export async function recordShipmentStatus(
   shipmentId: string,
   s: { status: string; receivedBy: string | null; returnReason: string | null; events: string },
 ): Promise<void> {
-  await db('dossier_shipments')
+  const rows = await db('dossier_shipments')
     .where('id', shipmentId)
     .update({
       status: s.status,
@@ -37,7 +47,9 @@ export async function recordShipmentStatus(
       return_reason: s.returnReason,
       events: s.events,
       updated_at: db.fn.now(),
-    });
+    })
+    .returning('dossier_id');
+  await noteShipmentChange(db, rows);
 }
 
 // --- activities (shipResult) ---
@@ -59,10 +71,12 @@ export async function shipmentIdOfDossier(db: Tx, dossierId: number): Promise<st
 
 /** The post accepted the shipment: its tracking number and fee. */
 export async function markShipmentAccepted(db: Tx, id: string, accepted: { trackingNumber: string; feeVnd: number }): Promise<void> {
-  await db('dossier_shipments').where('id', id).update({ tracking_number: accepted.trackingNumber, fee_vnd: accepted.feeVnd, status: 'accepted', updated_at: db.fn.now() });
+  const rows = await db('dossier_shipments').where('id', id).update({ tracking_number: accepted.trackingNumber, fee_vnd: accepted.feeVnd, status: 'accepted', updated_at: db.fn.now() }).returning('dossier_id');
+  await noteShipmentChange(db, rows);
 }
 
 /** The post refused the shipment for good (e.g. a bad address). */
 export async function markShipmentRefused(db: Tx, id: string, reason: string): Promise<void> {
-  await db('dossier_shipments').where('id', id).update({ status: 'refused', return_reason: reason, updated_at: db.fn.now() });
+  const rows = await db('dossier_shipments').where('id', id).update({ status: 'refused', return_reason: reason, updated_at: db.fn.now() }).returning('dossier_id');
+  await noteShipmentChange(db, rows);
 }
