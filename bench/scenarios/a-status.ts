@@ -165,13 +165,15 @@ export async function scenarioA(sys: BenchSystem): Promise<ScenarioResult> {
       markdown,
       targets: [
         {
-          what: 'throughput vs the minimal one-statement lookup (issue 18)',
+          issue: '3',
+          what: 'throughput vs the minimal one-statement lookup',
           target: '≥ 0.90×',
           value: `${fmt(minimalRatio, 3)}× (${fmt(statusRps, 0)} vs ${fmt(minimalRps, 0)} req/s; ${fmt(theRatio, 3)}× hello world)`,
           met: minimalRatio >= 0.9 && clean,
         },
         {
-          what: 'lookup p99 vs hello world p99 at 100 connections (issue 18)',
+          issue: '3',
+          what: 'lookup p99 vs hello world p99 at 100 connections',
           target: '≤ 1.5×',
           value: `${fmt(p99Ratio, 2)}× (${statusP99} vs ${helloP99} ms, worst round of each; p50 ${fmt(mean('status', (l) => l.p50), 1)} ms)`,
           met: p99Ratio <= 1.5 && clean,
