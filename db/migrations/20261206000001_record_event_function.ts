@@ -12,10 +12,12 @@ import type { Knex } from 'knex';
  *
  * The calendar maths stays in TypeScript: the caller computes the opened hand-off's due time
  * and the processing facts from its per-process cache of the dossier's context
- * (`dossier_event_context`) and passes them with the context's digest (`assume`) and the
- * calendar versions it assumed to be the latest (`calendars`). The function checks them under
- * the dossier row's lock; when they differ it writes nothing and answers `stale` with the
- * current context, and the caller recomputes and calls again.
+ * (`dossier_event_context`) and passes them with the context's digest (`candidates`: one per
+ * context it holds likely, each with its digest in `assume`) and the calendar versions it assumed
+ * to be the latest (`calendars`). The function checks them under the dossier row's lock and takes
+ * the candidate whose context is the dossier's; when none is, or a calendar assumption fails, it
+ * writes nothing and answers `stale` with the current context, and the caller recomputes and
+ * calls again.
  *
  * `dossier_facts(id)` is notifications/facts.ts `loadDossierFacts` in SQL (the citizen
  * message's snapshot).
@@ -126,13 +128,14 @@ declare
   v_number integer;
   v_facts jsonb;
   v_o jsonb;
+  v_pick jsonb;
 begin
   -- The dossier's lock: the check of the caller's assumptions and the writes are one step.
   perform 1 from dossiers where id = v_id for update;
   if exists (select 1 from dossier_events where dossier_id = v_id and seq = v_seq) then
     return jsonb_build_object('inserted', false, 'context', dossier_event_context(v_id));
   end if;
-  if e ->> 'assume' is not null then
+  if jsonb_typeof(e -> 'candidates') = 'array' then
     v_ctx := dossier_event_context(v_id);
     for v_c in select x from jsonb_array_elements(coalesce(e -> 'calendars', '[]'::jsonb)) as t(x) loop
       if jsonb_exists(v_c, 'eid') then
@@ -143,9 +146,12 @@ begin
         if v_actual is distinct from v_c ->> 'version' then v_bad := v_bad || jsonb_build_array(jsonb_build_object('code', v_c ->> 'code', 'version', v_actual::integer)); end if;
       end if;
     end loop;
-    if v_ctx ->> 'digest' is distinct from e ->> 'assume' or jsonb_array_length(v_bad) > 0 then
+    -- The caller may send its writes for several contexts it holds likely (a new dossier like the last ones): the one that is the dossier's now is taken.
+    select x into v_pick from jsonb_array_elements(coalesce(e -> 'candidates', '[]'::jsonb)) as t(x) where x ->> 'assume' = v_ctx ->> 'digest' limit 1;
+    if v_pick is null or jsonb_array_length(v_bad) > 0 then
       return jsonb_build_object('inserted', false, 'stale', true, 'context', v_ctx, 'calendars', v_bad);
     end if;
+    e := e || jsonb_build_object('facts', v_pick -> 'facts', 'open', v_pick -> 'open');
   end if;
 
   insert into dossier_events (dossier_id, seq, type, from_status, to_status, actor_id, actor_role, occurred_at, is_public, data)

@@ -477,9 +477,15 @@ function remember(dossierId: number, c: CachedContext | null): void {
   if (contexts.size > CONTEXT_CACHE_SIZE) contexts.delete(contexts.keys().next().value!);
 }
 
+/** Forgets one dossier's context, as a process that has not seen it (tests). */
+export function forgetEventContext(dossierId: number): void {
+  contexts.delete(dossierId);
+}
+
 /** Empties this process's caches of dossier contexts and calendar lookups (tests). */
 export function forgetEventContexts(): void {
   contexts.clear();
+  blanks.length = 0;
   latestVersions.clear();
   agencyCalendarCodes.clear();
 }
@@ -596,13 +602,36 @@ async function computeFromContext(e: DossierEventRecord, c: EventContext, cal: C
   return { facts, dueAt };
 }
 
-/** The function's argument: the event, every value it writes that TypeScript computes, and the assumptions to check. */
-function functionArgument(e: DossierEventRecord, computed: { facts: ProcessingFactsRow | null; dueAt: string | null | undefined }, assume: string | null, calendars: CalendarAssumption[]): Record<string, unknown> {
+type Computed = { facts: ProcessingFactsRow | null; dueAt: string | null | undefined };
+
+/** The hand-off row the event opens, with its due time. */
+function openRow(e: DossierEventRecord, dueAt: string | null | undefined): Record<string, unknown> | null {
+  const h = e.handoff?.open;
+  if (!h) return null;
+  return {
+    step: h.step,
+    giverId: h.giverId,
+    giverUnit: h.giverUnit,
+    receiverId: h.receiverId,
+    receiverUnit: h.receiverUnit,
+    dueAt: dueAt === undefined ? h.dueAt : dueAt,
+    countFrom: h.countFrom || null,
+    stepKey: h.stepKey || null,
+    stepName: h.stepName || null,
+    agencyEid: h.agencyEid || null,
+  };
+}
+
+/**
+ * The function's argument: the event and every value it writes that TypeScript computes. With
+ * `candidates` (the calendar maths' results for each context assumed, with its digest) and the
+ * calendar assumptions, the function checks them; without, the event needs no maths.
+ */
+function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { assume: string }> | null, calendars: CalendarAssumption[]): Record<string, unknown> {
   const projection: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(e.projection)) {
     if (value !== undefined) projection[COLUMNS[key as keyof ProjectionFields]] = value;
   }
-  const h = e.handoff?.open;
   return {
     dossierId: e.dossierId,
     seq: e.seq,
@@ -616,28 +645,15 @@ function functionArgument(e: DossierEventRecord, computed: { facts: ProcessingFa
     data: e.data,
     projection,
     receivedAtSet: e.projection.receivedAt !== undefined,
-    facts: computed.facts,
+    facts: null,
     close: !!e.handoff?.close,
     clock: (e.clock ?? []).map((c) => clockRow(e, c)),
     audit: auditValues(e),
     webhook: e.fromStatus !== e.toStatus,
     alert: e.alert ? { kind: e.alert.kind, level: e.alert.level, message: e.alert.message } : null,
-    open: h
-      ? {
-          step: h.step,
-          giverId: h.giverId,
-          giverUnit: h.giverUnit,
-          receiverId: h.receiverId,
-          receiverUnit: h.receiverUnit,
-          dueAt: computed.dueAt === undefined ? h.dueAt : computed.dueAt,
-          countFrom: h.countFrom || null,
-          stepKey: h.stepKey || null,
-          stepName: h.stepName || null,
-          agencyEid: h.agencyEid || null,
-        }
-      : null,
+    open: openRow(e, undefined),
     notify: e.notify || null,
-    assume,
+    candidates: candidates?.map((c) => ({ assume: c.assume, facts: c.facts, open: openRow(e, c.dueAt) })) ?? null,
     calendars,
   };
 }
@@ -647,8 +663,19 @@ async function callRecordFunction(db: Knex, arg: Record<string, unknown>): Promi
   return result.rows[0].r as RecordAnswer;
 }
 
-/** An assumption nothing matches: the function answers the context and writes nothing. */
-const PROBE = '-';
+/** Blank contexts (a new dossier: no event, no row of the sheet) of the last agencies and procedures seen, most recent first. */
+const BLANKS = 4;
+const blanks: CachedContext[] = [];
+
+function noteBlank(c: CachedContext | null): void {
+  if (!c) return;
+  const x = c.ctx;
+  if (x.seq !== 0 || x.log.length || x.sheet.length || x.receivedAt !== null || x.dueAt !== null || x.calendarCode !== null || x.calendarVersion !== null) return;
+  const i = blanks.findIndex((b) => b.digest === c.digest);
+  if (i >= 0) blanks.splice(i, 1);
+  blanks.unshift(c);
+  blanks.length = Math.min(blanks.length, BLANKS);
+}
 
 /**
  * Appends one event to the dossier's log and applies it to the read model and the
@@ -662,38 +689,49 @@ const PROBE = '-';
  * the calendar versions used against the rows under the dossier's lock. When they differ (the
  * first event of this dossier in this process, another writer in between) it writes nothing
  * and answers the current context, and the event is computed and sent again: a second round
- * trip only then. A caller's own hook (`hooks.afterProjection`) takes the statements' way.
+ * trip only then. A dossier this process has not seen yet is tried as a new dossier like the
+ * last new ones it saw (a blank context of the same agency and procedure): its first event is
+ * one round trip too. A caller's own hook (`hooks.afterProjection`) takes the statements' way.
  */
 export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
   if (hooks.afterProjection) return recordDossierEventStatements(db, e, hooks);
   const needs = needsContext(e);
+  // Whether the context in hand was read from the database by this call (a failure on it is the event's own).
   let fresh = false;
   for (let attempt = 0; attempt < 4; attempt += 1) {
     let cached = needs ? contexts.get(e.dossierId) : undefined;
-    if (needs && !cached) {
-      const probe = await callRecordFunction(db, functionArgument(e, { facts: null, dueAt: undefined }, PROBE, []));
+    let tries: CachedContext[] = cached ? [cached] : needs && attempt === 0 ? blanks.slice() : [];
+    if (needs && tries.length === 0) {
+      // Nothing to assume: an empty list of candidates writes nothing and answers the context.
+      const probe = await callRecordFunction(db, functionArgument(e, [], []));
       remember(e.dossierId, probe.context);
       if (!probe.stale) return { inserted: probe.inserted };
       if (!probe.context) break; // no such dossier: the statements say so as before
+      noteBlank(probe.context);
       cached = probe.context;
+      tries = [cached];
       fresh = true;
     }
     const cal = new CalendarLookups(db);
-    let computed: { facts: ProcessingFactsRow | null; dueAt: string | null | undefined } = { facts: null, dueAt: undefined };
-    if (cached) {
+    const candidates: Array<Computed & { assume: string }> = [];
+    let failure: unknown = null;
+    for (const t of tries) {
       try {
-        computed = await computeFromContext(e, cached.ctx, cal);
+        candidates.push({ assume: t.digest, ...(await computeFromContext(e, t.ctx, cal)) });
       } catch (err) {
-        // A context from an earlier call may be what the maths failed on: once more on the current one.
-        if (fresh) throw err;
-        contexts.delete(e.dossierId);
-        fresh = true;
-        continue;
+        failure = err;
       }
     }
-    const answer = await callRecordFunction(db, functionArgument(e, computed, cached ? cached.digest : null, cal.assumed));
+    if (needs && candidates.length === 0) {
+      if (fresh) throw failure;
+      // A context from an earlier call may be what the maths failed on: once more on the current one.
+      contexts.delete(e.dossierId);
+      continue;
+    }
+    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed));
     remember(e.dossierId, answer.context);
     if (!answer.stale) return { inserted: answer.inserted };
+    noteBlank(answer.context);
     fresh = true;
     for (const c of answer.calendars ?? []) {
       if ('eid' in c) agencyCalendarCodes.set(c.eid, c.code);

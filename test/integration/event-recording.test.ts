@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDb } from '../../db/connection';
 import {
+  forgetEventContext,
   forgetEventContexts,
   recordDossierEvent,
   recordDossierEventStatements,
@@ -364,7 +365,7 @@ describe('recording a dossier event in one round trip', () => {
     }
   });
 
-  it('a typical event with a warm cache is one statement; the first of a dossier in this process two; a retry one and changes nothing', async () => {
+  it('an event with a warm cache is one statement, a new dossier\'s first too; one under way unseen by this process two; a retry one and changes nothing', async () => {
     const d = await dossier('EVFN-KT');
     const events = life().map((m) => m(d.id)) as [DossierEventRecord, ...DossierEventRecord[]];
     forgetEventContexts();
@@ -378,8 +379,9 @@ describe('recording a dossier event in one round trip', () => {
       const other = await dossier('EVFN-KT');
       await recordDossierEvent(db, life()[0]!(other.id));
       statements = 0;
+      // A new dossier like the last new one (same agency and procedure): its first event is one statement too.
       await recordDossierEvent(db, events[0]);
-      expect(statements).toBe(2); // the first event of this dossier in this process: its context, then the write
+      expect(statements).toBe(1);
       for (const e of events.slice(1, 4)) {
         statements = 0;
         expect(await recordDossierEvent(db, e)).toEqual({ inserted: true });
@@ -393,6 +395,14 @@ describe('recording a dossier event in one round trip', () => {
       // …and on the statements' way too.
       expect(await recordDossierEventStatements(db, events[3]!)).toEqual({ inserted: false });
       expect(await written(d)).toEqual(before);
+      // A dossier under way this process has not seen (another worker had it): its context, then the write.
+      forgetEventContext(d.id);
+      statements = 0;
+      expect(await recordDossierEvent(db, events[4]!)).toEqual({ inserted: true });
+      expect(statements).toBe(2);
+      statements = 0;
+      expect(await recordDossierEvent(db, events[5]!)).toEqual({ inserted: true });
+      expect(statements).toBe(1);
     } finally {
       db.off('query', count);
     }
