@@ -52,9 +52,9 @@ function dossierActivities(deps: ActivityDeps) {
     ...internalProcedureActivities(deps),
     ...legActivities(deps),
     async recordDossierEvent(event: DossierEventRecord): Promise<void> {
-      // The citizen's message goes with the event, in its transaction (issue 18: one write, not two activities).
-      const template = event.notify as NotificationJob['template'] | undefined;
-      await recordDossierEvent(db, event, template ? { afterProjection: (trx) => addToOutbox(trx, `dossier-${event.dossierId}-${event.seq}-${template}`, { dossierId: event.dossierId, template }) } : {});
+      // One round trip (issue 18): the event, its read model and the citizen's message of `notify`
+      // (under the job key notifyApplicant uses, with the facts snapshot addToOutbox took) in one call.
+      await recordDossierEvent(db, event);
       deps.afterEventWritten?.(event);
     },
 

@@ -29,7 +29,8 @@ export interface DossierChange {
  * Raises the counter of the dossier's agency and notifies the change, in the caller's
  * transaction (one statement). Call it after the write, last in the transaction where it can
  * be: the counter's row is locked until commit, so writes of one agency queue on it only for
- * what is left of their transactions.
+ * what is left of their transactions. The dossier event's one-call write (`record_dossier_event`,
+ * migration 20261206000001) runs the same statement as its last: a change here goes there too.
  */
 export async function noteDossierChange(trx: Tx, dossierId: number): Promise<void> {
   await trx.raw(

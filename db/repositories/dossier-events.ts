@@ -4,6 +4,8 @@ import type { ClockEntry } from '../../domain/clock-ledger';
 import { citizenWaits, END_EVENT_TYPES, processingEnd, processingWorkingMs, type LoggedEvent } from '../../domain/processing-facts';
 import { loadCalendar, loadAgencyCalendar, UnknownCalendarError } from './calendars';
 import { ensureTrackingBookNumber } from './sequences';
+import { insertOutboxMessage } from './outbox';
+import { loadDossierFacts } from '../../notifications/facts';
 import type { Tx } from '../connection';
 import { noteDossierChange } from './dossier-changes';
 import type { RouteStepRow } from './dossiers';
@@ -123,21 +125,52 @@ export interface RecordHooks {
 /** Steps whose due date comes from the procedure's step budget, capped by the dossier's due date. */
 const BUDGETED_STEPS: ReadonlySet<HandoffStep> = new Set(['intake', 'assignment', 'review', 'verification', 'decision', 'result']);
 
+/** An earlier row of the sheet: the time it took counts against the step's budget. */
+interface EarlierRow {
+  received_at: Date;
+  done_at: Date;
+  count_from: Date | null;
+}
+
+/**
+ * What the due date of a hand-off reads of its dossier, as the dossier stands after the event's
+ * projection and the closing of its open row: read from the database inside the event's
+ * transaction (recordDossierEventStatements, recordLegEvent) or from the caller's cached context
+ * (recordDossierEvent). Loaders are called only on the paths that need them.
+ */
+export interface DueBasis {
+  /** The procedure's step budgets (working hours per step). */
+  budgets: Partial<Record<string, unknown>> | null;
+  /** The dossier's legal due date (ms), null when none. */
+  legalDueMs: number | null;
+  /** The dossier's agency. */
+  agencyEid: string;
+  /** The dossier's calendar: its pinned version, else the agency's latest. */
+  dossierCalendar: () => Promise<WorkingCalendar>;
+  /** Another agency's calendar, its latest version. */
+  agencyCalendar: (eid: string) => Promise<WorkingCalendar>;
+  /** Earlier rows of the same sheet, done: of this step (fixed path) or of this step key (routed). */
+  earlier: (by: { step: string } | { stepKey: string }) => Promise<EarlierRow[]>;
+}
+
+/** Working time the earlier rows took, each from when its budget counted (a visit's start), not from its opening. */
+function spentOn(calendar: WorkingCalendar, earlier: readonly EarlierRow[]): number {
+  return earlier.reduce((sum, e) => {
+    const from = e.count_from && e.count_from > e.received_at ? e.count_from : e.received_at;
+    return sum + calendar.workingTimeBetween(new Date(from), new Date(e.done_at));
+  }, 0);
+}
+
 /**
  * The due date of a hand-off: what is left of the step's budget (working hours, less the
  * time the same step already took in earlier hand-offs of this dossier), capped by the
  * time the workflow gives (the dossier's appointment) and the legal due date.
  */
-async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string): Promise<string | null> {
-  if (typeof h.budgetHours === 'number') return routedHandoffDue(trx, dossierId, h, openedAt, null);
+export async function dueOf(h: HandoffOpening, openedAt: string, b: DueBasis): Promise<string | null> {
+  if (typeof h.budgetHours === 'number') return routedDueOf(h, openedAt, b);
   const { step, dueAt: cap } = h;
-  const d = await trx('dossiers as d')
-    .join('procedures as p', 'p.id', 'd.procedure_id')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .where('d.id', dossierId)
-    .first('p.step_budgets', 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
-  const budgetHours = (d?.step_budgets as Partial<Record<HandoffStep, number>> | null)?.[step];
-  const legalDue = d?.due_at ? new Date(d.due_at).getTime() : null;
+  const budgetHours = b.budgets?.[step];
+  const legalDue = b.legalDueMs;
   const byLegalDue = (ms: number) => toOffsetIso(new Date(legalDue === null ? ms : Math.min(ms, legalDue)));
   // A site visit whose budget counts from its planned start (docs/domain.md §3.9): due after the visit, capped by the legal due date.
   const fromVisit = step === 'verification' && !!h.countFrom && !!cap;
@@ -145,22 +178,13 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOp
   // The citizen's supplement, the post, and a site visit without a budget have their own explicit time.
   if (!BUDGETED_STEPS.has(step) || (step === 'verification' && typeof budgetHours !== 'number')) return cap;
   // A verification budget covers scheduling, visits and minutes: the planned visit is not its limit.
-  const caps = [step === 'verification' ? null : cap, d?.due_at ? new Date(d.due_at).toISOString() : null]
+  const caps = [step === 'verification' ? null : cap, legalDue !== null ? new Date(legalDue).toISOString() : null]
     .filter((c): c is string => !!c)
     .map((c) => Date.parse(c));
   const capMs = caps.length ? Math.min(...caps) : null;
   if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
-  const calendar = d.calendar_code ? await loadCalendar(trx, d.calendar_code, d.calendar_version) : await loadAgencyCalendar(trx, d.eid);
-  const earlier: Array<{ received_at: Date; done_at: Date; count_from: Date | null }> = await trx('dossier_handoffs')
-    .where({ dossier_id: dossierId, step })
-    .whereNull('leg_workflow_id')
-    .whereNotNull('done_at')
-    .select('received_at', 'done_at', 'count_from');
-  // Time spent counts from when each earlier row's budget counted (a visit's start), not from its opening.
-  const spent = earlier.reduce((sum, e) => {
-    const from = e.count_from && e.count_from > e.received_at ? e.count_from : e.received_at;
-    return sum + calendar.workingTimeBetween(new Date(from), new Date(e.done_at));
-  }, 0);
+  const calendar = await b.dossierCalendar();
+  const spent = spentOn(calendar, await b.earlier({ step }));
   const left = Math.max(0, budgetHours * 3_600_000 - spent);
   if (fromVisit) {
     // Xác minh thực địa: the budget counts from the planned visit, and the row is never due before the visit ends.
@@ -176,38 +200,56 @@ async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOp
  * of the receiving agency's calendar (`h.agencyEid`, else the dossier's own, pinned version),
  * less the time the same step (`stepKey`) already took in earlier rows of the same sheet (the
  * dossier's own, or the same leg's), capped by the time the workflow gives and the dossier's
- * due date. `legWorkflowId` names the leg whose rows these are (null: the dossier's own).
+ * due date.
  */
-export async function routedHandoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string, legWorkflowId: string | null): Promise<string | null> {
-  const d = await trx('dossiers as d')
-    .join('agencies as a', 'a.id', 'd.agency_id')
-    .where('d.id', dossierId)
-    .first('d.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
-  const caps = [h.dueAt, d?.due_at ? new Date(d.due_at).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
+async function routedDueOf(h: HandoffOpening, openedAt: string, b: DueBasis): Promise<string | null> {
+  const caps = [h.dueAt, b.legalDueMs !== null ? new Date(b.legalDueMs).toISOString() : null].filter((c): c is string => !!c).map((c) => Date.parse(c));
   const capMs = caps.length ? Math.min(...caps) : null;
   const budgetHours = h.budgetHours;
   if (typeof budgetHours !== 'number') return capMs === null ? null : toOffsetIso(new Date(capMs));
-  const otherAgency = !!h.agencyEid && h.agencyEid !== d?.eid;
-  const calendar = otherAgency
-    ? await loadAgencyCalendar(trx, h.agencyEid!)
-    : d?.calendar_code
-      ? await loadCalendar(trx, d.calendar_code, d.calendar_version)
-      : await loadAgencyCalendar(trx, d.eid);
-  let spent = 0;
-  if (h.stepKey) {
-    const q = trx('dossier_handoffs').where({ dossier_id: dossierId, step_key: h.stepKey }).whereNotNull('done_at');
-    if (legWorkflowId === null) q.whereNull('leg_workflow_id');
-    else q.where('leg_workflow_id', legWorkflowId);
-    const earlier: Array<{ received_at: Date; done_at: Date; count_from: Date | null }> = await q.select('received_at', 'done_at', 'count_from');
-    spent = earlier.reduce((sum, e) => {
-      const from = e.count_from && e.count_from > e.received_at ? e.count_from : e.received_at;
-      return sum + calendar.workingTimeBetween(new Date(from), new Date(e.done_at));
-    }, 0);
-  }
+  const otherAgency = !!h.agencyEid && h.agencyEid !== b.agencyEid;
+  const calendar = otherAgency ? await b.agencyCalendar(h.agencyEid!) : await b.dossierCalendar();
+  const spent = h.stepKey ? spentOn(calendar, await b.earlier({ stepKey: h.stepKey })) : 0;
   const left = Math.max(0, budgetHours * 3_600_000 - spent);
   const start = h.countFrom && Date.parse(h.countFrom) > Date.parse(openedAt) ? h.countFrom : openedAt;
   const own = calendar.addWorkingTime(new Date(start), left).getTime();
   return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
+}
+
+/** The due basis read from the database in the caller's transaction; `legWorkflowId` names the leg whose rows these are (null: the dossier's own). */
+function dueBasisFromDb(trx: Knex.Transaction, dossierId: number, legWorkflowId: string | null): (withBudgets: boolean) => Promise<DueBasis> {
+  return async (withBudgets) => {
+    const q = trx('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').where('d.id', dossierId);
+    if (withBudgets) q.join('procedures as p', 'p.id', 'd.procedure_id');
+    const d = await q.first(...(withBudgets ? ['p.step_budgets'] : []), 'd.calendar_code', 'd.calendar_version', 'd.due_at', 'a.eid');
+    return {
+      budgets: (d?.step_budgets as Record<string, unknown> | null | undefined) ?? null,
+      legalDueMs: d?.due_at ? new Date(d.due_at).getTime() : null,
+      agencyEid: d?.eid,
+      dossierCalendar: () => (d.calendar_code ? loadCalendar(trx, d.calendar_code, d.calendar_version) : loadAgencyCalendar(trx, d.eid)),
+      agencyCalendar: (eid) => loadAgencyCalendar(trx, eid),
+      earlier: async (by) => {
+        const rows = trx('dossier_handoffs').where({ dossier_id: dossierId }).whereNotNull('done_at');
+        if ('step' in by) rows.where('step', by.step);
+        else rows.where('step_key', by.stepKey);
+        if (legWorkflowId === null) rows.whereNull('leg_workflow_id');
+        else rows.where('leg_workflow_id', legWorkflowId);
+        return rows.select('received_at', 'done_at', 'count_from');
+      },
+    };
+  };
+}
+
+async function handoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string): Promise<string | null> {
+  return dueOf(h, openedAt, await dueBasisFromDb(trx, dossierId, null)(typeof h.budgetHours !== 'number'));
+}
+
+/**
+ * The due date of a hand-off of a routed dossier (routedDueOf), its dossier read in the caller's
+ * transaction. `legWorkflowId` names the leg whose rows these are (null: the dossier's own).
+ */
+export async function routedHandoffDue(trx: Knex.Transaction, dossierId: number, h: HandoffOpening, openedAt: string, legWorkflowId: string | null): Promise<string | null> {
+  return routedDueOf(h, openedAt, await dueBasisFromDb(trx, dossierId, legWorkflowId)(false));
 }
 
 const COLUMNS: Record<keyof ProjectionFields, string> = {
@@ -266,10 +308,12 @@ export async function closeOpenHandoff(trx: Knex.Transaction, dossierId: number,
 
 /**
  * Appends one event to the dossier's log and applies it to the read model and the
- * process-control sheet, in one transaction. The event row is the idempotency guard:
+ * process-control sheet, in one transaction of 8–12+ statements (the way before issue 18;
+ * recordDossierEvent does the same in one round trip). The event row is the idempotency guard:
  * when it already exists the whole event was applied before, so a retry changes nothing.
+ * Without a hook, the citizen message of `e.notify` is written as addToOutbox did.
  */
-export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
+export async function recordDossierEventStatements(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
   return db.transaction(async (trx) => {
     const inserted = await trx('dossier_events')
       .insert({
@@ -304,7 +348,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
     if (e.handoff?.close) await closeOpenHandoff(trx, e.dossierId, null, e.occurredAt, e.seq);
     if (e.clock?.length) {
       await trx('dossier_clock_entries')
-        .insert(e.clock.map((c) => clockRow(e, c)))
+        .insert(e.clock.map((c) => clockRow(e, c)).map((r) => ({ ...r, data: JSON.stringify(r.data) })))
         .onConflict(['dossier_id', 'seq', 'kind'])
         .ignore();
     }
@@ -360,6 +404,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
       );
     }
     if (hooks.afterProjection) await hooks.afterProjection(trx);
+    else if (e.notify) await notifyInTransaction(trx, e);
     // Last: the agency's change counter (the worklist's ETag) and the live queues' notification, at commit.
     await noteDossierChange(trx, e.dossierId);
     return { inserted: true };
@@ -373,6 +418,327 @@ export function routedColumns(h: HandoffOpening): Record<string, string> {
     ...(h.stepName ? { step_name: h.stepName } : {}),
     ...(h.agencyEid ? { agency_eid: h.agencyEid } : {}),
   };
+}
+
+// ---------------------------------------------------------------- one round trip (issue 18)
+
+/**
+ * What the calendar maths of an event reads of its dossier (migration 20261206000001,
+ * `dossier_event_context`): the projection's position, the agency, the receipt, the legal due
+ * date, the pinned calendar, the procedure's step budgets, the dossier's own rows of the sheet
+ * [opened_seq, step, step_key, received_at, done_at, count_from] and its event log
+ * [seq, type, from_status, to_status, occurred_at], instants in ms.
+ */
+interface EventContext {
+  seq: number;
+  agencyEid: string;
+  receivedAt: number | null;
+  dueAt: number | null;
+  calendarCode: string | null;
+  calendarVersion: number | null;
+  budgets: Record<string, unknown> | null;
+  sheet: Array<[number, string, string | null, number, number | null, number | null]>;
+  log: Array<[number, string, string | null, string | null, number]>;
+}
+
+interface CachedContext {
+  /** md5 of the context as PostgreSQL writes it: the function compares it with the rows under lock. */
+  digest: string;
+  ctx: EventContext;
+}
+
+/** A calendar assumption the function checks: the agency's calendar code, or the latest version of a code. */
+type CalendarAssumption = { eid: string; code: string | null } | { code: string; version: number | null };
+
+interface RecordAnswer {
+  inserted: boolean;
+  stale?: boolean;
+  context: CachedContext | null;
+  calendars?: CalendarAssumption[];
+}
+
+/**
+ * Per-process caches. Each dossier's context as the last call of this process left it (the
+ * function answers it after every write), least recently used first out; the dossier workflow's
+ * events run on the worker that holds it (sticky), so the next event finds it here. A calendar
+ * version never changes (built once); which code an agency works by and a code's latest version
+ * can, so every use of them is checked by the function.
+ */
+const CONTEXT_CACHE_SIZE = 2_000;
+const contexts = new Map<number, CachedContext>();
+const latestVersions = new Map<string, number | null>();
+const agencyCalendarCodes = new Map<string, string | null>();
+const calendarVersions = new Map<string, Promise<WorkingCalendar | null>>();
+
+function remember(dossierId: number, c: CachedContext | null): void {
+  contexts.delete(dossierId);
+  if (!c) return;
+  contexts.set(dossierId, c);
+  if (contexts.size > CONTEXT_CACHE_SIZE) contexts.delete(contexts.keys().next().value!);
+}
+
+/** Forgets one dossier's context, as a process that has not seen it (tests). */
+export function forgetEventContext(dossierId: number): void {
+  contexts.delete(dossierId);
+}
+
+/** Empties this process's caches of dossier contexts and calendar lookups (tests). */
+export function forgetEventContexts(): void {
+  contexts.clear();
+  blanks.length = 0;
+  latestVersions.clear();
+  agencyCalendarCodes.clear();
+}
+
+/** The calendars an event's maths uses, from the process's caches, each use noted for the function to check. */
+class CalendarLookups {
+  readonly assumed: CalendarAssumption[] = [];
+  constructor(private readonly db: Knex) {}
+
+  private async latest(code: string): Promise<number | null> {
+    if (!latestVersions.has(code)) {
+      const row = await this.db('work_calendars').where('code', code).max('version as v').first();
+      latestVersions.set(code, row?.v === null || row?.v === undefined ? null : Number(row.v));
+    }
+    const version = latestVersions.get(code)!;
+    this.assumed.push({ code, version });
+    return version;
+  }
+
+  /** A version of a calendar (null: its latest), or null when there is none. */
+  async version(code: string, pinned: number | null): Promise<WorkingCalendar | null> {
+    const version = pinned ?? (await this.latest(code));
+    if (version === null) return null;
+    const key = `${code}@${version}`;
+    let c = calendarVersions.get(key);
+    if (!c) {
+      c = loadCalendar(this.db, code, version).catch((err) => {
+        calendarVersions.delete(key);
+        if (err instanceof UnknownCalendarError) return null;
+        throw err;
+      });
+      calendarVersions.set(key, c);
+    }
+    return c;
+  }
+
+  /** The code of the calendar an agency works by (null: none). */
+  async agencyCode(eid: string): Promise<string | null> {
+    if (!agencyCalendarCodes.has(eid)) {
+      const row = await this.db('agencies as a').leftJoin('work_calendars as c', 'c.id', 'a.calendar_id').where('a.eid', eid).first('c.code');
+      agencyCalendarCodes.set(eid, row?.code ?? null);
+    }
+    const code = agencyCalendarCodes.get(eid)!;
+    this.assumed.push({ eid, code });
+    return code;
+  }
+
+  /** An agency's calendar, its latest version, as loadAgencyCalendar: unknown is an error. */
+  async ofAgency(eid: string): Promise<WorkingCalendar> {
+    const code = await this.agencyCode(eid);
+    if (!code) throw new UnknownCalendarError(`agency ${eid} has no working calendar`);
+    const calendar = await this.version(code, null);
+    if (!calendar) throw new UnknownCalendarError(`calendar ${code} does not exist`);
+    return calendar;
+  }
+}
+
+/** Whether the event's writes need the calendar maths (a hand-off's due time, the QĐ 766 facts). */
+function needsContext(e: DossierEventRecord): boolean {
+  if (changesProcessingFacts(e)) return true;
+  const h = e.handoff?.open;
+  // The citizen's supplement, the post and the other unbudgeted steps take the time the workflow gives.
+  return !!h && (typeof h.budgetHours === 'number' || BUDGETED_STEPS.has(h.step) || h.step === 'verification');
+}
+
+/** What the calendar maths gives for this event, from the dossier's context as it will stand after the event's projection and close. */
+async function computeFromContext(e: DossierEventRecord, c: EventContext, cal: CalendarLookups): Promise<{ facts: ProcessingFactsRow | null; dueAt: string | null | undefined }> {
+  const projects = c.seq < e.seq;
+  const p = e.projection;
+  const instant = (v: string | null | undefined, before: number | null) => (projects && v !== undefined ? (v === null ? null : Date.parse(v)) : before);
+  const receivedAt = instant(p.receivedAt, c.receivedAt);
+  const legalDue = instant(p.dueAt, c.dueAt);
+  const calendarCode = projects && p.calendarCode !== undefined ? p.calendarCode : c.calendarCode;
+  const calendarVersion = projects && p.calendarVersion !== undefined ? p.calendarVersion : c.calendarVersion;
+
+  let facts: ProcessingFactsRow | null = null;
+  if (changesProcessingFacts(e)) {
+    const log: LoggedEvent[] = c.log
+      .filter(([seq]) => seq !== e.seq)
+      .map(([seq, type, from, to, at]) => ({ seq, type, fromStatus: from, toStatus: to, at: new Date(at) }))
+      .concat([{ seq: e.seq, type: e.type, fromStatus: e.fromStatus, toStatus: e.toStatus, at: new Date(e.occurredAt) }])
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ seq: _seq, ...x }) => x);
+    facts = await processingFactsOf(log, receivedAt === null ? null : new Date(receivedAt), async () => {
+      const code = calendarCode ?? (await cal.agencyCode(c.agencyEid));
+      return code ? cal.version(code, calendarCode ? calendarVersion : null) : null;
+    });
+  }
+
+  let dueAt: string | null | undefined;
+  const h = e.handoff?.open;
+  if (h) {
+    const doneAt = Date.parse(e.occurredAt);
+    let open: number | null = null;
+    if (e.handoff?.close) for (const r of c.sheet) if (r[4] === null && (open === null || r[0] > open)) open = r[0];
+    const rows = c.sheet.map(([openedSeq, step, stepKey, received, done, countFrom]) => ({ step, stepKey, received, done: openedSeq === open ? doneAt : done, countFrom }));
+    dueAt = await dueOf(h, e.occurredAt, {
+      budgets: c.budgets,
+      legalDueMs: legalDue,
+      agencyEid: c.agencyEid,
+      dossierCalendar: async () => {
+        if (!calendarCode) return cal.ofAgency(c.agencyEid);
+        const calendar = await cal.version(calendarCode, calendarVersion);
+        if (!calendar) throw new UnknownCalendarError(`calendar ${calendarCode}${calendarVersion ? ` v${calendarVersion}` : ''} does not exist`);
+        return calendar;
+      },
+      agencyCalendar: (eid) => cal.ofAgency(eid),
+      earlier: async (by) =>
+        rows
+          .filter((r) => r.done !== null && ('step' in by ? r.step === by.step : r.stepKey === by.stepKey))
+          .map((r) => ({ received_at: new Date(r.received), done_at: new Date(r.done!), count_from: r.countFrom === null ? null : new Date(r.countFrom) })),
+    });
+  }
+  return { facts, dueAt };
+}
+
+type Computed = { facts: ProcessingFactsRow | null; dueAt: string | null | undefined };
+
+/** The hand-off row the event opens, with its due time. */
+function openRow(e: DossierEventRecord, dueAt: string | null | undefined): Record<string, unknown> | null {
+  const h = e.handoff?.open;
+  if (!h) return null;
+  return {
+    step: h.step,
+    giverId: h.giverId,
+    giverUnit: h.giverUnit,
+    receiverId: h.receiverId,
+    receiverUnit: h.receiverUnit,
+    dueAt: dueAt === undefined ? h.dueAt : dueAt,
+    countFrom: h.countFrom || null,
+    stepKey: h.stepKey || null,
+    stepName: h.stepName || null,
+    agencyEid: h.agencyEid || null,
+  };
+}
+
+/**
+ * The function's argument: the event and every value it writes that TypeScript computes. With
+ * `candidates` (the calendar maths' results for each context assumed, with its digest) and the
+ * calendar assumptions, the function checks them; without, the event needs no maths.
+ */
+function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { assume: string }> | null, calendars: CalendarAssumption[]): Record<string, unknown> {
+  const projection: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(e.projection)) {
+    if (value !== undefined) projection[COLUMNS[key as keyof ProjectionFields]] = value;
+  }
+  return {
+    dossierId: e.dossierId,
+    seq: e.seq,
+    type: e.type,
+    fromStatus: e.fromStatus,
+    toStatus: e.toStatus,
+    actorId: e.actorId,
+    actorRole: e.actorRole,
+    occurredAt: e.occurredAt,
+    isPublic: e.isPublic,
+    data: e.data,
+    projection,
+    receivedAtSet: e.projection.receivedAt !== undefined,
+    facts: null,
+    close: !!e.handoff?.close,
+    clock: (e.clock ?? []).map((c) => clockRow(e, c)),
+    audit: auditValues(e),
+    webhook: e.fromStatus !== e.toStatus,
+    alert: e.alert ? { kind: e.alert.kind, level: e.alert.level, message: e.alert.message } : null,
+    open: openRow(e, undefined),
+    notify: e.notify || null,
+    candidates: candidates?.map((c) => ({ assume: c.assume, facts: c.facts, open: openRow(e, c.dueAt) })) ?? null,
+    calendars,
+  };
+}
+
+async function callRecordFunction(db: Knex, arg: Record<string, unknown>): Promise<RecordAnswer> {
+  const result = await db.raw('select record_dossier_event(?::jsonb) as r', [JSON.stringify(arg)]);
+  return result.rows[0].r as RecordAnswer;
+}
+
+/** Blank contexts (a new dossier: no event, no row of the sheet) of the last agencies and procedures seen, most recent first. */
+const BLANKS = 4;
+const blanks: CachedContext[] = [];
+
+function noteBlank(c: CachedContext | null): void {
+  if (!c) return;
+  const x = c.ctx;
+  if (x.seq !== 0 || x.log.length || x.sheet.length || x.receivedAt !== null || x.dueAt !== null || x.calendarCode !== null || x.calendarVersion !== null) return;
+  const i = blanks.findIndex((b) => b.digest === c.digest);
+  if (i >= 0) blanks.splice(i, 1);
+  blanks.unshift(c);
+  blanks.length = Math.min(blanks.length, BLANKS);
+}
+
+/**
+ * Appends one event to the dossier's log and applies it to the read model and the
+ * process-control sheet (every write of recordDossierEventStatements, the citizen message of
+ * `e.notify` included) in one database round trip: one call of `record_dossier_event`
+ * (migration 20261206000001). The event row is the idempotency guard: when it already exists
+ * the whole event was applied before, so a retry changes nothing.
+ *
+ * The hand-off's due time and the QĐ 766 facts are computed here, on the calendars, from this
+ * process's cached context of the dossier; the function checks that context (its digest) and
+ * the calendar versions used against the rows under the dossier's lock. When they differ (the
+ * first event of this dossier in this process, another writer in between) it writes nothing
+ * and answers the current context, and the event is computed and sent again: a second round
+ * trip only then. A dossier this process has not seen yet is tried as a new dossier like the
+ * last new ones it saw (a blank context of the same agency and procedure): its first event is
+ * one round trip too. A caller's own hook (`hooks.afterProjection`) takes the statements' way.
+ */
+export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
+  if (hooks.afterProjection) return recordDossierEventStatements(db, e, hooks);
+  const needs = needsContext(e);
+  // Whether the context in hand was read from the database by this call (a failure on it is the event's own).
+  let fresh = false;
+  for (let attempt = 0; attempt < 4; attempt += 1) {
+    let cached = needs ? contexts.get(e.dossierId) : undefined;
+    let tries: CachedContext[] = cached ? [cached] : needs && attempt === 0 ? blanks.slice() : [];
+    if (needs && tries.length === 0) {
+      // Nothing to assume: an empty list of candidates writes nothing and answers the context.
+      const probe = await callRecordFunction(db, functionArgument(e, [], []));
+      remember(e.dossierId, probe.context);
+      if (!probe.stale) return { inserted: probe.inserted };
+      if (!probe.context) break; // no such dossier: the statements say so as before
+      noteBlank(probe.context);
+      cached = probe.context;
+      tries = [cached];
+      fresh = true;
+    }
+    const cal = new CalendarLookups(db);
+    const candidates: Array<Computed & { assume: string }> = [];
+    let failure: unknown = null;
+    for (const t of tries) {
+      try {
+        candidates.push({ assume: t.digest, ...(await computeFromContext(e, t.ctx, cal)) });
+      } catch (err) {
+        failure = err;
+      }
+    }
+    if (needs && candidates.length === 0) {
+      if (fresh) throw failure;
+      // A context from an earlier call may be what the maths failed on: once more on the current one.
+      contexts.delete(e.dossierId);
+      continue;
+    }
+    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed));
+    remember(e.dossierId, answer.context);
+    if (!answer.stale) return { inserted: answer.inserted };
+    noteBlank(answer.context);
+    fresh = true;
+    for (const c of answer.calendars ?? []) {
+      if ('eid' in c) agencyCalendarCodes.set(c.eid, c.code);
+      else latestVersions.set(c.code, c.version);
+    }
+  }
+  return recordDossierEventStatements(db, e);
 }
 
 /** Events after which a dossier's QĐ 766 facts (refreshProcessingFacts) may read differently. */
@@ -433,33 +799,16 @@ export async function refreshProcessingFacts(db: Knex, fromId: number, toId: num
   const cols = { id: [] as number[], endedAt: [] as Array<string | null>, endKind: [] as Array<string | null>, awaiting: [] as Array<string | null>, approvedAt: [] as Array<string | null>, ms: [] as Array<number | null>, dayMs: [] as Array<number | null> };
   let uncounted = 0;
   for (const d of dossiers) {
-    const log = events.get(d.id) ?? [];
-    const facts = processingEnd(log);
-    const end = facts.endedAt ?? facts.awaitingCitizenSince;
-    let ms: number | null = null;
-    let dayMs: number | null = null;
-    if (end && d.received_at) {
-      const code = d.calendar_code ?? d.agency_calendar;
-      const calendar = code ? await calendarOf(code, d.calendar_code ? d.calendar_version : null) : null;
-      try {
-        if (calendar) {
-          const changes = log.filter((x) => x.toStatus !== null).map((x) => ({ at: x.at, toStatus: x.toStatus! }));
-          ms = Math.round(processingWorkingMs(calendar, new Date(d.received_at), end, citizenWaits(changes, end)));
-          dayMs = calendar.dailyWorkingMs;
-        }
-      } catch (err) {
-        if (!(err instanceof CalendarCoverageError)) throw err;
-      }
-      if (ms === null) uncounted += 1;
-    }
-    const iso = (t: Date | null) => (t ? t.toISOString() : null);
+    const code = d.calendar_code ?? d.agency_calendar;
+    const f = await processingFactsOf(events.get(d.id) ?? [], d.received_at, async () => (code ? calendarOf(code, d.calendar_code ? d.calendar_version : null) : null));
+    if (f.counted === false) uncounted += 1;
     cols.id.push(d.id);
-    cols.endedAt.push(iso(facts.endedAt));
-    cols.endKind.push(facts.endKind);
-    cols.awaiting.push(iso(facts.awaitingCitizenSince));
-    cols.approvedAt.push(iso(facts.approvedAt));
-    cols.ms.push(ms);
-    cols.dayMs.push(dayMs);
+    cols.endedAt.push(f.endedAt);
+    cols.endKind.push(f.endKind);
+    cols.awaiting.push(f.awaitingSince);
+    cols.approvedAt.push(f.approvedAt);
+    cols.ms.push(f.workingMs);
+    cols.dayMs.push(f.dayMs);
   }
   await db.raw(
     `update dossiers d
@@ -477,6 +826,45 @@ export async function refreshProcessingFacts(db: Knex, fromId: number, toId: num
   return { dossiers: dossiers.length, uncounted };
 }
 
+/** One dossier's QĐ 766 facts, as the read model's columns take them (ISO instants). */
+export interface ProcessingFactsRow {
+  endedAt: string | null;
+  endKind: 'decision' | 'stop' | null;
+  awaitingSince: string | null;
+  approvedAt: string | null;
+  workingMs: number | null;
+  dayMs: number | null;
+  /** Whether the working time was due and counted (null: not due, no end or no receipt). */
+  counted: boolean | null;
+}
+
+/**
+ * The QĐ 766 facts of one dossier from its event log in `seq` order, its receipt and its
+ * calendar (loaded only when the working time is due; null: no calendar, left uncounted).
+ */
+export async function processingFactsOf(log: readonly LoggedEvent[], receivedAt: Date | null, calendarOf: () => Promise<WorkingCalendar | null>): Promise<ProcessingFactsRow> {
+  const facts = processingEnd(log);
+  const end = facts.endedAt ?? facts.awaitingCitizenSince;
+  let ms: number | null = null;
+  let dayMs: number | null = null;
+  let counted: boolean | null = null;
+  if (end && receivedAt) {
+    const calendar = await calendarOf();
+    try {
+      if (calendar) {
+        const changes = log.filter((x) => x.toStatus !== null).map((x) => ({ at: x.at, toStatus: x.toStatus! }));
+        ms = Math.round(processingWorkingMs(calendar, new Date(receivedAt), end, citizenWaits(changes, end)));
+        dayMs = calendar.dailyWorkingMs;
+      }
+    } catch (err) {
+      if (!(err instanceof CalendarCoverageError)) throw err;
+    }
+    counted = ms !== null;
+  }
+  const iso = (t: Date | null) => (t ? t.toISOString() : null);
+  return { endedAt: iso(facts.endedAt), endKind: facts.endKind, awaitingSince: iso(facts.awaitingCitizenSince), approvedAt: iso(facts.approvedAt), workingMs: ms, dayMs, counted };
+}
+
 function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown> {
   const { kind, at, ...rest } = c;
   const { reason, basis, actorId, ...data } = rest as { reason?: string | null; basis?: string | null; actorId?: number | null } & Record<string, unknown>;
@@ -488,7 +876,7 @@ function clockRow(e: DossierEventRecord, c: ClockEntry): Record<string, unknown>
     reason: reason ?? null,
     legal_basis: basis ?? null,
     actor_id: actorId ?? null,
-    data: JSON.stringify(data),
+    data,
   };
 }
 
@@ -532,26 +920,35 @@ async function enqueueWebhookDeliveries(trx: Knex.Transaction, e: DossierEventRe
     .ignore();
 }
 
-/** The dossier's audit trail: every event with its actor, the status before and after, and the fields it set. */
-async function auditDossierEvent(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+/** The dossier's audit row of an event: its actor, the status before and after, and the fields it set. */
+function auditValues(e: DossierEventRecord): { actorKind: 'citizen' | 'officer' | 'system'; actorLabel: string | null; reason: string | null; before: Record<string, unknown>; after: Record<string, unknown> } {
   const reason = ['reason', 'overrideReason', 'note'].map((k) => e.data[k]).find((v): v is string => typeof v === 'string' && v !== '') ??
     (Array.isArray(e.data.reasons) ? (e.data.reasons as string[]).join('; ') : null);
   const { status: _status, ...fields } = e.projection;
+  return {
+    actorKind: e.actorRole === 'applicant' ? 'citizen' : e.actorId ? 'officer' : 'system',
+    actorLabel: e.actorRole === 'applicant' ? 'Người nộp hồ sơ' : e.actorId ? null : 'Hệ thống (quy trình hồ sơ)',
+    reason,
+    before: { status: e.fromStatus },
+    after: { status: e.toStatus, ...fields },
+  };
+}
+
+/** The dossier's audit trail: every event with its actor, the status before and after, and the fields it set. */
+async function auditDossierEvent(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const a = auditValues(e);
   await trx.raw(
     `insert into audit_log (actor_kind, actor_id, actor_label, actor_role, agency_id, action, dossier_id, target, reason, before, after)
      select ?, ?, ?, ?, d.agency_id, ?, d.id, d.code, ?, ?::jsonb, ?::jsonb from dossiers d where d.id = ?`,
-    [
-      e.actorRole === 'applicant' ? 'citizen' : e.actorId ? 'officer' : 'system',
-      e.actorId,
-      e.actorRole === 'applicant' ? 'Người nộp hồ sơ' : e.actorId ? null : 'Hệ thống (quy trình hồ sơ)',
-      e.actorRole,
-      `dossier.${e.type}`,
-      reason,
-      JSON.stringify({ status: e.fromStatus }),
-      JSON.stringify({ status: e.toStatus, ...fields }),
-      e.dossierId,
-    ],
+    [a.actorKind, e.actorId, a.actorLabel, e.actorRole, `dossier.${e.type}`, a.reason, JSON.stringify(a.before), JSON.stringify(a.after), e.dossierId],
   );
+}
+
+/** The citizen message of `e.notify` (activities/notifications.ts addToOutbox), in the event's transaction. */
+async function notifyInTransaction(trx: Knex.Transaction, e: DossierEventRecord): Promise<void> {
+  const dossier = await loadDossierFacts(trx, e.dossierId);
+  if (!dossier) throw new Error(`dossier ${e.dossierId} not found`);
+  await insertOutboxMessage(trx, { job_key: `dossier-${e.dossierId}-${e.seq}-${e.notify}`, dossier_id: e.dossierId, template: e.notify!, payload: JSON.stringify({ dossier }) });
 }
 
 /** One event of a dossier's log as the officers' detail view lists it, with the actor's name. */
