@@ -10,7 +10,7 @@ export interface WorkflowHarness {
   taskQueue: string;
   /** The events the workflow recorded (recordDossierEvent), in order; a test may empty it. */
   events: DossierEventRecord[];
-  /** The templates of the notices sent to the applicant (notifyApplicant), in order; a test may empty it. */
+  /** The templates of the notices sent to the applicant (notifyApplicant, or with their event), in order; a test may empty it. */
   notices: string[];
   /** A worker of the test's workflow bundle with the mocked activities, to `runUntil` around a test. */
   newWorker(): Promise<Worker>;
@@ -28,6 +28,8 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
   const activities = mockActivities({
     async recordDossierEvent(e) {
       events.push(e);
+      // Fast path (issue 18): the citizen's message is written with its event.
+      if (e.notify) notices.push(e.notify);
     },
     async notifyApplicant(input) {
       notices.push(input.template);
