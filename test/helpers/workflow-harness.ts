@@ -1,7 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { DossierActivities, DossierEventRecord } from '../../activities';
+import { dossierViewQuery } from '../../workflows/contracts/dossier-v1';
 import { mockActivities } from './mock-activities';
 
 export interface WorkflowHarness {
@@ -60,4 +61,28 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
       return Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
     },
   };
+}
+
+/**
+ * A dossier handle whose Updates answer with the dossier as it stands once the action's
+ * follow-ups are done (issue 18: on the fast path the specialist's assignment, or what a routed
+ * step does on arrival, runs right after the answer). For suites about what the actions lead to,
+ * not about when they answer (test/workflow/fast-actions.test.ts is about that).
+ */
+export function settledAnswers<H extends WorkflowHandle>(handle: H): H {
+  return new Proxy(handle, {
+    get(target, prop, receiver) {
+      if (prop !== 'executeUpdate') return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<H['executeUpdate']>) => {
+        const answer: unknown = await (target.executeUpdate as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (!answer || typeof answer !== 'object' || !('facts' in answer) || !('lastSeq' in answer)) return answer;
+        for (let i = 0; i < 400; i++) {
+          const view = await target.query(dossierViewQuery);
+          if (!view.facts?.busy) return view;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error('the dossier stayed busy after the answer');
+      };
+    },
+  });
 }

@@ -107,8 +107,10 @@ export class Dossier {
       fee: { amountVnd: s.fee.amountVnd, timing: s.fee.timing, paid: s.fee.paid, receiptCode: s.fee.receiptCode },
       deadline: this.deadlineView(),
       lastSeq: s.seq,
-      // The action's own answer is given when it ends: the dossier is then free again.
-      facts: { ...this.facts(), busy: false },
+      // The action's own answer is given when it ends: the dossier is then free again (an action
+      // arriving while the answer's follow-ups run waits for them). A query during those
+      // follow-ups reads busy: the dossier is finishing what the action started (fast path).
+      facts: { ...this.facts(), busy: this.settling() },
       // Issue 17: the pinned version, and for routed dossiers the step held and the legs sent.
       ...(s.procedureVersion ? { procedureVersion: s.procedureVersion } : {}),
       ...(s.route
