@@ -158,7 +158,7 @@ export async function driveToApproval(ctx: DriveContext, index: number, applican
   const accepted = await officerAction(ctx, index, code, 'accept', 'intake/accept', 'motcua.saigon');
   let assignee: number | undefined = accepted.body.assignee?.userId;
   if (!assignee) {
-    ctx.anomalies.push(`${code}: accepted without an assignee (${JSON.stringify(accepted.body).slice(0, 300)})`);
+    // Issue 18: the acceptance answers once received; the specialist is assigned right after it.
     const view = await persist(ctx, `dossier #${index} view`, () => http('GET', `${ctx.baseUrl}/api/v1/dossiers/${code}`, { headers: { 'X-User-Id': 'motcua.saigon' } }), (a) => (a.status === 200 && a.body.assignee ? 'done' : 'retry'));
     assignee = view.body.assignee.userId;
   }

@@ -30,7 +30,8 @@ describe('result delivery by post', () => {
     const code: string = r.body.code;
     await payFeeAtCounter(api.baseUrl, code);
     await officer(code, 'intake/accept', 'motcua.saigon');
-    const assignee = (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username;
+    // Issue 18: the specialist is assigned right after the acceptance has answered.
+    const assignee = (await eventually(() => api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username'), (r) => !!r?.username)).username;
     await officer(code, 'review/proposal', assignee, { proposal: 'approve' });
     await officer(code, 'decision', 'lanhdao.saigon', { decision: 'approve' });
     const s = await eventually(() => lookup(code), (x) => x.body.status.code === 'RESULT_IN_TRANSIT');

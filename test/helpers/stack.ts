@@ -394,8 +394,9 @@ export function dossierClient(api: () => { baseUrl: string; db: Knex }) {
     officer: (code: string, action: string, user: string, body: unknown = {}) =>
       http('POST', `${api().baseUrl}/api/v1/dossiers/${code}/${action}`, { body, headers: { 'X-User-Id': user } }),
     citizen: (code: string, action: string, body: unknown) => http('POST', `${api().baseUrl}/api/v1/citizen/dossiers/${code}/${action}`, { body }),
+    // Issue 18: the specialist is assigned right after the acceptance has answered.
     assigneeOf: async (code: string): Promise<string> =>
-      (await api().db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username,
+      (await eventually(() => api().db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username'), (r) => !!r?.username, 10_000)).username,
   };
 }
 

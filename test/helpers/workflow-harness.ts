@@ -1,7 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, inject } from 'vitest';
 import type { DossierActivities, DossierEventRecord } from '../../activities';
+import { dossierViewQuery } from '../../workflows/contracts/dossier-v1';
 import { mockActivities } from './mock-activities';
 
 export interface WorkflowHarness {
@@ -10,7 +11,7 @@ export interface WorkflowHarness {
   taskQueue: string;
   /** The events the workflow recorded (recordDossierEvent), in order; a test may empty it. */
   events: DossierEventRecord[];
-  /** The templates of the notices sent to the applicant (notifyApplicant), in order; a test may empty it. */
+  /** The templates of the notices sent to the applicant (notifyApplicant, or with their event), in order; a test may empty it. */
   notices: string[];
   /** A worker of the test's workflow bundle with the mocked activities, to `runUntil` around a test. */
   newWorker(): Promise<Worker>;
@@ -28,6 +29,8 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
   const activities = mockActivities({
     async recordDossierEvent(e) {
       events.push(e);
+      // Fast path (issue 18): the citizen's message is written with its event.
+      if (e.notify) notices.push(e.notify);
     },
     async notifyApplicant(input) {
       notices.push(input.template);
@@ -58,4 +61,28 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
       return Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
     },
   };
+}
+
+/**
+ * A dossier handle whose Updates answer with the dossier as it stands once the action's
+ * follow-ups are done (issue 18: on the fast path the specialist's assignment, or what a routed
+ * step does on arrival, runs right after the answer). For suites about what the actions lead to,
+ * not about when they answer (test/workflow/fast-actions.test.ts is about that).
+ */
+export function settledAnswers<H extends WorkflowHandle>(handle: H): H {
+  return new Proxy(handle, {
+    get(target, prop, receiver) {
+      if (prop !== 'executeUpdate') return Reflect.get(target, prop, receiver);
+      return async (...args: Parameters<H['executeUpdate']>) => {
+        const answer: unknown = await (target.executeUpdate as (...a: unknown[]) => Promise<unknown>)(...args);
+        if (!answer || typeof answer !== 'object' || !('facts' in answer) || !('lastSeq' in answer)) return answer;
+        for (let i = 0; i < 400; i++) {
+          const view = await target.query(dossierViewQuery);
+          if (!view.facts?.busy) return view;
+          await new Promise((r) => setTimeout(r, 25));
+        }
+        throw new Error('the dossier stayed busy after the answer');
+      };
+    },
+  });
 }

@@ -7,6 +7,12 @@ import { LEADER, OFFICER, SPECIALIST } from '../helpers/mock-activities';
 import { useWorkflowHarness } from '../helpers/workflow-harness';
 import { acceptIntakeUpdate, assignUpdate, cancelUpdate, claimUpdate, decideUpdate, dossierViewQuery, proposeDecisionUpdate, requestIntakeSupplementUpdate } from '../../workflows/contracts/dossier-v1';
 
+/** Polls until `ok` (what follows an action's answer runs moments later). */
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !ok(); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(ok()).toBe(true);
+}
+
 /** The dossier workflow with its activities mocked, on the test dev server. */
 describe('dossier workflow (activities mocked)', () => {
   let calendarCovers = false;
@@ -75,6 +81,8 @@ describe('dossier workflow (activities mocked)', () => {
       await new Promise((r) => setTimeout(r, 300)); // let the submission be recorded
       const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
       expect(accepted).toMatchObject({ status: 'RECEIVED', assignee: null });
+      // Issue 18: the assignment is tried after the acceptance has answered.
+      await until(() => events.at(-1)?.type === 'assignment_pending');
       expect(events.at(-1)).toMatchObject({ type: 'assignment_pending', toStatus: 'RECEIVED', handoff: { open: { step: 'assignment' } } });
       const claimed = await handle.executeUpdate(claimUpdate, { args: [{ actor: specialist }] });
       expect(claimed).toMatchObject({ status: 'IN_REVIEW', assignee: { userId: 2 } });
@@ -155,7 +163,8 @@ describe('dossier workflow (activities mocked)', () => {
 
       calendarCovers = true;
       const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: officer }] });
-      expect(accepted).toMatchObject({ status: 'IN_REVIEW', appointmentAt: expect.stringMatching(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/), assignee: { userId: 2 } });
+      // Issue 18: received is the answer; the specialist is assigned right after it.
+      expect(accepted).toMatchObject({ status: 'RECEIVED', appointmentAt: expect.stringMatching(/^20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/), assignee: null });
 
       const wrongPerson = await handle
         .executeUpdate(proposeDecisionUpdate, { args: [{ actor: { ...specialist, userId: 3, fullName: 'Phạm Thu Hà' }, proposal: 'approve' }] })

@@ -1,7 +1,6 @@
 import type { Actor } from '../../domain/types';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { AssignCommand, ClaimCommand } from '../contracts/dossier-v1';
-import { lookup } from './proxies';
 import { advance, currentStep, enterStep, routeOf, stepIndex } from './route';
 import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
@@ -15,7 +14,7 @@ export async function assignAfterIntake(d: Dossier, receivedBy: Actor): Promise<
   const { input, state } = d;
   let assignee: { userId: number; fullName: string };
   try {
-    assignee = await lookup.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
+    assignee = await d.look.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
   } catch (err) {
     // Received all the same: the dossier waits for a leader to assign it or a specialist to claim it.
     await d.transition({

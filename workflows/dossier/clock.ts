@@ -1,7 +1,6 @@
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ExtendDeadlineCommand, PauseClockCommand, RebaseCalendarCommand, ReappointCommand, ResumeClockCommand } from '../contracts/dossier-v1';
-import { lookup } from './proxies';
 import { vnDocumentDateTime } from '../../domain/vn-time';
 import { PROCESSING, type Action } from './state';
 
@@ -122,7 +121,7 @@ export const reappoint: Action<ReappointCommand> = {
     const dl = d.state.deadline!;
     const appointmentAt =
       cmd.appointmentAt ??
-      (await lookup.addWorkingDays({ agencyEid: d.input.agencyEid, calendar: dl.calendar, from: dl.schedule!.dueAt, workingDays: cmd.workingDaysAfterDue! }));
+      (await d.look.addWorkingDays({ agencyEid: d.input.agencyEid, calendar: dl.calendar, from: dl.schedule!.dueAt, workingDays: cmd.workingDaysAfterDue! }));
     const entry: ClockEntry = { kind: 'reappointment', at: d.now(), appointmentAt, reason: cmd.reason, actorId: cmd.actor.userId };
     dl.ledger.push(entry);
     dl.reappointed = true;
@@ -140,8 +139,8 @@ export const reappoint: Action<ReappointCommand> = {
         ...(d.state.route?.faultAgencyEid ? { issuedByAgencyEid: d.state.route.faultAgencyEid } : {}),
       },
       clock: [entry],
+      notify: 'apology',
     });
-    await d.notify('apology');
     return d.view();
   },
 };

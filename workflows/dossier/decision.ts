@@ -2,9 +2,8 @@ import { patched } from '@temporalio/workflow';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { cancelOpenLegs } from './legs';
-import { record } from './proxies';
 import { advance, arrive, currentStep, enterStep, issuedLater, landingStatus, routeOf, stepIndex } from './route';
-import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
+import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier, type Transition } from './state';
 
 /**
  * Quyết định (docs/domain.md §2.2, §3.3, §3.7): the leader approves (a numbered result), denies (a
@@ -37,7 +36,7 @@ export const decide: Action<DecideCommand> = {
       const giver = { id: cmd.actor.userId, unit: cmd.actor.fullName };
       const back = await enterStep(d, target, giver);
       await d.transition({ ...back, to, type: 'returned_to_specialist', by: leader, data: { note: cmd.note ?? null, toStep: currentStep(r).key } });
-      await arrive(d, giver);
+      await d.afterAnswer(() => arrive(d, giver));
       return d.view();
     }
     if (r && cmd.decision === 'approve' && issuedLater(r)) {
@@ -71,7 +70,7 @@ export const decide: Action<DecideCommand> = {
       return d.view();
     }
     const decidedAt = d.now();
-    const result = await record.issueResult({
+    const result = await d.rec.issueResult({
       dossierId: input.dossierId,
       agencyEid: input.agencyEid,
       procedureCode: input.procedureCode,
@@ -88,8 +87,8 @@ export const decide: Action<DecideCommand> = {
         projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number, closingReason: cmd.reasons!.join('; ') },
         data: { decision: 'deny', reasons: cmd.reasons, note: cmd.note ?? null, noticeNumber: result.number },
         handoff: { close: true },
+        notify: 'denied',
       });
-      await d.notify('denied');
       return d.view();
     }
     if (r) {
@@ -115,7 +114,7 @@ export const decide: Action<DecideCommand> = {
 /** Thông báo dừng giải quyết hồ sơ (TT 03/2025 art. 7, Form 05): numbered, on record (patched: older runs had none). */
 async function stopNotice(d: Dossier, signerId: number | null): Promise<string | null> {
   if (!patched('stop-notice-v1')) return null;
-  const notice = await record.issueResult({
+  const notice = await d.rec.issueResult({
     dossierId: d.input.dossierId,
     agencyEid: d.input.agencyEid,
     procedureCode: d.input.procedureCode,
@@ -127,6 +126,23 @@ async function stopNotice(d: Dossier, signerId: number | null): Promise<string |
   return notice.number;
 }
 
+/**
+ * The stop event, the open legs cancelled and the citizen told. The old path keeps its order
+ * (event, the children's cancel signals, then the message activity); on the fast path the message
+ * goes with the event and the signals follow the answer (legs.ts).
+ */
+async function stopped(d: Dossier, event: Transition, reason: string): Promise<void> {
+  if (d.state.fast) {
+    await d.transition(event);
+    await cancelOpenLegs(d, reason);
+    return;
+  }
+  const { notify, ...rest } = event;
+  await d.transition(rest);
+  await cancelOpenLegs(d, reason);
+  await d.notify(notify!);
+}
+
 /** The citizen's own request to stop, before any decision (ND 118 art. 21). */
 export const withdraw: Action<WithdrawCommand> = {
   validate(d, cmd) {
@@ -136,16 +152,15 @@ export const withdraw: Action<WithdrawCommand> = {
   async run(d, cmd) {
     d.state.pending = null;
     const notice = await stopNotice(d, null);
-    await d.transition({
+    await stopped(d, {
       to: 'WITHDRAWN',
       type: 'withdrawn',
       by: { applicant: true },
       projection: { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
       data: { reason: cmd.reason, noticeNumber: notice },
       handoff: { close: true },
-    });
-    await cancelOpenLegs(d, cmd.reason);
-    await d.notify('withdrawn');
+      notify: 'withdrawn',
+    }, cmd.reason);
     return d.view();
   },
 };
@@ -160,16 +175,15 @@ export const cancel: Action<CancelCommand> = {
     d.state.pending = null;
     const role = cmd.actor.roles.includes('leader') ? 'leader' : 'one_stop_officer';
     const notice = await stopNotice(d, cmd.actor.userId);
-    await d.transition({
+    await stopped(d, {
       to: 'CANCELLED',
       type: 'cancelled',
       by: { actor: cmd.actor, role },
       projection: { closingReason: cmd.reason, pendingAction: null, ...(notice ? { resultNumber: notice } : {}) },
       data: { reason: cmd.reason, noticeNumber: notice },
       handoff: { close: true },
-    });
-    await cancelOpenLegs(d, cmd.reason);
-    await d.notify('cancelled');
+      notify: 'cancelled',
+    }, cmd.reason);
     return d.view();
   },
 };

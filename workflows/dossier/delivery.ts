@@ -2,7 +2,6 @@ import { condition, patched } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { HandOverResultCommand, ShipmentEventCommand } from '../contracts/dossier-v1';
 import { awaitFeeBeforeResult } from './fees';
-import { record } from './proxies';
 import { ONE_STOP_UNIT, POST_OFFICE, type Action, type Dossier } from './state';
 
 /**
@@ -14,6 +13,7 @@ import { ONE_STOP_UNIT, POST_OFFICE, type Action, type Dossier } from './state';
 /** After approval: wait for any unpaid fee, deliver by the registered method, complete. */
 export async function deliverResult(d: Dossier): Promise<void> {
   const { input } = d;
+  if (d.state.fast) return deliverFast(d);
   await awaitFeeBeforeResult(d);
   if (input.deliveryMethod === 'online') {
     // Trả kết quả trực tuyến: the e-result is published to the applicant's account and they are told.
@@ -26,9 +26,42 @@ export async function deliverResult(d: Dossier): Promise<void> {
   await d.transition({ to: 'COMPLETED', type: 'completed', by: null, projection: { completedAt: d.now() } });
 }
 
+/**
+ * The fast path's delivery: the same events, with local activities, the message written with its
+ * event, and never in the workflow task that answers the Update that led here (the decision, the
+ * payment, the hand-over), whose answer would wait for these writes (Dossier.nextTask).
+ */
+async function deliverFast(d: Dossier): Promise<void> {
+  const { input, state } = d;
+  await d.nextTask();
+  if (!state.fee.paid) {
+    await awaitFeeBeforeResult(d);
+    await d.nextTask();
+  }
+  if (input.deliveryMethod === 'online') {
+    await d.transition({
+      to: 'RESULT_DELIVERED',
+      type: 'result_delivered_online',
+      by: null,
+      projection: { resultDeliveredAt: d.now() },
+      data: { deliveryMethod: 'online' },
+      handoff: { close: true },
+      notify: 'result_delivered',
+    });
+    await d.transition({ to: 'COMPLETED', type: 'completed', by: null, projection: { completedAt: d.now() } });
+    return;
+  }
+  // Runs on the fast path began after postal-v1: the post is used without asking the patch again.
+  if (input.deliveryMethod === 'postal') await sendByPost(d);
+  await condition(() => state.status === 'RESULT_DELIVERED' && !state.busy);
+  await d.nextTask();
+  // Handed over or delivered by the post (an Update recorded it): the message goes with the completion.
+  await d.transition({ to: 'COMPLETED', type: 'completed', by: null, projection: { completedAt: d.now() }, notify: 'result_delivered' });
+}
+
 async function sendByPost(d: Dossier): Promise<void> {
   try {
-    const shipment = await record.shipResult({ dossierId: d.input.dossierId });
+    const shipment = await d.rec.shipResult({ dossierId: d.input.dossierId });
     d.state.shipment = { trackingNumber: shipment.trackingNumber, status: 'accepted' };
     await d.transition({
       to: 'RESULT_IN_TRANSIT',

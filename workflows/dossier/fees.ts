@@ -3,7 +3,6 @@ import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
 import type { ClockEntry } from '../../domain/clock-ledger';
-import { lookup } from './proxies';
 import type { Action, Dossier } from './state';
 
 /**
@@ -16,7 +15,7 @@ import type { Action, Dossier } from './state';
 /** The fee is fixed by the procedure and channel at submission (patched: older dossiers have none). */
 export async function fixFeeAtSubmission(d: Dossier, carried: boolean): Promise<void> {
   if (!carried && patched('fees-v1')) {
-    const due = await lookup.feeDue({ dossierId: d.input.dossierId });
+    const due = await d.look.feeDue({ dossierId: d.input.dossierId });
     d.state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
   }
 }

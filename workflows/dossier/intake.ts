@@ -2,7 +2,6 @@ import type { ClockEntry } from '../../domain/clock-ledger';
 import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
 import { patched } from '@temporalio/workflow';
 import { assignAfterIntake } from './assignment';
-import { lookup } from './proxies';
 import { arrive, enterStep } from './route';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action } from './state';
 
@@ -41,7 +40,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     // Quy trình nội bộ (issue 17): the version in force at receipt, kept to the end. Runs before
     // the patch never asked; on the default version the dossier runs exactly as before.
     if (patched('internal-procedure-v1')) {
-      const pinned = await lookup.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: receivedAt });
+      const pinned = await d.look.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: receivedAt });
       state.procedureVersion = { procedureCode: pinned.procedureCode, version: pinned.version, isDefault: pinned.isDefault };
       state.route = pinned.isDefault ? null : { procedure: pinned, at: 0, enteredAt: receivedAt, dueAt: null, legs: [], started: {}, reports: [], faultAgencyEid: null };
     }
@@ -51,7 +50,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     const dl = state.deadline;
     if (dl) {
       // The clock ledger starts here; every later date is derived from it.
-      const r = await lookup.scheduleDeadline({
+      const r = await d.look.scheduleDeadline({
         agencyEid: input.agencyEid,
         procedureCode: input.procedureCode,
         ledger: [],
@@ -79,7 +78,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
         appointment = { appointmentAt: r.schedule.appointmentAt, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: r.explanation.join(' ') };
       }
     } else {
-      appointment = await lookup.computeAppointment({ agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt });
+      appointment = await d.look.computeAppointment({ agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt });
     }
     state.receivedAt = receivedAt;
     state.appointmentAt = appointment.appointmentAt;
@@ -105,17 +104,22 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       },
       handoff: { close: true },
       clock,
+      notify: 'intake_accepted',
     });
-    await d.notify('intake_accepted');
-    if (state.route) {
+    // Received: that is the answer. The specialist's assignment (or a routed dossier's next step)
+    // follows it on the fast path, the dossier busy until done; before, the Update waited for it.
+    const route = state.route;
+    if (route) {
       // A routed dossier goes to the version's second step (whatever it is) and does what it does.
       const giver = { id: cmd.actor.userId, unit: ONE_STOP_UNIT };
-      const next = await enterStep(d, 1, giver);
-      await d.transition({ ...next, type: 'step_entered', by: null, handoff: { open: next.handoff!.open }, data: { stepKey: state.route.procedure.steps[0]!.key, toStep: state.route.procedure.steps[1]!.key } });
-      await arrive(d, giver);
+      await d.afterAnswer(async () => {
+        const next = await enterStep(d, 1, giver);
+        await d.transition({ ...next, type: 'step_entered', by: null, handoff: { open: next.handoff!.open }, data: { stepKey: route.procedure.steps[0]!.key, toStep: route.procedure.steps[1]!.key } });
+        await arrive(d, giver);
+      });
       return d.view();
     }
-    await assignAfterIntake(d, cmd.actor);
+    await d.afterAnswer(() => assignAfterIntake(d, cmd.actor));
     return d.view();
   },
 };
@@ -131,7 +135,7 @@ export const requestIntakeSupplement: Action<IntakeSupplementCommand> = {
   async run(d, cmd) {
     const { input, state } = d;
     const deadline =
-      cmd.deadline ?? (await lookup.computeDeadline({ agencyEid: input.agencyEid, from: d.now(), workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS }));
+      cmd.deadline ?? (await d.look.computeDeadline({ agencyEid: input.agencyEid, from: d.now(), workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS }));
     state.intakeSupplements += 1;
     state.pending = { kind: 'supplement', items: cmd.items, deadline };
     await d.transition({
@@ -144,8 +148,8 @@ export const requestIntakeSupplement: Action<IntakeSupplementCommand> = {
         close: true,
         open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: ONE_STOP_UNIT, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
       },
+      notify: 'supplement_requested',
     });
-    await d.notify('supplement_requested');
     return d.view();
   },
 };
@@ -164,8 +168,8 @@ export const refuseIntake: Action<RefuseIntakeCommand> = {
       projection: { closingReason: cmd.reasons.join('; '), pendingAction: null },
       data: { reasons: cmd.reasons },
       handoff: { close: true },
+      notify: 'intake_refused',
     });
-    await d.notify('intake_refused');
     return d.view();
   },
 };

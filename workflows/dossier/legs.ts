@@ -93,8 +93,8 @@ async function applyReport(d: Dossier, r: RouteState, rep: LegReport): Promise<v
       projection: { decidedAt: rep.at, closingReason: (rep.reasons ?? []).join('; '), ...(rep.resultNumber ? { resultNumber: rep.resultNumber } : {}), routeStep: null },
       data: { ...base, reasons: rep.reasons ?? [], noticeNumber: rep.resultNumber ?? null },
       handoff: { close: true },
+      notify: 'denied',
     });
-    await d.notify('denied');
     return;
   }
   // Refused (or denied by a leg that does not decide): the dossier goes back to the lead agency,
@@ -104,7 +104,7 @@ async function applyReport(d: Dossier, r: RouteState, rep: LegReport): Promise<v
   const to = landingStatus(r, d.state.status, target) ?? d.state.status;
   const next = await enterStep(d, target, giver);
   await d.transition({ ...next, to, type: rep.status === 'denied' ? 'leg_denied' : 'leg_refused', by: null, data: { ...base, reasons: rep.reasons ?? [], toStep: currentStep(r).key } });
-  await arrive(d, giver);
+  await d.afterAnswer(() => arrive(d, giver));
 }
 
 /** Xin ý kiến: the step's officer asks the agencies the version provides for, in parallel. */
@@ -154,6 +154,24 @@ export const chaseLeg: Action<ChaseLegCommand> = {
 export async function cancelOpenLegs(d: Dossier, reason: string): Promise<void> {
   const r = routeOf(d);
   if (!r) return;
+  if (d.state.fast) {
+    // The answer shows them cancelled; telling the children does not decide it, so it follows.
+    const open = r.legs.filter((l) => l.status === 'open');
+    for (const leg of open) {
+      leg.status = 'cancelled';
+      leg.finishedAt = d.now();
+    }
+    await d.afterAnswer(async () => {
+      for (const leg of open) {
+        try {
+          await getExternalWorkflowHandle(leg.workflowId).signal(cancelLegSignal, { reason });
+        } catch {
+          // Already ended: nothing left to cancel.
+        }
+      }
+    });
+    return;
+  }
   for (const leg of r.legs.filter((l) => l.status === 'open')) {
     leg.status = 'cancelled';
     leg.finishedAt = d.now();

@@ -12,7 +12,6 @@ import type {
   SubmitSupplementCommand,
   VerificationExceptionKind,
 } from '../contracts/dossier-v1';
-import { lookup } from './proxies';
 import { advance, currentStep, enterStep, routeOf } from './route';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
@@ -37,7 +36,7 @@ export const requestSupplement: Action<ProcessingSupplementCommand> = {
     const { input, state } = d;
     const requestedAt = d.now();
     const deadline =
-      cmd.deadline ?? (await lookup.computeDeadline({ agencyEid: input.agencyEid, from: requestedAt, workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS }));
+      cmd.deadline ?? (await d.look.computeDeadline({ agencyEid: input.agencyEid, from: requestedAt, workingDays: cmd.deadlineWorkingDays ?? DEFAULT_SUPPLEMENT_WORKING_DAYS }));
     state.processingSupplements += 1;
     state.clockPausedAt = requestedAt;
     state.pending = { kind: 'supplement', items: cmd.items, deadline };
@@ -70,8 +69,8 @@ export const requestSupplement: Action<ProcessingSupplementCommand> = {
         open: { step: 'citizen_supplement', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: APPLICANT, dueAt: deadline },
       },
       clock,
+      notify: 'supplement_requested',
     });
-    await d.notify('supplement_requested');
     return d.view();
   },
 };
@@ -125,7 +124,7 @@ export const submitSupplement: Action<SubmitSupplementCommand> = {
       return d.view();
     }
     // Runs begun before the clock ledger: the appointment moves by the procedure's clock policy.
-    const clock = await lookup.resumeClock({
+    const clock = await d.look.resumeClock({
       agencyEid: input.agencyEid,
       procedureCode: input.procedureCode,
       appointmentAt: state.appointmentAt!,
@@ -155,8 +154,8 @@ export async function closeUnsupplemented(d: Dossier): Promise<void> {
     by: null,
     projection: { pendingAction: null, closingReason: 'Không bổ sung hồ sơ trong thời hạn' },
     handoff: { close: true },
+    notify: 'closed_unsupplemented',
   });
-  await d.notify('closed_unsupplemented');
 }
 
 function requireVisit(d: Dossier, visit: unknown): void {
@@ -223,8 +222,8 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
             : { dueAt: visitEnd(cmd.visit), ...(checks ? { countFrom: visitStart(cmd.visit) } : {}) }),
         },
       },
+      notify: 'site_visit_scheduled',
     });
-    await d.notify('site_visit_scheduled');
     return d.view();
   },
 };

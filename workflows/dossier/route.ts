@@ -4,7 +4,6 @@ import type { HandoffOpening, ProjectionFields } from '../../activities';
 import { budgetHours, type ProcedureStep } from '../../domain/internal-procedure';
 import { canTransition, type DossierStatus } from '../../domain/status';
 import type { LegView, LegWorkflowInput, StepView } from '../contracts/interagency-v1';
-import { lookup } from './proxies';
 import type { Dossier } from './state';
 import type { RouteState, Transition } from './types';
 
@@ -90,7 +89,7 @@ export async function enterStep(d: Dossier, i: number, giver: Giver): Promise<Pi
   }
   const now = d.now();
   const hours = budgetHours(step.budget);
-  const own = await lookup.addWorkingHours({ agencyEid: step.agencyEid ?? d.input.agencyEid, from: now, hours });
+  const own = await d.look.addWorkingHours({ agencyEid: step.agencyEid ?? d.input.agencyEid, from: now, hours });
   const cap = d.state.appointmentAt;
   const dueAt = cap && Date.parse(cap) < Date.parse(own) ? cap : own;
   r.at = i;
@@ -123,7 +122,7 @@ export async function arrive(d: Dossier, giver: Giver): Promise<void> {
   if (step.kind === 'assignment' && !d.state.assignee) {
     let assignee: { userId: number; fullName: string };
     try {
-      assignee = await lookup.assignSpecialist({ dossierId: d.input.dossierId, agencyEid: d.input.agencyEid });
+      assignee = await d.look.assignSpecialist({ dossierId: d.input.dossierId, agencyEid: d.input.agencyEid });
     } catch (err) {
       // Received all the same: the dossier waits at the assignment step for a leader or a claim.
       await d.transition({ to: d.state.status, type: 'assignment_pending', by: null, data: { reason: (err as Error).message, stepKey: step.key } });
@@ -151,7 +150,8 @@ export async function advance(d: Dossier, type: string, by: Transition['by'], gi
     projection: { ...next.projection, ...extra.projection },
     data: { stepKey: from.key, toStep: currentStep(r).key, ...extra.data },
   });
-  await arrive(d, giver);
+  // What the next step does by itself (an assignment, a leg) does not decide the answer.
+  await d.afterAnswer(() => arrive(d, giver));
 }
 
 /** Liên thông: the other agency's part runs as its own workflow; it reports back by signal. */

@@ -1,11 +1,11 @@
-import { ApplicationFailure, condition, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, patched, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
 import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
 import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
-import { lookup, record } from './proxies';
+import { lookup, lookupLocal, record, recordLocal } from './proxies';
 import { currentStep, openConsultations, stepView } from './route';
 import { freshState, type CarriedDossierState, type DeadlineState, type DossierState, type Transition } from './types';
 
@@ -35,6 +35,15 @@ export class Dossier {
   private committed: string | null = null;
   /** The status last given to the DossierStatus search attribute. */
   private indexedStatus: string | null = null;
+  /**
+   * Fast path: work an action queued to run after its answer (afterAnswer); the dossier stays
+   * busy until the queue is empty. Never carried: continue-as-new waits for the lock.
+   */
+  private followUps: Array<() => Promise<void>> = [];
+  /** A follow-up is running (the lock is the follow-ups', not an action's). */
+  private followingUp = false;
+  /** An Update handler is running: afterAnswer queues instead of running inline. */
+  private answering = false;
 
   constructor(
     readonly input: DossierWorkflowInput,
@@ -57,6 +66,20 @@ export class Dossier {
         version: 0,
       };
     }
+    // Issue 18, decided once per dossier and carried: a dossier begun before the change keeps the
+    // old path (regular activities, in the old order) for its whole life, across continue-as-new.
+    // The only place this patch is asked.
+    this.state.fast = carried ? (carried.fast ?? false) : patched('fast-actions-v1');
+  }
+
+  /** Read-model writes: local activities on the fast path, regular ones before it. */
+  get rec(): typeof record {
+    return this.state.fast ? recordLocal : record;
+  }
+
+  /** Business look-ups (calendar, fee, assignment, procedure): local on the fast path. */
+  get look(): typeof lookup {
+    return this.state.fast ? lookupLocal : lookup;
   }
 
   get code(): string {
@@ -84,8 +107,10 @@ export class Dossier {
       fee: { amountVnd: s.fee.amountVnd, timing: s.fee.timing, paid: s.fee.paid, receiptCode: s.fee.receiptCode },
       deadline: this.deadlineView(),
       lastSeq: s.seq,
-      // The action's own answer is given when it ends: the dossier is then free again.
-      facts: { ...this.facts(), busy: false },
+      // The action's own answer is given when it ends: the dossier is then free again (an action
+      // arriving while the answer's follow-ups run waits for them). A query during those
+      // follow-ups reads busy: the dossier is finishing what the action started (fast path).
+      facts: { ...this.facts(), busy: this.settling() },
       // Issue 17: the pinned version, and for routed dossiers the step held and the legs sent.
       ...(s.procedureVersion ? { procedureVersion: s.procedureVersion } : {}),
       ...(s.route
@@ -122,7 +147,7 @@ export class Dossier {
       this.indexedStatus = t.to;
     }
     const by = t.by;
-    await record.recordDossierEvent({
+    await this.rec.recordDossierEvent({
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: t.type,
@@ -137,8 +162,12 @@ export class Dossier {
       handoff: t.handoff,
       ...(t.clock ? { clock: t.clock } : {}),
       ...(t.alert ? { alert: t.alert } : {}),
+      // Fast path: the outbox row is written in the event's transaction (same job key as notifyApplicant).
+      ...(t.notify && s.fast ? { notify: t.notify } : {}),
     });
     this.committed = JSON.stringify(s);
+    // Old path: the separate activity right after the event, as runs before the patch did.
+    if (t.notify && !s.fast) await this.notify(t.notify);
   }
 
   /** Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. */
@@ -147,7 +176,7 @@ export class Dossier {
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
     this.indexedStatus = s.status;
-    await record.recordDossierEvent({
+    await this.rec.recordDossierEvent({
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: 'submitted',
@@ -170,27 +199,100 @@ export class Dossier {
     s.submissionRecorded = true;
   }
 
+  /**
+   * The citizen's message about the event last written. Call sites that write an event pass the
+   * message with it (`transition({ notify })`); this is for a message without an event of its
+   * own (the fee due before the result), and for the old path's separate activity.
+   */
   notify(template: NotificationJob['template']): Promise<void> {
-    return record.notifyApplicant({ dossierId: this.input.dossierId, seq: this.state.seq, template });
+    return this.rec.notifyApplicant({ dossierId: this.input.dossierId, seq: this.state.seq, template });
   }
 
   /**
    * Runs one action at a time; an action arriving in the first instants waits for the submission
    * to be logged. An action that fails part-way (an activity refused its data for good) leaves
-   * the dossier as its last written event says, and unlocked.
+   * the dossier as its last written event says, and unlocked. An Update (`answering`) on the fast
+   * path may leave follow-ups queued: the lock then stays until they are done. An Update that
+   * arrived while follow-ups held the lock (its validator let it through, see `settling`) waits
+   * for them and is validated again on the state they left (`revalidate`).
    */
-  async exclusively<T>(fn: () => Promise<T>): Promise<T> {
+  async exclusively<T>(fn: () => Promise<T>, opts: { answering?: boolean; revalidate?: () => void } = {}): Promise<T> {
     const s = this.state;
+    if (opts.revalidate && this.settling()) {
+      while (s.busy) await condition(() => !s.busy);
+      opts.revalidate();
+    }
     s.busy = true;
+    this.answering = opts.answering === true;
     try {
       if (!s.submissionRecorded) await condition(() => s.submissionRecorded);
       this.committed = JSON.stringify(s);
       return await fn();
     } catch (err) {
+      this.followUps = [];
       this.restoreCommitted();
       throw err;
     } finally {
-      s.busy = false;
+      this.answering = false;
+      if (this.followUps.length === 0) s.busy = false;
+    }
+  }
+
+  /**
+   * What does not decide the action's answer (the specialist's assignment, what a step does on
+   * arrival, the legs' cancellation): on the fast path inside an Update it runs after the answer,
+   * the dossier kept busy until done (runFollowUps); otherwise right here, in the old order.
+   */
+  async afterAnswer(fn: () => Promise<void>): Promise<void> {
+    if (this.state.fast && this.answering) {
+      this.followUps.push(fn);
+      return;
+    }
+    await fn();
+  }
+
+  /** The lock is held by follow-ups of an answered action (an Update then waits rather than being refused). */
+  settling(): boolean {
+    return this.followingUp || (this.followUps.length > 0 && !this.answering);
+  }
+
+  /**
+   * Ends the current workflow task: the SDK completes a workflow task (and sends the Update's
+   * answer with it) only once every local activity it started has finished, so work that must not
+   * delay an answer starts on a 1 ms timer, in the next task.
+   */
+  nextTask(): Promise<void> {
+    return sleep(1);
+  }
+
+  /**
+   * Runs the follow-ups of answered actions, one queue at a time, for the life of the run;
+   * started before the first await, it issues no command until something is queued (never on the
+   * old path). A follow-up that fails leaves the dossier as its last written event says.
+   */
+  async runFollowUps(): Promise<void> {
+    const s = this.state;
+    for (;;) {
+      await condition(() => this.followUps.length > 0 && !this.answering);
+      this.followingUp = true;
+      try {
+        await this.nextTask();
+        while (this.followUps.length > 0) {
+          const fn = this.followUps.shift()!;
+          this.committed = JSON.stringify(s);
+          try {
+            await fn();
+          } catch (err) {
+            // The answer was given; what followed it stops at the last written event.
+            this.followUps = [];
+            this.restoreCommitted();
+            log.warn('follow-up of an answered action failed', { code: this.code, error: (err as Error).message });
+          }
+        }
+      } finally {
+        this.followingUp = false;
+        s.busy = false;
+      }
     }
   }
 
@@ -252,7 +354,7 @@ export class Dossier {
   /** Re-derives the deadline from the ledger; timers waiting on the old one re-arm. */
   async refreshDeadline(): Promise<ScheduledDeadline> {
     const d = this.state.deadline!;
-    const r = await lookup.scheduleDeadline({
+    const r = await this.look.scheduleDeadline({
       agencyEid: this.input.agencyEid,
       procedureCode: this.input.procedureCode,
       ledger: d.ledger,

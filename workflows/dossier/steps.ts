@@ -1,6 +1,5 @@
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { ForwardStepCommand, IssueResultCommand, SendBackCommand } from '../contracts/interagency-v1';
-import { record } from './proxies';
 import { advance, arrive, currentStep, enterStep, landingStatus, routeOf, stepIndex } from './route';
 import type { Action } from './state';
 
@@ -56,7 +55,7 @@ export const sendBack: Action<SendBackCommand> = {
       projection: { ...next.projection, ...(clearAssignee ? { assigneeId: null } : {}) },
       data: { stepKey: from.key, toStep: cmd.toStep, reason: cmd.reason },
     });
-    if (!clearAssignee) await arrive(d, { id: cmd.actor.userId, unit: cmd.actor.fullName });
+    if (!clearAssignee) await d.afterAnswer(() => arrive(d, { id: cmd.actor.userId, unit: cmd.actor.fullName }));
     return d.view();
   },
 };
@@ -70,7 +69,7 @@ export const issueResult: Action<IssueResultCommand> = {
     const { input, state } = d;
     const step = currentStep(routeOf(d)!);
     const issuedAt = d.now();
-    const result = await record.issueResult({ dossierId: input.dossierId, agencyEid: input.agencyEid, procedureCode: input.procedureCode, signerId: cmd.actor.userId, issuedAt });
+    const result = await d.rec.issueResult({ dossierId: input.dossierId, agencyEid: input.agencyEid, procedureCode: input.procedureCode, signerId: cmd.actor.userId, issuedAt });
     state.resultNumber = result.number;
     await advance(d, 'result_issued', { actor: cmd.actor, role: step.role }, { id: cmd.actor.userId, unit: cmd.actor.fullName }, {
       projection: { resultNumber: result.number },

@@ -1,4 +1,5 @@
 import type { HandoffOpening, ProjectionFields } from '../../activities';
+import type { NotificationJob } from '../../activities/notifications';
 import type { TimeLimit } from '../../domain/calendar';
 import type { ClockEntry, DeadlineSchedule } from '../../domain/clock-ledger';
 import type { DossierStatus } from '../../domain/status';
@@ -31,6 +32,13 @@ export type CarriedDossierState = {
   procedureVersion?: { procedureCode: string; version: number; isDefault: boolean } | null;
   /** A non-default version being interpreted step by step (route.ts); null on today's fixed path. */
   route?: RouteState | null;
+  /**
+   * Officer actions in one round trip (patch fast-actions-v1, issue 18): decided once when the
+   * dossier starts and carried across continue-as-new, so a dossier begun on the old path ends on it.
+   * Local activities, the citizen's message written with its event, and what does not decide an
+   * action's answer done after it. Absent (false) on older runs.
+   */
+  fast?: boolean;
 };
 
 /** Where a routed dossier is in its pinned version, and the legs and consultations it sent. */
@@ -87,6 +95,11 @@ export interface Transition {
   handoff?: { close?: boolean; open?: HandoffOpening };
   clock?: ClockEntry[];
   alert?: { kind: 'at_risk' | 'overdue' | 'escalation'; level: number; message: string };
+  /**
+   * The citizen's message this event sends: on the fast path written with the event (one write);
+   * on the old path sent by the notifyApplicant activity right after it, as before.
+   */
+  notify?: NotificationJob['template'];
 }
 
 /** An Update of the dossier: its validator (refuses before anything is written) and its body. */

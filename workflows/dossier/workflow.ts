@@ -28,8 +28,14 @@ export type { CarriedDossierState } from './state';
  */
 export async function dossierWorkflow(input: DossierWorkflowInput, carried?: CarriedDossierState): Promise<DossierView> {
   const d = new Dossier(input, carried);
+  // While the follow-ups of an answered action hold the lock (fast path), an Update is let
+  // through and waits for them, then is validated on the state they left (state.ts, exclusively).
   const on = <C>(update: UpdateDefinition<DossierView, [C]>, action: Action<C>) =>
-    setHandler(update, (cmd) => d.exclusively(() => action.run(d, cmd)), { validator: (cmd) => action.validate(d, cmd) });
+    setHandler(update, (cmd) => d.exclusively(() => action.run(d, cmd), { answering: true, revalidate: () => action.validate(d, cmd) }), {
+      validator: (cmd) => {
+        if (!d.settling()) action.validate(d, cmd);
+      },
+    });
 
   // Handlers are registered before the first await, so no early update is lost.
   setHandler(contract.dossierViewQuery, () => d.view());
@@ -75,6 +81,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
   if (d.state.deadline) void watchDeadline(d, d.state.deadline);
   // Children's reports are recorded one at a time; it issues no command until one arrives.
   void recordReports(d);
+  // What answered actions left to do after their answer (fast path); no command until queued.
+  void d.runFollowUps();
 
   // Nộp hồ sơ: the fee is fixed, then the submission is the first event of the history.
   await fixFeeAtSubmission(d, !!carried);
@@ -109,6 +117,6 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     if (route) await condition(() => !d.state.busy && currentStep(route).kind === 'result');
     await deliverResult(d);
   }
-  await condition(allHandlersFinished);
+  await condition(() => allHandlersFinished() && !d.state.busy);
   return d.view();
 }

@@ -1,0 +1,342 @@
+import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { temporal } from '@temporalio/proto';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createActivities, type DossierActivities } from '../../activities';
+import { createDb } from '../../db/connection';
+import {
+  acceptIntakeUpdate,
+  decideUpdate,
+  handOverResultUpdate,
+  proposeDecisionUpdate,
+  recordPaymentUpdate,
+  requestIntakeSupplementUpdate,
+  submitSupplementUpdate,
+  type DossierView,
+  type DossierWorkflowInput,
+} from '../../workflows/contracts/dossier-v1';
+import { LEADER, mockActivities, OFFICER, SPECIALIST } from '../helpers/mock-activities';
+import { recordHistory } from '../helpers/stack';
+import { useWorkflowHarness } from '../helpers/workflow-harness';
+
+/**
+ * Issue 18, targets 1–2 (workflow side): on a dossier begun after patch fast-actions-v1 every
+ * activity is a local one, the citizen's message is written with its event, and an action
+ * answers before what does not decide its answer (the specialist's assignment); a dossier begun
+ * on the old code finishes on the old path. With RECORD_HISTORIES=1 the runs' histories are kept
+ * for the replay test (test/histories/fast-*.json, old-code-then-current.json).
+ */
+
+const ROOT = path.join(__dirname, '..', '..');
+/** The last commit before the fast path: its workflow code stands for dossiers already running. */
+const OLD_COMMIT = '0d6c27b';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
+/** The decoded payloads of a marker (patch id, local activity type…), as text to search. */
+function markerText(e: HistoryEvent): string {
+  const details = e.markerRecordedEventAttributes?.details ?? {};
+  return Object.values(details)
+    .flatMap((p) => p.payloads ?? [])
+    .map((p) => Buffer.from(p.data ?? new Uint8Array()).toString('utf8'))
+    .join(' ');
+}
+
+async function historyOf(handle: WorkflowHandle): Promise<HistoryEvent[]> {
+  return (await handle.fetchHistory()).events ?? [];
+}
+
+const scheduledActivities = (events: HistoryEvent[]) => events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
+const patchMarkers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').map(markerText);
+const localActivityMarkers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').map(markerText);
+
+function keep(name: string, handle: WorkflowHandle): Promise<void> {
+  if (process.env.RECORD_HISTORIES !== '1') return Promise.resolve();
+  return handle.fetchHistory().then((h) => recordHistory(name, historyToJSON(h)));
+}
+
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
+
+describe('officer actions in one round trip (patch fast-actions-v1)', () => {
+  let assignmentGate: Promise<void> = Promise.resolve();
+  let feeDue: Awaited<ReturnType<DossierActivities['feeDue']>> = { amountVnd: 0, timing: 'none' };
+  const { client, taskQueue, events, notices, newWorker } = useWorkflowHarness({
+    name: 'wf-fast',
+    activities: {
+      async assignSpecialist() {
+        await assignmentGate;
+        return { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName };
+      },
+      async feeDue() {
+        return feeDue;
+      },
+      async computeDeadline() {
+        return new Date(Date.now() + 86_400_000).toISOString();
+      },
+    },
+  });
+
+  let n = 0;
+  const input = (over: Partial<DossierWorkflowInput> = {}): DossierWorkflowInput => {
+    n += 1;
+    const id = 700_000 + (process.pid % 10_000) * 10 + n;
+    return {
+      dossierId: id,
+      code: `000.20.20.H29-261205-${id}`,
+      agencyEid: '000.20.20.H29',
+      procedureCode: 'KT-HKD',
+      channel: 'online',
+      deliveryMethod: 'online',
+      submittedAt: new Date().toISOString(),
+      ...over,
+    };
+  };
+  const wfId = (label: string) => `fast-${label}-${process.pid}-${Date.now().toString(36)}`;
+  const eventsOf = (dossierId: number) => events.filter((e) => e.dossierId === dossierId);
+  const noticesOf = (dossierId: number) => eventsOf(dossierId).flatMap((e) => (e.notify ? [e.notify] : []));
+
+  it('a new dossier: local activities, the message with its event, the answer before the assignment', async () => {
+    notices.length = 0;
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const args = input();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('accept'), args: [args] });
+      const g = gate();
+      assignmentGate = g.wait;
+      let accepted: DossierView;
+      try {
+        // The assignment is held back: the Update must answer all the same.
+        accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        expect(accepted).toMatchObject({ status: 'RECEIVED', assignee: null, appointmentAt: expect.any(String) });
+        expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted']);
+        // The officer's own write is there when the answer comes (read-your-writes).
+        expect(eventsOf(args.dossierId).at(-1)).toMatchObject({ toStatus: 'RECEIVED', notify: 'intake_accepted', projection: { status: 'RECEIVED', appointmentAt: accepted.appointmentAt } });
+      } finally {
+        g.open();
+        assignmentGate = Promise.resolve();
+      }
+      // Then the specialist is assigned, after the answer.
+      for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(eventsOf(args.dossierId).at(-1)).toMatchObject({ type: 'assigned', toStatus: 'IN_REVIEW', projection: { assigneeId: SPECIALIST.userId } });
+      // The specialist may act at once: an action in the follow-up's window waits, it is not refused.
+      const proposed = await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+      expect(proposed).toMatchObject({ status: 'AWAITING_DECISION', assignee: { userId: SPECIALIST.userId } });
+      await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+      expect((await handle.result()).status).toBe('COMPLETED');
+
+      const history = await historyOf(handle);
+      expect(patchMarkers(history).some((m) => m.includes('fast-actions-v1'))).toBe(true);
+      expect(scheduledActivities(history)).toEqual([]);
+      const local = localActivityMarkers(history).join('\n');
+      for (const type of ['recordDossierEvent', 'scheduleDeadline', 'assignSpecialist', 'issueResult', 'feeDue']) expect(local).toContain(type);
+      expect(local).not.toContain('notifyApplicant');
+      // Exactly one message per event that tells the citizen.
+      expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
+      expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
+      await keep('fast-accept-propose-decide-online', handle);
+    });
+  });
+
+  it('a counter dossier paid in cash and handed over: one message each, completed', async () => {
+    feeDue = { amountVnd: 50_000, timing: 'before_processing' };
+    const worker = await newWorker();
+    try {
+      await worker.runUntil(async () => {
+        const args = input({ channel: 'counter', deliveryMethod: 'counter' });
+        const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('counter'), args: [args] });
+        await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        const paid = await handle.executeUpdate(recordPaymentUpdate, {
+          args: [{ paymentId: crypto.randomUUID(), amountVnd: 50_000, method: 'cash', receiptCode: 'BL-0001', paidAt: new Date().toISOString(), recordedBy: OFFICER.userId }],
+        });
+        expect(paid.fee).toMatchObject({ paid: true, receiptCode: 'BL-0001' });
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        const handed = await handle.executeUpdate(handOverResultUpdate, { args: [{ actor: OFFICER, receivedBy: 'Nguyễn Văn An' }] });
+        expect(handed.status).toBe('RESULT_DELIVERED');
+        expect((await handle.result()).status).toBe('COMPLETED');
+        expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
+        expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
+        expect(scheduledActivities(await historyOf(handle))).toEqual([]);
+        await keep('fast-counter-cash-handover', handle);
+      });
+    } finally {
+      feeDue = { amountVnd: 0, timing: 'none' };
+    }
+  });
+
+  it('a supplement at intake, then acceptance: the request and the acceptance each tell the citizen once', async () => {
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const args = input();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('supplement'), args: [args] });
+      const asked = await handle.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor: OFFICER, items: ['Bản sao CCCD'] }] });
+      expect(asked.status).toBe('SUPPLEMENT_AT_INTAKE');
+      await handle.executeUpdate(submitSupplementUpdate, { args: [{ documents: [{ name: 'Bản sao CCCD' }] }] });
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+      await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'deny', reasons: ['Không đủ điều kiện'] }] });
+      await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'deny', reasons: ['Không đủ điều kiện'] }] });
+      expect((await handle.result()).status).toBe('DENIED');
+      expect(noticesOf(args.dossierId)).toEqual(['supplement_requested', 'intake_accepted', 'denied']);
+      expect(scheduledActivities(await historyOf(handle))).toEqual([]);
+      await keep('fast-intake-supplement-denied', handle);
+    });
+  });
+
+  describe('a dossier begun on the old code', () => {
+    let connection: NativeConnection;
+    let oldBundle: string;
+    beforeAll(async () => {
+      try {
+        execFileSync('git', ['-C', ROOT, 'cat-file', '-e', `${OLD_COMMIT}^{commit}`], { stdio: 'pipe' });
+      } catch {
+        throw new Error(`commit ${OLD_COMMIT} is not in this clone: the test of dossiers begun before patch fast-actions-v1 needs the full history (git fetch --unshallow)`);
+      }
+      // Inside the repository, so that the old code resolves this checkout's node_modules.
+      const dir = path.join(ROOT, 'test-results', 'old-code', OLD_COMMIT);
+      fs.rmSync(dir, { recursive: true, force: true });
+      fs.mkdirSync(dir, { recursive: true });
+      const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', OLD_COMMIT, 'workflows', 'domain'], { maxBuffer: 64 * 1024 * 1024 });
+      execFileSync('tar', ['-x', '-C', dir], { input: tar });
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: path.join(dir, 'workflows', 'index.ts'),
+        workflowInterceptorModules: [path.join(dir, 'workflows', 'request-context.ts')],
+        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`), log() {} },
+      });
+      oldBundle = path.join(dir, 'workflow-bundle.js');
+      fs.writeFileSync(oldBundle, code);
+      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    }, 180_000);
+    afterAll(async () => {
+      await connection?.close();
+    });
+
+    it('finishes under the old code path after a worker with the current code takes over', async () => {
+      const queue = `${taskQueue}-old`;
+      const activities = mockActivities({
+        async recordDossierEvent(e) {
+          events.push(e);
+        },
+        async notifyApplicant(job) {
+          notices.push(job.template);
+        },
+      });
+      const args = input();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('old'), args: [args] });
+      notices.length = 0;
+      const old = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: oldBundle }, activities });
+      await old.runUntil(async () => {
+        const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        // The old path answers after the assignment.
+        expect(accepted).toMatchObject({ status: 'IN_REVIEW', assignee: { userId: SPECIALIST.userId } });
+      });
+      const scheduledBefore = scheduledActivities(await historyOf(handle)).length;
+      // Today's worker, on the same task queue, takes the dossier to the end (replaying its history first).
+      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      await current.runUntil(async () => {
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        const decided = await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        expect(decided.status).toBe('APPROVED');
+        expect((await handle.result()).status).toBe('COMPLETED');
+      });
+      const history = await historyOf(handle);
+      expect(patchMarkers(history).some((m) => m.includes('fast-actions-v1'))).toBe(false);
+      expect(localActivityMarkers(history)).toEqual([]);
+      const scheduled = scheduledActivities(history);
+      // Its later activities are regular ones, in the old order, the message by its own activity.
+      expect(scheduled.slice(scheduledBefore)).toEqual(['recordDossierEvent', 'issueResult', 'recordDossierEvent', 'recordDossierEvent', 'notifyApplicant', 'recordDossierEvent']);
+      expect(notices).toEqual(['intake_accepted', 'result_delivered']);
+      await keep('old-code-then-current', handle);
+    });
+  });
+
+/**
+ * Read-your-writes on the real activities: when the acceptance answers, the read model already
+ * shows the dossier received with its appointment, and its message is in the outbox once.
+ */
+  describe('on the real activities (PostgreSQL)', () => {
+  const db = createDb(inject('databaseUrl'), { max: 4 });
+  const real = createActivities({ db }) as unknown as DossierActivities;
+  let dbGate: Promise<void> = Promise.resolve();
+  let connection: NativeConnection;
+  beforeAll(async () => {
+    connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await db.destroy();
+  });
+
+  it('the accept answer comes after the read model shows RECEIVED with the appointment, before the assignment', async () => {
+    const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
+    const agency = await db('agencies').where('eid', '000.20.20.H29').first('id');
+    const code = `000.20.20.H29-261205-${crypto.randomInt(10_000, 99_999_999)}`;
+    const workflowId = `fast-db-${code}`;
+    const [row] = await db('dossiers')
+      .insert({
+        code,
+        workflow_id: workflowId,
+        procedure_id: procedure.id,
+        agency_id: agency.id,
+        channel: 'online',
+        delivery_method: 'online',
+        status: 'SUBMITTED',
+        applicant_full_name: 'Nguyễn Thị Hồng Nhung',
+        applicant_id_number: '079199001234',
+        applicant_phone: '0912345678',
+        applicant_email: 'nhung.nguyen@example.vn',
+        submitted_at: new Date(),
+        fee_due_vnd: 0,
+        fee_status: 'none',
+      })
+      .returning('id');
+    const dossierId = Number(row.id);
+    const activities: DossierActivities = {
+      ...real,
+      async assignSpecialist(i) {
+        await dbGate;
+        return real.assignSpecialist(i);
+      },
+    };
+    const worker = await Worker.create({ connection, taskQueue: `${taskQueue}-db`, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+    await worker.runUntil(async () => {
+      const handle = await client.workflow.start('dossierWorkflow', {
+        taskQueue: `${taskQueue}-db`,
+        workflowId,
+        args: [{ dossierId, code, agencyEid: '000.20.20.H29', procedureCode: 'TP-SAOSOGOC', channel: 'online', deliveryMethod: 'online', submittedAt: new Date().toISOString() }],
+      });
+      const g = gate();
+      dbGate = g.wait;
+      try {
+        const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        expect(accepted).toMatchObject({ status: 'RECEIVED', assignee: null, appointmentAt: expect.any(String) });
+        const dossier = await db('dossiers').where('id', dossierId).first('status', 'appointment_at', 'received_at', 'assignee_id');
+        expect(dossier).toMatchObject({ status: 'RECEIVED', assignee_id: null });
+        expect(new Date(dossier.appointment_at).toISOString()).toBe(new Date(accepted.appointmentAt!).toISOString());
+        expect(await db('dossier_events').where('dossier_id', dossierId).orderBy('seq').pluck('type')).toEqual(['submitted', 'intake_accepted']);
+        expect(await db('notification_outbox').where('dossier_id', dossierId).pluck('template')).toEqual(['intake_accepted']);
+      } finally {
+        g.open();
+        dbGate = Promise.resolve();
+      }
+      let after: { status: string; assignee_id: number | null } | undefined;
+      for (let i = 0; i < 100; i++) {
+        after = await db('dossiers').where('id', dossierId).first('status', 'assignee_id');
+        if (after?.status === 'IN_REVIEW') break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(after).toMatchObject({ status: 'IN_REVIEW', assignee_id: expect.any(Number) });
+      expect(await db('notification_outbox').where('dossier_id', dossierId).pluck('template')).toEqual(['intake_accepted']);
+      await handle.terminate('end of test');
+    });
+  });
+});
+});
