@@ -1,4 +1,4 @@
-import type { Router, RequestHandler } from 'express';
+import type { Request, Router, RequestHandler } from 'express';
 import { apiRouter } from './router';
 import type { Db } from '../db/connection';
 import { decodePercentEncoded } from '../domain/input-safety';
@@ -11,6 +11,14 @@ import { declaredRouteOf } from './contract';
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const REASON_FIELDS = ['reason', 'overrideReason', 'note'] as const;
+
+/** The dossiers handlers loaded for the request they answer: its audit entry names them without a second look-up. */
+const loadedDossiers = new WeakMap<Request, { id: number; agency_id: number; code: string }>();
+
+/** Notes the dossier the request's path names, as the handler loaded it (its audit entry is written with it). */
+export function noteAuditedDossier(req: Request, d: { id: number; agency_id: number; code: string }): void {
+  loadedDossiers.set(req, { id: d.id, agency_id: d.agency_id, code: d.code });
+}
 
 /**
  * Nhật ký thao tác: every request that changes something, by whom (role and agency), on
@@ -48,6 +56,7 @@ export function auditTrail(db: Db): RequestHandler {
         reason,
         dossierCode: code,
         status: res.statusCode,
+        knownDossier: loadedDossiers.get(req) ?? null,
         requestId: requestIdOf(req),
       });
     });

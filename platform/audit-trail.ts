@@ -26,6 +26,8 @@ export interface AuditedRequest {
   /** The dossier the path names, if it names one. */
   dossierCode: string | null;
   status: number;
+  /** The dossier the path names as the handler already loaded it (issue 18): no second look-up. */
+  knownDossier?: { id: number; agency_id: number; code: string } | null;
   requestId: string | null;
   /** Whether the request id is the one the caller sent (X-Request-Id) rather than ours. */
   requestIdGiven: boolean;
@@ -41,7 +43,8 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
   const { principal } = request;
   if (!principal) return insertAuditEntry(db, anonymousEntry(request));
   const code = request.dossierCode && !firstUnsafeCharacter(request.dossierCode, SINGLE_LINE) ? request.dossierCode : null;
-  const dossier = code ? await findDossierByCode(db, code, ['id', 'agency_id']) : null;
+  const known = request.knownDossier && request.knownDossier.code === code ? request.knownDossier : null;
+  const dossier = known ?? (code ? await findDossierByCode(db, code, ['id', 'agency_id']) : null);
   await insertAuditEntry(db, {
     actor_kind: principal.kind,
     actor_id: principal.kind === 'officer' ? principal.userId : null,

@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { dossierFacts } from '../../dossiers/actions';
+import { loadActionDossier, viewFacts } from '../../dossiers/action-answer';
+import { dossierViewQuery } from '../../workflows/contracts/dossier-v1';
+import { applicantIds, eventually, http, officerToken, payFeeAtCounter, submitSample, uniqueKey, type HttpAnswer } from '../helpers/stack';
+import { useStack } from '../helpers/use-stack';
+
+/**
+ * Issue 18, target 1 (the API half): an officer's action is answered from the Update's own view
+ * (the dossier row loaded with the caller's roles before it, the facts the workflow returns for
+ * `allowedActions`), with as few statements as the request needs; and the acting officer reads
+ * their own write: a GET right after each action's 200 shows the status, the assignee and the
+ * appointment the answer gave (the Update answers once the event and the read model are
+ * committed, README "Read-your-writes").
+ */
+describe('officer actions: answered from the Update’s view, few round trips, read-your-writes', () => {
+  const { api } = useStack({ name: 'officer-action-answer' });
+  const idNumber = applicantIds('0731');
+  const ONE_STOP = 'motcua.saigon';
+  const LEADER = 'lanhdao.saigon';
+
+  /** The statements the API process sends while `run` is answered (and its after-answer audit row is written). */
+  async function statementsOf(run: () => Promise<HttpAnswer>): Promise<{ answer: HttpAnswer; sql: string[] }> {
+    const sql: string[] = [];
+    const listen = (q: { sql: string }) => sql.push(q.sql);
+    api.db.on('query', listen);
+    try {
+      const answer = await run();
+      // The audit row is written once the answer has gone out.
+      await new Promise((r) => setTimeout(r, 300));
+      return { answer, sql: [...sql] };
+    } finally {
+      api.db.removeListener('query', listen);
+    }
+  }
+
+  async function act(code: string, path: string, user: string, body: unknown, key?: string) {
+    const token = await officerToken(user);
+    return statementsOf(() =>
+      http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/${path}`, { body, headers: { Authorization: `Bearer ${token}`, ...(key ? { 'Idempotency-Key': key } : {}) } }),
+    );
+  }
+
+  const detail = (code: string, user: string) => http('GET', `${api.baseUrl}/api/v1/dossiers/${code}`, { headers: { 'X-User-Id': user } });
+
+  /** What both the answer and the officer's next read must agree on. */
+  const seen = (b: any) => ({ status: b.status?.code, appointmentAt: b.appointmentAt, receivedAt: b.receivedAt, dueAt: b.deadline?.dueAt ?? null, assignee: b.assignee?.userId ?? null });
+
+  async function freshDossier(): Promise<string> {
+    const r = await submitSample(api.baseUrl, idNumber(), { deliveryMethod: 'counter' }, 'answer');
+    expect(r.status).toBe(201);
+    const code = r.body.code as string;
+    await eventually(() => http('GET', `${api.baseUrl}/api/v1/status/${code}`), (s) => s.body.history?.length === 1);
+    return code;
+  }
+
+  it('each action’s 200 is what the officer reads right after it, and what the read model gives', async () => {
+    const code = await freshDossier();
+    await payFeeAtCounter(api.baseUrl, code);
+    const counts: Record<string, number> = {};
+    const steps: Array<[string, string | (() => Promise<string>), unknown]> = [
+      ['intake/accept', ONE_STOP, {}],
+      ['release', async () => (await api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', code).first('u.username')).username, {}],
+      ['assignment', LEADER, { specialist: 'chuyenvien.saigon2' }],
+      ['deadline/extension', LEADER, { workingDays: 1, reason: 'Cần lấy ý kiến cơ quan thuế', legalBasis: 'Điều 5 Nghị định 297/2025/NĐ-CP' }],
+      ['clock/pause', LEADER, { reason: 'Chờ ý kiến cơ quan thuế', legalBasis: 'Điều 22 Nghị định 101/2024/NĐ-CP' }],
+      ['clock/resume', LEADER, {}],
+      ['review/proposal', 'chuyenvien.saigon2', { proposal: 'approve' }],
+      ['decision', LEADER, { decision: 'approve' }],
+      ['result/handover', ONE_STOP, { receivedBy: 'Nguyễn Văn An' }],
+    ];
+    for (const [path, who, body] of steps) {
+      const user = typeof who === 'string' ? who : await who();
+      const { answer, sql } = await act(code, path, user, body, uniqueKey('answer'));
+      expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(200);
+      counts[path] = sql.length;
+      // Read-your-writes: the acting officer's GET right after the 200.
+      const read = await detail(code, user);
+      expect(read.status).toBe(200);
+      if (path === 'result/handover') {
+        // Handed over, the dossier completes after the answer (eventually visible): delivered, or already completed.
+        expect(['RESULT_DELIVERED', 'COMPLETED'], path).toContain(read.body.status.code);
+        expect(answer.body.status.code, path).toBe('RESULT_DELIVERED');
+        continue;
+      }
+      expect(seen(read.body), path).toEqual(seen(answer.body));
+      // The facts the workflow gives are the read model's, as the API reads them (dossiers/action-answer.ts viewFacts).
+      const row = await loadActionDossier(api.db, code);
+      const facts = viewFacts(await api.temporal.workflow.getHandle(row.workflow_id).query(dossierViewQuery), row);
+      const stored = await dossierFacts(api.db, row.id);
+      expect(facts, `${path}: the workflow's facts`).not.toBeNull();
+      const comparable = (f: any) => ({ ...f, assignee: f.assignee ? { userId: f.assignee.userId } : null });
+      expect(comparable(facts), `${path}: facts`).toEqual(comparable(stored));
+      // The answer's summary and allowedActions are what the read model says now.
+      const { allowedActions, assignee: _a, resultNumber: _r, ...summary } = answer.body;
+      const { allowedActions: readAllowed, ...readBody } = read.body;
+      for (const [k, v] of Object.entries(summary)) expect(readBody[k], `${path}: ${k}`).toEqual(v);
+      expect(allowedActions, path).toEqual(readAllowed);
+    }
+    process.stdout.write(`statements per officer action (idempotency key, API process): ${JSON.stringify(counts)}\n`);
+  });
+
+  it('an officer action sends few statements: with a key, without one, and its replay', async () => {
+    const code = await freshDossier();
+    const key = uniqueKey('rt');
+    const first = await act(code, 'intake/supplement-request', ONE_STOP, { items: ['Bản sao hợp đồng thuê địa điểm'], reason: 'Thiếu giấy tờ', deadlineWorkingDays: 5 }, key);
+    expect(first.answer.status, JSON.stringify(first.answer.body)).toBe(200);
+    const replay = await act(code, 'intake/supplement-request', ONE_STOP, { items: ['Bản sao hợp đồng thuê địa điểm'], reason: 'Thiếu giấy tờ', deadlineWorkingDays: 5 }, key);
+    expect(replay.answer.status).toBe(200);
+    expect(replay.answer.body).toEqual(first.answer.body);
+    const other = await freshDossier();
+    const unkeyed = await act(other, 'cancel', LEADER, { reason: 'Công dân đề nghị dừng' });
+    expect(unkeyed.answer.status, JSON.stringify(unkeyed.answer.body)).toBe(200);
+    process.stdout.write(
+      `statements: keyed ${first.sql.length} ${JSON.stringify(first.sql.map((s) => s.slice(0, 90)))}\nreplay ${replay.sql.length}\nunkeyed ${unkeyed.sql.length} ${JSON.stringify(unkeyed.sql.map((s) => s.slice(0, 90)))}\n`,
+    );
+    // auth (the account), the dossier with the caller's roles' agency, the key, the answer stored with the key, the audit row.
+    expect(first.sql.length).toBeLessThanOrEqual(Number(process.env.MAX_ACTION_STATEMENTS ?? 5));
+    expect(unkeyed.sql.length).toBeLessThanOrEqual(Number(process.env.MAX_ACTION_STATEMENTS ?? 5) - 2);
+  });
+});
