@@ -258,7 +258,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const action = build(body, actor, res.locals);
       // The key keeps the request's fingerprint (another body under it is a 422) and its answer,
       // and maps to the update id: Temporal applies the action once, however often it is sent.
-      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update', auditWithAnswer: true });
       if (taken.kind === 'replayed') return;
       const updateId = taken.kind === 'run' ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${taken.key}` : randomUUID();
       const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
@@ -428,7 +428,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       noteAuditedDossier(req, d!);
       const body = parse(schema, jsonBody(req));
       // As for officers: the key's fingerprint is kept before anything is done (a supplement's files claimed).
-      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update', auditWithAnswer: true });
       if (taken.kind === 'replayed') return;
       await before?.(body, d!, idNumber);
       const action = build(body);
