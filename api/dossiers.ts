@@ -9,9 +9,9 @@ import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
 import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
-import { dossierDetail, dossierState, dossierSummary as summaryOf, findApplicantDossier, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
+import { dossierDetail, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
-import { dossierFacts, officerActions } from '../dossiers/actions';
+import { citizenActionAnswer, findApplicantActionDossier, loadActionDossier, officerActionAnswer, type ActionDossierRow } from '../dossiers/action-answer';
 import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
   acceptIntakeUpdate,
@@ -37,6 +37,7 @@ import {
   type ScheduleVerificationCommand,
 } from '../workflows/contracts/dossier-v1';
 import { requireCitizen, requireOfficer } from './auth';
+import { noteAuditedDossier } from './audit';
 import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
 import { HttpProblem, problemOf } from './problem';
 import { idempotencyKey, takeIdempotencyKey } from './idempotency';
@@ -210,6 +211,22 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   const hasEnded = (dossierId: number) => dossierHasEnded(db, dossierId);
   const loadDossier = (code: string) => findDossier(db, code);
 
+  /**
+   * The dossier an officer's action names and the officer with their roles in its agency, in one
+   * statement (the roles are read off the token against the agency's EID loaded with it); loaded
+   * once per request: a route's check before the action and the action itself share it, and the
+   * request's audit entry names it without a second look-up.
+   */
+  async function actionDossier(req: Request, res: Response): Promise<{ actor: Actor; dossier: ActionDossierRow }> {
+    const code = String(req.params.code);
+    const loaded = res.locals.actionDossier as { actor: Actor; dossier: ActionDossierRow } | undefined;
+    if (loaded && loaded.dossier.code === code) return loaded;
+    const found = await officerDossier(db, req, () => loadActionDossier(db, code));
+    res.locals.actionDossier = found;
+    noteAuditedDossier(req, found.dossier);
+    return found;
+  }
+
   router.get('/dossiers/:code', async (req, res) => {
     const { actor, dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
     res.json(await dossierDetail(db, dossier.id, actor));
@@ -236,17 +253,18 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
-      const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(code));
+      const { actor, dossier: d } = await actionDossier(req, res);
       const body = parse(schema, jsonBody(req));
       const action = build(body, actor, res.locals);
       // The key keeps the request's fingerprint (another body under it is a 422) and its answer,
       // and maps to the update id: Temporal applies the action once, however often it is sent.
-      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update', auditWithAnswer: true });
       if (taken.kind === 'replayed') return;
       const updateId = taken.kind === 'run' ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${taken.key}` : randomUUID();
       const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
-      // What the officer may do next, judged on the read model the action has just been projected to.
-      res.json({ ...(await dossierSummary(d.id)), allowedActions: officerActions(await dossierFacts(db, d.id), actor), assignee: view.assignee, resultNumber: view.resultNumber });
+      // The answer is the Update's own view (and what the row loaded above says), with what the
+      // officer may do next judged on the facts it returned: no read of the read model after it.
+      res.json(await officerActionAnswer(db, d, view, actor));
     });
   }
 
@@ -257,7 +275,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * are refused by the workflow as before (403, 409).
    */
   router.post('/dossiers/:code/intake/accept', async (req, res, next) => {
-    const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    const { actor, dossier: d } = await actionDossier(req, res);
     const body = parse(acceptIntakeBody, jsonBody(req));
     if (d.status === 'SUBMITTED' && actor.roles.includes('one_stop_officer')) {
       res.locals.documents = await checkIntakeDocuments(db, d.id, body.waivers ?? []);
@@ -277,7 +295,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
-    const { dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    const { dossier: d } = await actionDossier(req, res);
     const raw = parse(assignmentBody, jsonBody(req)).specialist;
     res.locals.specialist = await assignableSpecialist(db, d.agency_id, raw);
     next();
@@ -304,7 +322,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * leader's reason (dossiers/verification.ts).
    */
   router.post('/dossiers/:code/verification', async (req, res, next) => {
-    const { actor, dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    const { actor, dossier: d } = await actionDossier(req, res);
     res.locals.exception = await visitException(db, d.id, actor, parse(verificationBody, jsonBody(req)));
     next();
   });
@@ -317,7 +335,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Biên bản xác minh: the outcome, findings and attachments (files of the dossier); a missed visit waits to be rescheduled. */
   router.post('/dossiers/:code/verification/record', async (req, res, next) => {
-    const { dossier: d } = await officerDossier(db, req, () => loadDossier(String(req.params.code)));
+    const { dossier: d } = await actionDossier(req, res);
     await checkVisitAttachments(db, d.id, parse(verificationRecordBody, jsonBody(req)).attachments);
     next();
   });
@@ -405,21 +423,24 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const code = String(req.params.code);
       const idNumber = citizenIdOf(req);
       // Unknown and not-theirs read alike: a citizen cannot probe which codes exist.
-      const d = await findApplicantDossier(db, code);
+      const d = await findApplicantActionDossier(db, code);
       requireApplicant(d, idNumber);
+      noteAuditedDossier(req, d!);
       const body = parse(schema, jsonBody(req));
       // As for officers: the key's fingerprint is kept before anything is done (a supplement's files claimed).
-      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update' });
+      const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update', auditWithAnswer: true });
       if (taken.kind === 'replayed') return;
       await before?.(body, d!, idNumber);
       const action = build(body);
       const updateId = taken.kind === 'run' ? `${path.split('/').slice(-1)[0]}:citizen:${idNumber}:${taken.key}` : randomUUID();
+      let view: DossierView;
       try {
-        await dossiers.update({ code, workflowId: d!.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d!.id) });
+        view = await dossiers.update({ code, workflowId: d!.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d!.id) });
       } catch (err) {
         throw citizenProblem(err);
       }
-      res.json(await dossierSummary(d!.id));
+      // From the Update's own view, as an officer's action is answered.
+      res.json(await citizenActionAnswer(db, d!, view));
     });
   }
 

@@ -3,6 +3,7 @@ import type { Db } from '../db/connection';
 import { canonicalHash } from '../domain/canonical-json';
 import { claimIdempotency, idempotencyInProgress, idempotencyKeyReused, settleIdempotency, type IdempotencyPolicy } from '../platform/idempotency';
 import { principalOf } from './auth';
+import { auditEntryNow, markAudited } from './audit';
 import { HttpProblem } from './problem';
 import { onResponseFinished } from '../platform/response-hooks';
 
@@ -67,6 +68,11 @@ export interface IdempotentRequest {
   policy: IdempotencyPolicy;
   /** The request's fingerprint (requestFingerprint); computed only for a signed-in caller with a key. */
   fingerprint?: () => string;
+  /**
+   * Officer and citizen actions (issue 18): the applied answer is stored together with the
+   * request's audit entry, in one statement, when the entry needs no look-up (api/audit.ts).
+   */
+  auditWithAnswer?: boolean;
 }
 
 /**
@@ -93,16 +99,23 @@ export async function takeIdempotencyKey(db: Db, req: Request, res: Response, sp
     res.json(claim.body);
     return { kind: 'replayed' };
   }
-  keepAnswer(db, res, scope, key, spec.policy);
+  keepAnswer(db, req, res, scope, key, spec);
   return { kind: 'run', key };
 }
 
 /** The first JSON answer is stored with the key before it goes out, so a retry that follows it finds it. */
-function keepAnswer(db: Db, res: Response, scope: string, key: string, policy: IdempotencyPolicy): void {
+function keepAnswer(db: Db, req: Request, res: Response, scope: string, key: string, spec: IdempotentRequest): void {
+  const { policy } = spec;
   let settled = false;
   const settle = (status: number, body: unknown) => {
     settled = true;
-    return settleIdempotency(db, scope, key, status, body, policy).catch((err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`));
+    const audit = spec.auditWithAnswer && status < 300 ? auditEntryNow(req, status) : null;
+    return settleIdempotency(db, scope, key, status, body, policy, audit).then(
+      (audited) => {
+        if (audited) markAudited(req);
+      },
+      (err: Error) => process.stderr.write(`api: idempotent answer for key ${key} not stored: ${err.message}\n`),
+    );
   };
   const json = res.json.bind(res);
   res.json = ((body: unknown) => {

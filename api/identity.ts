@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Db } from '../db/connection';
-import { unknownDossier } from '../domain/principal';
+import { rolesIn, unknownDossier } from '../domain/principal';
 import type { Actor } from '../domain/types';
 import { dossierOfficer, officerActor } from '../platform/identity';
 import { requireCitizen, requireOfficer } from './auth';
@@ -30,6 +30,13 @@ export async function officerDossier<D extends { agency_id: number }>(
   const principal = requireOfficer(req);
   const dossier = await find();
   if (!dossier) throw unknownDossier();
+  // Found with its agency's EID (issue 18: one statement for the dossier and the caller's roles): read off the token, no look-up.
+  const eid = (dossier as { agency_eid?: unknown }).agency_eid;
+  if (typeof eid === 'string') {
+    const roles = rolesIn(principal, eid);
+    if (!roles.length) throw unknownDossier();
+    return { actor: { userId: principal.userId, username: principal.username, fullName: principal.fullName, roles }, dossier };
+  }
   return { actor: await dossierOfficer(db, principal, dossier.agency_id), dossier };
 }
 

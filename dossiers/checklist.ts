@@ -26,7 +26,7 @@ const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() ?
 async function load(db: Db, dossierId: number) {
   const facts = await dossierChecklistFacts(db, dossierId);
   if (!facts) throw unknownDossier();
-  const items: ChecklistItem[] = (await procedureChecklist(db, facts.procedureId)).map((r) => ({ position: Number(r.position), name: r.name, required: r.required, copies: Number(r.copies) }));
+  const items: ChecklistItem[] = facts.items.map((r) => ({ position: Number(r.position), name: r.name, required: r.required, copies: Number(r.copies) }));
   const submitted = entries(facts.submitted);
   const supplied = entries(facts.supplements);
   // What the submission or a supplement said of each file it named.

@@ -26,6 +26,8 @@ export interface AuditedRequest {
   /** The dossier the path names, if it names one. */
   dossierCode: string | null;
   status: number;
+  /** The dossier the path names as the handler already loaded it (issue 18): no second look-up. */
+  knownDossier?: { id: number; agency_id: number; code: string } | null;
   requestId: string | null;
   /** Whether the request id is the one the caller sent (X-Request-Id) rather than ours. */
   requestIdGiven: boolean;
@@ -38,11 +40,32 @@ export interface AuditedRequest {
  * and a "code" holding one names no dossier.
  */
 export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise<void> {
+  const ready = auditEntryOf(request);
+  if (ready) return insertAuditEntry(db, ready);
+  const code = auditedCode(request)!;
+  const dossier = await findDossierByCode(db, code, ['id', 'agency_id']);
+  return insertAuditEntry(db, signedInEntry(request, request.principal!, dossier ?? null));
+}
+
+/**
+ * The entry of one request when nothing needs looking up for it (issue 18: written with the
+ * action's idempotent answer, in one statement): an anonymous request, one whose path names no
+ * dossier, or one whose dossier the handler loaded (`knownDossier`). Null otherwise.
+ */
+export function auditEntryOf(request: AuditedRequest): NewAuditEntry | null {
   const { principal } = request;
-  if (!principal) return insertAuditEntry(db, anonymousEntry(request));
-  const code = request.dossierCode && !firstUnsafeCharacter(request.dossierCode, SINGLE_LINE) ? request.dossierCode : null;
-  const dossier = code ? await findDossierByCode(db, code, ['id', 'agency_id']) : null;
-  await insertAuditEntry(db, {
+  if (!principal) return anonymousEntry(request);
+  const code = auditedCode(request);
+  if (!code) return signedInEntry(request, principal, null);
+  const known = request.knownDossier && request.knownDossier.code === code ? request.knownDossier : null;
+  return known ? signedInEntry(request, principal, known) : null;
+}
+
+/** The dossier code the path names, unless it holds what names no dossier. */
+const auditedCode = (request: AuditedRequest): string | null => (request.dossierCode && !firstUnsafeCharacter(request.dossierCode, SINGLE_LINE) ? request.dossierCode : null);
+
+function signedInEntry(request: AuditedRequest, principal: Principal, dossier: { id: number; agency_id: number } | null): NewAuditEntry {
+  return {
     actor_kind: principal.kind,
     actor_id: principal.kind === 'officer' ? principal.userId : null,
     actor_label: principal.kind === 'officer' ? principal.username : `CCCD ***${principal.idNumber.slice(-4)}`,
@@ -55,7 +78,7 @@ export async function recordAuditEntry(db: Tx, request: AuditedRequest): Promise
     before: null,
     after: JSON.stringify({ status: request.status }),
     request_id: request.requestId,
-  });
+  };
 }
 
 /**

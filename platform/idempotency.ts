@@ -1,5 +1,6 @@
 import type { Tx } from '../db/connection';
-import { claimIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer } from '../db/repositories/idempotency';
+import type { NewAuditEntry } from '../db/repositories/audit';
+import { claimIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer, storeIdempotentAnswerAudited } from '../db/repositories/idempotency';
 import { DomainError } from '../domain/errors';
 
 /**
@@ -63,13 +64,18 @@ export async function claimIdempotency(db: Tx, scope: string, key: string, reque
 
 /**
  * Keeps the first answer for retries. A server error gives a `create` key up, so a retry can
- * succeed; an `update` key keeps its fingerprint and waits for an answer.
+ * succeed; an `update` key keeps its fingerprint and waits for an answer. An applied `update`
+ * answer may carry the request's audit entry, written in the same statement: true when it was.
  */
-export async function settleIdempotency(db: Tx, scope: string, key: string, status: number, body: unknown, policy: IdempotencyPolicy = 'create'): Promise<void> {
+export async function settleIdempotency(db: Tx, scope: string, key: string, status: number, body: unknown, policy: IdempotencyPolicy = 'create', audit?: NewAuditEntry | null): Promise<boolean | void> {
   // An Update's refusal is not its outcome: "another action is in progress", a state that has
   // since moved on, a rate limit. Temporal keeps only what it applied, so a retry with the same
   // key is sent again and judged anew; only the applied answer is kept to be replayed.
   if (policy === 'update') {
+    if (status < 300 && audit) {
+      await storeIdempotentAnswerAudited(db, scope, key, status, JSON.stringify(body ?? null), audit);
+      return true;
+    }
     if (status < 300) return storeIdempotentAnswer(db, scope, key, status, JSON.stringify(body ?? null));
     return;
   }

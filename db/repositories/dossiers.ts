@@ -132,6 +132,53 @@ export async function dossierSummaryRow(db: Tx, id: number): Promise<DossierSumm
     .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'a.eid as agency_eid', 'a.name as agency_name');
 }
 
+/**
+ * A dossier an action names, in one statement (issue 18): what the route checks (id, agency,
+ * workflow, status, applicant), the agency's EID the caller's roles are read against, and what
+ * the action's answer says beside the Update's view (procedure, agency, channel, submission).
+ */
+export interface ActionDossierRow {
+  id: number;
+  code: string;
+  agency_id: number;
+  workflow_id: string;
+  status: string;
+  applicant_id_number: string;
+  channel: Channel;
+  delivery_method: DeliveryMethod;
+  submitted_at: Date;
+  clock_paused_at: Date | null;
+  procedure_code: string;
+  procedure_name: string;
+  on_site_verification: boolean;
+  agency_eid: string;
+  agency_name: string;
+}
+
+export async function actionDossierRow(db: Tx, code: string): Promise<ActionDossierRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .where('d.code', code)
+    .first(
+      'd.id',
+      'd.code',
+      'd.agency_id',
+      'd.workflow_id',
+      'd.status',
+      'd.applicant_id_number',
+      'd.channel',
+      'd.delivery_method',
+      'd.submitted_at',
+      'd.clock_paused_at',
+      'p.code as procedure_code',
+      'p.name as procedure_name',
+      'p.on_site_verification',
+      'a.eid as agency_eid',
+      'a.name as agency_name',
+    );
+}
+
 /** What officers see beyond the summary: the applicant, the documents, the assignee. */
 export interface DossierDetailRow {
   applicant_full_name: string;

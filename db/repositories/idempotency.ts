@@ -1,5 +1,6 @@
 import type { Tx } from '../connection';
 import { firstRow } from './rows';
+import type { NewAuditEntry } from './audit';
 
 // --- dossiers (submission) ---
 
@@ -40,4 +41,18 @@ export async function deleteIdempotencyKey(db: Tx, scope: string, key: string): 
 /** Keeps the first answer given, for retries with the same key (a later one never replaces it). */
 export async function storeIdempotentAnswer(db: Tx, scope: string, key: string, status: number, body: string): Promise<void> {
   await db('idempotency_keys').where({ scope, key }).whereNull('response_status').update({ response_status: status, response_body: body });
+}
+
+/**
+ * Keeps the first answer and writes the request's audit entry, in one statement (issue 18: an
+ * officer's action costs one round trip after its Update, not two). The entry is written even
+ * when another answer was kept first: this request happened too.
+ */
+export async function storeIdempotentAnswerAudited(db: Tx, scope: string, key: string, status: number, body: string, entry: NewAuditEntry): Promise<void> {
+  await db
+    .with('audit', (q) => q.insert(entry).into('audit_log'))
+    .table('idempotency_keys')
+    .where({ scope, key })
+    .whereNull('response_status')
+    .update({ response_status: status, response_body: body });
 }
