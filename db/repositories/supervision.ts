@@ -300,11 +300,16 @@ export async function worklistCounts(db: Tx, q: WorklistQuery): Promise<Worklist
     'p.name as procedure_name',
     'u.username as officer_username',
     'u.full_name as officer_name',
-    db.raw(`(${CURRENT_STEP}) as step`),
+    'd.id as dossier_id',
   );
+  // The current step of the view's rows only, looked up once the view's filters have kept them.
   const groups: Array<Record<string, any>> = await db
     .with('wl', rows)
     .from('wl')
+    .joinRaw(
+      `left join lateral (select h.step from dossier_handoffs h
+         where h.dossier_id = wl.dossier_id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+    )
     .select(
       // Which grouping set a row totals (a bit per column left out, the first the highest).
       db.raw('grouping(agency_eid, procedure_code, officer_username, step)::int as grouped'),
