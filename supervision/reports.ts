@@ -4,6 +4,7 @@ import { loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/cal
 import { findProcedureByCode } from '../db/repositories/procedures';
 import {
   closedHandoffs,
+  agencyCalendarsByEid,
   findActiveUser,
   indicatorCounts,
   periodDossiers,
@@ -125,10 +126,19 @@ export async function countingWorkingTime<T>(report: () => Promise<T>): Promise<
 
 const outsideCalendar = (why: string) => new DomainError('invalid', 'Outside the working calendar', `Không tính được thời gian làm việc cho yêu cầu này: ${why}.`, { reason: 'OutsideWorkingCalendar' });
 
-/** One calendar per agency per request: each agency counts working time on its own. */
-function agencyCalendars(db: Db): (eid: string) => Promise<WorkingCalendar> {
+/**
+ * One calendar per agency per request: each agency counts working time on its own. The
+ * agencies of the request are looked up at once (one statement, not two per agency); one
+ * without a calendar fails, as before, only when its calendar is needed.
+ */
+function agencyCalendars(db: Db, agencies: readonly AgencyRef[]): (eid: string) => Promise<WorkingCalendar> {
+  let known: Promise<Map<string, WorkingCalendar>> | undefined;
   const cache = new Map<string, Promise<WorkingCalendar>>();
-  return (eid) => {
+  return async (eid) => {
+    // Looked up when first needed: a view that counts no working time reads no calendar.
+    known ??= agencyCalendarsByEid(db, agencies.map((a) => a.eid));
+    const hit = (await known).get(eid);
+    if (hit) return hit;
     let c = cache.get(eid);
     if (!c) cache.set(eid, (c = loadAgencyCalendar(db, eid)));
     return c;
@@ -157,7 +167,7 @@ export interface WorklistRequest {
 /** A worklist view with its filters, read page by page. */
 export async function openWorklist(db: Db, r: WorklistRequest) {
   const { view, days, asOf, agencies } = r;
-  const calendarOf = agencyCalendars(db);
+  const calendarOf = agencyCalendars(db, agencies);
   const windowEnds = new Map<number, Date>();
   if (view === 'due_within') {
     for (const a of agencies) {
@@ -355,11 +365,12 @@ export const onTimeCsv = (groupBy: GroupBy) =>
 export async function indicatorReport(db: Db, r: { from: Date; to: Date; asOf: Date; agencies: AgencyRef[] }): Promise<Indicator[]> {
   // One aggregate over the stored facts; each dossier's working time was counted on its own
   // calendar version when it ended, so a new calendar version does not move a past report.
-  const { endedUncounted, ...counts } = await indicatorCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf) });
+  // The ratings are read alongside (independent statements, each on its own connection).
+  const period = { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf) };
+  const [{ endedUncounted, ...counts }, ratings] = await Promise.all([indicatorCounts(db, period), ratingCounts(db, { ...period, groupBy: 'agency' })]);
   if (endedUncounted) {
     throw outsideCalendar(`${endedUncounted} hồ sơ kết thúc trong kỳ có ngày nằm ngoài dữ liệu ngày nghỉ của lịch làm việc`);
   }
-  const ratings = await ratingCounts(db, { agencyIds: r.agencies.map((a) => a.id), from: r.from, until: until(r.to, r.asOf), groupBy: 'agency' });
   return indicators766(counts, sumRatings(ratings.map(ratingGroupCounts)));
 }
 

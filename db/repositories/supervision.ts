@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import type { Tx } from '../connection';
 import { OPEN_STATUSES } from '../../domain/status';
 import type { HandoffStep } from './dossier-events';
+import { cachedCalendar, type CalendarRow } from './calendars';
+import type { WorkingCalendar } from '../../domain/calendar';
 
 /**
  * Read-model and event-log queries behind the supervisor API (issue 4), the deadline alerts and
@@ -26,6 +28,30 @@ export async function findActiveUser(db: Tx, idOrUsername: string): Promise<{ id
 }
 
 // ---------------------------------------------------------------- worklists
+
+/**
+ * The working calendars the agencies work by (each its calendar's latest version, as
+ * loadAgencyCalendar), in one statement for all of them, built once per process (cachedCalendar).
+ * An agency without a calendar is absent from the map.
+ */
+export async function agencyCalendarsByEid(db: Tx, eids: readonly string[]): Promise<Map<string, WorkingCalendar>> {
+  const out = new Map<string, WorkingCalendar>();
+  if (!eids.length) return out;
+  const { rows } = await db.raw(
+    `select distinct on (a.eid) a.eid, l.id, l.code, l.version, l.utc_offset_minutes, l.weekly_hours, l.coverage_from, l.coverage_to, l.base_code, l.base_version
+       from agencies a
+       join work_calendars c on c.id = a.calendar_id
+       join work_calendars l on l.code = c.code
+      where a.eid = any(?::text[])
+      order by a.eid, l.version desc`,
+    [[...eids]],
+  );
+  for (const r of rows as Array<CalendarRow & { eid: string }>) {
+    const { eid, ...row } = r;
+    out.set(eid, (await cachedCalendar(db, row)).calendar);
+  }
+  return out;
+}
 
 /** The procedures' warnings ahead of the appointment, in working hours, each once (numeric: strings). */
 export async function procedureWarnings(db: Tx): Promise<string[]> {
@@ -190,17 +216,31 @@ function worklistFilter(db: Tx, q: WorklistQuery): Knex.QueryBuilder {
  * The current step is looked up for the page's rows only.
  */
 export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPage> {
-  const page = worklistFilter(db, q);
+  // The page's keys first, from the index alone (dossiers_open_due_covering_index holds what the
+  // filters, the order and the keys read); the page's rows then, by id.
+  const keys = worklistFilter(db, q);
   if (q.after) {
     // "Nulls last": after a dated row come the later ones, the same date's later codes, then
     // every undated row; after an undated row, only the undated ones with a later code.
-    if (q.after.due === null) page.whereRaw(`(${DUE} is null and d.code > ?)`, [q.after.code]);
-    else page.whereRaw(`(${DUE} > ?::timestamptz or (${DUE} = ?::timestamptz and d.code > ?) or ${DUE} is null)`, [q.after.due, q.after.due, q.after.code]);
+    if (q.after.due === null) keys.whereRaw(`(${DUE} is null and d.code > ?)`, [q.after.code]);
+    else keys.whereRaw(`(${DUE} > ?::timestamptz or (${DUE} = ?::timestamptz and d.code > ?) or ${DUE} is null)`, [q.after.due, q.after.due, q.after.code]);
   }
-  page
+  keys
     .orderByRaw(`${DUE} asc nulls last, d.code asc`)
     // One more than asked: whether a next page exists.
     .limit(q.limit + 1)
+    .select('d.id', db.raw(`${DUE} as due`), 'd.code');
+  const rows = await db
+    .from(keys.as('k'))
+    .join('dossiers as d', 'd.id', 'k.id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .leftJoin('users as u', 'u.id', 'd.assignee_id')
+    .joinRaw(
+      `left join lateral (select h.step, h.due_at from dossier_handoffs h
+         where h.dossier_id = d.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+    )
+    .orderByRaw('k.due asc nulls last, k.code asc')
     .select(
       'd.id',
       'd.code',
@@ -211,8 +251,8 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
       'd.clock_paused_at',
       'd.deadline_state',
       'd.fault_agency_eid',
-      db.raw(`${DUE} as due`),
-      db.raw(`to_char(${DUE} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as due_key`),
+      'k.due',
+      db.raw(`to_char(k.due at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as due_key`),
       'a.id as agency_id',
       'a.eid as agency_eid',
       'a.name as agency_name',
@@ -221,15 +261,9 @@ export async function worklist(db: Tx, q: WorklistPageQuery): Promise<WorklistPa
       'u.id as assignee_id',
       'u.username as assignee_username',
       'u.full_name as assignee_name',
+      'cur.step as step',
+      'cur.due_at as step_due_at',
     );
-  const rows = await db
-    .select('pg.*', 'cur.step as step', 'cur.due_at as step_due_at')
-    .from(page.as('pg'))
-    .joinRaw(
-      `left join lateral (select h.step, h.due_at from dossier_handoffs h
-         where h.dossier_id = pg.id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
-    )
-    .orderByRaw('pg.due asc nulls last, pg.code asc');
   const more = rows.length > q.limit;
   const out: WorklistRow[] = rows.slice(0, q.limit).map((r: Record<string, any>) => ({
     id: r.id,
@@ -266,11 +300,16 @@ export async function worklistCounts(db: Tx, q: WorklistQuery): Promise<Worklist
     'p.name as procedure_name',
     'u.username as officer_username',
     'u.full_name as officer_name',
-    db.raw(`(${CURRENT_STEP}) as step`),
+    'd.id as dossier_id',
   );
+  // The current step of the view's rows only, looked up once the view's filters have kept them.
   const groups: Array<Record<string, any>> = await db
     .with('wl', rows)
     .from('wl')
+    .joinRaw(
+      `left join lateral (select h.step from dossier_handoffs h
+         where h.dossier_id = wl.dossier_id and h.leg_workflow_id is null and h.done_at is null order by h.opened_seq desc limit 1) cur on true`,
+    )
     .select(
       // Which grouping set a row totals (a bit per column left out, the first the highest).
       db.raw('grouping(agency_eid, procedure_code, officer_username, step)::int as grouped'),
@@ -338,7 +377,7 @@ const ENDED_AS_OF = `case when d.processing_ended_at < cast(:until as timestampt
 const periodRows = (columns: string) =>
   ['d.processing_ended_at >= cast(:from as timestamptz)', 'd.processing_ended_at is null']
     .map(
-      (range) => `select ${columns} from dossiers d
+      (range) => `select ${columns} from dossiers d left join agencies fault on fault.eid = d.fault_agency_eid and fault.id <> d.agency_id
                    where d.agency_id = any(cast(:agencyIds as int[])) and ${range} and d.received_at < cast(:until as timestamptz)
                      and (${ENDED_AS_OF} is null or ${ENDED_AS_OF} >= cast(:from as timestamptz))`,
     )
@@ -348,7 +387,7 @@ const periodRows = (columns: string) =>
 const ON_TIME = `coalesce(x.supplement_requests, 0) <= 1 and (x.due is null or
                    case when x.ended_at is null then x.due >= cast(:until as timestamptz) else x.ended_at <= x.due end)`;
 /** The agency whose delay made the dossier late (issue 17), when not the dossier's own: its id. */
-const FAULT_AGENCY = `(select fa.id from agencies fa where fa.eid = d.fault_agency_eid and fa.id <> d.agency_id)`;
+const FAULT_AGENCY = 'fault.id';
 /**
  * Late because of an agency outside the report (an inter-agency leg's): counted against that
  * agency, not in these agencies' figures. With the agency at fault in the report, the dossier
@@ -451,7 +490,9 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
   const received = 'x.received_at >= cast(:from as timestamptz)';
   const ended = 'x.ended_at >= cast(:from as timestamptz)';
   const feeBearing = `${received} and coalesce(x.fee_due_vnd, 0) > 0`;
-  const documentDecisions = 'x.result_is_document and x.approved_at >= cast(:from as timestamptz) and x.approved_at < cast(:until as timestamptz)';
+  // The procedures whose result is a document, read once (an InitPlan), not joined to every row.
+  const documentDecisions =
+    'x.procedure_id = any(array(select id from procedures where result_is_document)) and x.approved_at >= cast(:from as timestamptz) and x.approved_at < cast(:until as timestamptz)';
   const { rows } = await db.raw(
     `select count(*) filter (where not (${LATE_ELSEWHERE}))::int as dossiers,
             count(*) filter (where ${ON_TIME})::int as on_time,
@@ -464,11 +505,9 @@ export async function indicatorCounts(db: Tx, q: PeriodQuery): Promise<Indicator
             count(*) filter (where ${feeBearing} and x.paid_online_at < cast(:until as timestamptz))::int as paid_online,
             count(*) filter (where ${documentDecisions})::int as document_decisions,
             count(*) filter (where ${documentDecisions} and x.delivery_method = 'online' and x.result_issued_at < cast(:until as timestamptz))::int as e_results
-       from (select y.*, p.result_is_document
-               from (${periodRows(`d.procedure_id, d.received_at, d.supplement_requests, d.channel, d.delivery_method, d.fee_due_vnd,
+       from (${periodRows(`d.procedure_id, d.received_at, d.supplement_requests, d.channel, d.delivery_method, d.fee_due_vnd,
                                    d.approved_at, d.paid_online_at, d.result_issued_at, d.processing_working_ms, d.working_day_ms,
-                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}) y
-               join procedures p on p.id = y.procedure_id) x`,
+                                   ${DUE} as due, ${ENDED_AS_OF} as ended_at, ${FAULT_AGENCY} as fault_agency_id`)}) x`,
     periodBindings(q),
   );
   const r = rows[0];
