@@ -52,7 +52,11 @@ describe('allowedActions: what each officer may do, computed from the workflow�
     if (stage === 'CANCELLED') await step('cancel', LEADER, { reason: 'Công dân đề nghị dừng' });
     if (stage === 'SUBMITTED' || stage === 'CANCELLED') return code;
     await step('intake/accept', ONE_STOP, {});
-    if (stage === 'IN_REVIEW') return code;
+    // The acceptance answers first; the specialist's assignment follows it (issue 18): the stage is reached once assigned.
+    if (stage === 'IN_REVIEW') {
+      await assigneeOf(code);
+      return code;
+    }
     await step('review/proposal', await assigneeOf(code), { proposal: 'approve' });
     if (stage === 'AWAITING_DECISION') return code;
     await step('decision', LEADER, { decision: 'approve' });

@@ -43,7 +43,8 @@ function emittedTemplates(): string[] {
   const phases = path.join(ROOT, 'workflows', 'dossier');
   const workflow = fs.readdirSync(phases).map((f) => fs.readFileSync(path.join(phases, f), 'utf8')).join('\n');
   const readModel = fs.readFileSync(path.join(ROOT, 'db', 'repositories', 'dossier-events.ts'), 'utf8');
-  const fromWorkflow = [...workflow.matchAll(/\bnotify\(\s*'([a-z_]+)'\s*\)/g)].map((m) => m[1]!);
+  // Old path: notify('x'); the fast path (issue 18) carries the message with its event: notify: 'x'.
+  const fromWorkflow = [...workflow.matchAll(/\bnotify(?:\(\s*|:\s*)'([a-z_]+)'/g)].map((m) => m[1]!);
   const fromReadModel = [...readModel.matchAll(/insert into notification_outbox[\s\S]*?'([a-z_]+)',\s*u\.user_id/g)].map((m) => m[1]!);
   expect(fromWorkflow.length).toBeGreaterThan(5);
   expect(fromReadModel).toEqual(['officer_alert']);
