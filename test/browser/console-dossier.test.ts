@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAccessible, screenshot, useBrowser } from '../helpers/browser';
 import { signInToConsole } from '../helpers/console';
 import { officerRead, processedDossier } from '../helpers/console-dossier';
-import { applicantIds, http, submitReady } from '../helpers/stack';
+import { applicantIds, eventually, http, submitReady } from '../helpers/stack';
 import { useStack } from '../helpers/use-stack';
 
 /**
@@ -182,7 +182,8 @@ describe('console: the dossier page', () => {
     expect((await http('POST', `${stack.api.baseUrl}/api/v1/dossiers/${running.code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } })).status).toBe(200);
     const paused = await submitReady(stack.api.baseUrl, nextId(), 'console-dossier');
     expect((await http('POST', `${stack.api.baseUrl}/api/v1/dossiers/${paused.code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } })).status).toBe(200);
-    const { username: specialist } = await stack.api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', paused.code).first('u.username');
+    // The assignment follows the acceptance's answer (issue 18).
+    const { username: specialist } = await eventually(() => stack.api.db('dossiers as d').join('users as u', 'u.id', 'd.assignee_id').where('d.code', paused.code).first('u.username'), (r) => !!r?.username);
     const asked = await http('POST', `${stack.api.baseUrl}/api/v1/dossiers/${paused.code}/review/supplement-request`, {
       body: { items: ['Bản sao hợp đồng thuê địa điểm'], reason: 'Chưa có giấy tờ chứng minh địa điểm kinh doanh' },
       headers: { 'X-User-Id': specialist },

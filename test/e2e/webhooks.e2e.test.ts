@@ -245,7 +245,8 @@ describe('outbound webhooks', () => {
     subscriber.failWith(503, 1);
     await subscriber.up();
 
-    const expected = await statusChanges(dossier.id);
+    // The specialist's assignment follows the acceptance's answer (issue 18): wait for its change too.
+    const expected = await eventually(() => statusChanges(dossier.id), (c) => c.length === 3);
     expect(expected.map((c) => c.to)).toEqual(['SUBMITTED', 'RECEIVED', 'IN_REVIEW']);
     const log = await eventually(
       () => deliveriesOf(id, dossier.code),

@@ -12,7 +12,8 @@ export async function dossierInReview(baseUrl: string, idNumber: string, special
   const { code } = await submitReady(baseUrl, idNumber, 'console-processing');
   const accepted = await http('POST', `${baseUrl}/api/v1/dossiers/${code}/intake/accept`, { body: {}, headers: { 'X-User-Id': 'motcua.saigon', 'Idempotency-Key': `accept-${code}` } });
   if (accepted.status !== 200) throw new Error(`intake/accept: ${accepted.status} ${JSON.stringify(accepted.body)}`);
-  const view = await eventually(() => officerView(baseUrl, code), (v) => v.status.code === 'IN_REVIEW' || v.status.code === 'RECEIVED');
+  // The automatic assignment follows the acceptance's answer (issue 18): wait for it before choosing the specialist.
+  const view = await eventually(() => officerView(baseUrl, code), (v) => v.status.code === 'IN_REVIEW' || (v.status.code === 'RECEIVED' && !!v.assignee));
   if (view.assignee?.fullName !== FULL_NAMES[specialist]) {
     const assigned = await http('POST', `${baseUrl}/api/v1/dossiers/${code}/assignment`, { body: { specialist }, headers: { 'X-User-Id': 'lanhdao.saigon' } });
     if (assigned.status !== 200) throw new Error(`assignment: ${assigned.status} ${JSON.stringify(assigned.body)}`);
