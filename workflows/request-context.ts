@@ -43,6 +43,11 @@ export const interceptors: WorkflowInterceptorsFactory = () => {
           if (!ctx.requestId) return next(input);
           return next({ ...input, headers: { ...input.headers, [HEADER]: defaultPayloadConverter.toPayload(ctx.requestId)! } });
         },
+        // The fast path (issue 18) runs the update's activities as local activities: same header.
+        async scheduleLocalActivity(input, next) {
+          if (!ctx.requestId) return next(input);
+          return next({ ...input, headers: { ...input.headers, [HEADER]: defaultPayloadConverter.toPayload(ctx.requestId)! } });
+        },
       },
     ],
   };

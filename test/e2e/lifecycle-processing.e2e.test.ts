@@ -56,7 +56,9 @@ describe('dossier processing branches', () => {
     const key = uniqueKey('counter');
     const r = await http('POST', `${api.baseUrl}/api/v1/counter/dossiers`, { body, headers: { 'Idempotency-Key': key, 'X-User-Id': 'motcua.saigon' } });
     expect(r.status).toBe(201);
-    expect(r.body).toMatchObject({ channel: 'counter', deliveryMethod: 'counter', status: { code: 'IN_REVIEW' } });
+    // Issue 18: accepted on the spot and answered once received; the specialist's assignment follows.
+    expect(r.body).toMatchObject({ channel: 'counter', deliveryMethod: 'counter' });
+    expect(['RECEIVED', 'IN_REVIEW']).toContain(r.body.status.code);
     expect(r.body.receivedAt).toBeTruthy();
     expect(r.body.appointmentAt).toMatch(/T17:00:00\+07:00$/); // same-day procedure: close of a working day
     const code: string = r.body.code;
