@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { createActivities } from '../../activities';
 import { loadAgencyCalendar } from '../../db/repositories/calendars';
-import { indicatorCounts, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../db/repositories/supervision';
+import { indicatorCounts, periodRowCount, worklist, worklistCounts, type WorklistQuery, type WorklistView } from '../../db/repositories/supervision';
 import { DEFAULT_WORKLIST_LIMIT } from '../../api/supervision-schemas';
 import { generateDossiers, type GeneratedCounts } from '../lib/generate';
 import { expectCall } from '../lib/http';
@@ -27,6 +27,8 @@ interface Case {
   path: string | null;
   /** The SQL the endpoint runs, through the same functions. */
   sql: (db: Knex) => Promise<unknown>;
+  /** The minimal statement that touches the same rows (the floor of `sql`), timed beside it at full size. */
+  reference?: { title: string; sql: (db: Knex) => Promise<unknown> };
 }
 
 interface CaseFigures {
@@ -102,6 +104,10 @@ async function buildCases(db: Knex, asOf: Date): Promise<Case[]> {
       user: 'quantri',
       path: `/api/v1/supervision/indicators?from=${month.from}&to=${month.to}&asOf=${at}`,
       sql: report(agencies.map((a) => a.id)),
+      reference: {
+        title: 'bare scan of the same index range (`periodRowCount`: `count(*)` over the period\'s rows, no condition of the report evaluated)',
+        sql: (d) => periodRowCount(d, { agencyIds: agencies.map((a) => a.id), from: monthFrom, until: monthTo }),
+      },
     },
     {
       id: 'assign',
@@ -264,6 +270,20 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
       }
       ctx.log(`c: plan ${c.id}${analyzed ? '' : ' (estimated)'}: ${statements.map((st) => `${st.facts.ms === null ? '' : `${fmt(st.facts.ms)} ms, `}indexes ${st.facts.indexes.join(', ') || 'none'}${st.facts.seqScans.length ? `, seq scans ${st.facts.seqScans.join(', ')}` : ''}`).join('; ')}`);
     }
+    // The reference statements (the floor of a case's SQL): timed like the SQL, and EXPLAINed.
+    const references: Array<{ id: string; title: string; rows: number; query: Summary; explainMs: number | null }> = [];
+    for (const c of cases) {
+      if (!c.reference) continue;
+      const timed = await timeIt(() => c.reference!.sql(db), { reps, warm: 2, budgetMs: ctx.quick ? 5_000 : 20_000, minReps: ctx.quick ? 2 : 3 });
+      let explainMs: number | null = null;
+      for (const q of await captureSql(db, c.reference.sql)) {
+        const res = await explainClient.query(`explain (analyze, buffers) ${q.sql}`, q.bindings as unknown[]);
+        explainMs = (explainMs ?? 0) + (planFacts(res.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n')).ms ?? 0);
+      }
+      const ref = { id: c.id, title: c.reference.title, rows: Number(timed.last), query: summarize(timed.ms), explainMs };
+      ctx.log(`c: reference ${c.id}: ${ref.rows} entries, SQL p50 ${fmt(ref.query.p50)} / p95 ${fmt(ref.query.p95)} ms, EXPLAIN ANALYZE ${fmt(explainMs)} ms`);
+      references.push(ref);
+    }
     const sizes = await db.raw(`select relname, n_live_tup::bigint as rows, pg_size_pretty(pg_total_relation_size(relid)) as size
                                   from pg_stat_user_tables where relname = any(?) order by relname`, [BIG_TABLES]);
 
@@ -318,6 +338,10 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
       '',
       table(['case', `rows at ${total.toLocaleString('en-US')} (at ${small.toLocaleString('en-US')})`, 'endpoint p50 / p95 / p99 (ms)', 'SQL p50 / p95 (ms)', `baseline p95 endpoint / SQL (ms)`, 'p95 ratio to baseline (endpoint / SQL)', 'plan', 'p95 ≤ 50 ms'], caseRows),
       '',
+      ...references.map(
+        (r) =>
+          `Reference for \`${r.id}\`: the ${r.title} at ${total.toLocaleString('en-US')} dossiers: ${r.rows.toLocaleString('en-US')} index entries, SQL p50 / p95 ${fmt(r.query.p50)} / **${fmt(r.query.p95)}** ms (EXPLAIN ANALYZE ${fmt(r.explainMs)} ms), against the case's SQL ${fmt(big.find((x) => x.id === r.id)!.query.p50)} / ${fmt(big.find((x) => x.id === r.id)!.query.p95)} ms: what reading the rows alone costs on this machine.\n`,
+      ),
       `EXPLAIN (ANALYZE, BUFFERS) of every statement at ${total.toLocaleString('en-US')} dossiers:`,
       '',
       ...planBlocks,
@@ -332,7 +356,7 @@ export async function scenarioC(ctx: BenchContext): Promise<ScenarioResult> {
         { what: 'worklists and deadline dashboard, p95', target: '≤ 50 ms', value: worst('worklist'), met: worklistMet },
         { what: 'QĐ 766 report, p95', target: '≤ 50 ms', value: worst('indicators'), met: indicatorsMet },
       ],
-      raw: { total, small, reps, generated: [gen1, gen2], baseline, big, plans: plans.map((p) => ({ id: p.id, analyzed: p.analyzed, facts: p.statements.map((s) => s.facts) })) },
+      raw: { total, small, reps, generated: [gen1, gen2], baseline, big, references, plans: plans.map((p) => ({ id: p.id, analyzed: p.analyzed, facts: p.statements.map((s) => s.facts) })) },
     };
   } finally {
     await api?.stop().catch(() => undefined);
