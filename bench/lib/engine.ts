@@ -198,8 +198,18 @@ export class EngineSystem {
     const code = encodeURIComponent(submitted.body.code as string);
     const accepted = await expectCall([200], 'POST', `${baseUrl}/api/v1/dossiers/${code}/intake/accept`, { token: this.token('motcua.saigon'), body: {} });
     push(timings, 'accept', accepted.ms);
-    const assignee = this.specialists.get(accepted.body.assignee?.userId);
-    if (!assignee) throw new Error(`dossier ${submitted.body.code} was not assigned to a seeded specialist: ${JSON.stringify(accepted.body.assignee)}`);
+    // The specialist acts once the dossier shows them assigned: the assignment continues after the
+    // acceptance's answer (issue 18). This wait is nobody's action and is not timed.
+    let assignee = this.specialists.get(accepted.body.assignee?.userId);
+    const deadline = Date.now() + 120_000;
+    while (!assignee) {
+      const d = await expectCall([200], 'GET', `${baseUrl}/api/v1/dossiers/${code}`, { token: this.token('motcua.saigon') });
+      assignee = this.specialists.get(d.body.assignee?.userId);
+      if (assignee) break;
+      if (d.body.assignee?.userId) throw new Error(`dossier ${submitted.body.code} was not assigned to a seeded specialist: ${JSON.stringify(d.body.assignee)}`);
+      if (Date.now() > deadline) throw new Error(`dossier ${submitted.body.code} not assigned within 2 minutes`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
     const proposed = await expectCall([200], 'POST', `${baseUrl}/api/v1/dossiers/${code}/review/proposal`, { token: assignee, body: { proposal: 'approve' } });
     push(timings, 'propose', proposed.ms);
     const decided = await expectCall([200], 'POST', `${baseUrl}/api/v1/dossiers/${code}/decision`, { token: this.token('lanhdao.saigon'), body: { decision: 'approve' } });

@@ -111,7 +111,9 @@ describe('console: inter-agency steps, consultations and legs', () => {
     const consulted = await eventually(() => officerView(base(), code, 'lanhdao.dantoc'), (v) => v.legs?.some((l: any) => l.kind === 'consultation' && l.agencyEid === POLICE));
     expect(consulted.legs.find((l: any) => l.agencyEid === POLICE)).toMatchObject({ status: 'open', late: false });
 
-    // The chase dialog names the open consultation.
+    // The chase dialog names the open consultation. The consultation's leg is written by its own
+    // workflow a moment after the consult's answer (issue 18): the page shows it when read again.
+    await s.reload();
     await expect.poll(() => actionButton(s, 'chaseLeg').isVisible(), { timeout: 15_000 }).toBe(true);
     await actionButton(s, 'chaseLeg').click();
     await expect.poll(() => dialog(s).getByRole('heading', { name: 'Đôn đốc cơ quan phối hợp' }).isVisible()).toBe(true);

@@ -4,7 +4,6 @@ import { ProblemAlert } from '../../shared/ProblemAlert';
 import { usePageTitle } from '../../shared/usePageTitle';
 import { PATHS } from '../paths';
 import { useSession } from '../session';
-import { useLiveQueue } from '../worklist/api';
 import { useDossier } from './api';
 import { AuditSection } from './AuditSection';
 import { DeadlineSection } from './DeadlineSection';
@@ -40,10 +39,6 @@ type SectionId = (typeof SECTIONS)[number]['id'];
 export function DossierPage() {
   const { code = '' } = useParams();
   const dossier = useDossier(code);
-  // The page follows the dossier live (the agency's change stream): what continues after an
-  // action's answer (the specialist's assignment, a consultation's leg, another officer's action)
-  // shows without a reload.
-  useLiveQueue();
   const { has } = useSession();
   const [params, setParams] = useSearchParams();
   usePageTitle(`Hồ sơ ${code}`, 'Phần mềm một cửa');
