@@ -74,6 +74,11 @@ export function useDossierAction<Body>(code: string, path: string) {
           headers: { 'Idempotency-Key': idempotencyKey },
         }),
       ),
-    onSettled: () => Promise.all([queryClient.invalidateQueries({ queryKey: dossierKey(code) }), queryClient.invalidateQueries({ queryKey: ['worklist'] })]),
+    onSettled: () => {
+      // What continues after the answer (the specialist's assignment, a step's arrival, a
+      // consultation's leg: issue 18) lands a moment later: the dossier is read again then too.
+      for (const ms of [1000, 3000]) setTimeout(() => void queryClient.invalidateQueries({ queryKey: dossierKey(code) }), ms);
+      return Promise.all([queryClient.invalidateQueries({ queryKey: dossierKey(code) }), queryClient.invalidateQueries({ queryKey: ['worklist'] })]);
+    },
   });
 }
