@@ -67,9 +67,9 @@ describe('recording a dossier event in one round trip', () => {
       ['KT-HKD', 'EVFN-KT'],
       ['CA-TAMTRU', 'EVFN-TT'],
     ] as const) {
-      // A name of its own: the portal's catalogue (shared database) must not find two of the same procedure.
+      // A name and field of their own: the portal's catalogue (shared database) must not find two of the same procedure.
       await db.raw(
-        `insert into procedures select (jsonb_populate_record(null::procedures, to_jsonb(p) || jsonb_build_object('id', nextval('procedures_id_seq'), 'code', ?::text, 'name', 'Thử nghiệm ghi sự kiện ' || ?::text))).* from procedures p where p.code = ?`,
+        `insert into procedures select (jsonb_populate_record(null::procedures, to_jsonb(p) || jsonb_build_object('id', nextval('procedures_id_seq'), 'code', ?::text, 'name', 'Thử nghiệm ghi sự kiện ' || ?::text, 'field', 'Thử nghiệm'))).* from procedures p where p.code = ?`,
         [code, code, from],
       );
       procedures[code] = (await db('procedures').where('code', code).first('id')).id;
