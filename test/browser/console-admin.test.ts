@@ -186,8 +186,10 @@ describe('console: administration in the browser', () => {
       const subs = page.getByTestId('subscriptions');
       await expect.poll(() => subs.innerText()).toContain('Hồ sơ chuyển trạng thái');
       const listed = await http('GET', url('/webhooks/subscriptions'), { headers: ADMIN });
-      expect(listed.body.items).toEqual([expect.objectContaining({ url: subscriber.url, events: ['dossier.status_changed'], agencyEid: '000.20.20.H29', active: true })]);
-      const subId: number = listed.body.items[0].id;
+      // Other suites sharing the database may hold subscriptions of their own: this test reads its own.
+      const mineListed = listed.body.items.filter((i: { url: string }) => i.url === subscriber.url);
+      expect(mineListed).toEqual([expect.objectContaining({ url: subscriber.url, events: ['dossier.status_changed'], agencyEid: '000.20.20.H29', active: true })]);
+      const subId: number = mineListed[0].id;
 
       // Ping: the subscriber answers.
       await page.getByRole('button', { name: /^Gửi thử / }).click();
@@ -257,8 +259,8 @@ describe('console: administration in the browser', () => {
     await expectAccessible(page, 'webhooks: delete confirmation');
       await screenshot(page, 'console-admin-webhook-delete-1366', { fullPage: false });
       await confirm.getByRole('button', { name: 'Xóa đăng ký' }).click();
-      await expect.poll(() => page.getByText('Chưa có đăng ký nhận nào.').isVisible()).toBe(true);
-      expect((await http('GET', url('/webhooks/subscriptions'), { headers: ADMIN })).body.items).toEqual([]);
+      await expect.poll(async () => (await http('GET', url('/webhooks/subscriptions'), { headers: ADMIN })).body.items.filter((i: { url: string }) => i.url === subscriber.url)).toEqual([]);
+      await expect.poll(() => page.getByRole('button', { name: /^Xóa Cổng/ }).count()).toBe(0);
       // As in the calendars test: a 404 the console's own requests may meet while it signs in is not a problem of this screen.
       expect(t.problems.filter((p) => !/status of 404/.test(p))).toEqual([]);
     } finally {

@@ -199,7 +199,8 @@ describe('routed dossiers on their pinned internal procedure', () => {
     expect(signed.body).toMatchObject({ status: 'result', resultNumber: expect.stringMatching(/KQ-000\.00\.02\.H29$/) });
 
     // Approved with the office's number; the division closes the procedure, the result goes online.
-    const approved = await atStep(code, 'nhan_ket_qua');
+    // The step and the approval are two events of the leg's result (issue 18: read once both are written).
+    const approved = await eventually(() => view(code), (r) => r.status === 200 && r.body.step?.key === 'nhan_ket_qua' && r.body.status?.code === 'APPROVED');
     expect(approved.body.status.code).toBe('APPROVED');
     expect(approved.body.resultNumber).toBe(signed.body.resultNumber);
     expect(approved.body.legs.find((l: any) => l.kind === 'leg')).toMatchObject({ status: 'result', late: false, resultNumber: signed.body.resultNumber });
