@@ -91,15 +91,23 @@ const LOST_AFTER_MS = 2 * 60_000;
  * queueing: a row that is queued in PostgreSQL but has no job is released to the relay; one
  * whose job ended failed without the row being marked (the worker died on its last attempt)
  * is marked dead. Returns the number of rows changed.
+ *
+ * Every stale row is looked at, page by page: rows whose jobs still live (a long backoff) stay
+ * stale, and a single first page of them would otherwise hide lost rows behind them for ever.
  */
-export async function recoverLostJobs(db: Tx, queue: Queue<WebhookJob>, limit = 100): Promise<number> {
-  const rows = await staleQueuedDeliveries(db, new Date(Date.now() - LOST_AFTER_MS), limit);
+export async function recoverLostJobs(db: Tx, queue: Queue<WebhookJob>, pageSize = 100): Promise<number> {
+  const before = new Date(Date.now() - LOST_AFTER_MS);
   let changed = 0;
-  for (const r of rows) {
-    const at = new Date(r.enqueued_at);
-    const state = await queue.getJobState(webhookJobId(Number(r.id), at.getTime()));
-    if (state === 'unknown' || state === 'completed') changed += await releaseLostDelivery(db, r.id, at);
-    else if (state === 'failed') changed += await markLostDeliveryDead(db, r.id, at);
+  let afterId = 0;
+  for (;;) {
+    const rows = await staleQueuedDeliveries(db, before, pageSize, afterId);
+    for (const r of rows) {
+      const at = new Date(r.enqueued_at);
+      const state = await queue.getJobState(webhookJobId(Number(r.id), at.getTime()));
+      if (state === 'unknown' || state === 'completed') changed += await releaseLostDelivery(db, r.id, at);
+      else if (state === 'failed') changed += await markLostDeliveryDead(db, r.id, at);
+    }
+    if (rows.length < pageSize) return changed;
+    afterId = Number(rows[rows.length - 1]!.id);
   }
-  return changed;
 }

@@ -246,11 +246,12 @@ export async function unmarkDeliveryEnqueued(db: Tx, id: number, at: Date): Prom
 }
 
 /** Queued in PostgreSQL before `before` and not finished: candidates for a lost queue job. */
-export async function staleQueuedDeliveries(db: Tx, before: Date, limit: number): Promise<Array<{ id: string | number; enqueued_at: Date }>> {
+export async function staleQueuedDeliveries(db: Tx, before: Date, limit: number, afterId = 0): Promise<Array<{ id: string | number; enqueued_at: Date }>> {
   return db('webhook_deliveries')
     .whereIn('status', ['pending', 'failed'])
     .whereNotNull('enqueued_at')
     .where('enqueued_at', '<', before)
+    .where('id', '>', afterId)
     .orderBy('id')
     .limit(limit)
     .select('id', 'enqueued_at');
