@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { inTransaction, type Db, type Tx } from '../db/connection';
 import { findDossierById, setDossierFeePaid } from '../db/repositories/dossiers';
 import {
-  deletePendingPayment,
   findOpenOnlinePayment,
   findPaymentByProviderRef,
   findPaymentWithWorkflow,
@@ -52,16 +51,18 @@ export async function markPaid(
   paymentId: string,
   detail: { paidAt: Date; bankTransactionNo?: string | null },
 ): Promise<{ payment: PaymentRow; newlyPaid: boolean }> {
-  return inTransaction(db, async (trx) => {
-    const payment = await lockPayment(trx, paymentId);
-    if (!payment) throw new Error(`payment ${paymentId} not found`);
-    if (payment.status === 'paid') return { payment, newlyPaid: false };
-    const dossier = await findDossierById(trx, payment.dossier_id, ['agency_id']);
-    const receipt = await allocateReceipt(trx, dossier!.agency_id, detail.paidAt);
-    const updated = await setPaymentPaid(trx, paymentId, { paidAt: detail.paidAt, bankTransactionNo: detail.bankTransactionNo ?? null, receipt });
-    await setDossierFeePaid(trx, payment.dossier_id);
-    return { payment: updated, newlyPaid: true };
-  });
+  return inTransaction(db, (trx) => markPaidIn(trx, paymentId, detail));
+}
+
+async function markPaidIn(trx: Tx, paymentId: string, detail: { paidAt: Date; bankTransactionNo?: string | null }): Promise<{ payment: PaymentRow; newlyPaid: boolean }> {
+  const payment = await lockPayment(trx, paymentId);
+  if (!payment) throw new Error(`payment ${paymentId} not found`);
+  if (payment.status === 'paid') return { payment, newlyPaid: false };
+  const dossier = await findDossierById(trx, payment.dossier_id, ['agency_id']);
+  const receipt = await allocateReceipt(trx, dossier!.agency_id, detail.paidAt);
+  const updated = await setPaymentPaid(trx, paymentId, { paidAt: detail.paidAt, bankTransactionNo: detail.bankTransactionNo ?? null, receipt });
+  await setDossierFeePaid(trx, payment.dossier_id);
+  return { payment: updated, newlyPaid: true };
 }
 
 /**
@@ -164,20 +165,19 @@ export async function recordCounterPayment(
   opts: { dossierId: number; amountVnd: number; method: 'cash' | 'transfer'; reference?: string; officerId: number },
 ): Promise<PaymentRow> {
   const id = randomUUID();
-  await insertCounterPayment(db, {
-    id,
-    dossierId: opts.dossierId,
-    amountVnd: opts.amountVnd,
-    method: opts.method,
-    reference: opts.reference ?? null,
-    recordedBy: opts.officerId,
+  // One transaction: the money was taken, so the row is paid with its receipt or not there at
+  // all (a connection lost between two steps used to leave a pending row beside the retry's).
+  return inTransaction(db, async (trx) => {
+    await insertCounterPayment(trx, {
+      id,
+      dossierId: opts.dossierId,
+      amountVnd: opts.amountVnd,
+      method: opts.method,
+      reference: opts.reference ?? null,
+      recordedBy: opts.officerId,
+    });
+    return (await markPaidIn(trx, id, { paidAt: new Date() })).payment;
   });
-  try {
-    return (await markPaid(db, id, { paidAt: new Date() })).payment;
-  } catch (err) {
-    await deletePendingPayment(db, id);
-    throw err;
-  }
 }
 
 /**

@@ -101,7 +101,7 @@ export async function insertOnlinePayment(
   await db('dossier_payments').insert({ id: p.id, dossier_id: p.dossierId, amount_vnd: p.amountVnd, method: 'online', status: 'pending', provider: p.provider, expires_at: p.expiresAt });
 }
 
-/** Cash or a transfer taken at the counter, pending until its receipt is issued. */
+/** Cash or a transfer taken at the counter: inserted pending and marked paid with its receipt in the same transaction. */
 export async function insertCounterPayment(
   db: Tx,
   p: { id: string; dossierId: number; amountVnd: number; method: 'cash' | 'transfer'; reference: string | null; recordedBy: number },
@@ -119,10 +119,6 @@ export async function insertCounterPayment(
 
 export async function setPaymentProviderRef(db: Tx, paymentId: string, providerRef: string, paymentUrl: string): Promise<void> {
   await db('dossier_payments').where('id', paymentId).update({ provider_ref: providerRef, payment_url: paymentUrl });
-}
-
-export async function deletePendingPayment(db: Tx, paymentId: string): Promise<void> {
-  await db('dossier_payments').where({ id: paymentId, status: 'pending' }).del();
 }
 
 /** Online payments created before `createdBefore` still pending at the provider's reference: their callback never came. */
