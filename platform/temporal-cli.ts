@@ -18,7 +18,7 @@ export function temporalCliCacheDir(env: NodeJS.ProcessEnv = process.env): strin
   return path.join(base, 'dossier-platform', 'temporal-cli');
 }
 
-function isExecutable(file: string): boolean {
+export function isExecutable(file: string): boolean {
   try {
     fs.accessSync(file, fs.constants.X_OK);
     return fs.statSync(file).isFile();
@@ -34,6 +34,11 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
     if (isExecutable(candidate)) return candidate;
   }
   return undefined;
+}
+
+/** The Go toolchain: on PATH, else where its installer puts it. */
+export function findGo(env: NodeJS.ProcessEnv): string | undefined {
+  return onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
 }
 
 export class TemporalCliUnavailableError extends Error {}
@@ -60,7 +65,7 @@ export function findTemporalCli(options: FindOptions = {}): string {
   if (options.build === false) {
     throw new TemporalCliUnavailableError(`Temporal CLI not found (TEMPORAL_CLI, PATH, ${cached})`);
   }
-  const go = onPath('go', env) ?? (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const go = findGo(env);
   if (!go) {
     throw new TemporalCliUnavailableError(
       [
