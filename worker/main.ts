@@ -14,6 +14,7 @@ import { paymentWiring } from '../payments/wiring';
 import { postalWiring } from '../delivery/postal';
 import { startNotifications } from './notification-worker';
 import { startWebhookDelivery } from './webhook-worker';
+import { temporalLogger } from './temporal-logger';
 
 /**
  * Worker process: the Temporal worker for dossier workflows and the BullMQ workers.
@@ -33,8 +34,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT received'));
   // Started by `npm start` with an IPC channel: if the supervisor dies, do not linger.
   if (process.send) process.on('disconnect', () => stop('supervisor gone'));
-  // Signals are handled above, in order; the runtime must not act on them on its own.
-  Runtime.install({ shutdownSignals: [] });
+  // Signals are handled above, in order; the runtime must not act on them on its own. The SDK's
+  // lines (the workflows' "update accepted" with its request id among them) go to the process logger.
+  Runtime.install({ shutdownSignals: [], logger: temporalLogger() });
 
   const config = loadConfig();
   // In production: the warnings are printed, and a dangerous setting stops the start here.

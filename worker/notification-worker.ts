@@ -16,6 +16,9 @@ export interface DeadLetter extends ChannelJob {
   deadAt: string;
 }
 
+/** Outbox rows one relay pass moves into the channel queues. */
+const RELAY_BATCH = 100;
+
 export const deadLetterJobId = (job: ChannelJob) => `${job.channel}-${job.outboxKey}`;
 
 /**
@@ -153,9 +156,9 @@ export function startNotifications(opts: {
       await opts.queueConnection.set(epochKey, new Date().toISOString());
       if (released) opts.log(`worker: Redis had lost its queues; ${released} notification(s) relayed again`);
     }
-    return relayOutbox(db, queues, config);
+    return relayOutbox(db, queues, config, RELAY_BATCH);
   };
-  const relay = startRelayLoop({ name: 'notification relay', pass: relayPass, intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
+  const relay = startRelayLoop({ name: 'notification relay', pass: relayPass, batchSize: RELAY_BATCH, intervalMs: opts.relayIntervalMs ?? 500, log: opts.log });
   return {
     queues,
     deadLetters,

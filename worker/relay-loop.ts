@@ -5,13 +5,18 @@ export interface Closable {
 
 /**
  * Runs a relay from PostgreSQL into BullMQ every `intervalMs` until closed. Each tick drains a
- * backlog in batches (passes follow one another while one moved something), then runs
- * `afterDrain` if given. A failure (Redis down) is logged once per distinct message as
+ * backlog in batches (passes follow one another while one moved a full `batchSize`, or, without
+ * one, while one moved anything), then runs `afterDrain` if given. A pass that moved less than a
+ * full batch took every row there was: the next pass would only find the rows written since,
+ * which the next tick finds as well, so it is not run (issue 18: one empty transaction less per
+ * busy tick). A failure (Redis down) is logged once per distinct message as
  * "worker: <name> waiting (…)", and the next tick simply tries again.
  */
 export function startRelayLoop(opts: {
   name: string;
   pass: () => Promise<number>;
+  /** The most rows one pass moves (its query's limit). */
+  batchSize?: number;
   afterDrain?: () => Promise<void>;
   intervalMs: number;
   log: (line: string) => void;
@@ -23,7 +28,8 @@ export function startRelayLoop(opts: {
   const tick = () => {
     running = (async () => {
       try {
-        while (!stopped && (await opts.pass()) > 0);
+        const full = opts.batchSize ?? 1;
+        while (!stopped && (await opts.pass()) >= full);
         if (!stopped && opts.afterDrain) await opts.afterDrain();
         lastError = '';
       } catch (err) {

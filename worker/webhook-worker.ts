@@ -6,6 +6,9 @@ import { attemptDelivery } from '../webhooks/delivery';
 import { recoverLostJobs, relayWebhookDeliveries, WEBHOOK_QUEUE, webhookBackoffDelay, type WebhookJob } from '../webhooks/relay';
 import { closeInStages, startRelayLoop, type Closable } from './relay-loop';
 
+/** Deliveries one relay pass claims and queues. */
+const RELAY_BATCH = 100;
+
 /**
  * Outbound webhooks in the worker process: a relay from PostgreSQL into BullMQ (as for
  * notifications) and a BullMQ worker that sends each delivery, retrying with backoff.
@@ -54,7 +57,8 @@ export function startWebhookDelivery(opts: {
   let lastRecovery = 0;
   const relay = startRelayLoop({
     name: 'webhook relay',
-    pass: () => relayWebhookDeliveries(db, queue, { maxAttempts: config.maxAttempts }),
+    pass: () => relayWebhookDeliveries(db, queue, { maxAttempts: config.maxAttempts, limit: RELAY_BATCH }),
+    batchSize: RELAY_BATCH,
     afterDrain: async () => {
       if (Date.now() - lastRecovery <= 60_000) return;
       lastRecovery = Date.now();
