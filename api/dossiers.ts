@@ -9,7 +9,7 @@ import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
 import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
-import { dossierDetail, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
+import { dossierDetail, loadDossierView, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
 import { citizenActionAnswer, findApplicantActionDossier, loadActionDossier, officerActionAnswer, type ActionDossierRow } from '../dossiers/action-answer';
 import { checkVisitAttachments, visitException } from '../dossiers/verification';
@@ -228,8 +228,9 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
   }
 
   router.get('/dossiers/:code', async (req, res) => {
-    const { actor, dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
-    res.json(await dossierDetail(db, dossier.id, actor));
+    // The row with its agency's EID (the caller's roles read off the token against it) and all the view reads of it: one statement.
+    const { actor, dossier } = await officerDossier(db, req, () => loadDossierView(db, req.params.code));
+    res.json(await dossierDetail(db, dossier, actor));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */

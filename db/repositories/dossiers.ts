@@ -133,6 +133,22 @@ export async function dossierSummaryRow(db: Tx, id: number): Promise<DossierSumm
 }
 
 /**
+ * The officers' view of a dossier named by its code, in one statement (issue 18): its row with
+ * the procedure (and whether its catalogue provides an on-site verification), the agency (its
+ * EID the caller's roles are read against) and the assignee's name.
+ */
+export type DossierViewRow = DossierSummaryRow & { on_site_verification: boolean; assignee_name: string | null };
+
+export async function dossierViewRow(db: Tx, code: string): Promise<DossierViewRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('users as u', 'u.id', 'd.assignee_id')
+    .where('d.code', code)
+    .first('d.*', 'p.code as procedure_code', 'p.name as procedure_name', 'p.on_site_verification', 'a.eid as agency_eid', 'a.name as agency_name', 'u.full_name as assignee_name');
+}
+
+/**
  * A dossier an action names, in one statement (issue 18): what the route checks (id, agency,
  * workflow, status, applicant), the agency's EID the caller's roles are read against, and what
  * the action's answer says beside the Update's view (procedure, agency, channel, submission).
