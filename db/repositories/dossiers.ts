@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Channel, DeliveryMethod } from '../../domain/types';
 import { preparedQuery, type Db, type Tx } from '../connection';
 import { firstRow } from './rows';
@@ -172,11 +173,16 @@ export interface ActionDossierRow {
 }
 
 export async function actionDossierRow(db: Tx, code: string): Promise<ActionDossierRow | undefined> {
+  return actionDossierQuery(db, code).first();
+}
+
+/** The statement of `actionDossierRow`, for a caller that does more in the same statement (db/repositories/idempotency.ts). */
+export function actionDossierQuery(db: Tx, code: string): Knex.QueryBuilder {
   return db('dossiers as d')
     .join('procedures as p', 'p.id', 'd.procedure_id')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.code', code)
-    .first(
+    .select(
       'd.id',
       'd.code',
       'd.agency_id',
