@@ -117,7 +117,7 @@ export async function dossierDetail(db: Db, full: DossierViewRow, actor: Actor) 
     // Yêu cầu bổ sung, lịch xác minh: what the citizen was asked for, and their answer.
     requests: citizenRequests(events),
     // Routed dossiers (issue 17): the pinned internal procedure, the step held now, the inter-agency legs and consultations.
-    ...(await routedViewOf(db, full)),
+    ...(await routedViewOf(db, full, { procedureCode: full.procedure_code, version: full.procedure_version, isDefault: full.procedure_version === 0 || !!full.procedure_version_is_default })),
     events: events.map((e) => ({
       seq: e.seq,
       type: e.type,
@@ -139,9 +139,15 @@ export async function routedView(db: Db, dossierId: number) {
   return routedViewOf(db, { id: dossierId, ...(await findDossierById(db, dossierId, ['procedure_id', 'procedure_version', 'route_step', 'fault_agency_eid']))! });
 }
 
-async function routedViewOf(db: Db, row: Pick<DossierRow, 'id' | 'procedure_id' | 'procedure_version' | 'route_step' | 'fault_agency_eid'>) {
+/** `known`: the pinned version as the caller loaded it with the row (procedureVersionOf's answer), else looked up. */
+async function routedViewOf(
+  db: Db,
+  row: Pick<DossierRow, 'id' | 'procedure_id' | 'procedure_version' | 'route_step' | 'fault_agency_eid'>,
+  known?: { procedureCode: string; version: number | null; isDefault: boolean },
+) {
   const dossierId = row.id;
-  const version = row.procedure_version !== null ? await procedureVersionOf(db, row.procedure_id, row.procedure_version) : null;
+  const pinned = row.procedure_version;
+  const version = pinned === null ? null : known && known.version === pinned ? { procedureCode: known.procedureCode, version: pinned, isDefault: known.isDefault } : await procedureVersionOf(db, row.procedure_id, pinned);
   const s = row.route_step;
   return {
     procedureVersion: version,
