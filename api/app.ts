@@ -12,6 +12,7 @@ import { requestId, requestIdOf } from './request-id';
 import { apiMetrics, metricsRoutes, type Metrics, type MetricsAccess } from './metrics';
 import { securityHeaders } from './security-headers';
 import { logger } from '../platform/logger';
+import { officerAccountCache, type OfficerAccountCache, type OfficerAccountCacheOptions } from '../platform/identity';
 import { onResponseFinished } from '../platform/response-hooks';
 import { calendarRoutes } from './calendars';
 import { internalProcedureRoutes } from './internal-procedures';
@@ -114,9 +115,16 @@ export interface AppDeps {
    * (dossiers/lookup-cache.ts): its size and safety lifetime (defaults when absent); `false` keeps none.
    */
   lookupCache?: LookupCacheOptions | false;
+  /**
+   * The accounts officers' tokens name, kept in this process until they change
+   * (platform/identity.ts `officerAccountCache`): its size and safety lifetime (defaults when
+   * absent); `false` reads `users` on every request.
+   */
+  officerAccounts?: OfficerAccountCacheOptions | false;
 }
 
 const hubs = new WeakMap<express.Express, LiveQueueHub>();
+const accountCaches = new WeakMap<express.Express, OfficerAccountCache>();
 const lookupCaches = new WeakMap<express.Express, LookupCache>();
 
 /** The lookup cache of an app made by createApp (null when it keeps none): for tests. */
@@ -138,12 +146,12 @@ export function liveQueuesOf(app: express.Express): LiveQueueHub {
 }
 
 /**
- * Ends the app's event streams and closes its LISTEN connections (the live queues' and the
- * lookup cache's): call it before closing the
+ * Ends the app's event streams and closes its LISTEN connections (the live queues', the
+ * lookup cache's and the officer accounts'): call it before closing the
  * HTTP server, which otherwise waits for the streams (they never end by themselves).
  */
 export async function closeLiveQueues(app: express.Express): Promise<void> {
-  await Promise.all([hubs.get(app)?.close(), lookupCaches.get(app)?.close()]);
+  await Promise.all([hubs.get(app)?.close(), lookupCaches.get(app)?.close(), accountCaches.get(app)?.close()]);
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -257,7 +265,10 @@ export function createApp(deps: AppDeps): express.Express {
     auth = { ...auth, oidc: { ...devIssuerConfigs(idp), ...auth.oidc } };
     app.use(DEV_IDP_PATH, devIdentityProvider(idp));
   }
-  app.use(authenticate(deps.db, auth));
+  // The accounts officers' tokens name, kept in this process until they change (platform/identity.ts).
+  const accounts = deps.officerAccounts === false ? null : officerAccountCache(deps.db, deps.officerAccounts);
+  if (accounts) accountCaches.set(app, accounts);
+  app.use(authenticate(deps.db, auth, { accounts }));
   app.use(express.json({ limit: '256kb', verify: jsonNestingLimit() }));
   app.use(auditTrail(deps.db));
   // Control characters and unpaired surrogates in the body or the query: a 422, before any route reads them.

@@ -14,7 +14,7 @@ import {
   type Principal,
 } from '../domain/principal';
 import type { OfficerRole } from '../domain/types';
-import { officerPrincipal } from '../platform/identity';
+import { officerPrincipal, type OfficerAccountCache } from '../platform/identity';
 import { HttpProblem } from './problem';
 
 /**
@@ -59,11 +59,19 @@ function keyFor(cfg: IssuerConfig): Uint8Array | JWTVerifyGetKey {
   return new TextEncoder().encode(cfg.secret);
 }
 
-/** Verifies the bearer token, if any, and remembers the principal for the handlers. */
-export function authenticate(db: Db, config: AuthConfig): RequestHandler {
+type Trusted = { kind: 'officer' | 'citizen'; cfg: IssuerConfig; key: Uint8Array | JWTVerifyGetKey };
+
+/** Verified tokens kept per process (each a few hundred bytes). */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
+/**
+ * Verifies the bearer token, if any, and remembers the principal for the handlers. `accounts`:
+ * the officer accounts kept in memory (platform/identity.ts), else `users` is read each time.
+ */
+export function authenticate(db: Db, config: AuthConfig, opts: { accounts?: OfficerAccountCache | null } = {}): RequestHandler {
   // Every trusted issuer, by its `iss`: the configured officer and citizen issuers, and those
   // trusted by their JWKS beside them (the development identity provider's).
-  const trusted = new Map<string, { kind: 'officer' | 'citizen'; cfg: IssuerConfig; key: Uint8Array | JWTVerifyGetKey }>();
+  const trusted = new Map<string, Trusted>();
   const trust = (kind: 'officer' | 'citizen', cfg: IssuerConfig | undefined) => {
     if (cfg && !trusted.has(cfg.issuer)) trusted.set(cfg.issuer, { kind, cfg, key: keyFor(cfg) });
   };
@@ -84,6 +92,34 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
     refuseLongLived(payload, cfg);
     return payload;
   };
+  /**
+   * Tokens already verified (issue 18, target 1): an officer sends the same token with every
+   * request of their session, and its signature is checked once. Keyed by the whole token
+   * (signature included), so only the very bytes that were verified hit; what depends on the
+   * time is checked again at each use (the expiry, with the same tolerance: an expired token is
+   * refused as before); a token refused is never kept. Bounded, oldest out first.
+   */
+  const kept = new Map<string, { issuer: Trusted; claims: JWTPayload }>();
+  const verified = async (token: string): Promise<{ issuer: Trusted; claims: JWTPayload }> => {
+    const hit = kept.get(token);
+    if (hit) {
+      if (hit.claims.exp! > Math.floor(Date.now() / 1000) - CLOCK_TOLERANCE_SECONDS) return hit;
+      kept.delete(token);
+      throw new joseErrors.JWTExpired('"exp" claim timestamp check failed', hit.claims, 'exp', 'check_failed');
+    }
+    let iss: string | undefined;
+    try {
+      iss = decodeJwt(token).iss;
+    } catch {
+      throw tokenRefused('MalformedToken', 'Mã truy cập không đúng định dạng JWT; vui lòng đăng nhập lại.');
+    }
+    const issuer = iss === undefined ? undefined : trusted.get(iss);
+    if (!issuer) throw tokenRefused('UntrustedIssuer', 'Mã truy cập do một nơi cấp mà hệ thống không tin cậy; vui lòng đăng nhập lại.');
+    const entry = { issuer, claims: await verify(token, issuer.cfg, issuer.key) };
+    kept.set(token, entry);
+    if (kept.size > VERIFIED_TOKENS_KEPT) kept.delete(kept.keys().next().value as string);
+    return entry;
+  };
   return async (req, _res, next) => {
     const header = req.get('authorization');
     if (!header) {
@@ -98,23 +134,13 @@ export function authenticate(db: Db, config: AuthConfig): RequestHandler {
     }
     const token = m[1]!;
     try {
-      let iss: string | undefined;
-      try {
-        iss = decodeJwt(token).iss;
-      } catch {
-        throw tokenRefused('MalformedToken', 'Mã truy cập không đúng định dạng JWT; vui lòng đăng nhập lại.');
-      }
-      const issuer = iss === undefined ? undefined : trusted.get(iss);
-      if (!issuer) {
-        throw tokenRefused('UntrustedIssuer', 'Mã truy cập do một nơi cấp mà hệ thống không tin cậy; vui lòng đăng nhập lại.');
-      } else if (issuer.kind === 'officer') {
-        const claims = await verify(token, issuer.cfg, issuer.key);
+      const { issuer, claims } = await verified(token);
+      if (issuer.kind === 'officer') {
         const username = typeof claims.preferred_username === 'string' ? claims.preferred_username : claims.sub;
         if (!username) throw tokenRefused('TokenWithoutSubject', 'Mã truy cập của cán bộ không ghi tài khoản (sub); vui lòng đăng nhập lại.');
-        principals.set(req, await officerPrincipal(db, username, claims.roles));
+        principals.set(req, await officerPrincipal(db, username, claims.roles, opts.accounts));
         expiries.set(req, claims.exp! * 1000);
       } else {
-        const claims = await verify(token, issuer.cfg, issuer.key);
         if (!claims.sub || !CITIZEN_ID.test(claims.sub)) throw tokenRefused('TokenWithoutIdNumber', 'Mã truy cập của công dân không có số định danh hợp lệ (sub); vui lòng đăng nhập lại.');
         principals.set(req, { kind: 'citizen', idNumber: claims.sub, fullName: typeof claims.name === 'string' ? claims.name : null });
       }

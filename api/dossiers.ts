@@ -9,9 +9,9 @@ import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
 import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
-import { dossierDetail, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
+import { dossierDetail, loadDossierView, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
 import { dossierWorkflowInput } from '../dossiers/starts';
-import { citizenActionAnswer, findApplicantActionDossier, loadActionDossier, officerActionAnswer, type ActionDossierRow } from '../dossiers/action-answer';
+import { citizenActionAnswer, findApplicantActionDossier, loadActionDossier, officerActionAnswer, wellFormedCode, type ActionDossierRow } from '../dossiers/action-answer';
 import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
   acceptIntakeUpdate,
@@ -40,7 +40,7 @@ import { requireCitizen, requireOfficer } from './auth';
 import { noteAuditedDossier } from './audit';
 import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
 import { HttpProblem, problemOf } from './problem';
-import { idempotencyKey, takeIdempotencyKey } from './idempotency';
+import { claimWithActionDossier, idempotencyKey, takeIdempotencyKey } from './idempotency';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   acceptIntakeBody,
@@ -217,19 +217,29 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * once per request: a route's check before the action and the action itself share it, and the
    * request's audit entry names it without a second look-up.
    */
-  async function actionDossier(req: Request, res: Response): Promise<{ actor: Actor; dossier: ActionDossierRow }> {
+  async function actionDossier(req: Request, res: Response, path: string): Promise<{ actor: Actor; dossier: ActionDossierRow }> {
     const code = String(req.params.code);
     const loaded = res.locals.actionDossier as { actor: Actor; dossier: ActionDossierRow } | undefined;
     if (loaded && loaded.dossier.code === code) return loaded;
-    const found = await officerDossier(db, req, () => loadActionDossier(db, code));
+    // With an Idempotency-Key, the key is claimed in the same statement (api/idempotency.ts claimWithActionDossier).
+    const found = await officerDossier(db, req, () =>
+      claimWithActionDossier(
+        db,
+        req,
+        res,
+        { scope: `dossier-action:${path}`, policy: 'update', code: wellFormedCode(code), agencyEids: [...new Set(requireOfficer(req).roles.map((r) => r.agencyEid))] },
+        () => loadActionDossier(db, code),
+      ),
+    );
     res.locals.actionDossier = found;
     noteAuditedDossier(req, found.dossier);
     return found;
   }
 
   router.get('/dossiers/:code', async (req, res) => {
-    const { actor, dossier } = await officerDossier(db, req, () => loadDossier(req.params.code));
-    res.json(await dossierDetail(db, dossier.id, actor));
+    // The row with its agency's EID (the caller's roles read off the token against it) and all the view reads of it: one statement.
+    const { actor, dossier } = await officerDossier(db, req, () => loadDossierView(db, req.params.code));
+    res.json(await dossierDetail(db, dossier, actor));
   });
 
   /** Runs one officer action as a Temporal Update: answered once the workflow has applied it, or refused with a reason. */
@@ -253,7 +263,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     });
     router.post(path, async (req, res) => {
       const code = String(req.params.code);
-      const { actor, dossier: d } = await actionDossier(req, res);
+      const { actor, dossier: d } = await actionDossier(req, res, path);
       const body = parse(schema, jsonBody(req));
       const action = build(body, actor, res.locals);
       // The key keeps the request's fingerprint (another body under it is a 422) and its answer,
@@ -275,7 +285,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * are refused by the workflow as before (403, 409).
    */
   router.post('/dossiers/:code/intake/accept', async (req, res, next) => {
-    const { actor, dossier: d } = await actionDossier(req, res);
+    const { actor, dossier: d } = await actionDossier(req, res, '/dossiers/:code/intake/accept');
     const body = parse(acceptIntakeBody, jsonBody(req));
     if (d.status === 'SUBMITTED' && actor.roles.includes('one_stop_officer')) {
       res.locals.documents = await checkIntakeDocuments(db, d.id, body.waivers ?? []);
@@ -295,7 +305,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Phân công: a leader names the specialist (username or id), who must hold that role in the dossier's agency. */
   router.post('/dossiers/:code/assignment', async (req, res, next) => {
-    const { dossier: d } = await actionDossier(req, res);
+    const { dossier: d } = await actionDossier(req, res, '/dossiers/:code/assignment');
     const raw = parse(assignmentBody, jsonBody(req)).specialist;
     res.locals.specialist = await assignableSpecialist(db, d.agency_id, raw);
     next();
@@ -322,7 +332,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
    * leader's reason (dossiers/verification.ts).
    */
   router.post('/dossiers/:code/verification', async (req, res, next) => {
-    const { actor, dossier: d } = await actionDossier(req, res);
+    const { actor, dossier: d } = await actionDossier(req, res, '/dossiers/:code/verification');
     res.locals.exception = await visitException(db, d.id, actor, parse(verificationBody, jsonBody(req)));
     next();
   });
@@ -335,7 +345,7 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
 
   /** Biên bản xác minh: the outcome, findings and attachments (files of the dossier); a missed visit waits to be rescheduled. */
   router.post('/dossiers/:code/verification/record', async (req, res, next) => {
-    const { dossier: d } = await actionDossier(req, res);
+    const { dossier: d } = await actionDossier(req, res, '/dossiers/:code/verification/record');
     await checkVisitAttachments(db, d.id, parse(verificationRecordBody, jsonBody(req)).attachments);
     next();
   });

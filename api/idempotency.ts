@@ -1,7 +1,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { Db } from '../db/connection';
 import { canonicalHash } from '../domain/canonical-json';
-import { claimIdempotency, idempotencyInProgress, idempotencyKeyReused, settleIdempotency, type IdempotencyPolicy } from '../platform/idempotency';
+import { actionDossierWithKey, claimIdempotency, idempotencyInProgress, idempotencyKeyReused, releaseIdempotencyKey, settleIdempotency, type IdempotencyClaim, type IdempotencyPolicy } from '../platform/idempotency';
+import type { ActionDossierRow } from '../db/repositories/dossiers';
+import { unknownDossier } from '../domain/principal';
 import { principalOf } from './auth';
 import { auditEntryNow, markAudited } from './audit';
 import { HttpProblem } from './problem';
@@ -87,7 +89,9 @@ export async function takeIdempotencyKey(db: Db, req: Request, res: Response, sp
   const key = idempotencyKey(req);
   if (!key) return { kind: 'none' };
   const scope = `${spec.scope}:${caller}`;
-  const claim = await claimIdempotency(db, scope, key, (spec.fingerprint ?? (() => requestFingerprint(req)))(), spec.policy);
+  const pre = preClaims.get(req);
+  const claim = pre && pre.scope === scope && pre.key === key ? pre.claim : await claimIdempotency(db, scope, key, (spec.fingerprint ?? (() => requestFingerprint(req)))(), spec.policy);
+  if (pre) pre.used = true;
   if (claim.kind === 'reused') throw idempotencyKeyReused();
   if (claim.kind === 'in_progress') {
     res.set('Retry-After', '1');
@@ -101,6 +105,54 @@ export async function takeIdempotencyKey(db: Db, req: Request, res: Response, sp
   }
   keepAnswer(db, req, res, scope, key, spec);
   return { kind: 'run', key };
+}
+
+/** A key claimed with the dossier its action names (`claimWithActionDossier`), for `takeIdempotencyKey` to use. */
+interface PreClaim {
+  scope: string;
+  key: string;
+  claim: IdempotencyClaim;
+  /** Whether takeIdempotencyKey took it (the request got as far as its action). */
+  used: boolean;
+}
+const preClaims = new WeakMap<Request, PreClaim>();
+
+/**
+ * An officer's action with an Idempotency-Key (issue 18, target 1): loads the dossier its path
+ * names (`load`, without a key) or, with a key, the dossier and the key's claim in one statement
+ * (platform/idempotency.ts `actionDossierWithKey`), claimed only for a dossier of an agency where
+ * the caller holds a role. `takeIdempotencyKey` then uses that claim, in the same place and with
+ * the same outcomes as before (replay, reuse refused). A key this request took but never used
+ * (refused by a check before its action was sent: a 404, a 422) is given up once the answer
+ * is sent, as if it had never been claimed. Call it once the caller is known to be an officer.
+ */
+export async function claimWithActionDossier(
+  db: Db,
+  req: Request,
+  res: Response,
+  spec: { scope: string; policy: IdempotencyPolicy; code: string; agencyEids: readonly string[] },
+  load: () => Promise<ActionDossierRow>,
+): Promise<ActionDossierRow> {
+  const caller = idempotencyCaller(req);
+  let key: string | undefined;
+  try {
+    key = idempotencyKey(req);
+  } catch {
+    // A malformed key is refused where it always was (takeIdempotencyKey), after the dossier's checks.
+    key = undefined;
+  }
+  if (!caller || !key) return load();
+  const scope = `${spec.scope}:${caller}`;
+  const found = await actionDossierWithKey(db, spec.code, { scope, key, requestHash: requestFingerprint(req), policy: spec.policy, agencyEids: spec.agencyEids });
+  if (!found) throw unknownDossier();
+  const pre: PreClaim = { scope, key, claim: found.claim, used: false };
+  preClaims.set(req, pre);
+  if (found.fresh) {
+    onResponseFinished(res, 'idempotency key release', () => {
+      if (!pre.used) return releaseIdempotencyKey(db, scope, key);
+    });
+  }
+  return found.row;
 }
 
 /** The first JSON answer is stored with the key before it goes out, so a retry that follows it finds it. */

@@ -27,10 +27,15 @@ export type { ActionDossierRow } from '../db/repositories/dossiers';
 
 /** The dossier an officer's action names, with its procedure and agency, in one statement; a malformed or unknown code is refused. */
 export async function loadActionDossier(db: Db, code: string): Promise<ActionDossierRow> {
-  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" không phải mã hồ sơ (dạng <mã định danh cơ quan>-<YYMMDD>-<số thứ tự>).`, { reason: 'MalformedDossierCode' });
-  const d = await actionDossierRow(db, code);
+  const d = await actionDossierRow(db, wellFormedCode(code));
   if (!d) throw unknownDossier();
   return d;
+}
+
+/** The code as given, or 400 MalformedDossierCode when it cannot be a dossier's. */
+export function wellFormedCode(code: string): string {
+  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" không phải mã hồ sơ (dạng <mã định danh cơ quan>-<YYMMDD>-<số thứ tự>).`, { reason: 'MalformedDossierCode' });
+  return code;
 }
 
 /** A citizen's dossier named by its code (with the ID number that proves it is theirs); undefined for a malformed or unknown code. */

@@ -1,15 +1,15 @@
 import type { Db } from '../db/connection';
 import { dossierEventLog, dossierHandoffs } from '../db/repositories/dossier-events';
 import { dossierChecklist } from './checklist';
-import { dossierDetailRow, dossierSummaryRow, findDossierByCode, findDossierById } from '../db/repositories/dossiers';
+import { dossierSummaryRow, dossierViewRow, findDossierByCode, findDossierById, type DossierRow, type DossierSummaryRow, type DossierViewRow } from '../db/repositories/dossiers';
 import { parseDossierCode } from '../domain/dossier-code';
 import { DomainError } from '../domain/errors';
 import { unknownDossier } from '../domain/principal';
 import { isDossierStatus, isTerminal, statusLabel } from '../domain/status';
 import type { Actor } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
-import { citizenRequests, dossierFacts, officerActions } from './actions';
-import { dossierLegs, procedureVersionOf } from '../db/repositories/legs';
+import { citizenRequests, officerActions, readModelFacts } from './actions';
+import { dossierLegs, openConsultationCount, procedureVersionOf } from '../db/repositories/legs';
 import { legViews } from './legs';
 
 /**
@@ -20,7 +20,11 @@ import { legViews } from './legs';
 
 /** The dossier as every answer about it starts: procedure, agency, status, dates and deadline. */
 export async function dossierSummary(db: Db, id: number) {
-  const d = (await dossierSummaryRow(db, id))!;
+  return summaryOfRow((await dossierSummaryRow(db, id))!);
+}
+
+/** The summary of a dossier row loaded with its procedure and agency. */
+function summaryOfRow(d: DossierSummaryRow) {
   return {
     code: d.code,
     procedure: { code: d.procedure_code, name: d.procedure_name },
@@ -45,7 +49,7 @@ export async function dossierSummary(db: Db, id: number) {
   };
 }
 
-export type DossierSummary = Awaited<ReturnType<typeof dossierSummary>>;
+export type DossierSummary = ReturnType<typeof summaryOfRow>;
 
 /** A dossier named by its code, as officer actions need it; a malformed or unknown code is refused. */
 export async function loadDossier(db: Db, code: string) {
@@ -77,17 +81,27 @@ export async function dossierState(db: Db, dossierId: number) {
   return (await findDossierById(db, dossierId, ['code', 'workflow_id', 'status']))!;
 }
 
+/** The dossier the officers' view names (`dossierDetail`), in one statement; a malformed or unknown code is refused. */
+export async function loadDossierView(db: Db, code: string): Promise<DossierViewRow> {
+  if (!parseDossierCode(code)) throw new DomainError('bad_request', 'Bad dossier code', `"${code}" không phải mã hồ sơ (dạng <mã định danh cơ quan>-<YYMMDD>-<số thứ tự>).`, { reason: 'MalformedDossierCode' });
+  const d = await dossierViewRow(db, code);
+  if (!d) throw unknownDossier();
+  return d;
+}
+
 /**
  * The officers' view of a dossier: the summary, what `actor` may do to it now, the applicant,
- * documents, assignee, what the citizen was asked for, and the whole event log.
+ * documents, assignee, what the citizen was asked for, and the whole event log. From the row
+ * `loadDossierView` loaded (issue 18: the summary, the facts of `allowedActions`, the detail and
+ * the routing read off that one row), its event log, checklist and legs.
  */
-export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
-  const summary = await dossierSummary(db, dossierId);
-  const full = (await dossierDetailRow(db, dossierId))!;
+export async function dossierDetail(db: Db, full: DossierViewRow, actor: Actor) {
+  const dossierId = full.id;
   const events = await dossierEventLog(db, dossierId);
+  const facts = readModelFacts(full, events, full.on_site_verification, full.route_step ? await openConsultationCount(db, dossierId) : undefined);
   return {
-    ...summary,
-    allowedActions: officerActions(await dossierFacts(db, dossierId, events), actor),
+    ...summaryOfRow(full),
+    allowedActions: officerActions(facts, actor),
     applicant: {
       fullName: full.applicant_full_name,
       idNumber: full.applicant_id_number,
@@ -103,7 +117,7 @@ export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
     // Yêu cầu bổ sung, lịch xác minh: what the citizen was asked for, and their answer.
     requests: citizenRequests(events),
     // Routed dossiers (issue 17): the pinned internal procedure, the step held now, the inter-agency legs and consultations.
-    ...(await routedView(db, dossierId)),
+    ...(await routedViewOf(db, full, { procedureCode: full.procedure_code, version: full.procedure_version, isDefault: full.procedure_version === 0 || !!full.procedure_version_is_default })),
     events: events.map((e) => ({
       seq: e.seq,
       type: e.type,
@@ -122,8 +136,18 @@ export async function dossierDetail(db: Db, dossierId: number, actor: Actor) {
  * consultations, and the agency whose delay made it late. Null and empty on the fixed path.
  */
 export async function routedView(db: Db, dossierId: number) {
-  const row = (await findDossierById(db, dossierId, ['procedure_id', 'procedure_version', 'route_step', 'fault_agency_eid']))!;
-  const version = row.procedure_version !== null ? await procedureVersionOf(db, row.procedure_id, row.procedure_version) : null;
+  return routedViewOf(db, { id: dossierId, ...(await findDossierById(db, dossierId, ['procedure_id', 'procedure_version', 'route_step', 'fault_agency_eid']))! });
+}
+
+/** `known`: the pinned version as the caller loaded it with the row (procedureVersionOf's answer), else looked up. */
+async function routedViewOf(
+  db: Db,
+  row: Pick<DossierRow, 'id' | 'procedure_id' | 'procedure_version' | 'route_step' | 'fault_agency_eid'>,
+  known?: { procedureCode: string; version: number | null; isDefault: boolean },
+) {
+  const dossierId = row.id;
+  const pinned = row.procedure_version;
+  const version = pinned === null ? null : known && known.version === pinned ? { procedureCode: known.procedureCode, version: pinned, isDefault: known.isDefault } : await procedureVersionOf(db, row.procedure_id, pinned);
   const s = row.route_step;
   return {
     procedureVersion: version,

@@ -1,6 +1,7 @@
 import type { Tx } from '../db/connection';
 import type { NewAuditEntry } from '../db/repositories/audit';
-import { claimIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer, storeIdempotentAnswerAudited } from '../db/repositories/idempotency';
+import { actionDossierClaimingKey, claimIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, storeIdempotentAnswer, storeIdempotentAnswerAudited, type IdempotencyKeyRow } from '../db/repositories/idempotency';
+import type { ActionDossierRow } from '../db/repositories/dossiers';
 import { DomainError } from '../domain/errors';
 
 /**
@@ -54,12 +55,43 @@ export async function claimIdempotency(db: Tx, scope: string, key: string, reque
   for (let attempt = 0; attempt < 2; attempt += 1) {
     if (await claimIdempotencyKey(db, { scope, key, request_hash: requestHash })) return { kind: 'claimed' };
     const prior = await findIdempotencyKey(db, scope, key, ['request_hash', 'response_status', 'response_body']);
-    if (!prior) continue;
-    if (prior.request_hash !== requestHash) return { kind: 'reused' };
-    if (prior.response_status === null) return policy === 'update' ? { kind: 'claimed' } : { kind: 'in_progress' };
-    return { kind: 'replay', status: prior.response_status, body: prior.response_body };
+    if (prior) return priorClaim(prior, requestHash, policy);
   }
   return { kind: 'in_progress' };
+}
+
+/** What a key already taken means for a request with this fingerprint. */
+export function priorClaim(prior: Pick<IdempotencyKeyRow, 'request_hash' | 'response_status' | 'response_body'>, requestHash: string, policy: IdempotencyPolicy): IdempotencyClaim {
+  if (prior.request_hash !== requestHash) return { kind: 'reused' };
+  if (prior.response_status === null) return policy === 'update' ? { kind: 'claimed' } : { kind: 'in_progress' };
+  return { kind: 'replay', status: prior.response_status, body: prior.response_body };
+}
+
+/**
+ * An officer's action with a key (issue 18, target 1): the dossier it names and the key's claim
+ * in one statement (db/repositories/idempotency.ts `actionDossierClaimingKey`), the key claimed
+ * only for a dossier of an agency in `agencyEids`. `fresh`: the key was free and this request
+ * took it (if the request then goes no further than its checks, the caller gives it up:
+ * `releaseIdempotencyKey`). Undefined for an unknown code.
+ */
+export async function actionDossierWithKey(
+  db: Tx,
+  code: string,
+  c: { scope: string; key: string; requestHash: string; policy: IdempotencyPolicy; agencyEids: readonly string[] },
+): Promise<{ row: ActionDossierRow; claim: IdempotencyClaim; fresh: boolean } | undefined> {
+  const found = await actionDossierClaimingKey(db, code, { scope: c.scope, key: c.key, request_hash: c.requestHash, agencyEids: c.agencyEids });
+  if (!found) return undefined;
+  if (found.claimed) return { row: found.row, claim: { kind: 'claimed' }, fresh: true };
+  if (found.prior) return { row: found.row, claim: priorClaim(found.prior, c.requestHash, c.policy), fresh: false };
+  if (!c.agencyEids.includes(found.row.agency_eid)) return { row: found.row, claim: { kind: 'in_progress' }, fresh: false };
+  // Taken or given up by a request this statement's snapshot did not see: claimed the usual way.
+  const claim = await claimIdempotency(db, c.scope, c.key, c.requestHash, c.policy);
+  return { row: found.row, claim, fresh: false };
+}
+
+/** Gives up a key this request claimed and never used (it was refused before its action was sent). */
+export async function releaseIdempotencyKey(db: Tx, scope: string, key: string): Promise<void> {
+  await deleteIdempotencyKey(db, scope, key);
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import type { Channel, DeliveryMethod } from '../../domain/types';
 import { preparedQuery, type Db, type Tx } from '../connection';
 import { firstRow } from './rows';
@@ -133,6 +134,39 @@ export async function dossierSummaryRow(db: Tx, id: number): Promise<DossierSumm
 }
 
 /**
+ * The officers' view of a dossier named by its code, in one statement (issue 18): its row with
+ * the procedure (and whether its catalogue provides an on-site verification), the agency (its
+ * EID the caller's roles are read against) and the assignee's name.
+ */
+export type DossierViewRow = DossierSummaryRow & {
+  on_site_verification: boolean;
+  assignee_name: string | null;
+  /** Whether the internal procedure version the dossier pinned (procedure_version) is its procedure's default; null without one. */
+  procedure_version_is_default: boolean | null;
+};
+
+export async function dossierViewRow(db: Tx, code: string): Promise<DossierViewRow | undefined> {
+  return db('dossiers as d')
+    .join('procedures as p', 'p.id', 'd.procedure_id')
+    .join('agencies as a', 'a.id', 'd.agency_id')
+    .leftJoin('users as u', 'u.id', 'd.assignee_id')
+    .leftJoin('internal_procedure_versions as v', (j) => {
+      j.on('v.procedure_id', 'd.procedure_id').andOn('v.version', 'd.procedure_version');
+    })
+    .where('d.code', code)
+    .first(
+      'd.*',
+      'p.code as procedure_code',
+      'p.name as procedure_name',
+      'p.on_site_verification',
+      'a.eid as agency_eid',
+      'a.name as agency_name',
+      'u.full_name as assignee_name',
+      'v.is_default as procedure_version_is_default',
+    );
+}
+
+/**
  * A dossier an action names, in one statement (issue 18): what the route checks (id, agency,
  * workflow, status, applicant), the agency's EID the caller's roles are read against, and what
  * the action's answer says beside the Update's view (procedure, agency, channel, submission).
@@ -156,11 +190,16 @@ export interface ActionDossierRow {
 }
 
 export async function actionDossierRow(db: Tx, code: string): Promise<ActionDossierRow | undefined> {
+  return actionDossierQuery(db, code).first();
+}
+
+/** The statement of `actionDossierRow`, for a caller that does more in the same statement (db/repositories/idempotency.ts). */
+export function actionDossierQuery(db: Tx, code: string): Knex.QueryBuilder {
   return db('dossiers as d')
     .join('procedures as p', 'p.id', 'd.procedure_id')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.code', code)
-    .first(
+    .select(
       'd.id',
       'd.code',
       'd.agency_id',

@@ -1,5 +1,6 @@
 import type { OfficerRole } from '../../domain/types';
-import type { Tx } from '../connection';
+import pg from 'pg';
+import type { Db, Tx } from '../connection';
 
 // --- activities, dossiers ---
 
@@ -58,4 +59,52 @@ export async function roleClaimsOfUser(db: Tx, userId: number): Promise<Array<{ 
 /** Active officers, by username, for the development identity provider's sign-in page. */
 export async function listActiveOfficers(db: Tx, limit = 200): Promise<UserRow[]> {
   return db('users').where({ active: true }).orderBy('username').limit(limit).select('id', 'username', 'full_name');
+}
+
+// --- api (the officer accounts kept in memory, platform/identity.ts) ---
+
+/** The channel a user's change is told on (migration 20261207100001): its username, or `*` for every account. */
+export const USER_CHANGES_CHANNEL = 'user_changes';
+
+export interface UserChangeListener {
+  /** Stops listening and closes the connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * A connection of its own (not one of the knex pool's) that LISTENs on `user_changes`:
+ * resolves once PostgreSQL has confirmed the LISTEN, so no change committed after that is
+ * missed. `lost` is called once if the connection fails or ends without `close()`.
+ */
+export async function listenForUserChanges(db: Db, handlers: { change(username: string): void; lost(err: Error): void }): Promise<UserChangeListener> {
+  const settings = (db.client as { connectionSettings: string | pg.ClientConfig }).connectionSettings;
+  const base: pg.ClientConfig = typeof settings === 'string' ? { connectionString: settings } : { ...settings };
+  const client = new pg.Client({ ...base, keepAlive: true, application_name: 'dossier-api-accounts' });
+  let closing = false;
+  const lost = (err: Error) => {
+    if (closing) return;
+    closing = true;
+    client.end().catch(() => undefined);
+    handlers.lost(err);
+  };
+  client.on('error', lost);
+  client.on('end', () => lost(new Error('the LISTEN connection ended')));
+  client.on('notification', (msg) => {
+    if (msg.channel === USER_CHANGES_CHANNEL) handlers.change(msg.payload ?? '*');
+  });
+  try {
+    await client.connect();
+    await client.query(`listen ${USER_CHANGES_CHANNEL}`);
+  } catch (err) {
+    closing = true;
+    await client.end().catch(() => undefined);
+    throw err;
+  }
+  return {
+    close: async () => {
+      if (closing) return;
+      closing = true;
+      await client.end().catch(() => undefined);
+    },
+  };
 }

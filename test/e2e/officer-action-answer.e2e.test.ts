@@ -135,10 +135,12 @@ describe('officer actions: answered from the Update’s view, few round trips, r
     process.stdout.write(
       `statements: keyed ${first.sql.length} ${JSON.stringify(first.sql.map((s) => s.slice(0, 90)))}\nreplay ${replay.sql.length}\nunkeyed ${unkeyed.sql.length} ${JSON.stringify(unkeyed.sql.map((s) => s.slice(0, 90)))}\n`,
     );
-    // With a key: the token's account, the dossier with its agency (the caller's roles), the key's claim, and the answer kept with the audit row.
-    expect(first.sql.length).toBeLessThanOrEqual(4);
-    // Without one: the account, the dossier, the audit row (after the answer).
-    expect(unkeyed.sql.length).toBeLessThanOrEqual(3);
+    // The token's account is kept in the API process once read (platform/identity.ts): not counted here.
+    const counted = (sql: string[]) => sql.filter((q) => !/from "users"/.test(q)).length;
+    // With a key: the dossier with its agency (the caller's roles) and the key's claim in one statement, and the answer kept with the audit row.
+    expect(counted(first.sql)).toBeLessThanOrEqual(2);
+    // Without one: the dossier, the audit row (after the answer).
+    expect(counted(unkeyed.sql)).toBeLessThanOrEqual(2);
     // Each request audited once, with its dossier and agency: the first (written with its answer) and the replay.
     const id = (await api.db('dossiers').where({ code }).first('id', 'agency_id'))!;
     const rows = await api.db('audit_log').where({ dossier_id: id.id }).andWhere('action', 'like', '%/intake/supplement-request').select('actor_label', 'agency_id', 'after', 'reason');

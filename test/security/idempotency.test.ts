@@ -77,6 +77,24 @@ describe('Idempotency-Key: same rules everywhere', () => {
     expect(await eventsOf(code)).toEqual(eventsAfterFirst);
   });
 
+  it('a key sent with an action refused by its checks, before the workflow hears of it, stays free (issue 18: the key is claimed with the dossier, given up again)', async () => {
+    const { code } = await submitted();
+    const key = uniqueKey('checked');
+    // Another agency's officer: the 404 of an unknown code, and no key is taken.
+    const stranger = await act(code, 'intake/accept', 'motcua.dantoc', { note: 'Hồ sơ đầy đủ' }, key);
+    expect(stranger.status).toBe(404);
+    // An invalid body: a 422 naming the field; the key the request took is given up once it is answered.
+    const invalid = await act(code, 'intake/accept', 'motcua.saigon', { note: 'Hồ sơ đầy đủ', waivers: [{ item: 0, reason: '' }] }, key);
+    expect(invalid.status).toBe(422);
+    expect(invalid.body.reason).not.toBe('IdempotencyKeyReused');
+    await eventually(() => keyRows(key), (n) => n === 0, 5_000);
+    // The corrected request under the same key is applied, not refused as a reused key.
+    const applied = await act(code, 'intake/accept', 'motcua.saigon', { note: 'Hồ sơ đầy đủ, đã kiểm tra' }, key);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expectReplay(await act(code, 'intake/accept', 'motcua.saigon', { note: 'Hồ sơ đầy đủ, đã kiểm tra' }, key), applied);
+    expect(await keyRows(key)).toBe(1);
+  });
+
   it('an action refused for now (fee not yet paid) is judged anew when retried with the same key, and applied once it can be', async () => {
     const { code } = await submitted();
     expect((await act(code, 'intake/accept', 'motcua.saigon', {}, uniqueKey('accept'))).status).toBe(200);
