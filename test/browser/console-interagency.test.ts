@@ -32,7 +32,9 @@ describe('console: inter-agency steps, consultations and legs', () => {
     if (r.status !== 200) throw new Error(`${p}: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  const atStep = (code: string, key: string) => eventually(() => officerView(base(), code, 'lanhdao.dantoc'), (v) => v.step?.key === key);
+  // A routed step's arrival (and its specialist's assignment) comes just after the forwarding action's answer.
+  const atStep = (code: string, key: string, opts: { assigned?: boolean } = {}) =>
+    eventually(() => officerView(base(), code, 'lanhdao.dantoc'), (v) => v.step?.key === key && (!opts.assigned || Boolean(v.assignee)));
 
   /** Shoots and checks the screen as it is now. */
   async function look(page: Page, name: string, opts: { keep?: boolean; fullPage?: boolean } = {}): Promise<void> {
@@ -84,7 +86,7 @@ describe('console: inter-agency steps, consultations and legs', () => {
 
     // The director gives it to the division (over HTTP); the least-loaded specialist gets it at the appraisal.
     await post(code, 'steps/forward', 'lanhdao.dantoc', { stepKey: 'giao_phong' });
-    const review = await atStep(code, 'tham_dinh');
+    const review = await atStep(code, 'tham_dinh', { assigned: true });
     const specialistName: string = review.assignee?.fullName;
     expect(Object.keys(USERNAMES)).toContain(specialistName);
 
