@@ -563,9 +563,9 @@ describe('recording a dossier event in one round trip', () => {
       // What checking the digest read, twice per event (the context before the write, and after it).
       expect(await rowsRead((trx) => trx.raw('select dossier_event_context(?)', [d.id]))).toBeGreaterThanOrEqual(held.log.length + held.sheet.length);
       own.on('query', note);
-      // A warm event of a routed hand-off (maths on another agency's calendar): its open row closed, a new one opened.
+      // A warm event of a routed hand-off (maths on another agency's calendar, loaded once per process): its open row closed, a new one opened.
       const warm = await rowsRead((trx) => recordDossierEvent(trx, events[14]!));
-      expect(sent.filter((q) => !/work_calendars/.test(q))).toEqual(['select record_dossier_event($1::jsonb) as r']);
+      expect(sent.filter((q) => !/work_calendar/.test(q))).toEqual(['select record_dossier_event($1::jsonb) as r']);
       expect(warm).toBeLessThanOrEqual(4);
       sent.length = 0;
       const plain = await rowsRead((trx) => recordDossierEvent(trx, events[15]!));
