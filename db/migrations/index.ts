@@ -20,6 +20,7 @@ import * as recordEventFunction from './20261206000001_record_event_function';
 import * as centreViews from './20261206000002_centre_views';
 import * as lookupFastPath from './20261206000003_lookup_fast_path';
 import * as report766Speed from './20261206000004_report_766_speed';
+import * as contextVersion from './20261207000001_context_version';
 import * as userChanges from './20261207100001_user_changes';
 
 /**
@@ -48,5 +49,6 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261206000002_centre_views', migration: centreViews },
   { name: '20261206000003_lookup_fast_path', migration: lookupFastPath },
   { name: '20261206000004_report_766_speed', migration: report766Speed },
+  { name: '20261207000001_context_version', migration: contextVersion },
   { name: '20261207100001_user_changes', migration: userChanges },
 ];

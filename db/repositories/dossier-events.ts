@@ -293,8 +293,19 @@ export function handoffOutcome(doneAt: Date, dueAt: Date | null): 'early' | 'on_
 }
 
 /**
+ * Raises the version of the dossier's event context (`dossiers.context_version`, migration
+ * 20261207000001) by one: every write of the dossier's event log or of its own rows of the
+ * process-control sheet (not a leg's) calls it in its transaction, once, so that
+ * record_dossier_event sees that the context a process holds is behind without reading the log.
+ */
+export async function bumpContextVersion(trx: Knex.Transaction, dossierId: number): Promise<void> {
+  await trx('dossiers').where('id', dossierId).increment('context_version', 1);
+}
+
+/**
  * Closes the open row of the sheet, at `occurredAt`, with its outcome: the dossier's own row
- * (`legWorkflowId` null) or the open row of one inter-agency leg.
+ * (`legWorkflowId` null) or the open row of one inter-agency leg. The dossier's own row is in the
+ * event context: its caller raises the context's version in the same transaction (bumpContextVersion).
  */
 export async function closeOpenHandoff(trx: Knex.Transaction, dossierId: number, legWorkflowId: string | null, occurredAt: string, seq: number): Promise<void> {
   const q = trx('dossier_handoffs').where({ dossier_id: dossierId }).whereNull('done_at');
@@ -332,6 +343,8 @@ export async function recordDossierEventStatements(db: Knex, e: DossierEventReco
       .ignore()
       .returning('id');
     if (inserted.length === 0) return { inserted: false };
+    // The log changes (and the sheet may): the version of the dossier's context is one up, as record_dossier_event raises it (migration 20261207000001).
+    await bumpContextVersion(trx, e.dossierId);
 
     const update: Record<string, unknown> = { projection_seq: e.seq, updated_at: trx.fn.now() };
     for (const [key, value] of Object.entries(e.projection)) {
@@ -423,10 +436,10 @@ export function routedColumns(h: HandoffOpening): Record<string, string> {
 // ---------------------------------------------------------------- one round trip (issue 18)
 
 /**
- * What the calendar maths of an event reads of its dossier (migration 20261206000001,
- * `dossier_event_context`): the projection's position, the agency, the receipt, the legal due
- * date, the pinned calendar, the procedure's step budgets, the dossier's own rows of the sheet
- * [opened_seq, step, step_key, received_at, done_at, count_from] and its event log
+ * What the calendar maths of an event reads of its dossier (migration 20261207000001,
+ * `dossier_context_full`): its head (the projection's position, the agency, the receipt, the legal
+ * due date, the pinned calendar, the procedure's step budgets), the dossier's own rows of the
+ * sheet [opened_seq, step, step_key, received_at, done_at, count_from] and its event log
  * [seq, type, from_status, to_status, occurred_at], instants in ms.
  */
 interface EventContext {
@@ -441,9 +454,13 @@ interface EventContext {
   log: Array<[number, string, string | null, string | null, number]>;
 }
 
+type ContextHead = Omit<EventContext, 'sheet' | 'log'>;
+
 interface CachedContext {
-  /** md5 of the context as PostgreSQL writes it: the function compares it with the rows under lock. */
-  digest: string;
+  /** `dossiers.context_version`: one up with every write of the dossier's log or its own rows of the sheet. */
+  version: number;
+  /** `version:md5(head)` as PostgreSQL writes it: the function compares it with the rows under lock. */
+  token: string;
   ctx: EventContext;
 }
 
@@ -453,13 +470,24 @@ type CalendarAssumption = { eid: string; code: string | null } | { code: string;
 interface RecordAnswer {
   inserted: boolean;
   stale?: boolean;
-  context: CachedContext | null;
+  /** The whole context: on a miss, a retry, or after a write for a caller that held none (`want`). */
+  context?: CachedContext | null;
   calendars?: CalendarAssumption[];
+  /** After a write: the candidate taken (its `assume`), the version before and after, the new token and head. */
+  took?: string | null;
+  from?: number;
+  version?: number;
+  token?: string;
+  head?: ContextHead;
+  /** …and what changed in the log and the sheet: the row logged, the row closed [opened_seq, done_at], the row opened. */
+  logged?: EventContext['log'][number];
+  closed?: [number, number] | null;
+  opened?: EventContext['sheet'][number] | null;
 }
 
 /**
  * Per-process caches. Each dossier's context as the last call of this process left it (the
- * function answers it after every write), least recently used first out; the dossier workflow's
+ * function answers what its write changed, applied here), least recently used first out; the dossier workflow's
  * events run on the worker that holds it (sticky), so the next event finds it here. A calendar
  * version never changes (built once); which code an agency works by and a code's latest version
  * can, so every use of them is checked by the function.
@@ -475,6 +503,29 @@ function remember(dossierId: number, c: CachedContext | null): void {
   if (!c) return;
   contexts.set(dossierId, c);
   if (contexts.size > CONTEXT_CACHE_SIZE) contexts.delete(contexts.keys().next().value!);
+}
+
+/**
+ * The context a write leaves, from the one it was computed on (`base`, at version `a.from`): the
+ * function's new head, the log's new row, the sheet's row closed and the row opened. Null when
+ * the answer has no such delta.
+ */
+function applyWrite(base: EventContext, a: RecordAnswer): CachedContext | null {
+  if (a.version === undefined || !a.token || !a.head || !a.logged) return null;
+  const log = base.log.filter((r) => r[0] !== a.logged![0]);
+  log.push(a.logged);
+  log.sort((x, y) => x[0] - y[0]);
+  const sheet = base.sheet.map((r) => (a.closed && r[0] === a.closed[0] ? ([r[0], r[1], r[2], r[3], a.closed[1], r[5]] as EventContext['sheet'][number]) : r));
+  if (a.opened) {
+    sheet.push(a.opened);
+    sheet.sort((x, y) => x[0] - y[0]);
+  }
+  return { version: a.version, token: a.token, ctx: { ...a.head, sheet, log } };
+}
+
+/** This process's context of one dossier (tests compare it with `dossier_context_full`). */
+export function cachedEventContext(dossierId: number): { version: number; token: string; ctx: unknown } | undefined {
+  return contexts.get(dossierId);
 }
 
 /** Forgets one dossier's context, as a process that has not seen it (tests). */
@@ -624,10 +675,12 @@ function openRow(e: DossierEventRecord, dueAt: string | null | undefined): Recor
 
 /**
  * The function's argument: the event and every value it writes that TypeScript computes. With
- * `candidates` (the calendar maths' results for each context assumed, with its digest) and the
- * calendar assumptions, the function checks them; without, the event needs no maths.
+ * `candidates` (the calendar maths' results for each context assumed, with its token) and the
+ * calendar assumptions, the function checks them; without, the event needs no maths. `want`:
+ * this process holds no context of the dossier, so the function answers the whole of it after
+ * its write rather than what the write changed.
  */
-function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { assume: string }> | null, calendars: CalendarAssumption[]): Record<string, unknown> {
+function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { assume: string }> | null, calendars: CalendarAssumption[], want = false): Record<string, unknown> {
   const projection: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(e.projection)) {
     if (value !== undefined) projection[COLUMNS[key as keyof ProjectionFields]] = value;
@@ -655,6 +708,8 @@ function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { 
     notify: e.notify || null,
     candidates: candidates?.map((c) => ({ assume: c.assume, facts: c.facts, open: openRow(e, c.dueAt) })) ?? null,
     calendars,
+    protocol: 2,
+    want,
   };
 }
 
@@ -671,27 +726,35 @@ function noteBlank(c: CachedContext | null): void {
   if (!c) return;
   const x = c.ctx;
   if (x.seq !== 0 || x.log.length || x.sheet.length || x.receivedAt !== null || x.dueAt !== null || x.calendarCode !== null || x.calendarVersion !== null) return;
-  const i = blanks.findIndex((b) => b.digest === c.digest);
+  const i = blanks.findIndex((b) => b.token === c.token);
   if (i >= 0) blanks.splice(i, 1);
   blanks.unshift(c);
   blanks.length = Math.min(blanks.length, BLANKS);
+}
+
+/** What a blank context is assumed as for another new dossier: the same head, nothing in its log or sheet. */
+function blankAssumption(c: CachedContext): string {
+  return `blank:${c.token.slice(c.token.indexOf(':') + 1)}`;
 }
 
 /**
  * Appends one event to the dossier's log and applies it to the read model and the
  * process-control sheet (every write of recordDossierEventStatements, the citizen message of
  * `e.notify` included) in one database round trip: one call of `record_dossier_event`
- * (migration 20261206000001). The event row is the idempotency guard: when it already exists
- * the whole event was applied before, so a retry changes nothing.
+ * (migrations 20261206000001, 20261207000001). The event row is the idempotency guard: when it
+ * already exists the whole event was applied before, so a retry changes nothing.
  *
  * The hand-off's due time and the QĐ 766 facts are computed here, on the calendars, from this
- * process's cached context of the dossier; the function checks that context (its digest) and
- * the calendar versions used against the rows under the dossier's lock. When they differ (the
- * first event of this dossier in this process, another writer in between) it writes nothing
- * and answers the current context, and the event is computed and sent again: a second round
- * trip only then. A dossier this process has not seen yet is tried as a new dossier like the
- * last new ones it saw (a blank context of the same agency and procedure): its first event is
- * one round trip too. A caller's own hook (`hooks.afterProjection`) takes the statements' way.
+ * process's cached context of the dossier; the function checks that context (its version, which
+ * every write of the log and the sheet raises, and its head, three rows by primary key) and the
+ * calendar versions used against the rows under the dossier's lock, without reading the log or
+ * the sheet. When they differ (the first event of this dossier in this process, another writer
+ * in between) it writes nothing and answers the current context, and the event is computed and
+ * sent again: a second round trip only then. After a write it answers what the write changed,
+ * applied here to the context the event was computed on. A dossier this process has not seen yet
+ * is tried as a new dossier like the last new ones it saw (a blank context of the same agency
+ * and procedure): its first event is one round trip too. A caller's own hook
+ * (`hooks.afterProjection`) takes the statements' way.
  */
 export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
   if (hooks.afterProjection) return recordDossierEventStatements(db, e, hooks);
@@ -699,17 +762,16 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
   // Whether the context in hand was read from the database by this call (a failure on it is the event's own).
   let fresh = false;
   for (let attempt = 0; attempt < 4; attempt += 1) {
-    let cached = needs ? contexts.get(e.dossierId) : undefined;
-    let tries: CachedContext[] = cached ? [cached] : needs && attempt === 0 ? blanks.slice() : [];
+    const held = contexts.get(e.dossierId);
+    let tries: Array<{ assume: string; c: CachedContext }> = !needs ? [] : held ? [{ assume: held.token, c: held }] : attempt === 0 ? blanks.map((b) => ({ assume: blankAssumption(b), c: b })) : [];
     if (needs && tries.length === 0) {
       // Nothing to assume: an empty list of candidates writes nothing and answers the context.
       const probe = await callRecordFunction(db, functionArgument(e, [], []));
-      remember(e.dossierId, probe.context);
+      remember(e.dossierId, probe.context ?? null);
       if (!probe.stale) return { inserted: probe.inserted };
       if (!probe.context) break; // no such dossier: the statements say so as before
       noteBlank(probe.context);
-      cached = probe.context;
-      tries = [cached];
+      tries = [{ assume: probe.context.token, c: probe.context }];
       fresh = true;
     }
     const cal = new CalendarLookups(db);
@@ -717,7 +779,7 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
     let failure: unknown = null;
     for (const t of tries) {
       try {
-        candidates.push({ assume: t.digest, ...(await computeFromContext(e, t.ctx, cal)) });
+        candidates.push({ assume: t.assume, ...(await computeFromContext(e, t.c.ctx, cal)) });
       } catch (err) {
         failure = err;
       }
@@ -728,10 +790,18 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
       contexts.delete(e.dossierId);
       continue;
     }
-    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed));
-    remember(e.dossierId, answer.context);
-    if (!answer.stale) return { inserted: answer.inserted };
-    noteBlank(answer.context);
+    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed, !contexts.has(e.dossierId)));
+    if (answer.inserted) {
+      // The context the write was made on: the candidate taken, else the one held if still at the version written on.
+      const taken = answer.took ? tries.find((t) => t.assume === answer.took)?.c : undefined;
+      const now = contexts.get(e.dossierId);
+      const base = taken ?? (now && now.version === answer.from ? now : undefined);
+      remember(e.dossierId, answer.context ?? (base ? applyWrite(base.ctx, answer) : null));
+      return { inserted: true };
+    }
+    remember(e.dossierId, answer.context ?? null);
+    if (!answer.stale) return { inserted: false };
+    noteBlank(answer.context ?? null);
     fresh = true;
     for (const c of answer.calendars ?? []) {
       if ('eid' in c) agencyCalendarCodes.set(c.eid, c.code);

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { createDb } from '../../db/connection';
 import {
+  cachedEventContext,
   forgetEventContext,
   forgetEventContexts,
   recordDossierEvent,
@@ -22,6 +23,12 @@ import { loadDossierFacts } from '../../notifications/facts';
  * the clock ledger, the audit trail, webhook deliveries, officer alerts and their messages, the
  * citizen messages with their facts snapshot, and the live queues' notifications. Then the
  * round trips of an event (one with a warm cache), a retried event, and a cache gone stale.
+ *
+ * The staleness check (migration 20261207000001): the context a process holds stands for the
+ * dossier's log and sheet by their version (`dossiers.context_version`) and is checked with its
+ * head (three rows by key); the context held after each write is the database's; every writer of
+ * what it holds changes its token, so the next event computed on the old one is stale; a warm
+ * event reads a few rows of the log and the sheet, not all of them.
  *
  * Calendars: VN-STATE (Mon–Fri 07:30–11:30, 13:00–17:00) for our agency; a calendar of our own
  * with Saturday mornings for the other agency of the routed hand-off. March 2026 has no holiday.
@@ -461,5 +468,113 @@ describe('recording a dossier event in one round trip', () => {
     } finally {
       await db('procedures').where('code', 'EVFN-KT').update({ step_budgets: JSON.stringify(budgets) });
     }
+  });
+  /** The whole context as the database has it now (its version, token, head, sheet and log). */
+  const fullContext = async (id: number) => (await db.raw('select dossier_context_full(?) as c', [id])).rows[0].c as { version: number; token: string; ctx: Record<string, unknown> };
+
+  it('the context this process holds after each write is the database\'s: what the function answers the write changed, applied here', async () => {
+    const d = await dossier('EVFN-KT');
+    for (const make of life()) {
+      // Events with maths (a candidate taken) and without (no candidate: the context held at the version written on).
+      await recordDossierEvent(db, make(d.id));
+      expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
+    }
+    expect((await fullContext(d.id)).version).toBe(life().length);
+    // An event with no maths for a dossier this process holds nothing of: the whole context comes back with the write.
+    forgetEventContext(d.id);
+    await recordDossierEvent(db, ev(d.id, 20, 'note_added', 'COMPLETED', 'COMPLETED', '03-18 09:00', { isPublic: false }));
+    expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
+  });
+
+  it('every writer of what the context holds changes its token: a hand-off written outside the function, a due date set on the row, make the next event stale and recomputed right', async () => {
+    const oldD = await dossier('EVFN-TT');
+    const newD = await dossier('EVFN-TT');
+    const events = life();
+    await drive(events.slice(0, 4), oldD, newD);
+    const held = cachedEventContext(newD.id)!;
+    expect(held).toEqual(await fullContext(newD.id));
+    // The statements' way (another worker; the path before issue 18) records the next event: it closes the review row and opens the citizen's.
+    for (const d of [oldD, newD]) await recordDossierEventStatements(db, events[4]!(d.id));
+    const after = await fullContext(newD.id);
+    expect(after.ctx.sheet).not.toEqual((held.ctx as { sheet: unknown }).sheet);
+    expect(after.version).toBe(held.version + 1);
+    expect(after.token).not.toBe(held.token);
+    expect(cachedEventContext(newD.id)!.token).toBe(held.token);
+    let statements = 0;
+    const count = () => {
+      statements += 1;
+    };
+    db.on('query', count);
+    try {
+      // Computed on the context held (the review row still open), refused, computed again on the sheet as it is.
+      const a = await recordDossierEventStatements(db, events[5]!(oldD.id));
+      statements = 0;
+      expect(await recordDossierEvent(db, events[5]!(newD.id))).toEqual(a);
+      expect(statements).toBe(2);
+      expect(cachedEventContext(newD.id)).toEqual(await fullContext(newD.id));
+      // A due date set on the dossier's row by a writer that knows nothing of the context (a recomputed deadline): its head changes, no counter to remember.
+      await drive(events.slice(6, 7), oldD, newD);
+      // (after the event the process holds the head as it was written: the due date set next is news to it)
+      await db('dossiers').whereIn('id', [oldD.id, newD.id]).update({ due_at: at('03-06 09:30') });
+      expect((await fullContext(newD.id)).token).not.toBe(cachedEventContext(newD.id)!.token);
+      const c = await recordDossierEventStatements(db, events[7]!(oldD.id));
+      statements = 0;
+      expect(await recordDossierEvent(db, events[7]!(newD.id))).toEqual(c);
+      expect(statements).toBe(2);
+    } finally {
+      db.off('query', count);
+    }
+    // Not vacuous: the decision row opened after the new due date is capped by it.
+    const decision = await db('dossier_handoffs').where({ dossier_id: newD.id, opened_seq: 8 }).first('due_at');
+    expect(new Date(decision.due_at).toISOString()).toBe(new Date(at('03-06 09:30')).toISOString());
+    await drive(events.slice(8), oldD, newD);
+    expect(await written(newD)).toEqual(await written(oldD));
+    expect(cachedEventContext(newD.id)).toEqual(await fullContext(newD.id));
+  });
+
+  it('a warm event reads a few rows of the log and the sheet, not the whole of them as the digest did', async () => {
+    const d = await dossier('EVFN-KT');
+    const events = life().map((m) => m(d.id));
+    for (const e of events.slice(0, 14)) await recordDossierEvent(db, e);
+    // A connection of its own whose plans are the ones of big tables (index scans): in the test database the log and the
+    // sheet are a few hundred rows, where a sequential scan is cheaper and would count every row of every dossier.
+    const own = createDb(inject('databaseUrl'), { max: 1 });
+    /** Rows of the log and the sheet read by `work` in one transaction (pg_stat_xact_user_tables, sequential and by index, before and after). */
+    const rowsRead = (work: (trx: Knex.Transaction) => Promise<unknown>) =>
+      own.transaction(async (trx) => {
+        await trx.raw('set local enable_seqscan = off');
+        const read = async () =>
+          (
+            await trx.raw(
+              `select coalesce(sum(coalesce(seq_tup_read, 0) + coalesce(idx_tup_fetch, 0)), 0)::int as n from pg_stat_xact_user_tables where relname in ('dossier_events', 'dossier_handoffs')`,
+            )
+          ).rows[0].n as number;
+        const before = await read();
+        await work(trx);
+        return (await read()) - before;
+      });
+    const sent: string[] = [];
+    const note = (q: { sql: string }) => {
+      if (!/^(begin|commit|rollback|set local|select coalesce\(sum)/i.test(q.sql.trim())) sent.push(q.sql);
+    };
+    try {
+      const held = (await fullContext(d.id)).ctx as { log: unknown[]; sheet: unknown[] };
+      expect(held.log.length + held.sheet.length).toBeGreaterThanOrEqual(26);
+      // What checking the digest read, twice per event (the context before the write, and after it).
+      expect(await rowsRead((trx) => trx.raw('select dossier_event_context(?)', [d.id]))).toBeGreaterThanOrEqual(held.log.length + held.sheet.length);
+      own.on('query', note);
+      // A warm event of a routed hand-off (maths on another agency's calendar, loaded once per process): its open row closed, a new one opened.
+      const warm = await rowsRead((trx) => recordDossierEvent(trx, events[14]!));
+      expect(sent.filter((q) => !/work_calendar/.test(q))).toEqual(['select record_dossier_event($1::jsonb) as r']);
+      expect(warm).toBeLessThanOrEqual(4);
+      sent.length = 0;
+      const plain = await rowsRead((trx) => recordDossierEvent(trx, events[15]!));
+      expect(sent).toEqual(['select record_dossier_event($1::jsonb) as r']);
+      expect(plain).toBeLessThanOrEqual(4);
+    } finally {
+      own.off('query', note);
+      await own.destroy();
+    }
+    expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
   });
 });
