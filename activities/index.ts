@@ -11,9 +11,10 @@ import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
-import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
+import { compactSchedule, deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type CompactSchedule, type DeadlineSchedule } from '../domain/clock-ledger';
+import type { PinnedProcedure } from '../domain/internal-procedure';
 import { failFastOnDataErrors } from './data-errors';
-import { internalProcedureActivities } from './internal-procedures';
+import { internalProcedureActivities, pinAtReceipt } from './internal-procedures';
 import { legActivities } from './legs';
 import { chainActivities } from './chains';
 import { addToOutbox, type NotificationJob } from './notifications';
@@ -125,45 +126,41 @@ function dossierActivities(deps: ActivityDeps) {
      * date, the citizen-facing appointment and when to warn, mark overdue and escalate.
      * Given no calendar, the agency's latest version is used and returned: the dossier is
      * dated by it from then on. Given an empty ledger and `receivedAt`, the ledger starts
-     * with the procedure's time limit.
+     * with the procedure's time limit. `compact` (patch small-markers-v1): what the workflow
+     * needs and nothing more (DeadlineLookup), since a local activity's result stays in history.
      */
-    async scheduleDeadline(input: {
+    async scheduleDeadline(input: DeadlineInput): Promise<DeadlineLookup> {
+      const r = await scheduleDeadlineOn(db, input);
+      return input.compact ? compactDeadline(r, input) : r;
+    },
+
+    /**
+     * Tiếp nhận (patch small-markers-v1): the acceptance's one look-up before its event, the
+     * internal procedure version pinned at receipt (pinInternalProcedure) and the clock ledger
+     * started (scheduleDeadline), in their compact forms: the default version by its number
+     * only, a routed version's steps in full (the workflow runs them).
+     */
+    async receiptFacts(input: {
+      dossierId: number;
       agencyEid: string;
       procedureCode: string;
-      ledger: ClockEntry[];
-      receivedAt?: string;
-      calendar?: { code: string; version: number } | null;
-      escalationLevel: number;
+      receivedAt: string;
       policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
-      asOf: string;
-    }): Promise<ScheduledDeadline> {
-      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'clock_from_fee', 'warn_before_hours', 'escalate_every_hours']);
-      if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
-      return withCalendarErrors(async () => {
-        const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
-        const start: ClockEntry | null =
-          input.ledger.length === 0 && input.receivedAt ? { kind: 'start', at: input.receivedAt, limit: procedure.time_limit as TimeLimit } : null;
-        const ledger = start ? [start] : input.ledger;
-        const asOf = new Date(input.asOf);
-        const derivation = deriveDeadline(calendar, ledger, asOf, dayNames);
-        const schedule = deadlineSchedule(
-          calendar,
-          derivation,
-          {
-            warnBeforeMs: input.policy?.warnBeforeMs ?? Number(procedure.warn_before_hours) * 3_600_000,
-            escalateEveryMs: input.policy?.escalateEveryMs ?? Number(procedure.escalate_every_hours) * 3_600_000,
-          },
-          input.escalationLevel,
-        );
-        return {
-          schedule,
-          start,
-          calendar: { code: calendar.code, version: calendar.version },
-          clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
-          clockFromFee: procedure.clock_from_fee === true,
-          explanation: derivation.explanation,
-        };
-      });
+    }): Promise<ReceiptFacts> {
+      const pinned = await pinAtReceipt(deps, { dossierId: input.dossierId, procedureCode: input.procedureCode, at: input.receivedAt });
+      const deadlineInput: DeadlineInput = {
+        agencyEid: input.agencyEid,
+        procedureCode: input.procedureCode,
+        ledger: [],
+        receivedAt: input.receivedAt,
+        calendar: null,
+        escalationLevel: 0,
+        ...(input.policy ? { policy: input.policy } : {}),
+        asOf: input.receivedAt,
+        compact: true,
+      };
+      const deadline = compactDeadline(await scheduleDeadlineOn(db, deadlineInput), deadlineInput);
+      return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
     },
 
     /** A date N working days (of office time) after `from`, on the dossier's calendar: the apology's new appointment. */
@@ -290,6 +287,83 @@ function dossierActivities(deps: ActivityDeps) {
 
 /** The dossier workflow's activities (the chain workflow's are ChainActivities, workflows/contracts/chain-v1.ts). */
 export type DossierActivities = ReturnType<typeof dossierActivities>;
+
+type DeadlineInput = {
+  agencyEid: string;
+  procedureCode: string;
+  ledger: ClockEntry[];
+  receivedAt?: string;
+  calendar?: { code: string; version: number } | null;
+  escalationLevel: number;
+  policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+  asOf: string;
+  /** Answer the compact form (DeadlineLookup without what the caller knows or does not read). */
+  compact?: boolean;
+};
+
+async function scheduleDeadlineOn(db: Db, input: DeadlineInput): Promise<ScheduledDeadline> {
+  const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'clock_from_fee', 'warn_before_hours', 'escalate_every_hours']);
+  if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
+  return withCalendarErrors(async () => {
+    const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
+    const start: ClockEntry | null =
+      input.ledger.length === 0 && input.receivedAt ? { kind: 'start', at: input.receivedAt, limit: procedure.time_limit as TimeLimit } : null;
+    const ledger = start ? [start] : input.ledger;
+    const asOf = new Date(input.asOf);
+    const derivation = deriveDeadline(calendar, ledger, asOf, dayNames);
+    const schedule = deadlineSchedule(
+      calendar,
+      derivation,
+      {
+        warnBeforeMs: input.policy?.warnBeforeMs ?? Number(procedure.warn_before_hours) * 3_600_000,
+        escalateEveryMs: input.policy?.escalateEveryMs ?? Number(procedure.escalate_every_hours) * 3_600_000,
+      },
+      input.escalationLevel,
+    );
+    return {
+      schedule,
+      start,
+      calendar: { code: calendar.code, version: calendar.version },
+      clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
+      clockFromFee: procedure.clock_from_fee === true,
+      explanation: derivation.explanation,
+    };
+  });
+}
+
+/**
+ * The compact answer: the schedule without what equals the due date; the ledger's start when
+ * this call started it; the calendar and clock policy when this call chose them (no calendar
+ * given); clockFromFee when true. No explanation: the API derives it from the ledger where a
+ * person reads it (GET …/deadline).
+ */
+function compactDeadline(r: ScheduledDeadline, input: DeadlineInput): DeadlineLookup {
+  return {
+    schedule: compactSchedule(r.schedule),
+    ...(r.start ? { start: r.start } : {}),
+    ...(input.calendar ? {} : { calendar: r.calendar, clockPolicy: r.clockPolicy }),
+    ...(r.clockFromFee ? { clockFromFee: true } : {}),
+  };
+}
+
+/**
+ * What scheduleDeadline answers: in full (ScheduledDeadline: regular activities, and local ones
+ * recorded before patch small-markers-v1) or compact. The workflow reads both (fullSchedule).
+ */
+export interface DeadlineLookup {
+  schedule: CompactSchedule;
+  start?: ClockEntry | null;
+  calendar?: { code: string; version: number };
+  clockPolicy?: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  clockFromFee?: boolean;
+  explanation?: string[];
+}
+
+/** The acceptance's look-up (receiptFacts): the pinned version (in full only when routed) and the started ledger. */
+export interface ReceiptFacts {
+  pinned: { version: number; isDefault: true; procedureCode?: string } | PinnedProcedure;
+  deadline: DeadlineLookup;
+}
 
 export interface ScheduledDeadline {
   schedule: DeadlineSchedule;

@@ -14,7 +14,7 @@ export const LEADER: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 
  * test says otherwise), and a test replaces whichever activity it is about.
  */
 export function mockActivities(overrides: Partial<DossierActivities> = {}): DossierActivities {
-  return {
+  const activities: DossierActivities = {
     async recordDossierEvent() {},
     // Internal procedures and legs (issue 17): today's fixed path unless a test pins another version.
     async pinInternalProcedure(input) {
@@ -56,6 +56,23 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       return { number: '0001/2026/KQ-000.20.20.H29' };
     },
     async notifyApplicant() {},
+    // The acceptance's one look-up (patch small-markers-v1): what this test's pin and schedule answer.
+    async receiptFacts(input) {
+      const pinned = await activities.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: input.receivedAt });
+      const deadline = await activities.scheduleDeadline({
+        agencyEid: input.agencyEid,
+        procedureCode: input.procedureCode,
+        ledger: [],
+        receivedAt: input.receivedAt,
+        calendar: null,
+        escalationLevel: 0,
+        ...(input.policy ? { policy: input.policy } : {}),
+        asOf: input.receivedAt,
+        compact: true,
+      });
+      return { pinned, deadline };
+    },
     ...overrides,
   };
+  return activities;
 }

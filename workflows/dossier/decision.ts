@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { cancelOpenLegs } from './legs';
@@ -113,7 +112,7 @@ export const decide: Action<DecideCommand> = {
 
 /** Thông báo dừng giải quyết hồ sơ (TT 03/2025 art. 7, Form 05): numbered, on record (patched: older runs had none). */
 async function stopNotice(d: Dossier, signerId: number | null): Promise<string | null> {
-  if (!patched('stop-notice-v1')) return null;
+  if (!d.since('stop-notice-v1')) return null;
   const notice = await d.rec.issueResult({
     dossierId: d.input.dossierId,
     agencyEid: d.input.agencyEid,

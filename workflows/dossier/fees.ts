@@ -1,4 +1,4 @@
-import { condition, patched } from '@temporalio/workflow';
+import { condition } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
@@ -14,7 +14,7 @@ import type { Action, Dossier } from './state';
 
 /** The fee is fixed by the procedure and channel at submission (patched: older dossiers have none). */
 export async function fixFeeAtSubmission(d: Dossier, carried: boolean): Promise<void> {
-  if (!carried && patched('fees-v1')) {
+  if (!carried && d.since('fees-v1')) {
     const due = await d.look.feeDue({ dossierId: d.input.dossierId });
     d.state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
   }
@@ -75,7 +75,7 @@ async function startClockAtPayment(d: Dossier, cmd: RecordPaymentCommand): Promi
   return {
     entry,
     projection: { dueAt: r.schedule.dueAt, appointmentAt: r.schedule.appointmentAt, deadlineState: d.deadlineStateNow() },
-    data: { clockStartedAt: at, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') },
+    data: { clockStartedAt: at, appointmentAt: r.schedule.appointmentAt, ...(r.explanation !== null ? { explanation: r.explanation } : {}) },
   };
 }
 

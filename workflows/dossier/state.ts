@@ -1,10 +1,11 @@
 import { ApplicationFailure, condition, log, patched, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
+import type { HandoffOpening, ProjectionFields } from '../../activities';
+import { fullSchedule, type DeadlineSchedule } from '../../domain/clock-ledger';
 import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
 import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
-import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
+import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierOutcome, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, lookupLocal, record, recordLocal } from './proxies';
 import { currentStep, openConsultations, stepView } from './route';
 import { freshState, type CarriedDossierState, type DeadlineState, type DossierState, type Transition } from './types';
@@ -51,8 +52,12 @@ export class Dossier {
   ) {
     // A continued run picks up exactly where the previous one stopped (nothing was in flight).
     this.state = carried ? { ...carried, busy: false, deadline: carried.deadline ?? null } : freshState();
+    // Issue 18, target 2: decided first, once per dossier, and carried (types.ts `lean`). Asked
+    // before the older patches: on a recorded history without its marker it answers false and
+    // the older patches are asked below, in their order, as before.
+    this.state.lean = carried ? carried.lean === true : patched('small-markers-v1');
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
-    if (patched('deadline-ledger-v1') && !carried) {
+    if (this.since('deadline-ledger-v1') && !carried) {
       this.state.deadline = {
         ledger: [],
         calendar: null,
@@ -69,7 +74,16 @@ export class Dossier {
     // Issue 18, decided once per dossier and carried: a dossier begun before the change keeps the
     // old path (regular activities, in the old order) for its whole life, across continue-as-new.
     // The only place this patch is asked.
-    this.state.fast = carried ? (carried.fast ?? false) : patched('fast-actions-v1');
+    this.state.fast = carried ? (carried.fast ?? false) : this.since('fast-actions-v1');
+  }
+
+  /**
+   * `patched(id)` for the patches older than small-markers-v1: a run begun on the lean path
+   * began after every one of them, so they hold without being asked (no marker, no
+   * TemporalChangeVersion upsert in its history); older runs ask them as they always did.
+   */
+  since(id: 'deadline-ledger-v1' | 'fast-actions-v1' | 'fees-v1' | 'internal-procedure-v1' | 'clock-from-fee-v1' | 'stop-notice-v1' | 'verification-checks-v1' | 'restore-failed-action-v1'): boolean {
+    return this.state.lean === true || patched(id);
   }
 
   /** Read-model writes: local activities on the fast path, regular ones before it. */
@@ -117,6 +131,15 @@ export class Dossier {
         ? { step: isTerminal(s.status) ? null : stepView(this, s.route), legs: s.route.legs.map((l) => ({ ...l })), faultAgencyEid: s.route.faultAgencyEid }
         : {}),
     };
+  }
+
+  /**
+   * What the run ends with on the lean path (patch small-markers-v1): the outcome, not the whole
+   * view (its completion event stays in history; readers of the result read these fields).
+   */
+  outcome(): DossierOutcome {
+    const s = this.state;
+    return { code: this.input.code, status: s.status, resultNumber: s.resultNumber, lastSeq: s.seq };
   }
 
   /** Long dossiers start a fresh history before Temporal's limits, at a quiet moment. */
@@ -298,7 +321,7 @@ export class Dossier {
 
   /** Back to the state of the last written event (patched: runs before it kept what a failed action had changed). */
   private restoreCommitted(): void {
-    if (this.committed === null || !patched('restore-failed-action-v1')) return;
+    if (this.committed === null || !this.since('restore-failed-action-v1')) return;
     const s = this.state;
     const saved = JSON.parse(this.committed) as DossierState;
     const deadline = s.deadline;
@@ -351,8 +374,12 @@ export class Dossier {
     return 'running';
   }
 
-  /** Re-derives the deadline from the ledger; timers waiting on the old one re-arm. */
-  async refreshDeadline(): Promise<ScheduledDeadline> {
+  /**
+   * Re-derives the deadline from the ledger; timers waiting on the old one re-arm. The answer in
+   * full whatever the activity's form (compact on the lean path); the explanation when it came
+   * with it (not on the lean path: the API derives it from the ledger where it is read).
+   */
+  async refreshDeadline(): Promise<{ schedule: DeadlineSchedule; explanation: string | null }> {
     const d = this.state.deadline!;
     const r = await this.look.scheduleDeadline({
       agencyEid: this.input.agencyEid,
@@ -362,11 +389,13 @@ export class Dossier {
       escalationLevel: d.escalationLevel,
       policy: this.input.deadlinePolicy,
       asOf: this.now(),
+      ...(this.state.lean ? { compact: true } : {}),
     });
-    d.schedule = r.schedule;
+    const schedule = fullSchedule(r.schedule);
+    d.schedule = schedule;
     d.version += 1;
-    if (!r.schedule.paused) this.state.appointmentAt = r.schedule.appointmentAt;
-    return r;
+    if (!schedule.paused) this.state.appointmentAt = schedule.appointmentAt;
+    return { schedule, explanation: r.explanation ? r.explanation.join(' ') : null };
   }
 
   /** The read-model fields of the deadline; while paused the printed dates stay as they were. */
