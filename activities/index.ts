@@ -337,7 +337,7 @@ async function scheduleDeadlineOn(db: Db, input: DeadlineInput): Promise<Schedul
  * given); clockFromFee when true. No explanation: the API derives it from the ledger where a
  * person reads it (GET …/deadline).
  */
-function compactDeadline(r: ScheduledDeadline, input: DeadlineInput): DeadlineLookup {
+export function compactDeadline(r: ScheduledDeadline, input: Pick<DeadlineInput, 'calendar'>): DeadlineLookup {
   return {
     schedule: compactSchedule(r.schedule),
     ...(r.start ? { start: r.start } : {}),

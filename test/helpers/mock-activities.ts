@@ -1,4 +1,4 @@
-import type { DossierActivities } from '../../activities';
+import { compactDeadline, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -29,7 +29,8 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       return { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName };
     },
     async scheduleDeadline(input) {
-      return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+      const r = alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+      return input.compact ? compactDeadline(r, input) : r;
     },
     async addWorkingDays(input) {
       return new Date(Date.parse(input.from) + input.workingDays * 86_400_000).toISOString();
@@ -70,7 +71,7 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
         asOf: input.receivedAt,
         compact: true,
       });
-      return { pinned, deadline };
+      return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
     },
     ...overrides,
   };
