@@ -18,7 +18,7 @@ import { internalProcedureActivities, pinAtReceipt } from './internal-procedures
 import { legActivities } from './legs';
 import { chainActivities } from './chains';
 import { addToOutbox, type NotificationJob } from './notifications';
-import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
+import { recordDossierEvent, type DossierEventRecord, type ProjectionFields } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
 
 export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from '../db/repositories/dossier-events';
@@ -173,11 +173,20 @@ function dossierActivities(deps: ActivityDeps) {
 
     /** The fee due for the dossier's procedure and channel (sum of its fee lines), and when it is due. */
     async feeDue(input: { dossierId: number }): Promise<FeeDue> {
-      const d = await dossierFeeBasis(db, input.dossierId);
-      if (!d) throw ApplicationFailure.nonRetryable(`dossier ${input.dossierId} not found`, 'UnknownDossier');
-      const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
-      const timing = d.fee_timing as FeeDue['timing'];
-      return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+      return feeDueOf(db, input.dossierId);
+    },
+
+    /**
+     * Nộp hồ sơ (patch small-markers-v1): the fee fixed by the procedure and channel (feeDue) and
+     * the submission recorded with it (recordDossierEvent, its projection's fee fields filled
+     * here), in one local activity; a retry finds the event already written.
+     */
+    async recordSubmission(event: DossierEventRecord): Promise<FeeDue> {
+      const fee = await feeDueOf(db, event.dossierId);
+      const recorded: DossierEventRecord = { ...event, projection: { ...event.projection, ...feeProjection(fee) } };
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return fee;
     },
 
     /**
@@ -396,6 +405,19 @@ async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
       throw err;
     }
   });
+}
+
+async function feeDueOf(db: Db, dossierId: number): Promise<FeeDue> {
+  const d = await dossierFeeBasis(db, dossierId);
+  if (!d) throw ApplicationFailure.nonRetryable(`dossier ${dossierId} not found`, 'UnknownDossier');
+  const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
+  const timing = d.fee_timing as FeeDue['timing'];
+  return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+}
+
+/** The read model's fee fields as the submission sets them (the workflow's recordSubmission did the same). */
+export function feeProjection(fee: FeeDue): Pick<ProjectionFields, 'feeDueVnd' | 'feeTiming' | 'feeStatus'> {
+  return { feeDueVnd: fee.amountVnd, feeTiming: fee.timing, feeStatus: fee.amountVnd === 0 ? 'none' : 'unpaid' };
 }
 
 export interface FeeDue {

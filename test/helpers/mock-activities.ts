@@ -1,4 +1,4 @@
-import { compactDeadline, type DossierActivities } from '../../activities';
+import { compactDeadline, feeProjection, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -57,6 +57,12 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       return { number: '0001/2026/KQ-000.20.20.H29' };
     },
     async notifyApplicant() {},
+    // The submission's fee and event in one (patch small-markers-v1): what this test's feeDue and recordDossierEvent do.
+    async recordSubmission(event) {
+      const fee = await activities.feeDue({ dossierId: event.dossierId });
+      await activities.recordDossierEvent({ ...event, projection: { ...event.projection, ...feeProjection(fee) } });
+      return fee;
+    },
     // The acceptance's one look-up (patch small-markers-v1): what this test's pin and schedule answer.
     async receiptFacts(input) {
       const pinned = await activities.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: input.receivedAt });

@@ -1,4 +1,4 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { RecordPaymentCommand } from '../contracts/dossier-v1';
 import type { ProjectionFields } from '../../activities';
@@ -12,9 +12,12 @@ import type { Action, Dossier } from './state';
  * any result while any fee is unpaid.
  */
 
-/** The fee is fixed by the procedure and channel at submission (patched: older dossiers have none). */
+/**
+ * The fee is fixed by the procedure and channel at submission (patched: older dossiers have none).
+ * On the lean path (patch small-markers-v1) it comes with the submission's record (Dossier.recordSubmission).
+ */
 export async function fixFeeAtSubmission(d: Dossier, carried: boolean): Promise<void> {
-  if (!carried && d.since('fees-v1')) {
+  if (!carried && !d.state.lean && patched('fees-v1')) {
     const due = await d.look.feeDue({ dossierId: d.input.dossierId });
     d.state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
   }

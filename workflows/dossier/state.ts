@@ -1,5 +1,5 @@
 import { ApplicationFailure, condition, log, patched, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { HandoffOpening, ProjectionFields } from '../../activities';
+import type { DossierEventRecord, HandoffOpening, ProjectionFields } from '../../activities';
 import { fullSchedule, type DeadlineSchedule } from '../../domain/clock-ledger';
 import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
@@ -82,7 +82,7 @@ export class Dossier {
    * began after every one of them, so they hold without being asked (no marker, no
    * TemporalChangeVersion upsert in its history); older runs ask them as they always did.
    */
-  since(id: 'deadline-ledger-v1' | 'fast-actions-v1' | 'fees-v1' | 'internal-procedure-v1' | 'clock-from-fee-v1' | 'stop-notice-v1' | 'verification-checks-v1' | 'restore-failed-action-v1'): boolean {
+  since(id: 'deadline-ledger-v1' | 'fast-actions-v1' | 'internal-procedure-v1' | 'clock-from-fee-v1' | 'stop-notice-v1' | 'verification-checks-v1' | 'restore-failed-action-v1'): boolean {
     return this.state.lean === true || patched(id);
   }
 
@@ -193,13 +193,17 @@ export class Dossier {
     if (t.notify && !s.fast) await this.notify(t.notify);
   }
 
-  /** Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. */
+  /**
+   * Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. On the
+   * lean path (patch small-markers-v1) the fee is fixed in the same local activity
+   * (recordSubmission fills the event's fee fields); before it, fixFeeAtSubmission asked first.
+   */
   async recordSubmission(): Promise<void> {
     const s = this.state;
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
     this.indexedStatus = s.status;
-    await this.rec.recordDossierEvent({
+    const event: DossierEventRecord = {
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: 'submitted',
@@ -210,15 +214,16 @@ export class Dossier {
       occurredAt: this.input.submittedAt,
       isPublic: true,
       data: { channel: this.input.channel, deliveryMethod: this.input.deliveryMethod, workflowId: workflowInfo().workflowId },
-      projection: {
-        status: 'SUBMITTED',
-        workflowStartedAt: this.now(),
-        feeDueVnd: s.fee.amountVnd,
-        feeTiming: s.fee.timing,
-        feeStatus: s.fee.amountVnd === 0 ? 'none' : 'unpaid',
-      },
+      projection: { status: 'SUBMITTED', workflowStartedAt: this.now() },
       handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
-    });
+    };
+    if (s.lean) {
+      const due = await this.rec.recordSubmission(event);
+      s.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
+    } else {
+      event.projection = { ...event.projection, feeDueVnd: s.fee.amountVnd, feeTiming: s.fee.timing, feeStatus: s.fee.amountVnd === 0 ? 'none' : 'unpaid' };
+      await this.rec.recordDossierEvent(event);
+    }
     s.submissionRecorded = true;
   }
 
