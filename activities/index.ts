@@ -249,39 +249,21 @@ function dossierActivities(deps: ActivityDeps) {
      * Issues the numbered result document (số văn bản), or the reasoned notice that the
      * dossier does not qualify, once per dossier whatever the retries.
      */
-    async issueResult(input: {
-      dossierId: number;
-      agencyEid: string;
-      procedureCode: string;
-      signerId: number | null;
-      issuedAt: string;
-      kind?: 'result' | 'denial_notice' | 'stop_notice';
-    }): Promise<{ number: string }> {
-      const kind = input.kind ?? 'result';
-      return inTransaction(db, async (trx) => {
-        const existing = await findResultNumber(trx, input.dossierId);
-        if (existing) return { number: existing.number };
-        const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
-        const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
-        const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
-        const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
-        const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
-        const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
-        await insertResult(trx, {
-          dossier_id: input.dossierId,
-          number,
-          kind,
-          title:
-            kind === 'result'
-              ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
-              : kind === 'denial_notice'
-                ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
-                : 'Thông báo dừng giải quyết hồ sơ',
-          signer_id: input.signerId,
-          issued_at: input.issuedAt,
-        });
-        return { number };
-      });
+    async issueResult(input: IssueInput): Promise<{ number: string }> {
+      return issueResultOnce(db, input);
+    },
+
+    /**
+     * Quyết định (patch small-markers-v1): the result or notice numbered (issueResult) and the
+     * decision's event recorded with its number (the projection's resultNumber and the data's
+     * `numberAt`), in one local activity; a retry finds both already written.
+     */
+    async issueAndRecord(input: { issue: IssueInput; event: DossierEventRecord; numberAt: 'resultNumber' | 'noticeNumber' }): Promise<{ number: string }> {
+      const { number } = await issueResultOnce(db, input.issue);
+      const recorded = numberedEvent(input.event, input.numberAt, number);
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return { number };
     },
 
     /** PostgreSQL only (outbox): telling the citizen never waits on Redis or the SMS gateway. */
@@ -296,6 +278,48 @@ function dossierActivities(deps: ActivityDeps) {
 
 /** The dossier workflow's activities (the chain workflow's are ChainActivities, workflows/contracts/chain-v1.ts). */
 export type DossierActivities = ReturnType<typeof dossierActivities>;
+
+type IssueInput = {
+  dossierId: number;
+  agencyEid: string;
+  procedureCode: string;
+  signerId: number | null;
+  issuedAt: string;
+  kind?: 'result' | 'denial_notice' | 'stop_notice';
+};
+
+async function issueResultOnce(db: Db, input: IssueInput): Promise<{ number: string }> {
+  const kind = input.kind ?? 'result';
+  return inTransaction(db, async (trx) => {
+    const existing = await findResultNumber(trx, input.dossierId);
+    if (existing) return { number: existing.number };
+    const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
+    const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
+    const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
+    const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
+    const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
+    const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
+    await insertResult(trx, {
+      dossier_id: input.dossierId,
+      number,
+      kind,
+      title:
+        kind === 'result'
+          ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
+          : kind === 'denial_notice'
+            ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
+            : 'Thông báo dừng giải quyết hồ sơ',
+      signer_id: input.signerId,
+      issued_at: input.issuedAt,
+    });
+    return { number };
+  });
+}
+
+/** The decision's event with its number where the workflow left it null (issueAndRecord). */
+export function numberedEvent(event: DossierEventRecord, numberAt: 'resultNumber' | 'noticeNumber', number: string): DossierEventRecord {
+  return { ...event, projection: { ...event.projection, resultNumber: number }, data: { ...event.data, [numberAt]: number } };
+}
 
 type DeadlineInput = {
   agencyEid: string;

@@ -1,4 +1,4 @@
-import { compactDeadline, feeProjection, type DossierActivities } from '../../activities';
+import { compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -62,6 +62,12 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       const fee = await activities.feeDue({ dossierId: event.dossierId });
       await activities.recordDossierEvent({ ...event, projection: { ...event.projection, ...feeProjection(fee) } });
       return fee;
+    },
+    // The decision's number and event in one (patch small-markers-v1): what this test's issueResult and recordDossierEvent do.
+    async issueAndRecord(input) {
+      const { number } = await activities.issueResult(input.issue);
+      await activities.recordDossierEvent(numberedEvent(input.event, input.numberAt, number));
+      return { number };
     },
     // The acceptance's one look-up (patch small-markers-v1): what this test's pin and schedule answer.
     async receiptFacts(input) {

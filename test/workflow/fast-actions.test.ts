@@ -168,9 +168,11 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['small-markers-v1']);
       expect(scheduledActivities(history)).toEqual([]);
       const local = localActivityMarkers(history).join('\n');
-      for (const type of ['recordSubmission', 'recordDossierEvent', 'receiptFacts', 'assignSpecialist', 'issueResult']) expect(local).toContain(type);
-      // The submission fixes its fee as it is recorded; the acceptance looks up once (the version and the ledger), in compact forms.
-      for (const type of ['notifyApplicant', 'feeDue', 'pinInternalProcedure', 'scheduleDeadline', 'explanation', '"steps"']) expect(local).not.toContain(type);
+      for (const type of ['recordSubmission', 'recordDossierEvent', 'receiptFacts', 'assignSpecialist', 'issueAndRecord']) expect(local).toContain(type);
+      // The submission fixes its fee as it is recorded; the acceptance looks up once (the version and the ledger), in compact
+      // forms; the decision is numbered as it is recorded.
+      for (const type of ['notifyApplicant', 'feeDue', 'pinInternalProcedure', 'scheduleDeadline', 'issueResult', 'explanation', '"steps"']) expect(local).not.toContain(type);
+      expect(eventsOf(args.dossierId).find((e) => e.type === 'approved')).toMatchObject({ projection: { resultNumber: '0001/2026/KQ-000.20.20.H29' }, data: { resultNumber: '0001/2026/KQ-000.20.20.H29' } });
       // Exactly one message per event that tells the citizen.
       expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);

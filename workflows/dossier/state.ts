@@ -148,8 +148,12 @@ export class Dossier {
     return info.continueAsNewSuggested || info.historyLength > (this.input.maxHistoryEvents ?? 10_000);
   }
 
-  /** The one way the dossier changes: status, event log, read model, hand-offs, ledger and alerts. */
-  async transition(t: Transition): Promise<void> {
+  /**
+   * The one way the dossier changes: status, event log, read model, hand-offs, ledger and alerts.
+   * `write` records the event instead of recordDossierEvent (the lean path's decision numbers
+   * its result in the same local activity, decision.ts); it must record exactly this event.
+   */
+  async transition(t: Transition, write?: (event: DossierEventRecord) => Promise<void>): Promise<void> {
     const s = this.state;
     const from = s.status;
     if (!canTransition(from, t.to)) {
@@ -170,7 +174,7 @@ export class Dossier {
       this.indexedStatus = t.to;
     }
     const by = t.by;
-    await this.rec.recordDossierEvent({
+    const event: DossierEventRecord = {
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: t.type,
@@ -187,7 +191,8 @@ export class Dossier {
       ...(t.alert ? { alert: t.alert } : {}),
       // Fast path: the outbox row is written in the event's transaction (same job key as notifyApplicant).
       ...(t.notify && s.fast ? { notify: t.notify } : {}),
-    });
+    };
+    await (write ? write(event) : this.rec.recordDossierEvent(event));
     this.committed = JSON.stringify(s);
     // Old path: the separate activity right after the event, as runs before the patch did.
     if (t.notify && !s.fast) await this.notify(t.notify);
