@@ -11,13 +11,14 @@ import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
-import { deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type DeadlineSchedule } from '../domain/clock-ledger';
+import { compactSchedule, deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type CompactSchedule, type DeadlineSchedule } from '../domain/clock-ledger';
+import type { PinnedProcedure } from '../domain/internal-procedure';
 import { failFastOnDataErrors } from './data-errors';
-import { internalProcedureActivities } from './internal-procedures';
+import { internalProcedureActivities, pinAtReceipt } from './internal-procedures';
 import { legActivities } from './legs';
 import { chainActivities } from './chains';
 import { addToOutbox, type NotificationJob } from './notifications';
-import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
+import { recordDossierEvent, type DossierEventRecord, type ProjectionFields } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
 
 export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from '../db/repositories/dossier-events';
@@ -125,45 +126,41 @@ function dossierActivities(deps: ActivityDeps) {
      * date, the citizen-facing appointment and when to warn, mark overdue and escalate.
      * Given no calendar, the agency's latest version is used and returned: the dossier is
      * dated by it from then on. Given an empty ledger and `receivedAt`, the ledger starts
-     * with the procedure's time limit.
+     * with the procedure's time limit. `compact` (patch small-markers-v1): what the workflow
+     * needs and nothing more (DeadlineLookup), since a local activity's result stays in history.
      */
-    async scheduleDeadline(input: {
+    async scheduleDeadline(input: DeadlineInput): Promise<DeadlineLookup> {
+      const r = await scheduleDeadlineOn(db, input);
+      return input.compact ? compactDeadline(r, input) : r;
+    },
+
+    /**
+     * Tiếp nhận (patch small-markers-v1): the acceptance's one look-up before its event, the
+     * internal procedure version pinned at receipt (pinInternalProcedure) and the clock ledger
+     * started (scheduleDeadline), in their compact forms: the default version by its number
+     * only, a routed version's steps in full (the workflow runs them).
+     */
+    async receiptFacts(input: {
+      dossierId: number;
       agencyEid: string;
       procedureCode: string;
-      ledger: ClockEntry[];
-      receivedAt?: string;
-      calendar?: { code: string; version: number } | null;
-      escalationLevel: number;
+      receivedAt: string;
       policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
-      asOf: string;
-    }): Promise<ScheduledDeadline> {
-      const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'clock_from_fee', 'warn_before_hours', 'escalate_every_hours']);
-      if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
-      return withCalendarErrors(async () => {
-        const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
-        const start: ClockEntry | null =
-          input.ledger.length === 0 && input.receivedAt ? { kind: 'start', at: input.receivedAt, limit: procedure.time_limit as TimeLimit } : null;
-        const ledger = start ? [start] : input.ledger;
-        const asOf = new Date(input.asOf);
-        const derivation = deriveDeadline(calendar, ledger, asOf, dayNames);
-        const schedule = deadlineSchedule(
-          calendar,
-          derivation,
-          {
-            warnBeforeMs: input.policy?.warnBeforeMs ?? Number(procedure.warn_before_hours) * 3_600_000,
-            escalateEveryMs: input.policy?.escalateEveryMs ?? Number(procedure.escalate_every_hours) * 3_600_000,
-          },
-          input.escalationLevel,
-        );
-        return {
-          schedule,
-          start,
-          calendar: { code: calendar.code, version: calendar.version },
-          clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
-          clockFromFee: procedure.clock_from_fee === true,
-          explanation: derivation.explanation,
-        };
-      });
+    }): Promise<ReceiptFacts> {
+      const pinned = await pinAtReceipt(deps, { dossierId: input.dossierId, procedureCode: input.procedureCode, at: input.receivedAt });
+      const deadlineInput: DeadlineInput = {
+        agencyEid: input.agencyEid,
+        procedureCode: input.procedureCode,
+        ledger: [],
+        receivedAt: input.receivedAt,
+        calendar: null,
+        escalationLevel: 0,
+        ...(input.policy ? { policy: input.policy } : {}),
+        asOf: input.receivedAt,
+        compact: true,
+      };
+      const deadline = compactDeadline(await scheduleDeadlineOn(db, deadlineInput), deadlineInput);
+      return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
     },
 
     /** A date N working days (of office time) after `from`, on the dossier's calendar: the apology's new appointment. */
@@ -176,11 +173,20 @@ function dossierActivities(deps: ActivityDeps) {
 
     /** The fee due for the dossier's procedure and channel (sum of its fee lines), and when it is due. */
     async feeDue(input: { dossierId: number }): Promise<FeeDue> {
-      const d = await dossierFeeBasis(db, input.dossierId);
-      if (!d) throw ApplicationFailure.nonRetryable(`dossier ${input.dossierId} not found`, 'UnknownDossier');
-      const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
-      const timing = d.fee_timing as FeeDue['timing'];
-      return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+      return feeDueOf(db, input.dossierId);
+    },
+
+    /**
+     * Nộp hồ sơ (patch small-markers-v1): the fee fixed by the procedure and channel (feeDue) and
+     * the submission recorded with it (recordDossierEvent, its projection's fee fields filled
+     * here), in one local activity; a retry finds the event already written.
+     */
+    async recordSubmission(event: DossierEventRecord): Promise<FeeDue> {
+      const fee = await feeDueOf(db, event.dossierId);
+      const recorded: DossierEventRecord = { ...event, projection: { ...event.projection, ...feeProjection(fee) } };
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return fee;
     },
 
     /**
@@ -243,39 +249,21 @@ function dossierActivities(deps: ActivityDeps) {
      * Issues the numbered result document (số văn bản), or the reasoned notice that the
      * dossier does not qualify, once per dossier whatever the retries.
      */
-    async issueResult(input: {
-      dossierId: number;
-      agencyEid: string;
-      procedureCode: string;
-      signerId: number | null;
-      issuedAt: string;
-      kind?: 'result' | 'denial_notice' | 'stop_notice';
-    }): Promise<{ number: string }> {
-      const kind = input.kind ?? 'result';
-      return inTransaction(db, async (trx) => {
-        const existing = await findResultNumber(trx, input.dossierId);
-        if (existing) return { number: existing.number };
-        const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
-        const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
-        const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
-        const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
-        const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
-        const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
-        await insertResult(trx, {
-          dossier_id: input.dossierId,
-          number,
-          kind,
-          title:
-            kind === 'result'
-              ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
-              : kind === 'denial_notice'
-                ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
-                : 'Thông báo dừng giải quyết hồ sơ',
-          signer_id: input.signerId,
-          issued_at: input.issuedAt,
-        });
-        return { number };
-      });
+    async issueResult(input: IssueInput): Promise<{ number: string }> {
+      return issueResultOnce(db, input);
+    },
+
+    /**
+     * Quyết định (patch small-markers-v1): the result or notice numbered (issueResult) and the
+     * decision's event recorded with its number (the projection's resultNumber and the data's
+     * `numberAt`), in one local activity; a retry finds both already written.
+     */
+    async issueAndRecord(input: { issue: IssueInput; event: DossierEventRecord; numberAt: 'resultNumber' | 'noticeNumber' }): Promise<{ number: string }> {
+      const { number } = await issueResultOnce(db, input.issue);
+      const recorded = numberedEvent(input.event, input.numberAt, number);
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return { number };
     },
 
     /** PostgreSQL only (outbox): telling the citizen never waits on Redis or the SMS gateway. */
@@ -290,6 +278,125 @@ function dossierActivities(deps: ActivityDeps) {
 
 /** The dossier workflow's activities (the chain workflow's are ChainActivities, workflows/contracts/chain-v1.ts). */
 export type DossierActivities = ReturnType<typeof dossierActivities>;
+
+type IssueInput = {
+  dossierId: number;
+  agencyEid: string;
+  procedureCode: string;
+  signerId: number | null;
+  issuedAt: string;
+  kind?: 'result' | 'denial_notice' | 'stop_notice';
+};
+
+async function issueResultOnce(db: Db, input: IssueInput): Promise<{ number: string }> {
+  const kind = input.kind ?? 'result';
+  return inTransaction(db, async (trx) => {
+    const existing = await findResultNumber(trx, input.dossierId);
+    if (existing) return { number: existing.number };
+    const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
+    const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
+    const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
+    const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
+    const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
+    const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
+    await insertResult(trx, {
+      dossier_id: input.dossierId,
+      number,
+      kind,
+      title:
+        kind === 'result'
+          ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
+          : kind === 'denial_notice'
+            ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
+            : 'Thông báo dừng giải quyết hồ sơ',
+      signer_id: input.signerId,
+      issued_at: input.issuedAt,
+    });
+    return { number };
+  });
+}
+
+/** The decision's event with its number where the workflow left it null (issueAndRecord). */
+export function numberedEvent(event: DossierEventRecord, numberAt: 'resultNumber' | 'noticeNumber', number: string): DossierEventRecord {
+  return { ...event, projection: { ...event.projection, resultNumber: number }, data: { ...event.data, [numberAt]: number } };
+}
+
+type DeadlineInput = {
+  agencyEid: string;
+  procedureCode: string;
+  ledger: ClockEntry[];
+  receivedAt?: string;
+  calendar?: { code: string; version: number } | null;
+  escalationLevel: number;
+  policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+  asOf: string;
+  /** Answer the compact form (DeadlineLookup without what the caller knows or does not read). */
+  compact?: boolean;
+};
+
+async function scheduleDeadlineOn(db: Db, input: DeadlineInput): Promise<ScheduledDeadline> {
+  const procedure = await findProcedureByCode(db, input.procedureCode, ['time_limit', 'clock_policy', 'clock_from_fee', 'warn_before_hours', 'escalate_every_hours']);
+  if (!procedure) throw ApplicationFailure.nonRetryable(`unknown procedure ${input.procedureCode}`, 'UnknownProcedure');
+  return withCalendarErrors(async () => {
+    const { calendar, dayNames } = await calendarFor(db, input.agencyEid, input.calendar ?? null);
+    const start: ClockEntry | null =
+      input.ledger.length === 0 && input.receivedAt ? { kind: 'start', at: input.receivedAt, limit: procedure.time_limit as TimeLimit } : null;
+    const ledger = start ? [start] : input.ledger;
+    const asOf = new Date(input.asOf);
+    const derivation = deriveDeadline(calendar, ledger, asOf, dayNames);
+    const schedule = deadlineSchedule(
+      calendar,
+      derivation,
+      {
+        warnBeforeMs: input.policy?.warnBeforeMs ?? Number(procedure.warn_before_hours) * 3_600_000,
+        escalateEveryMs: input.policy?.escalateEveryMs ?? Number(procedure.escalate_every_hours) * 3_600_000,
+      },
+      input.escalationLevel,
+    );
+    return {
+      schedule,
+      start,
+      calendar: { code: calendar.code, version: calendar.version },
+      clockPolicy: procedure.clock_policy as 'PAUSE' | 'RESTART' | 'CONTINUE',
+      clockFromFee: procedure.clock_from_fee === true,
+      explanation: derivation.explanation,
+    };
+  });
+}
+
+/**
+ * The compact answer: the schedule without what equals the due date; the ledger's start when
+ * this call started it; the calendar and clock policy when this call chose them (no calendar
+ * given); clockFromFee when true. No explanation: the API derives it from the ledger where a
+ * person reads it (GET …/deadline).
+ */
+export function compactDeadline(r: ScheduledDeadline, input: Pick<DeadlineInput, 'calendar'>): DeadlineLookup {
+  return {
+    schedule: compactSchedule(r.schedule),
+    ...(r.start ? { start: r.start } : {}),
+    ...(input.calendar ? {} : { calendar: r.calendar, clockPolicy: r.clockPolicy }),
+    ...(r.clockFromFee ? { clockFromFee: true } : {}),
+  };
+}
+
+/**
+ * What scheduleDeadline answers: in full (ScheduledDeadline: regular activities, and local ones
+ * recorded before patch small-markers-v1) or compact. The workflow reads both (fullSchedule).
+ */
+export interface DeadlineLookup {
+  schedule: CompactSchedule;
+  start?: ClockEntry | null;
+  calendar?: { code: string; version: number };
+  clockPolicy?: 'PAUSE' | 'RESTART' | 'CONTINUE';
+  clockFromFee?: boolean;
+  explanation?: string[];
+}
+
+/** The acceptance's look-up (receiptFacts): the pinned version (in full only when routed) and the started ledger. */
+export interface ReceiptFacts {
+  pinned: { version: number; isDefault: true; procedureCode?: string } | PinnedProcedure;
+  deadline: DeadlineLookup;
+}
 
 export interface ScheduledDeadline {
   schedule: DeadlineSchedule;
@@ -322,6 +429,19 @@ async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
       throw err;
     }
   });
+}
+
+async function feeDueOf(db: Db, dossierId: number): Promise<FeeDue> {
+  const d = await dossierFeeBasis(db, dossierId);
+  if (!d) throw ApplicationFailure.nonRetryable(`dossier ${dossierId} not found`, 'UnknownDossier');
+  const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
+  const timing = d.fee_timing as FeeDue['timing'];
+  return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
+}
+
+/** The read model's fee fields as the submission sets them (the workflow's recordSubmission did the same). */
+export function feeProjection(fee: FeeDue): Pick<ProjectionFields, 'feeDueVnd' | 'feeTiming' | 'feeStatus'> {
+  return { feeDueVnd: fee.amountVnd, feeTiming: fee.timing, feeStatus: fee.amountVnd === 0 ? 'none' : 'unpaid' };
 }
 
 export interface FeeDue {

@@ -282,6 +282,44 @@ export interface DeadlineSchedule {
   apologyBy: string | null;
 }
 
+/**
+ * A DeadlineSchedule as a local activity's marker carries it (patch small-markers-v1): what
+ * equals the due date, is null or false is left out. `fullSchedule(compactSchedule(s))` is `s`;
+ * a full schedule (markers recorded before) reads through `fullSchedule` unchanged.
+ */
+export interface CompactSchedule {
+  dueAt: string;
+  appointmentAt?: string;
+  paused?: boolean;
+  warnAt?: string | null;
+  overdueAt?: string | null;
+  nextEscalationAt?: string | null;
+  apologyBy?: string | null;
+}
+
+export function compactSchedule(s: DeadlineSchedule): CompactSchedule {
+  const c: CompactSchedule = { dueAt: s.dueAt };
+  if (s.appointmentAt !== s.dueAt) c.appointmentAt = s.appointmentAt;
+  if (s.paused) c.paused = true;
+  if (s.warnAt !== null) c.warnAt = s.warnAt;
+  if (s.overdueAt !== s.dueAt) c.overdueAt = s.overdueAt;
+  if (s.nextEscalationAt !== null) c.nextEscalationAt = s.nextEscalationAt;
+  if (s.apologyBy !== null) c.apologyBy = s.apologyBy;
+  return c;
+}
+
+export function fullSchedule(c: CompactSchedule): DeadlineSchedule {
+  return {
+    dueAt: c.dueAt,
+    appointmentAt: c.appointmentAt ?? c.dueAt,
+    paused: c.paused === true,
+    warnAt: c.warnAt ?? null,
+    overdueAt: c.overdueAt === undefined ? c.dueAt : c.overdueAt,
+    nextEscalationAt: c.nextEscalationAt ?? null,
+    apologyBy: c.apologyBy ?? null,
+  };
+}
+
 export interface DeadlinePolicy {
   warnBeforeMs: number;
   escalateEveryMs: number;

@@ -61,6 +61,6 @@ describe('audit log', () => {
       async () => worker.output().split('\n').filter((l) => l.startsWith('{') && l.includes(requestId)),
       (found) => found.some((l) => l.includes('"activity":"recordDossierEvent"')),
     );
-    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ requestId, activity: 'scheduleDeadline', msg: 'activity completed' })]));
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ requestId, activity: 'receiptFacts', msg: 'activity completed' })]));
   });
 });

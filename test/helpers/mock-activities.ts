@@ -1,4 +1,4 @@
-import type { DossierActivities } from '../../activities';
+import { compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -14,7 +14,7 @@ export const LEADER: Actor = { userId: 4, username: 'lanhdao.saigon', fullName: 
  * test says otherwise), and a test replaces whichever activity it is about.
  */
 export function mockActivities(overrides: Partial<DossierActivities> = {}): DossierActivities {
-  return {
+  const activities: DossierActivities = {
     async recordDossierEvent() {},
     // Internal procedures and legs (issue 17): today's fixed path unless a test pins another version.
     async pinInternalProcedure(input) {
@@ -29,7 +29,8 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       return { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName };
     },
     async scheduleDeadline(input) {
-      return alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+      const r = alwaysOpenSchedule(input, { unit: 'working_hours', value: 30 * 24 });
+      return input.compact ? compactDeadline(r, input) : r;
     },
     async addWorkingDays(input) {
       return new Date(Date.parse(input.from) + input.workingDays * 86_400_000).toISOString();
@@ -56,6 +57,35 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
       return { number: '0001/2026/KQ-000.20.20.H29' };
     },
     async notifyApplicant() {},
+    // The submission's fee and event in one (patch small-markers-v1): what this test's feeDue and recordDossierEvent do.
+    async recordSubmission(event) {
+      const fee = await activities.feeDue({ dossierId: event.dossierId });
+      await activities.recordDossierEvent({ ...event, projection: { ...event.projection, ...feeProjection(fee) } });
+      return fee;
+    },
+    // The decision's number and event in one (patch small-markers-v1): what this test's issueResult and recordDossierEvent do.
+    async issueAndRecord(input) {
+      const { number } = await activities.issueResult(input.issue);
+      await activities.recordDossierEvent(numberedEvent(input.event, input.numberAt, number));
+      return { number };
+    },
+    // The acceptance's one look-up (patch small-markers-v1): what this test's pin and schedule answer.
+    async receiptFacts(input) {
+      const pinned = await activities.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: input.receivedAt });
+      const deadline = await activities.scheduleDeadline({
+        agencyEid: input.agencyEid,
+        procedureCode: input.procedureCode,
+        ledger: [],
+        receivedAt: input.receivedAt,
+        calendar: null,
+        escalationLevel: 0,
+        ...(input.policy ? { policy: input.policy } : {}),
+        asOf: input.receivedAt,
+        compact: true,
+      });
+      return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
+    },
     ...overrides,
   };
+  return activities;
 }

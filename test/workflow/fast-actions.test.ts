@@ -16,6 +16,7 @@ import {
   proposeDecisionUpdate,
   recordPaymentUpdate,
   requestIntakeSupplementUpdate,
+  requestSupplementUpdate,
   submitSupplementUpdate,
   type DossierView,
   type DossierWorkflowInput,
@@ -35,6 +36,8 @@ import { useWorkflowHarness } from '../helpers/workflow-harness';
 const ROOT = path.join(__dirname, '..', '..');
 /** The last commit before the fast path: its workflow code stands for dossiers already running. */
 const OLD_COMMIT = '0d6c27b';
+/** The last commit before patch small-markers-v1: its workflow code stands for dossiers running on the fast path. */
+const FAST_COMMIT = 'b7272ee';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -58,6 +61,32 @@ const localActivityMarkers = (events: HistoryEvent[]) => events.filter((e) => e.
 function keep(name: string, handle: WorkflowHandle): Promise<void> {
   if (process.env.RECORD_HISTORIES !== '1') return Promise.resolve();
   return handle.fetchHistory().then((h) => recordHistory(name, historyToJSON(h)));
+}
+
+/**
+ * The workflow bundle of an older commit (its workflows and domain), standing for dossiers
+ * begun before `patch`. Built inside the repository, so that the old code resolves this
+ * checkout's node_modules.
+ */
+async function bundleOf(commit: string, patch: string): Promise<string> {
+  try {
+    execFileSync('git', ['-C', ROOT, 'cat-file', '-e', `${commit}^{commit}`], { stdio: 'pipe' });
+  } catch {
+    throw new Error(`commit ${commit} is not in this clone: the test of dossiers begun before patch ${patch} needs the full history (git fetch --unshallow)`);
+  }
+  const dir = path.join(ROOT, 'test-results', 'old-code', commit);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', commit, 'workflows', 'domain'], { maxBuffer: 64 * 1024 * 1024 });
+  execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: path.join(dir, 'workflows', 'index.ts'),
+    workflowInterceptorModules: [path.join(dir, 'workflows', 'request-context.ts')],
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`), log() {} },
+  });
+  const bundle = path.join(dir, 'workflow-bundle.js');
+  fs.writeFileSync(bundle, code);
+  return bundle;
 }
 
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -131,18 +160,23 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       const proposed = await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
       expect(proposed).toMatchObject({ status: 'AWAITING_DECISION', assignee: { userId: SPECIALIST.userId } });
       await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
-      expect((await handle.result()).status).toBe('COMPLETED');
+      // Patch small-markers-v1: the run ends with its outcome, not its whole view.
+      expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
 
       const history = await historyOf(handle);
-      expect(patchMarkers(history).some((m) => m.includes('fast-actions-v1'))).toBe(true);
+      // A lean run asks no patch older than small-markers-v1: the fast path holds without its marker.
+      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['small-markers-v1']);
       expect(scheduledActivities(history)).toEqual([]);
       const local = localActivityMarkers(history).join('\n');
-      for (const type of ['recordDossierEvent', 'scheduleDeadline', 'assignSpecialist', 'issueResult', 'feeDue']) expect(local).toContain(type);
-      expect(local).not.toContain('notifyApplicant');
+      for (const type of ['recordSubmission', 'recordDossierEvent', 'receiptFacts', 'assignSpecialist', 'issueAndRecord']) expect(local).toContain(type);
+      // The submission fixes its fee as it is recorded; the acceptance looks up once (the version and the ledger), in compact
+      // forms; the decision is numbered as it is recorded.
+      for (const type of ['notifyApplicant', 'feeDue', 'pinInternalProcedure', 'scheduleDeadline', 'issueResult', 'explanation', '"steps"']) expect(local).not.toContain(type);
+      expect(eventsOf(args.dossierId).find((e) => e.type === 'approved')).toMatchObject({ projection: { resultNumber: '0001/2026/KQ-000.20.20.H29' }, data: { resultNumber: '0001/2026/KQ-000.20.20.H29' } });
       // Exactly one message per event that tells the citizen.
       expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
-      await keep('fast-accept-propose-decide-online', handle);
+      await keep('lean-accept-propose-decide-online', handle);
     });
   });
 
@@ -166,7 +200,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
         expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
         expect(scheduledActivities(await historyOf(handle))).toEqual([]);
-        await keep('fast-counter-cash-handover', handle);
+        await keep('lean-counter-cash-handover', handle);
       });
     } finally {
       feeDue = { amountVnd: 0, timing: 'none' };
@@ -187,7 +221,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect((await handle.result()).status).toBe('DENIED');
       expect(noticesOf(args.dossierId)).toEqual(['supplement_requested', 'intake_accepted', 'denied']);
       expect(scheduledActivities(await historyOf(handle))).toEqual([]);
-      await keep('fast-intake-supplement-denied', handle);
+      await keep('lean-intake-supplement-denied', handle);
     });
   });
 
@@ -195,24 +229,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
     let connection: NativeConnection;
     let oldBundle: string;
     beforeAll(async () => {
-      try {
-        execFileSync('git', ['-C', ROOT, 'cat-file', '-e', `${OLD_COMMIT}^{commit}`], { stdio: 'pipe' });
-      } catch {
-        throw new Error(`commit ${OLD_COMMIT} is not in this clone: the test of dossiers begun before patch fast-actions-v1 needs the full history (git fetch --unshallow)`);
-      }
-      // Inside the repository, so that the old code resolves this checkout's node_modules.
-      const dir = path.join(ROOT, 'test-results', 'old-code', OLD_COMMIT);
-      fs.rmSync(dir, { recursive: true, force: true });
-      fs.mkdirSync(dir, { recursive: true });
-      const tar = execFileSync('git', ['-C', ROOT, 'archive', '--format=tar', OLD_COMMIT, 'workflows', 'domain'], { maxBuffer: 64 * 1024 * 1024 });
-      execFileSync('tar', ['-x', '-C', dir], { input: tar });
-      const { code } = await bundleWorkflowCode({
-        workflowsPath: path.join(dir, 'workflows', 'index.ts'),
-        workflowInterceptorModules: [path.join(dir, 'workflows', 'request-context.ts')],
-        logger: { trace() {}, debug() {}, info() {}, warn() {}, error: (m) => process.stderr.write(`${m}\n`), log() {} },
-      });
-      oldBundle = path.join(dir, 'workflow-bundle.js');
-      fs.writeFileSync(oldBundle, code);
+      oldBundle = await bundleOf(OLD_COMMIT, 'fast-actions-v1');
       connection = await NativeConnection.connect({ address: inject('temporalAddress') });
     }, 180_000);
     afterAll(async () => {
@@ -255,6 +272,66 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(scheduled.slice(scheduledBefore)).toEqual(['recordDossierEvent', 'issueResult', 'recordDossierEvent', 'recordDossierEvent', 'notifyApplicant', 'recordDossierEvent']);
       expect(notices).toEqual(['intake_accepted', 'result_delivered']);
       await keep('old-code-then-current', handle);
+    });
+  });
+
+  describe('a dossier begun on the fast path before patch small-markers-v1', () => {
+    let connection: NativeConnection;
+    let fastBundle: string;
+    beforeAll(async () => {
+      fastBundle = await bundleOf(FAST_COMMIT, 'small-markers-v1');
+      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    }, 180_000);
+    afterAll(async () => {
+      await connection?.close();
+    });
+
+    it('keeps its full answers and separate look-ups after a worker with the current code takes over', async () => {
+      const queue = `${taskQueue}-fast`;
+      const activities = mockActivities({
+        async recordDossierEvent(e) {
+          events.push(e);
+        },
+      });
+      const args = input();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('fast-then-lean'), args: [args] });
+      const fast = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: fastBundle }, activities });
+      await fast.runUntil(async () => {
+        await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      });
+      // Today's worker replays it, then asks the deadline again twice (the supplement's pause and resume).
+      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      await current.runUntil(async () => {
+        await handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: SPECIALIST, items: ['Bản sao giấy phép'], reason: 'Thiếu bản sao' }] });
+        await handle.executeUpdate(submitSupplementUpdate, { args: [{ documents: [{ name: 'Bản sao giấy phép' }] }] });
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        // Its run ends as runs before the patch did, with the whole view.
+        expect(await handle.result()).toMatchObject({ status: 'COMPLETED', facts: expect.any(Object) });
+      });
+      const history = await historyOf(handle);
+      const patches = patchMarkers(history).map((m) => JSON.parse(m).id);
+      expect(patches).toContain('fast-actions-v1');
+      expect(patches).not.toContain('small-markers-v1');
+      const local = localActivityMarkers(history).join('\n');
+      for (const type of ['pinInternalProcedure', 'scheduleDeadline', 'explanation']) expect(local).toContain(type);
+      expect(local).not.toContain('receiptFacts');
+      // The full answers go on into its events, as before.
+      const resumed = eventsOf(args.dossierId).find((e) => e.type === 'supplement_submitted');
+      expect(resumed?.data).toMatchObject({ clock: { explanation: expect.any(String) } });
+      expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual([
+        'submitted',
+        'intake_accepted',
+        'assigned',
+        'supplement_requested',
+        'supplement_submitted',
+        'approval_proposed',
+        'approved',
+        'result_delivered_online',
+        'completed',
+      ]);
+      await keep('fast-then-lean-code', handle);
     });
   });
 
@@ -335,6 +412,11 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       }
       expect(after).toMatchObject({ status: 'IN_REVIEW', assignee_id: expect.any(Number) });
       expect(await db('notification_outbox').where('dossier_id', dossierId).pluck('template')).toEqual(['intake_accepted']);
+      // Patch small-markers-v1: the acceptance's one look-up keeps only what the workflow needs in its marker.
+      const receipt = localActivityMarkers(await historyOf(handle)).filter((m) => m.includes('"receiptFacts"'));
+      expect(receipt).toHaveLength(1);
+      expect(receipt[0]).toMatch(/"pinned":\{"version":\d+,"isDefault":true\}/);
+      for (const big of ['explanation', '"steps"', 'appointmentAt', 'overdueAt']) expect(receipt[0]).not.toContain(big);
       await handle.terminate('end of test');
     });
   });

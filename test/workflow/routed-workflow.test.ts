@@ -522,7 +522,9 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
       expect(await refusal(leg.executeUpdate(legFinishUpdate, { args: [{ actor: LEG_LEADER, stepKey: 'vp_ky', outcome: 'deny' }] }))).toBe('InvalidCommand');
       await act(() => leg.executeUpdate(legFinishUpdate, { args: [{ actor: LEG_LEADER, stepKey: 'vp_ky', outcome: 'deny', reasons: ['Vị trí không phù hợp quy hoạch'] }] }));
       const final = await handle.result();
-      expect(final).toMatchObject({ status: 'DENIED', resultNumber: `0001/2026/TB-${CITY}`, step: null });
+      // The run ends with its outcome (patch small-markers-v1); the view holds no step any more.
+      expect(final).toEqual({ code: expect.any(String), status: 'DENIED', resultNumber: `0001/2026/TB-${CITY}`, lastSeq: expect.any(Number) });
+      expect((await handle.query(dossierViewQuery)).step).toBeNull();
       expect(events.at(-1)).toMatchObject({ type: 'leg_denied', toStatus: 'DENIED', data: { reasons: ['Vị trí không phù hợp quy hoạch'] }, projection: { closingReason: 'Vị trí không phù hợp quy hoạch' } });
       await keep('routed-leg-denies', handle);
     });

@@ -32,6 +32,12 @@ export interface DossierWorkflowInput {
   legDueInMs?: number;
 }
 
+/**
+ * What a dossier workflow returns when it ends: its outcome (runs begun after patch
+ * small-markers-v1), or its whole view (older runs; a DossierView is a DossierOutcome too).
+ */
+export type DossierOutcome = Pick<DossierView, 'code' | 'status' | 'resultNumber' | 'lastSeq'>;
+
 export interface DossierView extends RoutedDossierView {
   code: string;
   status: DossierStatus;

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { CancelCommand, DecideCommand, WithdrawCommand } from '../contracts/dossier-v1';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import { cancelOpenLegs } from './legs';
@@ -70,25 +69,44 @@ export const decide: Action<DecideCommand> = {
       return d.view();
     }
     const decidedAt = d.now();
-    const result = await d.rec.issueResult({
+    const issue = {
       dossierId: input.dossierId,
       agencyEid: input.agencyEid,
       procedureCode: input.procedureCode,
       signerId: cmd.actor.userId,
       issuedAt: decidedAt,
       ...(cmd.decision === 'deny' ? { kind: 'denial_notice' as const } : {}),
+    };
+    const denied = (number: string | null): Transition => ({
+      to: 'DENIED',
+      type: 'denied',
+      by: leader,
+      projection: { decidedBy: cmd.actor.userId, decidedAt, ...(number !== null ? { resultNumber: number } : {}), closingReason: cmd.reasons!.join('; ') },
+      data: { decision: 'deny', reasons: cmd.reasons, note: cmd.note ?? null, noticeNumber: number },
+      handoff: { close: true },
+      notify: 'denied',
     });
+    const approved = (number: string | null): Transition => ({
+      to: 'APPROVED',
+      type: 'approved',
+      by: leader,
+      projection: { decidedBy: cmd.actor.userId, decidedAt, ...(number !== null ? { resultNumber: number } : {}) },
+      data: { decision: cmd.decision, note: cmd.note ?? null, resultNumber: number },
+      handoff: { close: true, open: { step: 'result', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: state.appointmentAt } },
+    });
+    if (state.lean && !r) {
+      // Lean path (patch small-markers-v1): numbered and recorded in one local activity, the
+      // number filled into the event there; the answer carries it.
+      const numberAt = cmd.decision === 'deny' ? ('noticeNumber' as const) : ('resultNumber' as const);
+      await d.transition(cmd.decision === 'deny' ? denied(null) : approved(null), async (event) => {
+        state.resultNumber = (await d.rec.issueAndRecord({ issue, event, numberAt })).number;
+      });
+      return d.view();
+    }
+    const result = await d.rec.issueResult(issue);
     state.resultNumber = result.number;
     if (cmd.decision === 'deny') {
-      await d.transition({
-        to: 'DENIED',
-        type: 'denied',
-        by: leader,
-        projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number, closingReason: cmd.reasons!.join('; ') },
-        data: { decision: 'deny', reasons: cmd.reasons, note: cmd.note ?? null, noticeNumber: result.number },
-        handoff: { close: true },
-        notify: 'denied',
-      });
+      await d.transition(denied(result.number));
       return d.view();
     }
     if (r) {
@@ -99,21 +117,14 @@ export const decide: Action<DecideCommand> = {
       });
       return d.view();
     }
-    await d.transition({
-      to: 'APPROVED',
-      type: 'approved',
-      by: leader,
-      projection: { decidedBy: cmd.actor.userId, decidedAt, resultNumber: result.number },
-      data: { decision: cmd.decision, note: cmd.note ?? null, resultNumber: result.number },
-      handoff: { close: true, open: { step: 'result', giverId: cmd.actor.userId, giverUnit: cmd.actor.fullName, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: state.appointmentAt } },
-    });
+    await d.transition(approved(result.number));
     return d.view();
   },
 };
 
 /** Thông báo dừng giải quyết hồ sơ (TT 03/2025 art. 7, Form 05): numbered, on record (patched: older runs had none). */
 async function stopNotice(d: Dossier, signerId: number | null): Promise<string | null> {
-  if (!patched('stop-notice-v1')) return null;
+  if (!d.since('stop-notice-v1')) return null;
   const notice = await d.rec.issueResult({
     dossierId: d.input.dossierId,
     agencyEid: d.input.agencyEid,

@@ -12,9 +12,12 @@ import type { Action, Dossier } from './state';
  * any result while any fee is unpaid.
  */
 
-/** The fee is fixed by the procedure and channel at submission (patched: older dossiers have none). */
+/**
+ * The fee is fixed by the procedure and channel at submission (patched: older dossiers have none).
+ * On the lean path (patch small-markers-v1) it comes with the submission's record (Dossier.recordSubmission).
+ */
 export async function fixFeeAtSubmission(d: Dossier, carried: boolean): Promise<void> {
-  if (!carried && patched('fees-v1')) {
+  if (!carried && !d.state.lean && patched('fees-v1')) {
     const due = await d.look.feeDue({ dossierId: d.input.dossierId });
     d.state.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
   }
@@ -75,7 +78,7 @@ async function startClockAtPayment(d: Dossier, cmd: RecordPaymentCommand): Promi
   return {
     entry,
     projection: { dueAt: r.schedule.dueAt, appointmentAt: r.schedule.appointmentAt, deadlineState: d.deadlineStateNow() },
-    data: { clockStartedAt: at, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') },
+    data: { clockStartedAt: at, appointmentAt: r.schedule.appointmentAt, ...(r.explanation !== null ? { explanation: r.explanation } : {}) },
   };
 }
 

@@ -1,9 +1,9 @@
-import type { ClockEntry } from '../../domain/clock-ledger';
+import type { DeadlineLookup, ReceiptFacts } from '../../activities';
+import { fullSchedule, type ClockEntry } from '../../domain/clock-ledger';
 import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
-import { patched } from '@temporalio/workflow';
 import { assignAfterIntake } from './assignment';
 import { arrive, enterStep } from './route';
-import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action } from './state';
+import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
 /** What the acceptance event and the receipt say while the clock waits for the fee. */
 export const CLOCK_FROM_FEE_PENDING = 'Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ và phí, lệ phí: ngày hẹn trả kết quả được xác định khi đã nộp phí, lệ phí.';
@@ -39,43 +39,61 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     const receivedAt = d.now();
     // Quy trình nội bộ (issue 17): the version in force at receipt, kept to the end. Runs before
     // the patch never asked; on the default version the dossier runs exactly as before.
-    if (patched('internal-procedure-v1')) {
-      const pinned = await d.look.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: receivedAt });
-      state.procedureVersion = { procedureCode: pinned.procedureCode, version: pinned.version, isDefault: pinned.isDefault };
-      state.route = pinned.isDefault ? null : { procedure: pinned, at: 0, enteredAt: receivedAt, dueAt: null, legs: [], started: {}, reports: [], faultAgencyEid: null };
-    }
-    let appointment: { appointmentAt: string | null; calendarCode: string; calendarVersion: number; explanation: string };
+    // Lean path (patch small-markers-v1): the version and the started ledger in one look-up.
+    let appointment: { appointmentAt: string | null; calendarCode: string; calendarVersion: number; explanation: string | null };
     let clock: ClockEntry[] | undefined;
     let awaitingFee = false;
     const dl = state.deadline;
-    if (dl) {
-      // The clock ledger starts here; every later date is derived from it.
-      const r = await d.look.scheduleDeadline({
+    let lookup: DeadlineLookup | null = null;
+    if (state.lean && dl) {
+      const facts = await d.look.receiptFacts({
+        dossierId: input.dossierId,
         agencyEid: input.agencyEid,
         procedureCode: input.procedureCode,
-        ledger: [],
         receivedAt,
-        calendar: null,
-        escalationLevel: 0,
-        policy: input.deadlinePolicy,
-        asOf: receivedAt,
+        ...(input.deadlinePolicy ? { policy: input.deadlinePolicy } : {}),
       });
+      pinVersion(d, facts.pinned, receivedAt);
+      lookup = facts.deadline;
+    } else {
+      if (d.since('internal-procedure-v1')) {
+        pinVersion(d, await d.look.pinInternalProcedure({ dossierId: input.dossierId, procedureCode: input.procedureCode, agencyEid: input.agencyEid, at: receivedAt }), receivedAt);
+      }
+      if (dl) {
+        // The clock ledger starts here; every later date is derived from it.
+        lookup = await d.look.scheduleDeadline({
+          agencyEid: input.agencyEid,
+          procedureCode: input.procedureCode,
+          ledger: [],
+          receivedAt,
+          calendar: null,
+          escalationLevel: 0,
+          policy: input.deadlinePolicy,
+          asOf: receivedAt,
+        });
+      }
+    }
+    if (dl && lookup) {
+      const r = lookup;
+      const calendar = r.calendar!;
       // ND 297/2025 art. 6(2): where the limit counts from the complete dossier and the fee
       // paid, an unpaid fee leaves the clock unstarted until the payment (fees.ts).
-      awaitingFee = r.clockFromFee === true && !state.fee.paid && patched('clock-from-fee-v1');
-      dl.calendar = r.calendar;
-      dl.clockPolicy = r.clockPolicy;
+      awaitingFee = r.clockFromFee === true && !state.fee.paid && d.since('clock-from-fee-v1');
+      dl.calendar = calendar;
+      dl.clockPolicy = r.clockPolicy!;
       if (awaitingFee) {
         const start = r.start as Extract<ClockEntry, { kind: 'start' }>;
         dl.awaitingFee = { receivedAt, limit: start.limit, actorId: cmd.actor.userId };
         dl.version += 1;
-        appointment = { appointmentAt: null, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: CLOCK_FROM_FEE_PENDING };
+        appointment = { appointmentAt: null, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: CLOCK_FROM_FEE_PENDING };
       } else {
+        const schedule = fullSchedule(r.schedule);
         clock = [{ ...r.start!, actorId: cmd.actor.userId } as ClockEntry];
         dl.ledger = clock;
-        dl.schedule = r.schedule;
+        dl.schedule = schedule;
         dl.version += 1;
-        appointment = { appointmentAt: r.schedule.appointmentAt, calendarCode: r.calendar.code, calendarVersion: r.calendar.version, explanation: r.explanation.join(' ') };
+        // The explanation when the look-up gave one (not on the lean path: GET …/deadline derives it from the ledger).
+        appointment = { appointmentAt: schedule.appointmentAt, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: r.explanation ? r.explanation.join(' ') : null };
       }
     } else {
       appointment = await d.look.computeAppointment({ agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt });
@@ -98,7 +116,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       },
       data: {
         note: cmd.note ?? null,
-        explanation: appointment.explanation,
+        ...(appointment.explanation !== null ? { explanation: appointment.explanation } : {}),
         ...(awaitingFee ? { clockFromFee: true } : {}),
         ...(cmd.documents ? { documents: cmd.documents } : {}),
       },
@@ -123,6 +141,17 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     return d.view();
   },
 };
+
+/** The version pinned at receipt: by number on the default path, its steps in full when routed. */
+function pinVersion(d: Dossier, pinned: ReceiptFacts['pinned'], receivedAt: string): void {
+  const { state } = d;
+  state.procedureVersion = { procedureCode: pinned.procedureCode ?? d.input.procedureCode, version: pinned.version, isDefault: pinned.isDefault };
+  if (pinned.isDefault) {
+    state.route = null;
+    return;
+  }
+  state.route = { procedure: pinned, at: 0, enteredAt: receivedAt, dueAt: null, legs: [], started: {}, reports: [], faultAgencyEid: null };
+}
 
 /** Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ (Form 02): everything missing, once (ND 118 art. 11). */
 export const requestIntakeSupplement: Action<IntakeSupplementCommand> = {

@@ -1,4 +1,3 @@
-import { patched } from '@temporalio/workflow';
 import type { ClockEntry } from '../../domain/clock-ledger';
 import { budgetHours } from '../../domain/internal-procedure';
 import { visitEnd, visitIsPast, visitStart, visitWindowText, type VisitWindow } from '../../domain/site-visit';
@@ -117,7 +116,7 @@ export const submitSupplement: Action<SubmitSupplementCommand> = {
         type: 'supplement_submitted',
         by: applicant,
         projection: { pendingAction: null, ...d.deadlineProjection(), ...back?.projection },
-        data: { ...data, clock: { policy: dl.clockPolicy, pausedAt, resumedAt, appointmentAt: r.schedule.appointmentAt, explanation: r.explanation.join(' ') } },
+        data: { ...data, clock: { policy: dl.clockPolicy, pausedAt, resumedAt, appointmentAt: r.schedule.appointmentAt, ...(r.explanation !== null ? { explanation: r.explanation } : {}) } },
         handoff: back?.handoff ?? { close: true, open: d.reviewHandoff({ id: null, unit: APPLICANT }, state.assignee!) },
         clock: entries,
       });
@@ -195,7 +194,7 @@ export const scheduleVerification: Action<ScheduleVerificationCommand> = {
   },
   async run(d, cmd) {
     // Runs before the checks: the row's due date did not follow the visit (recorded histories replay).
-    const checks = patched('verification-checks-v1');
+    const checks = d.since('verification-checks-v1');
     const rescheduled = d.state.status === 'SITE_VERIFICATION';
     // A routed dossier's visit is part of the step it holds: its row counts against that step's budget.
     const route = routeOf(d);
@@ -249,7 +248,7 @@ export const recordVerification: Action<RecordVerificationCommand> = {
     const data = { outcome: cmd.outcome, findings: cmd.findings, attachments: cmd.attachments, visit: d.state.pending };
     if (cmd.outcome === 'missed') {
       // Nobody could be met: the visit is to be rescheduled; the dossier stays in verification.
-      if (patched('verification-checks-v1')) {
+      if (d.since('verification-checks-v1')) {
         // The visit is over: nothing waits on the citizen until a new one is scheduled.
         d.state.pending = null;
         await d.transition({ to: 'SITE_VERIFICATION', type: 'site_visit_missed', by: specialist, projection: { pendingAction: null }, data });

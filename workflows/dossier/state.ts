@@ -1,10 +1,11 @@
 import { ApplicationFailure, condition, log, patched, sleep, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { HandoffOpening, ProjectionFields, ScheduledDeadline } from '../../activities';
+import type { DossierEventRecord, HandoffOpening, ProjectionFields } from '../../activities';
+import { fullSchedule, type DeadlineSchedule } from '../../domain/clock-ledger';
 import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
 import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
-import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
+import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierOutcome, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, lookupLocal, record, recordLocal } from './proxies';
 import { currentStep, openConsultations, stepView } from './route';
 import { freshState, type CarriedDossierState, type DeadlineState, type DossierState, type Transition } from './types';
@@ -51,8 +52,12 @@ export class Dossier {
   ) {
     // A continued run picks up exactly where the previous one stopped (nothing was in flight).
     this.state = carried ? { ...carried, busy: false, deadline: carried.deadline ?? null } : freshState();
+    // Issue 18, target 2: decided first, once per dossier, and carried (types.ts `lean`). Asked
+    // before the older patches: on a recorded history without its marker it answers false and
+    // the older patches are asked below, in their order, as before.
+    this.state.lean = carried ? carried.lean === true : patched('small-markers-v1');
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
-    if (patched('deadline-ledger-v1') && !carried) {
+    if (this.since('deadline-ledger-v1') && !carried) {
       this.state.deadline = {
         ledger: [],
         calendar: null,
@@ -69,7 +74,16 @@ export class Dossier {
     // Issue 18, decided once per dossier and carried: a dossier begun before the change keeps the
     // old path (regular activities, in the old order) for its whole life, across continue-as-new.
     // The only place this patch is asked.
-    this.state.fast = carried ? (carried.fast ?? false) : patched('fast-actions-v1');
+    this.state.fast = carried ? (carried.fast ?? false) : this.since('fast-actions-v1');
+  }
+
+  /**
+   * `patched(id)` for the patches older than small-markers-v1: a run begun on the lean path
+   * began after every one of them, so they hold without being asked (no marker, no
+   * TemporalChangeVersion upsert in its history); older runs ask them as they always did.
+   */
+  since(id: 'deadline-ledger-v1' | 'fast-actions-v1' | 'internal-procedure-v1' | 'clock-from-fee-v1' | 'stop-notice-v1' | 'verification-checks-v1' | 'restore-failed-action-v1'): boolean {
+    return this.state.lean === true || patched(id);
   }
 
   /** Read-model writes: local activities on the fast path, regular ones before it. */
@@ -119,14 +133,27 @@ export class Dossier {
     };
   }
 
+  /**
+   * What the run ends with on the lean path (patch small-markers-v1): the outcome, not the whole
+   * view (its completion event stays in history; readers of the result read these fields).
+   */
+  outcome(): DossierOutcome {
+    const s = this.state;
+    return { code: this.input.code, status: s.status, resultNumber: s.resultNumber, lastSeq: s.seq };
+  }
+
   /** Long dossiers start a fresh history before Temporal's limits, at a quiet moment. */
   historyTooLong(): boolean {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength > (this.input.maxHistoryEvents ?? 10_000);
   }
 
-  /** The one way the dossier changes: status, event log, read model, hand-offs, ledger and alerts. */
-  async transition(t: Transition): Promise<void> {
+  /**
+   * The one way the dossier changes: status, event log, read model, hand-offs, ledger and alerts.
+   * `write` records the event instead of recordDossierEvent (the lean path's decision numbers
+   * its result in the same local activity, decision.ts); it must record exactly this event.
+   */
+  async transition(t: Transition, write?: (event: DossierEventRecord) => Promise<void>): Promise<void> {
     const s = this.state;
     const from = s.status;
     if (!canTransition(from, t.to)) {
@@ -147,7 +174,7 @@ export class Dossier {
       this.indexedStatus = t.to;
     }
     const by = t.by;
-    await this.rec.recordDossierEvent({
+    const event: DossierEventRecord = {
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: t.type,
@@ -164,19 +191,24 @@ export class Dossier {
       ...(t.alert ? { alert: t.alert } : {}),
       // Fast path: the outbox row is written in the event's transaction (same job key as notifyApplicant).
       ...(t.notify && s.fast ? { notify: t.notify } : {}),
-    });
+    };
+    await (write ? write(event) : this.rec.recordDossierEvent(event));
     this.committed = JSON.stringify(s);
     // Old path: the separate activity right after the event, as runs before the patch did.
     if (t.notify && !s.fast) await this.notify(t.notify);
   }
 
-  /** Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. */
+  /**
+   * Nộp hồ sơ: the first event of the dossier's history; actions wait until it is written. On the
+   * lean path (patch small-markers-v1) the fee is fixed in the same local activity
+   * (recordSubmission fills the event's fee fields); before it, fixFeeAtSubmission asked first.
+   */
   async recordSubmission(): Promise<void> {
     const s = this.state;
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
     this.indexedStatus = s.status;
-    await this.rec.recordDossierEvent({
+    const event: DossierEventRecord = {
       dossierId: this.input.dossierId,
       seq: s.seq,
       type: 'submitted',
@@ -187,15 +219,16 @@ export class Dossier {
       occurredAt: this.input.submittedAt,
       isPublic: true,
       data: { channel: this.input.channel, deliveryMethod: this.input.deliveryMethod, workflowId: workflowInfo().workflowId },
-      projection: {
-        status: 'SUBMITTED',
-        workflowStartedAt: this.now(),
-        feeDueVnd: s.fee.amountVnd,
-        feeTiming: s.fee.timing,
-        feeStatus: s.fee.amountVnd === 0 ? 'none' : 'unpaid',
-      },
+      projection: { status: 'SUBMITTED', workflowStartedAt: this.now() },
       handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
-    });
+    };
+    if (s.lean) {
+      const due = await this.rec.recordSubmission(event);
+      s.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
+    } else {
+      event.projection = { ...event.projection, feeDueVnd: s.fee.amountVnd, feeTiming: s.fee.timing, feeStatus: s.fee.amountVnd === 0 ? 'none' : 'unpaid' };
+      await this.rec.recordDossierEvent(event);
+    }
     s.submissionRecorded = true;
   }
 
@@ -298,7 +331,7 @@ export class Dossier {
 
   /** Back to the state of the last written event (patched: runs before it kept what a failed action had changed). */
   private restoreCommitted(): void {
-    if (this.committed === null || !patched('restore-failed-action-v1')) return;
+    if (this.committed === null || !this.since('restore-failed-action-v1')) return;
     const s = this.state;
     const saved = JSON.parse(this.committed) as DossierState;
     const deadline = s.deadline;
@@ -351,8 +384,12 @@ export class Dossier {
     return 'running';
   }
 
-  /** Re-derives the deadline from the ledger; timers waiting on the old one re-arm. */
-  async refreshDeadline(): Promise<ScheduledDeadline> {
+  /**
+   * Re-derives the deadline from the ledger; timers waiting on the old one re-arm. The answer in
+   * full whatever the activity's form (compact on the lean path); the explanation when it came
+   * with it (not on the lean path: the API derives it from the ledger where it is read).
+   */
+  async refreshDeadline(): Promise<{ schedule: DeadlineSchedule; explanation: string | null }> {
     const d = this.state.deadline!;
     const r = await this.look.scheduleDeadline({
       agencyEid: this.input.agencyEid,
@@ -362,11 +399,13 @@ export class Dossier {
       escalationLevel: d.escalationLevel,
       policy: this.input.deadlinePolicy,
       asOf: this.now(),
+      ...(this.state.lean ? { compact: true } : {}),
     });
-    d.schedule = r.schedule;
+    const schedule = fullSchedule(r.schedule);
+    d.schedule = schedule;
     d.version += 1;
-    if (!r.schedule.paused) this.state.appointmentAt = r.schedule.appointmentAt;
-    return r;
+    if (!schedule.paused) this.state.appointmentAt = schedule.appointmentAt;
+    return { schedule, explanation: r.explanation ? r.explanation.join(' ') : null };
   }
 
   /** The read-model fields of the deadline; while paused the printed dates stay as they were. */

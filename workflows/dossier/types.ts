@@ -39,6 +39,14 @@ export type CarriedDossierState = {
    * action's answer done after it. Absent (false) on older runs.
    */
   fast?: boolean;
+  /**
+   * Small histories (patch small-markers-v1, issue 18 target 2): local activities answer compact
+   * forms (DeadlineLookup, ReceiptFacts), the acceptance looks up once (receiptFacts), the run
+   * ends with its outcome rather than its whole view, and the patches before it are not asked
+   * (`Dossier.since`): a run begun after this one began after them all. Decided once when the
+   * dossier starts and carried like `fast`; absent (false) on older runs. Implies `fast`.
+   */
+  lean?: boolean;
 };
 
 /** Where a routed dossier is in its pinned version, and the legs and consultations it sent. */

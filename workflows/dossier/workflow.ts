@@ -2,7 +2,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
 import { AWAITING_SUPPLEMENT, isTerminal } from '../../domain/status';
 import * as contract from '../contracts/dossier-v1';
-import type { DossierView, DossierWorkflowInput } from '../contracts/dossier-v1';
+import type { DossierOutcome, DossierView, DossierWorkflowInput } from '../contracts/dossier-v1';
 import { assign, claim, release } from './assignment';
 import { extendDeadline, pauseClock, reappoint, rebaseCalendar, resumeClock } from './clock';
 import { watchDeadline } from './deadline';
@@ -26,7 +26,7 @@ export type { CarriedDossierState } from './state';
  * the dossier's busy lock serialises actions that wait on activities, so two officers deciding
  * at once cannot both win. The phases live beside this file, one module each.
  */
-export async function dossierWorkflow(input: DossierWorkflowInput, carried?: CarriedDossierState): Promise<DossierView> {
+export async function dossierWorkflow(input: DossierWorkflowInput, carried?: CarriedDossierState): Promise<DossierOutcome> {
   const d = new Dossier(input, carried);
   // While the follow-ups of an answered action hold the lock (fast path), an Update is let
   // through and waits for them, then is validated on the state they left (state.ts, exclusively).
@@ -118,5 +118,6 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
     await deliverResult(d);
   }
   await condition(() => allHandlersFinished() && !d.state.busy);
-  return d.view();
+  // Lean path: the outcome, not the whole view, stays in the completion event.
+  return d.state.lean ? d.outcome() : d.view();
 }
