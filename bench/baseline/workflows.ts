@@ -93,25 +93,38 @@ export async function baselineDossierWorkflow(input: BaselineInput): Promise<Bas
 
 export type CeilingStep = keyof typeof BASELINE_ACTIVITIES;
 
+/**
+ * How a durable ceiling writes its events: `activities`, one activity per event and nothing else;
+ * `local`, one local activity per event (inside the workflow task) and nothing else; `ceiling`, the
+ * ceiling's own activities (BASELINE_ACTIVITIES), the first of each step's durable writes, one per
+ * event (more activities where a step recorded more events than the ceiling has).
+ */
+export type DurableMode = 'activities' | 'local' | 'ceiling';
+
 export interface DurableCeilingInput extends BaselineInput {
   /** Durable writes per step: the event rows a real dossier of this run recorded at that step. */
   events: Record<CeilingStep, number>;
-  /** Each write as a local activity (inside the workflow task) rather than an activity. */
-  local: boolean;
+  mode: DurableMode;
 }
 
 /**
  * The durable ceiling: the ceiling's Updates, in the same order, answering the same views, whose
- * activities are nothing but one durable write per event of a real dossier.
+ * activities record the events of a real dossier durably, one write per event.
  */
 export async function durableDossierWorkflow(input: DurableCeilingInput): Promise<BaselineResult> {
   const stream = workflowInfo().workflowId;
-  const write = input.local ? local : act;
+  const write = input.mode === 'local' ? local : act;
   let seq = 0;
+  let events = 0;
   await ceiling(input, async (step) => {
-    for (let i = 0; i < (input.events[step] ?? 0); i++) {
+    const writes = input.events[step] ?? 0;
+    const all = input.mode === 'ceiling' ? Math.max(writes, BASELINE_ACTIVITIES[step]) : writes;
+    for (let i = 0; i < all; i++) {
       seq += 1;
-      await write.recordEvent({ stream, seq, type: step, data: { code: input.code, step } });
+      if (i < writes) {
+        events += 1;
+        await write.recordEvent({ stream, seq: events, type: step, data: { code: input.code, step } });
+      } else await act.noop({ code: input.code, step, seq });
     }
   });
   return { code: input.code, status: 'COMPLETED', seq };
