@@ -4,13 +4,15 @@ import { authenticate, requireOfficer } from '../api/auth';
 import { createDb } from '../db/connection';
 import { DomainError } from '../domain/errors';
 import { authConfig } from '../platform/config';
+import { officerAccountCache } from '../platform/identity';
 
 /**
  * A floor of scenario (b), target 1 (not the target's baseline): the minimal durable action — what
  * any correct design of an officer's action must pay on this machine. Express 5 and a JSON body as
  * the bare-Update reference (bench/bare-update-server.ts), plus the API's own bearer-token
- * verification (`authenticate` of api/auth.ts, the module the API mounts: the JWT checked and the
- * officer looked up in PostgreSQL, through a pool of the API's size) and `requireOfficer`, then one
+ * verification (`authenticate` of api/auth.ts, the module the API mounts, with the officer accounts
+ * kept in memory as api/app.ts wires them by default: the JWT checked, the officer's account found,
+ * through a pool of the API's size) and `requireOfficer`, then one
  * `executeUpdate` of `durableOfficeWorkflow`, whose Update runs ONE local activity that INSERTs
  * the event row in one transaction before it answers the view; the view answered as JSON. No
  * idempotency record, no audit, no logging, no read model. Its own Node process started the way the
@@ -26,7 +28,8 @@ async function main(): Promise<void> {
   const app = express();
   app.disable('x-powered-by');
   // As the API: who is calling is known before any work on the body.
-  app.use(authenticate(db, authConfig(process.env)));
+  const accounts = officerAccountCache(db);
+  app.use(authenticate(db, authConfig(process.env), { accounts }));
   app.use(express.json({ limit: '1mb' }));
   app.post('/workflows/:id/updates/:name', async (req, res, next) => {
     try {
@@ -45,7 +48,7 @@ async function main(): Promise<void> {
     const a = server.address();
     process.stdout.write(`durable-update: listening on ${typeof a === 'object' && a ? a.port : ''} (pid ${process.pid})\n`);
   });
-  const stop = () => server.close(() => void Promise.allSettled([connection.close(), db.destroy()]).finally(() => process.exit(0)));
+  const stop = () => server.close(() => void Promise.allSettled([connection.close(), accounts.close().then(() => db.destroy())]).finally(() => process.exit(0)));
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }
