@@ -1,11 +1,14 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pg from 'pg';
+import { INSERT_EVENT } from './floor-events';
 import type { BaselineActivities } from './workflows';
 
 /**
  * The bench worker of the baseline workflows of scenario (b) (the lifecycle's ceiling and the bare
  * Update): its own bundle, activities that do nothing, and otherwise the options of the dossier worker (worker/dossier-worker.ts), so the
- * only difference from the system is our code. Env: TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE,
- * WORKFLOW_BUNDLE_PATH.
+ * only difference from the system is our code. The floors' activity `recordEvent` writes one event
+ * row through a pg pool of the dossier worker's size (10). Env: TEMPORAL_ADDRESS,
+ * TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE_PATH, DATABASE_URL (for the floors).
  */
 async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
@@ -14,9 +17,14 @@ async function main(): Promise<void> {
   const bundle = process.env.WORKFLOW_BUNDLE_PATH;
   if (!address || !taskQueue || !bundle) throw new Error('TEMPORAL_ADDRESS, TEMPORAL_TASK_QUEUE and WORKFLOW_BUNDLE_PATH are required');
   const connection = await NativeConnection.connect({ address });
+  const db = process.env.DATABASE_URL ? new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 }) : null;
   const activities: BaselineActivities = {
     async noop() {
       // Nothing: the cost of an activity round trip through the server, and no more.
+    },
+    async recordEvent(e) {
+      if (!db) throw new Error('recordEvent: DATABASE_URL is required');
+      await db.query({ name: 'floor-event', text: INSERT_EVENT, values: [e.stream, e.seq, e.type, JSON.stringify(e.data ?? {})] });
     },
   };
   const worker = await Worker.create({
@@ -36,6 +44,7 @@ async function main(): Promise<void> {
   process.stdout.write(`baseline-worker: polling task queue "${taskQueue}" (pid ${process.pid})\n`);
   await run;
   await connection.close();
+  await db?.end();
 }
 
 main().catch((err) => {

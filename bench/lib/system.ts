@@ -108,7 +108,8 @@ export class BenchSystem {
       this.ctx,
       'baseline-worker',
       path.join('bench', 'baseline', 'worker.ts'),
-      { ...process.env, TEMPORAL_ADDRESS: this.temporal.address, TEMPORAL_TASK_QUEUE: this.baselineTaskQueue, WORKFLOW_BUNDLE_PATH: this.baselineBundle },
+      // DATABASE_URL: the floors' durable writes (bench_floor_events), on the bench database.
+      { ...process.env, TEMPORAL_ADDRESS: this.temporal.address, TEMPORAL_TASK_QUEUE: this.baselineTaskQueue, WORKFLOW_BUNDLE_PATH: this.baselineBundle, DATABASE_URL: this.dbUrl },
       /baseline-worker: polling task queue/,
       profiling(this.ctx, 'baseline-worker'),
     );

@@ -5,7 +5,7 @@ import { SEED_PROCEDURES } from '../../db/seeds/03_procedures';
 import { visitEnd, visitStart, type VisitWindow } from '../../domain/site-visit';
 import { pdf } from '../../test/helpers/document-fixtures';
 import { visitStartingNow } from '../../test/helpers/site-visits';
-import { baselineOfficeWorkflow, type CapturedStep } from '../baseline/workflows';
+import { baselineOfficeWorkflow, durableOfficeWorkflow, type CapturedStep } from '../baseline/workflows';
 import { captureHistory, type CapturedHistory } from '../lib/captured';
 import { expectCall, type Answer } from '../lib/http';
 import { table } from '../lib/result';
@@ -95,11 +95,40 @@ export interface OfficerFigures {
   allSystem: Summary;
   worstP50: { action: ActionKey; ratio: number } | null;
   worstP99: { action: ActionKey; ratio: number } | null;
-  rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>;
+  rounds: OfficerRound[];
   missing: ActionKey[];
   /** The reference: the bare Update through the minimal HTTP server, every officer Update pooled. */
   httpBare: Summary | null;
+  /** The floor: the minimal durable action (bench/durable-update-server.ts), every officer Update pooled. */
+  floor: Summary | null;
+  /** Every officer action's percentile over the floor's, and the worst action's. */
+  vsFloor: { every: { p50: number; p99: number }; worstP50: { action: ActionKey; ratio: number } | null; worstP99: { action: ActionKey; ratio: number } | null } | null;
 }
+
+export interface OfficerRound {
+  round: number;
+  system: ActionRun;
+  baseline: ActionRun;
+  http?: ActionRun;
+  /** The minimal durable action, through bench/durable-update-server.ts. */
+  durable?: ActionRun;
+}
+
+/** Who sends each action's Update to the floor's server (a real officer's token, verified as the API does). */
+const FLOOR_SENDER: Record<ActionKey, 'oneStop' | 'leader' | 'specialist'> = {
+  accept: 'oneStop',
+  intakeSupplement: 'oneStop',
+  refuse: 'oneStop',
+  payment: 'oneStop',
+  handover: 'oneStop',
+  assign: 'leader',
+  decide: 'leader',
+  release: 'specialist',
+  claim: 'specialist',
+  schedule: 'specialist',
+  record: 'specialist',
+  propose: 'specialist',
+};
 
 export class OfficerActions {
   private tokens = new Map<string, string>();
@@ -304,9 +333,12 @@ export class OfficerActions {
   /**
    * The same paths as bare Updates: `count` baseline workflows over `lanes` lanes, each replaying
    * its path's captured Updates, sent with the harness's Temporal client or, given `viaHttp`,
-   * through the bare-Update HTTP server (`bench/bare-update-server.ts`, a reference).
+   * through the bare-Update HTTP server (`bench/bare-update-server.ts`, a reference). Given
+   * `durable`, the workflow is `durableOfficeWorkflow` (one local activity writing the event row)
+   * and `viaHttp` is the floor's server (`bench/durable-update-server.ts`): each Update is sent with
+   * the bearer token of an officer of the action's role and an `Idempotency-Key`, as the console does.
    */
-  async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string): Promise<ActionRun> {
+  async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string, durable = false): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
     let failures = 0;
     const started = performance.now();
@@ -315,18 +347,24 @@ export class OfficerActions {
       try {
         const updates = this.captured.get(path)!.updates;
         const steps: CapturedStep[] = updates.map((u) => ({ update: u.update, view: u.view }));
-        const handle = await this.sys.client.workflow.start(baselineOfficeWorkflow, {
+        const handle = await this.sys.client.workflow.start(durable ? durableOfficeWorkflow : baselineOfficeWorkflow, {
           taskQueue: this.sys.baselineTaskQueue,
-          workflowId: `bench-office-${this.sys.ctx.runId}-${tag}${viaHttp ? '-http' : ''}-${i}`,
+          workflowId: `bench-office-${this.sys.ctx.runId}-${tag}${durable ? '-durable' : viaHttp ? '-http' : ''}-${i}`,
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           args: [{ code: `${tag}-${i}`, steps }],
         });
         for (const u of updates) {
+          const key = ACTION_BY_UPDATE.get(u.update);
+          const url = `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`;
           const t = performance.now();
-          if (viaHttp) await expectCall([200], 'POST', `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`, { body: { command: u.command } });
+          if (viaHttp && durable) {
+            const staff = STAFF['000.20.20.H29']!;
+            const role = key ? FLOOR_SENDER[key] : 'oneStop';
+            const user = role === 'specialist' ? staff.specialists[0]! : staff[role];
+            await expectCall([200], 'POST', url, { token: this.token(user), headers: { 'idempotency-key': randomUUID() }, body: { command: u.command } });
+          } else if (viaHttp) await expectCall([200], 'POST', url, { body: { command: u.command } });
           else await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
           const ms = performance.now() - t;
-          const key = ACTION_BY_UPDATE.get(u.update);
           if (key) (timings[key] ??= []).push(ms);
         }
         await handle.result();
@@ -340,7 +378,7 @@ export class OfficerActions {
 }
 
 /** Pools the rounds and compares every action with the bare Update. */
-export function officerFigures(rounds: Array<{ round: number; system: ActionRun; baseline: ActionRun; http?: ActionRun }>): OfficerFigures {
+export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
   const keys = Object.keys(ACTIONS) as ActionKey[];
   const pooled = (side: 'system' | 'baseline', k: ActionKey) => rounds.flatMap((r) => r[side].timings[k] ?? []);
   const system: OfficerFigures['system'] = {};
@@ -361,10 +399,28 @@ export function officerFigures(rounds: Array<{ round: number; system: ActionRun;
       .map((k) => ({ action: k, ratio: ratio(system[k]![p], bare[p]) }))
       .sort((a, b) => b.ratio - a.ratio)[0] ?? null;
   const httpAll = rounds.flatMap((r) => Object.values(r.http?.timings ?? {}).flat());
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null };
+  const durableAll = rounds.flatMap((r) => Object.values(r.durable?.timings ?? {}).flat());
+  const floor = durableAll.length ? summarize(durableAll) : null;
+  const worstOver = (p: 'p50' | 'p99') =>
+    floor
+      ? (keys
+          .filter((k) => system[k])
+          .map((k) => ({ action: k, ratio: ratio(system[k]![p], floor[p]) }))
+          .sort((a, b) => b.ratio - a.ratio)[0] ?? null)
+      : null;
+  const vsFloor = floor ? { every: { p50: ratio(allSystem.p50, floor.p50), p99: ratio(allSystem.p99, floor.p99) }, worstP50: worstOver('p50'), worstP99: worstOver('p99') } : null;
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor };
 }
 
-export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: number): string {
+/** The floor's verdict on target 1: how far the minimal durable action alone lies from 1.3× the bare Update. */
+export function floorVerdict(f: OfficerFigures): { p50: number; p99: number; reachable: boolean } | null {
+  if (!f.floor) return null;
+  const p50 = ratio(f.floor.p50, f.bare.p50);
+  const p99 = ratio(f.floor.p99, f.bare.p99);
+  return { p50, p99, reachable: p50 <= 1.3 && p99 <= 1.3 };
+}
+
+export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: number, durability?: string, commits?: string): string {
   const keys = Object.keys(ACTIONS) as ActionKey[];
   const s3 = (s: Summary | undefined) => (s ? `${fmt(s.p50)} / ${fmt(s.p95)} / ${fmt(s.p99)}` : '—');
   const rows = keys.map((k) => {
@@ -404,5 +460,41 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
             `p50 / p95 / p99 ${fmt(f.httpBare.p50)} / ${fmt(f.httpBare.p95)} / ${fmt(f.httpBare.p99)} ms, ${fmt(ratio(f.httpBare.p50, f.bare.p50), 2)}× / ${fmt(ratio(f.httpBare.p99, f.bare.p99), 2)}× the bare Update's p50 / p99 — what an HTTP hop and a second Node process add before the API does anything.`,
         ]
       : []),
+    ...(f.floor ? ['', floorMarkdown(f, durability, commits)] : []),
+  ].join('\n');
+}
+
+/** The floor of target 1 (the minimal durable action), and every action measured against it. */
+function floorMarkdown(f: OfficerFigures, durability?: string, commits?: string): string {
+  const floor = f.floor!;
+  const v = floorVerdict(f)!;
+  const keys = (Object.keys(ACTIONS) as ActionKey[]).filter((k) => f.system[k]);
+  const perRound = f.rounds
+    .filter((r) => r.durable)
+    .map((r) => {
+      const d = summarize(Object.values(r.durable!.timings).flat());
+      const b = summarize(Object.values(r.baseline.timings).flat());
+      return `round ${r.round} ${fmt(d.p50)} / ${fmt(d.p99)} ms (${fmt(ratio(d.p50, b.p50), 2)}× / ${fmt(ratio(d.p99, b.p99), 2)}×, failures ${r.durable!.failures})`;
+    })
+    .join('; ');
+  const over = (n: number) => (n > 1.3 ? `above 1.3× by ${fmt(n / 1.3, 2)}×` : `within 1.3×`);
+  const verdict = v.reachable
+    ? `The floor itself lies within 1.3× of the bare Update at p50 and p99: target 1 is reachable on this machine, and what separates the system from the floor is ours.`
+    : `The floor alone is ${over(v.p50)} at p50 and ${over(v.p99)} at p99: in this run, no design that verifies the officer and makes the change durable before it answers could meet 1.3× the bare Update on this machine, by that margin. ` +
+      `What would reach it: compare the floor with one commit alone (above) — where the commit is cheap, the floor's distance from the bare Update is CPU queueing: the token check, the local activity and the INSERT are CPU on the two cores that the Temporal server, PostgreSQL, the worker, the API and the load share, so more cores (or the engine and the database on machines of their own) would reach it; where the commit is dear, a faster fsync or group commit (\`commit_delay\`; \`synchronous_commit = off\` trades the last acknowledged actions on a crash for it); or a target set against the floor instead of the bare Update.`;
+  return [
+    `**Floor of target 1: the minimal durable action** (what any correct design pays on this machine; not the target's baseline). \`bench/durable-update-server.ts\`: Express, the API's own bearer-token verification (\`authenticate\` of \`api/auth.ts\` with the officer accounts kept as \`api/app.ts\` wires them: the JWT checked, the officer's account found) and \`requireOfficer\`, then one \`executeUpdate\` of \`durableOfficeWorkflow\` (\`bench/baseline/workflows.ts\`) whose Update runs ONE local activity that INSERTs the event row (the command as its data) in one transaction (\`bench_floor_events\`, unique by stream and sequence like \`dossier_events\`; ${durability ?? 'PostgreSQL as configured'}) and answers the captured view. ` +
+      `The same lanes, paths, captured commands and views as the bare Update, each Update sent with the bearer token of an officer of the action's role and an \`Idempotency-Key\` (not recorded), after the bare Update's runs of each round. ` +
+      `p50 / p95 / p99 ${fmt(floor.p50)} / ${fmt(floor.p95)} / ${fmt(floor.p99)} ms (n ${floor.n}): **${fmt(v.p50, 2)}× / ${fmt(v.p99, 2)}× the bare Update's p50 / p99**${perRound ? ` (${perRound})` : ''}${f.httpBare ? `; ${fmt(ratio(floor.p50, f.httpBare.p50), 2)}× / ${fmt(ratio(floor.p99, f.httpBare.p99), 2)}× the bare Update over HTTP (the token check and the durable write)` : ''}. ${commits ? `${commits} ` : ''}${verdict}`,
+    '',
+    `Every officer action against the floor (what is ours): every action ${fmt(f.vsFloor!.every.p50, 2)}× / ${fmt(f.vsFloor!.every.p99, 2)}× the floor's p50 / p99.`,
+    '',
+    table(
+      ['action', 'system p50 / p99 (ms)', 'p50 ÷ floor p50', 'p99 ÷ floor p99'],
+      [
+        ...keys.map((k) => [ACTIONS[k].label, `${fmt(f.system[k]!.p50)} / ${fmt(f.system[k]!.p99)}`, fmt(ratio(f.system[k]!.p50, floor.p50), 2), fmt(ratio(f.system[k]!.p99, floor.p99), 2)]),
+        ['**every officer action**', `${fmt(f.allSystem.p50)} / ${fmt(f.allSystem.p99)}`, fmt(f.vsFloor!.every.p50, 2), fmt(f.vsFloor!.every.p99, 2)],
+      ],
+    ),
   ].join('\n');
 }
