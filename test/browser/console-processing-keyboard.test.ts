@@ -53,6 +53,9 @@ describe('console: journey 6 keyboard only', () => {
     const code = await dossierInReview(base(), nextId());
     const l = (await browser.open()).page;
     const s = (await browser.open()).page;
+    // File choosers intercepted from the start: Playwright turns interception on asynchronously
+    // when the first listener comes, which may lose the race with the key press on a loaded machine.
+    s.on('filechooser', () => undefined);
     await signIn(l, 'lanhdao.saigon', code);
 
     // The leader: the visit now, with the reason (the catalogue has none for this procedure).

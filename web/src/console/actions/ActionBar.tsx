@@ -14,25 +14,36 @@ export function ActionBar({ dossier }: { dossier: OfficerDossier }) {
   const buttons = useRef(new Map<ActionName, HTMLButtonElement>());
   const none = useRef<HTMLParagraphElement>(null);
   const lastClosed = useRef<ActionName | null>(null);
+  // Where this bar last put the focus: a later refresh may remove that very button.
+  const placed = useRef<HTMLElement | null>(null);
+  const focusOn = (el: HTMLElement | null | undefined) => {
+    el?.focus();
+    placed.current = el ?? null;
+  };
   const close = (name: ActionName) => {
     setOpen(null);
     lastClosed.current = name;
     // The dialog unmounts as it closes: focus goes back to its button here, not by the modal
     // (or to the first action left, when the action is done and no longer offered).
-    requestAnimationFrame(() => (buttons.current.get(name) ?? buttons.current.values().next().value)?.focus());
+    requestAnimationFrame(() => focusOn(buttons.current.get(name) ?? buttons.current.values().next().value));
   };
   const actions = offeredActions(dossier.allowedActions);
   const offered = actions.join();
   // The dossier refreshes after the dialog closed: when the action done is no longer offered and
   // its button took the focus with it, the focus goes to the first action left (or the words
   // saying there is none), not back to the top of the page.
+  // The same when a later refresh (what continues after an action's answer) removes the button
+  // the focus was put on: only when the focus went with it, never taken from where the officer is.
   useEffect(() => {
-    const done = lastClosed.current;
-    if (!done || offered.split(',').includes(done)) return;
-    lastClosed.current = null;
     const active = document.activeElement;
-    if (active && active !== document.body && active.isConnected) return;
-    (buttons.current.values().next().value ?? none.current)?.focus();
+    const lost = !active || active === document.body || !active.isConnected;
+    const done = lastClosed.current;
+    if (done && !offered.split(',').includes(done)) {
+      lastClosed.current = null;
+      if (lost) focusOn(buttons.current.values().next().value ?? none.current);
+      return;
+    }
+    if (lost && placed.current && !placed.current.isConnected) focusOn(buttons.current.values().next().value ?? none.current);
   }, [offered]);
   // The open dialog has one place whatever the buttons: it stays open (with its answer, or a
   // 409's explanation) while the dossier refreshes under it and its action is no longer offered.
