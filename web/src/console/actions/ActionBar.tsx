@@ -25,7 +25,16 @@ export function ActionBar({ dossier }: { dossier: OfficerDossier }) {
     lastClosed.current = name;
     // The dialog unmounts as it closes: focus goes back to its button here, not by the modal
     // (or to the first action left, when the action is done and no longer offered).
-    requestAnimationFrame(() => focusOn(buttons.current.get(name) ?? buttons.current.values().next().value));
+    const restore = () => focusOn(buttons.current.get(name) ?? buttons.current.values().next().value ?? none.current);
+    requestAnimationFrame(restore);
+    // The modal's exit transition ends later and takes the focus out of the page with it when its
+    // button is gone by then: the focus comes back here if it was lost meanwhile.
+    for (const ms of [300, 800]) {
+      setTimeout(() => {
+        const active = document.activeElement;
+        if (!active || active === document.body || !active.isConnected) restore();
+      }, ms);
+    }
   };
   const actions = offeredActions(dossier.allowedActions);
   const offered = actions.join();
