@@ -11,7 +11,7 @@ import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
 import { CalendarCoverageError, toOffsetIso, type TimeLimit } from '../domain/calendar';
 import { calendarFor, loadAgencyCalendar, UnknownCalendarError } from '../db/repositories/calendars';
-import { compactSchedule, deadlineSchedule, deriveDeadline, describeLimit, type ClockEntry, type CompactSchedule, type DeadlineSchedule } from '../domain/clock-ledger';
+import { CLOCK_FROM_FEE_PENDING, compactSchedule, deadlineSchedule, deriveDeadline, describeLimit, fullSchedule, scheduleStateAt, type ClockEntry, type CompactSchedule, type DeadlineSchedule } from '../domain/clock-ledger';
 import type { PinnedProcedure } from '../domain/internal-procedure';
 import { failFastOnDataErrors } from './data-errors';
 import { internalProcedureActivities, pinAtReceipt } from './internal-procedures';
@@ -57,6 +57,17 @@ function dossierActivities(deps: ActivityDeps) {
       // (under the job key notifyApplicant uses, with the facts snapshot addToOutbox took) in one call.
       await recordDossierEvent(db, event);
       deps.afterEventWritten?.(event);
+    },
+
+    /**
+     * Several events of one step in one local activity (patch merged-records-v1: the online
+     * result's delivery and the completion), in order; a retry finds the first ones written.
+     */
+    async recordDossierEvents(events: DossierEventRecord[]): Promise<void> {
+      for (const event of events) {
+        await recordDossierEvent(db, event);
+        deps.afterEventWritten?.(event);
+      }
     },
 
     /** Ngày hẹn trả, on the receiving agency's calendar, from the procedure's time limit. */
@@ -140,27 +151,22 @@ function dossierActivities(deps: ActivityDeps) {
      * started (scheduleDeadline), in their compact forms: the default version by its number
      * only, a routed version's steps in full (the workflow runs them).
      */
-    async receiptFacts(input: {
-      dossierId: number;
-      agencyEid: string;
-      procedureCode: string;
-      receivedAt: string;
-      policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
-    }): Promise<ReceiptFacts> {
-      const pinned = await pinAtReceipt(deps, { dossierId: input.dossierId, procedureCode: input.procedureCode, at: input.receivedAt });
-      const deadlineInput: DeadlineInput = {
-        agencyEid: input.agencyEid,
-        procedureCode: input.procedureCode,
-        ledger: [],
-        receivedAt: input.receivedAt,
-        calendar: null,
-        escalationLevel: 0,
-        ...(input.policy ? { policy: input.policy } : {}),
-        asOf: input.receivedAt,
-        compact: true,
-      };
-      const deadline = compactDeadline(await scheduleDeadlineOn(db, deadlineInput), deadlineInput);
-      return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
+    async receiptFacts(input: ReceiptInput): Promise<ReceiptFacts> {
+      return receiptFactsOf(deps, input);
+    },
+
+    /**
+     * Tiếp nhận (patch merged-records-v1): the acceptance's look-up (receiptFacts) and its event
+     * in one local activity. The workflow sends the event as far as it knows it (who, when, the
+     * note); the facts fill in the rest here (acceptedEvent), the same fields the workflow wrote
+     * before. The answer is the facts, which the workflow applies to its state.
+     */
+    async acceptAndRecord(input: { receipt: ReceiptInput; event: DossierEventRecord; feePaid: boolean }): Promise<ReceiptFacts> {
+      const facts = await receiptFactsOf(deps, input.receipt);
+      const recorded = acceptedEvent(input.event, facts, input.feePaid, input.receipt.receivedAt);
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return facts;
     },
 
     /** A date N working days (of office time) after `from`, on the dossier's calendar: the apology's new appointment. */
@@ -233,16 +239,30 @@ function dossierActivities(deps: ActivityDeps) {
 
     /** Least-loaded specialist of the agency (ties: lowest id, so the choice is stable on retry). */
     async assignSpecialist(input: { dossierId: number; agencyEid: string }): Promise<{ userId: number; fullName: string }> {
-      const current = await dossierAssignee(db, input.dossierId);
-      if (current) return { userId: current.id, fullName: current.full_name };
-      // Least loaded first. Load is the work in hand, not the specialist's history: counting only
-      // open dossiers keeps this a short range of (assignee_id, status) per status, whatever the
-      // years of decided dossiers behind it.
-      const candidate = await leastLoadedSpecialist(db, input.agencyEid, OPEN_STATUSES);
-      if (!candidate) {
-        throw ApplicationFailure.nonRetryable(`agency ${input.agencyEid} has no active specialist`, 'NoSpecialist');
+      const chosen = await chooseSpecialist(db, input.dossierId, input.agencyEid);
+      if ('pending' in chosen) throw ApplicationFailure.nonRetryable(chosen.pending, 'NoSpecialist');
+      return chosen.assignee;
+    },
+
+    /**
+     * Phân công after intake (patch merged-records-v1): the least-loaded specialist chosen
+     * (assignSpecialist) and the assignment's event written with them, or, when the agency has no
+     * active specialist, the event that the dossier waits for a leader, with the reason: one local
+     * activity. The workflow sends both events as far as it knows them; the answer says which was
+     * written (and to whom). A retry finds the dossier already assigned and writes the same event.
+     */
+    async assignAndRecord(input: { agencyEid: string; assigned: DossierEventRecord; pending: DossierEventRecord }): Promise<{ assignee: { userId: number; fullName: string } } | { pending: string }> {
+      const chosen = await chooseSpecialist(db, input.assigned.dossierId, input.agencyEid);
+      if ('pending' in chosen) {
+        const recorded: DossierEventRecord = { ...input.pending, data: { ...input.pending.data, reason: chosen.pending } };
+        await recordDossierEvent(db, recorded);
+        deps.afterEventWritten?.(recorded);
+        return chosen;
       }
-      return { userId: candidate.id, fullName: candidate.full_name };
+      const recorded = assignedEvent(input.assigned, chosen.assignee);
+      await recordDossierEvent(db, recorded);
+      deps.afterEventWritten?.(recorded);
+      return chosen;
     },
 
     /**
@@ -274,6 +294,79 @@ function dossierActivities(deps: ActivityDeps) {
       });
     },
   };
+}
+
+/** The dossier's specialist (already chosen on a retry), else the least loaded, else why there is none. */
+async function chooseSpecialist(db: Db, dossierId: number, agencyEid: string): Promise<{ assignee: { userId: number; fullName: string } } | { pending: string }> {
+  const current = await dossierAssignee(db, dossierId);
+  if (current) return { assignee: { userId: current.id, fullName: current.full_name } };
+  // Least loaded first. Load is the work in hand, not the specialist's history: counting only
+  // open dossiers keeps this a short range of (assignee_id, status) per status, whatever the
+  // years of decided dossiers behind it.
+  const candidate = await leastLoadedSpecialist(db, agencyEid, OPEN_STATUSES);
+  if (!candidate) return { pending: `agency ${agencyEid} has no active specialist` };
+  return { assignee: { userId: candidate.id, fullName: candidate.full_name } };
+}
+
+/** The assignment's event with its specialist where the workflow left them blank (assignAndRecord). */
+export function assignedEvent(event: DossierEventRecord, assignee: { userId: number; fullName: string }): DossierEventRecord {
+  const open = event.handoff?.open;
+  return {
+    ...event,
+    projection: { ...event.projection, assigneeId: assignee.userId },
+    data: { ...event.data, assignee },
+    ...(open ? { handoff: { ...event.handoff, open: { ...open, receiverId: assignee.userId, receiverUnit: assignee.fullName } } } : {}),
+  };
+}
+
+/**
+ * The acceptance's event with what its facts decide (acceptAndRecord): the calendar, the pinned
+ * version, and the started clock and its dates, or, where the limit counts from the fee and it is
+ * unpaid, the clock waiting for it (the same fields intake.ts wrote from the separate look-up).
+ */
+export function acceptedEvent(event: DossierEventRecord, facts: ReceiptFacts, feePaid: boolean, receivedAt: string): DossierEventRecord {
+  const r = facts.deadline;
+  const calendar = r.calendar!;
+  const known = { calendarCode: calendar.code, calendarVersion: calendar.version, procedureVersion: facts.pinned.version };
+  if (r.clockFromFee === true && !feePaid) {
+    return {
+      ...event,
+      projection: { ...event.projection, ...known, deadlineState: 'awaiting_fee' },
+      data: { ...event.data, explanation: CLOCK_FROM_FEE_PENDING, clockFromFee: true },
+    };
+  }
+  const schedule = fullSchedule(r.schedule);
+  return {
+    ...event,
+    projection: { ...event.projection, appointmentAt: schedule.appointmentAt, ...known, dueAt: schedule.appointmentAt, deadlineState: scheduleStateAt(schedule, Date.parse(receivedAt)) },
+    clock: [{ ...r.start!, actorId: event.actorId } as ClockEntry],
+  };
+}
+
+type ReceiptInput = {
+  dossierId: number;
+  agencyEid: string;
+  procedureCode: string;
+  receivedAt: string;
+  policy?: { warnBeforeMs?: number; escalateEveryMs?: number };
+};
+
+/** The version pinned at receipt and the ledger started, in their compact forms (receiptFacts). */
+async function receiptFactsOf(deps: ActivityDeps, input: ReceiptInput): Promise<ReceiptFacts> {
+  const pinned = await pinAtReceipt(deps, { dossierId: input.dossierId, procedureCode: input.procedureCode, at: input.receivedAt });
+  const deadlineInput: DeadlineInput = {
+    agencyEid: input.agencyEid,
+    procedureCode: input.procedureCode,
+    ledger: [],
+    receivedAt: input.receivedAt,
+    calendar: null,
+    escalationLevel: 0,
+    ...(input.policy ? { policy: input.policy } : {}),
+    asOf: input.receivedAt,
+    compact: true,
+  };
+  const deadline = compactDeadline(await scheduleDeadlineOn(deps.db, deadlineInput), deadlineInput);
+  return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
 }
 
 /** The dossier workflow's activities (the chain workflow's are ChainActivities, workflows/contracts/chain-v1.ts). */

@@ -308,6 +308,16 @@ export function compactSchedule(s: DeadlineSchedule): CompactSchedule {
   return c;
 }
 
+/** What the acceptance event and the receipt say while the clock waits for the fee (ND 297/2025 art. 6(2)). */
+export const CLOCK_FROM_FEE_PENDING = 'Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ và phí, lệ phí: ngày hẹn trả kết quả được xác định khi đã nộp phí, lệ phí.';
+
+/** Where a running schedule stands at `at`: what the acceptance's event records. */
+export function scheduleStateAt(s: DeadlineSchedule, at: number): 'running' | 'at_risk' | 'overdue' {
+  if (at >= Date.parse(s.dueAt)) return 'overdue';
+  if (s.warnAt && at >= Date.parse(s.warnAt)) return 'at_risk';
+  return 'running';
+}
+
 export function fullSchedule(c: CompactSchedule): DeadlineSchedule {
   return {
     dueAt: c.dueAt,

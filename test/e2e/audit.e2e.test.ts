@@ -59,8 +59,9 @@ describe('audit log', () => {
     expect(accepted.headers.get('x-request-id')).toBe(requestId);
     const lines = await eventually(
       async () => worker.output().split('\n').filter((l) => l.startsWith('{') && l.includes(requestId)),
-      (found) => found.some((l) => l.includes('"activity":"recordDossierEvent"')),
+      (found) => found.some((l) => l.includes('"activity":"acceptAndRecord"') && l.includes('activity completed')),
     );
-    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ requestId, activity: 'receiptFacts', msg: 'activity completed' })]));
+    // The acceptance's look-up and event, one local activity (patch merged-records-v1).
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ requestId, activity: 'acceptAndRecord', msg: 'activity completed' })]));
   });
 });

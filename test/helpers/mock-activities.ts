@@ -1,4 +1,4 @@
-import { compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
+import { acceptedEvent, assignedEvent, compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -84,6 +84,27 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
         compact: true,
       });
       return { pinned: pinned.isDefault ? { version: pinned.version, isDefault: true } : pinned, deadline };
+    },
+    // Patch merged-records-v1: each a composition of this test's own activities, as the real ones compose theirs.
+    async recordDossierEvents(events) {
+      for (const e of events) await activities.recordDossierEvent(e);
+    },
+    async acceptAndRecord(input) {
+      const facts = await activities.receiptFacts(input.receipt);
+      await activities.recordDossierEvent(acceptedEvent(input.event, facts, input.feePaid, input.receipt.receivedAt));
+      return facts;
+    },
+    async assignAndRecord(input) {
+      let assignee: { userId: number; fullName: string };
+      try {
+        assignee = await activities.assignSpecialist({ dossierId: input.assigned.dossierId, agencyEid: input.agencyEid });
+      } catch (err) {
+        const pending = (err as Error).message;
+        await activities.recordDossierEvent({ ...input.pending, data: { ...input.pending.data, reason: pending } });
+        return { pending };
+      }
+      await activities.recordDossierEvent(assignedEvent(input.assigned, assignee));
+      return { assignee };
     },
     ...overrides,
   };

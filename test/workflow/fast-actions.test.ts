@@ -38,6 +38,8 @@ const ROOT = path.join(__dirname, '..', '..');
 const OLD_COMMIT = '0d6c27b';
 /** The last commit before patch small-markers-v1: its workflow code stands for dossiers running on the fast path. */
 const FAST_COMMIT = 'b7272ee';
+/** The last commit before patch merged-records-v1: its workflow code stands for dossiers running on the lean path. */
+const LEAN_COMMIT = '83de6d6';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -164,19 +166,37 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
 
       const history = await historyOf(handle);
-      // A lean run asks no patch older than small-markers-v1: the fast path holds without its marker.
-      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['small-markers-v1']);
+      // A new run asks only patch merged-records-v1: the fast and lean paths hold without their markers.
+      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['merged-records-v1']);
       expect(scheduledActivities(history)).toEqual([]);
+      // One local activity per step (patch merged-records-v1): the submission with its fee; the acceptance's look-up
+      // with its event; the specialist's choice with the assignment's event; the proposal; the decision with its
+      // number; the online result's delivery with the completion.
+      expect(localActivityMarkers(history).map((m) => /"activity_type":"(\w+)"/.exec(m)?.[1])).toEqual([
+        'recordSubmission',
+        'acceptAndRecord',
+        'assignAndRecord',
+        'recordDossierEvent',
+        'issueAndRecord',
+        'recordDossierEvents',
+      ]);
       const local = localActivityMarkers(history).join('\n');
-      for (const type of ['recordSubmission', 'recordDossierEvent', 'receiptFacts', 'assignSpecialist', 'issueAndRecord']) expect(local).toContain(type);
-      // The submission fixes its fee as it is recorded; the acceptance looks up once (the version and the ledger), in compact
-      // forms; the decision is numbered as it is recorded.
-      for (const type of ['notifyApplicant', 'feeDue', 'pinInternalProcedure', 'scheduleDeadline', 'issueResult', 'explanation', '"steps"']) expect(local).not.toContain(type);
+      // Compact answers: no explanation, no steps of the default version.
+      for (const type of ['notifyApplicant', 'feeDue', 'pinInternalProcedure', 'scheduleDeadline', 'issueResult', 'receiptFacts', 'assignSpecialist', 'explanation', '"steps"']) expect(local).not.toContain(type);
+      // The acceptance's event carries what its look-up decided, filled in by the activity that wrote it.
+      expect(eventsOf(args.dossierId).find((e) => e.type === 'intake_accepted')).toMatchObject({
+        projection: { receivedBy: OFFICER.userId, calendarCode: expect.any(String), calendarVersion: expect.any(Number), procedureVersion: 1, deadlineState: 'running', dueAt: accepted!.appointmentAt },
+        clock: [{ kind: 'start', actorId: OFFICER.userId }],
+      });
+      expect(eventsOf(args.dossierId).find((e) => e.type === 'assigned')).toMatchObject({
+        data: { assignee: { userId: SPECIALIST.userId, fullName: SPECIALIST.fullName } },
+        handoff: { open: { step: 'review', receiverId: SPECIALIST.userId, receiverUnit: SPECIALIST.fullName, giverId: OFFICER.userId } },
+      });
       expect(eventsOf(args.dossierId).find((e) => e.type === 'approved')).toMatchObject({ projection: { resultNumber: '0001/2026/KQ-000.20.20.H29' }, data: { resultNumber: '0001/2026/KQ-000.20.20.H29' } });
       // Exactly one message per event that tells the citizen.
       expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
-      await keep('lean-accept-propose-decide-online', handle);
+      await keep('merged-accept-propose-decide-online', handle);
     });
   });
 
@@ -200,7 +220,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'fee_paid', 'approval_proposed', 'approved', 'result_handed_over', 'completed']);
         expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
         expect(scheduledActivities(await historyOf(handle))).toEqual([]);
-        await keep('lean-counter-cash-handover', handle);
+        await keep('merged-counter-cash-handover', handle);
       });
     } finally {
       feeDue = { amountVnd: 0, timing: 'none' };
@@ -221,7 +241,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect((await handle.result()).status).toBe('DENIED');
       expect(noticesOf(args.dossierId)).toEqual(['supplement_requested', 'intake_accepted', 'denied']);
       expect(scheduledActivities(await historyOf(handle))).toEqual([]);
-      await keep('lean-intake-supplement-denied', handle);
+      await keep('merged-intake-supplement-denied', handle);
     });
   });
 
@@ -335,6 +355,58 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
     });
   });
 
+  describe('a dossier begun on the lean path before patch merged-records-v1', () => {
+    let connection: NativeConnection;
+    let leanBundle: string;
+    beforeAll(async () => {
+      leanBundle = await bundleOf(LEAN_COMMIT, 'merged-records-v1');
+      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    }, 180_000);
+    afterAll(async () => {
+      await connection?.close();
+    });
+
+    it('keeps its separate look-ups and records after a worker with the current code takes over', async () => {
+      const queue = `${taskQueue}-lean`;
+      const activities = mockActivities({
+        async recordDossierEvent(e) {
+          events.push(e);
+        },
+      });
+      const args = input();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('lean-then-merged'), args: [args] });
+      const lean = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: leanBundle }, activities });
+      await lean.runUntil(async () => {
+        await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      });
+      expect(eventsOf(args.dossierId).at(-1)?.type).toBe('assigned');
+      // Today's worker replays it, then takes it to the end on the lean path.
+      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      await current.runUntil(async () => {
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
+      });
+      const history = await historyOf(handle);
+      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['small-markers-v1']);
+      // The delivery and the completion each by their own local activity, as on the lean path.
+      expect(localActivityMarkers(history).map((m) => /"activity_type":"(\w+)"/.exec(m)?.[1])).toEqual([
+        'recordSubmission',
+        'receiptFacts',
+        'recordDossierEvent',
+        'assignSpecialist',
+        'recordDossierEvent',
+        'recordDossierEvent',
+        'issueAndRecord',
+        'recordDossierEvent',
+        'recordDossierEvent',
+      ]);
+      expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
+      await keep('lean-then-merged-code', handle);
+    });
+  });
+
 /**
  * Read-your-writes on the real activities: when the acceptance answers, the read model already
  * shows the dossier received with its appointment, and its message is in the outbox once.
@@ -378,9 +450,9 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
     const dossierId = Number(row.id);
     const activities: DossierActivities = {
       ...real,
-      async assignSpecialist(i) {
+      async assignAndRecord(i) {
         await dbGate;
-        return real.assignSpecialist(i);
+        return real.assignAndRecord(i);
       },
     };
     const worker = await Worker.create({ connection, taskQueue: `${taskQueue}-db`, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
@@ -395,8 +467,12 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       try {
         const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
         expect(accepted).toMatchObject({ status: 'RECEIVED', assignee: null, appointmentAt: expect.any(String) });
-        const dossier = await db('dossiers').where('id', dossierId).first('status', 'appointment_at', 'received_at', 'assignee_id');
-        expect(dossier).toMatchObject({ status: 'RECEIVED', assignee_id: null });
+        const dossier = await db('dossiers')
+          .where('id', dossierId)
+          .first('status', 'appointment_at', 'received_at', 'assignee_id', 'due_at', 'deadline_state', 'calendar_code', 'calendar_version', 'procedure_version', 'received_by');
+        // What the acceptance's look-up decided, written with its event (patch merged-records-v1: one local activity).
+        expect(dossier).toMatchObject({ status: 'RECEIVED', assignee_id: null, deadline_state: 'running', calendar_code: expect.any(String), calendar_version: expect.any(Number), procedure_version: expect.any(Number), received_by: OFFICER.userId });
+        expect(new Date(dossier.due_at).toISOString()).toBe(new Date(accepted.appointmentAt!).toISOString());
         expect(new Date(dossier.appointment_at).toISOString()).toBe(new Date(accepted.appointmentAt!).toISOString());
         expect(await db('dossier_events').where('dossier_id', dossierId).orderBy('seq').pluck('type')).toEqual(['submitted', 'intake_accepted']);
         expect(await db('notification_outbox').where('dossier_id', dossierId).pluck('template')).toEqual(['intake_accepted']);
@@ -411,9 +487,15 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
       expect(after).toMatchObject({ status: 'IN_REVIEW', assignee_id: expect.any(Number) });
+      // The review hand-off (process-control sheet) names the specialist the same activity chose.
+      const sheet = await db('dossier_handoffs').where('dossier_id', dossierId).orderBy('opened_seq').select('step', 'receiver_id', 'closed_seq');
+      expect(sheet).toEqual([
+        { step: 'intake', receiver_id: null, closed_seq: 2 },
+        { step: 'review', receiver_id: after!.assignee_id, closed_seq: null },
+      ]);
       expect(await db('notification_outbox').where('dossier_id', dossierId).pluck('template')).toEqual(['intake_accepted']);
-      // Patch small-markers-v1: the acceptance's one look-up keeps only what the workflow needs in its marker.
-      const receipt = localActivityMarkers(await historyOf(handle)).filter((m) => m.includes('"receiptFacts"'));
+      // The acceptance's one local activity (patch merged-records-v1) keeps only what the workflow needs in its marker.
+      const receipt = localActivityMarkers(await historyOf(handle)).filter((m) => m.includes('"acceptAndRecord"'));
       expect(receipt).toHaveLength(1);
       expect(receipt[0]).toMatch(/"pinned":\{"version":\d+,"isDefault":true\}/);
       for (const big of ['explanation', '"steps"', 'appointmentAt', 'overdueAt']) expect(receipt[0]).not.toContain(big);

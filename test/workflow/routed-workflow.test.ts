@@ -250,7 +250,7 @@ describe('dossiers on pinned internal procedures (activities mocked)', () => {
 
   async function keep(name: string, handle: WorkflowHandle): Promise<void> {
     // The files without the prefix were recorded before patch fast-actions-v1 (the old path): kept as they are.
-    if (process.env.RECORD_HISTORIES === '1') recordHistory(`fast-${name}`, historyToJSON(await handle.fetchHistory()));
+    if (process.env.RECORD_HISTORIES === '1') recordHistory(`merged-${name}`, historyToJSON(await handle.fetchHistory()));
   }
 
   it('the default version runs today’s path and only projects the version pinned', async () => {

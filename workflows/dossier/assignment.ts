@@ -12,6 +12,7 @@ import { LEADERS_UNIT, ONE_STOP_UNIT, type Action, type Dossier } from './state'
 /** Right after intake: the least-loaded specialist, or the dossier waits at assignment. */
 export async function assignAfterIntake(d: Dossier, receivedBy: Actor): Promise<void> {
   const { input, state } = d;
+  if (state.merged) return assignInOneWrite(d, receivedBy);
   let assignee: { userId: number; fullName: string };
   try {
     assignee = await d.look.assignSpecialist({ dossierId: input.dossierId, agencyEid: input.agencyEid });
@@ -37,6 +38,34 @@ export async function assignAfterIntake(d: Dossier, receivedBy: Actor): Promise<
     data: { assignee },
     handoff: { open: d.reviewHandoff({ id: receivedBy.userId, unit: ONE_STOP_UNIT }, assignee) },
   });
+}
+
+/**
+ * Patch merged-records-v1: the choice and its event in one local activity (assignAndRecord),
+ * which fills the specialist into the assignment's event, or writes why the dossier waits.
+ */
+async function assignInOneWrite(d: Dossier, receivedBy: Actor): Promise<void> {
+  const { input, state } = d;
+  const giver = { id: receivedBy.userId, unit: ONE_STOP_UNIT };
+  let assignee: { userId: number; fullName: string } | null = null;
+  await d.transitionEither(
+    {
+      assigned: { to: 'IN_REVIEW', type: 'assigned', by: null, projection: {}, data: {}, handoff: { open: d.reviewHandoff(giver, { userId: 0, fullName: '' }) } },
+      pending: { to: 'RECEIVED', type: 'assignment_pending', by: null, data: {}, handoff: { open: pendingAssignment(d, giver) } },
+    },
+    async (events) => {
+      const r = await d.look.assignAndRecord({ agencyEid: input.agencyEid, ...events });
+      if ('pending' in r) return 'pending';
+      assignee = r.assignee;
+      return 'assigned';
+    },
+  );
+  state.assignee = assignee;
+}
+
+/** The hand-off to the leaders while nobody is assigned, due at the appointment. */
+function pendingAssignment(d: Dossier, giver: { id: number | null; unit: string }) {
+  return { step: 'assignment' as const, giverId: giver.id, giverUnit: giver.unit, receiverId: null, receiverUnit: LEADERS_UNIT, dueAt: d.state.appointmentAt };
 }
 
 /** A leader gives the dossier to a specialist, or moves it to another one. */

@@ -2,7 +2,7 @@ import { condition, patched } from '@temporalio/workflow';
 import { FAILURE_TYPES } from '../contracts/dossier-v1';
 import type { HandOverResultCommand, ShipmentEventCommand } from '../contracts/dossier-v1';
 import { awaitFeeBeforeResult } from './fees';
-import { ONE_STOP_UNIT, POST_OFFICE, type Action, type Dossier } from './state';
+import { ONE_STOP_UNIT, POST_OFFICE, type Action, type Dossier, type Transition } from './state';
 
 /**
  * Trả kết quả (docs/domain.md §7): online (the e-result is published to the applicant's
@@ -39,7 +39,7 @@ async function deliverFast(d: Dossier): Promise<void> {
     await d.nextTask();
   }
   if (input.deliveryMethod === 'online') {
-    await d.transition({
+    const delivered: Transition = {
       to: 'RESULT_DELIVERED',
       type: 'result_delivered_online',
       by: null,
@@ -47,8 +47,12 @@ async function deliverFast(d: Dossier): Promise<void> {
       data: { deliveryMethod: 'online' },
       handoff: { close: true },
       notify: 'result_delivered',
-    });
-    await d.transition({ to: 'COMPLETED', type: 'completed', by: null, projection: { completedAt: d.now() } });
+    };
+    const completed: Transition = { to: 'COMPLETED', type: 'completed', by: null, projection: { completedAt: d.now() } };
+    // Patch merged-records-v1: both events in one local activity.
+    if (state.merged) return d.transitions([delivered, completed]);
+    await d.transition(delivered);
+    await d.transition(completed);
     return;
   }
   // Runs on the fast path began after postal-v1: the post is used without asking the patch again.

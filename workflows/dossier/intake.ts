@@ -1,12 +1,11 @@
 import type { DeadlineLookup, ReceiptFacts } from '../../activities';
-import { fullSchedule, type ClockEntry } from '../../domain/clock-ledger';
-import type { AcceptIntakeCommand, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
+import { CLOCK_FROM_FEE_PENDING, fullSchedule, type ClockEntry } from '../../domain/clock-ledger';
+import type { AcceptIntakeCommand, DossierView, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
 import { assignAfterIntake } from './assignment';
 import { arrive, enterStep } from './route';
 import { APPLICANT, DEFAULT_SUPPLEMENT_WORKING_DAYS, ONE_STOP_UNIT, type Action, type Dossier } from './state';
 
-/** What the acceptance event and the receipt say while the clock waits for the fee. */
-export const CLOCK_FROM_FEE_PENDING = 'Thời hạn giải quyết được tính từ khi nhận đủ hồ sơ và phí, lệ phí: ngày hẹn trả kết quả được xác định khi đã nộp phí, lệ phí.';
+export { CLOCK_FROM_FEE_PENDING } from '../../domain/clock-ledger';
 
 /**
  * Tiếp nhận hồ sơ (docs/domain.md §3.1): the one-stop officer checks the dossier for completeness
@@ -37,6 +36,10 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
     const { input, state } = d;
     // Tiếp nhận: the clock starts at the moment a complete, valid dossier is received.
     const receivedAt = d.now();
+    if (state.merged && state.deadline) {
+      await acceptInOneWrite(d, cmd, receivedAt);
+      return afterAcceptance(d, cmd);
+    }
     // Quy trình nội bộ (issue 17): the version in force at receipt, kept to the end. Runs before
     // the patch never asked; on the default version the dossier runs exactly as before.
     // Lean path (patch small-markers-v1): the version and the started ledger in one look-up.
@@ -74,27 +77,7 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       }
     }
     if (dl && lookup) {
-      const r = lookup;
-      const calendar = r.calendar!;
-      // ND 297/2025 art. 6(2): where the limit counts from the complete dossier and the fee
-      // paid, an unpaid fee leaves the clock unstarted until the payment (fees.ts).
-      awaitingFee = r.clockFromFee === true && !state.fee.paid && d.since('clock-from-fee-v1');
-      dl.calendar = calendar;
-      dl.clockPolicy = r.clockPolicy!;
-      if (awaitingFee) {
-        const start = r.start as Extract<ClockEntry, { kind: 'start' }>;
-        dl.awaitingFee = { receivedAt, limit: start.limit, actorId: cmd.actor.userId };
-        dl.version += 1;
-        appointment = { appointmentAt: null, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: CLOCK_FROM_FEE_PENDING };
-      } else {
-        const schedule = fullSchedule(r.schedule);
-        clock = [{ ...r.start!, actorId: cmd.actor.userId } as ClockEntry];
-        dl.ledger = clock;
-        dl.schedule = schedule;
-        dl.version += 1;
-        // The explanation when the look-up gave one (not on the lean path: GET …/deadline derives it from the ledger).
-        appointment = { appointmentAt: schedule.appointmentAt, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: r.explanation ? r.explanation.join(' ') : null };
-      }
+      ({ appointment, clock, awaitingFee } = startClock(d, lookup, receivedAt, cmd.actor.userId));
     } else {
       appointment = await d.look.computeAppointment({ agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt });
     }
@@ -124,23 +107,88 @@ export const acceptIntake: Action<AcceptIntakeCommand> = {
       clock,
       notify: 'intake_accepted',
     });
-    // Received: that is the answer. The specialist's assignment (or a routed dossier's next step)
-    // follows it on the fast path, the dossier busy until done; before, the Update waited for it.
-    const route = state.route;
-    if (route) {
-      // A routed dossier goes to the version's second step (whatever it is) and does what it does.
-      const giver = { id: cmd.actor.userId, unit: ONE_STOP_UNIT };
-      await d.afterAnswer(async () => {
-        const next = await enterStep(d, 1, giver);
-        await d.transition({ ...next, type: 'step_entered', by: null, handoff: { open: next.handoff!.open }, data: { stepKey: route.procedure.steps[0]!.key, toStep: route.procedure.steps[1]!.key } });
-        await arrive(d, giver);
-      });
-      return d.view();
-    }
-    await d.afterAnswer(() => assignAfterIntake(d, cmd.actor));
-    return d.view();
+    return afterAcceptance(d, cmd);
   },
 };
+
+/**
+ * Received: that is the answer. The specialist's assignment (or a routed dossier's next step)
+ * follows it on the fast path, the dossier busy until done; before, the Update waited for it.
+ */
+async function afterAcceptance(d: Dossier, cmd: AcceptIntakeCommand): Promise<DossierView> {
+  const { state } = d;
+  const route = state.route;
+  if (route) {
+    // A routed dossier goes to the version's second step (whatever it is) and does what it does.
+    const giver = { id: cmd.actor.userId, unit: ONE_STOP_UNIT };
+    await d.afterAnswer(async () => {
+      const next = await enterStep(d, 1, giver);
+      await d.transition({ ...next, type: 'step_entered', by: null, handoff: { open: next.handoff!.open }, data: { stepKey: route.procedure.steps[0]!.key, toStep: route.procedure.steps[1]!.key } });
+      await arrive(d, giver);
+    });
+    return d.view();
+  }
+  await d.afterAnswer(() => assignAfterIntake(d, cmd.actor));
+  return d.view();
+}
+
+/**
+ * The clock started at receipt from the look-up (ND 297/2025 art. 6(2): where the limit counts
+ * from the complete dossier and the fee paid, an unpaid fee leaves it unstarted until the payment,
+ * fees.ts); what the acceptance's event says of it.
+ */
+function startClock(d: Dossier, r: DeadlineLookup, receivedAt: string, actorId: number) {
+  const { state } = d;
+  const dl = state.deadline!;
+  const calendar = r.calendar!;
+  const awaitingFee = r.clockFromFee === true && !state.fee.paid && d.since('clock-from-fee-v1');
+  dl.calendar = calendar;
+  dl.clockPolicy = r.clockPolicy!;
+  if (awaitingFee) {
+    const start = r.start as Extract<ClockEntry, { kind: 'start' }>;
+    dl.awaitingFee = { receivedAt, limit: start.limit, actorId };
+    dl.version += 1;
+    return { awaitingFee, clock: undefined, appointment: { appointmentAt: null, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: CLOCK_FROM_FEE_PENDING } };
+  }
+  const schedule = fullSchedule(r.schedule);
+  const clock = [{ ...r.start!, actorId } as ClockEntry];
+  dl.ledger = clock;
+  dl.schedule = schedule;
+  dl.version += 1;
+  // The explanation when the look-up gave one (not on the lean path: GET …/deadline derives it from the ledger).
+  return { awaitingFee, clock, appointment: { appointmentAt: schedule.appointmentAt, calendarCode: calendar.code, calendarVersion: calendar.version, explanation: r.explanation ? r.explanation.join(' ') : null } };
+}
+
+/**
+ * Patch merged-records-v1: the look-up and the event in one local activity (acceptAndRecord),
+ * which fills into the event what the facts decide (activities' acceptedEvent: the same fields
+ * as the path above); the facts then go into the state as above.
+ */
+async function acceptInOneWrite(d: Dossier, cmd: AcceptIntakeCommand, receivedAt: string): Promise<void> {
+  const { input, state } = d;
+  await d.transition(
+    {
+      to: 'RECEIVED',
+      type: 'intake_accepted',
+      by: { actor: cmd.actor, role: 'one_stop_officer' },
+      projection: { receivedAt, receivedBy: cmd.actor.userId },
+      data: { note: cmd.note ?? null, ...(cmd.documents ? { documents: cmd.documents } : {}) },
+      handoff: { close: true },
+      notify: 'intake_accepted',
+    },
+    async (event) => {
+      const facts = await d.look.acceptAndRecord({
+        receipt: { dossierId: input.dossierId, agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt, ...(input.deadlinePolicy ? { policy: input.deadlinePolicy } : {}) },
+        event,
+        feePaid: state.fee.paid,
+      });
+      pinVersion(d, facts.pinned, receivedAt);
+      const { appointment } = startClock(d, facts.deadline, receivedAt, cmd.actor.userId);
+      state.receivedAt = receivedAt;
+      state.appointmentAt = appointment.appointmentAt;
+    },
+  );
+}
 
 /** The version pinned at receipt: by number on the default path, its steps in full when routed. */
 function pinVersion(d: Dossier, pinned: ReceiptFacts['pinned'], receivedAt: string): void {

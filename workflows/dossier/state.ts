@@ -55,7 +55,10 @@ export class Dossier {
     // Issue 18, target 2: decided first, once per dossier, and carried (types.ts `lean`). Asked
     // before the older patches: on a recorded history without its marker it answers false and
     // the older patches are asked below, in their order, as before.
-    this.state.lean = carried ? carried.lean === true : patched('small-markers-v1');
+    // Patch merged-records-v1 is asked first: a run begun after it began after small-markers-v1,
+    // which then holds without being asked; on a history recorded before it, it answers false.
+    this.state.merged = carried ? carried.merged === true : patched('merged-records-v1');
+    this.state.lean = carried ? carried.lean === true : this.state.merged || patched('small-markers-v1');
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
     if (this.since('deadline-ledger-v1') && !carried) {
       this.state.deadline = {
@@ -154,11 +157,61 @@ export class Dossier {
    * its result in the same local activity, decision.ts); it must record exactly this event.
    */
   async transition(t: Transition, write?: (event: DossierEventRecord) => Promise<void>): Promise<void> {
+    const event = this.apply(t, true);
+    await (write ? write(event) : this.rec.recordDossierEvent(event));
+    this.committed = JSON.stringify(this.state);
+    // Old path: the separate activity right after the event, as runs before the patch did.
+    if (t.notify && !this.state.fast) await this.notify(t.notify);
+  }
+
+  /**
+   * Several transitions in a row written by one local activity (patch merged-records-v1): the
+   * status indexed once, as they leave it.
+   */
+  async transitions(ts: Transition[]): Promise<void> {
     const s = this.state;
     const from = s.status;
-    if (!canTransition(from, t.to)) {
-      throw ApplicationFailure.create({ message: `Hồ sơ ${this.code} không thể chuyển từ trạng thái «${statusLabel(from)}» sang «${statusLabel(t.to)}».`, type: FAILURE_TYPES.invalidState, nonRetryable: true, details: [{ reason: 'TransitionNotAllowed' }] });
+    const events = ts.map((t) => this.apply(t, false));
+    if (s.status !== from) this.index(s.status);
+    await this.rec.recordDossierEvents(events);
+    this.committed = JSON.stringify(s);
+  }
+
+  /**
+   * One of two transitions from the same state, the local activity choosing and writing it (patch
+   * merged-records-v1: the assignment, where only the database knows whether a specialist is
+   * free). Neither may stop the clock. `write` answers which one it wrote.
+   */
+  async transitionEither<K extends string>(ts: Record<K, Transition>, write: (events: Record<K, DossierEventRecord>) => Promise<K>): Promise<K> {
+    const s = this.state;
+    const from = s.status;
+    const keys = Object.keys(ts) as K[];
+    for (const k of keys) {
+      if (!canTransition(from, ts[k].to) || CLOCK_STOPS.includes(ts[k].to)) this.cannot(from, ts[k].to);
     }
+    const events = Object.fromEntries(keys.map((k) => [k, this.eventOf(ts[k], from, s.seq + 1, ts[k].projection ?? {})])) as Record<K, DossierEventRecord>;
+    const chosen = await write(events);
+    s.status = ts[chosen].to;
+    s.seq += 1;
+    if (s.status !== from) this.index(s.status);
+    this.committed = JSON.stringify(s);
+    return chosen;
+  }
+
+  private cannot(from: DossierStatus, to: DossierStatus): never {
+    throw ApplicationFailure.create({ message: `Hồ sơ ${this.code} không thể chuyển từ trạng thái «${statusLabel(from)}» sang «${statusLabel(to)}».`, type: FAILURE_TYPES.invalidState, nonRetryable: true, details: [{ reason: 'TransitionNotAllowed' }] });
+  }
+
+  private index(status: DossierStatus): void {
+    upsertSearchAttributes([{ key: DossierStatusKey, value: status }]);
+    this.indexedStatus = status;
+  }
+
+  /** The transition applied to the state (status, sequence, the clock's stop, its index when asked); the event to write. */
+  private apply(t: Transition, indexStatus: boolean): DossierEventRecord {
+    const s = this.state;
+    const from = s.status;
+    if (!canTransition(from, t.to)) this.cannot(from, t.to);
     let projection = t.projection ?? {};
     const d = s.deadline;
     if (d && d.schedule && !d.stopped && CLOCK_STOPS.includes(t.to)) {
@@ -169,14 +222,16 @@ export class Dossier {
     }
     s.status = t.to;
     s.seq += 1;
-    if (t.to !== from) {
-      upsertSearchAttributes([{ key: DossierStatusKey, value: t.to }]);
-      this.indexedStatus = t.to;
-    }
+    if (t.to !== from && indexStatus) this.index(t.to);
+    return this.eventOf(t, from, s.seq, projection);
+  }
+
+  private eventOf(t: Transition, from: DossierStatus, seq: number, projection: ProjectionFields): DossierEventRecord {
+    const s = this.state;
     const by = t.by;
-    const event: DossierEventRecord = {
+    return {
       dossierId: this.input.dossierId,
-      seq: s.seq,
+      seq,
       type: t.type,
       fromStatus: from,
       toStatus: t.to,
@@ -192,10 +247,6 @@ export class Dossier {
       // Fast path: the outbox row is written in the event's transaction (same job key as notifyApplicant).
       ...(t.notify && s.fast ? { notify: t.notify } : {}),
     };
-    await (write ? write(event) : this.rec.recordDossierEvent(event));
-    this.committed = JSON.stringify(s);
-    // Old path: the separate activity right after the event, as runs before the patch did.
-    if (t.notify && !s.fast) await this.notify(t.notify);
   }
 
   /**

@@ -47,6 +47,14 @@ export type CarriedDossierState = {
    * dossier starts and carried like `fast`; absent (false) on older runs. Implies `fast`.
    */
   lean?: boolean;
+  /**
+   * One write per step (patch merged-records-v1, issue 18 target 2): the acceptance's look-up and
+   * its event in one local activity (acceptAndRecord), the specialist's choice and the assignment's
+   * event in one (assignAndRecord), the online result's delivery and the completion in one
+   * (recordDossierEvents). Decided once when the dossier starts and carried like `lean`, which it
+   * implies (small-markers-v1 is then not asked); absent (false) on older runs.
+   */
+  merged?: boolean;
 };
 
 /** Where a routed dossier is in its pinned version, and the legs and consultations it sent. */
