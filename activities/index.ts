@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import { inTransaction, type Db } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
-import { dossierAssignee, dossierFeeBasis, dossierShippingFacts } from '../db/repositories/dossiers';
-import { findProcedureByCode, procedureFeeTotal } from '../db/repositories/procedures';
+import { dossierAssignee, dossierShippingFacts } from '../db/repositories/dossiers';
+import { feeDueOf as feeDueFor, feeProjection, type FeeDue } from '../dossiers/fee-due';
+import { findProcedureByCode } from '../db/repositories/procedures';
 import { findResultNumber, insertResult } from '../db/repositories/results';
 import { nextInSequence } from '../db/repositories/sequences';
 import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markShipmentRefused, shipmentIdOfDossier } from '../db/repositories/shipments';
@@ -18,10 +19,11 @@ import { internalProcedureActivities, pinAtReceipt } from './internal-procedures
 import { legActivities } from './legs';
 import { chainActivities } from './chains';
 import { addToOutbox, type NotificationJob } from './notifications';
-import { recordDossierEvent, type DossierEventRecord, type ProjectionFields } from '../db/repositories/dossier-events';
+import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { PostalRequestError, type PostalProvider } from '../integrations/postal/provider';
 
 export type { DossierEventRecord, HandoffOpening, HandoffStep, ProjectionFields } from '../db/repositories/dossier-events';
+export { feeProjection, type FeeDue } from '../dossiers/fee-due';
 
 export interface ActivityDeps {
   db: Db;
@@ -161,12 +163,12 @@ function dossierActivities(deps: ActivityDeps) {
      * note); the facts fill in the rest here (acceptedEvent), the same fields the workflow wrote
      * before. The answer is the facts, which the workflow applies to its state.
      */
-    async acceptAndRecord(input: { receipt: ReceiptInput; event: DossierEventRecord; feePaid: boolean }): Promise<ReceiptFacts> {
+    async acceptAndRecord(input: { receipt: ReceiptInput; event: DossierEventRecord; feePaid: boolean }): Promise<AcceptedFacts> {
       const facts = await receiptFactsOf(deps, input.receipt);
       const recorded = acceptedEvent(input.event, facts, input.feePaid, input.receipt.receivedAt);
       await recordDossierEvent(db, recorded);
       deps.afterEventWritten?.(recorded);
-      return facts;
+      return acceptedFacts(facts);
     },
 
     /** A date N working days (of office time) after `from`, on the dossier's calendar: the apology's new appointment. */
@@ -251,7 +253,7 @@ function dossierActivities(deps: ActivityDeps) {
      * activity. The workflow sends both events as far as it knows them; the answer says which was
      * written (and to whom). A retry finds the dossier already assigned and writes the same event.
      */
-    async assignAndRecord(input: { agencyEid: string; assigned: DossierEventRecord; pending: DossierEventRecord }): Promise<{ assignee: { userId: number; fullName: string } } | { pending: string }> {
+    async assignAndRecord(input: { agencyEid: string; assigned: DossierEventRecord; pending: DossierEventRecord }): Promise<{ userId: number; fullName: string } | { pending: string }> {
       const chosen = await chooseSpecialist(db, input.assigned.dossierId, input.agencyEid);
       if ('pending' in chosen) {
         const recorded: DossierEventRecord = { ...input.pending, data: { ...input.pending.data, reason: chosen.pending } };
@@ -262,7 +264,7 @@ function dossierActivities(deps: ActivityDeps) {
       const recorded = assignedEvent(input.assigned, chosen.assignee);
       await recordDossierEvent(db, recorded);
       deps.afterEventWritten?.(recorded);
-      return chosen;
+      return chosen.assignee;
     },
 
     /**
@@ -485,6 +487,24 @@ export interface DeadlineLookup {
   explanation?: string[];
 }
 
+/**
+ * What acceptAndRecord answers (it stays in history): ReceiptFacts without what the workflow
+ * gave or assumes, the ledger's start being the receipt (only its limit), the default version by
+ * its number alone, the clock policy only when not PAUSE. The workflow expands it (intake.ts).
+ */
+export interface AcceptedFacts {
+  pinned: { version: number } | PinnedProcedure;
+  deadline: Omit<DeadlineLookup, 'start' | 'clockPolicy'> & { limit: TimeLimit; clockPolicy?: 'RESTART' | 'CONTINUE' };
+}
+
+export function acceptedFacts(f: ReceiptFacts): AcceptedFacts {
+  const { start, clockPolicy, ...deadline } = f.deadline;
+  return {
+    pinned: f.pinned.isDefault ? { version: f.pinned.version } : f.pinned,
+    deadline: { ...deadline, limit: (start as Extract<ClockEntry, { kind: 'start' }>).limit, ...(clockPolicy && clockPolicy !== 'PAUSE' ? { clockPolicy } : {}) },
+  };
+}
+
 /** The acceptance's look-up (receiptFacts): the pinned version (in full only when routed) and the started ledger. */
 export interface ReceiptFacts {
   pinned: { version: number; isDefault: true; procedureCode?: string } | PinnedProcedure;
@@ -524,20 +544,9 @@ async function withCalendarErrors<T>(fn: () => Promise<T>): Promise<T> {
   });
 }
 
+/** The fee due (dossiers/fee-due.ts); a dossier that is not there will not appear by retrying. */
 async function feeDueOf(db: Db, dossierId: number): Promise<FeeDue> {
-  const d = await dossierFeeBasis(db, dossierId);
-  if (!d) throw ApplicationFailure.nonRetryable(`dossier ${dossierId} not found`, 'UnknownDossier');
-  const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
-  const timing = d.fee_timing as FeeDue['timing'];
-  return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
-}
-
-/** The read model's fee fields as the submission sets them (the workflow's recordSubmission did the same). */
-export function feeProjection(fee: FeeDue): Pick<ProjectionFields, 'feeDueVnd' | 'feeTiming' | 'feeStatus'> {
-  return { feeDueVnd: fee.amountVnd, feeTiming: fee.timing, feeStatus: fee.amountVnd === 0 ? 'none' : 'unpaid' };
-}
-
-export interface FeeDue {
-  amountVnd: number;
-  timing: 'none' | 'at_submission' | 'before_processing' | 'at_result';
+  const fee = await feeDueFor(db, dossierId);
+  if (!fee) throw ApplicationFailure.nonRetryable(`dossier ${dossierId} not found`, 'UnknownDossier');
+  return fee;
 }

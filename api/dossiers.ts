@@ -9,8 +9,8 @@ import type { DossierClient } from '../dossiers/client';
 import { agencyOffersProcedure, claimSupplementDocuments, storeSubmission, submissionTargets } from '../dossiers/submission';
 import { assignableSpecialist } from '../dossiers/specialists';
 import { checkChecklistPositions, checkIntakeDocuments, type IntakeDocumentCheck } from '../dossiers/checklist';
-import { dossierDetail, loadDossierView, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl, workflowStartedAt } from '../dossiers/views';
-import { dossierWorkflowInput } from '../dossiers/starts';
+import { dossierDetail, loadDossierView, dossierState, dossierSummary as summaryOf, hasEnded as dossierHasEnded, loadDossier as findDossier, processControl } from '../dossiers/views';
+import { dossierWorkflowStart, markWorkflowStarted } from '../dossiers/starts';
 import { citizenActionAnswer, findApplicantActionDossier, loadActionDossier, officerActionAnswer, wellFormedCode, type ActionDossierRow } from '../dossiers/action-answer';
 import { checkVisitAttachments, visitException } from '../dossiers/verification';
 import {
@@ -168,16 +168,20 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
     }
     const acceptCommand = acceptHere ? { actor: acceptHere.actor, waivers: body.waivers, documents: checked } : null;
     try {
-      const input = await dossierWorkflowInput(db, outcome.dossierId);
-      const startedAt = await workflowStartedAt(db, outcome.dossierId);
+      const { input, startedAt } = await dossierWorkflowStart(db, outcome.dossierId);
       if (!startedAt && acceptHere) {
         // Started and accepted in one request (update-with-start); the officer waits for both.
         const r = await dossiers.startAndAccept(input, acceptCommand!, acceptHere.updateId);
         if (!r.started) deferred(r.error);
-        else if (r.refused) acceptance = r.refused;
+        else {
+          await markWorkflowStarted(db, outcome.dossierId);
+          if (r.refused) acceptance = r.refused;
+        }
       } else if (!startedAt) {
         // A citizen waits for this answer: past a few seconds, the reconciler takes over.
         await dossiers.start(input, 'start');
+        // The submission was recorded with the dossier: nothing in the workflow marks its start.
+        await markWorkflowStarted(db, outcome.dossierId);
       } else if (acceptHere) {
         // A retried submission whose workflow runs already: accept it unless that was done.
         const row = await dossierState(db, outcome.dossierId);

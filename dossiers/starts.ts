@@ -1,13 +1,24 @@
 import type { Db } from '../db/connection';
-import { dossierWorkflowInputRow, pendingWorkflowStarts } from '../db/repositories/dossiers';
+import { dossierWorkflowInputRow, markWorkflowStarted, pendingWorkflowStarts } from '../db/repositories/dossiers';
 import type { DossierWorkflowInput } from '../workflows/contracts/dossier-v1';
 import type { DossierClient } from './client';
 
+export { markWorkflowStarted } from '../db/repositories/dossiers';
+
 /** Workflow input of a stored dossier: identifiers only, read back from the read model. */
 export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<DossierWorkflowInput> {
+  return (await dossierWorkflowStart(db, dossierId)).input;
+}
+
+/**
+ * The workflow input of a stored dossier and whether its workflow was started. A submission the
+ * API recorded with the dossier (its first event) travels in the input (`submitted`): the
+ * workflow begins from it.
+ */
+export async function dossierWorkflowStart(db: Db, dossierId: number): Promise<{ input: DossierWorkflowInput; startedAt: Date | null }> {
   const d = await dossierWorkflowInputRow(db, dossierId);
   if (!d) throw new Error(`dossier ${dossierId} not found`);
-  return {
+  const input: DossierWorkflowInput = {
     dossierId: Number(d.id),
     code: d.code,
     agencyEid: d.agency_eid,
@@ -15,7 +26,11 @@ export async function dossierWorkflowInput(db: Db, dossierId: number): Promise<D
     channel: d.channel,
     deliveryMethod: d.delivery_method,
     submittedAt: new Date(d.submitted_at).toISOString(),
+    ...(Number(d.projection_seq) >= 1 && d.fee_timing !== null
+      ? { submitted: { feeVnd: Number(d.fee_due_vnd ?? 0), feeTiming: d.fee_timing as NonNullable<DossierWorkflowInput['submitted']>['feeTiming'] } }
+      : {}),
   };
+  return { input, startedAt: d.workflow_started_at };
 }
 
 /**
@@ -36,6 +51,8 @@ export async function startPendingDossierWorkflows(
     // One dossier that cannot start must not hold back the others.
     try {
       const outcome = await dossiers.start(await dossierWorkflowInput(db, Number(id)));
+      // Running either way: a dossier whose submission the API recorded is marked here (its workflow records nothing to mark it).
+      await markWorkflowStarted(db, Number(id));
       if (outcome === 'started') started += 1;
       else alreadyRunning += 1;
     } catch {

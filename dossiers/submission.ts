@@ -1,6 +1,7 @@
 import { inTransaction, type Db } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
 import { insertDossier } from '../db/repositories/dossiers';
+import { recordDossierEvent, type DossierEventRecord } from '../db/repositories/dossier-events';
 import { claimIdempotencyKey, findIdempotencyKey, setIdempotencyKeyDossier } from '../db/repositories/idempotency';
 import { findActiveProcedureByCode, findProcedureAgency } from '../db/repositories/procedures';
 import { allocateDossierCode } from '../db/repositories/sequences';
@@ -8,7 +9,9 @@ import { claimDocuments } from '../documents/claim';
 import { canonicalHash } from '../domain/canonical-json';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import type { DeliveryMethod } from '../domain/types';
+import { APPLICANT, ONE_STOP_UNIT } from '../domain/units';
 import { vnLocalDate } from '../domain/vn-time';
+import { feeDueOf, feeProjection, type FeeDue } from './fee-due';
 import { idempotencyKeyReused } from '../platform/idempotency';
 
 /**
@@ -89,8 +92,32 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
     // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
     await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
     await setIdempotencyKeyDossier(trx, scope, key, id);
+    // Nộp hồ sơ: the dossier's first event, its fee fixed by the procedure and channel, with the
+    // dossier itself; its workflow begins from it (DossierWorkflowInput.submitted).
+    await recordDossierEvent(trx, submissionEvent(id, code, s, (await feeDueOf(trx, id))!));
     return { created: true, dossierId: id };
   });
+}
+
+/**
+ * The submission as the dossier's first event (what the workflow's Dossier.recordSubmission writes
+ * for dossiers stored without it): the hand-off from the applicant to the one-stop unit opens.
+ */
+function submissionEvent(dossierId: number, code: string, s: Submission, fee: FeeDue): DossierEventRecord {
+  return {
+    dossierId,
+    seq: 1,
+    type: 'submitted',
+    fromStatus: null,
+    toStatus: 'SUBMITTED',
+    actorId: null,
+    actorRole: 'applicant',
+    occurredAt: s.submittedAt.toISOString(),
+    isPublic: true,
+    data: { channel: s.channel, deliveryMethod: s.deliveryMethod, workflowId: dossierWorkflowId(code) },
+    projection: { status: 'SUBMITTED', ...feeProjection(fee) },
+    handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
+  };
 }
 
 /**

@@ -70,12 +70,6 @@ export async function hasEnded(db: Db, dossierId: number): Promise<boolean> {
   return isDossierStatus(row.status) && isTerminal(row.status);
 }
 
-/** When the dossier's workflow was seen to start (null while it has not). */
-export async function workflowStartedAt(db: Db, dossierId: number): Promise<Date | null> {
-  const begun = (await findDossierById(db, dossierId, ['workflow_started_at']))!;
-  return begun.workflow_started_at;
-}
-
 /** The dossier's code, workflow id and status. */
 export async function dossierState(db: Db, dossierId: number) {
   return (await findDossierById(db, dossierId, ['code', 'workflow_id', 'status']))!;

@@ -6,6 +6,7 @@ import { FLOOR_EVENTS_TABLE, INSERT_EVENT } from '../baseline/floor-events';
 import { baselineDossierWorkflow, durableDossierWorkflow, BASELINE_ACTIVITIES, CEILING_UPDATES, type BaselineInput, type CeilingStep, type DurableMode } from '../baseline/workflows';
 import { captureHistory, jsonBytes, type CapturedUpdate } from '../lib/captured';
 import { expectCall } from '../lib/http';
+import { LiveQueue } from '../lib/live-queue';
 import { table, type ScenarioResult } from '../lib/result';
 import { backendPids, citizenToken, cpuMs, freePort, spawnTs } from '../lib/stack';
 import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
@@ -64,6 +65,8 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
   await sys.startWorker();
   await sys.startBaselineWorker();
   const api = await sys.startApi();
+  // The one-stop officer's live queue of the agency (bench/lib/live-queue.ts): what the lanes wait on.
+  const live = await LiveQueue.open(api.baseUrl, sys.token('motcua.saigon'), AGENCY);
   // The floors' event rows (bench/baseline/floor-events.ts), and how PostgreSQL makes a commit durable here.
   await sys.db.raw(FLOOR_EVENTS_TABLE);
   const setting = async (name: string) => String((await sys.db.raw(`select current_setting('${name}') as v`)).rows[0].v);
@@ -113,16 +116,18 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     const accepted = await action('intake/accept', sys.token('motcua.saigon'), {});
     push(timings, 'accept', accepted.ms);
     // The specialist acts once the dossier shows them assigned: the assignment may continue after
-    // the acceptance's answer. This wait is nobody's action and is not timed.
+    // the acceptance's answer. The lane reads the dossier when the live queue says it changed (as
+    // the console learns it); this wait is nobody's action and is not timed.
     let assignee = specialists.get(accepted.body.assignee?.userId);
-    const deadline = Date.now() + 120_000;
-    while (!assignee) {
-      const d = await expectCall([200], 'GET', `${api.baseUrl}/api/v1/dossiers/${code}`, { token: sys.token('motcua.saigon') });
-      assignee = specialists.get(d.body.assignee?.userId);
-      if (assignee) break;
-      if (d.body.assignee?.userId) throw new Error(`dossier ${submitted.body.code} was not assigned to a seeded specialist: ${JSON.stringify(d.body.assignee)}`);
-      if (Date.now() > deadline) throw new Error(`dossier ${submitted.body.code} not assigned within 2 minutes`);
-      await sleep(100);
+    if (!assignee) {
+      const d = await live.until(
+        submitted.body.code as string,
+        'assigned',
+        async () => (await expectCall([200], 'GET', `${api.baseUrl}/api/v1/dossiers/${code}`, { token: sys.token('motcua.saigon') })).body,
+        (b) => !!b.assignee?.userId,
+      );
+      assignee = specialists.get(d.assignee.userId);
+      if (!assignee) throw new Error(`dossier ${submitted.body.code} was not assigned to a seeded specialist: ${JSON.stringify(d.assignee)}`);
     }
     const proposed = await action('review/proposal', assignee, { proposal: 'approve' });
     push(timings, 'propose', proposed.ms);
@@ -355,6 +360,8 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     );
   }
   const officer = officerFigures(officerRounds);
+  office.close();
+  live.close();
   await bareHttp.child.stop();
   await floorHttp.child.stop();
 
@@ -527,7 +534,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
   const ceilingCommandBytes = ceilingUpdates.reduce((x, u) => x + jsonBytes(u.command), 0);
   const markdown = [
     `**Lifecycle (target 2).** Procedure \`${PROCEDURE}\` (no fee, result online) at agency \`${AGENCY}\`; ${n} dossiers per run, ` +
-      `${lanes} concurrent lanes (each lane is a citizen submitting and then the one-stop officer, the assigned specialist and the leader acting on that dossier in turn; the specialist once the dossier shows them assigned, polled and not timed), ` +
+      `${lanes} concurrent lanes (each lane is a citizen submitting and then the one-stop officer, the assigned specialist and the leader acting on that dossier in turn; the specialist once the dossier shows them assigned, read again when the agency's live queue (\`GET /api/v1/dossiers/events\`, as the console learns of changes) says it changed, not timed), ` +
       `${rounds} round(s) of baseline then system after an unmeasured warm-up of ${lanes} dossiers each. ` +
       `System: citizen \`POST /api/v1/dossiers\`, then \`POST …/intake/accept\`, \`…/review/proposal\`, \`…/decision\` over HTTP to the real API process with bearer tokens and an \`Idempotency-Key\`, ` +
       `the real worker process (\`worker/main.ts\`: dossier workflow, activities writing PostgreSQL, outbox relay, BullMQ notification and webhook workers); ` +

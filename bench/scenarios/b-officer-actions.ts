@@ -10,6 +10,7 @@ import { captureHistory, type CapturedHistory } from '../lib/captured';
 import { expectCall, type Answer } from '../lib/http';
 import { table } from '../lib/result';
 import { citizenToken, officerToken } from '../lib/stack';
+import { LiveQueue } from '../lib/live-queue';
 import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 
@@ -137,6 +138,7 @@ export class OfficerActions {
   /** The last real dossier of each path: its Updates are what the baseline replays. */
   readonly samples = new Map<PathName, string>();
   captured = new Map<PathName, CapturedHistory>();
+  private live: LiveQueue | null = null;
 
   constructor(
     private readonly sys: BenchSystem,
@@ -144,6 +146,8 @@ export class OfficerActions {
   ) {}
 
   async init(): Promise<void> {
+    // The one-stop officer's live queue (every agency of the paths): what the lanes wait on.
+    this.live = await LiveQueue.open(this.baseUrl, await officerToken(this.sys.db, 'motcua.saigon'));
     for (const s of Object.values(STAFF)) {
       for (const u of [s.oneStop, s.leader, ...s.specialists]) {
         if (this.tokens.has(u)) continue;
@@ -164,15 +168,22 @@ export class OfficerActions {
     return (await expectCall([200], 'GET', `${this.baseUrl}/api/v1/dossiers/${encodeURIComponent(code)}`, { token: this.token('motcua.saigon') })).body;
   }
 
-  /** Polls the dossier (not timed: the officer is not waiting on an action) until `ok`. */
+  /**
+   * Reads the dossier (not timed: the officer is not waiting on an action) until `ok`, again each
+   * time the live queue says it changed (bench/lib/live-queue.ts), as the console learns it.
+   */
   private async waitFor(code: string, what: string, ok: (d: any) => boolean, timeoutMs = 120_000): Promise<any> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const d = await this.get(code);
-      if (ok(d)) return d;
-      if (Date.now() > deadline) throw new Error(`${code}: not ${what} within ${timeoutMs / 1000} s (status ${d.status?.code}, assignee ${JSON.stringify(d.assignee)})`);
-      await sleep(100);
+    let last: any;
+    try {
+      return await this.live!.until(code, what, async () => (last = await this.get(code)), ok, { timeoutMs });
+    } catch (err) {
+      throw new Error(`${(err as Error).message} (status ${last?.status?.code}, assignee ${JSON.stringify(last?.assignee)})`);
     }
+  }
+
+  /** Stops listening to the live queue (at the end of the scenario). */
+  close(): void {
+    this.live?.close();
   }
 
   private assigneeName(d: any): string | null {
@@ -211,14 +222,13 @@ export class OfficerActions {
 
     if (name === 'counter' || name === 'verification') {
       // The fee due is fixed once the submission is recorded.
-      const deadline = Date.now() + 60_000;
-      let due: any;
-      for (;;) {
-        due = (await expectCall([200], 'GET', `${this.baseUrl}/api/v1/dossiers/${enc}/payments`, { token: this.token(one) })).body;
-        if (due.feeStatus !== null && due.feeStatus !== undefined) break;
-        if (Date.now() > deadline) throw new Error(`${code}: no fee due recorded`);
-        await sleep(100);
-      }
+      const due = await this.live!.until(
+        code,
+        'with its fee due recorded',
+        async () => (await expectCall([200], 'GET', `${this.baseUrl}/api/v1/dossiers/${enc}/payments`, { token: this.token(one) })).body,
+        (x: any) => x.feeStatus !== null && x.feeStatus !== undefined,
+        { timeoutMs: 60_000 },
+      );
       if (due.feeStatus === 'unpaid') await this.act(timings, 'payment', one, code, 'payments', { method: 'cash', amountVnd: due.feeDueVnd });
     }
     if (name === 'refusal') {
@@ -445,7 +455,7 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
     `**Officer actions (target 1).** ${lanes} concurrent officers (lanes); each round ${perRound} dossiers per side, the lanes taking the paths in turn: ` +
       PATHS.map((p) => `*${p}* (\`${PATH_SPECS[p].procedure}\` at \`${PATH_SPECS[p].agency}\`, ${PATH_SPECS[p].what})`).join('; ') +
       '. System: each action over HTTP to the real API with a bearer token and an `Idempotency-Key` (as the console sends it), timed from the request to the end of the answer; ' +
-      'the citizen\'s submission and supplement, the upload of the visit\'s minutes and the polls of `GET /api/v1/dossiers/{code}` until the dossier shows what the next officer needs (the specialist assigned, which may come after the acceptance\'s answer; the fee due; the result at the counter) are not timed. ' +
+      'the citizen\'s submission and supplement, the upload of the visit\'s minutes and the reads of `GET /api/v1/dossiers/{code}` until the dossier shows what the next officer needs (the specialist assigned, which may come after the acceptance\'s answer; the fee due; the result at the counter), read again each time the one-stop officer\'s live queue (`GET /api/v1/dossiers/events`) says the dossier changed, as the console learns of it, are not timed. ' +
       'Bare Update: `baselineOfficeWorkflow` (`bench/baseline/workflows.ts`), driven with the Temporal client (`executeUpdate`, no HTTP), the same lanes and paths; each Update of a real dossier of the path (captured from its history in this run: name, command, answered view) is sent with the same command and answered at once with the same view, no activity. ' +
       'Percentiles pooled over the rounds; the ratios divide each action\'s percentile by the bare Update\'s (all its officer Updates pooled).',
     '',

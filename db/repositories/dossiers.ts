@@ -247,6 +247,11 @@ export interface DossierWorkflowInputRow {
   submitted_at: Date;
   procedure_code: string;
   agency_eid: string;
+  /** The last event the read model shows (1: the submission recorded with the dossier). */
+  projection_seq: number;
+  fee_due_vnd: string | number | null;
+  fee_timing: string | null;
+  workflow_started_at: Date | null;
 }
 
 export async function dossierWorkflowInputRow(db: Tx, dossierId: number): Promise<DossierWorkflowInputRow | undefined> {
@@ -254,7 +259,12 @@ export async function dossierWorkflowInputRow(db: Tx, dossierId: number): Promis
     .join('procedures as p', 'p.id', 'd.procedure_id')
     .join('agencies as a', 'a.id', 'd.agency_id')
     .where('d.id', dossierId)
-    .first('d.id', 'd.code', 'd.channel', 'd.delivery_method', 'd.submitted_at', 'p.code as procedure_code', 'a.eid as agency_eid');
+    .first('d.id', 'd.code', 'd.channel', 'd.delivery_method', 'd.submitted_at', 'p.code as procedure_code', 'a.eid as agency_eid', 'd.projection_seq', 'd.fee_due_vnd', 'd.fee_timing', 'd.workflow_started_at');
+}
+
+/** The dossier's workflow was started (by the API after its submission, or by the reconciler): it needs no other start. */
+export async function markWorkflowStarted(db: Tx, dossierId: number): Promise<void> {
+  await db('dossiers').where('id', dossierId).whereNull('workflow_started_at').update({ workflow_started_at: db.fn.now() });
 }
 
 /** Dossiers stored before `submittedBefore` whose workflow never started, oldest first. */

@@ -50,16 +50,21 @@ describe('submission while Temporal is unreachable', () => {
     expect(retry.status).toBe(202);
     expect(retry.body.code).toBe(code);
     await expect(api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe()).rejects.toThrow();
+    // The submission is on record with the dossier: the citizen sees it before any workflow runs.
+    const status = await http('GET', `${api.baseUrl}/api/v1/status/${code}`);
+    expect(status.body.status.code).toBe('SUBMITTED');
+    expect(status.body.history).toHaveLength(1);
+    expect(await api.db('dossiers').where('code', code).first('workflow_started_at')).toEqual({ workflow_started_at: null });
 
     const worker = await startWorker({
       QUEUE_PREFIX: `${inject('runId')}-recovery`,
       SUBMISSION_RECONCILE_INTERVAL_MS: '1000',
       SUBMISSION_RECONCILE_GRACE_MS: '0',
     });
-    const status = await eventually(() => http('GET', `${api.baseUrl}/api/v1/status/${code}`), (s) => s.body.history?.length === 1, 30_000);
-    expect(status.body.status.code).toBe('SUBMITTED');
+    // The reconciler starts it, and marks it started (no other start is tried).
+    await eventually(() => api.db('dossiers').where('code', code).first('workflow_started_at'), (r) => r?.workflow_started_at !== null, 30_000);
     expect((await api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe()).status.name).toBe('RUNNING');
-    expect(worker.output()).toMatch(/started \d+ dossier workflow/);
+    await eventually(async () => worker.output(), (o) => /started \d+ dossier workflow/.test(o), 10_000);
 
     // From here on it is an ordinary dossier.
     const accepted = await http('POST', `${api.baseUrl}/api/v1/dossiers/${code}/intake/accept`, { headers: { 'X-User-Id': 'motcua.saigon' } });

@@ -44,6 +44,15 @@ describe('walking skeleton: online submission to completed dossier', () => {
     const description = await api.temporal.workflow.getHandle(dossierWorkflowId(code)).describe();
     expect(description.type).toBe('dossierWorkflow');
     expect(description.taskQueue).toBe(taskQueue);
+    // The submission is the dossier's first event, recorded with it (fee fixed) and handed to the
+    // workflow in its input; the start is marked when the answer goes (the reconciler leaves it alone).
+    const stored = await api.db('dossiers').where('code', code).first('id', 'projection_seq', 'fee_status', 'workflow_started_at');
+    expect(stored).toMatchObject({ projection_seq: 1, fee_status: expect.any(String), workflow_started_at: expect.any(Date) });
+    expect(await api.db('dossier_events').where('dossier_id', stored.id).select('seq', 'type', 'actor_role')).toEqual([{ seq: 1, type: 'submitted', actor_role: 'applicant' }]);
+    expect(await api.db('dossier_handoffs').where('dossier_id', stored.id).select('step', 'receiver_unit', 'closed_seq')).toEqual([{ step: 'intake', receiver_unit: 'Bộ phận Một cửa', closed_seq: null }]);
+    const started = await api.temporal.workflow.getHandle(dossierWorkflowId(code)).fetchHistory();
+    const startInput = JSON.parse(Buffer.from(started.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!.data!).toString('utf8'));
+    expect(startInput.submitted).toEqual({ feeVnd: expect.any(Number), feeTiming: expect.any(String) });
 
     const s = await eventually(status, (r) => r.body.history?.length === 1);
     expect(s.status).toBe(200);

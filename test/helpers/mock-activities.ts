@@ -1,4 +1,4 @@
-import { acceptedEvent, assignedEvent, compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
+import { acceptedEvent, acceptedFacts, assignedEvent, compactDeadline, feeProjection, numberedEvent, type DossierActivities } from '../../activities';
 import type { Actor } from '../../domain/types';
 import { alwaysOpenSchedule } from './always-open-deadlines';
 import { defaultSteps } from '../../domain/internal-procedure';
@@ -92,7 +92,7 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
     async acceptAndRecord(input) {
       const facts = await activities.receiptFacts(input.receipt);
       await activities.recordDossierEvent(acceptedEvent(input.event, facts, input.feePaid, input.receipt.receivedAt));
-      return facts;
+      return acceptedFacts(facts);
     },
     async assignAndRecord(input) {
       let assignee: { userId: number; fullName: string };
@@ -104,7 +104,7 @@ export function mockActivities(overrides: Partial<DossierActivities> = {}): Doss
         return { pending };
       }
       await activities.recordDossierEvent(assignedEvent(input.assigned, assignee));
-      return { assignee };
+      return assignee;
     },
     ...overrides,
   };

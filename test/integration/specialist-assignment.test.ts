@@ -129,7 +129,7 @@ describe('assignAndRecord: the choice written with its event', () => {
   it('writes the assignment with the specialist it chose, once whatever the retries', async () => {
     const { dossierId, ids, events } = await receivedDossier(['Lê Thị Một', 'Phạm Văn Hai']);
     const first = await activities.assignAndRecord(events);
-    expect(first).toEqual({ assignee: { userId: ids[0], fullName: 'Lê Thị Một' } });
+    expect(first).toEqual({ userId: ids[0], fullName: 'Lê Thị Một' });
     // A retry (the worker died before the marker) finds the dossier assigned and writes the same event.
     expect(await activities.assignAndRecord(events)).toEqual(first);
     expect(await db('dossiers').where('id', dossierId).first('status', 'assignee_id')).toEqual({ status: 'IN_REVIEW', assignee_id: ids[0] });

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { WorkflowHandle } from '@temporalio/client';
+import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
@@ -197,6 +197,55 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
       await keep('merged-accept-propose-decide-online', handle);
+    });
+  });
+
+  it('a dossier whose submission the API recorded begins from it: no record, no index, one local activity per step', async () => {
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const args = input({ submitted: { feeVnd: 0, feeTiming: 'none' } });
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('api-submitted'), args: [args] });
+      const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+      expect(accepted).toMatchObject({ status: 'RECEIVED', lastSeq: 2, fee: { amountVnd: 0, paid: true } });
+      for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+      await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+      expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
+      const history = await historyOf(handle);
+      expect(localActivityMarkers(history).map((m) => /"activity_type":"(\w+)"/.exec(m)?.[1])).toEqual(['acceptAndRecord', 'assignAndRecord', 'recordDossierEvent', 'issueAndRecord', 'recordDossierEvents']);
+      // The start indexed it SUBMITTED; the run indexes only what changes after.
+      const indexed = history.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!));
+      expect(indexed.filter((k) => k === 'DossierStatus')).toHaveLength(5);
+      // The workflow writes from the second event on: the first is the API's.
+      expect(eventsOf(args.dossierId).map((e) => [e.seq, e.type])).toEqual([
+        [2, 'intake_accepted'],
+        [3, 'assigned'],
+        [4, 'approval_proposed'],
+        [5, 'approved'],
+        [6, 'result_delivered_online'],
+        [7, 'completed'],
+      ]);
+      await keep('merged-submitted-by-api', handle);
+    });
+  });
+
+  it('a payment in the run\'s first task sees the fee the API fixed at submission', async () => {
+    const worker = await newWorker();
+    await worker.runUntil(async () => {
+      const args = input({ channel: 'counter', deliveryMethod: 'counter', submitted: { feeVnd: 50_000, feeTiming: 'before_processing' } });
+      // Update-with-start: the payment is delivered with the start, in the run's first task.
+      const start = new WithStartWorkflowOperation('dossierWorkflow', { taskQueue, workflowId: wfId('api-fee-paid'), args: [args], workflowIdConflictPolicy: 'FAIL' });
+      const paid = await client.workflow.executeUpdateWithStart(recordPaymentUpdate, {
+        args: [{ paymentId: crypto.randomUUID(), amountVnd: 50_000, method: 'cash', receiptCode: 'BL-0002', paidAt: new Date().toISOString(), recordedBy: OFFICER.userId }],
+        startWorkflowOperation: start,
+      });
+      expect(paid.fee).toMatchObject({ amountVnd: 50_000, paid: true, receiptCode: 'BL-0002' });
+      const handle = await start.workflowHandle();
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+      for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      const proposed = await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+      expect(proposed.status).toBe('AWAITING_DECISION');
+      await handle.terminate('end of test');
     });
   });
 
@@ -497,8 +546,10 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       // The acceptance's one local activity (patch merged-records-v1) keeps only what the workflow needs in its marker.
       const receipt = localActivityMarkers(await historyOf(handle)).filter((m) => m.includes('"acceptAndRecord"'));
       expect(receipt).toHaveLength(1);
-      expect(receipt[0]).toMatch(/"pinned":\{"version":\d+,"isDefault":true\}/);
-      for (const big of ['explanation', '"steps"', 'appointmentAt', 'overdueAt']) expect(receipt[0]).not.toContain(big);
+      // The default version by its number; the ledger's start is the receipt the workflow gave (its limit only); PAUSE is assumed.
+      expect(receipt[0]).toMatch(/"pinned":\{"version":\d+\}/);
+      expect(receipt[0]).toMatch(/"limit":\{"unit":"\w+"/);
+      for (const big of ['explanation', '"steps"', 'appointmentAt', 'overdueAt', '"start"', '"isDefault"', '"clockPolicy"']) expect(receipt[0]).not.toContain(big);
       await handle.terminate('end of test');
     });
   });

@@ -24,6 +24,12 @@ export interface DossierWorkflowInput {
   channel: Channel;
   deliveryMethod: DeliveryMethod;
   submittedAt: string;
+  /**
+   * The submission already recorded by the API with the dossier (its first event, the fee fixed
+   * with it): the workflow begins from it instead of recording it (patch merged-records-v1). Absent
+   * for dossiers stored before, and for a chain's stages: the workflow records their submission.
+   */
+  submitted?: { feeVnd: number; feeTiming: 'none' | 'at_submission' | 'before_processing' | 'at_result' };
   /** Continue as new past this many history events (tests set it low); Temporal's own suggestion applies too. */
   maxHistoryEvents?: number;
   /** Overrides the procedure's warning and escalation intervals, in working milliseconds (tests use seconds). */

@@ -56,7 +56,7 @@ async function assignInOneWrite(d: Dossier, receivedBy: Actor): Promise<void> {
     async (events) => {
       const r = await d.look.assignAndRecord({ agencyEid: input.agencyEid, ...events });
       if ('pending' in r) return 'pending';
-      assignee = r.assignee;
+      assignee = { userId: r.userId, fullName: r.fullName };
       return 'assigned';
     },
   );

@@ -1,4 +1,4 @@
-import type { DeadlineLookup, ReceiptFacts } from '../../activities';
+import type { AcceptedFacts, DeadlineLookup, ReceiptFacts } from '../../activities';
 import { CLOCK_FROM_FEE_PENDING, fullSchedule, type ClockEntry } from '../../domain/clock-ledger';
 import type { AcceptIntakeCommand, DossierView, IntakeSupplementCommand, RefuseIntakeCommand } from '../contracts/dossier-v1';
 import { assignAfterIntake } from './assignment';
@@ -177,17 +177,29 @@ async function acceptInOneWrite(d: Dossier, cmd: AcceptIntakeCommand, receivedAt
       notify: 'intake_accepted',
     },
     async (event) => {
-      const facts = await d.look.acceptAndRecord({
-        receipt: { dossierId: input.dossierId, agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt, ...(input.deadlinePolicy ? { policy: input.deadlinePolicy } : {}) },
-        event,
-        feePaid: state.fee.paid,
-      });
+      const facts = expandAccepted(
+        await d.look.acceptAndRecord({
+          receipt: { dossierId: input.dossierId, agencyEid: input.agencyEid, procedureCode: input.procedureCode, receivedAt, ...(input.deadlinePolicy ? { policy: input.deadlinePolicy } : {}) },
+          event,
+          feePaid: state.fee.paid,
+        }),
+        receivedAt,
+      );
       pinVersion(d, facts.pinned, receivedAt);
       const { appointment } = startClock(d, facts.deadline, receivedAt, cmd.actor.userId);
       state.receivedAt = receivedAt;
       state.appointmentAt = appointment.appointmentAt;
     },
   );
+}
+
+/** The facts as receiptFacts answers them, from acceptAndRecord's compact answer (activities' AcceptedFacts). */
+function expandAccepted(a: AcceptedFacts, receivedAt: string): ReceiptFacts {
+  const { limit, clockPolicy, ...deadline } = a.deadline;
+  return {
+    pinned: 'isDefault' in a.pinned && a.pinned.isDefault === false ? a.pinned : { version: a.pinned.version, isDefault: true },
+    deadline: { ...deadline, start: { kind: 'start', at: receivedAt, limit }, clockPolicy: clockPolicy ?? 'PAUSE' },
+  };
 }
 
 /** The version pinned at receipt: by number on the default path, its steps in full when routed. */

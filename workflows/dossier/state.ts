@@ -5,6 +5,7 @@ import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
 import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
+import { APPLICANT, ONE_STOP_UNIT } from '../../domain/units';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierOutcome, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, lookupLocal, record, recordLocal } from './proxies';
 import { currentStep, openConsultations, stepView } from './route';
@@ -14,11 +15,7 @@ export type { Action, CarriedDossierState, DeadlineState, Party, Transition } fr
 
 /** Citizen's supplement deadline when the officer names none: 15 working days (ND 297/2025 art. 5). */
 export const DEFAULT_SUPPLEMENT_WORKING_DAYS = 15;
-/** Units named on the process-control sheet (Form 06). */
-export const ONE_STOP_UNIT = 'Bộ phận Một cửa';
-export const POST_OFFICE = 'Bưu điện (dịch vụ bưu chính công ích)';
-export const LEADERS_UNIT = 'Lãnh đạo cơ quan';
-export const APPLICANT = 'Tổ chức, cá nhân nộp hồ sơ';
+export { APPLICANT, LEADERS_UNIT, ONE_STOP_UNIT, POST_OFFICE } from '../../domain/units';
 
 /** Statuses at which the legal clock stops: the end of processing for the on-time indicator. */
 const CLOCK_STOPS: readonly DossierStatus[] = ['APPROVED', 'DENIED', 'WITHDRAWN', 'CANCELLED', 'CLOSED_UNSUPPLEMENTED'];
@@ -78,6 +75,17 @@ export class Dossier {
     // old path (regular activities, in the old order) for its whole life, across continue-as-new.
     // The only place this patch is asked.
     this.state.fast = carried ? (carried.fast ?? false) : this.since('fast-actions-v1');
+    const submitted = input.submitted;
+    if (!carried && this.state.merged && submitted) {
+      // Patch merged-records-v1: the API recorded the submission with the dossier, its fee fixed;
+      // the run begins from it (indexed SUBMITTED by its start). Taken here, before the first
+      // await, so that an Update in the run's first task (a payment at the counter) sees the fee.
+      const s = this.state;
+      s.seq = 1;
+      s.fee = { amountVnd: submitted.feeVnd, timing: submitted.feeTiming, paid: submitted.feeVnd === 0, receiptCode: null, paymentId: null };
+      s.submissionRecorded = true;
+      this.indexedStatus = s.status;
+    }
   }
 
   /**
@@ -256,6 +264,8 @@ export class Dossier {
    */
   async recordSubmission(): Promise<void> {
     const s = this.state;
+    // Recorded by the API with the dossier (patch merged-records-v1): taken from the input as the run began.
+    if (s.submissionRecorded) return;
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
     this.indexedStatus = s.status;
