@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
-import { inTransaction, type Db } from '../db/connection';
-import { findAgencyByEid } from '../db/repositories/agencies';
+import type { Db } from '../db/connection';
 import { dossierAssignee, dossierShippingFacts } from '../db/repositories/dossiers';
 import { feeDueOf as feeDueFor, feeProjection, type FeeDue } from '../dossiers/fee-due';
 import { findProcedureByCode } from '../db/repositories/procedures';
-import { findResultNumber, insertResult } from '../db/repositories/results';
-import { nextInSequence } from '../db/repositories/sequences';
+import { issueResultNumberOnce } from '../db/repositories/results';
 import { findShipmentOfDossier, insertShipmentOnce, markShipmentAccepted, markShipmentRefused, shipmentIdOfDossier } from '../db/repositories/shipments';
 import { leastLoadedSpecialist } from '../db/repositories/users';
 import { OPEN_STATUSES } from '../domain/status';
@@ -385,30 +383,20 @@ type IssueInput = {
 
 async function issueResultOnce(db: Db, input: IssueInput): Promise<{ number: string }> {
   const kind = input.kind ?? 'result';
-  return inTransaction(db, async (trx) => {
-    const existing = await findResultNumber(trx, input.dossierId);
-    if (existing) return { number: existing.number };
-    const agency = (await findAgencyByEid(trx, input.agencyEid, ['id']))!;
-    const procedure = await findProcedureByCode(trx, input.procedureCode, ['result_name']);
-    const year = Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4));
-    const last_value = await nextInSequence(trx, { kind: 'result_number', agencyId: agency.id, year });
-    const prefix = { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind];
-    const number = `${String(last_value).padStart(4, '0')}/${year}/${prefix}-${input.agencyEid}`;
-    await insertResult(trx, {
-      dossier_id: input.dossierId,
-      number,
-      kind,
-      title:
-        kind === 'result'
-          ? (procedure?.result_name ?? 'Kết quả giải quyết thủ tục hành chính')
-          : kind === 'denial_notice'
-            ? 'Thông báo hồ sơ không đủ điều kiện giải quyết'
-            : 'Thông báo dừng giải quyết hồ sơ',
-      signer_id: input.signerId,
-      issued_at: input.issuedAt,
-    });
-    return { number };
+  const issued = await issueResultNumberOnce(db, {
+    dossierId: input.dossierId,
+    agencyEid: input.agencyEid,
+    procedureCode: input.procedureCode,
+    year: Number(toOffsetIso(new Date(input.issuedAt)).slice(0, 4)),
+    prefix: { result: 'KQ', denial_notice: 'TB', stop_notice: 'TBD' }[kind],
+    kind,
+    title: kind === 'denial_notice' ? 'Thông báo hồ sơ không đủ điều kiện giải quyết' : kind === 'stop_notice' ? 'Thông báo dừng giải quyết hồ sơ' : null,
+    fallbackTitle: 'Kết quả giải quyết thủ tục hành chính',
+    signerId: input.signerId,
+    issuedAt: input.issuedAt,
   });
+  if (!issued) throw ApplicationFailure.nonRetryable(`unknown agency ${input.agencyEid}`, 'UnknownAgency');
+  return issued;
 }
 
 /** The decision's event with its number where the workflow left it null (issueAndRecord). */

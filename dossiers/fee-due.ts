@@ -1,7 +1,8 @@
 import type { Tx } from '../db/connection';
 import { dossierFeeBasis } from '../db/repositories/dossiers';
 import type { ProjectionFields } from '../db/repositories/dossier-events';
-import { procedureFeeTotal } from '../db/repositories/procedures';
+import { procedureFeeBasis, procedureFeeTotal } from '../db/repositories/procedures';
+import type { Channel } from '../domain/types';
 
 /** Phí, lệ phí due for a dossier: fixed at submission by its procedure and channel (docs/domain.md §6). */
 export interface FeeDue {
@@ -13,8 +14,18 @@ export interface FeeDue {
 export async function feeDueOf(db: Tx, dossierId: number): Promise<FeeDue | null> {
   const d = await dossierFeeBasis(db, dossierId);
   if (!d) return null;
-  const amountVnd = Number((await procedureFeeTotal(db, d.procedure_id, d.channel)) ?? 0);
-  const timing = d.fee_timing as FeeDue['timing'];
+  return feeDue(d.fee_timing, await procedureFeeTotal(db, d.procedure_id, d.channel));
+}
+
+/** The fee a dossier of this procedure and channel will owe (what feeDueOf finds once it is stored); null for an unknown procedure. */
+export async function feeDueFor(db: Tx, procedureId: number, channel: Channel): Promise<FeeDue | null> {
+  const p = await procedureFeeBasis(db, procedureId, channel);
+  return p ? feeDue(p.fee_timing, p.total) : null;
+}
+
+function feeDue(feeTiming: string, total: string | number | null): FeeDue {
+  const amountVnd = Number(total ?? 0);
+  const timing = feeTiming as FeeDue['timing'];
   return { amountVnd: timing === 'none' ? 0 : amountVnd, timing: amountVnd === 0 ? 'none' : timing };
 }
 

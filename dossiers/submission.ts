@@ -11,7 +11,7 @@ import { dossierWorkflowId } from '../domain/dossier-code';
 import type { DeliveryMethod } from '../domain/types';
 import { APPLICANT, ONE_STOP_UNIT } from '../domain/units';
 import { vnLocalDate } from '../domain/vn-time';
-import { feeDueOf, feeProjection, type FeeDue } from './fee-due';
+import { feeDueFor, feeProjection, type FeeDue } from './fee-due';
 import { idempotencyKeyReused } from '../platform/idempotency';
 
 /**
@@ -70,6 +70,9 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
       if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
       return { created: false, dossierId: Number(prior.dossier_id) };
     }
+    // The fee is known before the code is taken: the agency's code counter stays locked from here
+    // to the commit, and every submission of the agency that day queues on it.
+    const fee = (await feeDueFor(trx, s.procedureId, s.channel))!;
     const day = vnLocalDate(s.submittedAt);
     const code = await allocateDossierCode(trx, s.agency, day);
     const id = await insertDossier(trx, {
@@ -88,13 +91,13 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
       postal_address: s.postalAddress ? JSON.stringify(s.postalAddress) : null,
       documents: JSON.stringify(s.documents),
       submitted_at: s.submittedAt,
-    });
+    }, { changeNotedLater: true });
     // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
     await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
     await setIdempotencyKeyDossier(trx, scope, key, id);
     // Nộp hồ sơ: the dossier's first event, its fee fixed by the procedure and channel, with the
     // dossier itself; its workflow begins from it (DossierWorkflowInput.submitted).
-    await recordDossierEvent(trx, submissionEvent(id, code, s, (await feeDueOf(trx, id))!));
+    await recordDossierEvent(trx, submissionEvent(id, code, s, fee));
     return { created: true, dossierId: id };
   });
 }

@@ -72,6 +72,17 @@ export async function findCalendarRow(db: Tx, code: string, version?: number | n
   return q.orderBy('version', 'desc').first(COLUMNS);
 }
 
+/** The latest version of the calendar an agency works by, in one statement (what a new dossier is dated by). */
+export async function agencyLatestCalendarRow(db: Tx, agencyEid: string): Promise<CalendarRow> {
+  const row = await db('agencies as a')
+    .join('work_calendars as c', 'c.id', 'a.calendar_id')
+    .joinRaw(`cross join lateral (select ${COLUMNS.map((c) => `w.${c}`).join(', ')} from work_calendars w where w.code = c.code order by w.version desc limit 1) as latest`)
+    .where('a.eid', agencyEid)
+    .first(COLUMNS.map((c) => `latest.${c}`));
+  if (!row) throw new UnknownCalendarError(`agency ${agencyEid} has no working calendar`);
+  return row;
+}
+
 /** The code of the calendar an agency works by. */
 export async function agencyCalendarCode(db: Tx, agencyEid: string): Promise<string> {
   const cal = await db('agencies as a').join('work_calendars as c', 'c.id', 'a.calendar_id').where('a.eid', agencyEid).first('c.code');
@@ -110,15 +121,15 @@ export async function calendarFor(
   agencyEid: string,
   pinned: { code: string; version: number } | null,
 ): Promise<{ calendar: WorkingCalendar; dayNames: Map<string, string> }> {
-  const code = pinned?.code ?? (await agencyCalendarCode(db, agencyEid));
-  const row = await findCalendarRow(db, code, pinned?.version ?? null);
-  if (!row) throw new UnknownCalendarError(`calendar ${code}${pinned ? ` v${pinned.version}` : ''} does not exist`);
+  if (!pinned) return cachedCalendar(db, await agencyLatestCalendarRow(db, agencyEid));
+  const row = await findCalendarRow(db, pinned.code, pinned.version);
+  if (!row) throw new UnknownCalendarError(`calendar ${pinned.code} v${pinned.version} does not exist`);
   return cachedCalendar(db, row);
 }
 
 /** Loads an agency's working calendar, latest version: what a new dossier is dated by. */
 export async function loadAgencyCalendar(db: Tx, agencyEid: string): Promise<WorkingCalendar> {
-  return loadCalendar(db, await agencyCalendarCode(db, agencyEid));
+  return build(db, await agencyLatestCalendarRow(db, agencyEid));
 }
 
 // ---------------------------------------------------------------- versions (administration)

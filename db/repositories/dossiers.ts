@@ -115,10 +115,16 @@ export type NewDossier = Pick<
   | 'submitted_at'
 > & { postal_address: string | null; documents: string };
 
-export async function insertDossier(trx: Tx, row: NewDossier): Promise<number> {
+/**
+ * `changeNotedLater`: the caller's transaction records an event of the dossier after this
+ * (record_dossier_event notes the change as its last statement), so the agency's change counter
+ * is not locked here for the rest of the transaction, which would hold every other write of the
+ * agency's read model (db/repositories/dossier-changes.ts) until the commit.
+ */
+export async function insertDossier(trx: Tx, row: NewDossier, opts: { changeNotedLater?: boolean } = {}): Promise<number> {
   const [{ id }] = await trx('dossiers').insert(row).returning('id');
   // A new dossier in the agency's intake queue: its counter and the live queues hear of it.
-  await noteDossierChange(trx, Number(id));
+  if (!opts.changeNotedLater) await noteDossierChange(trx, Number(id));
   return Number(id);
 }
 

@@ -284,15 +284,34 @@ export async function pinInternalProcedure(db: Tx, input: { dossierId: number; p
     if (version === DERIVED_DEFAULT_VERSION) return asPinned(derivedDefault(await procedureFacts(db, input.procedureCode)));
     return asPinned(await getInternalProcedureVersion(db, input.procedureCode, version));
   };
+  // Two statements on the way of every acceptance (issue 18): the version in force, then the pin
+  // where there is none yet; a dossier pinned already (a retry) keeps its version.
+  const inForce = await pinnableVersionInForce(db, input.procedureCode, input.at);
+  const updated = await db('dossiers').where('id', input.dossierId).whereNull('procedure_version').update({ procedure_version: inForce.version });
+  if (updated === 1) return inForce;
   const already = await db('dossiers').where('id', input.dossierId).first('procedure_version');
   if (!already) throw new DomainError('not_found', 'Not found', `Không có hồ sơ số ${input.dossierId}.`, { reason: 'DossierNotFound' });
-  if (already.procedure_version !== null) return pinnedAt(already.procedure_version);
-  const inForce = await internalProcedureInForce(db, input.procedureCode, input.at);
-  const updated = await db('dossiers').where('id', input.dossierId).whereNull('procedure_version').update({ procedure_version: inForce.version });
-  if (updated === 1) return asPinned(inForce);
-  // Pinned by a concurrent attempt in between: that one stands.
-  const now = await db('dossiers').where('id', input.dossierId).first('procedure_version');
-  return pinnedAt(now.procedure_version);
+  return pinnedAt(already.procedure_version);
+}
+
+/** internalProcedureInForce as the pin needs it (no authors' names), the procedure and its version in one statement. */
+async function pinnableVersionInForce(db: Tx, code: string, at: Date): Promise<PinnedProcedure> {
+  const { rows } = await db.raw(
+    `select p.id, p.code, p.time_limit, p.step_budgets, v.version, v.is_default, v.document
+       from procedures p
+       left join lateral (
+         select version, is_default, document from internal_procedure_versions v
+          where v.procedure_id = p.id and v.status = 'published' and v.effective_from <= ?
+          order by v.effective_from desc, v.version desc limit 1
+       ) v on true
+      where p.code = ?
+      limit 1`,
+    [at, code],
+  );
+  const r = rows[0] as (ProcedureFacts & { version: number | null; is_default: boolean | null; document: InternalProcedureVersionRow['document'] | null }) | undefined;
+  if (!r) throw procedureNotFound(code);
+  if (r.version === null) return asPinned(derivedDefault(r));
+  return { procedureCode: code, version: r.version, isDefault: r.is_default === true, steps: r.document!.steps, consultations: r.document!.consultations ?? [] };
 }
 
 /** The version a dossier pinned, or null when it pinned none (it began before versions were data). */

@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection';
 import { allocateDossierCode } from '../../db/repositories/sequences';
+import { issueResultNumberOnce } from '../../db/repositories/results';
 import { formatDossierCode, parseDossierCode, dossierWorkflowId } from '../../domain/dossier-code';
 import { maskPersonName } from '../../domain/masking';
 
@@ -57,5 +59,50 @@ describe('dossier code allocation on PostgreSQL', () => {
     const next = await db.transaction((trx) => allocateDossierCode(trx, agency, day));
     expect(first).toBe('000.00.23.H29-300201-0001');
     expect(next).toBe('000.00.23.H29-300201-0002');
+  });
+});
+
+describe('result numbers on PostgreSQL (số văn bản kết quả, one statement)', () => {
+  const db = createDb(inject('databaseUrl'), { max: 20 });
+  afterAll(() => db.destroy());
+  const eid = '000.00.31.H29';
+
+  async function newDossier(tag: string): Promise<number> {
+    const agency = await db('agencies').where('eid', eid).first('id');
+    const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
+    const code = `${eid}-310101-${tag}${randomUUID().slice(0, 6)}`;
+    const [{ id }] = await db('dossiers')
+      .insert({ code, workflow_id: `dossier-${code}`, procedure_id: procedure.id, agency_id: agency.id, channel: 'online', delivery_method: 'online', status: 'IN_REVIEW', applicant_full_name: 'Trần Thị Kết Quả', applicant_id_number: '079300000001', documents: '[]', submitted_at: new Date() })
+      .returning('id');
+    return Number(id);
+  }
+  const issue = (dossierId: number, year: number, over: Partial<Parameters<typeof issueResultNumberOnce>[1]> = {}) =>
+    issueResultNumberOnce(db, { dossierId, agencyEid: eid, procedureCode: 'TP-SAOSOGOC', year, prefix: 'KQ', kind: 'result', title: null, fallbackTitle: 'Kết quả giải quyết thủ tục hành chính', signerId: null, issuedAt: `${year}-03-02T03:00:00Z`, ...over });
+
+  it('numbers concurrent decisions of an agency consecutively, once per dossier whatever the retries, with the procedure’s result name', async () => {
+    const ids = await Promise.all(Array.from({ length: 12 }, (_, i) => newDossier(`r${i}`)));
+    const numbers = (await Promise.all(ids.map((id) => issue(id, 2031)))).map((r) => r!.number);
+    const seqs = numbers.map((n) => Number(n.split('/')[0])).sort((a, b) => a - b);
+    expect(new Set(seqs).size).toBe(12);
+    expect(seqs[11]! - seqs[0]!).toBe(11);
+    expect(numbers[0]).toMatch(/^\d{4}\/2031\/KQ-000\.00\.31\.H29$/);
+    // A retry (the local activity again after a crash) finds the number already issued and takes none.
+    expect((await issue(ids[0]!, 2031))!.number).toBe(numbers[0]);
+    const next = await issue(await newDossier('rn'), 2031);
+    expect(Number(next!.number.split('/')[0])).toBe(seqs[11]! + 1);
+    const stored = await db('dossier_results as r').join('procedures as p', 'p.code', db.raw('?', ['TP-SAOSOGOC'])).where('r.dossier_id', ids[0]!).first('r.title', 'r.kind', 'p.result_name');
+    expect(stored.kind).toBe('result');
+    expect(stored.title).toBe(stored.result_name ?? 'Kết quả giải quyết thủ tục hành chính');
+  });
+
+  it('a notice keeps its own title and prefix; numbers past 9999 keep every digit; an unknown agency issues nothing', async () => {
+    const agency = await db('agencies').where('eid', eid).first('id');
+    await db('result_number_sequences').insert({ agency_id: agency.id, year: 2032, last_value: 9999 }).onConflict(['agency_id', 'year']).merge({ last_value: 9999 });
+    const id = await newDossier('tb');
+    const r = await issue(id, 2032, { prefix: 'TB', kind: 'denial_notice', title: 'Thông báo hồ sơ không đủ điều kiện giải quyết' });
+    expect(r!.number).toBe('10000/2032/TB-000.00.31.H29');
+    expect(await db('dossier_results').where('dossier_id', id).first('title', 'kind')).toEqual({ title: 'Thông báo hồ sơ không đủ điều kiện giải quyết', kind: 'denial_notice' });
+    expect(await issue(await newDossier('ua'), 2032, { agencyEid: '999.99.99.H99' })).toBeUndefined();
+    expect(Number((await db('result_number_sequences').where({ agency_id: agency.id, year: 2032 }).first('last_value')).last_value)).toBe(10000);
   });
 });
