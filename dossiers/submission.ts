@@ -9,7 +9,7 @@ import { claimDocuments } from '../documents/claim';
 import { canonicalHash } from '../domain/canonical-json';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import type { DeliveryMethod } from '../domain/types';
-import { APPLICANT, ONE_STOP_UNIT } from '../domain/units';
+import { submittedEvent } from '../domain/submitted-event';
 import { vnLocalDate } from '../domain/vn-time';
 import { feeDueFor, feeProjection, type FeeDue } from './fee-due';
 import { idempotencyKeyReused } from '../platform/idempotency';
@@ -102,25 +102,17 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
   });
 }
 
-/**
- * The submission as the dossier's first event (what the workflow's Dossier.recordSubmission writes
- * for dossiers stored without it): the hand-off from the applicant to the one-stop unit opens.
- */
+/** The submission as the dossier's first event, its fee fixed (the workflow's Dossier.recordSubmission builds the same for dossiers stored without it). */
 function submissionEvent(dossierId: number, code: string, s: Submission, fee: FeeDue): DossierEventRecord {
-  return {
+  return submittedEvent({
     dossierId,
     seq: 1,
-    type: 'submitted',
-    fromStatus: null,
-    toStatus: 'SUBMITTED',
-    actorId: null,
-    actorRole: 'applicant',
-    occurredAt: s.submittedAt.toISOString(),
-    isPublic: true,
-    data: { channel: s.channel, deliveryMethod: s.deliveryMethod, workflowId: dossierWorkflowId(code) },
-    projection: { status: 'SUBMITTED', ...feeProjection(fee) },
-    handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
-  };
+    channel: s.channel,
+    deliveryMethod: s.deliveryMethod,
+    workflowId: dossierWorkflowId(code),
+    submittedAt: s.submittedAt.toISOString(),
+    projection: feeProjection(fee),
+  });
 }
 
 /**

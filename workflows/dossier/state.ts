@@ -5,7 +5,7 @@ import type { NotificationJob } from '../../activities/notifications';
 import { actionRefusal, type ActionVariant, type Caller, type DossierAction, type DossierFacts } from '../../domain/dossier-actions';
 import { canTransition, isTerminal, statusLabel, type DossierStatus } from '../../domain/status';
 import type { Actor, OfficerRole } from '../../domain/types';
-import { APPLICANT, ONE_STOP_UNIT } from '../../domain/units';
+import { submittedEvent } from '../../domain/submitted-event';
 import { DossierStatusKey, FAILURE_TYPES, type DeadlineView, type DossierOutcome, type DossierView, type DossierWorkflowInput } from '../contracts/dossier-v1';
 import { lookup, lookupLocal, record, recordLocal } from './proxies';
 import { currentStep, openConsultations, stepView } from './route';
@@ -269,20 +269,15 @@ export class Dossier {
     s.seq += 1;
     upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
     this.indexedStatus = s.status;
-    const event: DossierEventRecord = {
+    const event: DossierEventRecord = submittedEvent<ProjectionFields>({
       dossierId: this.input.dossierId,
       seq: s.seq,
-      type: 'submitted',
-      fromStatus: null,
-      toStatus: 'SUBMITTED',
-      actorId: null,
-      actorRole: 'applicant',
-      occurredAt: this.input.submittedAt,
-      isPublic: true,
-      data: { channel: this.input.channel, deliveryMethod: this.input.deliveryMethod, workflowId: workflowInfo().workflowId },
-      projection: { status: 'SUBMITTED', workflowStartedAt: this.now() },
-      handoff: { open: { step: 'intake', giverId: null, giverUnit: APPLICANT, receiverId: null, receiverUnit: ONE_STOP_UNIT, dueAt: null } },
-    };
+      channel: this.input.channel,
+      deliveryMethod: this.input.deliveryMethod,
+      workflowId: workflowInfo().workflowId,
+      submittedAt: this.input.submittedAt,
+      projection: { workflowStartedAt: this.now() },
+    });
     if (s.lean) {
       const due = await this.rec.recordSubmission(event);
       s.fee = { amountVnd: due.amountVnd, timing: due.timing, paid: due.amountVnd === 0, receiptCode: null, paymentId: null };
