@@ -59,6 +59,11 @@ export interface Outgoing {
   outboxPending: number;
   /** `webhook_deliveries` rows by status. */
   webhookDeliveries: Record<string, number>;
+  /**
+   * What was still to send when waitQuiet gave up (0 once quiet): outbox rows not relayed or
+   * relayed without a notification row, messages mid-send, webhook deliveries pending.
+   */
+  unsent?: number;
 }
 
 const PROCEDURE = 'TP-SAOSOGOC'; // no fee: accept → propose → approve → delivered online → completed
@@ -259,11 +264,12 @@ export class EngineSystem {
         .whereNotExists(this.db('notifications as n').whereRaw(`n.job_id like o.job_key || '%'`).select(this.db.raw('1')))
         .count<{ count: string }[]>('* as count')
         .first();
-      if (last.outboxPending === 0 && sending === 0 && pendingHooks === 0 && Number(jobsWaiting?.count ?? 0) === 0 && this.witnesses().webhooks.distinct >= delivered) {
+      const unsent = last.outboxPending + sending + pendingHooks + Number(jobsWaiting?.count ?? 0);
+      if (unsent === 0 && this.witnesses().webhooks.distinct >= delivered) {
         await new Promise((r) => setTimeout(r, 1500));
-        return this.outgoing();
+        return { ...(await this.outgoing()), unsent: 0 };
       }
-      if (Date.now() > deadline) return last;
+      if (Date.now() > deadline) return { ...last, unsent };
       await new Promise((r) => setTimeout(r, 250));
     }
   }

@@ -146,7 +146,10 @@ export function systemEnv(ctx: BenchContext, o: { databaseUrl: string; temporalA
     REDIS_URL: ctx.redisUrl,
     TEMPORAL_ADDRESS: o.temporalAddress,
     TEMPORAL_TASK_QUEUE: o.taskQueue,
-    QUEUE_PREFIX: `bench-${ctx.runId}`,
+    // One prefix per database: stacks of one run that stay up side by side (the system of (a)/(b)
+    // while (e) runs its own) must not take each other's queued jobs, whose ids (outbox keys,
+    // delivery ids) repeat from one database to the next.
+    QUEUE_PREFIX: `bench-${ctx.runId}-${new URL(o.databaseUrl).pathname.slice(1)}`,
     DATA_DIR: path.join(ctx.tmp, 'data'),
     NOTIFY_OUTBOX_DIR: path.join(ctx.tmp, 'outbox'),
     DOCUMENTS_DIR: path.join(ctx.tmp, 'documents'),

@@ -153,7 +153,7 @@ export class BenchSystem {
   }
 }
 
-/** Removes this run's keys (BullMQ queues, rate-limit counters) from the shared Redis: only those under its own prefix. */
+/** Removes this run's keys (BullMQ queues, rate-limit counters) from the shared Redis: only those under its own prefixes (one per database, stack.ts systemEnv). */
 export async function removeRedisKeys(ctx: BenchContext): Promise<number> {
   const redis = new Redis(ctx.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   await redis.connect();
@@ -161,7 +161,7 @@ export async function removeRedisKeys(ctx: BenchContext): Promise<number> {
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `bench-${ctx.runId}:*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `bench-${ctx.runId}-*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length) removed += await redis.unlink(...keys);
     } while (cursor !== '0');
