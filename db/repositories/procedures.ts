@@ -42,7 +42,6 @@ export async function findProcedureAgency(db: Tx, procedureId: number, agencyId:
   return db('procedure_agencies').where({ procedure_id: procedureId, agency_id: agencyId }).first();
 }
 
-/** The sum of the procedure's fee lines for a channel (null without any). */
 /** When the procedure's fee is due and the sum of its fee lines for a channel, in one statement; undefined for an unknown procedure. */
 export async function procedureFeeBasis(db: Tx, procedureId: number, channel: Channel): Promise<{ fee_timing: string; total: string | number | null } | undefined> {
   return db('procedures as p')
@@ -50,6 +49,7 @@ export async function procedureFeeBasis(db: Tx, procedureId: number, channel: Ch
     .first('p.fee_timing', db.raw('(select sum(f.amount_vnd) from procedure_fees f where f.procedure_id = p.id and f.channel = ?) as total', [channel]));
 }
 
+/** The sum of the procedure's fee lines for a channel (null without any). */
 export async function procedureFeeTotal(db: Tx, procedureId: number, channel: Channel): Promise<string | number | null> {
   const row = await db('procedure_fees').where({ procedure_id: procedureId, channel }).sum<{ total: string | number | null }[]>('amount_vnd as total');
   return row[0]?.total ?? null;

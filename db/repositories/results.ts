@@ -22,25 +22,6 @@ export async function findIssuedResult(db: Tx, dossierId: number): Promise<Issue
 
 export type ResultKind = 'result' | 'denial_notice' | 'stop_notice';
 
-/** The number of the result document (or notice) already issued for a dossier, if any. */
-export async function findResultNumber(trx: Tx, dossierId: number): Promise<{ number: string } | undefined> {
-  return trx('dossier_results').where('dossier_id', dossierId).first('number');
-}
-
-/** The numbered result document, the reasoned denial or the stop notice of a dossier (one per dossier). */
-export interface NewResult {
-  dossier_id: number;
-  number: string;
-  kind: ResultKind;
-  title: string;
-  signer_id: number | null;
-  issued_at: string;
-}
-
-export async function insertResult(trx: Tx, row: NewResult): Promise<void> {
-  await trx('dossier_results').insert(row);
-}
-
 /**
  * The result document (or notice) of a dossier numbered and stored once, in one statement: the
  * number already issued when there is one (a retry), else the next of the agency's yearly
@@ -69,7 +50,7 @@ export async function issueResultNumberOnce(
        returning number
      )
      select number from existing union all select number from ins`,
-    { ...r, title: r.title },
+    r,
   );
   return rows[0] ? { number: rows[0].number as string } : undefined;
 }
