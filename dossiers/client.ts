@@ -17,7 +17,6 @@ import {
   acceptIntakeUpdate,
   AgencyCodeKey,
   DossierCodeKey,
-  DossierStatusKey,
   ProcedureCodeKey,
   type AcceptIntakeCommand,
   type DossierView,
@@ -150,11 +149,13 @@ export function createDossierClient(deps: { temporal: Client; taskQueue: string 
       // One run per dossier, ever: a late retry must not start a finished dossier again.
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [input] as [DossierWorkflowInput],
+      // What an operator finds a run by in Temporal's UI. Its status is the read model's: a workflow
+      // begun after patch status-in-read-model-v1 no longer indexes it (a worker not yet updated
+      // indexes it from its first change on).
       typedSearchAttributes: [
         { key: DossierCodeKey, value: input.code },
         { key: AgencyCodeKey, value: input.agencyEid },
         { key: ProcedureCodeKey, value: input.procedureCode },
-        { key: DossierStatusKey, value: 'SUBMITTED' },
       ],
     };
   }

@@ -15,9 +15,11 @@ import {
   handOverResultUpdate,
   proposeDecisionUpdate,
   recordPaymentUpdate,
+  refuseIntakeUpdate,
   requestIntakeSupplementUpdate,
   requestSupplementUpdate,
   submitSupplementUpdate,
+  DossierStatusKey,
   type DossierView,
   type DossierWorkflowInput,
 } from '../../workflows/contracts/dossier-v1';
@@ -40,6 +42,8 @@ const OLD_COMMIT = '0d6c27b';
 const FAST_COMMIT = 'b7272ee';
 /** The last commit before patch merged-records-v1: its workflow code stands for dossiers running on the lean path. */
 const LEAN_COMMIT = '83de6d6';
+/** The last commit before patch status-in-read-model-v1: its workflow code stands for dossiers indexing their status. */
+const MERGED_COMMIT = '6fbccd3';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -58,6 +62,14 @@ async function historyOf(handle: WorkflowHandle): Promise<HistoryEvent[]> {
 
 const scheduledActivities = (events: HistoryEvent[]) => events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => e.activityTaskScheduledEventAttributes!.activityType!.name!);
 const patchMarkers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').map(markerText);
+/** The values the run gave the DossierStatus search attribute, in order (null: removed). */
+const statusIndexed = (events: HistoryEvent[]) =>
+  events.flatMap((e) => {
+    const field = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.DossierStatus;
+    if (!field) return [];
+    const text = Buffer.from(field.data ?? new Uint8Array()).toString('utf8');
+    return [text ? (JSON.parse(text) as string | null) : null];
+  });
 const localActivityMarkers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').map(markerText);
 
 function keep(name: string, handle: WorkflowHandle): Promise<void> {
@@ -166,8 +178,10 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
 
       const history = await historyOf(handle);
-      // A new run asks only patch merged-records-v1: the fast and lean paths hold without their markers.
-      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['merged-records-v1']);
+      // A new run asks only patch status-in-read-model-v1: the merged, fast and lean paths hold without their markers.
+      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['status-in-read-model-v1']);
+      // Its status is the read model's: no DossierStatus search attribute at any change.
+      expect(statusIndexed(history)).toEqual([]);
       expect(scheduledActivities(history)).toEqual([]);
       // One local activity per step (patch merged-records-v1): the submission with its fee; the acceptance's look-up
       // with its event; the specialist's choice with the assignment's event; the proposal; the decision with its
@@ -196,7 +210,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       // Exactly one message per event that tells the citizen.
       expect(noticesOf(args.dossierId)).toEqual(['intake_accepted', 'result_delivered']);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
-      await keep('merged-accept-propose-decide-online', handle);
+      await keep('unindexed-accept-propose-decide-online', handle);
     });
   });
 
@@ -213,9 +227,8 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
       const history = await historyOf(handle);
       expect(localActivityMarkers(history).map((m) => /"activity_type":"(\w+)"/.exec(m)?.[1])).toEqual(['acceptAndRecord', 'assignAndRecord', 'recordDossierEvent', 'issueAndRecord', 'recordDossierEvents']);
-      // The start indexed it SUBMITTED; the run indexes only what changes after.
-      const indexed = history.filter((e) => e.upsertWorkflowSearchAttributesEventAttributes).flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!));
-      expect(indexed.filter((k) => k === 'DossierStatus')).toHaveLength(5);
+      // Patch status-in-read-model-v1: the status is not indexed, neither by the start nor by the run.
+      expect(statusIndexed(history)).toEqual([]);
       // The workflow writes from the second event on: the first is the API's.
       expect(eventsOf(args.dossierId).map((e) => [e.seq, e.type])).toEqual([
         [2, 'intake_accepted'],
@@ -225,7 +238,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         [6, 'result_delivered_online'],
         [7, 'completed'],
       ]);
-      await keep('merged-submitted-by-api', handle);
+      await keep('unindexed-submitted-by-api', handle);
     });
   });
 
@@ -453,6 +466,70 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       ]);
       expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['submitted', 'intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
       await keep('lean-then-merged-code', handle);
+    });
+  });
+
+  describe('a dossier begun before patch status-in-read-model-v1', () => {
+    let connection: NativeConnection;
+    let mergedBundle: string;
+    beforeAll(async () => {
+      mergedBundle = await bundleOf(MERGED_COMMIT, 'status-in-read-model-v1');
+      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+    }, 180_000);
+    afterAll(async () => {
+      await connection?.close();
+    });
+
+    it('keeps indexing its status to the end after a worker with the current code takes over', async () => {
+      const queue = `${taskQueue}-merged`;
+      const activities = mockActivities({
+        async recordDossierEvent(e) {
+          events.push(e);
+        },
+      });
+      const args = input({ submitted: { feeVnd: 0, feeTiming: 'none' } });
+      // Started as the API did then: indexed SUBMITTED by its start.
+      const handle = await client.workflow.start('dossierWorkflow', {
+        taskQueue: queue,
+        workflowId: wfId('merged-then-unindexed'),
+        args: [args],
+        typedSearchAttributes: [{ key: DossierStatusKey, value: 'SUBMITTED' }],
+      });
+      const merged = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: mergedBundle }, activities });
+      await merged.runUntil(async () => {
+        await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      });
+      expect(eventsOf(args.dossierId).at(-1)?.type).toBe('assigned');
+      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      await current.runUntil(async () => {
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
+      });
+      const history = await historyOf(handle);
+      expect(patchMarkers(history).map((m) => JSON.parse(m).id)).toEqual(['merged-records-v1']);
+      // Every change indexed, those after the current worker took over too.
+      expect(statusIndexed(history)).toEqual(['RECEIVED', 'IN_REVIEW', 'AWAITING_DECISION', 'APPROVED', 'COMPLETED']);
+      expect((await handle.describe()).typedSearchAttributes.get(DossierStatusKey)).toBe('COMPLETED');
+      await keep('merged-then-unindexed-code', handle);
+    });
+
+    it('started by an API not yet updated (indexed SUBMITTED), the attribute is removed rather than left stale', async () => {
+      const worker = await newWorker();
+      await worker.runUntil(async () => {
+        const args = input({ submitted: { feeVnd: 0, feeTiming: 'none' } });
+        const handle = await client.workflow.start('dossierWorkflow', {
+          taskQueue,
+          workflowId: wfId('old-api-start'),
+          args: [args],
+          typedSearchAttributes: [{ key: DossierStatusKey, value: 'SUBMITTED' }],
+        });
+        await handle.executeUpdate(refuseIntakeUpdate, { args: [{ actor: OFFICER, reasons: ['Không thuộc thẩm quyền'] }] });
+        expect(await handle.result()).toMatchObject({ status: 'REFUSED_AT_INTAKE' });
+        expect(statusIndexed(await historyOf(handle))).toEqual([null]);
+        expect((await handle.describe()).typedSearchAttributes.get(DossierStatusKey)).toBeUndefined();
+      });
     });
   });
 

@@ -54,7 +54,9 @@ export class Dossier {
     // the older patches are asked below, in their order, as before.
     // Patch merged-records-v1 is asked first: a run begun after it began after small-markers-v1,
     // which then holds without being asked; on a history recorded before it, it answers false.
-    this.state.merged = carried ? carried.merged === true : patched('merged-records-v1');
+    // Patch status-in-read-model-v1 is asked before merged-records-v1, for the same reason.
+    this.state.unindexed = carried ? carried.unindexed === true : patched('status-in-read-model-v1');
+    this.state.merged = carried ? carried.merged === true : this.state.unindexed || patched('merged-records-v1');
     this.state.lean = carried ? carried.lean === true : this.state.merged || patched('small-markers-v1');
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
     if (this.since('deadline-ledger-v1') && !carried) {
@@ -85,6 +87,10 @@ export class Dossier {
       s.fee = { amountVnd: submitted.feeVnd, timing: submitted.feeTiming, paid: submitted.feeVnd === 0, receiptCode: null, paymentId: null };
       s.submissionRecorded = true;
       this.indexedStatus = s.status;
+    }
+    if (!carried && this.state.unindexed && workflowInfo().typedSearchAttributes.get(DossierStatusKey) !== undefined) {
+      // Started by an API not yet updated, which still indexed it SUBMITTED: removed rather than left stale.
+      upsertSearchAttributes([{ key: DossierStatusKey, value: null }]);
     }
   }
 
@@ -210,7 +216,9 @@ export class Dossier {
     throw ApplicationFailure.create({ message: `Hồ sơ ${this.code} không thể chuyển từ trạng thái «${statusLabel(from)}» sang «${statusLabel(to)}».`, type: FAILURE_TYPES.invalidState, nonRetryable: true, details: [{ reason: 'TransitionNotAllowed' }] });
   }
 
+  /** The DossierStatus search attribute, on runs begun before patch status-in-read-model-v1 only. */
   private index(status: DossierStatus): void {
+    if (this.state.unindexed) return;
     upsertSearchAttributes([{ key: DossierStatusKey, value: status }]);
     this.indexedStatus = status;
   }
@@ -267,8 +275,7 @@ export class Dossier {
     // Recorded by the API with the dossier (patch merged-records-v1): taken from the input as the run began.
     if (s.submissionRecorded) return;
     s.seq += 1;
-    upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
-    this.indexedStatus = s.status;
+    this.index(s.status);
     const event: DossierEventRecord = submittedEvent<ProjectionFields>({
       dossierId: this.input.dossierId,
       seq: s.seq,
@@ -397,10 +404,7 @@ export class Dossier {
       const version = deadline.version;
       Object.assign(deadline, saved.deadline, { version: Math.max(version, saved.deadline.version) + 1 });
     }
-    if (this.indexedStatus !== null && this.indexedStatus !== s.status) {
-      upsertSearchAttributes([{ key: DossierStatusKey, value: s.status }]);
-      this.indexedStatus = s.status;
-    }
+    if (this.indexedStatus !== null && this.indexedStatus !== s.status) this.index(s.status);
   }
 
   /** The review hand-off to a specialist, due at the dossier's appointment. */
