@@ -337,14 +337,33 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
   const runs: Array<{ round: number; baseline: RunFigures; system: RunFigures; durable: Record<Durable, RunFigures> }> = [];
   const officerRounds: OfficerRound[] = [];
   for (let r = 1; r <= rounds; r++) {
-    ctx.log(`b: round ${r}/${rounds}: lifecycle baseline, ${n} dossiers, ${lanes} lanes`);
-    const baseline = await withCpu(() => baselineRun(n, `r${r}-${ctx.runId}`));
-    ctx.log(`b:   baseline ${fmt(baseline.perSecond, 2)} dossiers/s; durable ceilings…`);
+    // The two sides of the ratio run back to back, the ceiling first in odd rounds and the system
+    // first in even ones, so that the host's drift over a round does not favour one side; the
+    // durable ceilings (floors, not the target's baseline) after both.
+    ctx.log(`b: round ${r}/${rounds}: lifecycle ${r % 2 === 1 ? 'ceiling, then system' : 'system, then ceiling'}, ${n} dossiers, ${lanes} lanes`);
+    const ceilingSide = async () => {
+      const f = await withCpu(() => baselineRun(n, `r${r}-${ctx.runId}`));
+      ctx.log(`b:   ceiling ${fmt(f.perSecond, 2)} dossiers/s`);
+      return f;
+    };
+    const systemSide = async () => {
+      const f = await withCpu(() => systemRun(n));
+      ctx.log(`b:   system ${fmt(f.perSecond, 2)} dossiers/s`);
+      return f;
+    };
+    let baseline: RunFigures;
+    let system: RunFigures;
+    if (r % 2 === 1) {
+      baseline = await ceilingSide();
+      system = await systemSide();
+    } else {
+      system = await systemSide();
+      baseline = await ceilingSide();
+    }
+    ctx.log(`b:   ratio ${fmt(ratio(system.perSecond, baseline.perSecond), 2)}; durable ceilings…`);
     const durable = {} as Record<Durable, RunFigures>;
     for (const d of DURABLE) durable[d] = await withCpu(() => baselineRun(n, `r${r}-${ctx.runId}`, d));
-    ctx.log(`b:   durable ceilings ${DURABLE.map((d) => `${d} ${fmt(durable[d].perSecond, 2)}`).join(', ')} dossiers/s; system…`);
-    const system = await withCpu(() => systemRun(n));
-    ctx.log(`b:   system ${fmt(system.perSecond, 2)} dossiers/s, ratio ${fmt(ratio(system.perSecond, baseline.perSecond), 2)}`);
+    ctx.log(`b:   durable ceilings ${DURABLE.map((d) => `${d} ${fmt(durable[d].perSecond, 2)}`).join(', ')} dossiers/s`);
     runs.push({ round: r, baseline, system, durable });
     if (r > officerRoundCount) continue;
     ctx.log(`b: round ${r}/${rounds}: officer actions, bare Updates, ${officerPerRound} paths, ${officerLanes} lanes`);
@@ -477,7 +496,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     `**Floor of target 2: the durable ceilings** (what a workflow that merely records its events durably gets; not the target's baseline). \`durableDossierWorkflow\` (\`bench/baseline/workflows.ts\`): the ceiling's start, Updates (same names, commands and views) and delivery, whose activities record the dossier's events durably, one PostgreSQL write per event — the INSERT of an event row in its own transaction (\`bench_floor_events\`; ${durability}) — ` +
       `as many as the sample dossier of this run's warm-up recorded in \`dossier_events\` (${eventCount}: ${(Object.keys(ceilingEvents) as CeilingStep[]).map((k) => `${k} ${ceilingEvents[k]}${systemEventTypes[k].length ? ` (${systemEventTypes[k].join(', ')})` : ''}`).join('; ')}; an event recorded after an Update's answer counts with the next Update), ` +
       `in three shapes: *${DURABLE_LABEL.activities}* (one activity through the server per event, nothing else), *${DURABLE_LABEL.local}* (inside the workflow task, as the fast path records), and *${DURABLE_LABEL.ceiling}* (the ceiling's ${Object.values(BASELINE_ACTIVITIES).reduce((x, v) => x + v, 0)} activities, the first of each step a durable write per event: the ceiling plus durability). ` +
-      `Same worker, lanes and dossiers (${n} per run), run between the ceiling and the system in each round. ` +
+      `Same worker, lanes and dossiers (${n} per run), run after the ceiling and the system in each round. ` +
       `Round ${pick.round}: ${DURABLE.map((d) => `${DURABLE_LABEL[d]} ${fmt(durableRatio(d), 2)}× the ceiling, the system ${fmt(systemOverDurable(d), 2)}× it`).join('; ')}. ` +
       durableVerdict +
       'Each side runs on its own in turn, so load from outside the bench between them moves these ratios; the CPU per dossier (below) does not depend on it.',
@@ -535,7 +554,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
   const markdown = [
     `**Lifecycle (target 2).** Procedure \`${PROCEDURE}\` (no fee, result online) at agency \`${AGENCY}\`; ${n} dossiers per run, ` +
       `${lanes} concurrent lanes (each lane is a citizen submitting and then the one-stop officer, the assigned specialist and the leader acting on that dossier in turn; the specialist once the dossier shows them assigned, read again when the agency's live queue (\`GET /api/v1/dossiers/events\`, as the console learns of changes) says it changed, not timed), ` +
-      `${rounds} round(s) of baseline then system after an unmeasured warm-up of ${lanes} dossiers each. ` +
+      `${rounds} round(s) of the two sides back to back (the ceiling first in odd rounds, the system first in even ones, so that the host's drift over a round favours neither), then the durable ceilings, after an unmeasured warm-up of ${lanes} dossiers each. ` +
       `System: citizen \`POST /api/v1/dossiers\`, then \`POST …/intake/accept\`, \`…/review/proposal\`, \`…/decision\` over HTTP to the real API process with bearer tokens and an \`Idempotency-Key\`, ` +
       `the real worker process (\`worker/main.ts\`: dossier workflow, activities writing PostgreSQL, outbox relay, BullMQ notification and webhook workers); ` +
       `a run ends when every dossier reads \`COMPLETED\` in the read model. ` +
