@@ -58,7 +58,7 @@ export type CarriedDossierState = {
   /**
    * The status kept in the read model only (patch status-in-read-model-v1, issue 18 target 2): no
    * DossierStatus search attribute upserted at each change (each was a visibility write of the
-   * Temporal server, about a tenth of its work per dossier, read by nobody: every list, queue and
+   * Temporal server, together over a quarter of its work per dossier, read by nobody: every list, queue and
    * lookup reads the read model). Decided once when the dossier starts and carried like `merged`,
    * which it implies; absent (false) on older runs, which keep indexing their status to the end.
    */
