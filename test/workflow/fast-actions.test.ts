@@ -5,7 +5,7 @@ import path from 'node:path';
 import { WithStartWorkflowOperation, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities, type DossierActivities } from '../../activities';
 import { createDb } from '../../db/connection';
@@ -101,6 +101,27 @@ async function bundleOf(commit: string, patch: string): Promise<string> {
   const bundle = path.join(dir, 'workflow-bundle.js');
   fs.writeFileSync(bundle, code);
   return bundle;
+}
+
+/**
+ * For a describe of dossiers begun before `patch`: workers on one connection running the workflow
+ * code of `commit` (`older`, standing for dossiers already running) or today's (`current`).
+ */
+function olderCode(commit: string, patch: string) {
+  let connection: NativeConnection | undefined;
+  let bundle = '';
+  beforeAll(async () => {
+    bundle = await bundleOf(commit, patch);
+    connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  }, 180_000);
+  afterAll(async () => {
+    await connection?.close();
+  });
+  const worker = (codePath: string, taskQueue: string, activities: WorkerOptions['activities']) => Worker.create({ connection: connection!, taskQueue, workflowBundle: { codePath }, activities });
+  return {
+    older: (taskQueue: string, activities: WorkerOptions['activities']) => worker(bundle, taskQueue, activities),
+    current: (taskQueue: string, activities: WorkerOptions['activities']) => worker(inject('workflowBundlePath'), taskQueue, activities),
+  };
 }
 
 function gate(): { wait: Promise<void>; open: () => void } {
@@ -308,15 +329,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
   });
 
   describe('a dossier begun on the old code', () => {
-    let connection: NativeConnection;
-    let oldBundle: string;
-    beforeAll(async () => {
-      oldBundle = await bundleOf(OLD_COMMIT, 'fast-actions-v1');
-      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    }, 180_000);
-    afterAll(async () => {
-      await connection?.close();
-    });
+    const code = olderCode(OLD_COMMIT, 'fast-actions-v1');
 
     it('finishes under the old code path after a worker with the current code takes over', async () => {
       const queue = `${taskQueue}-old`;
@@ -331,7 +344,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       const args = input();
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('old'), args: [args] });
       notices.length = 0;
-      const old = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: oldBundle }, activities });
+      const old = await code.older(queue, activities);
       await old.runUntil(async () => {
         const accepted = await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
         // The old path answers after the assignment.
@@ -339,7 +352,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       });
       const scheduledBefore = scheduledActivities(await historyOf(handle)).length;
       // Today's worker, on the same task queue, takes the dossier to the end (replaying its history first).
-      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      const current = await code.current(queue, activities);
       await current.runUntil(async () => {
         await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
         const decided = await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
@@ -358,15 +371,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
   });
 
   describe('a dossier begun on the fast path before patch small-markers-v1', () => {
-    let connection: NativeConnection;
-    let fastBundle: string;
-    beforeAll(async () => {
-      fastBundle = await bundleOf(FAST_COMMIT, 'small-markers-v1');
-      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    }, 180_000);
-    afterAll(async () => {
-      await connection?.close();
-    });
+    const code = olderCode(FAST_COMMIT, 'small-markers-v1');
 
     it('keeps its full answers and separate look-ups after a worker with the current code takes over', async () => {
       const queue = `${taskQueue}-fast`;
@@ -377,13 +382,13 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       });
       const args = input();
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('fast-then-lean'), args: [args] });
-      const fast = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: fastBundle }, activities });
+      const fast = await code.older(queue, activities);
       await fast.runUntil(async () => {
         await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
         for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
       });
       // Today's worker replays it, then asks the deadline again twice (the supplement's pause and resume).
-      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      const current = await code.current(queue, activities);
       await current.runUntil(async () => {
         await handle.executeUpdate(requestSupplementUpdate, { args: [{ actor: SPECIALIST, items: ['Bản sao giấy phép'], reason: 'Thiếu bản sao' }] });
         await handle.executeUpdate(submitSupplementUpdate, { args: [{ documents: [{ name: 'Bản sao giấy phép' }] }] });
@@ -418,15 +423,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
   });
 
   describe('a dossier begun on the lean path before patch merged-records-v1', () => {
-    let connection: NativeConnection;
-    let leanBundle: string;
-    beforeAll(async () => {
-      leanBundle = await bundleOf(LEAN_COMMIT, 'merged-records-v1');
-      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    }, 180_000);
-    afterAll(async () => {
-      await connection?.close();
-    });
+    const code = olderCode(LEAN_COMMIT, 'merged-records-v1');
 
     it('keeps its separate look-ups and records after a worker with the current code takes over', async () => {
       const queue = `${taskQueue}-lean`;
@@ -437,14 +434,14 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       });
       const args = input();
       const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('lean-then-merged'), args: [args] });
-      const lean = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: leanBundle }, activities });
+      const lean = await code.older(queue, activities);
       await lean.runUntil(async () => {
         await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
         for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
       });
       expect(eventsOf(args.dossierId).at(-1)?.type).toBe('assigned');
       // Today's worker replays it, then takes it to the end on the lean path.
-      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      const current = await code.current(queue, activities);
       await current.runUntil(async () => {
         await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
         await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
@@ -470,15 +467,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
   });
 
   describe('a dossier begun before patch status-in-read-model-v1', () => {
-    let connection: NativeConnection;
-    let mergedBundle: string;
-    beforeAll(async () => {
-      mergedBundle = await bundleOf(MERGED_COMMIT, 'status-in-read-model-v1');
-      connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-    }, 180_000);
-    afterAll(async () => {
-      await connection?.close();
-    });
+    const code = olderCode(MERGED_COMMIT, 'status-in-read-model-v1');
 
     it('keeps indexing its status to the end after a worker with the current code takes over', async () => {
       const queue = `${taskQueue}-merged`;
@@ -495,13 +484,13 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         args: [args],
         typedSearchAttributes: [{ key: DossierStatusKey, value: 'SUBMITTED' }],
       });
-      const merged = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: mergedBundle }, activities });
+      const merged = await code.older(queue, activities);
       await merged.runUntil(async () => {
         await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
         for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
       });
       expect(eventsOf(args.dossierId).at(-1)?.type).toBe('assigned');
-      const current = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      const current = await code.current(queue, activities);
       await current.runUntil(async () => {
         await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
         await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
