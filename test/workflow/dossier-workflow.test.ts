@@ -133,7 +133,11 @@ describe('dossier workflow (activities mocked)', () => {
     supplementDeadlineMs = 3000;
     const worker = await newWorker();
     await worker.runUntil(async () => {
-      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-can-timer-${Date.now()}`, args: [{ ...input(5), maxHistoryEvents: 16 }] });
+      // The history holds 15 events once the request is answered (12 if the request rode the
+      // first task, as on a loaded host) and grows by 3 when the deadline's timer fires: past 12
+      // in either order, so the run continues as new exactly then, carrying the deadline.
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: `unit-can-timer-${Date.now()}`, args: [{ ...input(5), maxHistoryEvents: 12 }] });
+      await until(() => events.length === 1); // the submission is recorded
       await handle.executeUpdate(requestIntakeSupplementUpdate, { args: [{ actor: officer, items: ['Bản sao CCCD'] }] });
       const final = await handle.result(); // follows the continued run
       expect(final.status).toBe('CLOSED_UNSUPPLEMENTED');
