@@ -11,6 +11,7 @@ import { jsonNestingLimit, rejectMalformedUrl, rejectUnsafeText } from './input-
 import { requestId, requestIdOf } from './request-id';
 import { apiMetrics, metricsRoutes, type Metrics, type MetricsAccess } from './metrics';
 import { securityHeaders } from './security-headers';
+import { serverTimingStart } from './server-timing';
 import { logger } from '../platform/logger';
 import { officerAccountCache, type OfficerAccountCache, type OfficerAccountCacheOptions } from '../platform/identity';
 import { onResponseFinished } from '../platform/response-hooks';
@@ -161,6 +162,8 @@ export function createApp(deps: AppDeps): express.Express {
   // Every Temporal call about a dossier goes through this one client.
   const dossiers = createDossierClient({ temporal: deps.temporal, taskQueue: deps.taskQueue });
   app.disable('x-powered-by');
+  // When each request arrived: the officers' actions say where their time went (Server-Timing).
+  app.use(serverTimingStart());
   app.use(securityHeaders());
   app.set('trust proxy', deps.trustProxy ?? false);
   app.use(requestId());

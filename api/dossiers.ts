@@ -41,6 +41,7 @@ import { noteAuditedDossier } from './audit';
 import { citizenIdOf, officerDossier, officerFor, requireApplicant } from './identity';
 import { HttpProblem, problemOf } from './problem';
 import { claimWithActionDossier, idempotencyKey, takeIdempotencyKey } from './idempotency';
+import { timed, timeSinceArrival } from './server-timing';
 import { declareRoute, dossierCodeParam, FieldErrors, IDEMPOTENCY_HEADER, jsonBody, parse } from './contract';
 import {
   acceptIntakeBody,
@@ -275,10 +276,11 @@ export function dossierRoutes(deps: DossierRoutesDeps): Router {
       const taken = await takeIdempotencyKey(db, req, res, { scope: `dossier-action:${path}`, policy: 'update', auditWithAnswer: true });
       if (taken.kind === 'replayed') return;
       const updateId = taken.kind === 'run' ? `${path.split('/').slice(-2).join('.')}:${actor.userId}:${taken.key}` : randomUUID();
-      const view = await dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) });
+      timeSinceArrival(req, res, 'before');
+      const view = await timed(res, 'update', () => dossiers.update({ code, workflowId: d.workflow_id }, action.update, action.cmd, { updateId, ended: () => hasEnded(d.id) }));
       // The answer is the Update's own view (and what the row loaded above says), with what the
       // officer may do next judged on the facts it returned: no read of the read model after it.
-      res.json(await officerActionAnswer(db, d, view, actor));
+      res.json(await timed(res, 'answer', () => officerActionAnswer(db, d, view, actor)));
     });
   }
 

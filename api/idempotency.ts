@@ -8,6 +8,7 @@ import { principalOf } from './auth';
 import { auditEntryNow, markAudited } from './audit';
 import { HttpProblem } from './problem';
 import { onResponseFinished } from '../platform/response-hooks';
+import { serverTiming } from './server-timing';
 
 /**
  * Idempotency-Key: one set of rules on every route that takes the header.
@@ -172,9 +173,11 @@ function keepAnswer(db: Db, req: Request, res: Response, scope: string, key: str
   const json = res.json.bind(res);
   res.json = ((body: unknown) => {
     if (settled) return json(body);
+    const storing = performance.now();
     void settle(res.statusCode, body).then(() => {
       // Sent meanwhile by someone else (an error answer): the stored one is the first, this one is dropped.
       if (res.headersSent) return;
+      serverTiming(res, 'stored', performance.now() - storing);
       try {
         json(body);
       } catch (err) {

@@ -3,6 +3,19 @@ export interface Answer<T = any> {
   status: number;
   body: T;
   ms: number;
+  /** The answer's `Server-Timing` metrics (api/server-timing.ts), by name, in ms. */
+  serverTiming: Record<string, number>;
+}
+
+/** `before;dur=5.0, update;dur=326.1` → { before: 5, update: 326.1 }. */
+export function parseServerTiming(header: string | null): Record<string, number> {
+  const metrics: Record<string, number> = {};
+  for (const part of (header ?? '').split(',')) {
+    const [name, ...params] = part.trim().split(';');
+    const dur = params.map((p) => p.trim()).find((p) => p.startsWith('dur='));
+    if (name && dur) metrics[name] = Number(dur.slice(4));
+  }
+  return metrics;
 }
 
 export async function call<T = any>(
@@ -23,7 +36,7 @@ export async function call<T = any>(
   } catch {
     // not JSON
   }
-  return { status: res.status, body, ms };
+  return { status: res.status, body, ms, serverTiming: parseServerTiming(res.headers.get('server-timing')) };
 }
 
 /** The same, failing unless the status is one of `ok`. */

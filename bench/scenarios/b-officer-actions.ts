@@ -86,7 +86,24 @@ export interface ActionRun {
   failures: number;
   /** Round-trip times by action (ms). */
   timings: Partial<Record<ActionKey, number[]>>;
+  /** System side: each answer's parts by action, from its `Server-Timing` (api/server-timing.ts). */
+  parts?: Partial<Record<ActionKey, AnswerParts[]>>;
+  /** The floor's side: its Update's own time by action, from its server's `Server-Timing`. */
+  updates?: Partial<Record<ActionKey, number[]>>;
 }
+
+/** Where one answer's time went: the API's metrics, and what lies outside them (HTTP, the wire, the harness). */
+type AnswerParts = Record<ServerPart | 'outside', number>;
+/** The metrics of api/server-timing.ts, in the order they happen. */
+const SERVER_PARTS = ['before', 'update', 'answer', 'stored'] as const;
+type ServerPart = (typeof SERVER_PARTS)[number];
+const PART_LABELS: Record<ServerPart | 'outside', string> = {
+  before: 'before the Update (token, dossier, checks, key)',
+  update: 'the Update',
+  answer: 'the answer built',
+  stored: 'the answer stored with its key',
+  outside: 'outside the API (HTTP, wire, harness)',
+};
 
 export interface OfficerFigures {
   system: Partial<Record<ActionKey, Summary>>;
@@ -102,8 +119,17 @@ export interface OfficerFigures {
   httpBare: Summary | null;
   /** The floor: the minimal durable action (bench/durable-update-server.ts), every officer Update pooled. */
   floor: Summary | null;
+  /** System side, from each answer's `Server-Timing`: each part's percentiles by action and pooled, and the Update's share of the round trip. */
+  parts: { byAction: Partial<Record<ActionKey, PartsSummary>>; all: PartsSummary | null; floorUpdate: Summary | null };
   /** Every officer action's percentile over the floor's, and the worst action's. */
   vsFloor: { every: { p50: number; p99: number }; worstP50: { action: ActionKey; ratio: number } | null; worstP99: { action: ActionKey; ratio: number } | null } | null;
+}
+
+interface PartsSummary {
+  n: number;
+  parts: Record<ServerPart | 'outside', Summary>;
+  /** The Update's time over the whole round trip, summed over the answers. */
+  updateShare: number;
 }
 
 export interface OfficerRound {
@@ -139,6 +165,8 @@ export class OfficerActions {
   readonly samples = new Map<PathName, string>();
   captured = new Map<PathName, CapturedHistory>();
   private live: LiveQueue | null = null;
+  /** The parts of the system run under way (systemRun), by action. */
+  private parts: NonNullable<ActionRun['parts']> = {};
 
   constructor(
     private readonly sys: BenchSystem,
@@ -199,6 +227,11 @@ export class OfficerActions {
       body,
     });
     (timings[key] ??= []).push(a.ms);
+    const t = a.serverTiming;
+    if (SERVER_PARTS.every((p) => t[p] !== undefined)) {
+      const inside = SERVER_PARTS.reduce((sum, p) => sum + t[p]!, 0);
+      (this.parts[key] ??= []).push({ before: t.before!, update: t.update!, answer: t.answer!, stored: t.stored!, outside: a.ms - inside });
+    }
     return a;
   }
 
@@ -305,6 +338,7 @@ export class OfficerActions {
   /** `count` dossiers over `lanes` concurrent officers, each lane taking the paths in turn; ends when every dossier is final. */
   async systemRun(count: number, lanes: number, onDossier?: (path: PathName, code: string) => void): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
+    this.parts = {};
     let failures = 0;
     const codes: string[] = [];
     const started = performance.now();
@@ -327,7 +361,7 @@ export class OfficerActions {
       if (rows.every((r) => FINAL.has(r.status)) || Date.now() > deadline) break;
       await sleep(250);
     }
-    return { lanes, dossiers: count, seconds, failures, timings };
+    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts };
   }
 
   /** Reads the Updates each sample dossier received (name, command, view): what the baseline replays. */
@@ -350,6 +384,7 @@ export class OfficerActions {
    */
   async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string, durable = false): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
+    const floorUpdates: NonNullable<ActionRun['updates']> = {};
     let failures = 0;
     const started = performance.now();
     const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
@@ -371,7 +406,8 @@ export class OfficerActions {
             const staff = STAFF['000.20.20.H29']!;
             const role = key ? FLOOR_SENDER[key] : 'oneStop';
             const user = role === 'specialist' ? staff.specialists[0]! : staff[role];
-            await expectCall([200], 'POST', url, { token: this.token(user), headers: { 'idempotency-key': randomUUID() }, body: { command: u.command } });
+            const a = await expectCall([200], 'POST', url, { token: this.token(user), headers: { 'idempotency-key': randomUUID() }, body: { command: u.command } });
+            if (key && a.serverTiming.update !== undefined) (floorUpdates[key] ??= []).push(a.serverTiming.update);
           } else if (viaHttp) await expectCall([200], 'POST', url, { body: { command: u.command } });
           else await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
           const ms = performance.now() - t;
@@ -383,7 +419,7 @@ export class OfficerActions {
         this.sys.ctx.log(`b: baseline office path ${path} failed: ${(err as Error).message}`);
       }
     });
-    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings };
+    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates } : {}) };
   }
 }
 
@@ -418,8 +454,21 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
           .map((k) => ({ action: k, ratio: ratio(system[k]![p], floor[p]) }))
           .sort((a, b) => b.ratio - a.ratio)[0] ?? null)
       : null;
+  const partsOf = (answers: AnswerParts[]): PartsSummary | null => {
+    if (!answers.length) return null;
+    const whole = answers.reduce((sum, a) => sum + SERVER_PARTS.reduce((x, p) => x + a[p], a.outside), 0);
+    const parts = Object.fromEntries([...SERVER_PARTS, 'outside' as const].map((p) => [p, summarize(answers.map((a) => a[p]))])) as PartsSummary['parts'];
+    return { n: answers.length, parts, updateShare: answers.reduce((sum, a) => sum + a.update, 0) / whole };
+  };
+  const answersOf = (k: ActionKey) => rounds.flatMap((r) => r.system.parts?.[k] ?? []);
+  const floorUpdates = rounds.flatMap((r) => Object.values(r.durable?.updates ?? {}).flat());
+  const parts: OfficerFigures['parts'] = { byAction: {}, all: partsOf(keys.flatMap(answersOf)), floorUpdate: floorUpdates.length ? summarize(floorUpdates) : null };
+  for (const k of keys) {
+    const p = partsOf(answersOf(k));
+    if (p) parts.byAction[k] = p;
+  }
   const vsFloor = floor ? { every: { p50: ratio(allSystem.p50, floor.p50), p99: ratio(allSystem.p99, floor.p99) }, worstP50: worstOver('p50'), worstP99: worstOver('p99') } : null;
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor };
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor, parts };
 }
 
 /** The floor's verdict on target 1: how far the minimal durable action alone lies from 1.3× the bare Update. */
@@ -470,7 +519,31 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
             `p50 / p95 / p99 ${fmt(f.httpBare.p50)} / ${fmt(f.httpBare.p95)} / ${fmt(f.httpBare.p99)} ms, ${fmt(ratio(f.httpBare.p50, f.bare.p50), 2)}× / ${fmt(ratio(f.httpBare.p99, f.bare.p99), 2)}× the bare Update's p50 / p99 — what an HTTP hop and a second Node process add before the API does anything.`,
         ]
       : []),
+    ...(f.parts.all ? ['', partsMarkdown(f)] : []),
     ...(f.floor ? ['', floorMarkdown(f, durability, commits)] : []),
+  ].join('\n');
+}
+
+/** Where the system's actions spent their time, from the API's `Server-Timing` on each answer. */
+function partsMarkdown(f: OfficerFigures): string {
+  const keys = (Object.keys(ACTIONS) as ActionKey[]).filter((k) => f.system[k]);
+  const all = f.parts.all!;
+  const cells = (p: PartsSummary | undefined) =>
+    p ? [p.n, ...[...SERVER_PARTS, 'outside' as const].map((x) => `${fmt(p.parts[x].p50)} / ${fmt(p.parts[x].p99)}`), `${fmt(p.updateShare * 100, 0)} %`] : [0, '—', '—', '—', '—', '—', '—'];
+  const unmeasured = keys.filter((k) => !f.parts.byAction[k]).map((k) => ACTIONS[k].label);
+  return [
+    `**Where the system's actions spend their time** (the API's \`Server-Timing\` on each answer, \`api/server-timing.ts\`; the rest of the harness's round trip is *outside the API*): ` +
+      `the Update is ${fmt(all.updateShare * 100, 0)} % of every officer action's time (p50 / p99 ${fmt(all.parts.update.p50)} / ${fmt(all.parts.update.p99)} ms, against ${fmt(all.parts.before.p50)} / ${fmt(all.parts.before.p99)} ms before it and ${fmt(all.parts.stored.p50)} / ${fmt(all.parts.stored.p99)} ms to store the answer with its key). ` +
+      (f.parts.floorUpdate
+        ? `The floor's Update (below: one local activity, one INSERT), timed the same way by its server: p50 / p99 ${fmt(f.parts.floorUpdate.p50)} / ${fmt(f.parts.floorUpdate.p99)} ms; the system's Update is ${fmt(ratio(all.parts.update.p50, f.parts.floorUpdate.p50), 2)}× / ${fmt(ratio(all.parts.update.p99, f.parts.floorUpdate.p99), 2)}× it. `
+        : '') +
+      `The parts' percentiles are each their own (a p99 of the parts does not add up to the action's p99).` +
+      (unmeasured.length ? ` Not through \`officerAction\`, so without these metrics: ${unmeasured.join(', ')}.` : ''),
+    '',
+    table(
+      ['action', 'n', ...[...SERVER_PARTS, 'outside' as const].map((p) => `${PART_LABELS[p]} p50 / p99 (ms)`), 'the Update\'s share of the time'],
+      [...keys.filter((k) => f.parts.byAction[k]).map((k) => [ACTIONS[k].label, ...cells(f.parts.byAction[k])]), ['**every officer action**', ...cells(all)]],
+    ),
   ].join('\n');
 }
 

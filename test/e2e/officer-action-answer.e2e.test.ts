@@ -73,6 +73,8 @@ describe('officer actions: answered from the Update’s view, few round trips, r
       const user = typeof who === 'string' ? who : await who();
       const { answer, sql } = await act(code, path, user, body, uniqueKey('answer'));
       expect(answer.status, `${path}: ${JSON.stringify(answer.body)}`).toBe(200);
+      // Where its time went (api/server-timing.ts): before the Update, the Update, the answer, the key's storage.
+      expect(answer.headers.get('server-timing')).toMatch(/^before;dur=\d+\.\d, update;dur=\d+\.\d, answer;dur=\d+\.\d, stored;dur=\d+\.\d$/);
       counts[path] = sql.length;
       // Read-your-writes: the acting officer's GET right after the 200.
       const read = await detail(code, user);
