@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   app.post('/workflows/:id/updates/:name', async (req, res, next) => {
     try {
       requireOfficer(req);
-      // The Update's own time, as the API reports its (api/server-timing.ts): the floor's and ours compared.
+      // The Update's own time, named as the API names its own (api/server-timing.ts): the floor's and ours compared.
       const view = await timed(res, 'update', () => client.workflow.getHandle(String(req.params.id)).executeUpdate<unknown, [unknown]>(String(req.params.name), { args: [req.body?.command] }));
       res.json(view);
     } catch (err) {
