@@ -42,9 +42,19 @@ describe('citizen portal, signed in', () => {
   /** Signs in from the page's own "Đăng nhập" (in the page, else the header) through the development identity provider. */
   async function signIn(page: Page, idNumber: string, fullName: string, returnPath: string) {
     const inPage = page.getByRole('main').getByRole('button', { name: 'Đăng nhập', exact: true });
-    await (await inPage.count() ? inPage : page.getByRole('banner').getByRole('button', { name: 'Đăng nhập', exact: true })).click();
+    const button = (await inPage.count()) ? inPage : page.getByRole('banner').getByRole('button', { name: 'Đăng nhập', exact: true });
+    await button.click();
     // Off to the provider (the click first discovers it), then its sign-in page, or straight back when it still knows the citizen.
-    await page.waitForURL((u) => u.pathname.startsWith('/dev/idp/citizens/') || u.searchParams.has('code'), { waitUntil: 'commit', timeout: 15_000 });
+    const offToProvider = () => page.waitForURL((u) => u.pathname.startsWith('/dev/idp/citizens/') || u.searchParams.has('code'), { waitUntil: 'commit', timeout: 15_000 }).then(() => 'left' as const, () => 'stayed' as const);
+    const leaving = offToProvider();
+    // When the portal could not reach the provider it says so and asks to try again: the citizen clicks once more.
+    const unreachable = page.getByText('Không kết nối được với hệ thống đăng nhập', { exact: false }).waitFor({ timeout: 15_000 }).then(() => 'unreachable' as const, () => leaving);
+    let outcome = await Promise.race([leaving, unreachable]);
+    if (outcome === 'unreachable') {
+      await button.click();
+      outcome = await offToProvider();
+    }
+    if (outcome !== 'left') throw new Error(`the sign-in did not leave ${page.url()}: ${await page.locator('body').innerText()}`);
     await page.waitForURL((u) => u.pathname.startsWith('/dev/idp/citizens/interaction/') || !u.pathname.startsWith('/dev/idp/'), { timeout: 15_000 });
     if (new URL(page.url()).pathname.startsWith('/dev/idp/')) {
       await page.getByLabel('Số CCCD/CMND').fill(idNumber);
