@@ -1,8 +1,8 @@
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 
 /**
  * `Server-Timing` (W3C) on the officers' actions (issue 18, target 1): where the API's part of an
- * answer went — `before` (from the request's arrival: the token, the dossier, the route's checks
+ * answer went — `before` (from the request's arrival, as the request log notes it: the token, the dossier, the route's checks
  * and the Idempotency-Key), `update` (the Temporal Update: the workflow applying the action),
  * `answer` (the answer built from the Update's view) and `stored` (the answer kept with its
  * Idempotency-Key before it goes out). A browser's developer tools show it; `npm run bench` reads
@@ -11,16 +11,22 @@ import type { Request, RequestHandler, Response } from 'express';
  */
 const started = new WeakMap<Request, number>();
 
-/** Notes when each request arrived (mounted first), for `before`. */
-export function serverTimingStart(): RequestHandler {
-  return (req, _res, next) => {
-    started.set(req, performance.now());
-    next();
-  };
+/** The metrics an officer's action answers with, in the order they happen (the bench reads them by these names). */
+export const SERVER_TIMING_PARTS = ['before', 'update', 'answer', 'stored'] as const;
+export type ServerTimingPart = (typeof SERVER_TIMING_PARTS)[number];
+
+/**
+ * Notes when a request arrived and returns that instant: the request log calls it for its own
+ * duration, so `before` costs the public routes no middleware of its own.
+ */
+export function noteArrival(req: Request): number {
+  const at = performance.now();
+  started.set(req, at);
+  return at;
 }
 
 /** Adds one metric to the answer's `Server-Timing` (nothing once the headers are out). */
-export function serverTiming(res: Response, name: string, ms: number): void {
+export function serverTiming(res: Response, name: ServerTimingPart, ms: number): void {
   if (res.headersSent) return;
   const metric = `${name};dur=${ms.toFixed(1)}`;
   const prior = res.getHeader('Server-Timing');
@@ -28,13 +34,13 @@ export function serverTiming(res: Response, name: string, ms: number): void {
 }
 
 /** `before`: the time since the request arrived. */
-export function timeSinceArrival(req: Request, res: Response, name: string): void {
+export function timeSinceArrival(req: Request, res: Response, name: ServerTimingPart): void {
   const at = started.get(req);
   if (at !== undefined) serverTiming(res, name, performance.now() - at);
 }
 
 /** Runs `work`, noting how long it took under `name`. */
-export async function timed<T>(res: Response, name: string, work: () => Promise<T>): Promise<T> {
+export async function timed<T>(res: Response, name: ServerTimingPart, work: () => Promise<T>): Promise<T> {
   const at = performance.now();
   try {
     return await work();
