@@ -9,10 +9,11 @@ import {
   dossierToPay,
   openOnlinePayment,
   payable,
-  payAtCounter,
   paymentsOf,
   receivePaymentCallback,
+  recordPaymentAtCounter,
   requireOneStopOfficer,
+  tellDossierOfPayment,
 } from '../payments/fees';
 import type { PaymentRow } from '../payments/payments';
 import { paymentOutcome, retryOnlinePayment } from '../payments/return-page';
@@ -21,6 +22,7 @@ import { jsonBody, parse } from './contract';
 import { counterPaymentBody, noPaymentQuery } from './payment-schemas';
 import { bodyOf } from './validation';
 import { vnTime } from '../domain/vn-time';
+import { timed, timeSinceArrival } from './server-timing';
 
 export interface PaymentRoutesDeps {
   db: Db;
@@ -90,8 +92,13 @@ export function paymentRoutes(deps: PaymentRoutesDeps, publicLimiter: RequestHan
     requireOneStopOfficer(officer);
     parse(noPaymentQuery, req.query, 'query');
     const { method, amountVnd, reference } = parse(counterPaymentBody, jsonBody(req));
-    const payment = await payAtCounter(db, deps.dossiers, code, { method, amountVnd, reference, officerId: officer.userId });
-    res.status(201).json(view(payment));
+    const payment = await recordPaymentAtCounter(db, code, { method, amountVnd, reference, officerId: officer.userId });
+    // Server-Timing as on the other officer actions (api/server-timing.ts): `before` ends with the
+    // payment and its e-receipt recorded; `update` is the dossier told (its Update, then the
+    // payment marked acknowledged). No Idempotency-Key: a second payment is refused (409), so no `stored`.
+    timeSinceArrival(req, res, 'before');
+    await timed(res, 'update', () => tellDossierOfPayment(db, deps.dossiers, payment));
+    res.status(201).json(await timed(res, 'answer', async () => view(payment.recorded)));
   });
 
   router.get('/dossiers/:code/payments', async (req, res) => {

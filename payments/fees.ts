@@ -59,20 +59,22 @@ export function requireOneStopOfficer(officer: Actor): void {
   if (!officer.roles.includes('one_stop_officer')) throw new DomainError('forbidden', 'Forbidden', `Chỉ cán bộ Bộ phận Một cửa của cơ quan được thu phí, lệ phí tại quầy; tài khoản ${officer.username} không có vai trò này.`, { reason: 'RoleRequired' });
 }
 
-/** Cash or transfer taken at the counter by a one-stop officer; the e-receipt is issued at once and the dossier told. */
-export async function payAtCounter(
+/**
+ * Cash or transfer taken at the counter by a one-stop officer: the payment recorded with its
+ * e-receipt, at once. The dossier is told next (tellDossierOfPayment); the caller times the two apart.
+ */
+export async function recordPaymentAtCounter(
   db: Db,
-  dossiers: DossierClient,
   code: string,
   payment: { method: 'cash' | 'transfer'; amountVnd: number; reference?: string; officerId: number },
-): Promise<PaymentRow> {
+): Promise<CounterPayment> {
   const d = payable(await dossierToPay(db, code), code);
   if (payment.amountVnd !== Number(d.fee_due_vnd)) {
     throw new DomainError('invalid', 'Wrong amount', `Số phí, lệ phí phải nộp là ${d.fee_due_vnd} đồng, không phải ${payment.amountVnd} đồng.`, { reason: 'WrongFeeAmount' });
   }
-  let recorded: PaymentRow;
   try {
-    recorded = await recordCounterPayment(db, { dossierId: d.id, amountVnd: Number(d.fee_due_vnd), method: payment.method, reference: payment.reference, officerId: payment.officerId });
+    const recorded = await recordCounterPayment(db, { dossierId: d.id, amountVnd: Number(d.fee_due_vnd), method: payment.method, reference: payment.reference, officerId: payment.officerId });
+    return { recorded, dossier: d };
   } catch (err) {
     // Only the one-paid-payment-per-dossier index can collide here: someone recorded it first.
     if ((err as { code?: string; constraint?: string }).constraint === 'dossier_payments_one_paid') {
@@ -80,8 +82,19 @@ export async function payAtCounter(
     }
     throw err;
   }
-  await acknowledgeSoon(db, dossiers, recorded.id);
-  return recorded;
+}
+
+export interface CounterPayment {
+  recorded: PaymentRow;
+  dossier: PayableDossierRow;
+}
+
+/**
+ * The dossier told of a payment just taken at the counter, its workflow known from the dossier
+ * read before the payment (no second read); a Temporal outage is left to the reconciler.
+ */
+export async function tellDossierOfPayment(db: Db, dossiers: DossierClient, { recorded, dossier }: CounterPayment): Promise<void> {
+  await acknowledgeSoon(db, dossiers, { ...recorded, dossier_code: dossier.code, workflow_id: dossier.workflow_id, workflow_acknowledged_at: null });
 }
 
 /** A dossier's fee as stored, for the officers of its agency. */

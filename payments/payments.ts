@@ -17,6 +17,7 @@ import {
   stalePendingOnlinePayments,
   unacknowledgedPaidPayments,
   type PaymentRow,
+  type PaymentWithWorkflow,
   type Receipt,
 } from '../db/repositories/payments';
 import { toOffsetIso } from '../domain/calendar';
@@ -81,8 +82,9 @@ async function recordPaymentInWorkflow(dossiers: DossierClient, dossier: { code:
 }
 
 /** Tells the dossier workflow about a recorded payment; safe to repeat (same update id). */
-export async function acknowledgeToWorkflow(db: Db, dossiers: DossierClient, paymentId: string, waiter?: 'callback'): Promise<void> {
-  const p = await findPaymentWithWorkflow(db, paymentId);
+export async function acknowledgeToWorkflow(db: Db, dossiers: DossierClient, payment: string | PaymentWithWorkflow, waiter?: 'callback'): Promise<void> {
+  // Given by id (the callback, the reconciler) it is read; given as the row just written (the counter), it is not read again.
+  const p = typeof payment === 'string' ? await findPaymentWithWorkflow(db, payment) : payment;
   if (!p || p.status !== 'paid' || p.workflow_acknowledged_at) return;
   const { refusal } = await recordPaymentInWorkflow(dossiers, { code: p.dossier_code, workflowId: p.workflow_id }, {
     paymentId: p.id,
@@ -94,18 +96,18 @@ export async function acknowledgeToWorkflow(db: Db, dossiers: DossierClient, pay
   }, waiter);
   // Refused for good: keep it visible for a refund.
   if (refusal !== undefined) {
-    await setPaymentRefusedByWorkflow(db, paymentId, refusal);
+    await setPaymentRefusedByWorkflow(db, p.id, refusal);
     return;
   }
-  await setPaymentAcknowledged(db, paymentId);
+  await setPaymentAcknowledged(db, p.id);
 }
 
 /**
  * acknowledgeToWorkflow within a callback's deadline. The payment is recorded in PostgreSQL
  * already: a Temporal outage is left to the reconciler, the caller gets its answer.
  */
-export async function acknowledgeSoon(db: Db, dossiers: DossierClient, paymentId: string): Promise<void> {
-  await acknowledgeToWorkflow(db, dossiers, paymentId, 'callback').catch(() => undefined);
+export async function acknowledgeSoon(db: Db, dossiers: DossierClient, payment: string | PaymentWithWorkflow): Promise<void> {
+  await acknowledgeToWorkflow(db, dossiers, payment, 'callback').catch(() => undefined);
 }
 
 /** Applies a verified provider event to the payment it names. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import { loadAgencyCalendar } from '../../db/repositories/calendars';
+import { SERVER_TIMING_PARTS, type ServerTimingPart } from '../../api/server-timing';
 import { SEED_PROCEDURES } from '../../db/seeds/03_procedures';
 import { visitEnd, visitStart, type VisitWindow } from '../../domain/site-visit';
 import { pdf } from '../../test/helpers/document-fixtures';
@@ -93,11 +94,8 @@ export interface ActionRun {
 }
 
 /** Where one answer's time went: the API's metrics, and what lies outside them (HTTP, the wire, the harness). */
-type AnswerParts = Record<ServerPart | 'outside', number>;
-/** The metrics of api/server-timing.ts, in the order they happen. */
-const SERVER_PARTS = ['before', 'update', 'answer', 'stored'] as const;
-type ServerPart = (typeof SERVER_PARTS)[number];
-const PART_LABELS: Record<ServerPart | 'outside', string> = {
+type AnswerParts = Record<ServerTimingPart | 'outside', number>;
+const PART_LABELS: Record<ServerTimingPart | 'outside', string> = {
   before: 'before the Update (token, dossier, checks, key)',
   update: 'the Update',
   answer: 'the answer built',
@@ -127,7 +125,7 @@ export interface OfficerFigures {
 
 interface PartsSummary {
   n: number;
-  parts: Record<ServerPart | 'outside', Summary>;
+  parts: Record<ServerTimingPart | 'outside', Summary>;
   /** The Update's time over the whole round trip, summed over the answers. */
   updateShare: number;
 }
@@ -228,9 +226,10 @@ export class OfficerActions {
     });
     (timings[key] ??= []).push(a.ms);
     const t = a.serverTiming;
-    if (SERVER_PARTS.every((p) => t[p] !== undefined)) {
-      const inside = SERVER_PARTS.reduce((sum, p) => sum + t[p]!, 0);
-      (this.parts[key] ??= []).push({ before: t.before!, update: t.update!, answer: t.answer!, stored: t.stored!, outside: a.ms - inside });
+    // Payment at the counter stores no answer (no Idempotency-Key: a second payment is a 409): its `stored` is nil.
+    if (SERVER_TIMING_PARTS.every((p) => t[p] !== undefined || (p === 'stored' && key === 'payment'))) {
+      const inside = SERVER_TIMING_PARTS.reduce((sum, p) => sum + (t[p] ?? 0), 0);
+      (this.parts[key] ??= []).push({ before: t.before!, update: t.update!, answer: t.answer!, stored: t.stored ?? 0, outside: a.ms - inside });
     }
     return a;
   }
@@ -456,8 +455,8 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
       : null;
   const partsOf = (answers: AnswerParts[]): PartsSummary | null => {
     if (!answers.length) return null;
-    const whole = answers.reduce((sum, a) => sum + SERVER_PARTS.reduce((x, p) => x + a[p], a.outside), 0);
-    const parts = Object.fromEntries([...SERVER_PARTS, 'outside' as const].map((p) => [p, summarize(answers.map((a) => a[p]))])) as PartsSummary['parts'];
+    const whole = answers.reduce((sum, a) => sum + SERVER_TIMING_PARTS.reduce((x, p) => x + a[p], a.outside), 0);
+    const parts = Object.fromEntries([...SERVER_TIMING_PARTS, 'outside' as const].map((p) => [p, summarize(answers.map((a) => a[p]))])) as PartsSummary['parts'];
     return { n: answers.length, parts, updateShare: answers.reduce((sum, a) => sum + a.update, 0) / whole };
   };
   const answersOf = (k: ActionKey) => rounds.flatMap((r) => r.system.parts?.[k] ?? []);
@@ -529,7 +528,7 @@ function partsMarkdown(f: OfficerFigures): string {
   const keys = (Object.keys(ACTIONS) as ActionKey[]).filter((k) => f.system[k]);
   const all = f.parts.all!;
   const cells = (p: PartsSummary | undefined) =>
-    p ? [p.n, ...[...SERVER_PARTS, 'outside' as const].map((x) => `${fmt(p.parts[x].p50)} / ${fmt(p.parts[x].p99)}`), `${fmt(p.updateShare * 100, 0)} %`] : [0, '—', '—', '—', '—', '—', '—'];
+    p ? [p.n, ...[...SERVER_TIMING_PARTS, 'outside' as const].map((x) => `${fmt(p.parts[x].p50)} / ${fmt(p.parts[x].p99)}`), `${fmt(p.updateShare * 100, 0)} %`] : [0, '—', '—', '—', '—', '—', '—'];
   const unmeasured = keys.filter((k) => !f.parts.byAction[k]).map((k) => ACTIONS[k].label);
   return [
     `**Where the system's actions spend their time** (the API's \`Server-Timing\` on each answer, \`api/server-timing.ts\`; the rest of the harness's round trip is *outside the API*): ` +
@@ -537,11 +536,12 @@ function partsMarkdown(f: OfficerFigures): string {
       (f.parts.floorUpdate
         ? `The floor's Update (below: one local activity, one INSERT), timed the same way by its server: p50 / p99 ${fmt(f.parts.floorUpdate.p50)} / ${fmt(f.parts.floorUpdate.p99)} ms; the system's Update is ${fmt(ratio(all.parts.update.p50, f.parts.floorUpdate.p50), 2)}× / ${fmt(ratio(all.parts.update.p99, f.parts.floorUpdate.p99), 2)}× it. `
         : '') +
-      `The parts' percentiles are each their own (a p99 of the parts does not add up to the action's p99).` +
-      (unmeasured.length ? ` Not through \`officerAction\`, so without these metrics: ${unmeasured.join(', ')}.` : ''),
+      `The parts' percentiles are each their own (a p99 of the parts does not add up to the action's p99). ` +
+      `Payment at the counter (\`api/payments.ts\`): *before* ends with the payment and its e-receipt recorded (the agency's receipt counter), *the Update* is the dossier told and the payment marked acknowledged, and no answer is stored (no key: a second payment is a 409).` +
+      (unmeasured.length ? ` Without these metrics: ${unmeasured.join(', ')}.` : ''),
     '',
     table(
-      ['action', 'n', ...[...SERVER_PARTS, 'outside' as const].map((p) => `${PART_LABELS[p]} p50 / p99 (ms)`), 'the Update\'s share of the time'],
+      ['action', 'n', ...[...SERVER_TIMING_PARTS, 'outside' as const].map((p) => `${PART_LABELS[p]} p50 / p99 (ms)`), 'the Update\'s share of the time'],
       [...keys.filter((k) => f.parts.byAction[k]).map((k) => [ACTIONS[k].label, ...cells(f.parts.byAction[k])]), ['**every officer action**', ...cells(all)]],
     ),
   ].join('\n');

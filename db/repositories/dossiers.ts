@@ -12,7 +12,7 @@ export async function setDossierFeePaid(db: Tx, dossierId: number): Promise<void
 }
 
 /** A dossier whose fee someone is about to pay. */
-export const PAYABLE_COLUMNS = ['id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number'] as const;
+export const PAYABLE_COLUMNS = ['id', 'code', 'workflow_id', 'agency_id', 'status', 'fee_due_vnd', 'fee_status', 'applicant_id_number'] as const;
 export type PayableDossierRow = Pick<DossierRow, (typeof PAYABLE_COLUMNS)[number]>;
 
 /** What the officer's payments view shows of a dossier's fee. */
