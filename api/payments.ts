@@ -95,7 +95,7 @@ export function paymentRoutes(deps: PaymentRoutesDeps, publicLimiter: RequestHan
     const payment = await recordPaymentAtCounter(db, code, { method, amountVnd, reference, officerId: officer.userId });
     // Server-Timing as on the other officer actions (api/server-timing.ts): `before` ends with the
     // payment and its e-receipt recorded; `update` is the dossier told (its Update, then the
-    // payment marked acknowledged). No Idempotency-Key: a second payment is refused (409), so no `stored`.
+    // payment marked acknowledged); `stored` when it came with an Idempotency-Key (api/idempotency.ts).
     timeSinceArrival(req, res, 'before');
     await timed(res, 'update', () => tellDossierOfPayment(db, deps.dossiers, payment));
     res.status(201).json(await timed(res, 'answer', async () => view(payment.recorded)));

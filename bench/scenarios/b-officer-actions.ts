@@ -226,10 +226,9 @@ export class OfficerActions {
     });
     (timings[key] ??= []).push(a.ms);
     const t = a.serverTiming;
-    // Payment at the counter stores no answer (no Idempotency-Key: a second payment is a 409): its `stored` is nil.
-    if (SERVER_TIMING_PARTS.every((p) => t[p] !== undefined || (p === 'stored' && key === 'payment'))) {
-      const inside = SERVER_TIMING_PARTS.reduce((sum, p) => sum + (t[p] ?? 0), 0);
-      (this.parts[key] ??= []).push({ before: t.before!, update: t.update!, answer: t.answer!, stored: t.stored ?? 0, outside: a.ms - inside });
+    if (SERVER_TIMING_PARTS.every((p) => t[p] !== undefined)) {
+      const inside = SERVER_TIMING_PARTS.reduce((sum, p) => sum + t[p]!, 0);
+      (this.parts[key] ??= []).push({ before: t.before!, update: t.update!, answer: t.answer!, stored: t.stored!, outside: a.ms - inside });
     }
     return a;
   }
@@ -537,7 +536,7 @@ function partsMarkdown(f: OfficerFigures): string {
         ? `The floor's Update (below: one local activity, one INSERT), timed the same way by its server: p50 / p99 ${fmt(f.parts.floorUpdate.p50)} / ${fmt(f.parts.floorUpdate.p99)} ms; the system's Update is ${fmt(ratio(all.parts.update.p50, f.parts.floorUpdate.p50), 2)}× / ${fmt(ratio(all.parts.update.p99, f.parts.floorUpdate.p99), 2)}× it. `
         : '') +
       `The parts' percentiles are each their own (a p99 of the parts does not add up to the action's p99). ` +
-      `Payment at the counter (\`api/payments.ts\`): *before* ends with the payment and its e-receipt recorded (the agency's receipt counter), *the Update* is the dossier told and the payment marked acknowledged, and no answer is stored (no key: a second payment is a 409).` +
+      `Payment at the counter (\`api/payments.ts\`): *before* ends with the payment and its e-receipt recorded (the agency's receipt counter), and *the Update* is the dossier told and the payment marked acknowledged.` +
       (unmeasured.length ? ` Without these metrics: ${unmeasured.join(', ')}.` : ''),
     '',
     table(

@@ -104,7 +104,7 @@ describe('fees and payments', () => {
     const cash = await officer(code, 'payments', 'motcua.tphcm', { method: 'cash', amountVnd: 100_000 });
     expect(cash.status).toBe(201);
     expect(cash.body).toMatchObject({ method: 'cash', status: 'paid', receiptCode: expect.stringMatching(/^BL\d{2}-\d{7}$/) });
-    // The dossier was told before the answer (the row read before the payment named its workflow), and the answer says where its time went.
+    // The dossier was told before the answer (the row read before the payment named its workflow), and the answer says where its time went (no Idempotency-Key here, so nothing `stored`).
     expect((await api.db('dossier_payments').where('id', cash.body.paymentId).first('workflow_acknowledged_at')).workflow_acknowledged_at).not.toBeNull();
     expect(cash.headers.get('server-timing')).toMatch(/^before;dur=\d+\.\d, update;dur=\d+\.\d, answer;dur=\d+\.\d$/);
     expect((await officer(code, 'payments', 'motcua.tphcm', { method: 'cash', amountVnd: 100_000 })).status).toBe(409);
