@@ -8,6 +8,7 @@ import { pdf } from '../../test/helpers/document-fixtures';
 import { visitStartingNow } from '../../test/helpers/site-visits';
 import { baselineOfficeWorkflow, durableOfficeWorkflow, type CapturedStep } from '../baseline/workflows';
 import { captureHistory, type CapturedHistory } from '../lib/captured';
+import { workflowUpdatePhases, type SentUpdate, type UpdatePhases } from '../lib/update-phases';
 import { expectCall, type Answer } from '../lib/http';
 import { table } from '../lib/result';
 import { citizenToken, officerToken } from '../lib/stack';
@@ -91,6 +92,8 @@ export interface ActionRun {
   parts?: Partial<Record<ActionKey, AnswerParts[]>>;
   /** The floor's side: its Update's own time by action, from its server's `Server-Timing`. */
   updates?: Partial<Record<ActionKey, number[]>>;
+  /** System side: each Update's phases inside the engine, read from the dossiers' histories (bench/lib/update-phases.ts). */
+  engine?: Partial<Record<ActionKey, UpdatePhases[]>>;
 }
 
 /** Where one answer's time went: the API's metrics, and what lies outside them (HTTP, the wire, the harness). */
@@ -119,8 +122,27 @@ export interface OfficerFigures {
   floor: Summary | null;
   /** System side, from each answer's `Server-Timing`: each part's percentiles by action and pooled, and the Update's share of the round trip. */
   parts: { byAction: Partial<Record<ActionKey, PartsSummary>>; all: PartsSummary | null; floorUpdate: Summary | null };
+  /** System side, from the dossiers' histories: each Update's phases inside the engine, by action and pooled. */
+  engine: { byAction: Partial<Record<ActionKey, EngineSummary>>; all: EngineSummary | null; floor: EngineSummary | null };
   /** Every officer action's percentile over the floor's, and the worst action's. */
   vsFloor: { every: { p50: number; p99: number }; worstP50: { action: ActionKey; ratio: number } | null; worstP99: { action: ActionKey; ratio: number } | null } | null;
+}
+
+const PHASES = ['toTask', 'queued', 'inWorker', 'back'] as const;
+const PHASE_LABELS: Record<(typeof PHASES)[number], string> = {
+  toTask: 'to a task',
+  queued: 'queued for the worker',
+  inWorker: 'in the worker',
+  back: 'back to the officer',
+};
+
+interface EngineSummary {
+  n: number;
+  phases: Record<(typeof PHASES)[number], Summary>;
+  /** Updates that waited for their run's first workflow task to finish, or rode it. */
+  firstTask: { waited: number; rode: number };
+  /** Updates answered in the workflow task that accepted them. */
+  oneTask: number;
 }
 
 interface PartsSummary {
@@ -165,6 +187,8 @@ export class OfficerActions {
   private live: LiveQueue | null = null;
   /** The parts of the system run under way (systemRun), by action. */
   private parts: NonNullable<ActionRun['parts']> = {};
+  /** The system run's actions by dossier code: when each was sent and answered, to find its Update in the history. */
+  private sent = new Map<string, Array<{ key: ActionKey; update: SentUpdate }>>();
 
   constructor(
     private readonly sys: BenchSystem,
@@ -219,12 +243,21 @@ export class OfficerActions {
 
   /** One officer action over HTTP, timed as the officer waits for it. */
   private async act(timings: ActionRun['timings'], key: ActionKey, user: string, code: string, path: string, body: unknown): Promise<Answer> {
+    const idempotencyKey = randomUUID();
+    const sentAt = performance.timeOrigin + performance.now();
     const a = await expectCall([200, 201], 'POST', `${this.baseUrl}/api/v1/dossiers/${encodeURIComponent(code)}/${path}`, {
       token: this.token(user),
-      headers: { 'idempotency-key': randomUUID() },
+      headers: { 'idempotency-key': idempotencyKey },
       body,
     });
+    const answeredAt = performance.timeOrigin + performance.now();
     (timings[key] ??= []).push(a.ms);
+    // The API's update ids: `…:<Idempotency-Key>` for an officer action, `payment:<id>` for a payment (payments/payments.ts).
+    const paymentId = key === 'payment' ? String(a.body?.paymentId) : null;
+    const matches = paymentId ? (id: string) => id === `payment:${paymentId}` : (id: string) => id.endsWith(`:${idempotencyKey}`);
+    let mine = this.sent.get(code);
+    if (!mine) this.sent.set(code, (mine = []));
+    mine.push({ key, update: { matches, sentAt, answeredAt } });
     const t = a.serverTiming;
     if (SERVER_TIMING_PARTS.every((p) => t[p] !== undefined)) {
       const inside = SERVER_TIMING_PARTS.reduce((sum, p) => sum + t[p]!, 0);
@@ -337,6 +370,7 @@ export class OfficerActions {
   async systemRun(count: number, lanes: number, onDossier?: (path: PathName, code: string) => void): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
     this.parts = {};
+    this.sent = new Map();
     let failures = 0;
     const codes: string[] = [];
     const started = performance.now();
@@ -359,7 +393,25 @@ export class OfficerActions {
       if (rows.every((r) => FINAL.has(r.status)) || Date.now() > deadline) break;
       await sleep(250);
     }
-    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts };
+    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts, engine: await this.engineParts(codes) };
+  }
+
+  /** Each action's Update found in its dossier's history, split into its phases (after the run: not timed). */
+  private async engineParts(codes: string[]): Promise<NonNullable<ActionRun['engine']>> {
+    const engine: NonNullable<ActionRun['engine']> = {};
+    const rows: Array<{ code: string; workflow_id: string }> = await this.sys.db('dossiers').whereIn('code', codes).select('code', 'workflow_id');
+    await pool(rows, 4, async (row) => {
+      const sent = this.sent.get(row.code) ?? [];
+      try {
+        const phases = await workflowUpdatePhases(this.sys.client, row.workflow_id, sent.map((x) => x.update));
+        phases.forEach((p, i) => {
+          if (p) (engine[sent[i]!.key] ??= []).push(p);
+        });
+      } catch (err) {
+        this.sys.ctx.log(`b: history of ${row.code} unread: ${(err as Error).message}`);
+      }
+    });
+    return engine;
   }
 
   /** Reads the Updates each sample dossier received (name, command, view): what the baseline replays. */
@@ -383,6 +435,7 @@ export class OfficerActions {
   async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string, durable = false): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
     const floorUpdates: NonNullable<ActionRun['updates']> = {};
+    const floorEngine: NonNullable<ActionRun['engine']> = {};
     let failures = 0;
     const started = performance.now();
     const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
@@ -396,6 +449,8 @@ export class OfficerActions {
           workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
           args: [{ code: `${tag}-${i}`, steps }],
         });
+        // The floor's Updates, to find in its history (as the system's: engineParts).
+        const sent: Array<{ key: ActionKey; update: SentUpdate }> = [];
         for (const u of updates) {
           const key = ACTION_BY_UPDATE.get(u.update);
           const url = `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`;
@@ -404,20 +459,29 @@ export class OfficerActions {
             const staff = STAFF['000.20.20.H29']!;
             const role = key ? FLOOR_SENDER[key] : 'oneStop';
             const user = role === 'specialist' ? staff.specialists[0]! : staff[role];
-            const a = await expectCall([200], 'POST', url, { token: this.token(user), headers: { 'idempotency-key': randomUUID() }, body: { command: u.command } });
+            const idempotencyKey = randomUUID();
+            const sentAt = performance.timeOrigin + performance.now();
+            const a = await expectCall([200], 'POST', url, { token: this.token(user), headers: { 'idempotency-key': idempotencyKey }, body: { command: u.command } });
             if (key && a.serverTiming.update !== undefined) (floorUpdates[key] ??= []).push(a.serverTiming.update);
+            if (key) sent.push({ key, update: { matches: (id) => id === idempotencyKey, sentAt, answeredAt: performance.timeOrigin + performance.now() } });
           } else if (viaHttp) await expectCall([200], 'POST', url, { body: { command: u.command } });
           else await handle.executeUpdate<unknown, [unknown]>(u.update, { args: [u.command] });
           const ms = performance.now() - t;
           if (key) (timings[key] ??= []).push(ms);
         }
         await handle.result();
+        if (sent.length) {
+          const phases = await workflowUpdatePhases(this.sys.client, handle.workflowId, sent.map((x) => x.update));
+          phases.forEach((p, k) => {
+            if (p) (floorEngine[sent[k]!.key] ??= []).push(p);
+          });
+        }
       } catch (err) {
         failures += 1;
         this.sys.ctx.log(`b: baseline office path ${path} failed: ${(err as Error).message}`);
       }
     });
-    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates } : {}) };
+    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates, engine: floorEngine } : {}) };
   }
 }
 
@@ -465,8 +529,27 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
     const p = partsOf(answersOf(k));
     if (p) parts.byAction[k] = p;
   }
+  const engineOf = (list: UpdatePhases[]): EngineSummary | null =>
+    list.length
+      ? {
+          n: list.length,
+          phases: Object.fromEntries(PHASES.map((p) => [p, summarize(list.map((x) => x[p]))])) as EngineSummary['phases'],
+          firstTask: { waited: list.filter((x) => x.firstTask === 'waited').length, rode: list.filter((x) => x.firstTask === 'rode').length },
+          oneTask: list.filter((x) => x.tasks === 1).length,
+        }
+      : null;
+  const phasesOf = (k: ActionKey) => rounds.flatMap((r) => r.system.engine?.[k] ?? []);
+  const engine: OfficerFigures['engine'] = {
+    byAction: {},
+    all: engineOf(keys.flatMap(phasesOf)),
+    floor: engineOf(rounds.flatMap((r) => Object.values(r.durable?.engine ?? {}).flat())),
+  };
+  for (const k of keys) {
+    const e = engineOf(phasesOf(k));
+    if (e) engine.byAction[k] = e;
+  }
   const vsFloor = floor ? { every: { p50: ratio(allSystem.p50, floor.p50), p99: ratio(allSystem.p99, floor.p99) }, worstP50: worstOver('p50'), worstP99: worstOver('p99') } : null;
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor, parts };
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor, parts, engine };
 }
 
 /** The floor's verdict on target 1: how far the minimal durable action alone lies from 1.3× the bare Update. */
@@ -542,6 +625,32 @@ function partsMarkdown(f: OfficerFigures): string {
     table(
       ['action', 'n', ...[...SERVER_TIMING_PARTS, 'outside' as const].map((p) => `${PART_LABELS[p]} p50 / p99 (ms)`), 'the Update\'s share of the time'],
       [...keys.filter((k) => f.parts.byAction[k]).map((k) => [ACTIONS[k].label, ...cells(f.parts.byAction[k])]), ['**every officer action**', ...cells(all)]],
+    ),
+    ...(f.engine?.all ? ['', engineMarkdown(f, keys)] : []),
+  ].join('\n');
+}
+
+/** Inside the Update: its phases in the engine, from the dossiers' histories. */
+function engineMarkdown(f: OfficerFigures, keys: ActionKey[]): string {
+  const all = f.engine.all!;
+  const cells = (e: EngineSummary) => [e.n, ...PHASES.map((p) => `${fmt(e.phases[p].p50)} / ${fmt(e.phases[p].p99)}`), `${e.firstTask.waited} / ${e.firstTask.rode}`, `${fmt((e.oneTask / e.n) * 100, 0)} %`];
+  return [
+    `**Inside the Update** (each action's Update found in its dossier's Temporal history, its events' times read against the harness's clock on the same machine; \`bench/lib/update-phases.ts\`): ` +
+      `*to a task* runs from the request sent to the scheduling of the workflow task that accepted the Update (the server dispatching it, or waiting for a task already in flight, such as a freshly started run's first); ` +
+      `*queued* until a worker took that task; *in the worker* until the task that completed the Update was done (the activation, its local activities, any further task); ` +
+      `*back* from there to the answer read by the officer (the server, the API's answer and its key, HTTP). The four add up to the action's round trip. ` +
+      `Every officer action: to a task ${fmt(all.phases.toTask.p50)} / ${fmt(all.phases.toTask.p99)} ms, queued ${fmt(all.phases.queued.p50)} / ${fmt(all.phases.queued.p99)} ms, in the worker ${fmt(all.phases.inWorker.p50)} / ${fmt(all.phases.inWorker.p99)} ms, back ${fmt(all.phases.back.p50)} / ${fmt(all.phases.back.p99)} ms (p50 / p99).` +
+      (f.engine.floor
+        ? ` The floor's Updates, read the same way: in the worker ${fmt(f.engine.floor.phases.inWorker.p50)} / ${fmt(f.engine.floor.phases.inWorker.p99)} ms (the system's is ${fmt(ratio(all.phases.inWorker.p50, f.engine.floor.phases.inWorker.p50), 2)}× / ${fmt(ratio(all.phases.inWorker.p99, f.engine.floor.phases.inWorker.p99), 2)}× it), to a task ${fmt(f.engine.floor.phases.toTask.p50)} / ${fmt(f.engine.floor.phases.toTask.p99)} ms.`
+        : ''),
+    '',
+    table(
+      ['action', 'n', ...PHASES.map((p) => `${PHASE_LABELS[p]} p50 / p99 (ms)`), "waited for the run's first task / rode it", 'answered in the task that accepted it'],
+      [
+        ...keys.filter((k) => f.engine.byAction[k]).map((k) => [ACTIONS[k].label, ...cells(f.engine.byAction[k]!)]),
+        ['**every officer action**', ...cells(all)],
+        ...(f.engine.floor ? [["the floor's Updates (below), every action", ...cells(f.engine.floor)]] : []),
+      ],
     ),
   ].join('\n');
 }
