@@ -28,6 +28,12 @@ export interface UpdatePhases {
   firstTask: 'rode' | 'waited' | 'after';
   /** Workflow tasks from the one that accepted the Update to the one that completed it (1: the same). */
   tasks: number;
+  /**
+   * Of *in the worker*, the part after the Update's last local activity completed (its marker's
+   * completion time, the worker's clock) until the task was done: the result back to the workflow
+   * thread, the answer, the task's completion to the server. Null when the Update ran none.
+   */
+  afterLocal: number | null;
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -36,6 +42,20 @@ const ms = (e: HistoryEvent): number => {
   const t = e.eventTime!;
   return Number(t.seconds ?? 0) * 1000 + (t.nanos ?? 0) / 1e6;
 };
+
+/** When the last local activity among `events` completed (its marker's `complete_time`), in epoch ms; null if none. */
+function lastLocalDone(events: HistoryEvent[]): number | null {
+  let last: number | null = null;
+  for (const e of events) {
+    const m = e.markerRecordedEventAttributes;
+    if (m?.markerName !== 'core_local_activity') continue;
+    const raw = m.details?.data?.payloads?.[0]?.data;
+    if (!raw) continue;
+    const t = (JSON.parse(Buffer.from(raw).toString('utf8')) as { complete_time?: { seconds: number; nanos: number } }).complete_time;
+    if (t) last = Math.max(last ?? 0, t.seconds * 1000 + t.nanos / 1e6);
+  }
+  return last;
+}
 
 /** The workflow task whose completion precedes event `i` (its scheduled, started and completed events). */
 function taskBefore(events: HistoryEvent[], i: number): { scheduled: HistoryEvent; started: HistoryEvent; completed: HistoryEvent; first: boolean } | null {
@@ -72,6 +92,7 @@ export function updatePhases(events: HistoryEvent[], sent: readonly SentUpdate[]
       out.push(null);
       continue;
     }
+    const localDone = lastLocalDone(events.slice(accepted, completed));
     // A task scheduled before the request was sent (and not yet taken) carried it: no wait for one.
     const from = Math.max(s.sentAt, ms(accepting.scheduled));
     out.push({
@@ -81,6 +102,7 @@ export function updatePhases(events: HistoryEvent[], sent: readonly SentUpdate[]
       back: s.answeredAt - ms(completing.completed),
       firstTask: accepting.first ? 'rode' : firstTaskDone && ms(firstTaskDone) > s.sentAt ? 'waited' : 'after',
       tasks: 1 + events.slice(Number(accepting.completed.eventId), completed).filter((e) => e.workflowTaskCompletedEventAttributes).length,
+      afterLocal: localDone === null ? null : ms(completing.completed) - localDone,
     });
   }
   return out;

@@ -143,6 +143,8 @@ interface EngineSummary {
   firstTask: { waited: number; rode: number };
   /** Updates answered in the workflow task that accepted them. */
   oneTask: number;
+  /** Of *in the worker*: from the Update's last local activity done to its task done (Updates that ran one). */
+  afterLocal: Summary | null;
 }
 
 interface PartsSummary {
@@ -536,6 +538,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
           phases: Object.fromEntries(PHASES.map((p) => [p, summarize(list.map((x) => x[p]))])) as EngineSummary['phases'],
           firstTask: { waited: list.filter((x) => x.firstTask === 'waited').length, rode: list.filter((x) => x.firstTask === 'rode').length },
           oneTask: list.filter((x) => x.tasks === 1).length,
+          afterLocal: ((after) => (after.length ? summarize(after) : null))(list.flatMap((x) => (x.afterLocal === null ? [] : [x.afterLocal]))),
         }
       : null;
   const phasesOf = (k: ActionKey) => rounds.flatMap((r) => r.system.engine?.[k] ?? []);
@@ -633,19 +636,31 @@ function partsMarkdown(f: OfficerFigures): string {
 /** Inside the Update: its phases in the engine, from the dossiers' histories. */
 function engineMarkdown(f: OfficerFigures, keys: ActionKey[]): string {
   const all = f.engine.all!;
-  const cells = (e: EngineSummary) => [e.n, ...PHASES.map((p) => `${fmt(e.phases[p].p50)} / ${fmt(e.phases[p].p99)}`), `${e.firstTask.waited} / ${e.firstTask.rode}`, `${fmt((e.oneTask / e.n) * 100, 0)} %`];
+  const cells = (e: EngineSummary) => [
+    e.n,
+    ...PHASES.flatMap((p) => [`${fmt(e.phases[p].p50)} / ${fmt(e.phases[p].p99)}`, ...(p === 'inWorker' ? [e.afterLocal ? `${fmt(e.afterLocal.p50)} / ${fmt(e.afterLocal.p99)}` : '—'] : [])]),
+    `${e.firstTask.waited} / ${e.firstTask.rode}`,
+    `${fmt((e.oneTask / e.n) * 100, 0)} %`,
+  ];
   return [
     `**Inside the Update** (each action's Update found in its dossier's Temporal history, its events' times read against the harness's clock on the same machine; \`bench/lib/update-phases.ts\`): ` +
       `*to a task* runs from the request sent to the scheduling of the workflow task that accepted the Update (the server dispatching it, or waiting for a task already in flight, such as a freshly started run's first); ` +
       `*queued* until a worker took that task; *in the worker* until the task that completed the Update was done (the activation, its local activities, any further task); ` +
       `*back* from there to the answer read by the officer (the server, the API's answer and its key, HTTP). The four add up to the action's round trip. ` +
+      `Of the time in the worker, the part *after its last local activity was done* (the completion time its marker records, the worker's clock) runs until the task was done: the result back to the workflow thread, the answer, the task's completion reaching the server. ` +
       `Every officer action: to a task ${fmt(all.phases.toTask.p50)} / ${fmt(all.phases.toTask.p99)} ms, queued ${fmt(all.phases.queued.p50)} / ${fmt(all.phases.queued.p99)} ms, in the worker ${fmt(all.phases.inWorker.p50)} / ${fmt(all.phases.inWorker.p99)} ms, back ${fmt(all.phases.back.p50)} / ${fmt(all.phases.back.p99)} ms (p50 / p99).` +
       (f.engine.floor
         ? ` The floor's Updates, read the same way: in the worker ${fmt(f.engine.floor.phases.inWorker.p50)} / ${fmt(f.engine.floor.phases.inWorker.p99)} ms (the system's is ${fmt(ratio(all.phases.inWorker.p50, f.engine.floor.phases.inWorker.p50), 2)}× / ${fmt(ratio(all.phases.inWorker.p99, f.engine.floor.phases.inWorker.p99), 2)}× it), to a task ${fmt(f.engine.floor.phases.toTask.p50)} / ${fmt(f.engine.floor.phases.toTask.p99)} ms.`
         : ''),
     '',
     table(
-      ['action', 'n', ...PHASES.map((p) => `${PHASE_LABELS[p]} p50 / p99 (ms)`), "waited for the run's first task / rode it", 'answered in the task that accepted it'],
+      [
+        'action',
+        'n',
+        ...PHASES.flatMap((p) => [`${PHASE_LABELS[p]} p50 / p99 (ms)`, ...(p === 'inWorker' ? ['of which after its last local activity was done p50 / p99 (ms)'] : [])]),
+        "waited for the run's first task / rode it",
+        'answered in the task that accepted it',
+      ],
       [
         ...keys.filter((k) => f.engine.byAction[k]).map((k) => [ACTIONS[k].label, ...cells(f.engine.byAction[k]!)]),
         ['**every officer action**', ...cells(all)],

@@ -25,6 +25,8 @@ function history(): any[] {
     { workflowTaskScheduledEventAttributes: {}, t: 131 },
     { workflowTaskStartedEventAttributes: {}, t: 135 },
     { workflowTaskCompletedEventAttributes: { scheduledEventId: 15, startedEventId: 16 }, t: 150 },
+    // Its local activity, done at 141 by the worker's clock (as core records it in the marker).
+    { markerRecordedEventAttributes: { markerName: 'core_local_activity', details: { data: { payloads: [{ data: Buffer.from(JSON.stringify({ seq: 1, complete_time: { seconds: 2000, nanos: 141e6 } })) }] } } }, t: 150 },
     { workflowExecutionUpdateCompletedEventAttributes: { meta: { updateId: 'review.proposal:9:key-b' } }, t: 150 },
   ];
   return e.map(({ t, ...rest }, i) => ({ eventId: i + 1, eventTime: at(T0 + t), ...rest }));
@@ -47,6 +49,9 @@ describe('bench: an Update’s phases read from its history', () => {
     expect(proposal).toMatchObject({ firstTask: 'after', tasks: 2 });
     expect(proposal!.toTask + proposal!.queued + proposal!.inWorker + proposal!.back).toBeCloseTo(62, 6);
     expect(proposal!.inWorker).toBeCloseTo(49, 6);
+    // 9 ms of it after the local activity was done; the acceptance's marker names no local activity.
+    expect(proposal!.afterLocal).toBeCloseTo(9, 6);
+    expect(accept!.afterLocal).toBeNull();
     expect(unknown).toBeNull();
   });
 
