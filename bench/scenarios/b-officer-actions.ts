@@ -438,6 +438,8 @@ export class OfficerActions {
     const timings: ActionRun['timings'] = {};
     const floorUpdates: NonNullable<ActionRun['updates']> = {};
     const floorEngine: NonNullable<ActionRun['engine']> = {};
+    // The floor's Updates by workflow, read from the histories after the run (as the system's: engineParts), not while other lanes are timed.
+    const floorSent = new Map<string, Array<{ key: ActionKey; update: SentUpdate }>>();
     let failures = 0;
     const started = performance.now();
     const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
@@ -472,18 +474,20 @@ export class OfficerActions {
           if (key) (timings[key] ??= []).push(ms);
         }
         await handle.result();
-        if (sent.length) {
-          const phases = await workflowUpdatePhases(this.sys.client, handle.workflowId, sent.map((x) => x.update));
-          phases.forEach((p, k) => {
-            if (p) (floorEngine[sent[k]!.key] ??= []).push(p);
-          });
-        }
+        if (sent.length) floorSent.set(handle.workflowId, sent);
       } catch (err) {
         failures += 1;
         this.sys.ctx.log(`b: baseline office path ${path} failed: ${(err as Error).message}`);
       }
     });
-    return { lanes, dossiers: paths.length, seconds: (performance.now() - started) / 1000, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates, engine: floorEngine } : {}) };
+    const seconds = (performance.now() - started) / 1000;
+    await pool([...floorSent], 4, async ([workflowId, sent]) => {
+      const phases = await workflowUpdatePhases(this.sys.client, workflowId, sent.map((x) => x.update));
+      phases.forEach((p, k) => {
+        if (p) (floorEngine[sent[k]!.key] ??= []).push(p);
+      });
+    });
+    return { lanes, dossiers: paths.length, seconds, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates, engine: floorEngine } : {}) };
   }
 }
 
