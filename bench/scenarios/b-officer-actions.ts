@@ -400,20 +400,11 @@ export class OfficerActions {
 
   /** Each action's Update found in its dossier's history, split into its phases (after the run: not timed). */
   private async engineParts(codes: string[]): Promise<NonNullable<ActionRun['engine']>> {
-    const engine: NonNullable<ActionRun['engine']> = {};
     const rows: Array<{ code: string; workflow_id: string }> = await this.sys.db('dossiers').whereIn('code', codes).select('code', 'workflow_id');
-    await pool(rows, 4, async (row) => {
-      const sent = this.sent.get(row.code) ?? [];
-      try {
-        const phases = await workflowUpdatePhases(this.sys.client, row.workflow_id, sent.map((x) => x.update));
-        phases.forEach((p, i) => {
-          if (p) (engine[sent[i]!.key] ??= []).push(p);
-        });
-      } catch (err) {
-        this.sys.ctx.log(`b: history of ${row.code} unread: ${(err as Error).message}`);
-      }
-    });
-    return engine;
+    return updatePhasesByAction(
+      this.sys,
+      rows.map((row) => [row.workflow_id, this.sent.get(row.code) ?? []]),
+    );
   }
 
   /** Reads the Updates each sample dossier received (name, command, view): what the baseline replays. */
@@ -437,7 +428,6 @@ export class OfficerActions {
   async baselineRun(count: number, lanes: number, tag: string, viaHttp?: string, durable = false): Promise<ActionRun> {
     const timings: ActionRun['timings'] = {};
     const floorUpdates: NonNullable<ActionRun['updates']> = {};
-    const floorEngine: NonNullable<ActionRun['engine']> = {};
     // The floor's Updates by workflow, read from the histories after the run (as the system's: engineParts), not while other lanes are timed.
     const floorSent = new Map<string, Array<{ key: ActionKey; update: SentUpdate }>>();
     let failures = 0;
@@ -481,14 +471,31 @@ export class OfficerActions {
       }
     });
     const seconds = (performance.now() - started) / 1000;
-    await pool([...floorSent], 4, async ([workflowId, sent]) => {
-      const phases = await workflowUpdatePhases(this.sys.client, workflowId, sent.map((x) => x.update));
-      phases.forEach((p, k) => {
-        if (p) (floorEngine[sent[k]!.key] ??= []).push(p);
-      });
-    });
-    return { lanes, dossiers: paths.length, seconds, failures, timings, ...(viaHttp && durable ? { updates: floorUpdates, engine: floorEngine } : {}) };
+    const floorEngine = viaHttp && durable ? await updatePhasesByAction(this.sys, [...floorSent]) : undefined;
+    return { lanes, dossiers: paths.length, seconds, failures, timings, ...(floorEngine ? { updates: floorUpdates, engine: floorEngine } : {}) };
   }
+}
+
+/**
+ * Each workflow's Updates found in its history (4 histories read at a time) and split into their
+ * phases, by action. A history that cannot be read is logged and skipped, not a failed round.
+ */
+async function updatePhasesByAction(
+  sys: BenchSystem,
+  workflows: Array<[workflowId: string, sent: Array<{ key: ActionKey; update: SentUpdate }>]>,
+): Promise<NonNullable<ActionRun['engine']>> {
+  const engine: NonNullable<ActionRun['engine']> = {};
+  await pool(workflows, 4, async ([workflowId, sent]) => {
+    try {
+      const phases = await workflowUpdatePhases(sys.client, workflowId, sent.map((x) => x.update));
+      phases.forEach((p, i) => {
+        if (p) (engine[sent[i]!.key] ??= []).push(p);
+      });
+    } catch (err) {
+      sys.ctx.log(`b: history of ${workflowId} unread: ${(err as Error).message}`);
+    }
+  });
+  return engine;
 }
 
 /** Pools the rounds and compares every action with the bare Update. */
