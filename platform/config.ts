@@ -20,6 +20,14 @@ export interface AppConfig {
   redisUrl: string;
   queuePrefix: string;
   taskQueue: string;
+  /**
+   * What this worker process runs (WORKER_ROLE). `all`: everything, as `npm start` runs it.
+   * `workflows`: the dossier workflows and their local activities only, so an officer's Update
+   * never waits in this process behind follow-up activities or relays. `activities`: the
+   * follow-up activities, the relays (notifications, webhooks) and maintenance. Production runs
+   * one or more of each, sharing the task queue.
+   */
+  workerRole: WorkerRole;
   dataDir: string;
   /** Base URL at which citizens' browsers and third parties (gateway callbacks) reach this API. */
   publicBaseUrl: string;
@@ -74,6 +82,15 @@ export interface AppConfig {
   };
 }
 
+export const WORKER_ROLES = ['all', 'workflows', 'activities'] as const;
+export type WorkerRole = (typeof WORKER_ROLES)[number];
+
+function workerRole(env: NodeJS.ProcessEnv): WorkerRole {
+  const raw = env.WORKER_ROLE || 'all';
+  if (!(WORKER_ROLES as readonly string[]).includes(raw)) throw new Error(`WORKER_ROLE must be one of ${WORKER_ROLES.join(', ')}, got "${raw}"`);
+  return raw as WorkerRole;
+}
+
 function millis(name: string, fallback: number, env: NodeJS.ProcessEnv): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -121,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: env.REDIS_URL || 'redis://127.0.0.1:6379',
     queuePrefix: env.QUEUE_PREFIX || 'dossier',
     taskQueue: env.TEMPORAL_TASK_QUEUE || 'dossiers',
+    workerRole: workerRole(env),
     dataDir: path.resolve(env.DATA_DIR || path.join(__dirname, '..', 'data')),
     publicBaseUrl: env.PUBLIC_BASE_URL || `http://127.0.0.1:${int('PORT', 3000, env)}`,
     payment: {

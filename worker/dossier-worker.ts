@@ -10,6 +10,10 @@ import { temporalAddress, temporalConnectionOptions } from '../platform/temporal
 /**
  * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
  * one is given (production image, tests), and bundles from source otherwise.
+ *
+ * Its role (config.workerRole) says which tasks it polls: `workflows` runs the workflows with
+ * their local activities and leaves activity tasks to the `activities` workers, which run no
+ * workflow; `all` runs both.
  */
 export async function createDossierWorker(opts: {
   config: AppConfig;
@@ -22,18 +26,24 @@ export async function createDossierWorker(opts: {
   // Only an explicit bundle is used: silently picking up a stale dist/ bundle would run old workflow code.
   const bundlePath = opts.bundlePath;
   if (bundlePath && !fs.existsSync(bundlePath)) throw new Error(`workflow bundle ${bundlePath} does not exist`);
-  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = bundlePath
-    ? { workflowBundle: { codePath: bundlePath } }
-    : { workflowsPath: workflowsEntry() };
+  const role = opts.config.workerRole;
+  const runsWorkflows = role !== 'activities';
+  const workflowSource: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'> = !runsWorkflows
+    ? {}
+    : bundlePath
+      ? { workflowBundle: { codePath: bundlePath } }
+      : { workflowsPath: workflowsEntry() };
   const worker = await Worker.create({
     connection,
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.taskQueue,
     ...workflowSource,
+    // The workflows' local activities run where the workflow runs, so a `workflows` worker keeps them all.
     activities: createActivities({ db: opts.db, afterEventWritten: opts.afterEventWritten, postal: opts.postal }),
     // A prebuilt bundle has the workflow interceptors compiled in; from source they are bundled here.
-    interceptors: { activity: [requestIdActivityInterceptor], ...(bundlePath ? {} : { workflowModules: workflowInterceptorModules() }) },
-    maxCachedWorkflows: opts.config.temporal.maxCachedWorkflows,
+    interceptors: { activity: [requestIdActivityInterceptor], ...(runsWorkflows && !bundlePath ? { workflowModules: workflowInterceptorModules() } : {}) },
+    enableNonLocalActivities: role !== 'workflows',
+    ...(runsWorkflows ? { maxCachedWorkflows: opts.config.temporal.maxCachedWorkflows } : {}),
     shutdownGraceTime: '10 seconds',
   });
   return { worker, connection };

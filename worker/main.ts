@@ -73,41 +73,53 @@ async function main(): Promise<void> {
   });
   const worker = created.worker;
   running.worker = worker;
-  // Fault injection for the notification crash test: die once, hard, after a provider accepted a message on this channel.
-  const crashAfterSend = process.env.DOSSIER_FAULT_CRASH_AFTER_SEND;
-  const providers = notificationProviders(config.notifications);
-  const notifications = startNotifications({
-    db,
-    connection: redis,
-    queueConnection: queueRedis,
-    prefix: config.queuePrefix,
-    config: config.notifications,
-    providers,
-    log: (line) => process.stdout.write(`${line}\n`),
-    afterProviderAccepted:
-      crashAfterSend && crashMarker
-        ? (_id, channel) => {
-            if (channel === crashAfterSend && !fs.existsSync(crashMarker)) {
-              fs.writeFileSync(crashMarker, `${process.pid}\n`);
-              process.kill(process.pid, 'SIGKILL');
+  // The relays (notifications, webhooks) and maintenance run beside the follow-up activities:
+  // a `workflows` worker leaves them to the `activities` workers.
+  const startRelays = async (): Promise<() => Promise<void>> => {
+    // Fault injection for the notification crash test: die once, hard, after a provider accepted a message on this channel.
+    const crashAfterSend = process.env.DOSSIER_FAULT_CRASH_AFTER_SEND;
+    const providers = notificationProviders(config.notifications);
+    const notifications = startNotifications({
+      db,
+      connection: redis,
+      queueConnection: queueRedis,
+      prefix: config.queuePrefix,
+      config: config.notifications,
+      providers,
+      log: (line) => process.stdout.write(`${line}\n`),
+      afterProviderAccepted:
+        crashAfterSend && crashMarker
+          ? (_id, channel) => {
+              if (channel === crashAfterSend && !fs.existsSync(crashMarker)) {
+                fs.writeFileSync(crashMarker, `${process.pid}\n`);
+                process.kill(process.pid, 'SIGKILL');
+              }
             }
-          }
-        : undefined,
-  });
-  const webhooks = startWebhookDelivery({ db, redis, queueRedis, prefix: config.queuePrefix, config: config.webhooks, log: (line) => process.stdout.write(`${line}\n`) });
-  const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
-  const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
-  const maintenance = await startMaintenance({
-    db,
-    redis,
-    prefix: config.queuePrefix,
-    dossiers: createDossierClient({ temporal: temporalClient, taskQueue: config.taskQueue }),
-    chains: { temporal: temporalClient, taskQueue: config.taskQueue },
-    intervalMs: config.submissionReconcile.intervalMs,
-    graceMs: config.submissionReconcile.graceMs,
-    paymentProvider: paymentWiring(config, { withSandbox: false }).provider,
-    log: (line) => process.stdout.write(`${line}\n`),
-  });
+          : undefined,
+    });
+    const webhooks = startWebhookDelivery({ db, redis, queueRedis, prefix: config.queuePrefix, config: config.webhooks, log: (line) => process.stdout.write(`${line}\n`) });
+    const clientConnection = await Connection.connect(temporalConnectionOptions(config, temporalAddress(config)));
+    const temporalClient = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+    const maintenance = await startMaintenance({
+      db,
+      redis,
+      prefix: config.queuePrefix,
+      dossiers: createDossierClient({ temporal: temporalClient, taskQueue: config.taskQueue }),
+      chains: { temporal: temporalClient, taskQueue: config.taskQueue },
+      intervalMs: config.submissionReconcile.intervalMs,
+      graceMs: config.submissionReconcile.graceMs,
+      paymentProvider: paymentWiring(config, { withSandbox: false }).provider,
+      log: (line) => process.stdout.write(`${line}\n`),
+    });
+    return async () => {
+      await webhooks.close();
+      await maintenance.close();
+      await notifications.close();
+      providers.close();
+      await clientConnection.close();
+    };
+  };
+  const closeRelays = config.workerRole === 'workflows' ? async () => undefined : await startRelays();
 
   try {
     // run() even when a stop came during start-up: a worker that never ran keeps its
@@ -115,17 +127,13 @@ async function main(): Promise<void> {
     const run = worker.run();
     if (stopRequested) worker.shutdown();
     else {
-      process.stdout.write(`worker: polling task queue "${config.taskQueue}" (pid ${process.pid})\n`);
+      process.stdout.write(`worker: polling task queue "${config.taskQueue}" as ${config.workerRole} (pid ${process.pid})\n`);
       if (process.connected) process.send?.({ type: 'ready' });
     }
     await run;
   } finally {
-    await webhooks.close();
-    await maintenance.close();
-    await notifications.close();
-    providers.close();
+    await closeRelays();
     queueRedis.disconnect();
-    await clientConnection.close();
     await created.connection.close();
     redis.disconnect();
     await db.destroy();

@@ -55,6 +55,7 @@ export class BenchSystem {
   private dossierBundle?: string;
   private baselineBundle?: string;
   worker?: ChildHandle;
+  activityWorker?: ChildHandle;
   baselineWorker?: ChildHandle;
   api?: { baseUrl: string; child: ChildHandle };
   tokens = new Map<string, string>();
@@ -87,17 +88,26 @@ export class BenchSystem {
     return systemEnv(this.ctx, { databaseUrl: this.dbUrl, temporalAddress: this.temporal.address, taskQueue: this.taskQueue, bundlePath: this.dossierBundle, extra });
   }
 
-  /** The real worker process (worker/main.ts), as `npm start` and the tests run it. */
+  /**
+   * The real worker process (worker/main.ts), as `npm start` and the tests run it. With
+   * BENCH_WORKER_SPLIT=1, as two processes: `worker` runs the workflows (WORKER_ROLE=workflows)
+   * and `activity-worker` the activity tasks and relays (WORKER_ROLE=activities). Scenario (b)
+   * counts both processes' CPU as the worker's; (d)'s memory is the workflows process's.
+   */
   async startWorker(): Promise<ChildHandle> {
     if (this.worker) return this.worker;
     this.dossierBundle ??= await buildDossierBundle(this.ctx);
-    this.worker = await spawnTs(this.ctx, 'worker', 'worker/main.ts', this.env(), /worker: polling task queue/, profiling(this.ctx, 'worker'));
+    const split = process.env.BENCH_WORKER_SPLIT === '1';
+    if (split) this.activityWorker = await spawnTs(this.ctx, 'activity-worker', 'worker/main.ts', this.env({ WORKER_ROLE: 'activities' }), /worker: polling task queue/, profiling(this.ctx, 'activity-worker'));
+    this.worker = await spawnTs(this.ctx, 'worker', 'worker/main.ts', this.env(split ? { WORKER_ROLE: 'workflows' } : {}), /worker: polling task queue/, profiling(this.ctx, 'worker'));
     return this.worker;
   }
 
   async stopWorker(): Promise<void> {
     await this.worker?.stop();
+    await this.activityWorker?.stop();
     this.worker = undefined;
+    this.activityWorker = undefined;
   }
 
   /** The baseline worker (bench/baseline/worker.ts) on its own task queue, same dev server. */

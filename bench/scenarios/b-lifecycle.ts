@@ -213,15 +213,17 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
 
   /** Runs `fn` and adds the CPU time each process of the stack spent meanwhile, per dossier. */
   async function withCpu(fn: () => Promise<RunFigures>): Promise<RunFigures> {
+    // Split by role (BENCH_WORKER_SPLIT=1), the worker's CPU is both processes'.
+    const workerPids = [sys.worker!.pid, ...(sys.activityWorker ? [sys.activityWorker.pid] : [])];
+    const workerCpu = () => workerPids.reduce((sum, pid) => sum + cpuMs(pid), 0);
     const pids = () => ({
       temporal: sys.temporal.process.pid!,
-      worker: sys.worker!.pid,
       baselineWorker: sys.baselineWorker!.pid,
       api: api.child.pid,
     });
     const p = pids();
     const pgBefore = new Map((await backendPids(sys.db, 'dossier_bench')).map((pid) => [pid, cpuMs(pid)]));
-    const before = { temporal: cpuMs(p.temporal), worker: cpuMs(p.worker), baselineWorker: cpuMs(p.baselineWorker), api: cpuMs(p.api) };
+    const before = { temporal: cpuMs(p.temporal), worker: workerCpu(), baselineWorker: cpuMs(p.baselineWorker), api: cpuMs(p.api) };
     const self = process.cpuUsage();
     const dbBefore = await dbCounters();
     const f = await fn();
@@ -234,7 +236,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     const per = (v: number) => v / Math.max(1, f.n - f.failures);
     f.cpu = {
       temporal: per(cpuMs(p.temporal) - before.temporal),
-      worker: per(cpuMs(p.worker) - before.worker),
+      worker: per(workerCpu() - before.worker),
       baselineWorker: per(cpuMs(p.baselineWorker) - before.baselineWorker),
       api: per(cpuMs(p.api) - before.api),
       postgres: per(pg),
