@@ -73,8 +73,8 @@ async function main(): Promise<void> {
   });
   const worker = created.worker;
   running.worker = worker;
-  // The relays (notifications, webhooks) and maintenance run beside the follow-up activities:
-  // a `workflows` worker leaves them to the `activities` workers.
+  // The relays (notifications, webhooks) and maintenance run beside the activity tasks: a
+  // `workflows` worker leaves them to the `activities` workers.
   const startRelays = async (): Promise<() => Promise<void>> => {
     // Fault injection for the notification crash test: die once, hard, after a provider accepted a message on this channel.
     const crashAfterSend = process.env.DOSSIER_FAULT_CRASH_AFTER_SEND;
