@@ -29,6 +29,11 @@ export function summarize(values: readonly number[]): Summary {
   };
 }
 
+/** The summary of `values`, or null when there are none (a figure the run did not measure). */
+export function summarizeSome(values: readonly number[]): Summary | null {
+  return values.length ? summarize(values) : null;
+}
+
 export function median(values: readonly number[]): number {
   return percentile(values, 50);
 }

@@ -13,7 +13,7 @@ import { expectCall, type Answer } from '../lib/http';
 import { table } from '../lib/result';
 import { citizenToken, officerToken } from '../lib/stack';
 import { LiveQueue } from '../lib/live-queue';
-import { fmt, pool, ratio, sleep, summarize, type Summary } from '../lib/stats';
+import { fmt, pool, ratio, sleep, summarize, summarizeSome, type Summary } from '../lib/stats';
 import type { BenchSystem } from '../lib/system';
 
 /**
@@ -98,6 +98,9 @@ export interface ActionRun {
 
 /** Where one answer's time went: the API's metrics, and what lies outside them (HTTP, the wire, the harness). */
 type AnswerParts = Record<ServerTimingPart | 'outside', number>;
+
+/** An Update sent for an action, to find in its workflow's history after the run. */
+type SentAction = { key: ActionKey; update: SentUpdate };
 const PART_LABELS: Record<ServerTimingPart | 'outside', string> = {
   before: 'before the Update (token, dossier, checks, key)',
   update: 'the Update',
@@ -190,7 +193,7 @@ export class OfficerActions {
   /** The parts of the system run under way (systemRun), by action. */
   private parts: NonNullable<ActionRun['parts']> = {};
   /** The system run's actions by dossier code: when each was sent and answered, to find its Update in the history. */
-  private sent = new Map<string, Array<{ key: ActionKey; update: SentUpdate }>>();
+  private sent = new Map<string, SentAction[]>();
 
   constructor(
     private readonly sys: BenchSystem,
@@ -429,7 +432,7 @@ export class OfficerActions {
     const timings: ActionRun['timings'] = {};
     const floorUpdates: NonNullable<ActionRun['updates']> = {};
     // The floor's Updates by workflow, read from the histories after the run (as the system's: engineParts), not while other lanes are timed.
-    const floorSent = new Map<string, Array<{ key: ActionKey; update: SentUpdate }>>();
+    const floorSent = new Map<string, SentAction[]>();
     let failures = 0;
     const started = performance.now();
     const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
@@ -444,7 +447,7 @@ export class OfficerActions {
           args: [{ code: `${tag}-${i}`, steps }],
         });
         // The floor's Updates, to find in its history (as the system's: engineParts).
-        const sent: Array<{ key: ActionKey; update: SentUpdate }> = [];
+        const sent: SentAction[] = [];
         for (const u of updates) {
           const key = ACTION_BY_UPDATE.get(u.update);
           const url = `${viaHttp}/workflows/${encodeURIComponent(handle.workflowId)}/updates/${u.update}`;
@@ -482,7 +485,7 @@ export class OfficerActions {
  */
 async function updatePhasesByAction(
   sys: BenchSystem,
-  workflows: Array<[workflowId: string, sent: Array<{ key: ActionKey; update: SentUpdate }>]>,
+  workflows: Array<[workflowId: string, sent: SentAction[]]>,
 ): Promise<NonNullable<ActionRun['engine']>> {
   const engine: NonNullable<ActionRun['engine']> = {};
   await pool(workflows, 4, async ([workflowId, sent]) => {
@@ -521,7 +524,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
       .sort((a, b) => b.ratio - a.ratio)[0] ?? null;
   const httpAll = rounds.flatMap((r) => Object.values(r.http?.timings ?? {}).flat());
   const durableAll = rounds.flatMap((r) => Object.values(r.durable?.timings ?? {}).flat());
-  const floor = durableAll.length ? summarize(durableAll) : null;
+  const floor = summarizeSome(durableAll);
   const worstOver = (p: 'p50' | 'p99') =>
     floor
       ? (keys
@@ -537,7 +540,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
   };
   const answersOf = (k: ActionKey) => rounds.flatMap((r) => r.system.parts?.[k] ?? []);
   const floorUpdates = rounds.flatMap((r) => Object.values(r.durable?.updates ?? {}).flat());
-  const parts: OfficerFigures['parts'] = { byAction: {}, all: partsOf(keys.flatMap(answersOf)), floorUpdate: floorUpdates.length ? summarize(floorUpdates) : null };
+  const parts: OfficerFigures['parts'] = { byAction: {}, all: partsOf(keys.flatMap(answersOf)), floorUpdate: summarizeSome(floorUpdates) };
   for (const k of keys) {
     const p = partsOf(answersOf(k));
     if (p) parts.byAction[k] = p;
@@ -549,7 +552,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
           phases: Object.fromEntries(PHASES.map((p) => [p, summarize(list.map((x) => x[p]))])) as EngineSummary['phases'],
           firstTask: { waited: list.filter((x) => x.firstTask === 'waited').length, rode: list.filter((x) => x.firstTask === 'rode').length },
           oneTask: list.filter((x) => x.tasks === 1).length,
-          afterLocal: ((after) => (after.length ? summarize(after) : null))(list.flatMap((x) => (x.afterLocal === null ? [] : [x.afterLocal]))),
+          afterLocal: summarizeSome(list.flatMap((x) => (x.afterLocal === null ? [] : [x.afterLocal]))),
         }
       : null;
   const phasesOf = (k: ActionKey) => rounds.flatMap((r) => r.system.engine?.[k] ?? []);
@@ -563,7 +566,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
     if (e) engine.byAction[k] = e;
   }
   const vsFloor = floor ? { every: { p50: ratio(allSystem.p50, floor.p50), p99: ratio(allSystem.p99, floor.p99) }, worstP50: worstOver('p50'), worstP99: worstOver('p99') } : null;
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: httpAll.length ? summarize(httpAll) : null, floor, vsFloor, parts, engine };
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: summarizeSome(httpAll), floor, vsFloor, parts, engine };
 }
 
 /** The floor's verdict on target 1: how far the minimal durable action alone lies from 1.3× the bare Update. */
