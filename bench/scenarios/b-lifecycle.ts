@@ -332,6 +332,16 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
   const floorChild = await spawnTs(ctx, 'durable-update', 'bench/durable-update-server.ts', { ...process.env, PORT: String(floorPort), TEMPORAL_ADDRESS: sys.temporal.address, DATABASE_URL: sys.dbUrl }, /durable-update: listening/);
   const floorHttp = { baseUrl: `http://127.0.0.1:${floorPort}`, child: floorChild };
   process.once('exit', () => floorChild.child.kill('SIGKILL'));
+  // Target 1's runs count the CPU of every process they load, each side over its own run.
+  office.machine = () => ({
+    temporal: sys.temporal.process.pid,
+    worker: sys.worker?.pid,
+    activityWorker: sys.activityWorker?.pid,
+    baselineWorker: sys.baselineWorker?.pid,
+    api: api.child.pid,
+    bareHttp: bareHttpChild.pid,
+    floorHttp: floorChild.pid,
+  });
   await office.baselineRun(PATHS.length, officerLanes, `warm`);
   await office.baselineRun(PATHS.length, officerLanes, `warm`, bareHttp.baseUrl);
   await office.baselineRun(PATHS.length, officerLanes, `warm`, floorHttp.baseUrl, true);
@@ -532,6 +542,16 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
         what: 'every officer action p50 / p99 vs the floor (what is ours)',
         target: 'reference',
         value: `every action ${fmt(w.every.p50, 2)}× / ${fmt(w.every.p99, 2)}×; worst ${w.worstP50 ? `${ACTIONS[w.worstP50.action].label} ${fmt(w.worstP50.ratio, 2)}×` : '—'} / ${w.worstP99 ? `${ACTIONS[w.worstP99.action].label} ${fmt(w.worstP99.ratio, 2)}×` : '—'}`,
+        met: null,
+      });
+    }
+    const m = officer.machine;
+    if (m.system && m.bare) {
+      rows.push({
+        issue: '1',
+        what: "the machine's CPU per officer action (every process, from /proc) vs the bare Update's / the floor's",
+        target: 'reference',
+        value: `${fmt(ratio(m.system.total, m.bare.total), 2)}× / ${m.floor ? `${fmt(ratio(m.system.total, m.floor.total), 2)}×` : '—'} (${fmt(m.system.total, 1)} vs ${fmt(m.bare.total, 1)} / ${m.floor ? fmt(m.floor.total, 1) : '—'} ms; cores busy ${fmt(m.system.busyCores, 2)} / ${fmt(m.bare.busyCores, 2)} / ${m.floor ? fmt(m.floor.busyCores, 2) : '—'} of ${os.cpus().length})`,
         met: null,
       });
     }

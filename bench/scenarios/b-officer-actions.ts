@@ -8,6 +8,7 @@ import { pdf } from '../../test/helpers/document-fixtures';
 import { visitStartingNow } from '../../test/helpers/site-visits';
 import { baselineOfficeWorkflow, durableOfficeWorkflow, type CapturedStep } from '../baseline/workflows';
 import { captureHistory, type CapturedHistory } from '../lib/captured';
+import { cpuMark, cpuSince } from '../lib/cpu';
 import { workflowUpdatePhases, type SentUpdate, type UpdatePhases } from '../lib/update-phases';
 import { expectCall, type Answer } from '../lib/http';
 import { table } from '../lib/result';
@@ -94,6 +95,24 @@ export interface ActionRun {
   updates?: Partial<Record<ActionKey, number[]>>;
   /** System side: each Update's phases inside the engine, read from the dossiers' histories (bench/lib/update-phases.ts). */
   engine?: Partial<Record<ActionKey, UpdatePhases[]>>;
+  /** The machine's CPU over the run, when the scenario names the processes (`OfficerActions.machine`). */
+  cpu?: MachineCpu;
+}
+
+/** CPU time by process over one run (ms; from /proc, with `postgres` and `harness`) and the run's wall time. */
+export interface MachineCpu {
+  byProcess: Record<string, number>;
+  wallMs: number;
+}
+
+/** One side's machine CPU pooled over the rounds, per timed action. */
+export interface SideCpu {
+  actions: number;
+  /** Milliseconds of CPU per timed action, by process, and in all. */
+  perAction: Record<string, number>;
+  total: number;
+  /** CPU over wall time: how many of the machine's cores the side kept busy. */
+  busyCores: number;
 }
 
 /** Where one answer's time went: the API's metrics, and what lies outside them (HTTP, the wire, the harness). */
@@ -127,6 +146,8 @@ export interface OfficerFigures {
   parts: { byAction: Partial<Record<ActionKey, PartsSummary>>; all: PartsSummary | null; floorUpdate: Summary | null };
   /** System side, from the dossiers' histories: each Update's phases inside the engine, by action and pooled. */
   engine: { byAction: Partial<Record<ActionKey, EngineSummary>>; all: EngineSummary | null; floor: EngineSummary | null };
+  /** The machine's CPU per timed action of each side (absent when not measured). */
+  machine: { system: SideCpu | null; bare: SideCpu | null; http: SideCpu | null; floor: SideCpu | null };
   /** Every officer action's percentile over the floor's, and the worst action's. */
   vsFloor: { every: { p50: number; p99: number }; worstP50: { action: ActionKey; ratio: number } | null; worstP99: { action: ActionKey; ratio: number } | null } | null;
 }
@@ -194,6 +215,11 @@ export class OfficerActions {
   private parts: NonNullable<ActionRun['parts']> = {};
   /** The system run's actions by dossier code: when each was sent and answered, to find its Update in the history. */
   private sent = new Map<string, SentAction[]>();
+  /**
+   * The processes whose CPU each run counts (the stack's and the reference servers'), set by the
+   * scenario; PostgreSQL's backends of the bench database and the harness are counted with them.
+   */
+  machine: (() => Record<string, number | undefined>) | null = null;
 
   constructor(
     private readonly sys: BenchSystem,
@@ -378,6 +404,7 @@ export class OfficerActions {
     this.sent = new Map();
     let failures = 0;
     const codes: string[] = [];
+    const machine = await this.markMachine();
     const started = performance.now();
     await pool(Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!), lanes, async (path) => {
       try {
@@ -398,7 +425,9 @@ export class OfficerActions {
       if (rows.every((r) => FINAL.has(r.status)) || Date.now() > deadline) break;
       await sleep(250);
     }
-    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts, engine: await this.engineParts(codes) };
+    // The follow-ups and relays the actions caused count with them; the history reads below do not.
+    const cpu = await machine?.();
+    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts, engine: await this.engineParts(codes), ...(cpu ? { cpu } : {}) };
   }
 
   /** Each action's Update found in its dossier's history, split into its phases (after the run: not timed). */
@@ -408,6 +437,15 @@ export class OfficerActions {
       this.sys,
       rows.map((row) => [row.workflow_id, this.sent.get(row.code) ?? []]),
     );
+  }
+
+  /** Starts counting the machine's CPU; the function returned ends the count. */
+  private async markMachine(): Promise<(() => Promise<MachineCpu>) | null> {
+    if (!this.machine) return null;
+    const database = new URL(this.sys.dbUrl).pathname.slice(1);
+    const started = performance.now();
+    const mark = await cpuMark(this.sys.db, database, this.machine());
+    return async () => ({ byProcess: await cpuSince(this.sys.db, database, mark), wallMs: performance.now() - started });
   }
 
   /** Reads the Updates each sample dossier received (name, command, view): what the baseline replays. */
@@ -434,6 +472,7 @@ export class OfficerActions {
     // The floor's Updates by workflow, read from the histories after the run (as the system's: engineParts), not while other lanes are timed.
     const floorSent = new Map<string, SentAction[]>();
     let failures = 0;
+    const machine = await this.markMachine();
     const started = performance.now();
     const paths = Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!).filter((p) => this.captured.has(p));
     await pool(paths, lanes, async (path, i) => {
@@ -474,8 +513,9 @@ export class OfficerActions {
       }
     });
     const seconds = (performance.now() - started) / 1000;
+    const cpu = await machine?.();
     const floorEngine = viaHttp && durable ? await updatePhasesByAction(this.sys, [...floorSent]) : undefined;
-    return { lanes, dossiers: paths.length, seconds, failures, timings, ...(floorEngine ? { updates: floorUpdates, engine: floorEngine } : {}) };
+    return { lanes, dossiers: paths.length, seconds, failures, timings, ...(floorEngine ? { updates: floorUpdates, engine: floorEngine } : {}), ...(cpu ? { cpu } : {}) };
   }
 }
 
@@ -499,6 +539,18 @@ async function updatePhasesByAction(
     }
   });
   return engine;
+}
+
+/** One side's machine CPU pooled over the rounds that measured it, per timed action. */
+function sideCpu(runs: Array<ActionRun | undefined>): SideCpu | null {
+  const measured = runs.filter((r): r is ActionRun & { cpu: MachineCpu } => !!r?.cpu);
+  const actions = measured.reduce((n, r) => n + Object.values(r.timings).reduce((m, t) => m + t.length, 0), 0);
+  if (!actions) return null;
+  const perAction: Record<string, number> = {};
+  for (const r of measured) for (const [k, ms] of Object.entries(r.cpu.byProcess)) perAction[k] = (perAction[k] ?? 0) + ms / actions;
+  const total = Object.values(perAction).reduce((a, b) => a + b, 0);
+  const wallMs = measured.reduce((n, r) => n + r.cpu.wallMs, 0);
+  return { actions, perAction, total, busyCores: (total * actions) / wallMs };
 }
 
 /** Pools the rounds and compares every action with the bare Update. */
@@ -566,7 +618,13 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
     if (e) engine.byAction[k] = e;
   }
   const vsFloor = floor ? { every: { p50: ratio(allSystem.p50, floor.p50), p99: ratio(allSystem.p99, floor.p99) }, worstP50: worstOver('p50'), worstP99: worstOver('p99') } : null;
-  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: summarizeSome(httpAll), floor, vsFloor, parts, engine };
+  const machine = {
+    system: sideCpu(rounds.map((r) => r.system)),
+    bare: sideCpu(rounds.map((r) => r.baseline)),
+    http: sideCpu(rounds.map((r) => r.http)),
+    floor: sideCpu(rounds.map((r) => r.durable)),
+  };
+  return { system, baseline, bare, allSystem, worstP50: worst('p50'), worstP99: worst('p99'), rounds, missing, httpBare: summarizeSome(httpAll), floor, vsFloor, parts, engine, machine };
 }
 
 /** The floor's verdict on target 1: how far the minimal durable action alone lies from 1.3× the bare Update. */
@@ -619,7 +677,47 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
       : []),
     ...(f.parts.all ? ['', partsMarkdown(f)] : []),
     ...(f.floor ? ['', floorMarkdown(f, durability, commits)] : []),
+    ...(f.machine.system && f.machine.bare ? ['', machineMarkdown(f)] : []),
   ].join('\n');
+}
+
+const PROCESS_LABELS: Record<string, string> = {
+  temporal: 'Temporal',
+  worker: 'the worker',
+  activityWorker: 'the activities worker',
+  baselineWorker: 'the baseline worker',
+  api: 'the API',
+  bareHttp: "the bare Update's HTTP server",
+  floorHttp: "the floor's server",
+  postgres: 'PostgreSQL',
+  harness: 'the harness',
+};
+
+/** One side's CPU per action, its processes from the largest (those under 0.05 ms left out). */
+function sideCpuText(c: SideCpu): string {
+  const parts = Object.entries(c.perAction)
+    .filter(([, ms]) => ms >= 0.05)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, ms]) => `${PROCESS_LABELS[k] ?? k} ${fmt(ms, 1)}`)
+    .join(', ');
+  return `${fmt(c.total, 1)} ms (${parts}; ${fmt(c.busyCores, 2)} cores busy; ${c.actions} actions)`;
+}
+
+/** The machine's CPU per officer action of each side: on busy cores, what the round trips queue behind. */
+export function machineMarkdown(f: OfficerFigures): string {
+  const { system, bare, http, floor } = f.machine;
+  const sides = [
+    `the system ${sideCpuText(system!)}`,
+    `the bare Update ${sideCpuText(bare!)}`,
+    ...(http ? [`the bare Update over HTTP ${sideCpuText(http)}`] : []),
+    ...(floor ? [`the floor ${sideCpuText(floor)}`] : []),
+  ];
+  return (
+    `**The machine's CPU per officer action** (from \`/proc\`: every process of the stack — the Temporal server, the workers, the API, the reference servers — PostgreSQL's backends of the bench database and the harness, over each side's run, divided by the actions it timed; ` +
+    `the system's run also counts what its lanes cause untimed: the citizens' submissions and supplements, the reads until the next officer can act, the follow-ups after the answers and the relays): ${sides.join('; ')}. ` +
+    `The system's is ${fmt(ratio(system!.total, bare!.total), 2)}× the bare Update's${floor ? ` and ${fmt(ratio(system!.total, floor.total), 2)}× the floor's` : ''}. ` +
+    `On a machine whose cores the lanes keep busy, an action's round trip is mostly its wait for a core, and that wait grows with the CPU that every action takes: the lanes complete as many actions a second as the busy cores divided by the CPU per action.`
+  );
 }
 
 /** Where the system's actions spent their time, from the API's `Server-Timing` on each answer. */
