@@ -19,6 +19,8 @@ export class LiveQueue {
   private readonly counts = new Map<string, number>();
   private readonly waiters = new Map<string, Set<() => void>>();
   private closed = false;
+  /** How the waits of `next` ended: the stream told of a change, or `fallbackMs` passed without one. */
+  readonly waits = { changed: 0, fallback: 0 };
 
   private constructor(private readonly abort: AbortController) {}
 
@@ -65,6 +67,7 @@ export class LiveQueue {
     const ws = this.waiters.get(c.code);
     if (!ws) return;
     this.waiters.delete(c.code);
+    this.waits.changed += ws.size;
     for (const w of ws) w();
   }
 
@@ -82,7 +85,10 @@ export class LiveQueue {
         this.waiters.get(code)?.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, fallbackMs);
+      const timer = setTimeout(() => {
+        this.waits.fallback += 1;
+        done();
+      }, fallbackMs);
       let ws = this.waiters.get(code);
       if (!ws) this.waiters.set(code, (ws = new Set()));
       ws.add(done);

@@ -97,6 +97,8 @@ export interface ActionRun {
   engine?: Partial<Record<ActionKey, UpdatePhases[]>>;
   /** The machine's CPU over the run, when the scenario names the processes (`OfficerActions.machine`). */
   cpu?: MachineCpu;
+  /** System side: how the lanes' untimed waits for the next step ended (bench/lib/live-queue.ts). */
+  liveWaits?: { changed: number; fallback: number };
 }
 
 /** CPU time by process over one run (ms; from /proc, with `postgres` and `harness`) and the run's wall time. */
@@ -404,6 +406,7 @@ export class OfficerActions {
     this.sent = new Map();
     let failures = 0;
     const codes: string[] = [];
+    const waitsBefore = { ...this.live!.waits };
     const machine = await this.markMachine();
     const started = performance.now();
     await pool(Array.from({ length: count }, (_, i) => PATHS[i % PATHS.length]!), lanes, async (path) => {
@@ -418,6 +421,7 @@ export class OfficerActions {
       }
     });
     const seconds = (performance.now() - started) / 1000;
+    const liveWaits = { changed: this.live!.waits.changed - waitsBefore.changed, fallback: this.live!.waits.fallback - waitsBefore.fallback };
     // Whatever continues after the answers (delivery, notifications) ends before the next run.
     const deadline = Date.now() + 180_000;
     for (;;) {
@@ -427,7 +431,7 @@ export class OfficerActions {
     }
     // The follow-ups and relays the actions caused count with them; the history reads below do not.
     const cpu = await machine?.();
-    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts, engine: await this.engineParts(codes), ...(cpu ? { cpu } : {}) };
+    return { lanes, dossiers: count, seconds, failures, timings, parts: this.parts, engine: await this.engineParts(codes), liveWaits, ...(cpu ? { cpu } : {}) };
   }
 
   /** Each action's Update found in its dossier's history, split into its phases (after the run: not timed). */
@@ -654,7 +658,8 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
   const roundRows = f.rounds.map((r) => {
     const sAll = summarize(Object.values(r.system.timings).flat());
     const bAll = summarize(Object.values(r.baseline.timings).flat());
-    return [r.round, r.system.dossiers, fmt(r.system.seconds, 1), `${fmt(sAll.p50)} / ${fmt(sAll.p99)}`, `${fmt(bAll.p50)} / ${fmt(bAll.p99)}`, `${r.system.failures} / ${r.baseline.failures}`];
+    const w = r.system.liveWaits;
+    return [r.round, r.system.dossiers, fmt(r.system.seconds, 1), `${fmt(sAll.p50)} / ${fmt(sAll.p99)}`, `${fmt(bAll.p50)} / ${fmt(bAll.p99)}`, `${r.system.failures} / ${r.baseline.failures}`, w ? `${w.changed} / ${w.fallback}` : '—'];
   });
   return [
     `**Officer actions (target 1).** ${lanes} concurrent officers (lanes); each round ${perRound} dossiers per side, the lanes taking the paths in turn: ` +
@@ -664,7 +669,10 @@ export function officerMarkdown(f: OfficerFigures, lanes: number, perRound: numb
       'Bare Update: `baselineOfficeWorkflow` (`bench/baseline/workflows.ts`), driven with the Temporal client (`executeUpdate`, no HTTP), the same lanes and paths; each Update of a real dossier of the path (captured from its history in this run: name, command, answered view) is sent with the same command and answered at once with the same view, no activity. ' +
       'Percentiles pooled over the rounds; the ratios divide each action\'s percentile by the bare Update\'s (all its officer Updates pooled).',
     '',
-    table(['round', 'dossiers', 'system seconds', 'system every action p50 / p99 (ms)', 'bare Update p50 / p99 (ms)', 'failures (system / baseline)'], roundRows),
+    table(
+      ['round', 'dossiers', 'system seconds', 'system every action p50 / p99 (ms)', 'bare Update p50 / p99 (ms)', 'failures (system / baseline)', "lanes' waits for the next step ended by a change on the live queue / by the 2 s re-read (untimed)"],
+      roundRows,
+    ),
     '',
     table(['action', 'Update', 'n', 'system (HTTP) p50 / p95 / p99 (ms)', 'same Update bare p50 / p95 / p99 (ms)', 'p50 ÷ bare p50', 'p99 ÷ bare p99'], rows),
     ...(f.missing.length ? ['', `Not exercised in this run: ${f.missing.map((k) => ACTIONS[k].label).join(', ')}.`] : []),
