@@ -549,7 +549,7 @@ export async function scenarioB(sys: BenchSystem): Promise<ScenarioResult> {
     if (m.system && m.bare) {
       rows.push({
         issue: '1',
-        what: "the machine's CPU per officer action (every process, from /proc) vs the bare Update's / the floor's",
+        what: "the machine's CPU per officer action (the stack's processes from /proc, Redis not counted) vs the bare Update's / the floor's",
         target: 'reference',
         value: `${fmt(ratio(m.system.total, m.bare.total), 2)}× / ${m.floor ? `${fmt(ratio(m.system.total, m.floor.total), 2)}×` : '—'} (${fmt(m.system.total, 1)} vs ${fmt(m.bare.total, 1)} / ${m.floor ? fmt(m.floor.total, 1) : '—'} ms; cores busy ${fmt(m.system.busyCores, 2)} / ${fmt(m.bare.busyCores, 2)} / ${m.floor ? fmt(m.floor.busyCores, 2) : '—'} of ${os.cpus().length})`,
         met: null,

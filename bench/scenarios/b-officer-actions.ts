@@ -551,10 +551,16 @@ function sideCpu(runs: Array<ActionRun | undefined>): SideCpu | null {
   const actions = measured.reduce((n, r) => n + Object.values(r.timings).reduce((m, t) => m + t.length, 0), 0);
   if (!actions) return null;
   const perAction: Record<string, number> = {};
-  for (const r of measured) for (const [k, ms] of Object.entries(r.cpu.byProcess)) perAction[k] = (perAction[k] ?? 0) + ms / actions;
-  const total = Object.values(perAction).reduce((a, b) => a + b, 0);
-  const wallMs = measured.reduce((n, r) => n + r.cpu.wallMs, 0);
-  return { actions, perAction, total, busyCores: (total * actions) / wallMs };
+  let cpuMs = 0;
+  let wallMs = 0;
+  for (const r of measured) {
+    wallMs += r.cpu.wallMs;
+    for (const [k, ms] of Object.entries(r.cpu.byProcess)) {
+      perAction[k] = (perAction[k] ?? 0) + ms / actions;
+      cpuMs += ms;
+    }
+  }
+  return { actions, perAction, total: cpuMs / actions, busyCores: cpuMs / wallMs };
 }
 
 /** Pools the rounds and compares every action with the bare Update. */
@@ -721,7 +727,7 @@ export function machineMarkdown(f: OfficerFigures): string {
     ...(floor ? [`the floor ${sideCpuText(floor)}`] : []),
   ];
   return (
-    `**The machine's CPU per officer action** (from \`/proc\`: every process of the stack — the Temporal server, the workers, the API, the reference servers — PostgreSQL's backends of the bench database and the harness, over each side's run, divided by the actions it timed; ` +
+    `**The machine's CPU per officer action** (from \`/proc\`: the stack's processes — the Temporal server, the workers, the API, the reference servers — PostgreSQL's backends of the bench database and the harness (not Redis, a service of the machine that only the system's side uses), over each side's run, divided by the actions it timed; ` +
     `the system's run also counts what its lanes cause untimed: the citizens' submissions and supplements, the reads until the next officer can act, the follow-ups after the answers and the relays): ${sides.join('; ')}. ` +
     `The system's is ${fmt(ratio(system!.total, bare!.total), 2)}× the bare Update's${floor ? ` and ${fmt(ratio(system!.total, floor.total), 2)}× the floor's` : ''}. ` +
     `On a machine whose cores the lanes keep busy, an action's round trip is mostly its wait for a core, and that wait grows with the CPU that every action takes: the lanes complete as many actions a second as the busy cores divided by the CPU per action.`
