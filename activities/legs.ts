@@ -9,11 +9,11 @@ import type { InterAgencyActivities } from './interagency';
 export function legActivities(deps: ActivityDeps): Omit<InterAgencyActivities, 'pinInternalProcedure'> {
   const { db } = deps;
   return {
-    /** `from` plus working hours on the agency's calendar (its latest version): a leg's or a step's budget. */
+    /** `from` plus working hours on the agency's calendar (its latest version): a leg's or a step's budget (0: by the close of that working day, `stepDue`). */
     async addWorkingHours(input) {
       try {
         const calendar = await loadAgencyCalendar(db, input.agencyEid);
-        return toOffsetIso(calendar.addWorkingTime(new Date(input.from), Math.round(input.hours * 3_600_000)));
+        return toOffsetIso(calendar.stepDue(new Date(input.from), Math.round(input.hours * 3_600_000)));
       } catch (err) {
         if (err instanceof CalendarCoverageError) throw ApplicationFailure.nonRetryable(err.message, 'CalendarCoverageError');
         if (err instanceof UnknownCalendarError) throw ApplicationFailure.nonRetryable(err.message, 'UnknownCalendar');

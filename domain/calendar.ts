@@ -183,6 +183,16 @@ export class WorkingCalendar {
     throw new CalendarCoverageError('working time runs past 4000 days');
   }
 
+  /**
+   * A step's due time: `budgetMs` of working time after `from`. A step without a budget of its
+   * own (0: "không tính thời gian", such as returning the result) is due by the close of the
+   * working day it reaches, not at the instant it is received: done later that day, it is on time.
+   */
+  stepDue(from: Date, budgetMs: number): Date {
+    if (budgetMs !== 0) return this.addWorkingTime(from, budgetMs);
+    return this.closeOfDay(this.split(this.addWorkingTime(from, 0)).dayIndex);
+  }
+
   /** The instant `durationMs` of working time before `to` (e.g. a warning one working day before a due date). */
   subtractWorkingTime(to: Date, durationMs: number): Date {
     if (durationMs < 0) throw new RangeError('negative working time');

@@ -148,6 +148,22 @@ describe('inter-agency legs in the read model', () => {
     expect((await db('dossiers').where('id', id).first('current_step')).current_step).toBe('review');
   });
 
+  it('a routed step without a budget of its own (0: returning the result) is due by the close of its working day, so done that afternoon it is on time', async () => {
+    const id = await dossier(at('03-31 17:00'));
+    // Received before lunch, done after it: due 17:00 the same day, not at 11:20.
+    await recordDossierEvent(db, event(id, 1, '03-11 11:20', { open: opening('s8', 0) }));
+    // Closed at 15:00; the next one opened after the close of Friday is due by Monday's close.
+    await recordDossierEvent(db, event(id, 2, '03-11 15:00', { close: true, open: opening('s9', 0) }));
+    await recordDossierEvent(db, event(id, 3, '03-13 17:30', { close: true, open: opening('s10', 0) }));
+    const r = await rows(id);
+    expect(r.map((x) => [x.step_key, ms(x.due_at), x.outcome])).toEqual([
+      ['s8', ms(at('03-11 17:00')), 'on_time'],
+      ['s9', ms(at('03-11 17:00')), 'late'],
+      ['s10', ms(at('03-16 17:00')), null],
+    ]);
+    expect(ms(await legActivities({ db }).addWorkingHours({ agencyEid: L.eid, from: at('03-11 11:20'), hours: 0 }))).toBe(ms(at('03-11 17:00')));
+  });
+
   it('a routed hand-off is capped by the dossier’s due date and by the time the workflow gives', async () => {
     const id = await dossier(at('03-12 10:00'));
     await recordDossierEvent(db, event(id, 1, '03-11 15:30', { open: opening('s3', 16) }));

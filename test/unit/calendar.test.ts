@@ -55,6 +55,17 @@ describe('appointment dates (ngày hẹn trả)', () => {
     expect(iso(cal.appointment(at('2026-03-10T10:30:00'), { unit: 'working_hours', value: 4 }))).toBe('2026-03-10T16:00:00+07:00');
   });
 
+  it('gives a step without a budget of its own until the close of the working day it reaches (stepDue)', () => {
+    // Received at 09:10 or at 11:29 (before lunch): due at 17:00 that day, not at the instant of receipt.
+    expect(iso(cal.stepDue(at('2026-03-10T09:10:00'), 0))).toBe('2026-03-10T17:00:00+07:00');
+    expect(iso(cal.stepDue(at('2026-03-10T11:29:00'), 0))).toBe('2026-03-10T17:00:00+07:00');
+    // At lunch, too; after the close, by the next working day's close (Friday evening: Monday).
+    expect(iso(cal.stepDue(at('2026-03-10T12:00:00'), 0))).toBe('2026-03-10T17:00:00+07:00');
+    expect(iso(cal.stepDue(at('2026-03-13T17:30:00'), 0))).toBe('2026-03-16T17:00:00+07:00');
+    // A budget counts as working time, as before.
+    expect(iso(cal.stepDue(at('2026-03-10T10:30:00'), 4 * 3_600_000))).toBe('2026-03-10T16:00:00+07:00');
+  });
+
   it('crosses the year end and New Year', () => {
     expect(iso(cal.appointment(at('2025-12-31T14:00:00'), { unit: 'working_days', value: 1 }))).toBe('2026-01-02T14:00:00+07:00');
   });
