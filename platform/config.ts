@@ -79,6 +79,12 @@ export interface AppConfig {
      * when they next have work. This bounds the worker's memory (BENCHMARKS.md, scenario d).
      */
     maxCachedWorkflows: number;
+    /**
+     * The SDK's promise stack traces in the workflow threads (TEMPORAL_WORKFLOW_STACK_TRACES=true),
+     * for the Temporal UI's "Stack Trace" tab. Off by default: they cost a third of the workflow
+     * threads' CPU (worker/workflow-stack-traces.ts). Turn them on in a worker to debug a stuck workflow.
+     */
+    workflowStackTraces: boolean;
   };
 }
 
@@ -178,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       tlsServerName: env.TEMPORAL_TLS_SERVER_NAME || undefined,
       apiKey,
       maxCachedWorkflows: count('TEMPORAL_MAX_CACHED_WORKFLOWS', 1000, env),
+      workflowStackTraces: env.TEMPORAL_WORKFLOW_STACK_TRACES === 'true',
     },
   };
 }

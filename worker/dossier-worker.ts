@@ -6,6 +6,7 @@ import type { AppConfig } from '../platform/config';
 import { workflowInterceptorModules, workflowsEntry } from '../platform/workflows-entry';
 import { requestIdActivityInterceptor } from '../platform/request-propagation';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
+import { creatingWorkflowThreads } from './workflow-stack-traces';
 
 /**
  * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
@@ -33,7 +34,9 @@ export async function createDossierWorker(opts: {
     : bundlePath
       ? { workflowBundle: { codePath: bundlePath } }
       : { workflowsPath: workflowsEntry() };
-  const worker = await Worker.create({
+  // The SDK's promise stack traces cost a third of the workflow threads' CPU: off unless asked for (worker/workflow-stack-traces.ts).
+  const create = creatingWorkflowThreads(!runsWorkflows || opts.config.temporal.workflowStackTraces);
+  const worker = await create(() => Worker.create({
     connection,
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.taskQueue,
@@ -45,6 +48,6 @@ export async function createDossierWorker(opts: {
     enableNonLocalActivities: role !== 'workflows',
     ...(runsWorkflows ? { maxCachedWorkflows: opts.config.temporal.maxCachedWorkflows } : {}),
     shutdownGraceTime: '10 seconds',
-  });
+  }));
   return { worker, connection };
 }

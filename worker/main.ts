@@ -128,6 +128,10 @@ async function main(): Promise<void> {
     if (stopRequested) worker.shutdown();
     else {
       process.stdout.write(`worker: polling task queue "${config.taskQueue}" as ${config.workerRole} (pid ${process.pid})\n`);
+      // The SDK's own line at the threads' start says promise hooks are "not available": they are declined on purpose.
+      if (config.workerRole !== 'activities' && !config.temporal.workflowStackTraces) {
+        process.stdout.write('worker: workflow stack traces off (TEMPORAL_WORKFLOW_STACK_TRACES=true turns them on for the Temporal UI)\n');
+      }
       if (process.connected) process.send?.({ type: 'ready' });
     }
     await run;

@@ -1,5 +1,7 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pg from 'pg';
+import { loadConfig } from '../../platform/config';
+import { creatingWorkflowThreads } from '../../worker/workflow-stack-traces';
 import { INSERT_EVENT } from './floor-events';
 import type { BaselineActivities } from './workflows';
 
@@ -8,7 +10,7 @@ import type { BaselineActivities } from './workflows';
  * Update): its own bundle, activities that do nothing, and otherwise the options of the dossier worker (worker/dossier-worker.ts), so the
  * only difference from the system is our code. The floors' activity `recordEvent` writes one event
  * row through a pg pool of the dossier worker's size (10). Env: TEMPORAL_ADDRESS,
- * TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE_PATH, DATABASE_URL (for the floors).
+ * TEMPORAL_TASK_QUEUE, WORKFLOW_BUNDLE_PATH, DATABASE_URL (for the floors), TEMPORAL_WORKFLOW_STACK_TRACES.
  */
 async function main(): Promise<void> {
   Runtime.install({ shutdownSignals: [] });
@@ -27,14 +29,18 @@ async function main(): Promise<void> {
       await db.query({ name: 'floor-event', text: INSERT_EVENT, values: [e.stream, e.seq, e.type, JSON.stringify(e.data ?? {})] });
     },
   };
-  const worker = await Worker.create({
-    connection,
-    namespace: 'default',
-    taskQueue,
-    workflowBundle: { codePath: bundle },
-    activities,
-    shutdownGraceTime: '10 seconds',
-  });
+  // The SDK's promise stack traces as the dossier worker has them (off unless TEMPORAL_WORKFLOW_STACK_TRACES=true).
+  const create = creatingWorkflowThreads(loadConfig().temporal.workflowStackTraces);
+  const worker = await create(() =>
+    Worker.create({
+      connection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { codePath: bundle },
+      activities,
+      shutdownGraceTime: '10 seconds',
+    }),
+  );
   const stop = () => {
     if (worker.getState() === 'RUNNING') worker.shutdown();
   };

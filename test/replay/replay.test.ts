@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { workflowsEntry } from '../../platform/workflows-entry';
+import { withoutWorkflowStackTraces } from '../../worker/workflow-stack-traces';
 
 /**
  * Replays histories recorded from real runs (RECORD_HISTORIES=1 npm test rewrites them)
@@ -19,6 +20,31 @@ describe('replay of recorded dossier histories', () => {
 
   it('has recorded histories to replay', () => {
     expect(files).toContain('walking-skeleton.json');
+  });
+
+  // As the worker runs them (worker/workflow-stack-traces.ts): in workflow threads, without the SDK's promise stack traces.
+  it('every history replays in workflow threads with the SDK\'s promise stack traces off, as the worker runs them', async () => {
+    const histories = files.map((file) => {
+      const history = JSON.parse(fs.readFileSync(path.join(HISTORIES, file), 'utf8'));
+      return { workflowId: recordedWorkflowId(history) ?? `replay-${file}`, history };
+    });
+    const failed: string[] = [];
+    let replayed = 0;
+    let threads = 0;
+    // The replay worker runs workflows in this thread unless told otherwise (its typed options leave debugMode out; it takes it).
+    const options = { workflowsPath: workflowsEntry(), replayName: 'no-stack-traces', debugMode: false };
+    await withoutWorkflowStackTraces(
+      async () => {
+        for await (const r of Worker.runReplayHistories(options, histories)) {
+          replayed += 1;
+          if (r.error) failed.push(`${r.workflowId}: ${r.error.message}`);
+        }
+      },
+      () => (threads += 1),
+    );
+    expect(failed).toEqual([]);
+    expect(replayed).toBe(files.length);
+    expect(threads).toBeGreaterThan(0);
   });
 
   it.each(files)('%s replays deterministically on the current code', async (file) => {
