@@ -187,9 +187,11 @@ export class WorkingCalendar {
    * A step's due time: `budgetMs` of working time after `from`. A step without a budget of its
    * own (0: "không tính thời gian", such as returning the result) is due by the close of the
    * working day it reaches, not at the instant it is received: done later that day, it is on time.
+   * `leftMs` is what is left of the budget after earlier rows of the same step; the rule keys on
+   * the step's own budget, so a nonzero budget used up earlier leaves the step due at once.
    */
-  stepDue(from: Date, budgetMs: number): Date {
-    if (budgetMs !== 0) return this.addWorkingTime(from, budgetMs);
+  stepDue(from: Date, budgetMs: number, leftMs: number = budgetMs): Date {
+    if (budgetMs !== 0) return this.addWorkingTime(from, leftMs);
     return this.closeOfDay(this.split(this.addWorkingTime(from, 0)).dayIndex);
   }
 

@@ -191,7 +191,7 @@ export async function dueOf(h: HandoffOpening, openedAt: string, b: DueBasis): P
     const own = calendar.addWorkingTime(new Date(h.countFrom!), left).getTime();
     return byLegalDue(Math.max(own, Date.parse(cap!)));
   }
-  const own = (budgetHours === 0 ? calendar.stepDue(new Date(openedAt), 0) : calendar.addWorkingTime(new Date(openedAt), left)).getTime();
+  const own = calendar.stepDue(new Date(openedAt), budgetHours * 3_600_000, left).getTime();
   return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
 }
 
@@ -212,7 +212,7 @@ async function routedDueOf(h: HandoffOpening, openedAt: string, b: DueBasis): Pr
   const spent = h.stepKey ? spentOn(calendar, await b.earlier({ stepKey: h.stepKey })) : 0;
   const left = Math.max(0, budgetHours * 3_600_000 - spent);
   const start = h.countFrom && Date.parse(h.countFrom) > Date.parse(openedAt) ? h.countFrom : openedAt;
-  const own = (budgetHours === 0 ? calendar.stepDue(new Date(start), 0) : calendar.addWorkingTime(new Date(start), left)).getTime();
+  const own = calendar.stepDue(new Date(start), budgetHours * 3_600_000, left).getTime();
   return toOffsetIso(new Date(capMs === null ? own : Math.min(own, capMs)));
 }
 

@@ -64,6 +64,10 @@ describe('appointment dates (ngày hẹn trả)', () => {
     expect(iso(cal.stepDue(at('2026-03-13T17:30:00'), 0))).toBe('2026-03-16T17:00:00+07:00');
     // A budget counts as working time, as before.
     expect(iso(cal.stepDue(at('2026-03-10T10:30:00'), 4 * 3_600_000))).toBe('2026-03-10T16:00:00+07:00');
+    // What is left of the budget after earlier rows counts, not the whole budget: one hour left is 11:30.
+    expect(iso(cal.stepDue(at('2026-03-10T10:30:00'), 4 * 3_600_000, 3_600_000))).toBe('2026-03-10T11:30:00+07:00');
+    // A budget used up in earlier rows leaves the step due at once, not at the day's close.
+    expect(iso(cal.stepDue(at('2026-03-10T10:30:00'), 4 * 3_600_000, 0))).toBe('2026-03-10T10:30:00+07:00');
   });
 
   it('crosses the year end and New Year', () => {
