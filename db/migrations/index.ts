@@ -23,6 +23,7 @@ import * as report766Speed from './20261206000004_report_766_speed';
 import * as contextVersion from './20261207000001_context_version';
 import * as userChanges from './20261207100001_user_changes';
 import * as trackingBookLast from './20261208000001_tracking_book_last';
+import * as contextHeadInlined from './20261209000001_context_head_inlined';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -53,4 +54,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261207000001_context_version', migration: contextVersion },
   { name: '20261207100001_user_changes', migration: userChanges },
   { name: '20261208000001_tracking_book_last', migration: trackingBookLast },
+  { name: '20261209000001_context_head_inlined', migration: contextHeadInlined },
 ];

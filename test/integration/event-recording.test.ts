@@ -577,4 +577,31 @@ describe('recording a dossier event in one round trip', () => {
     }
     expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
   });
+
+  it('the context\'s head and token are inlined into the statement that reads them (migration 20261209000001): no function planned per call, the same values', async () => {
+    const d = await dossier('EVFN-KT');
+    for (const m of life().slice(0, 3)) await recordDossierEvent(db, m(d.id));
+    const plan = async (sql: string) =>
+      ((await db.raw(`explain (verbose, costs off) ${sql}`, [d.id])).rows as Array<{ 'QUERY PLAN': string }>).map((r) => r['QUERY PLAN']).join('\n');
+    // Not inlined, the plan is a "Function Scan on dossier_context_head", whose three-table join is parsed and planned at every call.
+    const head = await plan('select h.version, h.head from dossier_context_head(?) h');
+    expect(head).not.toMatch(/Function Scan/);
+    expect(head).toMatch(/dossiers d/);
+    expect(await plan('select dossier_context_token(h.version, h.head) from dossier_context_head(?) h')).not.toMatch(/dossier_context_token/);
+    // The same values as the query written out.
+    const [got] = (await db.raw('select h.version, h.head, dossier_context_token(h.version, h.head) as token from dossier_context_head(?) h', [d.id])).rows;
+    const row = await db('dossiers as d').join('agencies as a', 'a.id', 'd.agency_id').join('procedures as p', 'p.id', 'd.procedure_id').where('d.id', d.id)
+      .first('d.context_version', 'd.projection_seq', 'a.eid', 'd.received_at', 'd.due_at', 'd.calendar_code', 'd.calendar_version', 'p.step_budgets');
+    expect(Number(got.version)).toBe(Number(row.context_version));
+    expect(got.head).toEqual({
+      seq: row.projection_seq,
+      agencyEid: row.eid,
+      receivedAt: row.received_at === null ? null : new Date(row.received_at).getTime(),
+      dueAt: row.due_at === null ? null : new Date(row.due_at).getTime(),
+      calendarCode: row.calendar_code,
+      calendarVersion: row.calendar_version,
+      budgets: row.step_budgets,
+    });
+    expect(got.token).toMatch(new RegExp(`^${got.version}:[0-9a-f]{32}$`));
+  });
 });
