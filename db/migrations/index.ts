@@ -24,6 +24,7 @@ import * as contextVersion from './20261207000001_context_version';
 import * as userChanges from './20261207100001_user_changes';
 import * as trackingBookLast from './20261208000001_tracking_book_last';
 import * as contextHeadInlined from './20261209000001_context_head_inlined';
+import * as changeCounterShards from './20261209000002_change_counter_shards';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -55,4 +56,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261207100001_user_changes', migration: userChanges },
   { name: '20261208000001_tracking_book_last', migration: trackingBookLast },
   { name: '20261209000001_context_head_inlined', migration: contextHeadInlined },
+  { name: '20261209000002_change_counter_shards', migration: changeCounterShards },
 ];

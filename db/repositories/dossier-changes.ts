@@ -6,9 +6,9 @@ import type { Db, Tx } from '../connection';
  *
  * Every writer of a dossier's read-model row calls `noteDossierChange` in the transaction of
  * its write (recordDossierEvent, the submission's insert, a payment): it raises the agency's
- * change counter (`dossier_change_versions`, migration 20261204000006) and sends the change on
- * the `dossier_changes` channel with pg_notify, which PostgreSQL delivers at commit, and never
- * for a transaction rolled back. The worklist's ETag is made of these counters
+ * change counter (`dossier_change_versions`, migration 20261204000006, in shards since
+ * 20261209000002) and sends the change on the `dossier_changes` channel with pg_notify, which
+ * PostgreSQL delivers at commit, and never for a transaction rolled back. The worklist's ETag is made of these counters
  * (dossiers/worklist.ts `worklistVersion`); the event stream of the staff console is fed by
  * one LISTEN connection per API process (`listenForDossierChanges`), fanned out to the
  * subscribers by dossiers/live-queue.ts.
@@ -26,31 +26,44 @@ export interface DossierChange {
 }
 
 /**
+ * Shards of an agency's change counter (migration 20261209000002): a writer raises the row of
+ * `dossier id % CHANGE_SHARDS`, so the writes of two dossiers of one agency rarely queue on the
+ * same row; the agency's counter is the sum of its rows.
+ */
+const CHANGE_SHARDS = 16;
+
+/**
  * Raises the counter of the dossier's agency and notifies the change, in the caller's
  * transaction (one statement). Call it after the write, last in the transaction where it can
- * be: the counter's row is locked until commit, so writes of one agency queue on it only for
- * what is left of their transactions. The dossier event's one-call write (`record_dossier_event`,
- * migration 20261206000001) runs the same statement as its last: a change here goes there too.
+ * be: the shard's row is locked until commit, so writes of one agency's dossiers in the same
+ * shard queue on it only for what is left of their transactions. The notified `version` is the
+ * counter as this writer sees it (its shard after the raise, the others as committed). The
+ * dossier event's one-call write (`record_dossier_event`, migrations 20261206000001 and
+ * 20261209000002) runs the same statement as its last: a change here goes there too.
  */
 export async function noteDossierChange(trx: Tx, dossierId: number): Promise<void> {
   await trx.raw(
     `with d as (
        select d.code, d.agency_id, a.eid, d.status, d.current_step from dossiers d join agencies a on a.id = d.agency_id where d.id = ?
      ), v as (
-       insert into dossier_change_versions as v (agency_id, version)
-       select agency_id, 1 from d
-       on conflict (agency_id) do update set version = v.version + 1, changed_at = now()
-       returning agency_id, version
+       insert into dossier_change_versions as v (agency_id, shard, version)
+       select agency_id, ?, 1 from d
+       on conflict (agency_id, shard) do update set version = v.version + 1, changed_at = now()
+       returning agency_id, shard, version
      )
-     select pg_notify(?, json_build_object('code', d.code, 'agency', d.eid, 'agencyId', d.agency_id, 'status', d.status, 'step', d.current_step, 'version', v.version)::text)
+     select pg_notify(?, json_build_object('code', d.code, 'agency', d.eid, 'agencyId', d.agency_id, 'status', d.status, 'step', d.current_step,
+              'version', v.version + (select coalesce(sum(o.version), 0) from dossier_change_versions o where o.agency_id = v.agency_id and o.shard <> v.shard))::text)
        from d join v on v.agency_id = d.agency_id`,
-    [dossierId, DOSSIER_CHANGES_CHANNEL],
+    [dossierId, dossierId % CHANGE_SHARDS, DOSSIER_CHANGES_CHANNEL],
   );
 }
 
-/** The change counters of these agencies (0 for an agency none of whose dossiers has changed since the counters exist). */
+/** The change counters of these agencies, each the sum of its shards (0 for an agency none of whose dossiers has changed since the counters exist). */
 export async function agencyVersions(db: Tx, agencyIds: readonly number[]): Promise<Map<number, number>> {
-  const rows: Array<{ agency_id: number; version: number }> = await db('dossier_change_versions').whereIn('agency_id', [...agencyIds]).select('agency_id', 'version');
+  const rows: Array<{ agency_id: number; version: string }> = await db('dossier_change_versions')
+    .whereIn('agency_id', [...agencyIds])
+    .groupBy('agency_id')
+    .select('agency_id', db.raw('sum(version)::bigint::text as version'));
   return new Map(rows.map((r) => [Number(r.agency_id), Number(r.version)]));
 }
 

@@ -11,7 +11,7 @@ import {
   type DossierEventRecord,
   type HandoffOpening,
 } from '../../db/repositories/dossier-events';
-import { DOSSIER_CHANGES_CHANNEL } from '../../db/repositories/dossier-changes';
+import { agencyVersions, DOSSIER_CHANGES_CHANNEL } from '../../db/repositories/dossier-changes';
 import { loadDossierFacts } from '../../notifications/facts';
 
 /**
@@ -603,5 +603,30 @@ describe('recording a dossier event in one round trip', () => {
       budgets: row.step_budgets,
     });
     expect(got.token).toMatch(new RegExp(`^${got.version}:[0-9a-f]{32}$`));
+  });
+
+  it('the events of two dossiers of one agency do not wait for each other\'s commit (its change counter in shards, migration 20261209000002); the counter is one up per change', async () => {
+    const a = await dossier('EVFN-KT');
+    let b = await dossier('EVFN-KT');
+    while (b.id % 16 === a.id % 16) b = await dossier('EVFN-KT');
+    const counter = async () => (await agencyVersions(db, [agencyId])).get(agencyId) ?? 0;
+    const before = await counter();
+    const submitted = life()[0]!;
+    await db.transaction(async (ta) => {
+      await recordDossierEvent(ta, submitted(a.id));
+      // a's transaction is still open: with one counter row per agency, b's event waited here for a's commit (and this test for ever).
+      await db.transaction(async (tb) => {
+        await tb.raw(`set local lock_timeout = '2s'`);
+        await recordDossierEvent(tb, submitted(b.id));
+      });
+      expect(await counter()).toBe(before + 1);
+    });
+    expect(await counter()).toBe(before + 2);
+    await settle();
+    const heard = notes.filter((x) => x.code === a.code || x.code === b.code);
+    expect(heard.map((x) => x.code).sort()).toEqual([a.code, b.code].sort());
+    // Each announced the counter as it saw it, the other's change not yet committed: the same number, which an
+    // ETag made before either is stale against; the counter after both is two up (above).
+    expect(heard.map((x) => x.version)).toEqual([before + 1, before + 1]);
   });
 });
