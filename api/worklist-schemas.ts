@@ -215,7 +215,7 @@ export const queueChangeEvent = z.strictObject({
   agency: z.string().describe('Its agency’s electronic ID'),
   status: z.string().describe('Its status now'),
   step: z.enum(HANDOFF_STEPS).nullable().describe('Where it waits now (the open step of the process-control sheet)'),
-  version: z.number().int().describe('The agency’s change counter after this change (an ETag of the worklist made before it is stale)'),
+  version: z.number().int().describe('The agency’s change counter as this change saw it: one up per change, though two changes committed together may carry the same number (an ETag of the worklist made before it is stale)'),
 }).meta({ id: 'QueueChangeEvent' });
 
 /** The `data` of the `ready` event, first on every stream: the changes of these agencies follow. */

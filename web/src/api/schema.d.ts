@@ -3215,7 +3215,7 @@ export interface components {
             status: string;
             /** @description Where it waits now (the open step of the process-control sheet) */
             step: ("intake" | "citizen_supplement" | "assignment" | "review" | "verification" | "decision" | "result" | "postal" | "relay" | "approval" | "issue" | "leg" | "consultation") | null;
-            /** @description The agency’s change counter after this change (an ETag of the worklist made before it is stale) */
+            /** @description The agency’s change counter as this change saw it: one up per change, though two changes committed together may carry the same number (an ETag of the worklist made before it is stale) */
             version: number;
         };
         Rating: {
