@@ -8,10 +8,10 @@ import type { Db, Tx } from '../connection';
  * its write (recordDossierEvent, the submission's insert, a payment): it raises the agency's
  * change counter (`dossier_change_versions`, migration 20261204000006, in shards since
  * 20261209000002) and sends the change on the `dossier_changes` channel with pg_notify, which
- * PostgreSQL delivers at commit, and never for a transaction rolled back. The worklist's ETag is made of these counters
- * (dossiers/worklist.ts `worklistVersion`); the event stream of the staff console is fed by
- * one LISTEN connection per API process (`listenForDossierChanges`), fanned out to the
- * subscribers by dossiers/live-queue.ts.
+ * PostgreSQL delivers at commit, and never for a transaction rolled back. The worklist's ETag
+ * is made of these counters (dossiers/worklist.ts `worklistVersion`); the event stream of the
+ * staff console is fed by one LISTEN connection per API process (`listenForDossierChanges`),
+ * fanned out to the subscribers by dossiers/live-queue.ts.
  */
 export const DOSSIER_CHANGES_CHANNEL = 'dossier_changes';
 
