@@ -25,6 +25,7 @@ import * as userChanges from './20261207100001_user_changes';
 import * as trackingBookLast from './20261208000001_tracking_book_last';
 import * as contextHeadInlined from './20261209000001_context_head_inlined';
 import * as changeCounterShards from './20261209000002_change_counter_shards';
+import * as dossierRowWrittenOnce from './20261210000001_dossier_row_written_once';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -57,4 +58,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261208000001_tracking_book_last', migration: trackingBookLast },
   { name: '20261209000001_context_head_inlined', migration: contextHeadInlined },
   { name: '20261209000002_change_counter_shards', migration: changeCounterShards },
+  { name: '20261210000001_dossier_row_written_once', migration: dossierRowWrittenOnce },
 ];

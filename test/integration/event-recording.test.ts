@@ -605,6 +605,31 @@ describe('recording a dossier event in one round trip', () => {
     expect(got.token).toMatch(new RegExp(`^${got.version}:[0-9a-f]{32}$`));
   });
 
+  it('an event writes the dossier\'s row once (migration 20261210000001): the projection, the current step and the QĐ 766 facts in one update; the acceptance\'s tracking number a second', async () => {
+    const d = await dossier('EVFN-KT');
+    const events = life().map((m) => m(d.id));
+    const updates: number[] = [];
+    for (const e of events) {
+      updates.push(
+        await db.transaction(async (trx) => {
+          const count = async () =>
+            (await trx.raw(`select coalesce(sum(n_tup_upd), 0)::int as n from pg_stat_xact_user_tables where relname = 'dossiers'`)).rows[0].n as number;
+          const before = await count();
+          await recordDossierEvent(trx, e);
+          return (await count()) - before;
+        }),
+      );
+    }
+    // Not vacuous: most events move the sheet (the current step), some carry facts; before, those were two or three updates.
+    expect(events.filter((e) => e.handoff?.close || e.handoff?.open).length).toBeGreaterThan(events.length / 2);
+    const numbered = events.findIndex((e) => e.projection.receivedAt !== undefined);
+    expect(updates.filter((_, i) => i !== numbered)).toEqual(events.slice(1).map(() => 1));
+    expect(updates[numbered]).toBe(2);
+    const row = await db('dossiers').where('id', d.id).first('current_step', 'processing_end_kind', 'tracking_book_number');
+    expect(row.processing_end_kind).toBe('decision');
+    expect(row.tracking_book_number).not.toBeNull();
+  });
+
   it('the events of two dossiers of one agency do not wait for each other\'s commit (its change counter in shards, migration 20261209000002); the counter is one up per change', async () => {
     const a = await dossier('EVFN-KT');
     let b = await dossier('EVFN-KT');
