@@ -1,5 +1,5 @@
 import type { Tx } from '../db/connection';
-import { attachDocumentsToDossier, lockDocumentsForClaim, type ClaimableDocumentRow } from '../db/repositories/documents';
+import { attachDocumentsToDossier, findDocumentsForClaim, lockDocumentsForClaim, type ClaimableDocumentRow } from '../db/repositories/documents';
 import { invalidFields } from '../domain/errors';
 import { isUuid } from '../domain/uuid';
 
@@ -20,7 +20,8 @@ export interface ClaimRequest {
   checklistItems?: ReadonlyArray<number | null | undefined>;
   /** The citizen whose uploads these must be (online submission, supplement). */
   ownerIdNumber?: string;
-  dossierId: number;
+  /** The dossier claiming them; null for a check before the dossier is stored (`checkOnly`). */
+  dossierId: number | null;
   agencyId: number;
   /**
    * At the counter: scans an officer of `agencyId` uploaded before the dossier existed may be
@@ -29,6 +30,12 @@ export interface ClaimRequest {
   acceptAgencyUploads?: boolean;
   /** Field path of the list in the request, for the error messages (default "documents"). */
   path?: string;
+  /**
+   * Only the checks, without locking or attaching: a submission asks before it takes its code,
+   * so that a request naming a wrong file is refused without using one up (the claim in the
+   * dossier's transaction checks again under lock).
+   */
+  checkOnly?: boolean;
 }
 
 export interface ClaimedDocument {
@@ -61,7 +68,7 @@ export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<Cl
     firstIndex.set(id, i);
   });
   const ids = [...firstIndex.keys()];
-  const rows: ClaimableDocumentRow[] = ids.length ? await lockDocumentsForClaim(trx, ids) : [];
+  const rows: ClaimableDocumentRow[] = ids.length ? await (request.checkOnly ? findDocumentsForClaim : lockDocumentsForClaim)(trx, ids) : [];
   const byId = new Map(rows.map((r) => [r.id, r]));
   for (const [id, i] of firstIndex) {
     const field = `${path}[${i}].fileId`;
@@ -78,7 +85,8 @@ export async function claimDocuments(trx: Tx, request: ClaimRequest): Promise<Cl
     errors.sort((a, b) => a.field.localeCompare(b.field, 'en', { numeric: true }));
     throw invalidFields(errors);
   }
-  if (ids.length) {
+  if (ids.length && !request.checkOnly) {
+    if (request.dossierId === null) throw new Error('claimDocuments: only a check may be made without the dossier');
     const files = [...firstIndex].map(([id, i]) => ({ id, name: request.names?.[i] ?? null, checklistItem: request.checklistItems?.[i] ?? null }));
     await attachDocumentsToDossier(trx, files, request.dossierId, request.agencyId);
   }

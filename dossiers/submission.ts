@@ -54,8 +54,18 @@ export interface Submission {
 /**
  * Stores the dossier once per Idempotency-Key: a retry with the same key and request finds
  * the dossier stored by the first (`created: false`); the same key with another request is
- * refused. The code is allocated and the uploaded files named by fileId claimed in the same
- * transaction (at the counter, the agency's own scans too).
+ * refused. The uploaded files named by fileId are claimed in the dossier's transaction (at the
+ * counter, the agency's own scans too).
+ *
+ * The code is taken before that transaction, in a statement of its own: the agency's day
+ * counter is one row, locked from its raise to the commit, and inside the dossier's transaction
+ * every submission of the agency that day queued behind the one before it through its whole
+ * commit (the dossier, its first event, the live queues' notification: 49 ms of lock wait per
+ * submission in bench (b), BENCHMARKS.md analysis (b)). A code is still never issued twice (the
+ * counter, and the unique column); one taken by a submission that then fails (a database error,
+ * two requests with one key racing) stays unused, a gap in the day's numbers, as a database
+ * sequence would leave (docs/domain.md §4). What refuses a request is asked before the code is
+ * taken: the key already used, the files named.
  */
 export async function storeSubmission(db: Db, s: Submission): Promise<{ created: boolean; dossierId: number }> {
   const requestHash = canonicalHash(s.request);
@@ -63,18 +73,19 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
   const scope = `${SUBMISSION_SCOPE}:${s.caller}`;
   const key = s.key;
   const { fullName, idNumber, phone, email, address } = s.applicant;
+  const replay = async (prior: { request_hash: string; dossier_id: number | string | null }) => {
+    if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
+    return { created: false, dossierId: Number(prior.dossier_id) };
+  };
+  const known = await findIdempotencyKey(db, scope, key, ['request_hash', 'dossier_id']);
+  if (known) return replay(known);
+  const claim = { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' };
+  if (claim.fileIds.some((f) => f !== undefined && f !== null)) await claimDocuments(db, { ...claim, dossierId: null, checkOnly: true });
+  const code = await allocateDossierCode(db, s.agency, vnLocalDate(s.submittedAt));
   return inTransaction(db, async (trx) => {
     const claimed = await claimIdempotencyKey(trx, { scope, key, request_hash: requestHash });
-    if (!claimed) {
-      const prior = (await findIdempotencyKey(trx, scope, key, ['request_hash', 'dossier_id']))!;
-      if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
-      return { created: false, dossierId: Number(prior.dossier_id) };
-    }
-    // The fee is known before the code is taken: the agency's code counter stays locked from here
-    // to the commit, and every submission of the agency that day queues on it.
+    if (!claimed) return replay((await findIdempotencyKey(trx, scope, key, ['request_hash', 'dossier_id']))!);
     const fee = (await feeDueFor(trx, s.procedureId, s.channel))!;
-    const day = vnLocalDate(s.submittedAt);
-    const code = await allocateDossierCode(trx, s.agency, day);
     const id = await insertDossier(trx, {
       code,
       workflow_id: dossierWorkflowId(code),
@@ -93,7 +104,7 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
       submitted_at: s.submittedAt,
     }, { changeNotedLater: true });
     // Uploaded files named by fileId become the dossier's: the applicant's own, or the agency's counter scans.
-    await claimDocuments(trx, { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, dossierId: id, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' });
+    await claimDocuments(trx, { ...claim, dossierId: id });
     await setIdempotencyKeyDossier(trx, scope, key, id);
     // Nộp hồ sơ: the dossier's first event, its fee fixed by the procedure and channel, with the
     // dossier itself; its workflow begins from it (DossierWorkflowInput.submitted).

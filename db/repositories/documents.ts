@@ -111,9 +111,16 @@ export interface ClaimableDocumentRow {
   sha256: string;
 }
 
+const CLAIM_COLUMNS = ['id', 'dossier_id', 'owner_id_number', 'agency_id', 'filename', 'media_type', 'size_bytes', 'sha256'] as const;
+
 /** The listed documents, locked until the caller's transaction ends (two submissions cannot take the same file). */
 export async function lockDocumentsForClaim(trx: Tx, ids: string[]): Promise<ClaimableDocumentRow[]> {
-  return trx('documents').whereIn('id', ids).forUpdate().select('id', 'dossier_id', 'owner_id_number', 'agency_id', 'filename', 'media_type', 'size_bytes', 'sha256');
+  return trx('documents').whereIn('id', ids).forUpdate().select(...CLAIM_COLUMNS);
+}
+
+/** The same rows unlocked: a check before the transaction that claims them. */
+export async function findDocumentsForClaim(db: Tx, ids: string[]): Promise<ClaimableDocumentRow[]> {
+  return db('documents').whereIn('id', ids).select(...CLAIM_COLUMNS);
 }
 
 /**

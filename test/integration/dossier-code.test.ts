@@ -6,6 +6,7 @@ import { allocateDossierCode } from '../../db/repositories/sequences';
 import { issueResultNumberOnce } from '../../db/repositories/results';
 import { formatDossierCode, parseDossierCode, dossierWorkflowId } from '../../domain/dossier-code';
 import { maskPersonName } from '../../domain/masking';
+import { storeSubmission, type Submission } from '../../dossiers/submission';
 
 describe('dossier code format (TT 03/2025 art. 13)', () => {
   it('formats <agency e-ID>-<YYMMDD>-<4+ digit sequence>', () => {
@@ -59,6 +60,61 @@ describe('dossier code allocation on PostgreSQL', () => {
     const next = await db.transaction((trx) => allocateDossierCode(trx, agency, day));
     expect(first).toBe('000.00.23.H29-300201-0001');
     expect(next).toBe('000.00.23.H29-300201-0002');
+  });
+});
+
+describe('storing a submission: its code taken outside the dossier\'s transaction', () => {
+  const db = createDb(inject('databaseUrl'), { max: 20 });
+  afterAll(() => db.destroy());
+  const citizen = '079300000777';
+
+  async function submission(tag: string, fileId?: string): Promise<Submission> {
+    const agency = await db('agencies').where('eid', '000.00.31.H29').first('id', 'eid');
+    const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
+    const request = { tag, fileId };
+    return {
+      caller: `citizen:${citizen}`, key: randomUUID(), request, channel: 'online', procedureId: procedure.id, agency, deliveryMethod: 'online',
+      applicant: { fullName: 'Phạm Văn Mã Số', idNumber: citizen }, postalAddress: null,
+      documents: [{ name: 'Tờ khai', ...(fileId ? { fileId } : {}) }], submittedAt: new Date('2026-03-03T02:00:00Z'),
+    };
+  }
+  const codeOf = async (id: number) => (await db('dossiers').where({ id }).first('code')).code as string;
+  const upload = async () => {
+    const id = randomUUID();
+    await db('documents').insert({ id, owner_id_number: citizen, filename: 'to-khai.pdf', media_type: 'application/pdf', size_bytes: 10, sha256: 'x'.repeat(64), storage_key: `test/${id}` });
+    return id;
+  };
+
+  it('a submission still in its transaction does not hold the agency\'s next one: the code counter is free once the code is taken', async () => {
+    const fileId = await upload();
+    const holder = await db.transaction();
+    try {
+      // The file the first submission claims is locked here: it waits inside its transaction, its code taken.
+      await holder('documents').where({ id: fileId }).forUpdate().first('id');
+      const first = storeSubmission(db, await submission('first', fileId));
+      await new Promise((r) => setTimeout(r, 300));
+      // With the code taken inside the dossier's transaction, this one waited for the first's commit (here, for ever).
+      const second = await Promise.race([storeSubmission(db, await submission('second')), new Promise<'held'>((r) => setTimeout(() => r('held'), 5_000))]);
+      expect(second).not.toBe('held');
+      await holder.commit();
+      const a = await first;
+      const b = second as { dossierId: number };
+      expect(parseDossierCode(await codeOf(b.dossierId))!.sequence).toBe(parseDossierCode(await codeOf(a.dossierId))!.sequence + 1);
+      expect(Number((await db('documents').where({ id: fileId }).first('dossier_id')).dossier_id)).toBe(a.dossierId);
+    } finally {
+      if (!holder.isCompleted()) await holder.rollback();
+    }
+  });
+
+  it('a request naming a file that is not the citizen\'s, or a key used before, takes no code', async () => {
+    const original = await submission('before');
+    const before = await storeSubmission(db, original);
+    await expect(storeSubmission(db, await submission('bad file', randomUUID()))).rejects.toMatchObject({ kind: 'invalid', extra: { errors: [expect.objectContaining({ field: 'documents[0].fileId' })] } });
+    const used = await db('documents').insert({ id: randomUUID(), owner_id_number: '079300000888', filename: 'x.pdf', media_type: 'application/pdf', size_bytes: 1, sha256: 'y'.repeat(64), storage_key: `test/${randomUUID()}` }).returning('id');
+    await expect(storeSubmission(db, await submission('someone else\'s', used[0].id))).rejects.toMatchObject({ kind: 'invalid', extra: { errors: [expect.objectContaining({ field: 'documents[0].fileId' })] } });
+    expect(await storeSubmission(db, original)).toEqual({ created: false, dossierId: before.dossierId });
+    const after = await storeSubmission(db, await submission('after'));
+    expect(parseDossierCode(await codeOf(after.dossierId))!.sequence).toBe(parseDossierCode(await codeOf(before.dossierId))!.sequence + 1);
   });
 });
 
