@@ -677,8 +677,8 @@ function openRow(e: DossierEventRecord, dueAt: string | null | undefined): Recor
  * The function's argument: the event and every value it writes that TypeScript computes. With
  * `candidates` (the calendar maths' results for each context assumed, with its token) and the
  * calendar assumptions, the function checks them; without, the event needs no maths. `want`:
- * this process holds no context of the dossier, so the function answers the whole of it after
- * its write rather than what the write changed.
+ * this process holds no context of the dossier and assumed none, so the function answers the
+ * whole of it after its write rather than what the write changed.
  */
 function functionArgument(e: DossierEventRecord, candidates: Array<Computed & { assume: string }> | null, calendars: CalendarAssumption[], want = false): Record<string, unknown> {
   const projection: Record<string, unknown> = {};
@@ -790,7 +790,9 @@ export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks:
       contexts.delete(e.dossierId);
       continue;
     }
-    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed, !contexts.has(e.dossierId)));
+    // The whole context back only when nothing here can be built on: a blank taken is applied like a held one (the
+    // API's submission, whose process never writes the dossier again, no longer has the log and the sheet read back).
+    const answer = await callRecordFunction(db, functionArgument(e, needs ? candidates : null, cal.assumed, !contexts.has(e.dossierId) && tries.length === 0));
     if (answer.inserted) {
       // The context the write was made on: the candidate taken, else the one held if still at the version written on.
       const taken = answer.took ? tries.find((t) => t.assume === answer.took)?.c : undefined;

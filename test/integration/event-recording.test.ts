@@ -378,8 +378,10 @@ describe('recording a dossier event in one round trip', () => {
     const events = life().map((m) => m(d.id)) as [DossierEventRecord, ...DossierEventRecord[]];
     forgetEventContexts();
     let statements = 0;
-    const count = () => {
+    const wanted: boolean[] = [];
+    const count = (q: { sql: string; bindings?: unknown[] }) => {
       statements += 1;
+      if (/record_dossier_event/.test(q.sql)) wanted.push(JSON.parse(String(q.bindings?.[0])).want);
     };
     db.on('query', count);
     try {
@@ -388,8 +390,12 @@ describe('recording a dossier event in one round trip', () => {
       await recordDossierEvent(db, life()[0]!(other.id));
       statements = 0;
       // A new dossier like the last new one (same agency and procedure): its first event is one statement too.
+      wanted.length = 0;
       await recordDossierEvent(db, events[0]);
       expect(statements).toBe(1);
+      // Written on a blank it assumed, the context held after is built from what the write changed, not read back whole.
+      expect(wanted).toEqual([false]);
+      expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
       for (const e of events.slice(1, 4)) {
         statements = 0;
         expect(await recordDossierEvent(db, e)).toEqual({ inserted: true });
@@ -424,8 +430,10 @@ describe('recording a dossier event in one round trip', () => {
     // Another worker records the next event of both (the statements' way): this process's cache of newD is now behind.
     for (const d of [oldD, newD]) await recordDossierEventStatements(db, events[4]!(d.id));
     let statements = 0;
-    const count = () => {
+    const wanted: boolean[] = [];
+    const count = (q: { sql: string; bindings?: unknown[] }) => {
       statements += 1;
+      if (/record_dossier_event/.test(q.sql)) wanted.push(JSON.parse(String(q.bindings?.[0])).want);
     };
     db.on('query', count);
     try {
@@ -501,8 +509,10 @@ describe('recording a dossier event in one round trip', () => {
     expect(after.token).not.toBe(held.token);
     expect(cachedEventContext(newD.id)!.token).toBe(held.token);
     let statements = 0;
-    const count = () => {
+    const wanted: boolean[] = [];
+    const count = (q: { sql: string; bindings?: unknown[] }) => {
       statements += 1;
+      if (/record_dossier_event/.test(q.sql)) wanted.push(JSON.parse(String(q.bindings?.[0])).want);
     };
     db.on('query', count);
     try {
