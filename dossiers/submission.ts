@@ -80,7 +80,7 @@ export async function storeSubmission(db: Db, s: Submission): Promise<{ created:
   const known = await findIdempotencyKey(db, scope, key, ['request_hash', 'dossier_id']);
   if (known) return replay(known);
   const claim = { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: idNumber, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' };
-  if (claim.fileIds.some((f) => f !== undefined && f !== null)) await claimDocuments(db, { ...claim, dossierId: null, checkOnly: true });
+  await claimDocuments(db, { ...claim, dossierId: null, checkOnly: true });
   const code = await allocateDossierCode(db, s.agency, vnLocalDate(s.submittedAt));
   return inTransaction(db, async (trx) => {
     const claimed = await claimIdempotencyKey(trx, { scope, key, request_hash: requestHash });
