@@ -105,22 +105,34 @@ export async function chainTargets(db: Tx, chain: ProcedureChain) {
 /**
  * Stores the chain and its first stage's dossier once per Idempotency-Key (a retry finds them;
  * the same key with another request is refused). The first stage delivers its result online:
- * to the next agency, through the chain.
+ * to the next agency, through the chain. Its code is taken before the transaction, after the
+ * checks that can refuse the request, as a single dossier's is (storeSubmission,
+ * dossiers/submission.ts): the agency's day counter is not held through the commit.
  */
 export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<{ created: boolean; chainId: number; dossierId: number }> {
   const scope = `${CHAIN_SCOPE}:${s.caller}`;
   const requestHash = canonicalHash(s.request);
   const { fullName, idNumber, phone, email, address } = s.applicant;
+  const replay = async (trx: Tx, prior: { request_hash: string; dossier_id: number | string | null }) => {
+    if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
+    return { created: false, chainId: (await chainIdOfDossier(trx, Number(prior.dossier_id)))!, dossierId: Number(prior.dossier_id) };
+  };
+  const known = await findIdempotencyKey(db, scope, s.key, ['request_hash', 'dossier_id']);
+  if (known) return replay(db, known);
+  const [first] = await chainTargets(db, s.chain);
+  const firstDocuments = s.documents.filter((d) => d.stage === 1).map(({ stage: _stage, ...d }) => d);
+  const claim = {
+    fileIds: firstDocuments.map((d) => d.fileId),
+    names: firstDocuments.map((d) => d.name),
+    checklistItems: firstDocuments.map((d) => d.checklistItem),
+    ownerIdNumber: idNumber,
+    agencyId: first!.agency.id,
+  };
+  await claimDocuments(db, { ...claim, dossierId: null, checkOnly: true });
+  const code = await allocateDossierCode(db, first!.agency, vnLocalDate(s.submittedAt));
   return inTransaction(db, async (trx) => {
     const claimed = await claimIdempotencyKey(trx, { scope, key: s.key, request_hash: requestHash });
-    if (!claimed) {
-      const prior = (await findIdempotencyKey(trx, scope, s.key, ['request_hash', 'dossier_id']))!;
-      if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
-      return { created: false, chainId: (await chainIdOfDossier(trx, Number(prior.dossier_id)))!, dossierId: Number(prior.dossier_id) };
-    }
-    const [first] = await chainTargets(trx, s.chain);
-    const code = await allocateDossierCode(trx, first!.agency, vnLocalDate(s.submittedAt));
-    const firstDocuments = s.documents.filter((d) => d.stage === 1).map(({ stage: _stage, ...d }) => d);
+    if (!claimed) return replay(trx, (await findIdempotencyKey(trx, scope, s.key, ['request_hash', 'dossier_id']))!);
     const dossierId = await insertDossier(trx, {
       code,
       workflow_id: dossierWorkflowId(code),
@@ -149,14 +161,7 @@ export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<
       submitted_at: s.submittedAt,
     });
     await markChainStage(trx, dossierId, chainId, 1);
-    await claimDocuments(trx, {
-      fileIds: firstDocuments.map((d) => d.fileId),
-      names: firstDocuments.map((d) => d.name),
-      checklistItems: firstDocuments.map((d) => d.checklistItem),
-      ownerIdNumber: idNumber,
-      dossierId,
-      agencyId: first!.agency.id,
-    });
+    await claimDocuments(trx, { ...claim, dossierId });
     await setIdempotencyKeyDossier(trx, scope, s.key, dossierId);
     return { created: true, chainId, dossierId };
   });

@@ -7,6 +7,8 @@ import { issueResultNumberOnce } from '../../db/repositories/results';
 import { formatDossierCode, parseDossierCode, dossierWorkflowId } from '../../domain/dossier-code';
 import { maskPersonName } from '../../domain/masking';
 import { storeSubmission, type Submission } from '../../dossiers/submission';
+import { storeChainSubmission } from '../../dossiers/chains';
+import { CHAINS } from '../../db/seeds/06_procedure_chains';
 
 describe('dossier code format (TT 03/2025 art. 13)', () => {
   it('formats <agency e-ID>-<YYMMDD>-<4+ digit sequence>', () => {
@@ -68,9 +70,9 @@ describe('storing a submission: its code taken outside the dossier\'s transactio
   afterAll(() => db.destroy());
   const citizen = '079300000777';
 
-  async function submission(tag: string, fileId?: string): Promise<Submission> {
-    const agency = await db('agencies').where('eid', '000.00.31.H29').first('id', 'eid');
-    const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
+  async function submission(tag: string, fileId?: string, at = { eid: '000.00.31.H29', procedure: 'TP-SAOSOGOC' }): Promise<Submission> {
+    const agency = await db('agencies').where('eid', at.eid).first('id', 'eid');
+    const procedure = await db('procedures').where('code', at.procedure).first('id');
     const request = { tag, fileId };
     return {
       caller: `citizen:${citizen}`, key: randomUUID(), request, channel: 'online', procedureId: procedure.id, agency, deliveryMethod: 'online',
@@ -101,6 +103,34 @@ describe('storing a submission: its code taken outside the dossier\'s transactio
       const b = second as { dossierId: number };
       expect(parseDossierCode(await codeOf(b.dossierId))!.sequence).toBe(parseDossierCode(await codeOf(a.dossierId))!.sequence + 1);
       expect(Number((await db('documents').where({ id: fileId }).first('dossier_id')).dossier_id)).toBe(a.dossierId);
+    } finally {
+      if (!holder.isCompleted()) await holder.rollback();
+    }
+  });
+
+  it('a chain\'s first stage takes its code the same way: held in its transaction, the agency\'s next submission goes on; a wrong file takes no code', async () => {
+    const chain = CHAINS[0]!;
+    const first = { eid: chain.stages[0]!.agencyEid, procedure: chain.stages[0]!.procedureCode };
+    const asChain = (sub: Submission, fileId?: string) => ({
+      caller: sub.caller, key: sub.key, request: sub.request, chain, deliveryMethod: 'online' as const, applicant: sub.applicant, postalAddress: null,
+      documents: [{ name: 'Tờ khai', stage: 1, ...(fileId ? { fileId } : {}) }], submittedAt: new Date('2026-03-04T02:00:00Z'),
+    });
+    await expect(storeChainSubmission(db, asChain(await submission('chain bad file', undefined, first), randomUUID()))).rejects.toMatchObject({ kind: 'invalid' });
+    const fileId = await upload();
+    const holder = await db.transaction();
+    try {
+      await holder('documents').where({ id: fileId }).forUpdate().first('id');
+      const held = storeChainSubmission(db, asChain(await submission('chain', fileId, first), fileId));
+      await new Promise((r) => setTimeout(r, 300));
+      const next = await Promise.race([storeSubmission(db, { ...(await submission('after chain', undefined, first)), submittedAt: new Date('2026-03-04T03:00:00Z') }), new Promise<'held'>((r) => setTimeout(() => r('held'), 5_000))]);
+      expect(next).not.toBe('held');
+      await holder.commit();
+      const c = await held;
+      const n = next as { dossierId: number };
+      const seq = async (id: number) => parseDossierCode(await codeOf(id))!.sequence;
+      // The refused request took none: the chain's is the day's first, the next one after it.
+      expect(await seq(c.dossierId)).toBe(1);
+      expect(await seq(n.dossierId)).toBe(2);
     } finally {
       if (!holder.isCompleted()) await holder.rollback();
     }
