@@ -1,12 +1,31 @@
 import fs from 'node:fs';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { Db } from '../db/connection';
+import { warmEventContext } from '../db/repositories/dossier-events';
+import type { DossierWorkerSinks } from '../workflows/contracts/worker-sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { AppConfig } from '../platform/config';
 import { workflowInterceptorModules, workflowsEntry } from '../platform/workflows-entry';
 import { requestIdActivityInterceptor } from '../platform/request-propagation';
 import { temporalAddress, temporalConnectionOptions } from '../platform/temporal-connection';
 import { creatingWorkflowThreads } from './workflow-stack-traces';
+
+/**
+ * What the dossier workflows tell this process outside their history (workflows/contracts/worker-sinks.ts).
+ * The SDK awaits a sink before it completes the workflow task, so the read is left running, not awaited:
+ * the task, and the Update it may carry, do not wait for it.
+ */
+export function dossierWorkerSinks(db: Db): InjectedSinks<DossierWorkerSinks> {
+  return {
+    dossierContext: {
+      warm: {
+        fn: (_info, dossierId) => {
+          void warmEventContext(db, dossierId);
+        },
+      },
+    },
+  };
+}
 
 /**
  * The Temporal worker of dossier workflows. It uses a prebuilt workflow bundle when
@@ -46,6 +65,7 @@ export async function createDossierWorker(opts: {
     // A prebuilt bundle has the workflow interceptors compiled in; from source they are bundled here.
     interceptors: { activity: [requestIdActivityInterceptor], ...(runsWorkflows && !bundlePath ? { workflowModules: workflowInterceptorModules() } : {}) },
     enableNonLocalActivities: role !== 'workflows',
+    ...(runsWorkflows ? { sinks: dossierWorkerSinks(opts.db) } : {}),
     ...(runsWorkflows ? { maxCachedWorkflows: opts.config.temporal.maxCachedWorkflows } : {}),
     shutdownGraceTime: '10 seconds',
   }));

@@ -523,6 +523,36 @@ function applyWrite(base: EventContext, a: RecordAnswer): CachedContext | null {
   return { version: a.version, token: a.token, ctx: { ...a.head, sheet, log } };
 }
 
+/** Reads of a dossier's context in flight (warmEventContext), which its next event here waits for. */
+const warming = new Map<number, Promise<void>>();
+
+/**
+ * Reads one dossier's context into this process's cache ahead of its first event here: the
+ * worker, when a run of the dossier begins on it (workflows/contracts/worker-sinks.ts). The
+ * dossier the API filed has its first event written by the API's process, so the worker's first
+ * (the acceptance) would find no context, assume a blank, be answered "stale" and call the
+ * function again; read now, off the action's path, it is one call. A plain read of one snapshot
+ * (`dossier_context_full`), taken without the dossier's lock: if a write lands after it, the
+ * function finds the version moved and answers as without it. A context this process holds (it
+ * wrote the dossier since) is never replaced, and a failed read is only a hint lost.
+ */
+export function warmEventContext(db: Knex, dossierId: number): Promise<void> {
+  if (contexts.has(dossierId)) return Promise.resolve();
+  let w = warming.get(dossierId);
+  if (!w) {
+    w = db
+      .raw('select dossier_context_full(?) as c', [dossierId])
+      .then((r: { rows: Array<{ c: CachedContext | null }> }) => {
+        const c = r.rows[0]?.c;
+        if (c && !contexts.has(dossierId)) remember(dossierId, c);
+      })
+      .catch(() => undefined)
+      .finally(() => warming.delete(dossierId));
+    warming.set(dossierId, w);
+  }
+  return w;
+}
+
 /** This process's context of one dossier (tests compare it with `dossier_context_full`). */
 export function cachedEventContext(dossierId: number): { version: number; token: string; ctx: unknown } | undefined {
   return contexts.get(dossierId);
@@ -753,12 +783,16 @@ function blankAssumption(c: CachedContext): string {
  * sent again: a second round trip only then. After a write it answers what the write changed,
  * applied here to the context the event was computed on. A dossier this process has not seen yet
  * is tried as a new dossier like the last new ones it saw (a blank context of the same agency
- * and procedure): its first event is one round trip too. A caller's own hook
+ * and procedure): its first event is one round trip too. A dossier filed by another process (the
+ * API writes its submission) has its context read when its run begins on this worker
+ * (warmEventContext); an event that finds that read under way waits for it. A caller's own hook
  * (`hooks.afterProjection`) takes the statements' way.
  */
 export async function recordDossierEvent(db: Knex, e: DossierEventRecord, hooks: RecordHooks = {}): Promise<{ inserted: boolean }> {
   if (hooks.afterProjection) return recordDossierEventStatements(db, e, hooks);
   const needs = needsContext(e);
+  // The worker's read of this dossier's context, begun when its run did, may still be on its way.
+  if (!contexts.has(e.dossierId)) await warming.get(e.dossierId);
   // Whether the context in hand was read from the database by this call (a failure on it is the event's own).
   let fresh = false;
   for (let attempt = 0; attempt < 4; attempt += 1) {

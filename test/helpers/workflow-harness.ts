@@ -13,6 +13,8 @@ export interface WorkflowHarness {
   events: DossierEventRecord[];
   /** The templates of the notices sent to the applicant (notifyApplicant, or with their event), in order; a test may empty it. */
   notices: string[];
+  /** The dossier IDs the workflows asked their worker to read ahead (the sink `dossierContext.warm`), in order; a test may empty it. */
+  warmed: number[];
   /** A worker of the test's workflow bundle with the mocked activities, to `runUntil` around a test. */
   newWorker(): Promise<Worker>;
 }
@@ -26,6 +28,7 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
   const taskQueue = `${options.name}-${process.pid}`;
   const events: DossierEventRecord[] = [];
   const notices: string[] = [];
+  const warmed: number[] = [];
   const activities = mockActivities({
     async recordDossierEvent(e) {
       events.push(e);
@@ -56,9 +59,11 @@ export function useWorkflowHarness(options: { name: string; activities?: Partial
     taskQueue,
     events,
     notices,
+    warmed,
     newWorker: async () => {
       if (!nativeConnection) throw new Error('the workflow harness is not connected: make workers in a test');
-      return Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+      const sinks = { dossierContext: { warm: { fn: (_info: unknown, dossierId: number) => void warmed.push(dossierId) } } };
+      return Worker.create({ connection: nativeConnection, taskQueue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities, sinks });
     },
   };
 }

@@ -8,6 +8,7 @@ import {
   forgetEventContexts,
   recordDossierEvent,
   recordDossierEventStatements,
+  warmEventContext,
   type DossierEventRecord,
   type HandoffOpening,
 } from '../../db/repositories/dossier-events';
@@ -417,6 +418,22 @@ describe('recording a dossier event in one round trip', () => {
       statements = 0;
       expect(await recordDossierEvent(db, events[5]!)).toEqual({ inserted: true });
       expect(statements).toBe(1);
+      // The same, with the worker's read ahead (warmEventContext, when the dossier's run begins here): still under way
+      // when the event comes, the event waits for it and is one call of the function.
+      forgetEventContext(d.id);
+      statements = 0;
+      wanted.length = 0;
+      const warming = warmEventContext(db, d.id);
+      expect(await recordDossierEvent(db, events[6]!)).toEqual({ inserted: true });
+      await warming;
+      // The read and one call of the function, which wrote on the context read.
+      expect(statements).toBe(2);
+      expect(wanted).toEqual([false]);
+      expect(cachedEventContext(d.id)).toEqual(await fullContext(d.id));
+      // A context this process holds (it wrote since) is never replaced by a read: none is made.
+      statements = 0;
+      await warmEventContext(db, d.id);
+      expect(statements).toBe(0);
     } finally {
       db.off('query', count);
     }

@@ -9,6 +9,10 @@ import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createActivities, type DossierActivities } from '../../activities';
 import { createDb } from '../../db/connection';
+import { cachedEventContext, forgetEventContext } from '../../db/repositories/dossier-events';
+import { dossierWorkflowInput } from '../../dossiers/starts';
+import { storeSubmission } from '../../dossiers/submission';
+import { dossierWorkerSinks } from '../../worker/dossier-worker';
 import {
   acceptIntakeUpdate,
   decideUpdate,
@@ -117,7 +121,9 @@ function olderCode(commit: string, patch: string) {
   afterAll(async () => {
     await connection?.close();
   });
-  const worker = (codePath: string, taskQueue: string, activities: WorkerOptions['activities']) => Worker.create({ connection: connection!, taskQueue, workflowBundle: { codePath }, activities });
+  // The current code asks its worker to read a dossier's context ahead (a sink): here a worker without a database does nothing with it.
+  const sinks = { dossierContext: { warm: { fn: () => undefined } } };
+  const worker = (codePath: string, taskQueue: string, activities: WorkerOptions['activities']) => Worker.create({ connection: connection!, taskQueue, workflowBundle: { codePath }, activities, sinks });
   return {
     older: (taskQueue: string, activities: WorkerOptions['activities']) => worker(bundle, taskQueue, activities),
     current: (taskQueue: string, activities: WorkerOptions['activities']) => worker(inject('workflowBundlePath'), taskQueue, activities),
@@ -133,7 +139,7 @@ function gate(): { wait: Promise<void>; open: () => void } {
 describe('officer actions in one round trip (patch fast-actions-v1)', () => {
   let assignmentGate: Promise<void> = Promise.resolve();
   let feeDue: Awaited<ReturnType<DossierActivities['feeDue']>> = { amountVnd: 0, timing: 'none' };
-  const { client, taskQueue, events, notices, newWorker } = useWorkflowHarness({
+  const { client, taskQueue, events, notices, warmed, newWorker } = useWorkflowHarness({
     name: 'wf-fast',
     activities: {
       async assignSpecialist() {
@@ -261,6 +267,23 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       ]);
       await keep('unindexed-submitted-by-api', handle);
     });
+  });
+
+  it('a run asks its worker once, as it begins, to read the dossier\'s context ahead; a worker replaying it is not asked', async () => {
+    const args = input({ submitted: { feeVnd: 0, feeTiming: 'none' } });
+    warmed.length = 0;
+    const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('warm'), args: [args] });
+    await (await newWorker()).runUntil(async () => {
+      await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+    });
+    expect(warmed).toEqual([args.dossierId]);
+    // A second worker takes the run up by replaying its history: the hint is not given again, and no command came of it.
+    await (await newWorker()).runUntil(async () => {
+      for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+    });
+    expect(warmed).toEqual([args.dossierId]);
+    await handle.terminate('end of test');
   });
 
   it('a payment in the run\'s first task sees the fee the API fixed at submission', async () => {
@@ -538,6 +561,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
     await connection?.close();
     await db.destroy();
   });
+  const fullContext = async (id: number) => (await db.raw('select dossier_context_full(?) as c', [id])).rows[0].c as { version: number };
 
   it('the accept answer comes after the read model shows RECEIVED with the appointment, before the assignment', async () => {
     const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
@@ -570,7 +594,7 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         return real.assignAndRecord(i);
       },
     };
-    const worker = await Worker.create({ connection, taskQueue: `${taskQueue}-db`, workflowBundle: { codePath: inject('workflowBundlePath') }, activities });
+    const worker = await Worker.create({ connection, taskQueue: `${taskQueue}-db`, workflowBundle: { codePath: inject('workflowBundlePath') }, activities, sinks: dossierWorkerSinks(db) });
     await worker.runUntil(async () => {
       const handle = await client.workflow.start('dossierWorkflow', {
         taskQueue: `${taskQueue}-db`,
@@ -618,6 +642,57 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
       for (const big of ['explanation', '"steps"', 'appointmentAt', 'overdueAt', '"start"', '"isDefault"', '"clockPolicy"']) expect(receipt[0]).not.toContain(big);
       await handle.terminate('end of test');
     });
+  });
+
+  it('a dossier the API filed: its run has the worker read its context ahead, and the acceptance writes its event in one call', async () => {
+    const agency = await db('agencies').where('eid', '000.20.20.H29').first('id', 'eid');
+    const procedure = await db('procedures').where('code', 'TP-SAOSOGOC').first('id');
+    const file = async (tag: string) => {
+      const { dossierId } = await storeSubmission(db, {
+        caller: 'citizen:079199001234', key: crypto.randomUUID(), request: { tag }, channel: 'online', procedureId: procedure.id, agency, deliveryMethod: 'online',
+        applicant: { fullName: 'Nguyễn Thị Hồng Nhung', idNumber: '079199001234' }, postalAddress: null, documents: [{ name: 'Tờ khai' }], submittedAt: new Date(),
+      });
+      // The API's process wrote the first event; a worker is another process, which holds nothing of it.
+      forgetEventContext(dossierId);
+      return dossierWorkflowInput(db, dossierId);
+    };
+    // The acceptance's calls of the function (its event is the dossier's second).
+    const calls = new Map<number, number>();
+    const count = (q: { sql: string; bindings?: unknown[] }) => {
+      if (!q.sql.includes('record_dossier_event(')) return;
+      const e = JSON.parse(String(q.bindings?.[0])) as { dossierId: number; seq: number };
+      if (e.seq === 2) calls.set(e.dossierId, (calls.get(e.dossierId) ?? 0) + 1);
+    };
+    const accept = async (queue: string, sinks: WorkerOptions['sinks'], input: DossierWorkflowInput, before: () => Promise<void>) => {
+      const worker = await Worker.create({ connection, taskQueue: queue, workflowBundle: { codePath: inject('workflowBundlePath') }, activities: real, sinks });
+      await worker.runUntil(async () => {
+        const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: `fast-warm-${input.code}`, args: [input] });
+        await before();
+        expect(await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] })).toMatchObject({ status: 'RECEIVED', lastSeq: 2 });
+        await handle.terminate('end of test');
+      });
+    };
+    db.on('query', count);
+    try {
+      // The worker's own sinks (worker/dossier-worker.ts): the run's start reads the context before any action comes.
+      const warmed = await file('warmed');
+      expect(warmed.submitted).toBeDefined();
+      await accept(`${taskQueue}-warm`, dossierWorkerSinks(db), warmed, async () => {
+        for (let i = 0; i < 100 && !cachedEventContext(warmed.dossierId); i++) await new Promise((r) => setTimeout(r, 20));
+        expect(cachedEventContext(warmed.dossierId)).toMatchObject({ version: (await fullContext(warmed.dossierId)).version });
+      });
+      expect(calls.get(warmed.dossierId)).toBe(1);
+      // Without the read ahead, the same acceptance is answered "stale" once and written by a second call.
+      const cold = await file('cold');
+      await accept(`${taskQueue}-cold`, { dossierContext: { warm: { fn: () => undefined } } }, cold, async () => {
+        await new Promise((r) => setTimeout(r, 200));
+        expect(cachedEventContext(cold.dossierId)).toBeUndefined();
+      });
+      expect(calls.get(cold.dossierId)).toBe(2);
+      expect(await db('dossier_events').where('dossier_id', warmed.dossierId).orderBy('seq').pluck('type')).toEqual(['submitted', 'intake_accepted']);
+    } finally {
+      db.off('query', count);
+    }
   });
 });
 });

@@ -1,5 +1,6 @@
-import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, proxySinks } from '@temporalio/workflow';
 import type { DossierActivities } from '../../activities';
+import type { DossierWorkerSinks } from '../contracts/worker-sinks';
 
 /**
  * The dossier workflow's activities, as two proxies with their retry policies, and their local
@@ -27,3 +28,6 @@ export const lookup = proxyActivities<DossierActivities>({ startToCloseTimeout: 
  */
 export const recordLocal = proxyLocalActivities<DossierActivities>({ startToCloseTimeout: '10 seconds', retry: RETRY });
 export const lookupLocal = proxyLocalActivities<DossierActivities>({ startToCloseTimeout: '10 seconds', retry: LOOKUP_RETRY });
+
+/** Hints to the worker process running the dossier, outside its history (workflows/contracts/worker-sinks.ts). */
+export const worker = proxySinks<DossierWorkerSinks>();

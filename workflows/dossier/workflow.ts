@@ -1,5 +1,5 @@
 import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { AWAITING_SUPPLEMENT, isTerminal } from '../../domain/status';
 import * as contract from '../contracts/dossier-v1';
 import type { DossierOutcome, DossierView, DossierWorkflowInput } from '../contracts/dossier-v1';
@@ -12,6 +12,7 @@ import { fixFeeAtSubmission, recordPayment } from './fees';
 import { acceptIntake, refuseIntake, requestIntakeSupplement } from './intake';
 import { closeUnsupplemented, proposeDecision, recordVerification, requestSupplement, scheduleVerification, submitSupplement } from './review';
 import { chaseLeg, consult, queueReport, recordReports } from './legs';
+import { worker } from './proxies';
 import { currentStep } from './route';
 import { Dossier, type Action, type CarriedDossierState } from './state';
 import { forwardStep, issueResult, sendBack } from './steps';
@@ -83,6 +84,8 @@ export async function dossierWorkflow(input: DossierWorkflowInput, carried?: Car
   void recordReports(d);
   // What answered actions left to do after their answer (fast path); no command until queued.
   void d.runFollowUps();
+  // This worker reads the dossier's event context now, off the first action's path (no command: a hint).
+  if (!workflowInfo().unsafe.isReplaying) worker.dossierContext.warm(input.dossierId);
 
   // Nộp hồ sơ: the fee is fixed, then the submission is the first event of the history.
   await fixFeeAtSubmission(d, !!carried);
