@@ -1,5 +1,5 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, type Client } from '@temporalio/client';
-import { inTransaction, type Db, type Tx } from '../db/connection';
+import type { Db, Tx } from '../db/connection';
 import { findAgencyByEid } from '../db/repositories/agencies';
 import { loadAgencyCalendar } from '../db/repositories/calendars';
 import {
@@ -20,20 +20,16 @@ import {
   type DossierChainRow,
 } from '../db/repositories/chains';
 import { insertDossier } from '../db/repositories/dossiers';
-import { claimIdempotencyKey, findIdempotencyKey, setIdempotencyKeyDossier } from '../db/repositories/idempotency';
 import { findActiveProcedureByCode } from '../db/repositories/procedures';
-import { allocateDossierCode } from '../db/repositories/sequences';
-import { claimDocuments } from '../documents/claim';
-import { canonicalHash } from '../domain/canonical-json';
 import { dossierWorkflowId } from '../domain/dossier-code';
 import { DomainError } from '../domain/errors';
 import { validateChain, type ProcedureChain } from '../domain/internal-procedure';
 import { isDossierStatus, statusLabel } from '../domain/status';
 import type { DeliveryMethod } from '../domain/types';
-import { vnLocalDate, vnTime } from '../domain/vn-time';
-import { idempotencyKeyReused } from '../platform/idempotency';
+import { vnTime } from '../domain/vn-time';
 import { chainWorkflowId, type ChainWorkflowInput } from '../workflows/contracts/chain-v1';
 import { dossierWorkflowInput } from './starts';
+import { applicantColumns, storeOncePerKey } from './submission';
 
 /**
  * Liên thông điện tử (ND 297/2025, docs/domain.md §3.8): the published chains, the citizen's
@@ -110,60 +106,52 @@ export async function chainTargets(db: Tx, chain: ProcedureChain) {
  * dossiers/submission.ts): the agency's day counter is not held through the commit.
  */
 export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<{ created: boolean; chainId: number; dossierId: number }> {
-  const scope = `${CHAIN_SCOPE}:${s.caller}`;
-  const requestHash = canonicalHash(s.request);
-  const { fullName, idNumber, phone, email, address } = s.applicant;
-  const replay = async (trx: Tx, prior: { request_hash: string; dossier_id: number | string | null }) => {
-    if (prior.request_hash !== requestHash) throw idempotencyKeyReused();
-    return { created: false, chainId: (await chainIdOfDossier(trx, Number(prior.dossier_id)))!, dossierId: Number(prior.dossier_id) };
-  };
-  const known = await findIdempotencyKey(db, scope, s.key, ['request_hash', 'dossier_id']);
-  if (known) return replay(db, known);
-  const [first] = await chainTargets(db, s.chain);
   const firstDocuments = s.documents.filter((d) => d.stage === 1).map(({ stage: _stage, ...d }) => d);
-  const claim = {
-    fileIds: firstDocuments.map((d) => d.fileId),
-    names: firstDocuments.map((d) => d.name),
-    checklistItems: firstDocuments.map((d) => d.checklistItem),
-    ownerIdNumber: idNumber,
-    agencyId: first!.agency.id,
-  };
-  await claimDocuments(db, { ...claim, dossierId: null, checkOnly: true });
-  const code = await allocateDossierCode(db, first!.agency, vnLocalDate(s.submittedAt));
-  return inTransaction(db, async (trx) => {
-    const claimed = await claimIdempotencyKey(trx, { scope, key: s.key, request_hash: requestHash });
-    if (!claimed) return replay(trx, (await findIdempotencyKey(trx, scope, s.key, ['request_hash', 'dossier_id']))!);
-    const dossierId = await insertDossier(trx, {
-      code,
-      workflow_id: dossierWorkflowId(code),
-      procedure_id: first!.procedure.id,
-      agency_id: first!.agency.id,
-      channel: 'online',
-      delivery_method: s.chain.stages.length === 1 ? s.deliveryMethod : 'online',
-      status: 'SUBMITTED',
-      applicant_full_name: fullName,
-      applicant_id_number: idNumber,
-      applicant_phone: phone ?? null,
-      applicant_email: email ?? null,
-      applicant_address: address ?? null,
-      postal_address: s.postalAddress ? JSON.stringify(s.postalAddress) : null,
-      documents: JSON.stringify(firstDocuments),
-      submitted_at: s.submittedAt,
-    });
-    const chainId = await insertDossierChain(trx, {
-      chain_code: s.chain.code,
-      code,
-      workflow_id: chainWorkflowId(code),
-      applicant_id_number: idNumber,
-      applicant_full_name: fullName,
-      delivery_method: s.deliveryMethod,
-      documents: JSON.stringify(s.documents.filter((d) => d.stage > 1)),
-      submitted_at: s.submittedAt,
-    });
-    await markChainStage(trx, dossierId, chainId, 1);
-    await claimDocuments(trx, { ...claim, dossierId });
-    await setIdempotencyKeyDossier(trx, scope, s.key, dossierId);
-    return { created: true, chainId, dossierId };
+  return storeOncePerKey(db, {
+    scope: `${CHAIN_SCOPE}:${s.caller}`,
+    key: s.key,
+    request: s.request,
+    submittedAt: s.submittedAt,
+    // The stages' procedures and agencies are checked once the key is new (a retry is answered without them).
+    first: async (tx) => {
+      const [{ procedure, agency }] = (await chainTargets(tx, s.chain)) as [Awaited<ReturnType<typeof chainTargets>>[number]];
+      const files = {
+        fileIds: firstDocuments.map((d) => d.fileId),
+        names: firstDocuments.map((d) => d.name),
+        checklistItems: firstDocuments.map((d) => d.checklistItem),
+        ownerIdNumber: s.applicant.idNumber,
+        agencyId: agency.id,
+      };
+      return { files, agency, procedure };
+    },
+    found: async (trx, dossierId) => ({ chainId: (await chainIdOfDossier(trx, dossierId))!, dossierId }),
+    store: async (trx, code, own, { procedure, agency }) => {
+      const dossierId = await insertDossier(trx, {
+        code,
+        workflow_id: dossierWorkflowId(code),
+        procedure_id: procedure.id,
+        agency_id: agency.id,
+        channel: 'online',
+        delivery_method: s.chain.stages.length === 1 ? s.deliveryMethod : 'online',
+        status: 'SUBMITTED',
+        ...applicantColumns(s),
+        documents: JSON.stringify(firstDocuments),
+        submitted_at: s.submittedAt,
+      });
+      const chainId = await insertDossierChain(trx, {
+        chain_code: s.chain.code,
+        code,
+        workflow_id: chainWorkflowId(code),
+        applicant_id_number: s.applicant.idNumber,
+        applicant_full_name: s.applicant.fullName,
+        delivery_method: s.deliveryMethod,
+        documents: JSON.stringify(s.documents.filter((d) => d.stage > 1)),
+        submitted_at: s.submittedAt,
+      });
+      await markChainStage(trx, dossierId, chainId, 1);
+      await own(dossierId);
+      return { chainId, dossierId };
+    },
   });
 }
 

@@ -136,6 +136,26 @@ describe('storing a submission: its code taken outside the dossier\'s transactio
     }
   });
 
+  it('a chain retried with its key is answered from what it stored, before its stages are checked again; another request with the key is refused and takes no code', async () => {
+    const chain = CHAINS[0]!;
+    const at = { eid: chain.stages[0]!.agencyEid, procedure: chain.stages[0]!.procedureCode };
+    const fileId = await upload();
+    const sub = await submission('chain retried', fileId, at);
+    const asChain = (over: { request?: unknown; chain?: typeof chain } = {}) => ({
+      caller: sub.caller, key: sub.key, request: over.request ?? sub.request, chain: over.chain ?? chain, deliveryMethod: 'online' as const, applicant: sub.applicant, postalAddress: null,
+      documents: [{ name: 'Tờ khai', stage: 1, fileId }], submittedAt: new Date('2026-03-05T02:00:00Z'),
+    });
+    const stored = await storeChainSubmission(db, asChain());
+    expect(stored.created).toBe(true);
+    expect(Number((await db('documents').where({ id: fileId }).first('dossier_id')).dossier_id)).toBe(stored.dossierId);
+    // A stage the catalogue no longer has would refuse a new chain; the retry is not a new one.
+    const withdrawn = { ...chain, stages: [{ ...chain.stages[0]!, procedureCode: 'KHONG-CON' }, ...chain.stages.slice(1)] };
+    expect(await storeChainSubmission(db, asChain({ chain: withdrawn }))).toEqual({ created: false, chainId: stored.chainId, dossierId: stored.dossierId });
+    await expect(storeChainSubmission(db, asChain({ request: { tag: 'another' } }))).rejects.toMatchObject({ kind: 'invalid', extra: { reason: 'IdempotencyKeyReused' } });
+    const next = await storeSubmission(db, { ...(await submission('after the retries', undefined, at)), submittedAt: new Date('2026-03-05T03:00:00Z') });
+    expect(parseDossierCode(await codeOf(next.dossierId))!.sequence).toBe(parseDossierCode(await codeOf(stored.dossierId))!.sequence + 1);
+  });
+
   it('a request naming a file that is not the citizen\'s, or a key used before, takes no code', async () => {
     const original = await submission('before');
     const before = await storeSubmission(db, original);
