@@ -544,10 +544,13 @@ export function warmEventContext(db: Knex, dossierId: number): Promise<void> {
       .raw('select dossier_context_full(?) as c', [dossierId])
       .then((r: { rows: Array<{ c: CachedContext | null }> }) => {
         const c = r.rows[0]?.c;
-        if (c && !contexts.has(dossierId)) remember(dossierId, c);
+        // Not if the context was forgotten meanwhile (tests): a forgotten dossier is as one never seen.
+        if (c && !contexts.has(dossierId) && warming.get(dossierId) === w) remember(dossierId, c);
       })
       .catch(() => undefined)
-      .finally(() => warming.delete(dossierId));
+      .finally(() => {
+        if (warming.get(dossierId) === w) warming.delete(dossierId);
+      });
     warming.set(dossierId, w);
   }
   return w;
@@ -561,11 +564,13 @@ export function cachedEventContext(dossierId: number): { version: number; token:
 /** Forgets one dossier's context, as a process that has not seen it (tests). */
 export function forgetEventContext(dossierId: number): void {
   contexts.delete(dossierId);
+  warming.delete(dossierId);
 }
 
 /** Empties this process's caches of dossier contexts and calendar lookups (tests). */
 export function forgetEventContexts(): void {
   contexts.clear();
+  warming.clear();
   blanks.length = 0;
   latestVersions.clear();
   agencyCalendarCodes.clear();

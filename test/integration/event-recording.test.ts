@@ -434,6 +434,12 @@ describe('recording a dossier event in one round trip', () => {
       statements = 0;
       await warmEventContext(db, d.id);
       expect(statements).toBe(0);
+      // A read still under way when the context is forgotten (tests: a process that has not seen it) leaves nothing behind.
+      forgetEventContext(d.id);
+      const forgotten = warmEventContext(db, d.id);
+      forgetEventContext(d.id);
+      await forgotten;
+      expect(cachedEventContext(d.id)).toBeUndefined();
     } finally {
       db.off('query', count);
     }
