@@ -638,6 +638,28 @@ describe('recording a dossier event in one round trip', () => {
     expect(got.token).toMatch(new RegExp(`^${got.version}:[0-9a-f]{32}$`));
   });
 
+  it('the whole context and the message\'s facts keep their plans (migration 20261211000001): PL/pgSQL, the same values as their SQL bodies', async () => {
+    const d = await dossier('EVFN-KT');
+    for (const m of life().slice(0, 3)) await recordDossierEvent(db, m(d.id));
+    const functions = ['dossier_context_full', 'dossier_facts', 'dossier_event_context'];
+    // A SQL function that PostgreSQL cannot inline is parsed and planned at every call; PL/pgSQL keeps the plan.
+    const { rows: languages } = await db.raw(
+      `select p.proname, l.lanname, p.provolatile from pg_proc p join pg_language l on l.oid = p.prolang where p.proname = any(?) order by p.proname`,
+      [functions],
+    );
+    expect(languages).toEqual([...functions].sort().map((proname) => ({ proname, lanname: 'plpgsql', provolatile: 's' })));
+    // Each answers what its body answers written in place, twice on one connection (the second on the kept plan).
+    await db.transaction(async (trx) => {
+      for (const name of functions) {
+        const body = (await trx.raw(`select prosrc from pg_proc where proname = ?`, [name])).rows[0].prosrc as string;
+        const inPlace = body.replace(/^begin\s+return\s*\(/, '').replace(/\)\s*;\s*end\s*$/, '').replaceAll('p_id', '?::bigint');
+        const expected = (await trx.raw(`select (${inPlace}) as v`, Array(inPlace.split('?::bigint').length - 1).fill(d.id))).rows[0].v;
+        expect(expected).not.toBeNull();
+        for (let i = 0; i < 2; i++) expect((await trx.raw(`select ${name}(?) as v`, [d.id])).rows[0].v).toEqual(expected);
+      }
+    });
+  });
+
   it('an event writes the dossier\'s row once (migration 20261210000001): the projection, the current step and the QĐ 766 facts in one update; the acceptance\'s tracking number a second', async () => {
     const d = await dossier('EVFN-KT');
     const events = life().map((m) => m(d.id));
