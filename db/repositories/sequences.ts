@@ -9,9 +9,13 @@ import type { Tx } from '../connection';
  * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences);
  * - `tracking_book`: the yearly tracking book of received dossiers (sổ theo dõi hồ sơ, tracking_book_sequences).
  *
- * Called inside the caller's transaction: the upsert takes a row lock on (agency, period), so
- * concurrent callers serialise here and each gets its own number, and the number is used by a
- * write in the same transaction (a rolled-back caller gives its number back).
+ * The upsert takes a row lock on (agency, period), so concurrent callers serialise here and each
+ * gets its own number. Inside a transaction that also writes the number, a rolled-back caller
+ * gives its number back, but holds every other caller of the row until its commit; the dossier
+ * code is therefore taken in a statement of its own before the dossier's transaction
+ * (dossiers/submission.ts), at the cost of a gap when that transaction then fails (docs/domain.md
+ * §4). The tracking book's number is still raised inside its acceptance's write
+ * (`record_dossier_event`): gap-free, held to that commit (BENCHMARKS.md, analysis (b)).
  */
 export type SequenceKey =
   | { kind: 'dossier_code'; agencyId: number; day: string }
