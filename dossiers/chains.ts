@@ -29,7 +29,7 @@ import type { DeliveryMethod } from '../domain/types';
 import { vnTime } from '../domain/vn-time';
 import { chainWorkflowId, type ChainWorkflowInput } from '../workflows/contracts/chain-v1';
 import { dossierWorkflowInput } from './starts';
-import { applicantColumns, storeOncePerKey } from './submission';
+import { applicantColumns, documentClaim, storeOncePerKey } from './submission';
 
 /**
  * Liên thông điện tử (ND 297/2025, docs/domain.md §3.8): the published chains, the citizen's
@@ -114,15 +114,9 @@ export async function storeChainSubmission(db: Db, s: ChainSubmission): Promise<
     submittedAt: s.submittedAt,
     // The stages' procedures and agencies are checked once the key is new (a retry is answered without them).
     first: async (tx) => {
-      const [{ procedure, agency }] = (await chainTargets(tx, s.chain)) as [Awaited<ReturnType<typeof chainTargets>>[number]];
-      const files = {
-        fileIds: firstDocuments.map((d) => d.fileId),
-        names: firstDocuments.map((d) => d.name),
-        checklistItems: firstDocuments.map((d) => d.checklistItem),
-        ownerIdNumber: s.applicant.idNumber,
-        agencyId: agency.id,
-      };
-      return { files, agency, procedure };
+      const [target] = await chainTargets(tx, s.chain);
+      const { procedure, agency } = target!;
+      return { files: { ...documentClaim(firstDocuments), ownerIdNumber: s.applicant.idNumber, agencyId: agency.id }, agency, procedure };
     },
     found: async (trx, dossierId) => ({ chainId: (await chainIdOfDossier(trx, dossierId))!, dossierId }),
     store: async (trx, code, own, { procedure, agency }) => {

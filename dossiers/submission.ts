@@ -68,7 +68,7 @@ export interface Submission {
  * taken: the key already used, the files named.
  */
 export async function storeSubmission(db: Db, s: Submission): Promise<{ created: boolean; dossierId: number }> {
-  const files = { fileIds: s.documents.map((doc) => doc.fileId), names: s.documents.map((doc) => doc.name), checklistItems: s.documents.map((doc) => doc.checklistItem), ownerIdNumber: s.applicant.idNumber, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' };
+  const files = { ...documentClaim(s.documents), ownerIdNumber: s.applicant.idNumber, agencyId: s.agency.id, acceptAgencyUploads: s.channel === 'counter' };
   return storeOncePerKey(db, {
     // Keys are per caller: one person's key can neither clash with nor reveal another's.
     scope: `${SUBMISSION_SCOPE}:${s.caller}`,
@@ -158,6 +158,11 @@ export async function storeOncePerKey<T extends { dossierId: number }, F extends
   });
 }
 
+/** A request's documents as the file claim takes them: each one's file, name and checklist item, in order. */
+export function documentClaim(documents: ReadonlyArray<{ name?: string; fileId?: string; checklistItem?: number }>): Pick<ClaimRequest, 'fileIds' | 'names' | 'checklistItems'> {
+  return { fileIds: documents.map((doc) => doc.fileId), names: documents.map((doc) => doc.name), checklistItems: documents.map((doc) => doc.checklistItem) };
+}
+
 /** The applicant's columns of a dossier's row. */
 export function applicantColumns(s: { applicant: Submission['applicant']; postalAddress: Record<string, unknown> | null }) {
   const { fullName, idNumber, phone, email, address } = s.applicant;
@@ -190,5 +195,5 @@ function submissionEvent(dossierId: number, code: string, s: Submission, fee: Fe
  */
 export async function claimSupplementDocuments(db: Db, claim: { documents: ReadonlyArray<{ name?: string; fileId?: string; checklistItem?: number }>; ownerIdNumber: string; dossierId: number; agencyId: number }): Promise<void> {
   const { documents, ownerIdNumber, dossierId, agencyId } = claim;
-  await inTransaction(db, (trx) => claimDocuments(trx, { fileIds: documents.map((doc) => doc.fileId), names: documents.map((doc) => doc.name), checklistItems: documents.map((doc) => doc.checklistItem), ownerIdNumber, dossierId, agencyId }).then(() => undefined));
+  await inTransaction(db, (trx) => claimDocuments(trx, { ...documentClaim(documents), ownerIdNumber, dossierId, agencyId }).then(() => undefined));
 }
