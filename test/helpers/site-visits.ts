@@ -28,12 +28,14 @@ export const visitOn = (date: string, from: string, to: string): VisitWindow => 
 
 /**
  * A visit starting in the current minute: waits out the last seconds of a minute (the workflow
- * must see the same minute) and the last minutes of the day (the window must end that day).
+ * must see the same minute) and the day's last minute (the window must end that day, after it
+ * starts). Waiting out more than that minute made a suite that reached it at 23:50 local time
+ * wait past its test's timeout.
  */
 export async function visitStartingNow(minutes = 30): Promise<VisitWindow> {
   for (;;) {
     const now = new Date();
-    if (now.getUTCSeconds() < 45 && toOffsetIso(now).slice(11, 16) < '23:50') return visitWindow(new Date(Math.floor(now.getTime() / MINUTE) * MINUTE), minutes);
+    if (now.getUTCSeconds() < 45 && toOffsetIso(now).slice(11, 16) < '23:59') return visitWindow(new Date(Math.floor(now.getTime() / MINUTE) * MINUTE), minutes);
     await sleep(1_000);
   }
 }
