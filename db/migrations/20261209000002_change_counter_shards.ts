@@ -39,7 +39,7 @@ const SHARDED = `    insert into dossier_change_versions as v (agency_id, shard,
 `;
 
 /** Replaces `from` with `to` in record_dossier_event, which must hold `from` exactly once. */
-async function replaceInFunction(knex: Knex, from: string, to: string): Promise<void> {
+export async function replaceInFunction(knex: Knex, from: string, to: string): Promise<void> {
   const { rows } = await knex.raw(`select pg_get_functiondef('record_dossier_event(jsonb)'::regprocedure) as def`);
   const def = rows[0].def as string;
   const at = def.indexOf(from);

@@ -27,6 +27,7 @@ import * as contextHeadInlined from './20261209000001_context_head_inlined';
 import * as changeCounterShards from './20261209000002_change_counter_shards';
 import * as dossierRowWrittenOnce from './20261210000001_dossier_row_written_once';
 import * as contextAndFactsPlansKept from './20261211000001_context_and_facts_plans_kept';
+import * as trackingBookWithoutWait from './20261212000001_tracking_book_without_wait';
 
 /**
  * Migrations in order. Listed statically so they load the same way under tsx,
@@ -61,4 +62,5 @@ export const MIGRATIONS: ReadonlyArray<{ name: string; migration: Knex.Migration
   { name: '20261209000002_change_counter_shards', migration: changeCounterShards },
   { name: '20261210000001_dossier_row_written_once', migration: dossierRowWrittenOnce },
   { name: '20261211000001_context_and_facts_plans_kept', migration: contextAndFactsPlansKept },
+  { name: '20261212000001_tracking_book_without_wait', migration: trackingBookWithoutWait },
 ];

@@ -6,28 +6,26 @@ import type { Tx } from '../connection';
  * Gap-free counters per agency and period, one row per (agency, period) in its own table:
  * - `dossier_code`: the daily sequence of dossier codes (dossier_code_sequences, per local day);
  * - `result_number`: the yearly number of result documents (result_number_sequences);
- * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences);
- * - `tracking_book`: the yearly tracking book of received dossiers (sổ theo dõi hồ sơ, tracking_book_sequences).
+ * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences).
  *
  * The upsert takes a row lock on (agency, period), so concurrent callers serialise here and each
  * gets its own number. Inside a transaction that also writes the number, a rolled-back caller
  * gives its number back, but holds every other caller of the row until its commit; the dossier
  * code is therefore taken in a statement of its own before the dossier's transaction
  * (dossiers/submission.ts), at the cost of a gap when that transaction then fails (docs/domain.md
- * §4). The tracking book's number is still raised inside its acceptance's write
- * (`record_dossier_event`): gap-free, held to that commit (BENCHMARKS.md, analysis (b)).
+ * §4). The tracking book (sổ theo dõi hồ sơ) is numbered from a PostgreSQL sequence per agency and
+ * year instead (`tracking_book_next`, migration 20261212000001), which holds nothing to the commit
+ * of the acceptance that raises it, with the same cost.
  */
 export type SequenceKey =
   | { kind: 'dossier_code'; agencyId: number; day: string }
   | { kind: 'result_number'; agencyId: number; year: number }
-  | { kind: 'receipt'; agencyId: number; year: number }
-  | { kind: 'tracking_book'; agencyId: number; year: number };
+  | { kind: 'receipt'; agencyId: number; year: number };
 
 const TABLES: Record<SequenceKey['kind'], string> = {
   dossier_code: 'dossier_code_sequences',
   result_number: 'result_number_sequences',
   receipt: 'receipt_number_sequences',
-  tracking_book: 'tracking_book_sequences',
 };
 
 /** The next value of a sequence: 1 for a new (agency, period), the last value + 1 after it. */
@@ -61,7 +59,16 @@ export async function ensureTrackingBookNumber(trx: Tx, dossierId: number): Prom
   if (!d?.received_at) return null;
   if (d.tracking_book_number !== null) return { year: d.tracking_book_year, number: d.tracking_book_number };
   const year = Number(toOffsetIso(new Date(d.received_at)).slice(0, 4));
-  const number = await nextInSequence(trx, { kind: 'tracking_book', agencyId: d.agency_id, year });
+  const number = await nextInTrackingBook(trx, d.agency_id, year);
   await trx('dossiers').where('id', dossierId).update({ tracking_book_year: year, tracking_book_number: number });
   return { year, number };
+}
+
+/**
+ * The next number of an agency's tracking book for a year (`tracking_book_next`: its sequence,
+ * created by the book's first number). Not given back if the caller's transaction fails.
+ */
+export async function nextInTrackingBook(trx: Tx, agencyId: number, year: number): Promise<number> {
+  const { rows } = await trx.raw('select tracking_book_next(?, ?) as number', [agencyId, year]);
+  return rows[0].number as number;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb } from '../../db/connection';
-import { allocateDossierCode } from '../../db/repositories/sequences';
+import { allocateDossierCode, nextInTrackingBook } from '../../db/repositories/sequences';
 import { issueResultNumberOnce } from '../../db/repositories/results';
 import { formatDossierCode, parseDossierCode, dossierWorkflowId } from '../../domain/dossier-code';
 import { maskPersonName } from '../../domain/masking';
@@ -62,6 +62,41 @@ describe('dossier code allocation on PostgreSQL', () => {
     const next = await db.transaction((trx) => allocateDossierCode(trx, agency, day));
     expect(first).toBe('000.00.23.H29-300201-0001');
     expect(next).toBe('000.00.23.H29-300201-0002');
+  });
+});
+
+describe('the tracking book (sổ theo dõi hồ sơ): a sequence per agency and year', () => {
+  const db = createDb(inject('databaseUrl'), { max: 20 });
+  afterAll(() => db.destroy());
+
+  it('numbers concurrent first receipts of a book distinctly, going on from the count kept before its sequence', async () => {
+    const agency = await db('agencies').where('eid', '000.00.31.H29').first('id');
+    const other = await db('agencies').where('eid', '000.00.12.H29').first('id');
+    // A book counted in tracking_book_sequences before migration 20261212000001 goes on after its last number.
+    await db('tracking_book_sequences').insert({ agency_id: agency.id, year: 2033, last_value: 41 });
+    // Up to 20 at once create the book's sequence: one does, the others use it.
+    const numbers = await Promise.all(Array.from({ length: 30 }, () => db.transaction((trx) => nextInTrackingBook(trx, agency.id, 2033))));
+    expect(numbers.sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => 42 + i));
+    expect(await nextInTrackingBook(db, agency.id, 2034)).toBe(1);
+    expect(await nextInTrackingBook(db, other.id, 2033)).toBe(1);
+  });
+
+  it('keeps no other receipt of the agency waiting for the commit of the one holding a number; a failed one leaves a gap, never a number twice', async () => {
+    const agency = await db('agencies').where('eid', '000.00.23.H29').first('id');
+    expect(await nextInTrackingBook(db, agency.id, 2033)).toBe(1);
+    const held = await db.transaction();
+    try {
+      expect(await nextInTrackingBook(held, agency.id, 2033)).toBe(2);
+      // On a counter row locked to the commit, this one would wait for `held` and give up after 300 ms.
+      const meanwhile = await db.transaction(async (trx) => {
+        await trx.raw("set local lock_timeout = '300ms'");
+        return nextInTrackingBook(trx, agency.id, 2033);
+      });
+      expect(meanwhile).toBe(3);
+    } finally {
+      await held.rollback();
+    }
+    expect(await nextInTrackingBook(db, agency.id, 2033)).toBe(4); // 2 is not given again (docs/domain.md §4)
   });
 });
 

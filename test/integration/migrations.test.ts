@@ -139,4 +139,22 @@ describe('migrations and seeds', () => {
       await db.destroy();
     }
   });
+
+  it('moves each tracking book\'s count from its counter row to its sequence and back (20261212000001_tracking_book_without_wait)', async () => {
+    const db = createDb(scratch, { max: 2 });
+    try {
+      await db.migrate.latest();
+      const agency = await db('agencies').orderBy('id').first('id');
+      const next = async () => (await db.raw('select tracking_book_next(?, 2040) as n', [agency.id])).rows[0].n as number;
+      await db('tracking_book_sequences').insert({ agency_id: agency.id, year: 2040, last_value: 7 });
+      expect([await next(), await next()]).toEqual([8, 9]);
+      while ((await db.migrate.currentVersion()) >= '20261212000001') await db.migrate.down();
+      expect((await db('tracking_book_sequences').where({ agency_id: agency.id, year: 2040 }).first('last_value')).last_value).toBe(9);
+      expect((await db.raw("select count(*)::int as n from pg_namespace where nspname = 'tracking_book'")).rows[0].n).toBe(0);
+      await db.migrate.latest();
+      expect(await next()).toBe(10);
+    } finally {
+      await db.destroy();
+    }
+  });
 });
