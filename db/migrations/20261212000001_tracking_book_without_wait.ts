@@ -18,8 +18,9 @@ import { replaceInFunction } from './20261209000002_change_counter_shards';
  * change (the table is no longer raised). Two first numbers at once meet on the catalogue: the
  * second waits for the first's commit and then uses the sequence it created (or creates it, if
  * that write failed). The cost is the dossier code's (docs/domain.md §4): a number taken by a
- * write that then fails is not given back, so the book may skip a number; it never gives one
- * twice (and `dossiers` keeps its unique (agency, year, number)).
+ * write that then fails is not given back, so the book may skip a number (and up to 32 after a crash
+ * of the database server, which logs a sequence's values ahead); it never gives one twice (and
+ * `dossiers` keeps its unique (agency, year, number)).
  */
 const RAISED_IN_TABLE = `      insert into tracking_book_sequences as s (agency_id, year, last_value) values (v_d.agency_id, v_year, 1)
       on conflict (agency_id, year) do update set last_value = s.last_value + 1
