@@ -3,7 +3,7 @@ import { formatDossierCode } from '../../domain/dossier-code';
 import type { Tx } from '../connection';
 
 /**
- * Gap-free counters per agency and period, one row per (agency, period) in its own table:
+ * Counters per agency and period, one row per (agency, period) in its own table:
  * - `dossier_code`: the daily sequence of dossier codes (dossier_code_sequences, per local day);
  * - `result_number`: the yearly number of result documents (result_number_sequences);
  * - `receipt`: the yearly number of e-receipts (biên lai điện tử, receipt_number_sequences).

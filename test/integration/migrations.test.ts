@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { createDb, ensureDatabase } from '../../db/connection';
+import { nextInTrackingBook } from '../../db/repositories/sequences';
 import { dropDatabase } from '../helpers/databases';
 
 describe('migrations and seeds', () => {
@@ -145,7 +146,7 @@ describe('migrations and seeds', () => {
     try {
       await db.migrate.latest();
       const agency = await db('agencies').orderBy('id').first('id');
-      const next = async () => (await db.raw('select tracking_book_next(?, 2040) as n', [agency.id])).rows[0].n as number;
+      const next = () => nextInTrackingBook(db, agency.id, 2040);
       await db('tracking_book_sequences').insert({ agency_id: agency.id, year: 2040, last_value: 7 });
       expect([await next(), await next()]).toEqual([8, 9]);
       while ((await db.migrate.currentVersion()) >= '20261212000001') await db.migrate.down();
