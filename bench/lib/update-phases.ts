@@ -34,6 +34,11 @@ export interface UpdatePhases {
    * thread, the answer, the task's completion to the server. Null when the Update ran none.
    */
   afterLocal: number | null;
+  /**
+   * The run's first workflow task (the one a fresh run begins with, which an Update that rode or
+   * waited for it met): in its task queue until a worker took it, then in the worker until done.
+   */
+  runFirstTask: { queued: number; inWorker: number } | null;
 }
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -75,6 +80,8 @@ function taskBefore(events: HistoryEvent[], i: number): { scheduled: HistoryEven
 export function updatePhases(events: HistoryEvent[], sent: readonly SentUpdate[]): Array<UpdatePhases | null> {
   const out: Array<UpdatePhases | null> = [];
   const firstTaskDone = events.find((e) => e.workflowTaskCompletedEventAttributes);
+  const firstTask = firstTaskDone ? taskBefore(events, events.indexOf(firstTaskDone) + 1) : null;
+  const runFirstTask = firstTask ? { queued: ms(firstTask.started) - ms(firstTask.scheduled), inWorker: ms(firstTask.completed) - ms(firstTask.started) } : null;
   for (const s of sent) {
     const accepted = events.findIndex((e) => {
       const id = e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.meta?.updateId;
@@ -103,6 +110,7 @@ export function updatePhases(events: HistoryEvent[], sent: readonly SentUpdate[]
       firstTask: accepting.first ? 'rode' : firstTaskDone && ms(firstTaskDone) > s.sentAt ? 'waited' : 'after',
       tasks: 1 + events.slice(Number(accepting.completed.eventId), completed).filter((e) => e.workflowTaskCompletedEventAttributes).length,
       afterLocal: localDone === null ? null : ms(completing.completed) - localDone,
+      runFirstTask,
     });
   }
   return out;

@@ -171,6 +171,8 @@ interface EngineSummary {
   oneTask: number;
   /** Of *in the worker*: from the Update's last local activity done to its task done (Updates that ran one). */
   afterLocal: Summary | null;
+  /** The run's first task that the Updates which rode or waited for it met: queued, then in the worker. */
+  runFirstTask: { queued: Summary; inWorker: Summary } | null;
 }
 
 interface PartsSummary {
@@ -615,6 +617,10 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
           firstTask: { waited: list.filter((x) => x.firstTask === 'waited').length, rode: list.filter((x) => x.firstTask === 'rode').length },
           oneTask: list.filter((x) => x.tasks === 1).length,
           afterLocal: summarizeSome(list.flatMap((x) => (x.afterLocal === null ? [] : [x.afterLocal]))),
+          runFirstTask: (() => {
+            const met = list.flatMap((x) => (x.firstTask !== 'after' && x.runFirstTask ? [x.runFirstTask] : []));
+            return met.length ? { queued: summarize(met.map((t) => t.queued)), inWorker: summarize(met.map((t) => t.inWorker)) } : null;
+          })(),
         }
       : null;
   const phasesOf = (k: ActionKey) => rounds.flatMap((r) => r.system.engine?.[k] ?? []);
@@ -759,6 +765,15 @@ function partsMarkdown(f: OfficerFigures): string {
   ].join('\n');
 }
 
+/** The runs' first tasks that Updates met (rode or waited for), the system's and the floor's. */
+function firstTaskSentence(all: EngineSummary, floor: EngineSummary | null): string {
+  const of = (e: EngineSummary | null) => e?.runFirstTask ? `queued ${fmt(e.runFirstTask.queued.p50)} / ${fmt(e.runFirstTask.queued.p99)} ms, in the worker ${fmt(e.runFirstTask.inWorker.p50)} / ${fmt(e.runFirstTask.inWorker.p99)} ms` : null;
+  const ours = of(all);
+  if (!ours) return '';
+  const theirs = of(floor);
+  return ` The runs' first tasks that Updates met (rode, or waited for: ${all.firstTask.rode + all.firstTask.waited} of ${all.n}), each counted once per Update that met it: ${ours}${theirs ? `; the floor's (${floor!.firstTask.rode + floor!.firstTask.waited} of ${floor!.n}): ${theirs}` : ''} (p50 / p99).`;
+}
+
 /** Inside the Update: its phases in the engine, from the dossiers' histories. */
 function engineMarkdown(f: OfficerFigures, keys: ActionKey[]): string {
   const all = f.engine.all!;
@@ -777,7 +792,8 @@ function engineMarkdown(f: OfficerFigures, keys: ActionKey[]): string {
       `Every officer action: to a task ${fmt(all.phases.toTask.p50)} / ${fmt(all.phases.toTask.p99)} ms, queued ${fmt(all.phases.queued.p50)} / ${fmt(all.phases.queued.p99)} ms, in the worker ${fmt(all.phases.inWorker.p50)} / ${fmt(all.phases.inWorker.p99)} ms, back ${fmt(all.phases.back.p50)} / ${fmt(all.phases.back.p99)} ms (p50 / p99).` +
       (f.engine.floor
         ? ` The floor's Updates, read the same way: in the worker ${fmt(f.engine.floor.phases.inWorker.p50)} / ${fmt(f.engine.floor.phases.inWorker.p99)} ms (the system's is ${fmt(ratio(all.phases.inWorker.p50, f.engine.floor.phases.inWorker.p50), 2)}× / ${fmt(ratio(all.phases.inWorker.p99, f.engine.floor.phases.inWorker.p99), 2)}× it), to a task ${fmt(f.engine.floor.phases.toTask.p50)} / ${fmt(f.engine.floor.phases.toTask.p99)} ms.`
-        : ''),
+        : '') +
+      firstTaskSentence(all, f.engine.floor),
     '',
     table(
       [

@@ -52,6 +52,10 @@ describe('bench: an Update’s phases read from its history', () => {
     // 9 ms of it after the local activity was done; the acceptance's marker names no local activity.
     expect(proposal!.afterLocal).toBeCloseTo(9, 6);
     expect(accept!.afterLocal).toBeNull();
+    // The run's first task (scheduled 1, taken 5, done 20), the same for every Update of the run.
+    expect(accept!.runFirstTask!.queued).toBeCloseTo(4, 6);
+    expect(accept!.runFirstTask!.inWorker).toBeCloseTo(15, 6);
+    expect(proposal!.runFirstTask).toEqual(accept!.runFirstTask);
     expect(unknown).toBeNull();
   });
 
