@@ -617,10 +617,7 @@ export function officerFigures(rounds: OfficerRound[]): OfficerFigures {
           firstTask: { waited: list.filter((x) => x.firstTask === 'waited').length, rode: list.filter((x) => x.firstTask === 'rode').length },
           oneTask: list.filter((x) => x.tasks === 1).length,
           afterLocal: summarizeSome(list.flatMap((x) => (x.afterLocal === null ? [] : [x.afterLocal]))),
-          runFirstTask: (() => {
-            const met = list.flatMap((x) => (x.firstTask !== 'after' && x.runFirstTask ? [x.runFirstTask] : []));
-            return met.length ? { queued: summarize(met.map((t) => t.queued)), inWorker: summarize(met.map((t) => t.inWorker)) } : null;
-          })(),
+          runFirstTask: firstTasksMet(list),
         }
       : null;
   const phasesOf = (k: ActionKey) => rounds.flatMap((r) => r.system.engine?.[k] ?? []);
@@ -763,6 +760,12 @@ function partsMarkdown(f: OfficerFigures): string {
     ),
     ...(f.engine?.all ? ['', engineMarkdown(f, keys)] : []),
   ].join('\n');
+}
+
+/** The run's first task of each Update that rode or waited for it: its queue and worker times summarised. */
+function firstTasksMet(list: UpdatePhases[]): EngineSummary['runFirstTask'] {
+  const met = list.flatMap((x) => (x.firstTask !== 'after' && x.runFirstTask ? [x.runFirstTask] : []));
+  return met.length ? { queued: summarize(met.map((t) => t.queued)), inWorker: summarize(met.map((t) => t.inWorker)) } : null;
 }
 
 /** The runs' first tasks that Updates met (rode or waited for), the system's and the floor's. */
