@@ -29,6 +29,8 @@ export async function dossierWorkflowStart(db: Db, dossierId: number): Promise<{
     ...(Number(d.projection_seq) >= 1 && d.fee_timing !== null
       ? { submitted: { feeVnd: Number(d.fee_due_vnd ?? 0), feeTiming: d.fee_timing as NonNullable<DossierWorkflowInput['submitted']>['feeTiming'] } }
       : {}),
+    // Runs started now begin after every patch of the dossier workflow's start: none is asked (no marker).
+    begunAfter: 'status-in-read-model-v1',
   };
   return { input, startedAt: d.workflow_started_at };
 }

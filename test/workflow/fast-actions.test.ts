@@ -48,6 +48,8 @@ const FAST_COMMIT = 'b7272ee';
 const LEAN_COMMIT = '83de6d6';
 /** The last commit before patch status-in-read-model-v1: its workflow code stands for dossiers indexing their status. */
 const MERGED_COMMIT = '6fbccd3';
+/** The last commit before `begunAfter` in the workflow input: its workflow code stands for workers that ask the patch anyway. */
+const UNINDEXED_COMMIT = 'fbe39ba';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
@@ -74,6 +76,8 @@ const statusIndexed = (events: HistoryEvent[]) =>
     const text = Buffer.from(field.data ?? new Uint8Array()).toString('utf8');
     return [text ? (JSON.parse(text) as string | null) : null];
   });
+/** Every search attribute the run upserted (the SDK's TemporalChangeVersion with a patch asked, DossierStatus before status-in-read-model-v1). */
+const upsertedAttributes = (events: HistoryEvent[]) => events.flatMap((e) => Object.keys(e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}));
 const localActivityMarkers = (events: HistoryEvent[]) => events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').map(markerText);
 
 function keep(name: string, handle: WorkflowHandle): Promise<void> {
@@ -542,6 +546,58 @@ describe('officer actions in one round trip (patch fast-actions-v1)', () => {
         expect(statusIndexed(await historyOf(handle))).toEqual([null]);
         expect((await handle.describe()).typedSearchAttributes.get(DossierStatusKey)).toBeUndefined();
       });
+    });
+  });
+
+  describe('a run its starter says begins after patch status-in-read-model-v1 (input.begunAfter)', () => {
+    const code = olderCode(UNINDEXED_COMMIT, 'begunAfter');
+    const online = () => input({ submitted: { feeVnd: 0, feeTiming: 'none' }, begunAfter: 'status-in-read-model-v1' });
+
+    it('asks no patch: no marker, no search attribute upserted, the same events as a run that asks', async () => {
+      const worker = await newWorker();
+      await worker.runUntil(async () => {
+        const args = online();
+        const handle = await client.workflow.start('dossierWorkflow', { taskQueue, workflowId: wfId('begun-after'), args: [args] });
+        expect(await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] })).toMatchObject({ status: 'RECEIVED', lastSeq: 2 });
+        for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
+        const history = await historyOf(handle);
+        expect(patchMarkers(history)).toEqual([]);
+        expect(upsertedAttributes(history)).toEqual([]);
+        // The unindexed path all the same: the merged records, one local activity per step.
+        expect(localActivityMarkers(history).map((m) => /"activity_type":"(\w+)"/.exec(m)?.[1])).toEqual(['acceptAndRecord', 'assignAndRecord', 'recordDossierEvent', 'issueAndRecord', 'recordDossierEvents']);
+        expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
+        await keep('begun-after-submitted-by-api', handle);
+      });
+    });
+
+    it('taken first by a worker older than the field (which asks the patch), finished by a current worker that matches its marker as it replays', async () => {
+      const queue = `${taskQueue}-begun-after`;
+      const activities = mockActivities({
+        async recordDossierEvent(e) {
+          events.push(e);
+        },
+      });
+      const args = online();
+      const handle = await client.workflow.start('dossierWorkflow', { taskQueue: queue, workflowId: wfId('begun-after-older'), args: [args] });
+      const older = await code.older(queue, activities);
+      await older.runUntil(async () => {
+        await handle.executeUpdate(acceptIntakeUpdate, { args: [{ actor: OFFICER }] });
+        for (let i = 0; i < 100 && eventsOf(args.dossierId).at(-1)?.type !== 'assigned'; i++) await new Promise((r) => setTimeout(r, 50));
+      });
+      expect(eventsOf(args.dossierId).at(-1)?.type).toBe('assigned');
+      // The older worker asked: its marker stands in the history, which the current worker matches as it replays.
+      expect(patchMarkers(await historyOf(handle)).map((m) => JSON.parse(m).id)).toEqual(['status-in-read-model-v1']);
+      const current = await code.current(queue, activities);
+      await current.runUntil(async () => {
+        await handle.executeUpdate(proposeDecisionUpdate, { args: [{ actor: SPECIALIST, proposal: 'approve' }] });
+        await handle.executeUpdate(decideUpdate, { args: [{ actor: LEADER, decision: 'approve' }] });
+        expect(await handle.result()).toEqual({ code: args.code, status: 'COMPLETED', resultNumber: expect.any(String), lastSeq: 7 });
+      });
+      expect(eventsOf(args.dossierId).map((e) => e.type)).toEqual(['intake_accepted', 'assigned', 'approval_proposed', 'approved', 'result_delivered_online', 'completed']);
+      await keep('begun-after-older-worker-then-current', handle);
     });
   });
 

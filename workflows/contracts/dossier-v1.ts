@@ -30,6 +30,15 @@ export interface DossierWorkflowInput {
    * for dossiers stored before, and for a chain's stages: the workflow records their submission.
    */
   submitted?: { feeVnd: number; feeTiming: 'none' | 'at_submission' | 'before_processing' | 'at_result' };
+  /**
+   * The newest patch its starter knows the run begins after (issue 18): a worker that knows this
+   * field holds that patch, and every older one, without asking `patched()`, so a new run records
+   * no patch marker and no TemporalChangeVersion upsert (a visibility write per dossier). Set by
+   * dossiers/starts.ts for every run it starts; absent on runs started before, which ask. A worker
+   * older than the field ignores it and asks, as before; a current worker replaying that history
+   * asks too, and matches the marker (Dossier.begunAfter; test/histories/begun-after-*.json).
+   */
+  begunAfter?: 'status-in-read-model-v1';
   /** Continue as new past this many history events (tests set it low); Temporal's own suggestion applies too. */
   maxHistoryEvents?: number;
   /** Overrides the procedure's warning and escalation intervals, in working milliseconds (tests use seconds). */

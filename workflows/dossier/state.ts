@@ -55,7 +55,8 @@ export class Dossier {
     // Patch merged-records-v1 is asked first: a run begun after it began after small-markers-v1,
     // which then holds without being asked; on a history recorded before it, it answers false.
     // Patch status-in-read-model-v1 is asked before merged-records-v1, for the same reason.
-    this.state.unindexed = carried ? carried.unindexed === true : patched('status-in-read-model-v1');
+    // A run whose starter says it begins after status-in-read-model-v1 holds it unasked (input.begunAfter).
+    this.state.unindexed = carried ? carried.unindexed === true : this.begunAfter('status-in-read-model-v1') || patched('status-in-read-model-v1');
     this.state.merged = carried ? carried.merged === true : this.state.unindexed || patched('merged-records-v1');
     this.state.lean = carried ? carried.lean === true : this.state.merged || patched('small-markers-v1');
     // Runs begun before the clock ledger keep their old behaviour (recorded histories replay).
@@ -92,6 +93,20 @@ export class Dossier {
       // Started by an API not yet updated, which still indexed it SUBMITTED: removed rather than left stale.
       upsertSearchAttributes([{ key: DossierStatusKey, value: null }]);
     }
+  }
+
+  /**
+   * Whether the run's starter said it begins after patch `id` (input.begunAfter): then the patch
+   * holds, and is not asked while the run executes (no marker, no TemporalChangeVersion upsert).
+   * On replay it is asked all the same, for one history only: a worker older than the field took
+   * the run's first task and asked, and its marker must be matched (Temporal fails a replay on an
+   * unmatched marker). Asked on replay, `patched()` sends a command only when the history holds
+   * the marker, so the commands replayed are the recorded ones on either history.
+   */
+  private begunAfter(id: 'status-in-read-model-v1'): boolean {
+    if (this.input.begunAfter !== id) return false;
+    if (workflowInfo().unsafe.isReplaying) patched(id);
+    return true;
   }
 
   /**
